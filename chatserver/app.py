@@ -1,0 +1,78 @@
+"""make_app: the routes, wired to the objects they use. No module-level state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tornado.web
+
+from chatserver import resources
+from chatserver.broker import Broker
+from chatserver.handlers.base import ApiNotFound, Services
+from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler
+from chatserver.handlers.metrics import MetricsHandler
+from chatserver.handlers.pages import ArchivePage, HomePage, HostPage, NotFoundPage, RoomPage, TranscriptPage
+from chatserver.handlers.participants import BanHandler, ParticipantsHandler
+from chatserver.handlers.stream import AnnouncementsHandler, MessagesHandler, RetractHandler
+from chatserver.handlers.transcripts import TranscriptHandler
+from chatserver.presence import Presence
+from chatserver.ratelimit import RateLimiter
+from chatserver.store import Store
+
+DEFAULT_MAX_WAIT = 55.0
+DEFAULT_RATE_LIMIT = 20
+DEFAULT_MAX_BODY = 64 * 1024
+
+_SLUG = r"([^/]+)"
+
+
+def make_app(
+    store: Store,
+    broker: Broker,
+    *,
+    max_wait: float = DEFAULT_MAX_WAIT,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+    max_body: int = DEFAULT_MAX_BODY,
+    presence: Presence | None = None,
+    **settings: Any,
+) -> tornado.web.Application:
+    """Build the Tornado application around a Store and a Broker."""
+    store.on_item(broker.publish)  # wake held polls after every committed append
+    services = Services(
+        store=store,
+        broker=broker,
+        presence=presence or Presence(),
+        limiter=RateLimiter(rate_limit),
+        max_wait=max_wait,
+        max_body=max_body,
+    )
+    deps = {"services": services}
+    routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]] = [
+        (r"/api/events", EventsHandler, deps),
+        (rf"/api/events/{_SLUG}", EventHandler, deps),
+        (rf"/api/events/{_SLUG}/close", CloseHandler, deps),
+        (rf"/api/events/{_SLUG}/participants", ParticipantsHandler, deps),
+        (rf"/api/events/{_SLUG}/participants/{_SLUG}/ban", BanHandler, deps),
+        (rf"/api/events/{_SLUG}/messages", MessagesHandler, deps),
+        (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
+        (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
+        (r"/api/.*", ApiNotFound, deps),
+        (r"/metrics", MetricsHandler, deps),
+        (rf"/e/{_SLUG}/transcript\.(txt|json)", TranscriptHandler, deps),
+        (r"/", HomePage, deps),
+        (r"/archive", ArchivePage, deps),
+        (rf"/e/{_SLUG}", RoomPage, deps),
+        (rf"/e/{_SLUG}/transcript", TranscriptPage, deps),
+        (rf"/e/{_SLUG}/host", HostPage, deps),
+    ]
+    app_settings: dict[str, Any] = {
+        "template_path": resources.template_path(),
+        "static_path": resources.static_path(),
+        "default_handler_class": NotFoundPage,
+        "default_handler_args": deps,
+        "serve_traceback": False,
+        "compress_response": False,
+        "services": services,  # for the server's shutdown and for tests
+    }
+    app_settings.update(settings)
+    return tornado.web.Application(routes, **app_settings)

@@ -1,0 +1,80 @@
+"""The broker owns waiting and waking: held polls wait per event and wake after a commit."""
+
+from __future__ import annotations
+
+import asyncio
+
+WOKEN, TIMED_OUT, RELEASED = "woken", "timed_out", "released"
+
+
+class Waiter:
+    """One held poll on one event."""
+
+    __slots__ = ("event_id", "future")
+
+    def __init__(self, event_id: int, future: asyncio.Future[str]) -> None:
+        self.event_id = event_id
+        self.future = future
+
+
+class Broker:
+    """Waiters per event (not one global condition); publish() wakes one event's waiters."""
+
+    def __init__(self) -> None:
+        self._waiters: dict[int, set[Waiter]] = {}
+        self.held_polls = 0
+        self.closing = False
+
+    def watch(self, event_id: int) -> Waiter:
+        """Register interest before reading, so a commit between the read and the hold still wakes."""
+        waiter = Waiter(event_id, asyncio.get_running_loop().create_future())
+        self._waiters.setdefault(event_id, set()).add(waiter)
+        if self.closing:
+            waiter.future.set_result(RELEASED)
+        return waiter
+
+    async def hold(self, waiter: Waiter, timeout: float) -> str:
+        """Wait until woken, released or timeout seconds pass; return which."""
+        if waiter.future.done():
+            return waiter.future.result()
+        timer = asyncio.get_running_loop().call_later(timeout, _settle, waiter.future, TIMED_OUT)
+        self.held_polls += 1
+        try:
+            return await waiter.future
+        finally:
+            self.held_polls -= 1
+            timer.cancel()
+
+    def release(self, waiter: Waiter) -> None:
+        """Forget a waiter (its poll answered or its client gone); a pending hold returns at once."""
+        _settle(waiter.future, RELEASED)
+        waiters = self._waiters.get(waiter.event_id)
+        if waiters is not None:
+            waiters.discard(waiter)
+            if not waiters:
+                del self._waiters[waiter.event_id]
+
+    def publish(self, event_id: int, *_: object) -> None:
+        """Wake every waiter of event_id; call only after the commit that made new items visible."""
+        waiters = self._waiters.pop(event_id, None)
+        if waiters:
+            for waiter in waiters:
+                _settle(waiter.future, WOKEN)
+
+    def waiting(self, event_id: int | None = None) -> int:
+        """Registered waiters, for one event or all."""
+        if event_id is not None:
+            return len(self._waiters.get(event_id, ()))
+        return sum(len(waiters) for waiters in self._waiters.values())
+
+    def shutdown(self) -> None:
+        """Answer every held poll now and hold no new ones."""
+        self.closing = True
+        for event_id in list(self._waiters):
+            for waiter in self._waiters.pop(event_id):
+                _settle(waiter.future, RELEASED)
+
+
+def _settle(future: asyncio.Future[str], outcome: str) -> None:
+    if not future.done():
+        future.set_result(outcome)

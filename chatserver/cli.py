@@ -1,0 +1,146 @@
+"""The command line: `chatserver serve | create | export` (also `python -m chatserver`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from chatserver import __version__, transcript
+from chatserver.app import DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT
+from chatserver.database import SYNC_MODES
+from chatserver.errors import ChatError
+from chatserver.handlers.events import event_links, parse_event_fields
+from chatserver.migrations import DatabaseRefused
+from chatserver.server import ServeOptions, serve
+from chatserver.store import Store
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be from 0 to 65535")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _max_wait(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0 and at most 3600")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chatserver", description="Scheduled chat events over long polling.")
+    parser.add_argument("--version", action="version", version=f"chatserver {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_db(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--db", default="./chat.db", help="SQLite database file (default ./chat.db)")
+
+    run = commands.add_parser("serve", help="run the server until SIGINT/SIGTERM")
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=_port, default=8888, help="port to listen on (default 8888)")
+    with_db(run)
+    run.add_argument("--rate-limit", type=_non_negative_int, default=DEFAULT_RATE_LIMIT,
+                     help="messages a participant may post per 10 s; 0 turns the limit off (default 20)")
+    run.add_argument("--max-wait", type=_max_wait, default=DEFAULT_MAX_WAIT,
+                     help="longest hold of a long poll in seconds (default 55)")
+    run.add_argument("--sync", choices=SYNC_MODES, default="normal",
+                     help="normal: no acknowledged message lost if the process dies; "
+                          "full: none lost on power loss either (default normal)")
+    run.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    run.add_argument("--xheaders", action="store_true",
+                     help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx)")
+
+    create = commands.add_parser("create", help="schedule an event and print its room and host links")
+    create.add_argument("--title", required=True)
+    create.add_argument("--starts-at", required=True, help="RFC 3339 time with offset, e.g. 2026-11-21T20:00:00Z")
+    create.add_argument("--ends-at", required=True, help="RFC 3339 time with offset")
+    create.add_argument("--description", default="")
+    create.add_argument("--unlisted", action="store_true", help="keep the event off the public lists")
+    create.add_argument("--base-url", default="http://127.0.0.1:8888", help="prefix for the printed links")
+    with_db(create)
+
+    export = commands.add_parser("export", help="write an event's transcript to standard output")
+    export.add_argument("slug")
+    export.add_argument("--format", choices=transcript.FORMATS, default="txt")
+    with_db(export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            logging.basicConfig(
+                level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+            )
+            logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # it logs every statement at DEBUG
+            options = ServeOptions(
+                host=args.host, port=args.port, db=args.db, sync=args.sync,
+                rate_limit=args.rate_limit, max_wait=args.max_wait, xheaders=args.xheaders,
+            )
+            asyncio.run(serve(options))
+        elif args.command == "create":
+            asyncio.run(_create(args, sys.stdout))
+        else:
+            asyncio.run(_export(args, sys.stdout))
+    except DatabaseRefused as exc:
+        print(f"chatserver: {exc}", file=sys.stderr)
+        return 1
+    except ChatError as exc:
+        print(f"chatserver: {exc.message}", file=sys.stderr)
+        return 2 if exc.status == 400 else 1
+    except OSError as exc:
+        print(f"chatserver: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _create(args: argparse.Namespace, out: TextIO) -> None:
+    fields = parse_event_fields(
+        {"title": args.title, "description": args.description,
+         "starts_at": args.starts_at, "ends_at": args.ends_at},
+        partial=False,
+    )
+    store = await Store.open(args.db)
+    try:
+        event, host_key = await store.create_event(
+            fields["title"], fields.get("description", ""), fields["starts_at"], fields["ends_at"],
+            listed=not args.unlisted,
+        )
+    finally:
+        await store.close()
+    base = args.base_url.rstrip("/")
+    links = event_links(event.slug, host_key)
+    out.write(f"Scheduled {event.title!r} ({event.state(store.clock())})\n")
+    out.write(f"room:       {base}{links['room']}\n")
+    out.write(f"host:       {base}{links['host']}\n")
+    out.write(f"transcript: {base}{links['transcript']}\n")
+    out.write("The host link is the key to the event: share only the room link.\n")
+
+
+async def _export(args: argparse.Namespace, out: TextIO) -> None:
+    store = await Store.open(args.db)
+    try:
+        event = await store.get_event(args.slug)
+        async for chunk in transcript.chunks(store, event, args.format):
+            out.write(chunk)
+    finally:
+        await store.close()
+    out.flush()

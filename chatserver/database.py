@@ -1,0 +1,216 @@
+"""SQLite plumbing: one writer connection with group commit, a few reader connections (WAL)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from chatserver.errors import ChatError, StorageUnavailable
+from chatserver.migrations import DatabaseRefused, migrate
+
+log = logging.getLogger("chatserver.database")
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+SYNC_MODES = ("normal", "full")
+
+
+class Tx:
+    """The writer's view of the open transaction, handed to each write job."""
+
+    __slots__ = ("db", "_after_commit")
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self._after_commit: list[Callable[[], None]] = []
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
+        await self.db.execute(sql, tuple(params))
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        return list(await self.db.execute_fetchall(sql, tuple(params)))
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run callback once this job's writes are durable (never if they are rolled back)."""
+        self._after_commit.append(callback)
+
+
+Job = Callable[[Tx], Awaitable[T]]
+
+
+class Database:
+    """Owns the connections. Writes are jobs queued to one writer and committed in batches."""
+
+    def __init__(self, path: str, sync: str = "normal", readers: int = 2) -> None:
+        if sync not in SYNC_MODES:
+            raise ValueError(f"sync must be one of {SYNC_MODES}")
+        self.path = path
+        self.sync = sync
+        self._reader_count = max(1, readers)
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: list[aiosqlite.Connection] = []
+        self._next_reader = 0
+        self._pending: list[tuple[Job[Any], asyncio.Future[Any]]] = []
+        self._writer_task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    async def open(self) -> None:
+        """Connect, check the file is chatserver's, migrate, and open the readers."""
+        try:
+            self._writer = await self._connect()
+            mode = await self._writer.execute_fetchall("PRAGMA journal_mode = WAL")
+            if list(mode)[0][0].lower() != "wal":
+                raise DatabaseRefused(f"{self.path}: cannot switch the database to WAL mode.")
+            await migrate(self._writer, self.path)
+            for _ in range(self._reader_count):
+                reader = await self._connect()
+                await reader.execute("PRAGMA query_only = ON")
+                self._readers.append(reader)
+        except sqlite3.DatabaseError as exc:
+            await self._close_connections()
+            raise DatabaseRefused(f"{self.path} is not a usable chatserver database: {exc}.") from None
+        except BaseException:
+            await self._close_connections()
+            raise
+
+    async def _connect(self) -> aiosqlite.Connection:
+        # isolation_level=None: the writer issues BEGIN/COMMIT itself; readers read in autocommit,
+        # so every SELECT sees the newest commit.
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL survives a process crash (SIGKILL) but may lose the last commits on
+        # power loss; FULL syncs the WAL at every commit and survives power loss too.
+        await conn.execute(f"PRAGMA synchronous = {self.sync.upper()}")
+        return conn
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def _reader(self) -> aiosqlite.Connection:
+        if not self._readers:
+            raise StorageUnavailable("The database is closed.")
+        self._next_reader = (self._next_reader + 1) % len(self._readers)
+        return self._readers[self._next_reader]
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        try:
+            return list(await self._reader().execute_fetchall(sql, tuple(params)))
+        except sqlite3.OperationalError as exc:
+            log.warning("read failed: %s", exc)
+            raise StorageUnavailable("The server cannot read its database right now; try again.") from None
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    # -- writes --------------------------------------------------------------------------------
+
+    async def write(self, job: Job[T]) -> T:
+        """Run job in a write transaction and return its result once committed.
+
+        Jobs queued while a batch is committing share the next transaction (group commit).
+        A job may raise ChatError only before it writes anything: the error goes to its caller
+        and the batch goes on. Any other error rolls the batch back; the failing job gets it and
+        the others are run again.
+        """
+        if self._closed or self._writer is None:
+            raise StorageUnavailable("The database is closed.")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append((job, future))
+        if self._writer_task is None or self._writer_task.done():
+            self._writer_task = asyncio.create_task(self._drain())
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            retry = await self._commit_batch(batch)
+            self._pending[:0] = retry
+
+    async def _commit_batch(
+        self, batch: list[tuple[Job[Any], asyncio.Future[Any]]]
+    ) -> list[tuple[Job[Any], asyncio.Future[Any]]]:
+        """Commit one batch; return the jobs to run again."""
+        assert self._writer is not None
+        tx = Tx(self._writer)
+        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        try:
+            await self._writer.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self._fail_all(batch, exc)
+            return []
+        for index, (job, future) in enumerate(batch):
+            try:
+                result = await job(tx)
+            except ChatError as exc:
+                outcomes.append((future, None, exc))
+            except Exception as exc:  # noqa: BLE001 - any other failure must not strand the batch
+                await self._rollback()
+                self._fail(future, exc)
+                return [entry for i, entry in enumerate(batch) if i != index]
+            else:
+                outcomes.append((future, result, None))
+        try:
+            await self._writer.execute("COMMIT")
+        except sqlite3.Error as exc:
+            await self._rollback()
+            self._fail_all(batch, exc)
+            return []
+        for callback in tx._after_commit:
+            callback()
+        for future, result, error in outcomes:
+            if future.done():
+                continue
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+        return []
+
+    async def _rollback(self) -> None:
+        assert self._writer is not None
+        try:
+            if self._writer.in_transaction:
+                await self._writer.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            log.error("rollback failed: %s", exc)
+
+    def _fail_all(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]], exc: BaseException) -> None:
+        for _, future in batch:
+            self._fail(future, exc)
+
+    @staticmethod
+    def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
+        if future.done():
+            return
+        if isinstance(exc, sqlite3.Error):
+            log.error("write failed: %s", exc)
+            exc = StorageUnavailable()
+        future.set_exception(exc)
+
+    # -- shutdown ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Finish queued writes, then close every connection (checkpointing the WAL)."""
+        self._closed = True
+        if self._writer_task is not None:
+            await asyncio.gather(self._writer_task, return_exceptions=True)
+        await self._close_connections()
+
+    async def _close_connections(self) -> None:
+        for conn in [*self._readers, *([self._writer] if self._writer else [])]:
+            try:
+                await conn.close()
+            except (sqlite3.Error, ValueError) as exc:
+                log.warning("closing a connection failed: %s", exc)
+        self._readers = []
+        self._writer = None

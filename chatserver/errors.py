@@ -1,0 +1,100 @@
+"""The errors a client can get: each carries its HTTP status and a stable error code."""
+
+from __future__ import annotations
+
+
+class ChatError(Exception):
+    """An error the client caused or must act on; rendered as API.md's JSON error."""
+
+    status = 400
+    code = "invalid_request"
+    default_message = "The request is not valid."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+
+
+class InvalidRequest(ChatError):
+    """Malformed or out-of-range input; the message names the field."""
+
+
+class Unauthorized(ChatError):
+    status = 401
+    code = "unauthorized"
+    default_message = "A valid participant token is required: join the event first."
+
+
+class Forbidden(ChatError):
+    status = 403
+    code = "forbidden"
+    default_message = "This action needs the event's host key."
+
+
+class Banned(ChatError):
+    status = 403
+    code = "banned"
+    default_message = "The host has removed you from this event; you can no longer post."
+
+
+class NotFound(ChatError):
+    status = 404
+    code = "not_found"
+    default_message = "There is no such event."
+
+
+class MethodNotAllowed(ChatError):
+    status = 405
+    code = "method_not_allowed"
+    default_message = "This method is not allowed here."
+
+
+class NicknameTaken(ChatError):
+    status = 409
+    code = "nickname_taken"
+    default_message = "That nickname is already taken in this event; choose another."
+
+
+class NotOpen(ChatError):
+    status = 409
+    code = "not_open"
+    default_message = "The event has not started yet; messages can be posted once it opens."
+
+
+class CursorAhead(ChatError):
+    status = 409
+    code = "cursor_ahead"
+    default_message = "The cursor is beyond the newest item of this event; reload the stream from 0."
+
+
+class EventClosed(ChatError):
+    status = 410
+    code = "event_closed"
+    default_message = "The event is closed; it can be read but no longer changed."
+
+
+class PayloadTooLarge(ChatError):
+    status = 413
+    code = "payload_too_large"
+    default_message = "The request body is too large."
+
+
+class RateLimited(ChatError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, int(retry_after + 0.999))
+        super().__init__(f"Too many messages; try again in {self.retry_after} s.")
+
+
+class StorageUnavailable(ChatError):
+    status = 503
+    code = "storage_unavailable"
+    default_message = "The server cannot write to its database right now; try again shortly."
+
+
+class ShuttingDown(ChatError):
+    status = 503
+    code = "shutting_down"
+    default_message = "The server is restarting; try again in a moment."

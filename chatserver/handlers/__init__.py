@@ -1,0 +1,1 @@
+"""Request handlers: thin, they parse, call the store or the broker, and write."""

@@ -1,0 +1,187 @@
+"""The handler bases: JSON in and out, bearer credentials, and the one write_error of the API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any
+
+import tornado.web
+
+from chatserver import credentials
+from chatserver.broker import Broker
+from chatserver.errors import (
+    ChatError,
+    Forbidden,
+    PayloadTooLarge,
+    RateLimited,
+)
+from chatserver.models import Event
+from chatserver.presence import Presence
+from chatserver.ratelimit import RateLimiter
+from chatserver.store import Store
+from chatserver.timefmt import format_time, now_ms
+from chatserver.validation import parse_json_object
+
+log = logging.getLogger("chatserver.api")
+
+# Codes for errors Tornado raises itself (unknown method, malformed request line, ...).
+_HTTP_CODES = {
+    400: "invalid_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
+@dataclass
+class Services:
+    """What handlers work with, built once by make_app and handed to every route."""
+
+    store: Store
+    broker: Broker
+    presence: Presence
+    limiter: RateLimiter
+    max_wait: float
+    max_body: int
+    transcript_downloads: int = 0
+    in_flight: int = 0
+    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def request_started(self) -> None:
+        self.in_flight += 1
+        self._idle.clear()
+
+    def request_finished(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight <= 0:
+            self._idle.set()
+
+    async def drained(self) -> None:
+        """Return once no API request is in flight (for a graceful shutdown)."""
+        if self.in_flight > 0:
+            await self._idle.wait()
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@tornado.web.stream_request_body
+class ApiHandler(tornado.web.RequestHandler):
+    """JSON API handler: bodies are streamed in so an oversized one gets a JSON 413, not a reset."""
+
+    services: Services
+
+    def initialize(self, services: Services) -> None:
+        self.services = services
+        self._body = bytearray()
+        self._body_too_large = False
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def prepare(self) -> None:
+        self.services.request_started()
+        self._counted = True
+        length = self.request.headers.get("Content-Length")
+        if length is not None and length.isdigit() and int(length) > self.services.max_body:
+            raise PayloadTooLarge(f"The request body is larger than {self.services.max_body} bytes.")
+
+    def on_finish(self) -> None:
+        if getattr(self, "_counted", False):
+            self._counted = False
+            self.services.request_finished()
+
+    def data_received(self, chunk: bytes) -> None:
+        if len(self._body) + len(chunk) > self.services.max_body:
+            self._body_too_large = True
+            self._body.clear()
+        elif not self._body_too_large:
+            self._body.extend(chunk)
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object, whatever Content-Type the client claimed (curl -d says
+        form-urlencoded); credentials travel only in the Authorization header, so this opens no CSRF."""
+        if self._body_too_large:
+            raise PayloadTooLarge(f"The request body is larger than {self.services.max_body} bytes.")
+        return parse_json_object(bytes(self._body))
+
+    def bearer_token(self) -> str | None:
+        """The credential from `Authorization: Bearer <token>`, never from the URL."""
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return None
+        return value.strip()
+
+    def require_host(self, event: Event) -> None:
+        """Refuse unless the request carries this event's host key."""
+        key = self.bearer_token()
+        if key is None or not credentials.secret_matches(key, event.host_key_hash):
+            raise Forbidden("A missing or wrong host key: use the key from the host link.")
+
+    def write_json(self, status: int, payload: dict[str, Any]) -> None:
+        payload["server_time"] = format_time(now_ms())
+        self.set_status(status)
+        self.finish(dumps(payload))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, ChatError):
+            status, code, message = exc.status, exc.code, exc.message
+            if isinstance(exc, RateLimited):
+                self.set_header("Retry-After", str(exc.retry_after))
+        elif isinstance(exc, tornado.web.HTTPError) or exc is None:
+            status = exc.status_code if exc is not None else status_code
+            code = _HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
+            message = _http_message(status)
+        else:
+            status, code = 500, "internal_error"
+            message = "Something went wrong on the server; it has been logged. Try again."
+        # send_error() cleared the response; restore our headers with the real status.
+        self.set_default_headers()
+        self.set_status(status)
+        self.finish(dumps({"error": {"code": code, "message": message}, "server_time": format_time(now_ms())}))
+
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # A ChatError is an answer, not a fault: no traceback in the log.
+        if isinstance(value, ChatError):
+            if value.status >= 500:
+                log.warning("%s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
+
+
+def _http_message(status: int) -> str:
+    if status == 404:
+        return "There is no such API endpoint; see the API documentation."
+    if status == 405:
+        return "This method is not allowed on this endpoint."
+    try:
+        return f"{HTTPStatus(status).phrase}."
+    except ValueError:
+        return "The request could not be handled."
+
+
+class ApiNotFound(ApiHandler):
+    """Any /api/ path that matches no endpoint."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(404)

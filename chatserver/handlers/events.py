@@ -1,0 +1,107 @@
+"""Events: schedule, read, list, edit and close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatserver.errors import InvalidRequest
+from chatserver.handlers.base import ApiHandler
+from chatserver.models import STATES
+from chatserver.timefmt import parse_time
+from chatserver.validation import (
+    DESCRIPTION_MAX,
+    LIST_LIMIT_MAX,
+    TITLE_MAX,
+    multi_line,
+    optional_bool,
+    query_int,
+    single_line,
+)
+
+_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed"}
+
+
+def event_links(slug: str, host_key: str) -> dict[str, str]:
+    return {
+        "room": f"/e/{slug}",
+        "host": f"/e/{slug}/host#key={host_key}",
+        "transcript": f"/e/{slug}/transcript",
+    }
+
+
+def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
+    """Validate the fields of a new event (partial=False) or of an edit (partial=True)."""
+    if partial:
+        unknown = sorted(set(body) - _EDITABLE)
+        if unknown:
+            raise InvalidRequest(f"{unknown[0]} cannot be changed; editable fields: {', '.join(sorted(_EDITABLE))}.")
+    fields: dict[str, Any] = {}
+    required = not partial
+    title = single_line(body, "title", TITLE_MAX, required=required)
+    if title is not None:
+        fields["title"] = title
+    description = multi_line(body, "description", DESCRIPTION_MAX, required=False, allow_empty=True)
+    if description is not None:
+        fields["description"] = description
+    for name in ("starts_at", "ends_at"):
+        if body.get(name) is not None:
+            fields[name] = parse_time(body[name], name)
+        elif required:
+            raise InvalidRequest(f"{name} is required.")
+    listed = optional_bool(body, "listed")
+    if listed is not None:
+        fields["listed"] = listed
+    return fields
+
+
+class EventsHandler(ApiHandler):
+    """POST schedules an event; GET lists listed events, newest first."""
+
+    async def post(self) -> None:
+        fields = parse_event_fields(self.json_body(), partial=False)
+        event, host_key = await self.store.create_event(
+            fields["title"], fields.get("description", ""), fields["starts_at"], fields["ends_at"],
+            fields.get("listed", True),
+        )
+        self.write_json(201, {
+            "event": event.to_json(self.store.clock()),
+            "host_key": host_key,
+            "links": event_links(event.slug, host_key),
+        })
+
+    async def get(self) -> None:
+        state = self.get_query_argument("state", None) or None
+        if state is not None and state not in STATES:
+            raise InvalidRequest("state must be one of open, scheduled or closed.")
+        limit = query_int(self.get_query_argument("limit", None), "limit", 50, 1, LIST_LIMIT_MAX)
+        before_arg = self.get_query_argument("before", None)
+        before = query_int(before_arg, "before", 0, 1, 2**62) if before_arg else None
+        query = (self.get_query_argument("q", "") or "").strip()[:TITLE_MAX] or None
+        events, next_cursor = await self.store.list_events(state, limit, before, query)
+        now = self.store.clock()
+        self.write_json(200, {"events": [e.to_json(now) for e in events], "next": next_cursor})
+
+
+class EventHandler(ApiHandler):
+    """GET reads an event; PATCH edits it (host)."""
+
+    async def get(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        self.write_json(200, {"event": event.to_json(self.store.clock())})
+
+    async def patch(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        self.require_host(event)
+        changes = parse_event_fields(self.json_body(), partial=True)
+        event = await self.store.update_event(event.id, changes)
+        self.write_json(200, {"event": event.to_json(self.store.clock())})
+
+
+class CloseHandler(ApiHandler):
+    """POST closes the event now (host)."""
+
+    async def post(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        self.require_host(event)
+        event = await self.store.close_event(event.id)
+        self.write_json(200, {"event": event.to_json(self.store.clock())})

@@ -1,0 +1,37 @@
+"""Participants: join with a nickname, list with presence, ban (host)."""
+
+from __future__ import annotations
+
+from chatserver.errors import NotFound
+from chatserver.handlers.base import ApiHandler
+from chatserver.validation import nickname
+
+
+class ParticipantsHandler(ApiHandler):
+    """POST joins without an account; GET lists participants with their online marks."""
+
+    async def post(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        participant, token = await self.store.join(event.id, nickname(self.json_body()))
+        self.services.presence.touch(participant.id)
+        self.write_json(201, {"participant": participant.to_json(), "token": token})
+
+    async def get(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        presence = self.services.presence
+        self.write_json(200, {"participants": [
+            {**p.to_json(), "online": presence.is_online(p.id), "banned": p.banned}
+            for p in await self.store.participants(event.id)
+        ]})
+
+
+class BanHandler(ApiHandler):
+    """POST bans a participant: their token can no longer post (host)."""
+
+    async def post(self, slug: str, participant_id: str) -> None:
+        event = await self.store.get_event(slug)
+        self.require_host(event)
+        if not participant_id.isdigit() or len(participant_id) > 18:
+            raise NotFound(f"There is no participant {participant_id} in this event.")
+        participant = await self.store.ban(event.id, int(participant_id))
+        self.write_json(200, {"participant": {**participant.to_json(), "banned": participant.banned}})

@@ -1,0 +1,114 @@
+"""The stream: long-poll reads, posts, announcements and retractions."""
+
+from __future__ import annotations
+
+from chatserver.broker import Waiter
+from chatserver.errors import CursorAhead, NotFound, Unauthorized
+from chatserver.handlers.base import ApiHandler
+from chatserver.models import Event, Participant
+from chatserver.validation import (
+    BODY_MAX,
+    CLIENT_ID_MAX,
+    POLL_LIMIT_MAX,
+    multi_line,
+    query_cursor,
+    query_int,
+    query_wait,
+    single_line,
+)
+
+
+class MessagesHandler(ApiHandler):
+    """GET reads and long-polls the stream (public); POST posts a message (participant token)."""
+
+    _waiter: Waiter | None = None
+    _gone = False
+
+    async def get(self, slug: str) -> None:
+        after = query_cursor(self.get_query_argument("after", None))
+        wait = query_wait(self.get_query_argument("wait", None), self.services.max_wait)
+        limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
+        event = await self.store.get_event(slug)
+        if after > event.last_item_id:
+            raise CursorAhead(
+                f"after={after} is beyond the newest item ({event.last_item_id}); reload from after=0."
+            )
+        participant = await self._participant(event)
+        broker = self.services.broker
+        waiter = self._waiter = broker.watch(event.id) if wait > 0 else None
+        try:
+            items, more = await self.store.items_after(event.id, after, limit)
+            if not items and waiter is not None and not self._gone:
+                await broker.hold(waiter, wait)
+                if self._gone:
+                    return
+                items, more = await self.store.items_after(event.id, after, limit)
+                event = await self.store.get_event(slug)  # the state may have changed meanwhile
+        finally:
+            if waiter is not None:
+                broker.release(waiter)
+            if participant is not None:
+                self.services.presence.touch(participant.id)
+        self.write_json(200, {
+            "messages": [item.to_json() for item in items],
+            "cursor": items[-1].id if items else after,
+            "more": more,
+            "state": event.state(self.store.clock()),
+        })
+
+    async def _participant(self, event: Event) -> Participant | None:
+        """The poller, when the request carries a valid token: it counts as online."""
+        token = self.bearer_token()
+        if token is None:
+            return None
+        participant = await self.store.participant_by_token(event.id, token)
+        if participant is not None:
+            self.services.presence.touch(participant.id)
+        return participant
+
+    def on_connection_close(self) -> None:
+        # The client went away: free its waiter now rather than at the end of the hold.
+        self._gone = True
+        if self._waiter is not None:
+            self.services.broker.release(self._waiter)
+
+    async def post(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        token = self.bearer_token()
+        participant = await self.store.participant_by_token(event.id, token) if token else None
+        if participant is None:
+            raise Unauthorized(
+                "A valid participant token for this event is required (Authorization: Bearer <token>); join first."
+            )
+        body = self.json_body()
+        text = multi_line(body, "body", BODY_MAX)
+        client_id = single_line(body, "client_id", CLIENT_ID_MAX, required=False)
+        limiter = self.services.limiter
+        item, created = await self.store.post_message(
+            event.id, participant, text or "", client_id, admit=lambda: limiter.check(participant.id)
+        )
+        self.services.presence.touch(participant.id)
+        self.write_json(201 if created else 200, {"message": item.to_json()})
+
+
+class AnnouncementsHandler(ApiHandler):
+    """POST appends a host announcement."""
+
+    async def post(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        self.require_host(event)
+        text = multi_line(self.json_body(), "body", BODY_MAX)
+        item = await self.store.announce(event.id, text or "")
+        self.write_json(201, {"message": item.to_json()})
+
+
+class RetractHandler(ApiHandler):
+    """DELETE retracts a message: readers hide it (host)."""
+
+    async def delete(self, slug: str, item_id: str) -> None:
+        event = await self.store.get_event(slug)
+        self.require_host(event)
+        if not item_id.isdigit() or len(item_id) > 18:
+            raise NotFound(f"There is no message {item_id} in this event.")
+        item = await self.store.retract(event.id, int(item_id))
+        self.write_json(200, {"message": item.to_json()})

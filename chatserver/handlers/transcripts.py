@@ -1,0 +1,29 @@
+"""Transcript downloads: .txt and .json, streamed page by page."""
+
+from __future__ import annotations
+
+from tornado.iostream import StreamClosedError
+
+from chatserver import transcript
+from chatserver.handlers.base import ApiHandler
+
+_CONTENT_TYPES = {"txt": "text/plain; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+class TranscriptHandler(ApiHandler):
+    """GET /e/<slug>/transcript.(txt|json)."""
+
+    async def get(self, slug: str, fmt: str) -> None:
+        event = await self.store.get_event(slug)
+        self.set_header("Content-Type", _CONTENT_TYPES[fmt])
+        self.set_header("Content-Disposition", f'inline; filename="{event.slug}.{fmt}"')
+        self.services.transcript_downloads += 1
+        try:
+            async for chunk in transcript.chunks(self.store, event, fmt):
+                self.write(chunk)
+                await self.flush()  # waits for the client, so memory stays bounded by one page
+        except StreamClosedError:
+            return
+        finally:
+            self.services.transcript_downloads -= 1
+        self.finish()

@@ -1,0 +1,113 @@
+"""Plain records for events, participants and stream items, and their JSON shapes (API.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chatserver.timefmt import Millis, format_time
+
+SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
+STATES = (SCHEDULED, OPEN, CLOSED)
+
+# Boundary items already in an event's stream (events.phase).
+PHASE_NONE, PHASE_OPENED, PHASE_CLOSED = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Event:
+    """A scheduled chat room (CHATEVENT)."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    starts_at: Millis
+    ends_at: Millis
+    host_key_hash: bytes
+    listed: bool
+    created_at: Millis
+    closed_early_at: Millis | None
+    phase: int
+    last_item_id: int
+
+    def closes_at(self) -> Millis:
+        """When the room closed or will close: an early close wins over ends_at."""
+        if self.closed_early_at is not None:
+            return min(self.closed_early_at, self.ends_at)
+        return self.ends_at
+
+    def state(self, now: Millis) -> str:
+        """scheduled, open or closed, by the server clock."""
+        if now >= self.closes_at():
+            return CLOSED
+        return OPEN if now >= self.starts_at else SCHEDULED
+
+    def due_phase(self, now: Millis) -> int:
+        """Which boundary items the stream should hold by now."""
+        state = self.state(now)
+        return PHASE_CLOSED if state == CLOSED else PHASE_OPENED if state == OPEN else PHASE_NONE
+
+    def to_json(self, now: Millis) -> dict[str, Any]:
+        state = self.state(now)
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "description": self.description,
+            "starts_at": format_time(self.starts_at),
+            "ends_at": format_time(self.ends_at),
+            "state": state,
+            "listed": self.listed,
+            "created_at": format_time(self.created_at),
+            "closed_at": format_time(self.closes_at()) if state == CLOSED else None,
+        }
+
+
+@dataclass(slots=True)
+class Participant:
+    """Someone who joined an event with a nickname; no account."""
+
+    id: int
+    event_id: int
+    nickname: str
+    banned: bool
+    created_at: Millis
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "nickname": self.nickname}
+
+
+@dataclass(slots=True)
+class Item:
+    """One entry of an event's stream (CHATDATA); `id` is the per-event cursor."""
+
+    id: int
+    kind: str
+    code: str | None
+    author: str | None
+    participant_id: int | None
+    body: str
+    created_at: Millis
+    client_id: str | None
+    target: int | None
+    retracted: bool
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "author": self.author,
+            "body": self.body,
+            "created_at": format_time(self.created_at),
+        }
+        if self.client_id is not None:
+            out["client_id"] = self.client_id
+        if self.participant_id is not None:
+            out["participant_id"] = self.participant_id
+        if self.code is not None:
+            out["code"] = self.code
+        if self.target is not None:
+            out["target"] = self.target
+        if self.retracted:
+            out["retracted"] = True
+        return out

@@ -1,0 +1,75 @@
+"""Running the server: open the store, start the schedule, listen, and shut down gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+from tornado.httpserver import HTTPServer
+
+from chatserver.app import DEFAULT_MAX_BODY, DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT, make_app
+from chatserver.broker import Broker
+from chatserver.scheduler import Scheduler
+from chatserver.store import Store
+
+log = logging.getLogger("chatserver")
+
+SHUTDOWN_GRACE_S = 10.0
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8888
+    db: str = "./chat.db"
+    sync: str = "normal"
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    max_wait: float = DEFAULT_MAX_WAIT
+    xheaders: bool = False
+
+
+async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> None:
+    """Serve until SIGINT or SIGTERM, then answer held polls and close the database cleanly."""
+    store = await Store.open(options.db, sync=options.sync)
+    broker = Broker()
+    scheduler = Scheduler(store)
+    app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit)
+    await scheduler.start()
+    server = HTTPServer(
+        app,
+        xheaders=options.xheaders,
+        # Our handlers answer an oversized body with a JSON 413 before reading it; this is a backstop.
+        max_body_size=DEFAULT_MAX_BODY * 4,
+        idle_connection_timeout=options.max_wait + 30,
+        body_timeout=30,
+    )
+    server.listen(options.port, options.host)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, options.db)
+    if ready is not None:
+        ready.set()
+    try:
+        await stopping.wait()
+    finally:
+        log.info("shutting down: answering held polls and closing the database")
+        server.stop()
+        broker.shutdown()
+        services = app.settings["services"]
+        try:
+            await asyncio.wait_for(services.drained(), SHUTDOWN_GRACE_S)
+        except asyncio.TimeoutError:
+            log.warning("%d requests were still running after %.0f s", services.in_flight, SHUTDOWN_GRACE_S)
+        await scheduler.stop()
+        await store.close()
+        try:
+            await asyncio.wait_for(server.close_all_connections(), SHUTDOWN_GRACE_S)
+        except asyncio.TimeoutError:
+            log.warning("some connections were still open after %.0f s", SHUTDOWN_GRACE_S)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        log.info("stopped")

@@ -1,0 +1,452 @@
+"""The Store: every SQL statement chatserver runs, behind methods that speak in models."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from chatserver import credentials
+from chatserver.database import Database, Row, Tx
+from chatserver.errors import (
+    Banned,
+    EventClosed,
+    InvalidRequest,
+    NicknameTaken,
+    NotFound,
+    NotOpen,
+)
+from chatserver.models import (
+    CLOSED,
+    OPEN,
+    PHASE_CLOSED,
+    PHASE_OPENED,
+    SCHEDULED,
+    Event,
+    Item,
+    Participant,
+)
+from chatserver.timefmt import Millis, now_ms
+from chatserver.validation import nickname_key
+
+MAX_DURATION_MS = 31 * 24 * 3600 * 1000
+
+_EVENT_COLUMNS = (
+    "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
+    " closed_early_at, phase, last_item_id"
+)
+_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted"
+_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at"
+
+# Listed events by state at :now (a closed_early_at is always in the past once set).
+_STATE_FILTERS = {
+    SCHEDULED: "closed_early_at IS NULL AND starts_at > :now",
+    OPEN: "closed_early_at IS NULL AND starts_at <= :now AND ends_at > :now",
+    CLOSED: "(closed_early_at IS NOT NULL OR ends_at <= :now)",
+}
+
+ItemListener = Callable[[int, Item], None]
+EventListener = Callable[[Event], None]
+
+
+def _event(row: Row) -> Event:
+    return Event(
+        row[0], row[1], row[2], row[3], row[4], row[5], bytes(row[6]), bool(row[7]), row[8],
+        row[9], row[10], row[11],
+    )
+
+
+def _item(row: Row) -> Item:
+    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]))
+
+
+def _participant(row: Row) -> Participant:
+    return Participant(row[0], row[1], row[2], bool(row[3]), row[4])
+
+
+def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:
+    """The rules of API.md for an event's times."""
+    if ends_at <= starts_at:
+        raise InvalidRequest("ends_at must be after starts_at.")
+    if ends_at <= now:
+        raise InvalidRequest("ends_at must be in the future.")
+    if ends_at - starts_at > MAX_DURATION_MS:
+        raise InvalidRequest("An event lasts at most 31 days: move ends_at closer to starts_at.")
+
+
+class Store:
+    """Events, participants and their streams in SQLite; commits wake listeners afterwards."""
+
+    def __init__(self, db: Database, clock: Callable[[], Millis] = now_ms) -> None:
+        self.db = db
+        self.clock = clock
+        self.items_appended = 0
+        self._item_listeners: list[ItemListener] = []
+        self._event_listeners: list[EventListener] = []
+
+    @classmethod
+    async def open(cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms) -> Store:
+        """Open (creating or migrating) the database at path."""
+        db = Database(path, sync=sync)
+        await db.open()
+        return cls(db, clock)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    def on_item(self, listener: ItemListener) -> None:
+        """Call listener(event_id, item) after each committed append."""
+        self._item_listeners.append(listener)
+
+    def on_event(self, listener: EventListener) -> None:
+        """Call listener(event) after each committed change to an event's schedule."""
+        self._event_listeners.append(listener)
+
+    # -- events --------------------------------------------------------------------------------
+
+    async def create_event(
+        self, title: str, description: str, starts_at: Millis, ends_at: Millis, listed: bool
+    ) -> tuple[Event, str]:
+        """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
+        host_key = credentials.new_secret()
+
+        async def job(tx: Tx) -> Event:
+            now = self.clock()
+            check_schedule(starts_at, ends_at, now)
+            slug = credentials.new_slug()
+            while await tx.fetchone("SELECT 1 FROM events WHERE slug = ?", (slug,)):
+                slug = credentials.new_slug()
+            row = await tx.fetchone(
+                "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
+                " listed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + _EVENT_COLUMNS,
+                (slug, title, description, starts_at, ends_at,
+                 credentials.hash_secret(host_key), int(listed), now),
+            )
+            assert row is not None
+            return await self._settle(tx, _event(row), now)
+
+        return await self.db.write(job), host_key
+
+    async def get_event(self, slug: str) -> Event:
+        row = await self.db.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE slug = ?", (slug,))
+        if row is None:
+            raise NotFound("There is no event with this link; check the address.")
+        return _event(row)
+
+    async def list_events(
+        self, state: str | None, limit: int, before: int | None, title_query: str | None = None
+    ) -> tuple[list[Event], int | None]:
+        """Listed events newest first, one page, and the cursor of the next page (or None)."""
+        where = ["listed = 1"]
+        params: dict[str, Any] = {"now": self.clock(), "limit": limit + 1}
+        if state is not None:
+            where.append(_STATE_FILTERS[state])
+        if before is not None:
+            where.append("id < :before")
+            params["before"] = before
+        if title_query:
+            escaped = title_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("title LIKE :title ESCAPE '\\'")
+            params["title"] = f"%{escaped}%"
+        rows = await self.db.fetchall(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)}"
+            " ORDER BY id DESC LIMIT :limit",
+            params,
+        )
+        events = [_event(row) for row in rows[:limit]]
+        return events, (events[-1].id if len(rows) > limit else None)
+
+    async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
+        """Apply the host's edits (title, description, starts_at, ends_at, listed)."""
+
+        async def job(tx: Tx) -> Event:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            starts_at = changes.get("starts_at", event.starts_at)
+            ends_at = changes.get("ends_at", event.ends_at)
+            if starts_at != event.starts_at and event.state(now) == OPEN:
+                raise InvalidRequest("starts_at can no longer change: the event has already opened.")
+            check_schedule(starts_at, ends_at, now)
+            row = await tx.fetchone(
+                "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?"
+                " WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+                (changes.get("title", event.title), changes.get("description", event.description),
+                 starts_at, ends_at, int(changes.get("listed", event.listed)), event_id),
+            )
+            assert row is not None
+            return await self._settle(tx, _event(row), now, changed=True)
+
+        return await self.db.write(job)
+
+    async def close_event(self, event_id: int) -> Event:
+        """Close the event now, for good."""
+
+        async def job(tx: Tx) -> Event:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed("The event is already closed.")
+            row = await tx.fetchone(
+                f"UPDATE events SET closed_early_at = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}",
+                (now, event_id),
+            )
+            assert row is not None
+            return await self._settle(tx, _event(row), now, changed=True)
+
+        return await self.db.write(job)
+
+    async def unfinished_events(self) -> list[Event]:
+        """Events whose closing item is not yet in their stream (the scheduler's work)."""
+        rows = await self.db.fetchall(f"SELECT {_EVENT_COLUMNS} FROM events WHERE phase < 2")
+        return [_event(row) for row in rows]
+
+    async def catch_up(self, event_id: int) -> Event:
+        """Append whichever of the opening and closing items are due by now."""
+
+        async def job(tx: Tx) -> Event:
+            return await self._settle(tx, await self._event_in(tx, event_id), self.clock())
+
+        return await self.db.write(job)
+
+    async def _event_in(self, tx: Tx, event_id: int) -> Event:
+        row = await tx.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
+        if row is None:
+            raise NotFound()
+        return _event(row)
+
+    async def _settle(self, tx: Tx, event: Event, now: Millis, changed: bool = False) -> Event:
+        """Bring the stream's boundary items up to the clock, in order, exactly once."""
+        due = event.due_phase(now)
+        if due > event.phase:
+            # An event closed before it ever opened gets no "opened" item.
+            if event.phase < PHASE_OPENED and event.starts_at < event.closes_at():
+                await self._append(tx, event.id, "system", "The event is open.", now, code="opened")
+            if due == PHASE_CLOSED:
+                await self._append(tx, event.id, "system", "The event is closed.", now, code="closed")
+            row = await tx.fetchone(
+                f"UPDATE events SET phase = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}", (due, event.id)
+            )
+            assert row is not None
+            event, changed = _event(row), True
+        if changed:
+            settled = event
+            tx.after_commit(lambda: self._emit_event(settled))
+        return event
+
+    def _emit_event(self, event: Event) -> None:
+        for listener in self._event_listeners:
+            listener(event)
+
+    # -- participants --------------------------------------------------------------------------
+
+    async def join(self, event_id: int, nickname: str) -> tuple[Participant, str]:
+        """Add a participant; return it with its bearer token (stored only as a hash)."""
+        token = credentials.new_secret()
+        key = nickname_key(nickname)
+
+        async def job(tx: Tx) -> Participant:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed("The event is closed; nobody can join it any more.")
+            if await tx.fetchone(
+                "SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)
+            ):
+                raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
+            row = await tx.fetchone(
+                "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
+                f" VALUES (?, ?, ?, ?, ?) RETURNING {_PARTICIPANT_COLUMNS}",
+                (event_id, nickname, key, credentials.hash_secret(token), now),
+            )
+            assert row is not None
+            await self._append(tx, event_id, "system", f"{nickname} joined.", now, code="joined")
+            return _participant(row)
+
+        return await self.db.write(job), token
+
+    async def participant_by_token(self, event_id: int, token: str) -> Participant | None:
+        """The participant of this event holding token, or None."""
+        row = await self.db.fetchone(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE token_hash = ?",
+            (credentials.hash_secret(token),),
+        )
+        if row is None or row[1] != event_id:
+            return None
+        return _participant(row)
+
+    async def participants(self, event_id: int) -> list[Participant]:
+        rows = await self.db.fetchall(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? ORDER BY id",
+            (event_id,),
+        )
+        return [_participant(row) for row in rows]
+
+    async def ban(self, event_id: int, participant_id: int) -> Participant:
+        """Stop a participant's token from posting; idempotent."""
+
+        async def job(tx: Tx) -> Participant:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            row = await tx.fetchone(
+                f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE id = ? AND event_id = ?",
+                (participant_id, event_id),
+            )
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id} in this event.")
+            participant = _participant(row)
+            if not participant.banned:
+                await tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
+                participant.banned = True
+                await self._append(
+                    tx, event_id, "system", f"{participant.nickname} was removed by the host.", now,
+                    code="banned", participant_id=participant_id,
+                )
+            return participant
+
+        return await self.db.write(job)
+
+    # -- the stream ----------------------------------------------------------------------------
+
+    async def post_message(
+        self,
+        event_id: int,
+        participant: Participant,
+        body: str,
+        client_id: str | None,
+        admit: Callable[[], None],
+    ) -> tuple[Item, bool]:
+        """Append a participant's message; return (item, created). A repeated client_id returns the
+        first item. admit() runs just before the append and may refuse it (the rate limit)."""
+
+        async def job(tx: Tx) -> tuple[Item, bool]:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if client_id is not None:
+                row = await tx.fetchone(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE participant_id = ? AND client_id = ?",
+                    (participant.id, client_id),
+                )
+                if row is not None:
+                    return _item(row), False
+            banned = await tx.fetchone("SELECT banned FROM participants WHERE id = ?", (participant.id,))
+            if banned is None or banned[0]:
+                raise Banned()
+            state = event.state(now)
+            if state == SCHEDULED:
+                raise NotOpen()
+            if state == CLOSED:
+                raise EventClosed("The event is closed; messages can no longer be posted.")
+            admit()
+            item = await self._append(
+                tx, event_id, "message", body, now, author=participant.nickname,
+                participant_id=participant.id, client_id=client_id,
+            )
+            return item, True
+
+        return await self.db.write(job)
+
+    async def announce(self, event_id: int, body: str) -> Item:
+        """Append a host announcement."""
+
+        async def job(tx: Tx) -> Item:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            return await self._append(tx, event_id, "announcement", body, now)
+
+        return await self.db.write(job)
+
+    async def retract(self, event_id: int, item_id: int) -> Item:
+        """Blank a message or announcement and append its retraction; idempotent."""
+
+        async def job(tx: Tx) -> Item:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            row = await tx.fetchone(
+                "SELECT kind, retracted FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
+            )
+            if row is None or row[0] not in ("message", "announcement"):
+                raise NotFound(f"There is no message {item_id} in this event.")
+            if row[1]:
+                existing = await tx.fetchone(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND target = ?"
+                    " AND kind = 'retraction'",
+                    (event_id, item_id),
+                )
+                assert existing is not None
+                return _item(existing)
+            await tx.execute(
+                "UPDATE items SET retracted = 1, body = '' WHERE event_id = ? AND id = ?",
+                (event_id, item_id),
+            )
+            return await self._append(tx, event_id, "retraction", "", now, target=item_id)
+
+        return await self.db.write(job)
+
+    async def _append(
+        self,
+        tx: Tx,
+        event_id: int,
+        kind: str,
+        body: str,
+        now: Millis,
+        *,
+        code: str | None = None,
+        author: str | None = None,
+        participant_id: int | None = None,
+        client_id: str | None = None,
+        target: int | None = None,
+    ) -> Item:
+        # The per-event id comes from the event row inside the write transaction, so ids are
+        # committed in order and a reader can never see id n+1 before id n.
+        row = await tx.fetchone(
+            "UPDATE events SET last_item_id = last_item_id + 1 WHERE id = ? RETURNING last_item_id",
+            (event_id,),
+        )
+        assert row is not None
+        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False)
+        await tx.execute(
+            "INSERT INTO items (event_id, id, kind, code, author, participant_id, body, created_at,"
+            " client_id, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target),
+        )
+        tx.after_commit(lambda: self._emit_item(event_id, item))
+        return item
+
+    def _emit_item(self, event_id: int, item: Item) -> None:
+        self.items_appended += 1
+        for listener in self._item_listeners:
+            listener(event_id, item)
+
+    async def items_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
+        """Up to limit items with id > after, ascending, and whether more follow."""
+        rows = await self.db.fetchall(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?",
+            (event_id, after, limit + 1),
+        )
+        return [_item(row) for row in rows[:limit]], len(rows) > limit
+
+    async def last_item_id(self, event_id: int) -> int:
+        row = await self.db.fetchone("SELECT last_item_id FROM events WHERE id = ?", (event_id,))
+        return row[0] if row else 0
+
+    async def shown_items(self, event_id: int, page_size: int = 500) -> AsyncIterator[list[Item]]:
+        """The transcript: items a reader sees (no retractions, nothing retracted), page by page."""
+        after = 0
+        while True:
+            rows = await self.db.fetchall(
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ?"
+                " AND kind != 'retraction' AND retracted = 0 ORDER BY id LIMIT ?",
+                (event_id, after, page_size),
+            )
+            if not rows:
+                return
+            page = [_item(row) for row in rows]
+            yield page
+            after = page[-1].id

@@ -1,0 +1,70 @@
+"""RFC 3339 times in and out; inside the server a time is integer milliseconds since the epoch."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta, timezone
+
+from chatserver.errors import InvalidRequest
+
+Millis = int
+
+# Full date, 'T' (or a space, which RFC 3339 allows), time, optional fraction, and a required offset.
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+)
+
+
+def now_ms() -> Millis:
+    """The server clock: the only clock."""
+    return time.time_ns() // 1_000_000
+
+
+def format_time(ms: Millis) -> str:
+    """Format as `2026-11-21T20:15:00.000Z`."""
+    dt = datetime.fromtimestamp(ms // 1000, timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
+
+
+def format_time_plain(ms: Millis) -> str:
+    """Format as `2026-11-21 20:15:03 UTC`, for transcripts."""
+    return datetime.fromtimestamp(ms // 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def parse_time(value: object, field: str) -> Millis:
+    """Parse an RFC 3339 time with an offset into UTC milliseconds, or raise InvalidRequest."""
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{field} must be an RFC 3339 time string, such as 2026-11-21T20:15:00Z.")
+    match = _RFC3339.fullmatch(value.strip())
+    if not match:
+        raise InvalidRequest(
+            f"{field} must be an RFC 3339 time with an offset, such as 2026-11-21T20:15:00Z "
+            "or 2026-11-21T21:15:00+01:00."
+        )
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    try:
+        if zulu:
+            offset = timedelta(0)
+        else:
+            if int(off_h) > 23 or int(off_m) > 59:
+                raise ValueError("offset out of range")
+            offset = timedelta(hours=int(off_h), minutes=int(off_m))
+            if sign == "-":
+                offset = -offset
+        # RFC 3339 allows a leap second (:60); fold it into the next second.
+        leap = int(second) == 60
+        dt = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), 59 if leap else int(second),
+            tzinfo=timezone(offset),
+        )
+        if leap:
+            dt += timedelta(seconds=1)
+        millis = int((fraction or "0")[:3].ljust(3, "0"))
+        stamp = int(dt.timestamp()) * 1000 + millis
+    except (ValueError, OverflowError):
+        raise InvalidRequest(f"{field} is not a real date and time.") from None
+    if stamp < 0:
+        raise InvalidRequest(f"{field} is before 1970.")
+    return stamp

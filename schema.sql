@@ -1,0 +1,65 @@
+-- chatserver schema, the current version in full (chatserver/migrations.py brings older files forward).
+-- Times are integer milliseconds since the Unix epoch, by the server clock, always UTC.
+
+-- CHATEVENT of the original design: one scheduled chat room.
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,
+    slug            TEXT    NOT NULL UNIQUE,
+    title           TEXT    NOT NULL,
+    description     TEXT    NOT NULL DEFAULT '',
+    starts_at       INTEGER NOT NULL,
+    ends_at         INTEGER NOT NULL,
+    host_key_hash   BLOB    NOT NULL,
+    listed          INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1)),
+    created_at      INTEGER NOT NULL,
+    -- Set when the host closed the event before ends_at; a closed event never reopens.
+    closed_early_at INTEGER,
+    -- Which boundary items are in the stream: 0 none, 1 "opened", 2 "closed" (and so finished).
+    phase           INTEGER NOT NULL DEFAULT 0 CHECK (phase IN (0, 1, 2)),
+    -- The newest item's id in this event: ids are per event and strictly increasing.
+    last_item_id    INTEGER NOT NULL DEFAULT 0,
+    CHECK (ends_at > starts_at)
+);
+-- Listing listed events newest first, filtered by state.
+CREATE INDEX events_listed ON events (listed, id);
+-- The scheduler's look-up of events whose boundary items are still to come.
+CREATE INDEX events_unfinished ON events (starts_at) WHERE phase < 2;
+
+-- Accountless participants: a nickname per event and the hash of a bearer token.
+CREATE TABLE participants (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    nickname     TEXT    NOT NULL,
+    -- Case-folded nickname: uniqueness within an event ignores case.
+    nickname_key TEXT    NOT NULL,
+    token_hash   BLOB    NOT NULL UNIQUE,
+    banned       INTEGER NOT NULL DEFAULT 0 CHECK (banned IN (0, 1)),
+    created_at   INTEGER NOT NULL,
+    UNIQUE (event_id, nickname_key)
+);
+-- The participant list of an event, in joining order.
+CREATE INDEX participants_event ON participants (event_id, id);
+
+-- CHATDATA of the original design: one row per stream item, clustered by event so that a
+-- poll (event_id = ? AND id > ?) reads one contiguous range.
+CREATE TABLE items (
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    id             INTEGER NOT NULL,
+    kind           TEXT    NOT NULL CHECK (kind IN ('message', 'system', 'announcement', 'retraction')),
+    -- What a system item marks: opened, closed, joined, banned.
+    code           TEXT,
+    author         TEXT,
+    participant_id INTEGER REFERENCES participants (id),
+    body           TEXT    NOT NULL,
+    created_at     INTEGER NOT NULL,
+    client_id      TEXT,
+    -- A retraction's retracted item.
+    target         INTEGER,
+    -- Set on an item the host retracted; its body is blanked.
+    retracted      INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
+    PRIMARY KEY (event_id, id)
+) WITHOUT ROWID;
+-- Safe retries: one item per participant and client_id.
+CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
+-- Finding the retraction of an item.
+CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
