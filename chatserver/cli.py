@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from chatserver import __version__, transcript
@@ -22,23 +23,35 @@ LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 def _port(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError("must be from 0 to 65535")
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, not {text!r}")
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = int(text)
+    value = _whole_number(text)
     if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
     return value
 
 
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+
+
 def _max_wait(text: str) -> float:
-    value = float(text)
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("must be a number of seconds above 0 and at most 3600")
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds above 0 and at most 3600, not {text!r}"
+        )
     return value
 
 
@@ -84,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        _check_db_file(args.db, must_exist=args.command == "export")
         if args.command == "serve":
             logging.basicConfig(
                 level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -110,6 +124,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_db_file(path: str, must_exist: bool) -> None:
+    """Refuse a --db that cannot be chatserver's before SQLite touches it (or creates it)."""
+    file = Path(path)
+    if not file.exists():
+        if must_exist:
+            raise DatabaseRefused(
+                f"there is no database at {path}; pass the --db file the server uses."
+            )
+        return
+    if file.is_dir():
+        raise DatabaseRefused(f"{path} is a directory; pass a database file with --db.")
+    try:
+        with file.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseRefused(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    # An empty file is an empty database to SQLite; anything else must start with its header.
+    if header and header != SQLITE_HEADER:
+        raise DatabaseRefused(
+            f"{path} is not an SQLite database; pass a new file or a chatserver database with --db."
+        )
 
 
 async def _create(args: argparse.Namespace, out: TextIO) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import aiosqlite
@@ -17,6 +17,12 @@ log = logging.getLogger("chatserver.database")
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
+Params = Iterable[Any] | Mapping[str, Any]
+
+
+def _bind(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:
+    """Positional parameters as a tuple; named ones (a mapping) as they are."""
+    return params if isinstance(params, Mapping) else tuple(params)
 SYNC_MODES = ("normal", "full")
 
 
@@ -29,13 +35,13 @@ class Tx:
         self.db = db
         self._after_commit: list[Callable[[], None]] = []
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
-        await self.db.execute(sql, tuple(params))
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        await self.db.execute(sql, _bind(params))
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        return list(await self.db.execute_fetchall(sql, tuple(params)))
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return list(await self.db.execute_fetchall(sql, _bind(params)))
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
@@ -62,6 +68,8 @@ class Database:
         self._pending: list[tuple[Job[Any], asyncio.Future[Any]]] = []
         self._writer_task: asyncio.Task[None] | None = None
         self._closed = False
+        self.batches_committed = 0
+        self.jobs_committed = 0
 
     async def open(self) -> None:
         """Connect, check the file is chatserver's, migrate, and open the readers."""
@@ -101,14 +109,14 @@ class Database:
         self._next_reader = (self._next_reader + 1) % len(self._readers)
         return self._readers[self._next_reader]
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         try:
-            return list(await self._reader().execute_fetchall(sql, tuple(params)))
+            return list(await self._reader().execute_fetchall(sql, _bind(params)))
         except sqlite3.OperationalError as exc:
             log.warning("read failed: %s", exc)
             raise StorageUnavailable("The server cannot read its database right now; try again.") from None
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
@@ -165,6 +173,8 @@ class Database:
             await self._rollback()
             self._fail_all(batch, exc)
             return []
+        self.batches_committed += 1
+        self.jobs_committed += len(outcomes)
         for callback in tx._after_commit:
             callback()
         for future, result, error in outcomes:

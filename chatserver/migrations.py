@@ -39,7 +39,7 @@ async def migrate(db: aiosqlite.Connection, path: str) -> int:
         await _script_in_transaction(
             db,
             schema_sql()
-            + f"\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {target};",
+            + f";\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {target};",
         )
         return target
     if version > target:
@@ -48,7 +48,8 @@ async def migrate(db: aiosqlite.Connection, path: str) -> int:
             "upgrade chatserver."
         )
     for step in range(version, target):
-        await _script_in_transaction(db, f"{MIGRATIONS[step - 1]}\nPRAGMA user_version = {step + 1};")
+        # The separating semicolon lets a migration end without one of its own.
+        await _script_in_transaction(db, f"{MIGRATIONS[step - 1]};\nPRAGMA user_version = {step + 1};")
     return target
 
 

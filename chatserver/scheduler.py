@@ -26,6 +26,7 @@ class Scheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         self._rescan: asyncio.TimerHandle | None = None
         self._running = False
+        store.on_event(self.watch)  # every committed schedule change re-arms its timer
 
     async def start(self) -> None:
         """Append every boundary that passed while the server was down, then arm the timers."""

@@ -122,7 +122,7 @@ class Store:
                  credentials.hash_secret(host_key), int(listed), now),
             )
             assert row is not None
-            return await self._settle(tx, _event(row), now)
+            return await self._settle(tx, _event(row), now, changed=True)
 
         return await self.db.write(job), host_key
 

@@ -1,0 +1,99 @@
+"""Durability: an acknowledged post survives SIGKILL; the database file is checked at start."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from chatserver import migrations
+from chatserver.migrations import DatabaseRefused
+from chatserver.store import Store
+from tests.helpers import iso_in
+from tests.serverproc import ServerProcess
+
+
+@pytest.mark.parametrize("sync", ["normal", "full"])
+def test_acknowledged_posts_survive_sigkill(tmp_path: Path, sync: str) -> None:
+    db = tmp_path / "chat.db"
+    with ServerProcess(db, "--rate-limit", "0", "--sync", sync) as server:
+        status, created = server.request("POST", "/api/events", {
+            "title": "Crash", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        assert status == 201
+        slug = created["event"]["slug"]
+        status, joined = server.request("POST", f"/api/events/{slug}/participants", {"nickname": "alice"})
+        acknowledged = []
+        for n in range(40):
+            status, reply = server.request("POST", f"/api/events/{slug}/messages",
+                                           {"body": f"m{n}", "client_id": f"c{n}"}, token=joined["token"])
+            assert status == 201
+            acknowledged.append(reply["message"]["id"])
+        server.proc.send_signal(signal.SIGKILL)
+        server.proc.wait(timeout=10)
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        rows = conn.execute("SELECT id, body FROM items WHERE kind = 'message' ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == acknowledged
+    assert [r[1] for r in rows] == [f"m{n}" for n in range(40)]
+
+    with ServerProcess(db, "--rate-limit", "0") as server:
+        status, page = server.request("GET", f"/api/events/{slug}/messages?after=0&limit=1000")
+        assert [m["id"] for m in page["messages"] if m["kind"] == "message"] == acknowledged
+        # The retry of an acknowledged post after the crash is recognised, not stored twice.
+        status, retry = server.request("POST", f"/api/events/{slug}/messages",
+                                       {"body": "m39", "client_id": "c39"}, token=joined["token"])
+        assert status == 200 and retry["message"]["id"] == acknowledged[-1]
+
+
+async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> None:
+    store = await Store.open(str(tmp_path / "new.db"))
+    await store.close()
+    with sqlite3.connect(tmp_path / "new.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.schema_version()
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_an_older_schema_is_migrated_forward_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "old.db")
+    store = await Store.open(path)
+    try:
+        now = store.clock()
+        event, _ = await store.create_event("Before", "", now, now + 3_600_000, True)
+    finally:
+        await store.close()
+    # A release that adds a column: version 2 of the schema.
+    monkeypatch.setattr(migrations, "MIGRATIONS", ["ALTER TABLE events ADD COLUMN topic TEXT NOT NULL DEFAULT ''"])
+    store = await Store.open(path)
+    try:
+        assert (await store.get_event(event.slug)).title == "Before"  # the data came along
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "topic" in [row[1] for row in conn.execute("PRAGMA table_info(events)")]
+
+
+async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    await (await Store.open(str(path))).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(DatabaseRefused, match="newer"):
+        await Store.open(str(path))
+
+
+async def test_foreign_and_corrupt_files_are_refused(tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    with pytest.raises(DatabaseRefused, match="another program"):
+        await Store.open(str(foreign))
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not a database at all\n" * 200)
+    with pytest.raises(DatabaseRefused, match="not a usable chatserver database"):
+        await Store.open(str(corrupt))
+    assert corrupt.read_bytes().startswith(b"this is not a database")  # left untouched
