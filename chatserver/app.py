@@ -9,7 +9,7 @@ import tornado.web
 from chatserver import resources
 from chatserver.broker import Broker
 from chatserver.handlers.base import ApiNotFound, Services
-from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler
+from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler, HostCheckHandler
 from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.pages import ArchivePage, HomePage, HostPage, NotFoundPage, RoomPage, TranscriptPage
 from chatserver.handlers.participants import BanHandler, ParticipantsHandler
@@ -51,6 +51,7 @@ def make_app(
         (r"/api/events", EventsHandler, deps),
         (rf"/api/events/{_SLUG}", EventHandler, deps),
         (rf"/api/events/{_SLUG}/close", CloseHandler, deps),
+        (rf"/api/events/{_SLUG}/host", HostCheckHandler, deps),
         (rf"/api/events/{_SLUG}/participants", ParticipantsHandler, deps),
         (rf"/api/events/{_SLUG}/participants/{_SLUG}/ban", BanHandler, deps),
         (rf"/api/events/{_SLUG}/messages", MessagesHandler, deps),

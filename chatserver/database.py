@@ -101,6 +101,11 @@ class Database:
         await conn.execute(f"PRAGMA synchronous = {self.sync.upper()}")
         return conn
 
+    async def set_trace(self, callback: Callable[[str], None] | None) -> None:
+        """Call callback(sql) for every statement on every connection (debugging, tests)."""
+        for conn in [*self._readers, *([self._writer] if self._writer else [])]:
+            await conn.set_trace_callback(callback)
+
     # -- reads ---------------------------------------------------------------------------------
 
     def _reader(self) -> aiosqlite.Connection:

@@ -374,9 +374,10 @@ class Store:
             if row is None or row[0] not in ("message", "announcement"):
                 raise NotFound(f"There is no message {item_id} in this event.")
             if row[1]:
+                # Without statistics the planner prefers the primary key, which walks the whole event.
                 existing = await tx.fetchone(
-                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND target = ?"
-                    " AND kind = 'retraction'",
+                    f"SELECT {_ITEM_COLUMNS} FROM items INDEXED BY items_retractions"
+                    " WHERE event_id = ? AND target = ? AND kind = 'retraction'",
                     (event_id, item_id),
                 )
                 assert existing is not None

@@ -229,7 +229,7 @@
     reset: () => list.clear(),
   });
 
-  // --- start: check the key with an empty edit, which changes nothing ------------------------
+  // --- start: check the key (GET .../host changes nothing) ------------------------
   async function start() {
     if (!key) {
       Chat.say(keyStatus,
@@ -241,7 +241,7 @@
     let res;
     for (let attempt = 0; ; attempt++) {
       try {
-        res = await Chat.api("PATCH", base, {}, key);
+        res = await Chat.api("GET", base + "/host", null, key);
         if (res.status < 500) break;
       } catch (e) {
         res = null;
@@ -253,11 +253,11 @@
     if (res.status === 404) return Chat.say(keyStatus, "This event no longer exists.", "error");
     Chat.say(keyStatus, "");
     consoleEl.hidden = false;
-    if (res.status === 200 && res.data && res.data.event) showEvent(res.data.event);
-    else {
-      showEvent({ ...event, state: undefined });
-      if (Chat.errorCode(res) === "event_closed") setState("closed");
+    if (res.status !== 200) {
+      return Chat.say(keyStatus, (res.data && res.data.error && res.data.error.message) ||
+        "The server could not check the host key; reload to try again.", "error");
     }
+    showEvent(res.data.event);
     loadParticipants();
     setInterval(loadParticipants, 15000);
     stream.run();

@@ -105,3 +105,12 @@ class CloseHandler(ApiHandler):
         self.require_host(event)
         event = await self.store.close_event(event.id)
         self.write_json(200, {"event": event.to_json(self.store.clock())})
+
+
+class HostCheckHandler(ApiHandler):
+    """GET answers 200 when the request carries this event's host key, 403 otherwise; it changes nothing."""
+
+    async def get(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        self.require_host(event)
+        self.write_json(200, {"event": event.to_json(self.store.clock()), "host": True})
