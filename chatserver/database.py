@@ -75,10 +75,11 @@ class Database:
         """Connect, check the file is chatserver's, migrate, and open the readers."""
         try:
             self._writer = await self._connect()
+            # migrate() refuses a foreign file first, so WAL mode is never forced on someone else's.
+            await migrate(self._writer, self.path)
             mode = await self._writer.execute_fetchall("PRAGMA journal_mode = WAL")
             if list(mode)[0][0].lower() != "wal":
                 raise DatabaseRefused(f"{self.path}: cannot switch the database to WAL mode.")
-            await migrate(self._writer, self.path)
             for _ in range(self._reader_count):
                 reader = await self._connect()
                 await reader.execute("PRAGMA query_only = ON")
@@ -94,11 +95,15 @@ class Database:
         # isolation_level=None: the writer issues BEGIN/COMMIT itself; readers read in autocommit,
         # so every SELECT sees the newest commit.
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        # In WAL mode NORMAL survives a process crash (SIGKILL) but may lose the last commits on
-        # power loss; FULL syncs the WAL at every commit and survives power loss too.
-        await conn.execute(f"PRAGMA synchronous = {self.sync.upper()}")
+        try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            # In WAL mode NORMAL survives a process crash (SIGKILL) but may lose the last commits on
+            # power loss; FULL syncs the WAL at every commit and survives power loss too.
+            await conn.execute(f"PRAGMA synchronous = {self.sync.upper()}")
+        except BaseException:
+            await conn.close()  # its thread would otherwise keep the process alive
+            raise
         return conn
 
     async def set_trace(self, callback: Callable[[str], None] | None) -> None:
@@ -146,7 +151,18 @@ class Database:
     async def _drain(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
-            retry = await self._commit_batch(batch)
+            try:
+                retry = await self._commit_batch(batch)
+            except BaseException as exc:
+                # Whatever broke, no caller may be left waiting for an answer that never comes.
+                log.exception("the writer failed")
+                await self._rollback()
+                self._fail_all(batch, exc if isinstance(exc, Exception) else StorageUnavailable())
+                if not isinstance(exc, Exception):
+                    self._fail_all(self._pending, StorageUnavailable())
+                    self._pending = []
+                    raise
+                continue
             self._pending[:0] = retry
 
     async def _commit_batch(
@@ -192,11 +208,10 @@ class Database:
         return []
 
     async def _rollback(self) -> None:
-        assert self._writer is not None
         try:
-            if self._writer.in_transaction:
+            if self._writer is not None and self._writer.in_transaction:
                 await self._writer.execute("ROLLBACK")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:
             log.error("rollback failed: %s", exc)
 
     def _fail_all(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]], exc: BaseException) -> None:
@@ -207,7 +222,7 @@ class Database:
     def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
         if future.done():
             return
-        if isinstance(exc, sqlite3.Error):
+        if isinstance(exc, sqlite3.Error | ValueError):  # ValueError: aiosqlite's closed connection
             log.error("write failed: %s", exc)
             exc = StorageUnavailable()
         future.set_exception(exc)

@@ -93,8 +93,3 @@ class StorageUnavailable(ChatError):
     code = "storage_unavailable"
     default_message = "The server cannot write to its database right now; try again shortly."
 
-
-class ShuttingDown(ChatError):
-    status = 503
-    code = "shutting_down"
-    default_message = "The server is restarting; try again in a moment."

@@ -34,13 +34,14 @@ class Scheduler:
         await self._scan()
 
     async def _scan(self) -> None:
-        events = sorted(await self.store.unfinished_events(), key=lambda e: (e.starts_at, e.id))
+        events = await self.store.unfinished_events()
+        now = self.store.clock()
+        due = [event for event in events if event.due_phase(now) > event.phase]
         for event in events:
-            try:
-                self.watch(await self.store.catch_up(event.id))
-            except ChatError as exc:
-                log.warning("catching up event %s failed: %s", event.slug, exc)
-                self._arm(event.id, RETRY_S)
+            if event.due_phase(now) == event.phase:
+                self.watch(event)
+        # Submitted together, the catch-ups share one commit; each appends its own items in order.
+        await asyncio.gather(*(self._fire(event.id) for event in due))
         if self._running:
             # A safety net for events written by another process (`chatserver create`).
             self._rescan = asyncio.get_running_loop().call_later(

@@ -36,7 +36,6 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> No
     broker = Broker()
     scheduler = Scheduler(store)
     app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit)
-    await scheduler.start()
     server = HTTPServer(
         app,
         xheaders=options.xheaders,
@@ -45,18 +44,20 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> No
         idle_connection_timeout=options.max_wait + 30,
         body_timeout=30,
     )
-    server.listen(options.port, options.host)
-    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopping.set)
-    log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, options.db)
-    if ready is not None:
-        ready.set()
+    stopping = asyncio.Event()
     try:
+        await scheduler.start()
+        server.listen(options.port, options.host)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stopping.set)
+        log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, options.db)
+        if ready is not None:
+            ready.set()
         await stopping.wait()
-    finally:
         log.info("shutting down: answering held polls and closing the database")
+    finally:
+        # Also on a failed start (the port in use): the store's threads must not outlive us.
         server.stop()
         broker.shutdown()
         services = app.settings["services"]

@@ -10,6 +10,9 @@ from chatserver.errors import InvalidRequest
 
 Millis = int
 
+# The last millisecond that formats as an RFC 3339 year (9999-12-31T23:59:59.999Z).
+LATEST_MS = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()) * 1000 + 999
+
 # Full date, 'T' (or a space, which RFC 3339 allows), time, optional fraction, and a required offset.
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
@@ -65,6 +68,6 @@ def parse_time(value: object, field: str) -> Millis:
         stamp = int(dt.timestamp()) * 1000 + millis
     except (ValueError, OverflowError):
         raise InvalidRequest(f"{field} is not a real date and time.") from None
-    if stamp < 0:
-        raise InvalidRequest(f"{field} is before 1970.")
+    if not 0 <= stamp <= LATEST_MS:
+        raise InvalidRequest(f"{field} must be between 1970 and the end of 9999, in UTC.")
     return stamp

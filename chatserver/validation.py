@@ -87,6 +87,18 @@ def multi_line(
     return value
 
 
+def client_id(obj: dict[str, Any]) -> str | None:
+    """An opaque retry key of 1-64 characters, kept exactly as sent so it is echoed exactly."""
+    value = _string(obj, "client_id", required=False)
+    if value is None:
+        return None
+    if not 1 <= len(value) <= CLIENT_ID_MAX:
+        raise InvalidRequest(f"client_id must be 1 to {CLIENT_ID_MAX} characters.")
+    if _has_control(value):
+        raise InvalidRequest("client_id must not contain control characters.")
+    return value
+
+
 def nickname(obj: dict[str, Any]) -> str:
     """A nickname: 1-32 characters after trimming, no control or bidirectional characters."""
     value = single_line(obj, "nickname", NICKNAME_MAX)

@@ -270,8 +270,6 @@ def test_serve_refuses_a_directory_as_database(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.xfail(reason="server.py: serve() leaves the Store open when listen() fails, so the process hangs",
-                   raises=subprocess.TimeoutExpired, strict=False)
 def test_serve_on_a_port_in_use_says_so_and_exits(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

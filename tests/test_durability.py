@@ -92,6 +92,8 @@ async def test_foreign_and_corrupt_files_are_refused(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     with pytest.raises(DatabaseRefused, match="another program"):
         await Store.open(str(foreign))
+    with sqlite3.connect(foreign) as conn:  # refused before anything about it was changed
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"this is not a database at all\n" * 200)
     with pytest.raises(DatabaseRefused, match="not a usable chatserver database"):

@@ -8,13 +8,12 @@ from chatserver.handlers.base import ApiHandler
 from chatserver.models import Event, Participant
 from chatserver.validation import (
     BODY_MAX,
-    CLIENT_ID_MAX,
     POLL_LIMIT_MAX,
+    client_id,
     multi_line,
     query_cursor,
     query_int,
     query_wait,
-    single_line,
 )
 
 
@@ -29,6 +28,10 @@ class MessagesHandler(ApiHandler):
         wait = query_wait(self.get_query_argument("wait", None), self.services.max_wait)
         limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
         event = await self.store.get_event(slug)
+        if event.due_phase(self.store.clock()) > event.phase:
+            # A boundary passed a moment ago and its timer has not run yet: append it now, so a
+            # poll that reports the new state also carries the item that marks it.
+            event = await self.store.catch_up(event.id)
         if after > event.last_item_id:
             raise CursorAhead(
                 f"after={after} is beyond the newest item ({event.last_item_id}); reload from after=0."
@@ -82,10 +85,10 @@ class MessagesHandler(ApiHandler):
             )
         body = self.json_body()
         text = multi_line(body, "body", BODY_MAX)
-        client_id = single_line(body, "client_id", CLIENT_ID_MAX, required=False)
+        retry_key = client_id(body)
         limiter = self.services.limiter
         item, created = await self.store.post_message(
-            event.id, participant, text or "", client_id, admit=lambda: limiter.check(participant.id)
+            event.id, participant, text or "", retry_key, admit=lambda: limiter.check(participant.id)
         )
         self.services.presence.touch(participant.id)
         self.write_json(201 if created else 200, {"message": item.to_json()})
