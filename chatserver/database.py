@@ -39,7 +39,7 @@ class Tx:
         await self.db.execute(sql, _bind(params))
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return list(await self.db.execute_fetchall(sql, _bind(params)))
+        return [tuple(row) for row in await self.db.execute_fetchall(sql, _bind(params))]
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -109,7 +109,7 @@ class Database:
     async def set_trace(self, callback: Callable[[str], None] | None) -> None:
         """Call callback(sql) for every statement on every connection (debugging, tests)."""
         for conn in [*self._readers, *([self._writer] if self._writer else [])]:
-            await conn.set_trace_callback(callback)
+            await conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None turns it off
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ class Database:
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         try:
-            return list(await self._reader().execute_fetchall(sql, _bind(params)))
+            return [tuple(row) for row in await self._reader().execute_fetchall(sql, _bind(params))]
         except sqlite3.OperationalError as exc:
             log.warning("read failed: %s", exc)
             raise StorageUnavailable("The server cannot read its database right now; try again.") from None

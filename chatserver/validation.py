@@ -119,9 +119,10 @@ def optional_bool(obj: dict[str, Any], field: str) -> bool | None:
     """A JSON boolean, or None when absent."""
     if field not in obj or obj[field] is None:
         return None
-    if not isinstance(obj[field], bool):
+    value = obj[field]
+    if not isinstance(value, bool):
         raise InvalidRequest(f"{field} must be true or false.")
-    return obj[field]
+    return value
 
 
 def query_int(raw: str | None, field: str, default: int, lo: int, hi: int) -> int:

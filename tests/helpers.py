@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -109,3 +110,34 @@ class Api:
             after = reply.body["cursor"]
             if not reply.body["more"]:
                 return items
+
+
+# -- assertions on API.md's shapes ---------------------------------------------------------------
+
+TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+def parse_z(text: str) -> datetime:
+    """Parse API.md's time format (`2026-11-21T20:15:00.000Z`), failing on any other."""
+    assert TIME_RE.match(text), text
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def assert_server_time(reply: Reply) -> None:
+    """Every JSON response carries server_time, in API.md's format, from the server's clock now."""
+    assert isinstance(reply.body, dict), reply.body
+    server_time = parse_z(reply.body["server_time"])
+    assert abs((server_time - datetime.now(timezone.utc)).total_seconds()) < 5
+
+
+def assert_error(reply: Reply, status: int, code: str, field: str | None = None) -> None:
+    """API.md's error shape: JSON {"error": {"code", "message"}}, the message naming the field."""
+    assert reply.status == status, (reply.status, reply.body)
+    assert reply.headers.get("Content-Type", "").startswith("application/json")
+    assert isinstance(reply.body, dict), reply.body
+    error = reply.body["error"]
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"].strip()
+    if field is not None:
+        assert field in error["message"], error["message"]
+    assert_server_time(reply)

@@ -11,35 +11,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import Chat
-from tests.helpers import Api, Reply, iso_in
+from tests.helpers import Api, assert_error, assert_server_time, iso_in, parse_z
 
-TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 EVENT_KEYS = {"slug", "title", "description", "starts_at", "ends_at", "state", "listed", "created_at"}
 DAY = 24 * 3600
-
-
-def parse_z(text: str) -> datetime:
-    assert TIME_RE.match(text), text
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-
-
-def assert_server_time(reply: Reply) -> None:
-    assert isinstance(reply.body, dict), reply.body
-    server_time = parse_z(reply.body["server_time"])
-    assert abs((server_time - datetime.now(timezone.utc)).total_seconds()) < 5
-
-
-def assert_error(reply: Reply, status: int, code: str, field: str | None = None) -> None:
-    """API.md's error shape: JSON {"error": {"code", "message"}}, the message naming the field."""
-    assert reply.status == status, (reply.status, reply.body)
-    assert reply.headers.get("Content-Type", "").startswith("application/json")
-    assert isinstance(reply.body, dict), reply.body
-    error = reply.body["error"]
-    assert error["code"] == code, error
-    assert isinstance(error["message"], str) and error["message"].strip()
-    if field is not None:
-        assert field in error["message"], error["message"]
-    assert_server_time(reply)
 
 
 def event_body(**fields: Any) -> dict[str, Any]:

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from tests.helpers import Api, Reply, iso_in
-
-TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-
-
-def assert_error(reply: Reply, status: int, code: str, field: str | None = None) -> None:
-    assert reply.status == status, (reply.status, reply.body)
-    assert reply.headers.get("Content-Type", "").startswith("application/json")
-    assert isinstance(reply.body, dict), reply.body
-    error = reply.body["error"]
-    assert error["code"] == code, error
-    assert isinstance(error["message"], str) and error["message"].strip()
-    if field is not None:
-        assert field in error["message"], error["message"]
-    assert TIME_RE.match(reply.body["server_time"])
+from tests.helpers import Api, TIME_RE, assert_error, iso_in
 
 
 class Room:

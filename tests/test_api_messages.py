@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Chat
-from tests.helpers import Api, Reply
+from tests.helpers import Api, assert_error, assert_server_time
 
-TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 RATE_LIMIT = 3
 
 
@@ -24,23 +23,6 @@ RATE_LIMIT = 3
 def settings() -> dict[str, object]:
     """This module's server: a small post limit, so the limit is reached in a few requests."""
     return {"max_wait": 5.0, "rate_limit": RATE_LIMIT}
-
-
-def assert_server_time(reply: Reply) -> None:
-    assert isinstance(reply.body, dict), reply.body
-    assert TIME_RE.match(reply.body["server_time"]), reply.body["server_time"]
-
-
-def assert_error(reply: Reply, status: int, code: str, field: str | None = None) -> None:
-    assert reply.status == status, (reply.status, reply.body)
-    assert reply.headers.get("Content-Type", "").startswith("application/json")
-    assert isinstance(reply.body, dict), reply.body
-    error = reply.body["error"]
-    assert error["code"] == code, error
-    assert isinstance(error["message"], str) and error["message"].strip()
-    if field is not None:
-        assert field in error["message"], error["message"]
-    assert_server_time(reply)
 
 
 async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
@@ -610,7 +592,6 @@ async def test_metrics_count_held_polls_and_items(api: Api, chat: Chat) -> None:
     after = (await api.get("/metrics")).body
     assert metric(after, "chatserver_held_polls") == 0
     assert metric(after, "chatserver_items_total") == metric(before, "chatserver_items_total") + 1
-
 
 
 # -- concurrent requests ------------------------------------------------------------------------------------------

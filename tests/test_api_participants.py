@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
 from chatserver.presence import Presence
-from tests.helpers import Api, Reply
-
-TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+from tests.helpers import Api, Reply, assert_error, assert_server_time
 
 
 class FakeClock:
@@ -43,25 +40,6 @@ def presence(clock: FakeClock) -> Presence:
 def settings(presence: Presence) -> dict[str, object]:
     """The server of this module marks presence by a clock the tests control."""
     return {"max_wait": 5.0, "rate_limit": 20, "presence": presence}
-
-
-def assert_server_time(reply: Reply) -> None:
-    assert isinstance(reply.body, dict), reply.body
-    assert TIME_RE.match(reply.body["server_time"]), reply.body["server_time"]
-    server_time = datetime.strptime(reply.body["server_time"], "%Y-%m-%dT%H:%M:%S.%fZ")
-    assert abs((server_time.replace(tzinfo=timezone.utc) - datetime.now(timezone.utc)).total_seconds()) < 5
-
-
-def assert_error(reply: Reply, status: int, code: str, field: str | None = None) -> None:
-    assert reply.status == status, (reply.status, reply.body)
-    assert reply.headers.get("Content-Type", "").startswith("application/json")
-    assert isinstance(reply.body, dict), reply.body
-    error = reply.body["error"]
-    assert error["code"] == code, error
-    assert isinstance(error["message"], str) and error["message"].strip()
-    if field is not None:
-        assert field in error["message"], error["message"]
-    assert_server_time(reply)
 
 
 async def join(api: Api, slug: str, body: Any) -> Reply:
