@@ -6,7 +6,6 @@ import asyncio
 import re
 import sqlite3
 import time
-from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime, timezone
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 
 from tests.conftest import Chat
 from tests.helpers import Api, assert_error, assert_server_time
+from tests.waiting import until
 
 RATE_LIMIT = 3
 
@@ -25,12 +25,6 @@ def settings() -> dict[str, object]:
     return {"max_wait": 5.0, "rate_limit": RATE_LIMIT}
 
 
-async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
-    """Wait until condition() holds (server state has no event to await for 'a poll is held')."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the condition was not reached in time"
-        await asyncio.sleep(0.005)
 
 
 async def event_with(api: Api, *nicks: str, **fields: Any) -> tuple[dict[str, Any], list[str]]:
