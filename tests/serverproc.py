@@ -22,8 +22,8 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m chatserver serve` on a free port; a context manager that always kills it."""
 
-    def __init__(self, db: Path, *extra: str) -> None:
-        self.port = free_port()
+    def __init__(self, db: Path, *extra: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatserver", "serve", "--port", str(self.port), "--db", str(db), *extra],

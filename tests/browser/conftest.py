@@ -1,0 +1,105 @@
+"""End-to-end fixtures: a real chatserver process and Debian's Chromium driven by Playwright.
+
+Locally without /usr/bin/chromium these tests skip with the reason; under CI=true they must run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import iso_in
+from tests.serverproc import ServerProcess
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+def _missing_browser_reason() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = _missing_browser_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    """A chatserver process plus a JSON client for arranging what a test needs through the API."""
+
+    def __init__(self, db: Path, *options: str) -> None:
+        self.db = db
+        self.options = options
+        self.process = ServerProcess(db, *options)
+        self.base = self.process.base
+
+    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+        return self.process.request(method, path, body, token)
+
+    def create_event(self, starts_in: float = -60, lasts: float = 3600, **fields: Any) -> dict[str, Any]:
+        status, created = self.api("POST", "/api/events", {
+            "title": "Browser test", "starts_at": iso_in(starts_in), "ends_at": iso_in(starts_in + lasts), **fields})
+        assert status == 201, created
+        return created
+
+    def join(self, slug: str, nickname: str) -> str:
+        status, joined = self.api("POST", f"/api/events/{slug}/participants", {"nickname": nickname})
+        assert status == 201, joined
+        return str(joined["token"])
+
+    def restart(self) -> None:
+        """Stop (SIGKILL, the worst case) and start again on the same port and database."""
+        port = self.process.port
+        self.process.__exit__(None, None, None)
+        self.process = ServerProcess(self.db, *self.options, port=port)
+
+    def stop(self) -> None:
+        self.process.__exit__(None, None, None)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path / "chat.db", "--rate-limit", "0", "--max-wait", "30")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def context_factory(browser: Any) -> Iterator[Any]:
+    """New isolated browser contexts (separate storage: separate people); closed after the test."""
+    contexts: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(viewport={"width": 1100, "height": 850}, **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
