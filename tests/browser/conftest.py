@@ -32,7 +32,9 @@ def _missing_browser_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the sync API keeps its event loop marked as running in this thread
+# until Playwright stops, which would break every async (tornasync) test collected after this package.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     reason = _missing_browser_reason()
     if reason:
