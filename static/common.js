@@ -1,30 +1,56 @@
 // Shared helpers for every page: local times, JSON calls, the long-poll stream and the item list.
-// User text only ever goes into the page through textContent.
+// User text only ever goes into the page through textContent (and links built with createElement).
 "use strict";
 
 (function () {
   const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
   const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+  const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "medium" });
 
   function pad(n) {
     return String(n).padStart(2, "0");
   }
 
-  /** Show <time data-local="datetime|time"> elements in the reader's time zone. */
+  /** "8:15 PM" for today, "Nov 21, 2026, 8:15 PM" for another day (in the reader's time zone). */
+  function formatTime(date, now) {
+    const d = date instanceof Date ? date : new Date(date);
+    if (isNaN(d)) return "";
+    return d.toDateString() === (now || new Date()).toDateString() ? timeFormat.format(d) : dateTimeFormat.format(d);
+  }
+
+  /** The whole moment, for a tooltip: "Saturday, November 21, 2026 at 8:15:03 PM". */
+  function formatFull(date) {
+    const d = date instanceof Date ? date : new Date(date);
+    return isNaN(d) ? "" : fullFormat.format(d);
+  }
+
+  /** Show <time data-local="datetime|time|end|auto"> elements in the reader's time zone. */
   function localTimes(root) {
     for (const el of (root || document).querySelectorAll("time[data-local]")) {
       const date = new Date(el.getAttribute("datetime"));
       if (isNaN(date)) continue;
-      let text = el.dataset.local === "time" ? timeFormat.format(date) : dateTimeFormat.format(date);
-      if (el.dataset.local === "end") {
+      const kind = el.dataset.local;
+      let text = kind === "time" ? timeFormat.format(date) : kind === "auto" ? formatTime(date) : dateTimeFormat.format(date);
+      if (kind === "end") {
         // "Nov 21, 8:00 PM – 9:30 PM": an end on the start's day shows only its time.
         const prev = el.previousElementSibling;
         const start = prev && prev.tagName === "TIME" ? new Date(prev.getAttribute("datetime")) : null;
         if (start && start.toDateString() === date.toDateString()) text = timeFormat.format(date);
       }
       el.textContent = text;
-      el.title = date.toString();
+      el.title = formatFull(date);
     }
+  }
+
+  /** "2 h 05 min", "3 min 07 s", "12 s": a duration in seconds, for countdowns. */
+  function formatDuration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    const n = (value, unit) => `${value}\u00a0${unit}`;
+    if (s < 60) return n(s, "s");
+    if (s < 3600) return `${n(Math.floor(s / 60), "min")} ${n(pad(s % 60), "s")}`;
+    if (s < 86400) return `${n(Math.floor(s / 3600), "h")} ${n(pad(Math.floor((s % 3600) / 60)), "min")}`;
+    const days = Math.floor(s / 86400);
+    return `${n(days, days === 1 ? "day" : "days")} ${n(Math.floor((s % 86400) / 3600), "h")}`;
   }
 
   /** A Date as RFC 3339 with the browser's offset for that date, e.g. 2026-11-21T20:00:00+01:00. */
@@ -59,6 +85,21 @@
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
+  /** Like sleep, but resolves early (to true) when `signal` aborts. */
+  function sleepUnless(ms, signal) {
+    return new Promise((resolve) => {
+      if (signal && signal.aborted) return resolve(true);
+      const done = (woken) => {
+        clearTimeout(timer);
+        if (signal) signal.removeEventListener("abort", onAbort);
+        resolve(woken);
+      };
+      const onAbort = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      if (signal) signal.addEventListener("abort", onAbort);
+    });
+  }
+
   /** A random id for safe retries of a post (works outside secure contexts too). */
   function randomId() {
     const bytes = new Uint8Array(12);
@@ -69,25 +110,41 @@
   /**
    * Call the JSON API. Resolves to {status, data, headers}; rejects only when the network fails.
    * Credentials travel in the Authorization header, never in the URL.
+   * `options.signal` / `options.timeout` (ms) abort the call (it then rejects).
    */
-  async function api(method, path, body, token) {
+  async function api(method, path, body, token, options) {
+    const opts = options || {};
     const headers = { Accept: "application/json" };
     if (body !== undefined && body !== null) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = "Bearer " + token;
-    const response = await fetch(path, {
-      method,
-      headers,
-      body: body !== undefined && body !== null ? JSON.stringify(body) : undefined,
-      cache: "no-store",
-      credentials: "omit",
-    });
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (e) {
-      data = null;
+    let signal = opts.signal;
+    let timer = null;
+    if (opts.timeout) {
+      const controller = new AbortController();
+      timer = setTimeout(() => controller.abort(), opts.timeout);
+      if (signal) signal.addEventListener("abort", () => controller.abort());
+      signal = controller.signal;
     }
-    return { status: response.status, data, headers: response.headers };
+    try {
+      const response = await fetch(path, {
+        method,
+        headers,
+        body: body !== undefined && body !== null ? JSON.stringify(body) : undefined,
+        cache: "no-store",
+        credentials: "omit",
+        signal,
+      });
+      let data = null;
+      try {
+        data = await response.json();
+      } catch (e) {
+        if (signal && signal.aborted) throw e;
+        data = null;
+      }
+      return { status: response.status, data, headers: response.headers };
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
   }
 
   function errorCode(res) {
@@ -99,6 +156,15 @@
     return fallback || `The server answered ${res ? res.status : "nothing"}; please try again.`;
   }
 
+  /** Seconds from a Retry-After header (delta-seconds or an HTTP date); null when absent. */
+  function retryAfter(res) {
+    const value = res && res.headers && res.headers.get ? res.headers.get("Retry-After") : null;
+    if (!value) return null;
+    if (/^\d+$/.test(value.trim())) return parseInt(value, 10);
+    const when = Date.parse(value);
+    return isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
+  }
+
   /** Show text in an element, or hide it when the text is empty. */
   function say(el, text, kind) {
     if (!el) return;
@@ -108,79 +174,235 @@
     else delete el.dataset.kind;
   }
 
+  // --- links in user text ---------------------------------------------------------------------
+
+  const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
+
+  /** Drop punctuation that ends a sentence rather than the address: "see https://x.org/a)." */
+  function trimUrl(url) {
+    for (;;) {
+      const last = url[url.length - 1];
+      if (".,;:!?'*".includes(last)) {
+        url = url.slice(0, -1);
+      } else if (last === ")" || last === "]" || last === "}") {
+        const open = { ")": "(", "]": "[", "}": "{" }[last];
+        if (url.split(open).length >= url.split(last).length) break; // balanced: part of the URL
+        url = url.slice(0, -1);
+      } else {
+        break;
+      }
+    }
+    return url;
+  }
+
   /**
-   * Follows an event's stream with long polls: `after` = the last cursor, `wait` = 25 s.
-   * Backs off on errors, restarts from 0 on cursor_ahead, and stops once the event is closed
-   * and every item has been read.
+   * Fill `el` with `text`, turning http(s) addresses into links that open in a new tab.
+   * Everything is text nodes and <a> elements made here: the text is never parsed as HTML.
+   */
+  function linkify(el, text) {
+    el.replaceChildren();
+    const value = String(text == null ? "" : text);
+    let at = 0;
+    for (const match of value.matchAll(URL_PATTERN)) {
+      const url = trimUrl(match[0]);
+      let parsed = null;
+      try {
+        parsed = new URL(url);
+      } catch (e) {
+        parsed = null;
+      }
+      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || !parsed.host) continue;
+      if (match.index > at) el.append(document.createTextNode(value.slice(at, match.index)));
+      const a = document.createElement("a");
+      a.href = parsed.href;
+      a.target = "_blank";
+      a.rel = "noopener nofollow ugc";
+      a.textContent = url;
+      el.append(a);
+      at = match.index + url.length;
+    }
+    if (at < value.length) el.append(document.createTextNode(value.slice(at)));
+  }
+
+  /**
+   * Follows an event's stream with long polls: `after` = the last cursor, `wait` = 25 s, one poll at
+   * a time with a fetch timeout above the hold. An empty answer polls again at once; errors back off
+   * exponentially with jitter (up to 30 s); 429 waits for Retry-After; 409 cursor_ahead reads the
+   * stream again from 0. It stops once the event is closed and every item has been read.
+   *
+   * handlers (all optional): token() → participant token sent so the reader counts as online;
+   * items(list); state(state, data); reset(); status(text) — "" once connected again;
+   * trouble(info|null) — {attempt, retryAt, reason} while reconnecting, null when a poll succeeds;
+   * loaded() — after the first complete read of the stream.
    */
   class Stream {
     constructor(slug, handlers) {
       this.slug = slug;
       this.cursor = 0;
       this.wait = 25;
+      this.timeout = 35000; // ms; above the hold, so only a dead connection hits it
+      this.maxBackoff = 30000;
       this.stopped = false;
-      this.handlers = handlers;
+      this.running = false;
+      this.loaded = false;
+      this.handlers = handlers || {};
+      this.controller = null; // the poll in flight
+      this.napper = null; // the backoff sleep in progress
+      this.seen = new Set(); // ids delivered since the last reset: nothing is handed over twice
     }
 
     stop() {
       this.stopped = true;
       if (this.controller) this.controller.abort();
+      if (this.napper) this.napper.abort();
     }
 
-    async run() {
+    /**
+     * Poll again now: ends a backoff sleep, and with `restart` also drops a held poll (its
+     * connection may be dead after a network change or a sleeping laptop). Safe: the cursor
+     * only moves on an answer.
+     */
+    kick(restart) {
+      if (this.napper) this.napper.abort();
+      if (restart && this.controller) {
+        this.kicked = true;
+        this.controller.abort();
+      }
+    }
+
+    /** Start polling once; resumes by itself on `online` and when the page is shown again. */
+    run() {
+      if (this.running) return this.done;
+      this.running = true;
+      if (!this.listening) {
+        this.listening = true;
+        window.addEventListener("online", () => this.kick(true));
+        document.addEventListener("visibilitychange", () => {
+          if (document.visibilityState !== "visible") return;
+          // A poll held for longer than its hold has likely died with a suspended tab.
+          const stale = this.pollStarted && Date.now() - this.pollStarted > (this.wait + 3) * 1000;
+          this.kick(stale);
+        });
+      }
+      this.done = this.loop().finally(() => {
+        this.running = false;
+      });
+      return this.done;
+    }
+
+    async poll() {
+      const h = this.handlers;
+      const controller = (this.controller = new AbortController());
+      const timer = setTimeout(() => controller.abort(), this.timeout);
+      this.pollStarted = Date.now();
+      try {
+        const headers = { Accept: "application/json" };
+        const token = h.token ? h.token() : null;
+        if (token) headers.Authorization = "Bearer " + token; // counts us as online
+        const url = `/api/events/${encodeURIComponent(this.slug)}/messages?after=${this.cursor}&wait=${this.loaded ? this.wait : 0}`;
+        const response = await fetch(url, { headers, cache: "no-store", credentials: "omit", signal: controller.signal });
+        let data = null;
+        try {
+          data = await response.json();
+        } catch (e) {
+          if (controller.signal.aborted) throw e;
+          data = null;
+        }
+        return { status: response.status, data, headers: response.headers };
+      } catch (e) {
+        return { status: 0, data: null, headers: null, aborted: controller.signal.aborted };
+      } finally {
+        clearTimeout(timer);
+        this.controller = null;
+        this.pollStarted = 0;
+      }
+    }
+
+    async nap(ms) {
+      const napper = (this.napper = new AbortController());
+      await sleepUnless(ms, napper.signal);
+      this.napper = null;
+    }
+
+    async loop() {
       const h = this.handlers;
       let failures = 0;
+      let trouble = false;
       while (!this.stopped) {
-        let res = null;
-        this.controller = new AbortController();
-        try {
-          const headers = { Accept: "application/json" };
-          const token = h.token ? h.token() : null;
-          if (token) headers.Authorization = "Bearer " + token; // counts us as online
-          const url = `/api/events/${encodeURIComponent(this.slug)}/messages?after=${this.cursor}&wait=${this.wait}`;
-          const response = await fetch(url, { headers, cache: "no-store", credentials: "omit", signal: this.controller.signal });
-          let data = null;
-          try {
-            data = await response.json();
-          } catch (e) {
-            data = null;
-          }
-          res = { status: response.status, data };
-        } catch (e) {
-          res = null;
-        }
+        const res = await this.poll();
         if (this.stopped) return;
-        if (res && res.status === 200 && res.data && Array.isArray(res.data.messages)) {
+        if (res.status === 0 && this.kicked) {
+          this.kicked = false; // dropped on purpose by kick(true): poll again at once
+          continue;
+        }
+        this.kicked = false;
+        if (res.status === 200 && res.data && Array.isArray(res.data.messages)) {
           failures = 0;
+          if (trouble) {
+            trouble = false;
+            if (h.trouble) h.trouble(null);
+          }
           if (h.status) h.status("");
           const d = res.data;
-          if (d.messages.length && h.items) h.items(d.messages);
-          this.cursor = d.cursor;
+          const fresh = d.messages.filter((item) => item && typeof item.id === "number" && !this.seen.has(item.id));
+          for (const item of fresh) this.seen.add(item.id);
+          if (typeof d.cursor === "number" && d.cursor >= this.cursor) this.cursor = d.cursor;
+          if (fresh.length && h.items) h.items(fresh, d);
           if (h.state) h.state(d.state, d);
+          if (!this.loaded && !d.more) {
+            this.loaded = true; // from now on polls hold; the first reads answer at once
+            if (h.loaded) h.loaded(d);
+          }
           if (d.state === "closed" && !d.more) return; // nothing can be added any more
           continue;
         }
-        if (res && res.status === 409 && errorCode(res) === "cursor_ahead") {
+        if (res.status === 409 && errorCode(res) === "cursor_ahead") {
           // The server's stream is behind our cursor (a restored database): read it again from the start.
           this.cursor = 0;
+          this.seen.clear();
+          this.loaded = false;
           if (h.reset) h.reset();
           continue;
         }
-        if (res && res.status === 404) {
+        if (res.status === 404) {
           if (h.status) h.status("This event no longer exists.");
+          if (h.trouble) h.trouble({ attempt: failures + 1, retryAt: null, reason: "gone" });
           return;
         }
         failures += 1;
-        const delay = Math.min(30000, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() / 2);
-        if (h.status) h.status(`Connection lost; trying again in ${Math.round(delay / 1000)} s.`);
-        await sleep(delay);
+        let delay;
+        let reason;
+        const wait = res.status === 429 ? retryAfter(res) : null;
+        if (wait !== null) {
+          delay = Math.max(1000, wait * 1000);
+          reason = "rate_limited";
+        } else {
+          // 1 s, 2 s, 4 s … capped at 30 s, each ±25 % so that a crowd does not come back in step.
+          delay = Math.min(this.maxBackoff, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() / 2);
+          reason = res.status === 0 ? (res.aborted ? "timeout" : "network") : "server";
+        }
+        trouble = true;
+        if (h.trouble) h.trouble({ attempt: failures, retryAt: Date.now() + delay, reason, status: res.status });
+        if (h.status) h.status(`Connection lost; trying again in ${Math.max(1, Math.round(delay / 1000))} s.`);
+        await this.nap(delay);
       }
     }
+  }
+
+  const GROUP_MS = 5 * 60 * 1000;
+
+  /** A stable 0–7 colour slot for a nickname. */
+  function hueOf(name) {
+    let h = 0;
+    for (const ch of String(name || "")) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+    return h % 8;
   }
 
   /**
    * Renders stream items into an <ol>: one <li id="m<id>"> per item, deduplicated by id.
    * System items and announcements get their own classes; a retraction blanks its target.
+   * options: mine(item) → bool; decorate(li, item); removed(li); group: true to show the author
+   * once per run of messages (same author, under 5 minutes apart) with an initial beside it.
    */
   class ItemList {
     constructor(ol, options) {
@@ -203,33 +425,48 @@
       return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
     }
 
+    scrollToBottom(smooth) {
+      const el = this.ol;
+      if (smooth && el.scrollTo) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+      else el.scrollTop = el.scrollHeight;
+    }
+
+    /** Add items; returns the <li>s that are new. Sticks to the bottom if the reader was there. */
     add(items) {
       const stick = this.nearBottom();
-      for (const item of items) this.addOne(item);
-      if (stick) this.ol.scrollTop = this.ol.scrollHeight;
+      const added = [];
+      for (const item of items) {
+        const li = this.addOne(item);
+        if (li) added.push(li);
+      }
+      if (stick) this.scrollToBottom(false);
+      return added;
     }
 
     addOne(item) {
-      if (!item || typeof item.id !== "number") return;
+      if (!item || typeof item.id !== "number") return null;
       if (item.kind === "retraction") {
         this.removed.add(item.target);
         const target = this.byId.get(item.target);
         if (target) this.markRemoved(target);
-        return;
+        return null;
       }
-      if (this.byId.has(item.id)) return;
-      if (!["message", "system", "announcement"].includes(item.kind)) return; // unknown kinds are ignored
+      if (this.byId.has(item.id)) return null;
+      if (!["message", "system", "announcement"].includes(item.kind)) return null; // unknown kinds are ignored
       const li = document.createElement("li");
       li.id = "m" + item.id;
       li.className = "item " + item.kind;
       li.dataset.id = String(item.id);
+      li.dataset.at = String(Date.parse(item.created_at) || 0);
       if (item.code) li.dataset.code = item.code;
+      if (item.kind === "message") li.dataset.author = item.participant_id != null ? "p" + item.participant_id : "n" + item.author;
 
       const meta = document.createElement("div");
       meta.className = "meta";
       if (item.kind === "message") {
         const author = document.createElement("span");
         author.className = "author";
+        author.dataset.hue = String(hueOf(item.author));
         author.textContent = item.author || "";
         meta.append(author);
       } else if (item.kind === "announcement") {
@@ -240,14 +477,23 @@
       }
       const time = document.createElement("time");
       time.setAttribute("datetime", item.created_at);
-      time.dataset.local = "time";
+      time.dataset.local = this.options.group ? "auto" : "time";
       time.textContent = item.created_at;
       meta.append(time);
 
       const body = document.createElement("div");
       body.className = "body";
-      body.textContent = item.body;
+      if (item.kind === "system") body.textContent = item.body;
+      else linkify(body, item.body);
 
+      if (this.options.group && item.kind === "message") {
+        const avatar = document.createElement("span");
+        avatar.className = "avatar";
+        avatar.dataset.hue = String(hueOf(item.author));
+        avatar.setAttribute("aria-hidden", "true");
+        avatar.textContent = (Array.from(String(item.author || "?").trim())[0] || "?").toUpperCase();
+        li.append(avatar);
+      }
       li.append(meta, body);
       if (this.options.mine && this.options.mine(item)) li.classList.add("mine");
       if (this.options.decorate) this.options.decorate(li, item);
@@ -263,6 +509,23 @@
       this.byId.set(item.id, li);
       this.maxId = Math.max(this.maxId, item.id);
       if (item.retracted || this.removed.has(item.id)) this.markRemoved(li);
+      if (this.options.group) {
+        this.regroup(li);
+        if (li.nextElementSibling) this.regroup(li.nextElementSibling);
+      }
+      return li;
+    }
+
+    /** A message continues the run above it: same author, a message too, within 5 minutes. */
+    regroup(li) {
+      if (!li.classList.contains("message")) return;
+      const prev = li.previousElementSibling;
+      const cont =
+        !!prev &&
+        prev.classList.contains("message") &&
+        prev.dataset.author === li.dataset.author &&
+        Number(li.dataset.at) - Number(prev.dataset.at) < GROUP_MS;
+      li.classList.toggle("cont", cont);
     }
 
     markRemoved(li) {
@@ -297,9 +560,16 @@
     }, 1500);
   }
 
+  /** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
+  function reducedMotion() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
   window.Chat = {
     localTimes, toOffsetISO, toLocalInput, fromLocalInput, sleep, randomId, api,
     errorCode, errorMessage, say, Stream, ItemList, copyFrom,
+    // added for the room; usable by any page
+    formatTime, formatFull, formatDuration, sleepUnless, retryAfter, linkify, hueOf, reducedMotion,
   };
 
   document.addEventListener("DOMContentLoaded", () => localTimes(document));

@@ -1,4 +1,5 @@
-// The room: waiting notice with a countdown, then a live chat, then the closed notice.
+// The room: a waiting room with a countdown, then the live chat, then the closed notice.
+// Every change of state comes from the long poll (the server's clock), never from this browser's.
 "use strict";
 
 (function () {
@@ -7,20 +8,36 @@
   const slug = root.dataset.slug;
   const base = `/api/events/${encodeURIComponent(slug)}`;
   const $ = (id) => document.getElementById(id);
+  const LIMIT = 4000; // characters in a message (the API counts code points)
+  const COUNTER_FROM = 3500; // the counter shows from here on
+  const PEOPLE_EVERY = 20000; // ms between refreshes of the participant list
+
   const waiting = $("waiting");
   const closed = $("closed");
+  const closedHome = closed.parentNode;
+  const closedNext = closed.nextSibling;
   const chat = $("chat");
+  const chatFoot = $("chat-foot");
   const joinForm = $("join");
+  const nicknameInput = $("nickname");
   const composer = $("composer");
   const bodyInput = $("body");
-  const sendButton = composer.querySelector("button[type=submit]");
+  const sendButton = $("send");
+  const sendError = $("send-error");
+  const joinError = $("join-error");
+  const joinNotice = $("join-notice");
+  const counter = $("counter");
   const badge = $("state-badge");
-  const chatStatus = $("chat-status");
+  const messages = $("messages");
+  const jump = $("jump");
+  const connection = $("connection");
   const labels = { scheduled: "Not started", open: "Open", closed: "Closed" };
+  let pageTitle = document.title; // without the unread count
 
   let state = root.dataset.state;
   let startsAt = Date.parse(root.dataset.startsAt);
-  const skew = Date.parse(root.dataset.now) - Date.now(); // server clock minus ours
+  let skew = Date.parse(root.dataset.now) - Date.now(); // server clock minus ours
+  let chatShown = state === "open";
 
   // --- who am I: the participant token is kept per room in localStorage ------------------------
   const storageKey = "chatserver.participant." + slug;
@@ -41,87 +58,280 @@
     }
   }
 
-  const list = new Chat.ItemList($("messages"), {
-    mine: (item) => me !== null && item.participant_id === me.id,
+  const list = new Chat.ItemList(messages, {
+    group: true,
+    mine: (item) => me !== null && item.kind === "message" && item.participant_id === me.id,
   });
 
   // --- what is shown --------------------------------------------------------------------------
+  function focusIsLost() {
+    const el = document.activeElement;
+    return !el || el === document.body || el.hidden || el.closest("[hidden]") !== null;
+  }
+
   function showForms() {
-    const open = state === "open";
-    joinForm.hidden = !open || me !== null;
-    composer.hidden = !open || me === null;
+    const joinable = state === "scheduled" || state === "open";
+    // The nickname prompt sits where it is needed: in the waiting room, or under the messages.
+    const home = state === "scheduled" ? $("waiting-join") : chatFoot;
+    if (joinForm.parentNode !== home) home.prepend(joinForm);
+    joinForm.hidden = !joinable || me !== null;
+    composer.hidden = state !== "open" || me === null;
+    $("waiting-me").hidden = state !== "scheduled" || me === null;
     if (me) {
       $("me").textContent = me.nickname;
-      bodyInput.disabled = !!me.banned;
-      sendButton.disabled = !!me.banned;
-      if (me.banned) Chat.say($("send-error"), "The host removed you from this room. You can still read along.");
+      $("waiting-nick").textContent = me.nickname;
+      const banned = !!me.banned;
+      bodyInput.disabled = banned;
+      sendButton.disabled = banned || sending;
+      $("forget").hidden = banned;
+      if (banned) Chat.say(sendError, "The host removed you from this room. You can still read along.");
     }
   }
 
   function setState(next) {
     if (!labels[next]) return;
-    const wasScheduled = state === "scheduled";
+    const previous = state;
+    const hadFocusInForms = composer.contains(document.activeElement) || joinForm.contains(document.activeElement);
     state = next;
     root.dataset.state = next;
     badge.textContent = labels[next];
     badge.className = "badge state-" + next;
     waiting.hidden = next !== "scheduled";
+    if (next === "open") chatShown = true;
+    chat.hidden = !chatShown;
+    // Once closed, the notice takes the composer's place under the messages.
+    if (next === "closed" && chatShown) chatFoot.append(closed);
+    else if (closed.parentNode !== closedHome) closedHome.insertBefore(closed, closedNext);
     closed.hidden = next !== "closed";
-    if (next === "open" || (next === "closed" && !chat.hidden)) chat.hidden = false;
     showForms();
-    if (next === "open" && wasScheduled && !me) $("nickname").focus();
+    if (next === previous) return;
+    if (next === "open") {
+      list.scrollToBottom(false);
+      if (focusIsLost() || waiting.contains(document.activeElement) || hadFocusInForms) {
+        (me ? bodyInput : nicknameInput).focus();
+      }
+      loadParticipants();
+    }
+    if (next === "closed") {
+      if (hadFocusInForms || focusIsLost()) $("closed-heading").focus();
+      loadParticipants();
+    }
   }
 
   // --- the countdown before the start ---------------------------------------------------------
   function countdown() {
     if (state !== "scheduled") return;
-    const left = Math.round((startsAt - (Date.now() + skew)) / 1000);
-    const n = (value, unit) => `${value}\u00a0${unit}`;
-    let text;
-    if (left <= 0) text = "Starting any moment now…";
-    else if (left < 60) text = "Starts in " + n(left, "s");
-    else if (left < 3600) text = `Starts in ${n(Math.floor(left / 60), "min")} ${n(left % 60, "s")}`;
-    else if (left < 86400) text = `Starts in ${n(Math.floor(left / 3600), "h")} ${n(Math.floor((left % 3600) / 60), "min")}`;
-    else {
-      const days = Math.floor(left / 86400);
-      text = `Starts in ${n(days, days === 1 ? "day" : "days")} ${n(Math.floor((left % 86400) / 3600), "h")}`;
-    }
-    $("countdown").textContent = text;
+    const left = (startsAt - (Date.now() + skew)) / 1000;
+    $("countdown").textContent = left <= 0.5 ? "Starting any moment now…" : "Starts in " + Chat.formatDuration(left);
   }
 
-  // The host may move the times while people wait, or close early: show the event's current times.
+  // The host may move the times or rename the event while people wait: show what is current.
   let lastRefresh = Date.now();
   async function refreshEvent(force) {
     if (!force && Date.now() - lastRefresh < 20000) return;
     lastRefresh = Date.now();
+    let res;
     try {
-      const res = await Chat.api("GET", base);
-      if (res.status === 200 && res.data && res.data.event) {
-        const ev = res.data.event;
-        startsAt = Date.parse(ev.starts_at);
-        for (const t of root.querySelectorAll("time.starts")) t.setAttribute("datetime", ev.starts_at);
-        for (const t of root.querySelectorAll("time.ends")) t.setAttribute("datetime", ev.closed_at || ev.ends_at);
-        Chat.localTimes(root);
-      }
+      res = await Chat.api("GET", base);
     } catch (e) {
-      // The poll reports connection trouble; nothing more to say here.
+      return; // the poll reports connection trouble
+    }
+    if (res.status !== 200 || !res.data || !res.data.event) return;
+    const ev = res.data.event;
+    startsAt = Date.parse(ev.starts_at);
+    for (const t of root.querySelectorAll("time.starts")) t.setAttribute("datetime", ev.starts_at);
+    for (const t of root.querySelectorAll("time.ends")) t.setAttribute("datetime", ev.closed_at || ev.ends_at);
+    Chat.localTimes(root.querySelector(".event-head"));
+    Chat.localTimes(waiting);
+    const h1 = root.querySelector(".event-head h1");
+    if (ev.title && h1.textContent !== ev.title) {
+      h1.textContent = ev.title;
+      pageTitle = `${ev.title} · chatserver`;
+      document.title = hiddenUnread ? `(${hiddenUnread}) ${pageTitle}` : pageTitle;
+    }
+    const description = root.querySelector(".event-head .description");
+    if (description && typeof ev.description === "string") {
+      description.textContent = ev.description;
+      description.hidden = !ev.description;
+    }
+    countdown();
+  }
+
+  // --- the participant list -------------------------------------------------------------------
+  let peopleTimer = null;
+  let peopleLoading = false;
+  let peopleAgain = false;
+  async function loadParticipants() {
+    if (!chatShown) return;
+    if (peopleLoading) {
+      peopleAgain = true; // one more load after this one, to see the latest join or ban
+      return;
+    }
+    peopleLoading = true;
+    let res = null;
+    try {
+      res = await Chat.api("GET", base + "/participants", null, me ? me.token : null);
+    } catch (e) {
+      res = null;
+    }
+    peopleLoading = false;
+    if (res && res.status === 200 && res.data && Array.isArray(res.data.participants)) renderPeople(res.data.participants);
+    else $("people-status").textContent = "The list could not be loaded; it is tried again soon.";
+    clearTimeout(peopleTimer);
+    if (state !== "closed") peopleTimer = setTimeout(loadParticipants, PEOPLE_EVERY);
+    if (peopleAgain) {
+      peopleAgain = false;
+      loadParticipants();
     }
   }
 
+  function renderPeople(people) {
+    const sorted = people.slice().sort((a, b) =>
+      (a.banned ? 1 : 0) - (b.banned ? 1 : 0) || (b.online ? 1 : 0) - (a.online ? 1 : 0) ||
+      a.nickname.localeCompare(b.nickname, undefined, { sensitivity: "base" }));
+    const ul = $("participants");
+    ul.replaceChildren();
+    for (const p of sorted) {
+      const li = document.createElement("li");
+      const online = !!p.online && !p.banned && state !== "closed";
+      li.className = "person" + (online ? " online" : "") + (p.banned ? " banned" : "");
+      if (me && p.id === me.id) li.classList.add("me");
+      const dot = document.createElement("span");
+      dot.className = "dot" + (online ? " online" : "");
+      dot.setAttribute("aria-hidden", "true");
+      const name = document.createElement("span");
+      name.className = "nick";
+      name.textContent = p.nickname;
+      li.append(dot, name);
+      const tags = [];
+      if (me && p.id === me.id) tags.push("you");
+      if (p.banned) tags.push("removed");
+      if (tags.length) {
+        const tag = document.createElement("span");
+        tag.className = "tag";
+        tag.textContent = tags.join(", ");
+        li.append(tag);
+      }
+      const status = document.createElement("span");
+      status.className = "visually-hidden";
+      status.textContent = online ? ", online" : ", offline";
+      li.append(status);
+      li.title = `${p.nickname}: ${online ? "online" : "offline"}`;
+      ul.append(li);
+    }
+    const online = sorted.filter((p) => p.online && !p.banned).length;
+    const count = state === "closed" ? `(${people.length})` : `(${online} online)`;
+    $("people-count").textContent = count;
+    $("people-summary").textContent = state === "closed" ? count : `${online} online · ${people.length} in all`;
+    $("people-status").textContent = people.length ? "" : "Nobody has joined yet.";
+  }
+
+  $("people-toggle").addEventListener("click", () => {
+    const people = $("people");
+    const open = !people.classList.contains("expanded");
+    people.classList.toggle("expanded", open);
+    $("people-toggle").setAttribute("aria-expanded", String(open));
+  });
+
+  // --- new messages while scrolled up ---------------------------------------------------------
+  let unread = 0;
+  let hiddenUnread = 0;
+  function showUnread() {
+    jump.hidden = unread === 0;
+    $("jump-text").textContent = unread === 1 ? "1 new message" : `${unread} new messages`;
+  }
+
+  function readAll() {
+    unread = 0;
+    showUnread();
+  }
+
+  jump.addEventListener("click", () => {
+    list.scrollToBottom(!Chat.reducedMotion());
+    readAll();
+    (composer.hidden || bodyInput.disabled ? messages : bodyInput).focus({ preventScroll: true });
+  });
+
+  messages.addEventListener("scroll", () => {
+    if (unread && list.nearBottom()) readAll();
+  }, { passive: true });
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      hiddenUnread = 0;
+      document.title = pageTitle;
+    }
+  });
+
   // --- the stream -----------------------------------------------------------------------------
+  let loaded = false;
+  let troubleTimer = null;
+
+  function onItems(items) {
+    const stuck = !loaded || list.nearBottom();
+    const added = list.add(items);
+    let refreshPeople = false;
+    for (const item of items) {
+      if (item.kind !== "system") continue;
+      if (item.code === "joined" || item.code === "banned") refreshPeople = true;
+      if (item.code === "banned" && me && item.participant_id === me.id && !me.banned) {
+        me.banned = true;
+        save();
+        showForms();
+      }
+    }
+    if (refreshPeople) loadParticipants();
+    if (!loaded) return;
+    for (const li of added) li.classList.add("fresh");
+    // Messages from others that the reader has not seen: a jump button, and a count in the tab title.
+    const news = added.filter((li) => !li.classList.contains("mine") && !li.classList.contains("system"));
+    if (!news.length) return;
+    if (!stuck && !chat.hidden) {
+      if (unread === 0) {
+        for (const old of messages.querySelectorAll(".first-unread")) old.classList.remove("first-unread");
+        news[0].classList.add("first-unread");
+      }
+      unread += news.length;
+      showUnread();
+    }
+    if (document.visibilityState === "hidden") {
+      hiddenUnread += news.length;
+      document.title = `(${hiddenUnread}) ${pageTitle}`;
+    }
+  }
+
+  function onTrouble(info) {
+    clearInterval(troubleTimer);
+    if (!info) {
+      connection.hidden = true;
+      root.classList.remove("offline");
+      return;
+    }
+    root.classList.add("offline");
+    connection.hidden = false;
+    const text = $("connection-text");
+    const retry = $("reconnect-now");
+    if (info.reason === "gone") {
+      text.textContent = "This event no longer exists on the server.";
+      retry.hidden = true;
+      return;
+    }
+    retry.hidden = false;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((info.retryAt - Date.now()) / 1000));
+      const why = info.reason === "rate_limited" ? "The server is busy." : "Connection lost.";
+      text.textContent = left > 0 ? `${why} Reconnecting in ${left} s…` : `${why} Reconnecting…`;
+    };
+    tick();
+    troubleTimer = setInterval(tick, 1000);
+  }
+
   const stream = new Chat.Stream(slug, {
     token: () => (me ? me.token : null),
-    items: (items) => {
-      list.add(items);
-      for (const item of items) {
-        if (item.kind === "system" && item.code === "banned" && me && item.participant_id === me.id) {
-          me.banned = true;
-          save();
-          showForms();
-        }
-      }
-    },
-    state: (next) => {
+    items: onItems,
+    state: (next, data) => {
+      const serverNow = Date.parse(data && data.server_time);
+      if (!isNaN(serverNow)) skew = serverNow - Date.now();
       if (next !== state) {
         setState(next);
         refreshEvent(true);
@@ -129,101 +339,191 @@
         refreshEvent(false);
       }
     },
-    status: (text) => {
-      chatStatus.textContent = text;
-      $("waiting-status").textContent = text;
+    loaded: () => {
+      loaded = true;
+      messages.setAttribute("aria-busy", "false");
+      list.scrollToBottom(false);
     },
-    reset: () => list.clear(),
+    reset: () => {
+      loaded = false;
+      messages.setAttribute("aria-busy", "true");
+      list.clear();
+      readAll();
+    },
+    trouble: onTrouble,
   });
+
+  $("reconnect-now").addEventListener("click", () => stream.kick(true));
 
   // --- joining --------------------------------------------------------------------------------
   joinForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const errorEl = $("join-error");
-    const nickname = $("nickname").value.trim();
-    Chat.say(errorEl, "");
-    if (!nickname) return Chat.say(errorEl, "Type a nickname first.");
-    const button = joinForm.querySelector("button");
+    const nickname = nicknameInput.value.trim();
+    Chat.say(joinError, "");
+    if (!nickname) {
+      Chat.say(joinError, "Type a nickname first.");
+      nicknameInput.focus();
+      return;
+    }
+    const button = joinForm.querySelector("button[type=submit]");
     button.disabled = true;
     let res;
     try {
-      res = await Chat.api("POST", base + "/participants", { nickname });
+      res = await Chat.api("POST", base + "/participants", { nickname }, null, { timeout: 15000 });
     } catch (e) {
       button.disabled = false;
-      return Chat.say(errorEl, "The server could not be reached. Check your connection and try again.");
+      return Chat.say(joinError, "The server could not be reached. Check your connection and try again.");
     }
     button.disabled = false;
+    const code = Chat.errorCode(res);
     if (res.status === 201 && res.data && res.data.token) {
       me = { id: res.data.participant.id, nickname: res.data.participant.nickname, token: res.data.token };
       save();
+      Chat.say(joinNotice, "");
+      nicknameInput.value = "";
       showForms();
-      bodyInput.focus();
-    } else if (Chat.errorCode(res) === "nickname_taken") {
-      Chat.say(errorEl, `Someone in this room is already called “${nickname}” (capital letters do not count as different). Choose another nickname.`);
-    } else if (Chat.errorCode(res) === "event_closed") {
+      stream.kick(true); // poll again with the token, so the others see us online at once
+      loadParticipants();
+      if (state === "open") bodyInput.focus();
+      else $("waiting-forget").focus();
+    } else if (code === "nickname_taken") {
+      Chat.say(joinError, `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`);
+      nicknameInput.focus();
+      nicknameInput.select();
+    } else if (code === "event_closed") {
       setState("closed");
     } else {
-      Chat.say(errorEl, Chat.errorMessage(res));
+      Chat.say(joinError, Chat.errorMessage(res));
+      nicknameInput.focus();
     }
   });
 
-  $("forget").addEventListener("click", () => {
+  function forget() {
     me = null;
     save();
-    Chat.say($("send-error"), "");
+    Chat.say(sendError, "");
+    Chat.say(joinNotice, "");
     bodyInput.disabled = false;
     sendButton.disabled = false;
     showForms();
-    $("nickname").focus();
-  });
+    nicknameInput.focus();
+    loadParticipants();
+  }
+  $("forget").addEventListener("click", forget);
+  $("waiting-forget").addEventListener("click", forget);
 
   // --- posting --------------------------------------------------------------------------------
-  async function post(text) {
-    const clientId = Chat.randomId(); // the same id on every retry: the server stores it once
+  let sending = false;
+  let pending = null; // {text, clientId}: a message that may or may not have reached the server
+  let rateTimer = null;
+
+  /** POST with one client_id; network failures and 5xx are retried with the same id. */
+  async function post(text, clientId) {
     for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt) await Chat.sleep(700 * 2 ** (attempt - 1));
+      if (!me) return null;
       try {
-        const res = await Chat.api("POST", base + "/messages", { body: text, client_id: clientId }, me.token);
+        const res = await Chat.api("POST", base + "/messages", { body: text, client_id: clientId }, me.token, { timeout: 15000 });
         if (res.status < 500) return res;
       } catch (e) {
-        // network trouble: retry below
+        // network trouble: retried below
       }
-      await Chat.sleep(700 * 2 ** attempt);
     }
     return null;
   }
 
+  function length(text) {
+    return Array.from(text).length; // code points, as the server counts
+  }
+
+  function updateCounter() {
+    const n = length(bodyInput.value);
+    if (n < COUNTER_FROM) {
+      Chat.say(counter, "");
+      return;
+    }
+    if (n <= LIMIT) Chat.say(counter, `${LIMIT - n} characters left`, LIMIT - n < 100 ? "warn" : null);
+    else Chat.say(counter, `${n - LIMIT} characters over the limit of ${LIMIT}`, "error");
+  }
+
+  function autosize() {
+    if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return; // CSS does it
+    bodyInput.style.height = "auto";
+    bodyInput.style.height = Math.min(bodyInput.scrollHeight + 2, 200) + "px";
+  }
+
+  bodyInput.addEventListener("input", () => {
+    updateCounter();
+    autosize();
+    if (sendError.dataset.kind === "transient") Chat.say(sendError, "");
+  });
+
+  function rateLimited(seconds) {
+    clearInterval(rateTimer);
+    let left = Math.max(1, seconds || 1);
+    const show = () => Chat.say(sendError, `You are sending messages too fast. Wait ${left} s, then send again; your message is kept.`, "transient");
+    show();
+    rateTimer = setInterval(() => {
+      left -= 1;
+      if (left > 0) return show();
+      clearInterval(rateTimer);
+      if (sendError.dataset.kind === "transient") Chat.say(sendError, "");
+    }, 1000);
+  }
+
   composer.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const errorEl = $("send-error");
+    if (sending || !me || me.banned) return;
     const text = bodyInput.value;
-    if (!me || !text.trim()) return;
-    Chat.say(errorEl, "");
+    if (!text.trim()) return;
+    if (length(text) > LIMIT) {
+      Chat.say(sendError, `Your message is ${length(text) - LIMIT} characters too long; a message holds at most ${LIMIT}.`, "transient");
+      return;
+    }
+    clearInterval(rateTimer);
+    Chat.say(sendError, "");
+    // Sending the same text again after a failure reuses its id: the server stores it only once.
+    if (!pending || pending.text !== text) pending = { text, clientId: Chat.randomId() };
+    sending = true;
     sendButton.disabled = true;
-    const res = await post(text);
-    sendButton.disabled = false;
-    if (!res) return Chat.say(errorEl, "Your message could not be sent: the server is unreachable. It is still in the box; try again.");
+    composer.setAttribute("aria-busy", "true");
+    const res = await post(text, pending.clientId);
+    sending = false;
+    composer.removeAttribute("aria-busy");
+    sendButton.disabled = !!(me && me.banned);
+    if (!res) {
+      Chat.say(sendError, "Your message could not be sent: the server is unreachable. It is still in the box; press Enter to try again.");
+      return;
+    }
     const code = Chat.errorCode(res);
     if ((res.status === 201 || res.status === 200) && res.data && res.data.message) {
+      pending = null;
       list.add([res.data.message]);
-      list.ol.scrollTop = list.ol.scrollHeight;
+      list.scrollToBottom(false);
+      readAll();
       if (bodyInput.value === text) bodyInput.value = "";
-      bodyInput.focus();
+      updateCounter();
+      autosize();
+      if (!composer.hidden) bodyInput.focus();
     } else if (code === "unauthorized") {
+      // The server no longer knows this browser's token (a reset database, cleared data, …).
       me = null;
       save();
       showForms();
-      Chat.say($("join-error"), "This browser's nickname for the room is no longer valid. Choose a nickname to join again.");
+      Chat.say(joinNotice, "Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept.");
+      nicknameInput.focus();
     } else if (code === "banned") {
       me.banned = true;
       save();
       showForms();
     } else if (code === "event_closed") {
       setState("closed");
+    } else if (code === "not_open") {
+      Chat.say(sendError, "The chat has not opened yet; your message is kept until it does.");
     } else if (code === "rate_limited") {
-      const wait = parseInt(res.headers.get("Retry-After") || "", 10);
-      Chat.say(errorEl, `You are posting too fast. Wait ${wait > 0 ? wait + " s" : "a moment"} and send again.`);
+      rateLimited(Chat.retryAfter(res));
     } else {
-      Chat.say(errorEl, Chat.errorMessage(res));
+      Chat.say(sendError, Chat.errorMessage(res));
     }
   });
 
@@ -231,12 +531,13 @@
   bodyInput.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
       ev.preventDefault();
-      if (!sendButton.disabled) (composer.requestSubmit ? composer.requestSubmit() : sendButton.click());
+      if (!sending) (composer.requestSubmit ? composer.requestSubmit() : sendButton.click());
     }
   });
 
   // --- start ----------------------------------------------------------------------------------
   setState(state);
+  if (state === "open") loadParticipants();
   if (state !== "closed") {
     countdown();
     setInterval(countdown, 1000);
