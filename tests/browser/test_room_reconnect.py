@@ -1,0 +1,167 @@
+"""The long-poll client across trouble: a server restart, lost responses, a reloaded stream, offline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer
+
+
+def room(context: Any, server: LiveServer, slug: str, nickname: str) -> Any:
+    page = context.new_page()
+    page.goto(f"{server.base}/e/{slug}")
+    page.evaluate("window.sameDocument = true")
+    page.get_by_label("Choose a nickname").fill(nickname)
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("#composer")).to_be_visible()
+    return page
+
+
+def say(server: LiveServer, slug: str, token: str, body: str) -> None:
+    status, reply = server.api("POST", f"/api/events/{slug}/messages", {"body": body}, token)
+    assert status == 201, reply
+
+
+def shown_ids(page: Any) -> list[int]:
+    return [int(i) for i in page.locator("#messages li.item").evaluate_all("els => els.map(e => e.dataset.id)")]
+
+
+def server_ids(server: LiveServer, slug: str) -> list[int]:
+    status, reply = server.api("GET", f"/api/events/{slug}/messages?after=0&limit=1000")
+    assert status == 200
+    return [i["id"] for i in reply["messages"] if i["kind"] != "retraction"]
+
+
+def test_server_restart_mid_chat_reconnects_without_duplicates_or_gaps(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    page = room(context_factory(), live_server, slug, "alice")
+    for n in range(3):
+        say(live_server, slug, bob, f"before {n}")
+    expect(page.locator("#messages li.message")).to_have_count(3)
+
+    live_server.stop()
+    banner = page.locator("#connection")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Reconnecting")
+    live_server.restart()
+    for n in range(3):
+        say(live_server, slug, bob, f"after {n}")
+
+    expect(banner).to_be_hidden(timeout=8000)
+    expect(page.locator("#messages li.message")).to_have_count(6)
+    page.get_by_label("Message").fill("back again")
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages li.message")).to_have_count(7)
+    say(live_server, slug, bob, "and the poll still runs")
+    expect(page.locator("#messages li.message")).to_have_count(8)
+
+    ids = shown_ids(page)
+    assert ids == server_ids(live_server, slug)  # every item once, in order: no duplicates, no gaps
+    assert page.evaluate("window.sameDocument") is True
+
+
+def test_a_post_whose_answer_is_lost_is_retried_once_with_the_same_client_id(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    page = room(context_factory(), live_server, slug, "alice")
+    sent: list[dict[str, Any]] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        sent.append(json.loads(route.request.post_data or "{}"))
+        if len(sent) == 1:
+            route.fetch()  # the server stores the message…
+            route.abort("connectionreset")  # …but its answer never arrives
+        else:
+            route.fallback()
+
+    page.route(lambda url: url.endswith(f"/api/events/{slug}/messages"), lose_first_answer)
+    page.get_by_label("Message").fill("exactly once")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#messages li.message")).to_have_count(1)
+    expect(page.get_by_label("Message")).to_have_value("")
+    assert len(sent) == 2
+    assert sent[0]["client_id"] == sent[1]["client_id"]
+    status, stream = live_server.api("GET", f"/api/events/{slug}/messages?after=0")
+    assert [i["body"] for i in stream["messages"] if i["kind"] == "message"] == ["exactly once"]
+
+
+def test_cursor_ahead_reloads_the_stream_from_the_start(live_server: LiveServer, context_factory: Any) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    say(live_server, slug, bob, "one")
+    page = room(context_factory(), live_server, slug, "alice")
+    expect(page.locator("#messages li.message")).to_have_count(1)
+    answered: list[str] = []
+
+    def ahead_once(route: Any) -> None:
+        if answered or "after=0" in route.request.url:
+            route.fallback()
+            return
+        answered.append(route.request.url)
+        route.fulfill(status=409, content_type="application/json", body=json.dumps(
+            {"error": {"code": "cursor_ahead", "message": "reload from after=0."}}))
+
+    page.route(lambda url: f"/api/events/{slug}/messages?" in url, ahead_once)
+    say(live_server, slug, bob, "two")  # ends the held poll; the next one is answered 409
+    expect(page.locator("#messages li.message")).to_have_count(2)
+    expect(page.locator("#messages li.message").last).to_contain_text("two")
+    expect(page.locator("#messages")).to_have_attribute("aria-busy", "false")
+    assert answered
+    assert shown_ids(page) == server_ids(live_server, slug)
+
+
+def test_resumes_at_once_when_the_network_comes_back(live_server: LiveServer, context_factory: Any) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    context = context_factory()
+    page = room(context, live_server, slug, "alice")
+    banner = page.locator("#connection")
+
+    # Offline, every poll fails at once. Each 'online' nudge polls again and fails again, so the
+    # backoff grows until the next try is at least 6 s away.
+    context.set_offline(True)
+    page.wait_for_function("""() => {
+        const m = /in (\\d+) s/.exec(document.getElementById("connection-text").textContent);
+        if (m && Number(m[1]) >= 6) return true;
+        window.dispatchEvent(new Event("online"));
+        return false;
+    }""", polling=100, timeout=5000)
+    expect(banner).to_be_visible()
+    say(live_server, slug, bob, "while offline")
+    context.set_offline(False)  # fires 'online': the client polls without waiting out its backoff
+    expect(page.locator("#messages li.message")).to_contain_text("while offline", timeout=2000)
+    expect(banner).to_be_hidden()
+
+
+def test_a_busy_server_is_retried_after_its_retry_after(live_server: LiveServer, context_factory: Any) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    page = room(context_factory(), live_server, slug, "alice")
+    refused: list[str] = []
+
+    def busy_once(route: Any) -> None:
+        if refused:
+            route.fallback()
+            return
+        refused.append(route.request.url)
+        route.fulfill(status=429, headers={"Retry-After": "2"}, content_type="application/json", body=json.dumps(
+            {"error": {"code": "rate_limited", "message": "Too many requests; try again in 2 s."}}))
+
+    page.route(lambda url: f"/api/events/{slug}/messages?" in url, busy_once)
+    say(live_server, slug, bob, "wake the poll")
+    banner = page.locator("#connection")
+    expect(banner).to_contain_text("Reconnecting in 2 s")
+    say(live_server, slug, bob, "after the wait")
+    expect(page.locator("#messages li.message", has_text="after the wait")).to_have_count(1, timeout=4000)
+    expect(banner).to_be_hidden()
