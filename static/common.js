@@ -299,7 +299,10 @@
         const headers = { Accept: "application/json" };
         const token = h.token ? h.token() : null;
         if (token) headers.Authorization = "Bearer " + token; // counts us as online
-        const url = `/api/events/${encodeURIComponent(this.slug)}/messages?after=${this.cursor}&wait=${this.loaded ? this.wait : 0}`;
+        // The first reads, and the first poll after trouble, answer at once: the history shows
+        // without delay, and a reconnection is confirmed (and its banner cleared) right away.
+        const wait = this.loaded && !this.troubled ? this.wait : 0;
+        const url = `/api/events/${encodeURIComponent(this.slug)}/messages?after=${this.cursor}&wait=${wait}`;
         const response = await fetch(url, { headers, cache: "no-store", credentials: "omit", signal: controller.signal });
         let data = null;
         try {
@@ -327,7 +330,7 @@
     async loop() {
       const h = this.handlers;
       let failures = 0;
-      let trouble = false;
+      this.troubled = false;
       while (!this.stopped) {
         const res = await this.poll();
         if (this.stopped) return;
@@ -338,8 +341,8 @@
         this.kicked = false;
         if (res.status === 200 && res.data && Array.isArray(res.data.messages)) {
           failures = 0;
-          if (trouble) {
-            trouble = false;
+          if (this.troubled) {
+            this.troubled = false;
             if (h.trouble) h.trouble(null);
           }
           if (h.status) h.status("");
@@ -381,7 +384,7 @@
           delay = Math.min(this.maxBackoff, 1000 * 2 ** Math.min(failures - 1, 5)) * (0.75 + Math.random() / 2);
           reason = res.status === 0 ? (res.aborted ? "timeout" : "network") : "server";
         }
-        trouble = true;
+        this.troubled = true;
         if (h.trouble) h.trouble({ attempt: failures, retryAt: Date.now() + delay, reason, status: res.status });
         if (h.status) h.status(`Connection lost; trying again in ${Math.max(1, Math.round(delay / 1000))} s.`);
         await this.nap(delay);

@@ -113,7 +113,7 @@
       loadParticipants();
     }
     if (next === "closed") {
-      if (hadFocusInForms || focusIsLost()) $("closed-heading").focus();
+      if (hadFocusInForms) $("closed-heading").focus(); // the composer went away under the cursor
       loadParticipants();
     }
   }
@@ -461,13 +461,13 @@
   function rateLimited(seconds) {
     clearInterval(rateTimer);
     let left = Math.max(1, seconds || 1);
-    const show = () => Chat.say(sendError, `You are sending messages too fast. Wait ${left} s, then send again; your message is kept.`, "transient");
+    const show = () => Chat.say(sendError, `You are sending messages too fast. Wait ${left} s, then send again; your message is kept.`, "rate");
     show();
     rateTimer = setInterval(() => {
       left -= 1;
       if (left > 0) return show();
       clearInterval(rateTimer);
-      if (sendError.dataset.kind === "transient") Chat.say(sendError, "");
+      if (sendError.dataset.kind === "rate") Chat.say(sendError, "");
     }, 1000);
   }
 
