@@ -1,86 +1,356 @@
-// The start page: schedule an event, then show the room link and the host link.
+// The start page: schedule an event in the browser's time zone, then show the room link and the
+// host link with copy buttons. Also keeps the "in 3 h" hints of the upcoming list current.
 "use strict";
 
 (function () {
-  const form = document.getElementById("schedule");
+  const $ = (id) => document.getElementById(id);
+  const MINUTE = 60 * 1000;
+  const MAX_DAYS = 31;
+
+  // --- relative hints in the lists ("in 2 h") -------------------------------------------------
+  const relative = typeof Intl.RelativeTimeFormat === "function" ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+
+  function relativeText(ms) {
+    if (!relative) return "";
+    const minutes = Math.round(ms / MINUTE);
+    if (minutes < 1) return "starting now";
+    if (minutes < 60) return relative.format(minutes, "minute");
+    const hours = Math.round(minutes / 60);
+    if (hours < 24) return relative.format(hours, "hour");
+    return relative.format(Math.round(hours / 24), "day");
+  }
+
+  function refreshRelative() {
+    for (const el of document.querySelectorAll("[data-until]")) {
+      const text = relativeText(Date.parse(el.dataset.until) - Date.now());
+      el.textContent = text ? `· ${text}` : "";
+    }
+  }
+  refreshRelative();
+  setInterval(refreshRelative, 30 * 1000);
+
+  const form = $("schedule");
   if (!form) return;
-  const errorEl = document.getElementById("schedule-error");
-  const created = document.getElementById("created");
+  form.hidden = false;
+  const f = form.elements;
+  const created = $("created");
+  const schedulePart = $("schedule-part");
   const submit = form.querySelector("button[type=submit]");
-  const fields = form.elements;
+  const generalError = $("schedule-error");
+  const endField = $("end-field");
 
-  // Suggest the next full hour, for one hour.
-  const start = new Date();
-  start.setMinutes(0, 0, 0);
-  start.setHours(start.getHours() + 1);
-  const end = new Date(start.getTime() + 60 * 60 * 1000);
-  fields.starts_at.value = Chat.toLocalInput(start);
-  fields.ends_at.value = Chat.toLocalInput(end);
-
+  // --- the time zone, said once -----------------------------------------------------------------
   let zone = "";
   try {
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   } catch (e) {
     zone = "";
   }
-  if (zone) Chat.say(document.getElementById("tz-note"), `Times are in your time zone (${zone}).`);
 
-  // Keep the end after the start when the start moves past it.
-  let lastStart = Chat.fromLocalInput(fields.starts_at.value);
-  fields.starts_at.addEventListener("change", () => {
-    const s = Chat.fromLocalInput(fields.starts_at.value);
-    const e = Chat.fromLocalInput(fields.ends_at.value);
-    if (s && e && lastStart && e > lastStart) {
-      fields.ends_at.value = Chat.toLocalInput(new Date(s.getTime() + (e - lastStart)));
-    } else if (s && (!e || e <= s)) {
-      fields.ends_at.value = Chat.toLocalInput(new Date(s.getTime() + 60 * 60 * 1000));
+  function offsetText(date) {
+    const offset = -date.getTimezoneOffset();
+    const abs = Math.abs(offset);
+    const hm = `${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+    return `UTC${offset >= 0 ? "+" : "−"}${hm}`;
+  }
+
+  // --- reading the form -----------------------------------------------------------------------
+  function pad(n) {
+    return String(n).padStart(2, "0");
+  }
+
+  /** The start as a local Date from the date and time inputs; null when incomplete. */
+  function startDate() {
+    const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(f.date.value || "");
+    const t = /^(\d{2}):(\d{2})/.exec(f.time.value || "");
+    if (!d || !t) return null;
+    const date = new Date(+d[1], +d[2] - 1, +d[3], +t[1], +t[2], 0, 0);
+    return isNaN(date) ? null : date;
+  }
+
+  function customEnd() {
+    return f.duration.value === "custom";
+  }
+
+  function endDate(start) {
+    if (customEnd()) return Chat.fromLocalInput(f.ends_at.value);
+    return start ? new Date(start.getTime() + Number(f.duration.value) * MINUTE) : null;
+  }
+
+  function setStart(date) {
+    f.date.value = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+    f.time.value = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  }
+
+  /** The next full hour, or the one after if that is less than a quarter of an hour away. */
+  function nextSlot() {
+    const now = new Date();
+    const slot = new Date(now);
+    slot.setMinutes(0, 0, 0);
+    slot.setHours(slot.getHours() + (now.getMinutes() >= 45 ? 2 : 1));
+    return slot;
+  }
+  setStart(nextSlot());
+
+  // --- the summary under the times ------------------------------------------------------------
+  function rangeFormat(start) {
+    const options = { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
+    if (start.getFullYear() !== new Date().getFullYear()) options.year = "numeric";
+    return new Intl.DateTimeFormat(undefined, options);
+  }
+
+  function durationText(ms) {
+    const minutes = Math.round(ms / MINUTE);
+    const days = Math.floor(minutes / 1440);
+    const hours = Math.floor((minutes % 1440) / 60);
+    const mins = minutes % 60;
+    const parts = [];
+    if (days) parts.push(days === 1 ? "1 day" : `${days} days`);
+    if (hours) parts.push(hours === 1 ? "1 hour" : `${hours} hours`);
+    if (mins) parts.push(`${mins} min`);
+    return parts.join(" ") || "0 min";
+  }
+
+  /** "Sat, Nov 21, 8:00 – 9:00 PM" in the reader's language and time zone. */
+  function whenText(start, end) {
+    const format = rangeFormat(start);
+    if (typeof format.formatRange === "function" && end > start) return format.formatRange(start, end);
+    return `${format.format(start)} – ${format.format(end)}`;
+  }
+
+  function summarise() {
+    const out = $("when-summary");
+    const start = startDate();
+    const end = endDate(start);
+    if (!start || !end) {
+      out.textContent = zone ? `Times are in your time zone, ${zone}.` : "Times are in your time zone.";
+      return;
     }
-    lastStart = s;
-  });
+    const where = zone ? `${zone} (${offsetText(start)})` : offsetText(start);
+    let text = `${whenText(start, end)} · ${durationText(end - start)} · ${where}`;
+    if (end <= start) text = `${rangeFormat(start).format(start)}: the end must come after the start.`;
+    else if (start < Date.now() && end > Date.now()) text += ". The start is already past, so the room opens at once.";
+    out.textContent = text;
+  }
 
+  // Moving the start keeps a custom end the same length after it.
+  let lastStart = startDate();
+  function startChanged() {
+    const start = startDate();
+    if (customEnd() && start && lastStart) {
+      const end = Chat.fromLocalInput(f.ends_at.value);
+      if (end) f.ends_at.value = Chat.toLocalInput(new Date(start.getTime() + (end - lastStart)));
+    }
+    if (start) lastStart = start;
+    clearField("starts_at");
+    summarise();
+  }
+  f.date.addEventListener("change", startChanged);
+  f.time.addEventListener("change", startChanged);
+  f.date.addEventListener("input", startChanged);
+  f.time.addEventListener("input", startChanged);
+
+  let lastMinutes = Number(f.duration.value);
+  f.duration.addEventListener("change", () => {
+    const start = startDate();
+    if (customEnd()) {
+      endField.hidden = false;
+      if (!f.ends_at.value && start) f.ends_at.value = Chat.toLocalInput(new Date(start.getTime() + lastMinutes * MINUTE));
+      f.ends_at.focus();
+    } else {
+      endField.hidden = true;
+      lastMinutes = Number(f.duration.value);
+    }
+    clearField("ends_at");
+    summarise();
+  });
+  f.ends_at.addEventListener("input", () => {
+    clearField("ends_at");
+    summarise();
+  });
+  summarise();
+
+  // --- errors next to their fields ------------------------------------------------------------
+  const FIELDS = {
+    title: { error: "f-title-error", controls: () => [f.title] },
+    description: { error: "f-description-error", controls: () => [f.description] },
+    starts_at: { error: "f-start-error", controls: () => [f.date, f.time] },
+    ends_at: { error: "f-end-error", controls: () => [customEnd() ? f.ends_at : f.duration] },
+  };
+  const WORDS = { title: "the title", description: "the description", starts_at: "the start", ends_at: "the end" };
+
+  /** The API names fields as in JSON ("ends_at must be after starts_at."); say them in words. */
+  function humane(message) {
+    const text = message.replace(/\b(title|description|starts_at|ends_at)\b/g, (name) => WORDS[name]);
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  /** The field a message is about: the one it names first. */
+  function fieldOf(message) {
+    let best = null;
+    let at = Infinity;
+    for (const name of Object.keys(FIELDS)) {
+      const m = new RegExp(`\\b${name}\\b`).exec(message);
+      if (m && m.index < at) {
+        best = name;
+        at = m.index;
+      }
+    }
+    return best;
+  }
+
+  function showField(name, message) {
+    const spec = FIELDS[name];
+    Chat.say($(spec.error), message);
+    for (const control of spec.controls()) control.setAttribute("aria-invalid", "true");
+  }
+
+  function clearField(name) {
+    const spec = FIELDS[name];
+    Chat.say($(spec.error), "");
+    for (const el of form.querySelectorAll(`[aria-describedby~="${spec.error}"]`)) el.removeAttribute("aria-invalid");
+  }
+
+  function clearAll() {
+    for (const name of Object.keys(FIELDS)) clearField(name);
+    Chat.say(generalError, "");
+  }
+
+  f.title.addEventListener("input", () => clearField("title"));
+  f.description.addEventListener("input", () => clearField("description"));
+
+  /** Checks the browser can make before asking the server; returns {field: message}. */
+  function check(title, start, end) {
+    const problems = {};
+    if (!title) problems.title = "Give the event a title.";
+    if (!start) problems.starts_at = "Choose the start date and time.";
+    if (!end) problems.ends_at = customEnd() ? "Choose when the event ends." : "Choose a duration.";
+    else if (start && end <= start) problems.ends_at = "The end must come after the start.";
+    else if (end <= Date.now()) problems.ends_at = "The end is already past: choose a later start or end.";
+    else if (start && end - start > MAX_DAYS * 24 * 60 * MINUTE) problems.ends_at = `An event lasts at most ${MAX_DAYS} days.`;
+    return problems;
+  }
+
+  function focusFirstInvalid() {
+    const first = form.querySelector("[aria-invalid=true]");
+    if (first) first.focus();
+  }
+
+  // --- sending ----------------------------------------------------------------------------------
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    Chat.say(errorEl, "");
-    const title = fields.title.value.trim();
-    const startsAt = Chat.fromLocalInput(fields.starts_at.value);
-    const endsAt = Chat.fromLocalInput(fields.ends_at.value);
-    if (!title) return Chat.say(errorEl, "Give the event a title.");
-    if (!startsAt) return Chat.say(errorEl, "Choose when the event starts.");
-    if (!endsAt) return Chat.say(errorEl, "Choose when the event ends.");
+    clearAll();
+    const title = f.title.value.trim();
+    const start = startDate();
+    const end = endDate(start);
+    const problems = check(title, start, end);
+    if (Object.keys(problems).length) {
+      for (const [name, message] of Object.entries(problems)) showField(name, message);
+      focusFirstInvalid();
+      return;
+    }
     const body = {
       title,
-      description: fields.description.value,
-      starts_at: Chat.toOffsetISO(startsAt),
-      ends_at: Chat.toOffsetISO(endsAt),
-      listed: fields.listed.checked,
+      description: f.description.value,
+      starts_at: Chat.toOffsetISO(start),
+      ends_at: Chat.toOffsetISO(end),
+      listed: f.listed.checked,
     };
     submit.disabled = true;
-    let res;
+    submit.textContent = "Scheduling…";
+    let res = null;
     try {
-      res = await Chat.api("POST", "/api/events", body);
+      res = await Chat.api("POST", "/api/events", body, null, { timeout: 20000 });
     } catch (e) {
-      Chat.say(errorEl, "The server could not be reached. Check your connection and try again.");
-      submit.disabled = false;
-      return;
+      res = null;
     }
     submit.disabled = false;
-    if (res.status !== 201 || !res.data || !res.data.links) {
-      Chat.say(errorEl, Chat.errorMessage(res));
-      return;
+    submit.textContent = "Schedule the event";
+    if (!res) return Chat.say(generalError, "The server could not be reached. Check your connection and try again.");
+    if (res.status === 201 && res.data && res.data.links && res.data.event) return showCreated(res.data);
+    const message = Chat.errorMessage(res);
+    const field = res.status === 400 ? fieldOf(message) : null;
+    if (field) {
+      showField(field, humane(message));
+      focusFirstInvalid();
+    } else {
+      Chat.say(generalError, humane(message));
     }
-    const room = location.origin + res.data.links.room;
-    const host = location.origin + res.data.links.host;
-    document.getElementById("room-link").value = room;
-    document.getElementById("host-link").value = host;
-    document.getElementById("room-open").href = res.data.links.room;
-    document.getElementById("host-open").href = res.data.links.host;
-    form.hidden = true;
-    created.hidden = false;
-    created.scrollIntoView({ block: "start" });
-    document.getElementById("host-link").focus();
   });
 
-  for (const button of document.querySelectorAll("button.copy")) {
-    button.addEventListener("click", () => Chat.copyFrom(button));
+  // --- after scheduling: the two links --------------------------------------------------------
+  function showCreated(data) {
+    const ev = data.event;
+    const room = new URL(data.links.room, location.origin).href;
+    const host = new URL(data.links.host, location.origin).href;
+    $("created-title").textContent = `“${ev.title}”`;
+    const start = new Date(ev.starts_at);
+    const end = new Date(ev.ends_at);
+    $("created-when").textContent =
+      `${whenText(start, end)}. ` +
+      (ev.state === "open" ? "It is open now." : `It opens by itself ${relativeText(start - Date.now()) || "soon"}.`) +
+      (ev.listed ? "" : " It is not listed: only people with the link can find it.");
+    $("room-link").value = room;
+    $("host-link").value = host;
+    $("room-open").href = room;
+    $("host-open").href = host;
+    schedulePart.hidden = true;
+    created.hidden = false;
+    Chat.say($("copy-status"), "");
+    $("created-heading").focus();
+    created.scrollIntoView({ block: "nearest", behavior: Chat.reducedMotion() ? "auto" : "smooth" });
   }
+
+  async function copy(button) {
+    const input = $(button.dataset.copy);
+    const what = button.dataset.copy === "host-link" ? "Host link" : "Room link";
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(input.value);
+      ok = true;
+    } catch (e) {
+      // No clipboard API (plain http, an old browser, or permission refused): select and copy.
+      input.focus();
+      input.select();
+      try {
+        ok = document.execCommand("copy");
+      } catch (e2) {
+        ok = false;
+      }
+    }
+    if (ok) {
+      button.textContent = "Copied";
+      button.classList.add("copied");
+      Chat.say($("copy-status"), `${what} copied to the clipboard.`);
+      setTimeout(() => {
+        button.textContent = "Copy";
+        button.classList.remove("copied");
+      }, 2000);
+    } else {
+      input.focus();
+      input.select();
+      Chat.say($("copy-status"), `${what} selected: press Ctrl+C (or ⌘C) to copy it.`);
+    }
+  }
+
+  for (const button of document.querySelectorAll("button.copy")) {
+    button.addEventListener("click", () => copy(button));
+  }
+  // A click in a link field selects all of it, ready to copy by hand.
+  for (const input of [$("room-link"), $("host-link")]) {
+    input.addEventListener("focus", () => input.select());
+  }
+
+  $("again").addEventListener("click", () => {
+    form.reset();
+    setStart(nextSlot());
+    endField.hidden = true;
+    lastStart = startDate();
+    lastMinutes = Number(f.duration.value);
+    clearAll();
+    summarise();
+    created.hidden = true;
+    schedulePart.hidden = false;
+    f.title.focus();
+  });
 })();

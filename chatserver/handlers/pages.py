@@ -2,24 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import tornado.web
 
 from chatserver.errors import ChatError, NotFound
 from chatserver.handlers.base import Services
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event
+from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item
 from chatserver.timefmt import format_time, format_time_plain
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
 
 TRANSCRIPT_PAGE = 1000
 ARCHIVE_PAGE = 30
+HOME_LIST = 12
+# Messages closer than this, from one author, read as one run in the transcript (as in the room).
+GROUP_MS = 5 * 60 * 1000
 
-# Pages load only their own scripts and styles; user text is never markup.
+# Pages load only their own scripts and styles (no inline script or style); user text is never markup.
 _CSP = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+STATE_LABELS = {SCHEDULED: "Not started", OPEN: "Open", CLOSED: "Closed"}
+
+
+def hue(name: str | None) -> int:
+    """A stable 0–7 colour slot for a nickname: the same hash as Chat.hueOf in common.js."""
+    h = 0
+    for ch in name or "":
+        h = (h * 31 + ord(ch)) & 0xFFFFFFFF
+    return h % 8
+
+
+@dataclass(slots=True)
+class Line:
+    """One transcript item and whether it continues the run of messages above it."""
+
+    item: Item
+    cont: bool
+
+
+def transcript_lines(items: list[Item]) -> list[Line]:
+    """The items a reader sees (no retractions, nothing retracted), with consecutive messages grouped."""
+    lines: list[Line] = []
+    prev: Item | None = None
+    for item in items:
+        if item.kind == "retraction" or item.retracted:
+            continue
+        cont = (
+            prev is not None and item.kind == "message" and prev.kind == "message"
+            and (prev.participant_id, prev.author) == (item.participant_id, item.author)
+            and item.created_at - prev.created_at < GROUP_MS
+        )
+        lines.append(Line(item, cont))
+        prev = item
+    return lines
 
 
 class PageHandler(tornado.web.RequestHandler):
@@ -33,11 +72,15 @@ class PageHandler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Content-Security-Policy", _CSP)
         self.set_header("X-Content-Type-Options", "nosniff")
+        # Every page, and above all the host console: no address of ours leaks to other sites.
         self.set_header("Referrer-Policy", "no-referrer")
 
     def get_template_namespace(self) -> dict[str, Any]:
         namespace = super().get_template_namespace()
-        namespace.update(iso=format_time, plain=format_time_plain, now=self.services.store.clock())
+        namespace.update(
+            iso=format_time, plain=format_time_plain, now=self.services.store.clock(),
+            hue=hue, state_labels=STATE_LABELS,
+        )
         return namespace
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
@@ -66,9 +109,16 @@ class PageHandler(tornado.web.RequestHandler):
 class HomePage(PageHandler):
     async def get(self) -> None:
         store = self.services.store
-        open_events, _ = await store.list_events(OPEN, 20, None)
-        upcoming, _ = await store.list_events(SCHEDULED, 20, None)
-        self.render("home.html", open_events=open_events, upcoming=upcoming)
+        # The store lists newest first; a reader wants what closes or starts soonest on top.
+        open_events, more_open = await store.list_events(OPEN, 50, None)
+        upcoming, more_upcoming = await store.list_events(SCHEDULED, 50, None)
+        open_events.sort(key=lambda e: e.closes_at())
+        upcoming.sort(key=lambda e: e.starts_at)
+        self.render(
+            "home.html",
+            open_events=open_events[:HOME_LIST], more_open=len(open_events) > HOME_LIST or more_open is not None,
+            upcoming=upcoming[:HOME_LIST], more_upcoming=len(upcoming) > HOME_LIST or more_upcoming is not None,
+        )
 
 
 class RoomPage(PageHandler):
@@ -80,6 +130,8 @@ class RoomPage(PageHandler):
 class HostPage(PageHandler):
     async def get(self, slug: str) -> None:
         event = await self.event_or_404(slug)
+        # The key never reaches us (it is in the fragment), but the page is private in spirit.
+        self.set_header("Cache-Control", "no-store")
         self.render("host.html", event=event, state=event.state(self.services.store.clock()))
 
 
@@ -91,7 +143,7 @@ class TranscriptPage(PageHandler):
         items, more = await store.items_after(event.id, after, TRANSCRIPT_PAGE)
         self.render(
             "transcript.html", event=event, state=event.state(store.clock()),
-            items=[i for i in items if i.kind != "retraction" and not i.retracted],
+            lines=transcript_lines(items), after=after,
             next_after=items[-1].id if more else None,
         )
 
@@ -102,7 +154,7 @@ class ArchivePage(PageHandler):
         before = query_int(before_arg, "before", 0, 1, 2**62) if before_arg else None
         query = (self.get_query_argument("q", "") or "").strip()[:TITLE_MAX]
         events, next_cursor = await self.services.store.list_events(CLOSED, ARCHIVE_PAGE, before, query or None)
-        self.render("archive.html", events=events, next_cursor=next_cursor, query=query)
+        self.render("archive.html", events=events, next_cursor=next_cursor, query=query, before=before)
 
 
 class NotFoundPage(PageHandler):

@@ -1,0 +1,45 @@
+"""Security headers on every page: a CSP without inline script, nosniff, and no referrer from the host console."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import Api
+
+PAGES = ["/", "/archive", "/archive?q=x", "/e/{slug}", "/e/{slug}/transcript", "/e/{slug}/host", "/e/nosuchevent", "/no/such/page"]
+
+
+def directives(csp: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part in csp.split(";"):
+        words = part.split()
+        if words:
+            out[words[0]] = words[1:]
+    return out
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_every_page_sends_the_security_headers(api: Api, path: str) -> None:
+    created = await api.create_event()
+    reply = await api.get(path.format(slug=created["event"]["slug"]))
+    assert reply.headers["Content-Type"].startswith("text/html")
+    csp = directives(reply.headers["Content-Security-Policy"])
+    assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
+    assert csp["default-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    for values in csp.values():
+        assert "'unsafe-inline'" not in values and "'unsafe-eval'" not in values
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert reply.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_the_host_console_is_not_cached(api: Api) -> None:
+    created = await api.create_event()
+    reply = await api.get(f"/e/{created['event']['slug']}/host")
+    assert reply.status == 200
+    assert reply.headers["Referrer-Policy"] == "no-referrer"
+    assert reply.headers["Cache-Control"] == "no-store"
+    # The key is never in the page: it stays in the fragment, which the browser does not send.
+    assert created["host_key"] not in reply.body
