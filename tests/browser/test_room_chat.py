@@ -267,3 +267,21 @@ def test_new_messages_button_when_scrolled_up(live_server: LiveServer, context_f
     expect(page.locator("#messages li.message").last).to_contain_text("and one more")
     page.wait_for_function(at_bottom)
     expect(jump).to_be_hidden()
+
+
+def test_a_banned_participant_can_read_but_no_longer_post(live_server: LiveServer, context_factory: Any) -> None:
+    created = live_server.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    page = room(context_factory(), live_server, slug, "troll")
+    send(page, "hello")
+    expect(page.locator("#messages li.message")).to_have_count(1)
+    _, people = live_server.api("GET", f"/api/events/{slug}/participants")
+    troll = people["participants"][0]["id"]
+    live_server.api("POST", f"/api/events/{slug}/participants/{troll}/ban", token=key)
+
+    expect(page.locator("#send-error")).to_contain_text("The host removed you from this room")
+    expect(page.get_by_label("Message")).to_be_disabled()
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    expect(page.locator("#participants li.banned")).to_contain_text("troll")
+    live_server.api("POST", f"/api/events/{slug}/announcements", {"body": "still readable"}, key)
+    expect(page.locator("#messages li.announcement")).to_contain_text("still readable")
