@@ -332,6 +332,15 @@
     Chat.say($("chat-status"), text, kind);
   }
 
+  const touch = window.matchMedia("(hover: none)");
+  function helpText() {
+    $("live-help").textContent = touch.matches
+      ? "Tap a message to remove it or ban its author."
+      : "Point at a message (or tab to it) to remove it or ban its author.";
+  }
+  helpText();
+  if (touch.addEventListener) touch.addEventListener("change", helpText);
+
   const list = new Chat.ItemList($("messages"), {
     group: true,
     decorate: (li, item) => {
@@ -354,6 +363,13 @@
         actions.append(banButton);
       }
       li.append(actions);
+      // On a touch screen the buttons show for the message tapped last.
+      li.addEventListener("click", (ev) => {
+        if (!touch.matches || ev.target.closest("a, button")) return;
+        const was = li.classList.contains("selected");
+        for (const other of root.querySelectorAll("#messages .item.selected")) other.classList.remove("selected");
+        li.classList.toggle("selected", !was);
+      });
     },
     removed: (li) => {
       const button = li.querySelector("button[data-remove]");
@@ -389,6 +405,8 @@
       updateEmpty();
     },
     loaded: () => {
+      // The history is in: from now on new items are read out, not the whole backlog at once.
+      $("messages").setAttribute("aria-live", "polite");
       list.scrollToBottom(false);
       updateEmpty();
     },

@@ -21,12 +21,12 @@ def closed_event_with_chat(server: LiveServer, title: str = "Weekly meeting") ->
     alice, bob = server.join(slug, "alice"), server.join(slug, "bob")
     for token, body in [(alice, "hello"), (alice, "second line from alice"), (bob, "hi alice"), (bob, "oops")]:
         assert server.api("POST", f"/api/events/{slug}/messages", {"body": body}, token)[0] == 201
-    status, items = server.api("GET", f"/api/events/{slug}/messages?after=0")
+    items = server.api("GET", f"/api/events/{slug}/messages?after=0")[1]
     oops = next(i for i in items["messages"] if i["body"] == "oops")
     assert server.api("DELETE", f"/api/events/{slug}/messages/{oops['id']}", None, key)[0] == 200
     assert server.api("POST", f"/api/events/{slug}/announcements", {"body": "Thanks for coming"}, key)[0] == 201
     assert server.api("POST", f"/api/events/{slug}/close", None, key)[0] == 200
-    status, items = server.api("GET", f"/api/events/{slug}/messages?after=0")
+    items = server.api("GET", f"/api/events/{slug}/messages?after=0")[1]
     shown = [i for i in items["messages"] if i["kind"] != "retraction" and not i.get("retracted")]
     return slug, shown
 
