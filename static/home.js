@@ -17,7 +17,10 @@
     if (minutes < 60) return relative.format(minutes, "minute");
     const hours = Math.round(minutes / 60);
     if (hours < 24) return relative.format(hours, "hour");
-    return relative.format(Math.round(hours / 24), "day");
+    // Further off, count calendar days: "tomorrow" must be tomorrow's date, not just 24 hours on.
+    const day = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const now = new Date();
+    return relative.format(Math.round((day(new Date(now.getTime() + ms)) - day(now)) / (24 * 60 * MINUTE)), "day");
   }
 
   function refreshRelative() {

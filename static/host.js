@@ -122,12 +122,14 @@
     for (const el of root.querySelectorAll("#edit input, #edit textarea, #edit button, #announce textarea, #announce button, #close-now, .actions button, .host-people button")) {
       if (closed) el.disabled = true;
     }
+    $("closed-note").hidden = !closed;
+    helpText();
     if (closed) {
       $("close-heading").textContent = "Closed";
       const at = event && (event.closed_at || event.ends_at);
       $("close-help").textContent = at
-        ? `The event closed ${Chat.formatTime(new Date(at))}. The transcript stays available.`
-        : "The event is closed. The transcript stays available.";
+        ? `The event has been closed since ${Chat.formatTime(new Date(at))}. Its details can no longer change; the transcript stays available.`
+        : "The event is closed. Its details can no longer change; the transcript stays available.";
       $("close-now").hidden = true;
       Chat.say($("announce-status"), "");
     }
@@ -334,7 +336,9 @@
 
   const touch = window.matchMedia("(hover: none)");
   function helpText() {
-    $("live-help").textContent = touch.matches
+    $("live-help").textContent = state === "closed"
+      ? "The chat as it was; the event is closed."
+      : touch.matches
       ? "Tap a message to remove it or ban its author."
       : "Point at a message (or tab to it) to remove it or ban its author.";
   }
@@ -383,7 +387,10 @@
     const empty = $("live-empty");
     const anything = $("messages").children.length > 0;
     if (anything) empty.textContent = "";
-    else if (state === "scheduled") empty.textContent = "The chat has not opened yet. Messages appear here as soon as people write.";
+    else if (state === "scheduled") {
+      const at = event ? ` at ${Chat.formatTime(new Date(event.starts_at))}` : "";
+      empty.textContent = `The chat opens${at}. Messages appear here as people write.`;
+    }
     else empty.textContent = "Nothing has been said yet.";
     empty.hidden = anything;
   }

@@ -95,7 +95,8 @@ def test_edit_the_details_and_close_early(live_server: LiveServer, context_facto
     host.get_by_role("button", name="Close the event now…").click()
     dialog.get_by_role("button", name="Close the event").click()
     expect(host.locator("#state-badge")).to_have_text("Closed")
-    expect(host.get_by_role("textbox", name="Announcement")).to_be_disabled()
+    expect(host.get_by_text("The event is closed: nobody can post")).to_be_visible()
+    expect(host.get_by_role("textbox", name="Announcement")).to_be_hidden()
     assert live_server.api("GET", f"/api/events/{slug}")[1]["event"]["state"] == "closed"
     expect(reader.locator("#messages")).to_contain_text("The event is closed.", timeout=3000)
 
