@@ -97,7 +97,7 @@ def context_factory(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(viewport={"width": 1100, "height": 850}, **options)
+        context = browser.new_context(**{"viewport": {"width": 1100, "height": 850}, **options})
         contexts.append(context)
         return context
 
