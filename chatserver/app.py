@@ -26,6 +26,13 @@ DEFAULT_MAX_BODY = 64 * 1024
 _SLUG = r"([^/]+)"
 
 
+class StaticFiles(tornado.web.StaticFileHandler):
+    """Static files with the same no-sniffing rule as the pages (a script is only ever a script)."""
+
+    def set_default_headers(self) -> None:
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
 def make_app(
     store: Store,
     broker: Broker,
@@ -69,6 +76,7 @@ def make_app(
     app_settings: dict[str, Any] = {
         "template_path": resources.template_path(),
         "static_path": resources.static_path(),
+        "static_handler_class": StaticFiles,
         "default_handler_class": NotFoundPage,
         "default_handler_args": deps,
         "serve_traceback": False,

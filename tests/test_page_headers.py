@@ -43,3 +43,10 @@ async def test_the_host_console_is_not_cached(api: Api) -> None:
     assert reply.headers["Cache-Control"] == "no-store"
     # The key is never in the page: it stays in the fragment, which the browser does not send.
     assert created["host_key"] not in reply.body
+
+
+async def test_static_files_are_not_sniffed(api: Api) -> None:
+    for path in ("/static/style.css", "/static/common.js"):
+        reply = await api.get(path)
+        assert reply.status == 200, path
+        assert reply.headers.get("X-Content-Type-Options") == "nosniff", path
