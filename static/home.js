@@ -297,11 +297,44 @@
     $("host-link").value = host;
     $("room-open").href = room;
     $("host-open").href = host;
+    if (ev.listed) addToList(ev, room);
     schedulePart.hidden = true;
     created.hidden = false;
     Chat.say($("copy-status"), "");
     $("created-heading").focus();
     created.scrollIntoView({ block: "nearest", behavior: Chat.reducedMotion() ? "auto" : "smooth" });
+  }
+
+  // The lists below were rendered before this event existed: show it there at once.
+  function addToList(ev, roomUrl) {
+    const open = ev.state === "open";
+    const panel = document.querySelector(`section[aria-labelledby="${open ? "open" : "upcoming"}-heading"]`);
+    if (!panel) return;
+    let list = panel.querySelector("ul.event-list");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "event-list";
+      const empty = panel.querySelector("p.empty");
+      if (empty) empty.replaceWith(list);
+      else panel.appendChild(list);
+    }
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.className = "event-title";
+    link.href = roomUrl;
+    if (open) {
+      const dot = document.createElement("span");
+      dot.className = "live-dot";
+      dot.setAttribute("aria-hidden", "true");
+      link.appendChild(dot);
+    }
+    link.appendChild(document.createTextNode(ev.title));
+    const when = document.createElement("span");
+    when.className = "event-when";
+    const moment = new Date(open ? ev.ends_at : ev.starts_at);
+    when.textContent = (open ? "until " : "") + Chat.formatFull(moment);
+    item.append(link, when);
+    list.prepend(item);
   }
 
   async function copy(button) {

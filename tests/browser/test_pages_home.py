@@ -31,6 +31,9 @@ def test_schedule_an_event_and_open_both_links(live_server: LiveServer, context_
 
     expect(page.get_by_role("heading", name="“Release party” is scheduled")).to_be_visible()
     expect(page.get_by_text("The host link is the key to this event.")).to_be_visible()
+    # The new event shows in the upcoming list at once, without a reload.
+    upcoming = page.locator('section[aria-labelledby="upcoming-heading"]')
+    expect(upcoming.get_by_role("link", name="Release party")).to_be_visible()
     room_url = page.locator("#room-link").input_value()
     host_url = page.locator("#host-link").input_value()
     assert room_url.startswith(live_server.base + "/e/")
