@@ -539,28 +539,55 @@
     }
   }
 
+  /** Copy an input's value to the clipboard; without the clipboard API, select it and copy. */
+  async function copyText(input) {
+    try {
+      await navigator.clipboard.writeText(input.value);
+      return true;
+    } catch (e) {
+      // No clipboard API (plain http, an old browser, or permission refused).
+      input.focus();
+      input.select();
+      try {
+        return document.execCommand("copy");
+      } catch (e2) {
+        return false;
+      }
+    }
+  }
+
   /** Copy the value of the input named by data-copy; fall back to selecting it. */
   async function copyFrom(button) {
     const input = document.getElementById(button.dataset.copy);
     if (!input) return;
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(input.value);
-      ok = true;
-    } catch (e) {
-      input.focus();
-      input.select();
-      try {
-        ok = document.execCommand("copy");
-      } catch (e2) {
-        ok = false;
-      }
-    }
+    const ok = await copyText(input);
     const label = button.dataset.label || (button.dataset.label = button.textContent);
     button.textContent = ok ? "Copied" : "Press Ctrl+C";
     setTimeout(() => {
       button.textContent = label;
     }, 1500);
+  }
+
+  const FIELD_WORDS = { title: "the title", description: "the description", starts_at: "the start", ends_at: "the end" };
+
+  /** An event-form error in words: "ends_at must be after starts_at." → "The end must be after the start." */
+  function humaneFields(message) {
+    const text = message.replace(/\b(title|description|starts_at|ends_at)\b/g, (name) => FIELD_WORDS[name]);
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  /** Of the field names given, the one an API message names first (or null). */
+  function fieldNamed(message, names) {
+    let best = null;
+    let at = Infinity;
+    for (const name of names) {
+      const m = new RegExp(`\\b${name}\\b`).exec(message);
+      if (m && m.index < at) {
+        best = name;
+        at = m.index;
+      }
+    }
+    return best;
   }
 
   /** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
@@ -570,7 +597,7 @@
 
   window.Chat = {
     localTimes, toOffsetISO, toLocalInput, fromLocalInput, sleep, randomId, api,
-    errorCode, errorMessage, say, Stream, ItemList, copyFrom,
+    errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed,
     // added for the room; usable by any page
     formatTime, formatFull, formatDuration, sleepUnless, retryAfter, linkify, hueOf, reducedMotion,
   };

@@ -180,27 +180,6 @@
     starts_at: { error: "f-start-error", controls: () => [f.date, f.time] },
     ends_at: { error: "f-end-error", controls: () => [customEnd() ? f.ends_at : f.duration] },
   };
-  const WORDS = { title: "the title", description: "the description", starts_at: "the start", ends_at: "the end" };
-
-  /** The API names fields as in JSON ("ends_at must be after starts_at."); say them in words. */
-  function humane(message) {
-    const text = message.replace(/\b(title|description|starts_at|ends_at)\b/g, (name) => WORDS[name]);
-    return text.charAt(0).toUpperCase() + text.slice(1);
-  }
-
-  /** The field a message is about: the one it names first. */
-  function fieldOf(message) {
-    let best = null;
-    let at = Infinity;
-    for (const name of Object.keys(FIELDS)) {
-      const m = new RegExp(`\\b${name}\\b`).exec(message);
-      if (m && m.index < at) {
-        best = name;
-        at = m.index;
-      }
-    }
-    return best;
-  }
 
   function showField(name, message) {
     const spec = FIELDS[name];
@@ -272,12 +251,12 @@
     if (!res) return Chat.say(generalError, "The server could not be reached. Check your connection and try again.");
     if (res.status === 201 && res.data && res.data.links && res.data.event) return showCreated(res.data);
     const message = Chat.errorMessage(res);
-    const field = res.status === 400 ? fieldOf(message) : null;
+    const field = res.status === 400 ? Chat.fieldNamed(message, Object.keys(FIELDS)) : null;
     if (field) {
-      showField(field, humane(message));
+      showField(field, Chat.humaneFields(message));
       focusFirstInvalid();
     } else {
-      Chat.say(generalError, humane(message));
+      Chat.say(generalError, Chat.humaneFields(message));
     }
   });
 
@@ -340,20 +319,7 @@
   async function copy(button) {
     const input = $(button.dataset.copy);
     const what = button.dataset.copy === "host-link" ? "Host link" : "Room link";
-    let ok = false;
-    try {
-      await navigator.clipboard.writeText(input.value);
-      ok = true;
-    } catch (e) {
-      // No clipboard API (plain http, an old browser, or permission refused): select and copy.
-      input.focus();
-      input.select();
-      try {
-        ok = document.execCommand("copy");
-      } catch (e2) {
-        ok = false;
-      }
-    }
+    const ok = await Chat.copyText(input);
     if (ok) {
       button.textContent = "Copied";
       button.classList.add("copied");

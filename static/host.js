@@ -147,25 +147,6 @@
     starts_at: { error: "e-starts-error", control: () => f.starts_at },
     ends_at: { error: "e-ends-error", control: () => f.ends_at },
   };
-  const WORDS = { title: "the title", description: "the description", starts_at: "the start", ends_at: "the end" };
-
-  function humane(message) {
-    const text = message.replace(/\b(title|description|starts_at|ends_at)\b/g, (name) => WORDS[name]);
-    return text.charAt(0).toUpperCase() + text.slice(1);
-  }
-
-  function fieldOf(message) {
-    let best = null;
-    let at = Infinity;
-    for (const name of Object.keys(FIELDS)) {
-      const m = new RegExp(`\\b${name}\\b`).exec(message);
-      if (m && m.index < at) {
-        best = name;
-        at = m.index;
-      }
-    }
-    return best;
-  }
 
   function fieldError(name, message) {
     const spec = FIELDS[name];
@@ -215,12 +196,12 @@
       Chat.say(status, "Saved. Everyone sees the new details.", "ok");
     } else if (res.status !== 403) {
       const message = Chat.errorMessage(res);
-      const field = res.status === 400 ? fieldOf(message) : null;
+      const field = res.status === 400 ? Chat.fieldNamed(message, Object.keys(FIELDS)) : null;
       if (field) {
-        fieldError(field, humane(message));
+        fieldError(field, Chat.humaneFields(message));
         FIELDS[field].control().focus();
       } else {
-        Chat.say(status, humane(message), "error");
+        Chat.say(status, Chat.humaneFields(message), "error");
       }
     }
   });
