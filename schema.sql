@@ -35,6 +35,8 @@ CREATE TABLE participants (
     token_hash   BLOB    NOT NULL UNIQUE,
     banned       INTEGER NOT NULL DEFAULT 0 CHECK (banned IN (0, 1)),
     created_at   INTEGER NOT NULL,
+    -- The newest item this participant has had on screen (read receipts); it never decreases.
+    last_read_id INTEGER NOT NULL DEFAULT 0,
     UNIQUE (event_id, nickname_key)
 );
 -- The participant list of an event, in joining order.

@@ -13,7 +13,7 @@ from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler
 from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.pages import ArchivePage, HomePage, HostPage, NotFoundPage, RoomPage, TranscriptPage
 from chatserver.handlers.participants import BanHandler, ParticipantsHandler
-from chatserver.handlers.stream import AnnouncementsHandler, MessagesHandler, RetractHandler
+from chatserver.handlers.stream import AnnouncementsHandler, MessagesHandler, ReadsHandler, RetractHandler
 from chatserver.handlers.transcripts import TranscriptHandler
 from chatserver.presence import Presence
 from chatserver.ratelimit import RateLimiter
@@ -24,6 +24,17 @@ DEFAULT_RATE_LIMIT = 20
 DEFAULT_MAX_BODY = 64 * 1024
 
 _SLUG = r"([^/]+)"
+
+
+class ServiceWorkerFile(tornado.web.StaticFileHandler):
+    """/sw.js: the service worker, served from the root so that it may control /e/<slug> pages."""
+
+    def set_default_headers(self) -> None:
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Service-Worker-Allowed", "/")
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")  # a new release must reach browsers at once
 
 
 class StaticFiles(tornado.web.StaticFileHandler):
@@ -45,6 +56,7 @@ def make_app(
 ) -> tornado.web.Application:
     """Build the Tornado application around a Store and a Broker."""
     store.on_item(broker.publish)  # wake held polls after every committed append
+    store.on_reads(broker.publish_reads)  # and, coalesced, those that asked for read receipts
     services = Services(
         store=store,
         broker=broker,
@@ -64,8 +76,10 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages", MessagesHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
+        (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
         (r"/api/.*", ApiNotFound, deps),
         (r"/metrics", MetricsHandler, deps),
+        (r"/(sw\.js)", ServiceWorkerFile, {"path": resources.static_path()}),
         (rf"/e/{_SLUG}/transcript\.(txt|json)", TranscriptHandler, deps),
         (r"/", HomePage, deps),
         (r"/archive", ArchivePage, deps),

@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 WOKEN, TIMED_OUT, RELEASED = "woken", "timed_out", "released"
+
+# Read receipts wake the polls that asked for them at most this often per event.
+READS_COALESCE_S = 1.0
 
 
 class Waiter:
     """One held poll on one event."""
 
-    __slots__ = ("event_id", "future")
+    __slots__ = ("event_id", "future", "wants_reads")
 
-    def __init__(self, event_id: int, future: asyncio.Future[str]) -> None:
+    def __init__(self, event_id: int, future: asyncio.Future[str], wants_reads: bool = False) -> None:
         self.event_id = event_id
         self.future = future
+        self.wants_reads = wants_reads
 
 
 class Broker:
     """Waiters per event (not one global condition); publish() wakes one event's waiters."""
 
-    def __init__(self) -> None:
+    def __init__(self, reads_coalesce_s: float = READS_COALESCE_S) -> None:
         self._waiters: dict[int, set[Waiter]] = {}
         self.held_polls = 0
         self.closing = False
+        self.reads_coalesce_s = reads_coalesce_s
+        self._reads_timers: dict[int, asyncio.TimerHandle] = {}
+        self._reads_woken_at: dict[int, float] = {}
 
-    def watch(self, event_id: int) -> Waiter:
+    def watch(self, event_id: int, wants_reads: bool = False) -> Waiter:
         """Register interest before reading, so a commit between the read and the hold still wakes."""
-        waiter = Waiter(event_id, asyncio.get_running_loop().create_future())
+        waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads)
         self._waiters.setdefault(event_id, set()).add(waiter)
         if self.closing:
             waiter.future.set_result(RELEASED)
@@ -61,6 +69,26 @@ class Broker:
             for waiter in waiters:
                 _settle(waiter.future, WOKEN)
 
+    def publish_reads(self, event_id: int) -> None:
+        """Wake the polls that asked for read receipts, at most once per coalescing window."""
+        if event_id in self._reads_timers:
+            return  # a wake is already due and will carry this change too
+        since = time.monotonic() - self._reads_woken_at.get(event_id, float("-inf"))
+        delay = max(0.0, self.reads_coalesce_s - since)
+        self._reads_timers[event_id] = asyncio.get_running_loop().call_later(delay, self._wake_readers, event_id)
+
+    def _wake_readers(self, event_id: int) -> None:
+        self._reads_timers.pop(event_id, None)
+        self._reads_woken_at[event_id] = time.monotonic()
+        waiters = self._waiters.get(event_id)
+        if not waiters:
+            return
+        for waiter in [w for w in waiters if w.wants_reads]:
+            waiters.discard(waiter)
+            _settle(waiter.future, WOKEN)
+        if not waiters:
+            del self._waiters[event_id]
+
     def waiting(self, event_id: int | None = None) -> int:
         """Registered waiters, for one event or all."""
         if event_id is not None:
@@ -70,6 +98,9 @@ class Broker:
     def shutdown(self) -> None:
         """Answer every held poll now and hold no new ones."""
         self.closing = True
+        for timer in self._reads_timers.values():
+            timer.cancel()
+        self._reads_timers.clear()
         for event_id in list(self._waiters):
             for waiter in self._waiters.pop(event_id):
                 _settle(waiter.future, RELEASED)

@@ -11,7 +11,10 @@ APPLICATION_ID = 0x63686174
 
 # MIGRATIONS[n] is the SQL that takes a version-(n+1) database to version n+2.
 # Append to this list, and apply the same change to schema.sql, whenever the schema changes.
-MIGRATIONS: list[str] = []
+MIGRATIONS: list[str] = [
+    # 1 -> 2: read receipts.
+    "ALTER TABLE participants ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0",
+]
 
 
 def schema_version() -> int:

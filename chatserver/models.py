@@ -72,6 +72,7 @@ class Participant:
     nickname: str
     banned: bool
     created_at: Millis
+    last_read_id: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "nickname": self.nickname}

@@ -35,7 +35,7 @@ _EVENT_COLUMNS = (
     " closed_early_at, phase, last_item_id"
 )
 _ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted"
-_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at"
+_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id"
 
 # Listed events by state at :now (a closed_early_at is always in the past once set).
 _STATE_FILTERS = {
@@ -46,6 +46,7 @@ _STATE_FILTERS = {
 
 ItemListener = Callable[[int, Item], None]
 EventListener = Callable[[Event], None]
+ReadsListener = Callable[[int], None]
 
 
 def _event(row: Row) -> Event:
@@ -60,7 +61,7 @@ def _item(row: Row) -> Item:
 
 
 def _participant(row: Row) -> Participant:
-    return Participant(row[0], row[1], row[2], bool(row[3]), row[4])
+    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5])
 
 
 def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:
@@ -82,6 +83,10 @@ class Store:
         self.items_appended = 0
         self._item_listeners: list[ItemListener] = []
         self._event_listeners: list[EventListener] = []
+        self._reads_listeners: list[ReadsListener] = []
+        # Per event, the sum of its participants' last_read_id: it grows with every read receipt,
+        # so it serves as the reads version and needs no column of its own.
+        self._reads_versions: dict[int, int] = {}
 
     @classmethod
     async def open(cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms) -> Store:
@@ -96,6 +101,10 @@ class Store:
     def on_item(self, listener: ItemListener) -> None:
         """Call listener(event_id, item) after each committed append."""
         self._item_listeners.append(listener)
+
+    def on_reads(self, listener: ReadsListener) -> None:
+        """Call listener(event_id) after each committed change to an event's read receipts."""
+        self._reads_listeners.append(listener)
 
     def on_event(self, listener: EventListener) -> None:
         """Call listener(event) after each committed change to an event's schedule."""
@@ -307,6 +316,57 @@ class Store:
             return participant
 
         return await self.db.write(job)
+
+    # -- read receipts -------------------------------------------------------------------------
+
+    async def mark_read(self, event_id: int, participant_id: int, item_id: int) -> int:
+        """Move a participant's last-read item forward (never back); return the stored value."""
+
+        async def job(tx: Tx) -> int:
+            event = await self._event_in(tx, event_id)
+            if item_id > event.last_item_id:
+                raise InvalidRequest(
+                    f"last_read_id {item_id} is beyond the newest item ({event.last_item_id})."
+                )
+            row = await tx.fetchone(
+                "SELECT last_read_id FROM participants WHERE id = ? AND event_id = ?", (participant_id, event_id)
+            )
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id} in this event.")
+            stored = int(row[0])
+            if item_id <= stored:
+                return stored  # receipts only move forward
+            await tx.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (item_id, participant_id))
+            tx.after_commit(lambda: self._emit_reads(event_id, item_id - stored))
+            return item_id
+
+        return await self.db.write(job)
+
+    def _emit_reads(self, event_id: int, growth: int) -> None:
+        if event_id in self._reads_versions:
+            self._reads_versions[event_id] += growth
+        for listener in self._reads_listeners:
+            listener(event_id)
+
+    async def reads(self, event_id: int) -> tuple[list[Participant], int]:
+        """Participants who have read something, and the event's reads version."""
+        rows = await self.db.fetchall(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? AND last_read_id > 0"
+            " ORDER BY id",
+            (event_id,),
+        )
+        readers = [_participant(row) for row in rows]
+        return readers, sum(p.last_read_id for p in readers)
+
+    async def reads_version(self, event_id: int) -> int:
+        """The event's reads version (cached; every change goes through this process's writer)."""
+        version = self._reads_versions.get(event_id)
+        if version is None:
+            row = await self.db.fetchone(
+                "SELECT coalesce(sum(last_read_id), 0) FROM participants WHERE event_id = ?", (event_id,)
+            )
+            version = self._reads_versions[event_id] = int(row[0]) if row else 0
+        return version
 
     # -- the stream ----------------------------------------------------------------------------
 

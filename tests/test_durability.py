@@ -57,23 +57,39 @@ async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> Non
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_an_older_schema_is_migrated_forward_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = str(tmp_path / "old.db")
+async def test_a_version_1_database_gains_read_receipts_at_start(tmp_path: Path) -> None:
+    path = str(tmp_path / "v1.db")
     store = await Store.open(path)
     try:
         now = store.clock()
-        event, _ = await store.create_event("Before", "", now, now + 3_600_000, True)
+        event, _ = await store.create_event("Before", "", now - 1000, now + 3_600_000, True)
+        alice, _ = await store.join(event.id, "alice")
     finally:
         await store.close()
-    # A release that adds a column: version 2 of the schema.
-    monkeypatch.setattr(migrations, "MIGRATIONS", ["ALTER TABLE events ADD COLUMN topic TEXT NOT NULL DEFAULT ''"])
+    # Make it the file a version-1 server left behind.
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE participants DROP COLUMN last_read_id")
+        conn.execute("PRAGMA user_version = 1")
     store = await Store.open(path)
     try:
         assert (await store.get_event(event.slug)).title == "Before"  # the data came along
+        assert [p.nickname for p in await store.participants(event.id)] == ["alice"]
+        assert await store.mark_read(event.id, alice.id, 1) == 1
     finally:
         await store.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.schema_version() >= 2
+
+
+async def test_a_future_migration_is_applied_on_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "old.db")
+    await (await Store.open(path)).close()
+    current = migrations.schema_version()
+    monkeypatch.setattr(migrations, "MIGRATIONS",
+                        [*migrations.MIGRATIONS, "ALTER TABLE events ADD COLUMN topic TEXT NOT NULL DEFAULT ''"])
+    await (await Store.open(path)).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
         assert "topic" in [row[1] for row in conn.execute("PRAGMA table_info(events)")]
 
 

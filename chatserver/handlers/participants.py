@@ -20,7 +20,7 @@ class ParticipantsHandler(ApiHandler):
         event = await self.store.get_event(slug)
         presence = self.services.presence
         self.write_json(200, {"participants": [
-            {**p.to_json(), "online": presence.is_online(p.id), "banned": p.banned}
+            {**p.to_json(), "online": presence.is_online(p.id), "banned": p.banned, "last_read_id": p.last_read_id}
             for p in await self.store.participants(event.id)
         ]})
 

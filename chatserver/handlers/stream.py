@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from chatserver.broker import Waiter
-from chatserver.errors import CursorAhead, NotFound, Unauthorized
+from typing import Any
+
+from chatserver.errors import CursorAhead, InvalidRequest, NotFound, Unauthorized
 from chatserver.handlers.base import ApiHandler
 from chatserver.models import Event, Participant
+from chatserver.store import Store
 from chatserver.validation import (
     BODY_MAX,
     POLL_LIMIT_MAX,
@@ -27,6 +30,8 @@ class MessagesHandler(ApiHandler):
         after = query_cursor(self.get_query_argument("after", None))
         wait = query_wait(self.get_query_argument("wait", None), self.services.max_wait)
         limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
+        reads_arg = self.get_query_argument("reads", None)
+        known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         event = await self.store.get_event(slug)
         if event.due_phase(self.store.clock()) > event.phase:
             # A boundary passed a moment ago and its timer has not run yet: append it now, so a
@@ -38,10 +43,10 @@ class MessagesHandler(ApiHandler):
             )
         participant = await self._participant(event)
         broker = self.services.broker
-        waiter = self._waiter = broker.watch(event.id) if wait > 0 else None
+        waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None) if wait > 0 else None
         try:
             items, more = await self.store.items_after(event.id, after, limit)
-            if not items and waiter is not None and not self._gone:
+            if not items and waiter is not None and not self._gone and not await self._reads_news(event, known_reads):
                 await broker.hold(waiter, wait)
                 if self._gone:
                     return
@@ -52,12 +57,19 @@ class MessagesHandler(ApiHandler):
                 broker.release(waiter)
             if participant is not None:
                 self.services.presence.touch(participant.id)
-        self.write_json(200, {
+        answer = {
             "messages": [item.to_json() for item in items],
             "cursor": items[-1].id if items else after,
             "more": more,
             "state": event.state(self.store.clock()),
-        })
+        }
+        if await self._reads_news(event, known_reads):
+            answer["reads"] = await reads_json(self.store, event)
+        self.write_json(200, answer)
+
+    async def _reads_news(self, event: Event, known: int | None) -> bool:
+        """Whether the client asked for read receipts and the event's are newer than its own."""
+        return known is not None and await self.store.reads_version(event.id) > known
 
     async def _participant(self, event: Event) -> Participant | None:
         """The poller, when the request carries a valid token: it counts as online."""
@@ -92,6 +104,37 @@ class MessagesHandler(ApiHandler):
         )
         self.services.presence.touch(participant.id)
         self.write_json(201 if created else 200, {"message": item.to_json()})
+
+
+async def reads_json(store: Store, event: Event) -> dict[str, Any]:
+    readers, version = await store.reads(event.id)
+    return {
+        "version": version,
+        "by": [{"participant_id": p.id, "nickname": p.nickname, "last_read_id": p.last_read_id} for p in readers],
+    }
+
+
+class ReadsHandler(ApiHandler):
+    """GET lists read receipts; POST moves the caller's last-read item forward (participant token)."""
+
+    async def get(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        receipts = await reads_json(self.store, event)
+        self.write_json(200, {"reads": receipts["by"], "version": receipts["version"]})
+
+    async def post(self, slug: str) -> None:
+        event = await self.store.get_event(slug)
+        token = self.bearer_token()
+        participant = await self.store.participant_by_token(event.id, token) if token else None
+        if participant is None:
+            raise Unauthorized("A valid participant token for this event is required to report reads.")
+        body = self.json_body()
+        item_id = body.get("last_read_id")
+        if isinstance(item_id, bool) or not isinstance(item_id, int) or item_id < 0:
+            raise InvalidRequest("last_read_id must be the id of an item of this event (an integer >= 0).")
+        stored = await self.store.mark_read(event.id, participant.id, item_id)
+        self.services.presence.touch(participant.id)
+        self.write_json(200, {"participant_id": participant.id, "last_read_id": stored})
 
 
 class AnnouncementsHandler(ApiHandler):
