@@ -18,6 +18,8 @@ CREATE TABLE events (
     phase           INTEGER NOT NULL DEFAULT 0 CHECK (phase IN (0, 1, 2)),
     -- The newest item's id in this event: ids are per event and strictly increasing.
     last_item_id    INTEGER NOT NULL DEFAULT 0,
+    -- Origins allowed to frame the embedded room, space-separated; NULL lets any origin.
+    embed_origins   TEXT,
     CHECK (ends_at > starts_at)
 );
 -- Listing listed events newest first, filtered by state.

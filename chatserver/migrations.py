@@ -14,6 +14,8 @@ APPLICATION_ID = 0x63686174
 MIGRATIONS: list[str] = [
     # 1 -> 2: read receipts.
     "ALTER TABLE participants ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0",
+    # 2 -> 3: which sites may embed the room.
+    "ALTER TABLE events ADD COLUMN embed_origins TEXT",
 ]
 
 

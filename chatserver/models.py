@@ -30,6 +30,7 @@ class Event:
     closed_early_at: Millis | None
     phase: int
     last_item_id: int
+    embed_origins: tuple[str, ...] | None = None  # None: any site may embed the room
 
     def closes_at(self) -> Millis:
         """When the room closed or will close: an early close wins over ends_at."""
@@ -60,6 +61,7 @@ class Event:
             "listed": self.listed,
             "created_at": format_time(self.created_at),
             "closed_at": format_time(self.closes_at()) if state == CLOSED else None,
+            "embed_origins": list(self.embed_origins) if self.embed_origins is not None else None,
         }
 
 

@@ -32,7 +32,7 @@ MAX_DURATION_MS = 31 * 24 * 3600 * 1000
 
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
-    " closed_early_at, phase, last_item_id"
+    " closed_early_at, phase, last_item_id, embed_origins"
 )
 _ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted"
 _PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id"
@@ -52,8 +52,12 @@ ReadsListener = Callable[[int], None]
 def _event(row: Row) -> Event:
     return Event(
         row[0], row[1], row[2], row[3], row[4], row[5], bytes(row[6]), bool(row[7]), row[8],
-        row[9], row[10], row[11],
+        row[9], row[10], row[11], tuple(row[12].split()) if row[12] is not None else None,
     )
+
+
+def _origins_column(origins: tuple[str, ...] | None) -> str | None:
+    return " ".join(origins) if origins is not None else None
 
 
 def _item(row: Row) -> Item:
@@ -113,7 +117,13 @@ class Store:
     # -- events --------------------------------------------------------------------------------
 
     async def create_event(
-        self, title: str, description: str, starts_at: Millis, ends_at: Millis, listed: bool
+        self,
+        title: str,
+        description: str,
+        starts_at: Millis,
+        ends_at: Millis,
+        listed: bool,
+        embed_origins: tuple[str, ...] | None = None,
     ) -> tuple[Event, str]:
         """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
         host_key = credentials.new_secret()
@@ -126,9 +136,10 @@ class Store:
                 slug = credentials.new_slug()
             row = await tx.fetchone(
                 "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
-                " listed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + _EVENT_COLUMNS,
+                " listed, created_at, embed_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                + _EVENT_COLUMNS,
                 (slug, title, description, starts_at, ends_at,
-                 credentials.hash_secret(host_key), int(listed), now),
+                 credentials.hash_secret(host_key), int(listed), now, _origins_column(embed_origins)),
             )
             assert row is not None
             return await self._settle(tx, _event(row), now, changed=True)
@@ -165,7 +176,7 @@ class Store:
         return events, (events[-1].id if len(rows) > limit else None)
 
     async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
-        """Apply the host's edits (title, description, starts_at, ends_at, listed)."""
+        """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins)."""
 
         async def job(tx: Tx) -> Event:
             now = self.clock()
@@ -178,10 +189,11 @@ class Store:
                 raise InvalidRequest("starts_at can no longer change: the event has already opened.")
             check_schedule(starts_at, ends_at, now)
             row = await tx.fetchone(
-                "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?"
-                " WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+                "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
+                " embed_origins = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
                 (changes.get("title", event.title), changes.get("description", event.description),
-                 starts_at, ends_at, int(changes.get("listed", event.listed)), event_id),
+                 starts_at, ends_at, int(changes.get("listed", event.listed)),
+                 _origins_column(changes.get("embed_origins", event.embed_origins)), event_id),
             )
             assert row is not None
             return await self._settle(tx, _event(row), now, changed=True)

@@ -23,6 +23,9 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u20
 # Invisible characters that would make "alice" and "al\u200bice" look the same: ignored in the key.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _DIGITS = re.compile(r"[0-9]{1,18}")
+# scheme://host[:port], nothing after: what CSP frame-ancestors and postMessage compare.
+_ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(:[0-9]{1,5})?")
+EMBED_ORIGINS_MAX = 20
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
@@ -153,3 +156,23 @@ def query_wait(raw: str | None, max_wait: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise InvalidRequest("wait must be a number of seconds from 0 up.")
     return min(value, max_wait)
+
+
+def embed_origins(obj: dict[str, Any]) -> tuple[str, ...] | None:
+    """Sites allowed to embed the room: null (any site) or a list of origins like https://app.example."""
+    value = obj.get("embed_origins")
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > EMBED_ORIGINS_MAX:
+        raise InvalidRequest(f"embed_origins must be null (any site) or a list of at most {EMBED_ORIGINS_MAX} origins.")
+    origins: list[str] = []
+    for entry in value:
+        if not isinstance(entry, str) or not _ORIGIN.fullmatch(entry.strip()):
+            raise InvalidRequest(
+                "embed_origins must list origins such as https://app.example.org or http://localhost:8000, "
+                "with no path."
+            )
+        origin = entry.strip().lower()
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)

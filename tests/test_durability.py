@@ -57,7 +57,7 @@ async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> Non
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_a_version_1_database_gains_read_receipts_at_start(tmp_path: Path) -> None:
+async def test_a_version_1_database_is_brought_forward_at_start(tmp_path: Path) -> None:
     path = str(tmp_path / "v1.db")
     store = await Store.open(path)
     try:
@@ -68,13 +68,15 @@ async def test_a_version_1_database_gains_read_receipts_at_start(tmp_path: Path)
         await store.close()
     # Make it the file a version-1 server left behind.
     with sqlite3.connect(path) as conn:
-        conn.execute("ALTER TABLE participants DROP COLUMN last_read_id")
+        conn.execute("ALTER TABLE participants DROP COLUMN last_read_id")  # added in version 2
+        conn.execute("ALTER TABLE events DROP COLUMN embed_origins")  # added in version 3
         conn.execute("PRAGMA user_version = 1")
     store = await Store.open(path)
     try:
         assert (await store.get_event(event.slug)).title == "Before"  # the data came along
         assert [p.nickname for p in await store.participants(event.id)] == ["alice"]
         assert await store.mark_read(event.id, alice.id, 1) == 1
+        assert (await store.get_event(event.slug)).embed_origins is None  # any site, as before
     finally:
         await store.close()
     with sqlite3.connect(path) as conn:

@@ -12,13 +12,14 @@ from chatserver.validation import (
     DESCRIPTION_MAX,
     LIST_LIMIT_MAX,
     TITLE_MAX,
+    embed_origins,
     multi_line,
     optional_bool,
     query_int,
     single_line,
 )
 
-_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed"}
+_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins"}
 
 
 def event_links(slug: str, host_key: str) -> dict[str, str]:
@@ -51,6 +52,8 @@ def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
     listed = optional_bool(body, "listed")
     if listed is not None:
         fields["listed"] = listed
+    if "embed_origins" in body:  # null is meaningful here: any site may embed again
+        fields["embed_origins"] = embed_origins(body)
     return fields
 
 
@@ -61,7 +64,7 @@ class EventsHandler(ApiHandler):
         fields = parse_event_fields(self.json_body(), partial=False)
         event, host_key = await self.store.create_event(
             fields["title"], fields.get("description", ""), fields["starts_at"], fields["ends_at"],
-            fields.get("listed", True),
+            fields.get("listed", True), fields.get("embed_origins"),
         )
         self.write_json(201, {
             "event": event.to_json(self.store.clock()),
