@@ -24,6 +24,9 @@ CREATE TABLE events (
 );
 -- Listing listed events newest first, filtered by state.
 CREATE INDEX events_listed ON events (listed, id);
+-- The home page: listed events by what starts, or closes, soonest.
+CREATE INDEX events_listed_starts ON events (listed, starts_at);
+CREATE INDEX events_listed_ends ON events (listed, ends_at);
 -- The scheduler's look-up of events whose boundary items are still to come.
 CREATE INDEX events_unfinished ON events (starts_at) WHERE phase < 2;
 

@@ -16,6 +16,9 @@ MIGRATIONS: list[str] = [
     "ALTER TABLE participants ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0",
     # 2 -> 3: which sites may embed the room.
     "ALTER TABLE events ADD COLUMN embed_origins TEXT",
+    # 3 -> 4: the home page lists what starts, or closes, soonest.
+    "CREATE INDEX events_listed_starts ON events (listed, starts_at);"
+    " CREATE INDEX events_listed_ends ON events (listed, ends_at)",
 ]
 
 

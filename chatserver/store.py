@@ -175,6 +175,22 @@ class Store:
         events = [_event(row) for row in rows[:limit]]
         return events, (events[-1].id if len(rows) > limit else None)
 
+    async def soonest(self, state: str, limit: int) -> tuple[list[Event], bool]:
+        """Listed open events by closing time, or scheduled ones by start, soonest first; and whether
+        more follow."""
+        if state == OPEN:
+            where, order = _STATE_FILTERS[OPEN], "ends_at"
+        elif state == SCHEDULED:
+            where, order = _STATE_FILTERS[SCHEDULED], "starts_at"
+        else:
+            raise ValueError("soonest() lists open or scheduled events")
+        rows = await self.db.fetchall(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE listed = 1 AND {where}"
+            f" ORDER BY {order}, id LIMIT :limit",
+            {"now": self.clock(), "limit": limit + 1},
+        )
+        return [_event(row) for row in rows[:limit]], len(rows) > limit
+
     async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
         """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins)."""
 

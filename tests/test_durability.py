@@ -58,29 +58,58 @@ async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> Non
 
 
 async def test_a_version_1_database_is_brought_forward_at_start(tmp_path: Path) -> None:
-    path = str(tmp_path / "v1.db")
-    store = await Store.open(path)
-    try:
-        now = store.clock()
-        event, _ = await store.create_event("Before", "", now - 1000, now + 3_600_000, True)
-        alice, _ = await store.join(event.id, "alice")
-    finally:
-        await store.close()
-    # Make it the file a version-1 server left behind.
+    # A file exactly as the first release left it: its schema, frozen in tests/fixtures.
+    path = tmp_path / "v1.db"
     with sqlite3.connect(path) as conn:
-        conn.execute("ALTER TABLE participants DROP COLUMN last_read_id")  # added in version 2
-        conn.execute("ALTER TABLE events DROP COLUMN embed_origins")  # added in version 3
+        conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
+        conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
         conn.execute("PRAGMA user_version = 1")
-    store = await Store.open(path)
+        conn.execute(
+            "INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at, phase)"
+            " VALUES ('oldroom01', 'Before', 0, 9000000000000, x'00', 0, 1)"
+        )
+        conn.execute(
+            "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
+            " VALUES (1, 'alice', 'alice', x'01', 0)"
+        )
+        conn.execute("INSERT INTO items (event_id, id, kind, body, created_at) VALUES (1, 1, 'system', 'x', 0)")
+        conn.execute("UPDATE events SET last_item_id = 1")
+    store = await Store.open(str(path))
     try:
-        assert (await store.get_event(event.slug)).title == "Before"  # the data came along
-        assert [p.nickname for p in await store.participants(event.id)] == ["alice"]
+        event = await store.get_event("oldroom01")
+        assert event.title == "Before" and event.embed_origins is None  # the data came along
+        [alice] = await store.participants(event.id)
+        assert alice.nickname == "alice" and alice.last_read_id == 0
         assert await store.mark_read(event.id, alice.id, 1) == 1
-        assert (await store.get_event(event.slug)).embed_origins is None  # any site, as before
     finally:
         await store.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.schema_version() >= 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.schema_version()
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"events_listed_starts", "events_listed_ends"} <= indexes
+
+
+async def test_every_migration_gives_the_schema_of_a_new_file(tmp_path: Path) -> None:
+    """schema.sql and the migrations must not drift apart."""
+    upgraded = tmp_path / "upgraded.db"
+    with sqlite3.connect(upgraded) as conn:
+        conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
+        conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 1")
+    await (await Store.open(str(upgraded))).close()
+    await (await Store.open(str(tmp_path / "new.db"))).close()
+
+    def shape(path: Path) -> dict[str, object]:
+        with sqlite3.connect(path) as conn:
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return {
+                "columns": {t: sorted(tuple(r[1:6]) for r in conn.execute(f"PRAGMA table_info({t})")) for t in tables},
+                "indexes": sorted(r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")),
+            }
+
+    assert shape(upgraded) == shape(tmp_path / "new.db")
 
 
 async def test_a_future_migration_is_applied_on_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -109,15 +109,11 @@ class PageHandler(tornado.web.RequestHandler):
 class HomePage(PageHandler):
     async def get(self) -> None:
         store = self.services.store
-        # The store lists newest first; a reader wants what closes or starts soonest on top.
-        open_events, more_open = await store.list_events(OPEN, 50, None)
-        upcoming, more_upcoming = await store.list_events(SCHEDULED, 50, None)
-        open_events.sort(key=lambda e: e.closes_at())
-        upcoming.sort(key=lambda e: e.starts_at)
+        # What closes, or starts, soonest on top.
+        open_events, more_open = await store.soonest(OPEN, HOME_LIST)
+        upcoming, more_upcoming = await store.soonest(SCHEDULED, HOME_LIST)
         self.render(
-            "home.html",
-            open_events=open_events[:HOME_LIST], more_open=len(open_events) > HOME_LIST or more_open is not None,
-            upcoming=upcoming[:HOME_LIST], more_upcoming=len(upcoming) > HOME_LIST or more_upcoming is not None,
+            "home.html", open_events=open_events, more_open=more_open, upcoming=upcoming, more_upcoming=more_upcoming,
         )
 
 
