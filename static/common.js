@@ -1,5 +1,6 @@
 // Shared helpers for every page: local times, JSON calls, the long-poll stream and the item list.
 // User text only ever goes into the page through textContent (and links built with createElement).
+// Also loaded by the shared worker (static/chat-worker.js): nothing here may touch the DOM when loaded.
 "use strict";
 
 (function () {
@@ -233,7 +234,10 @@
    * handlers (all optional): token() → participant token sent so the reader counts as online;
    * items(list); state(state, data); reset(); status(text) — "" once connected again;
    * trouble(info|null) — {attempt, retryAt, reason} while reconnecting, null when a poll succeeds;
-   * loaded() — after the first complete read of the stream.
+   * loaded() — after the first complete read of the stream;
+   * readsVersion() → the version of read receipts known (polls then ask for newer ones with
+   * `reads=`), or null not to ask; reads({version, by}) — newer read receipts.
+   * It also works inside a worker (no document there: the tabs forward their visibility).
    */
   class Stream {
     constructor(slug, handlers) {
@@ -270,19 +274,25 @@
       }
     }
 
+    /** The page is shown again: poll now, dropping a held poll that has likely died meanwhile. */
+    wake() {
+      // A poll held for longer than its hold has likely died with a suspended tab.
+      const stale = !!this.pollStarted && Date.now() - this.pollStarted > (this.wait + 3) * 1000;
+      this.kick(stale);
+    }
+
     /** Start polling once; resumes by itself on `online` and when the page is shown again. */
     run() {
       if (this.running) return this.done;
       this.running = true;
       if (!this.listening) {
         this.listening = true;
-        window.addEventListener("online", () => this.kick(true));
-        document.addEventListener("visibilitychange", () => {
-          if (document.visibilityState !== "visible") return;
-          // A poll held for longer than its hold has likely died with a suspended tab.
-          const stale = this.pollStarted && Date.now() - this.pollStarted > (this.wait + 3) * 1000;
-          this.kick(stale);
-        });
+        self.addEventListener("online", () => this.kick(true)); // a window or a worker
+        if (typeof document !== "undefined") {
+          document.addEventListener("visibilitychange", () => {
+            if (document.visibilityState === "visible") this.wake();
+          });
+        }
       }
       this.done = this.loop().finally(() => {
         this.running = false;
@@ -302,7 +312,12 @@
         // The first reads, and the first poll after trouble, answer at once: the history shows
         // without delay, and a reconnection is confirmed (and its banner cleared) right away.
         const wait = this.loaded && !this.troubled ? this.wait : 0;
-        const url = `/api/events/${encodeURIComponent(this.slug)}/messages?after=${this.cursor}&wait=${wait}`;
+        let url = `/api/events/${encodeURIComponent(this.slug)}/messages?after=${this.cursor}&wait=${wait}`;
+        const reads = h.readsVersion ? h.readsVersion() : null;
+        if (typeof reads === "number") url += `&reads=${reads}`;
+        // The browser knows it is offline: the request would fail anyway. (A shared worker's own
+        // requests may even slip past a browser's offline switch; its navigator.onLine does not.)
+        if (navigator.onLine === false) return { status: 0, data: null, headers: null, aborted: false };
         const response = await fetch(url, { headers, cache: "no-store", credentials: "omit", signal: controller.signal });
         let data = null;
         try {
@@ -351,6 +366,7 @@
           for (const item of fresh) this.seen.add(item.id);
           if (typeof d.cursor === "number" && d.cursor >= this.cursor) this.cursor = d.cursor;
           if (fresh.length && h.items) h.items(fresh, d);
+          if (d.reads && typeof d.reads.version === "number" && Array.isArray(d.reads.by) && h.reads) h.reads(d.reads);
           if (h.state) h.state(d.state, d);
           if (!this.loaded && !d.more) {
             this.loaded = true; // from now on polls hold; the first reads answer at once
@@ -405,7 +421,8 @@
    * Renders stream items into an <ol>: one <li id="m<id>"> per item, deduplicated by id.
    * System items and announcements get their own classes; a retraction blanks its target.
    * options: mine(item) → bool; decorate(li, item); removed(li); group: true to show the author
-   * once per run of messages (same author, under 5 minutes apart) with an initial beside it.
+   * once per run of messages (same author, under 5 minutes apart) with an initial beside it;
+   * tail: a selector for elements that stay below every item (messages still being sent).
    */
   class ItemList {
     constructor(ol, options) {
@@ -508,6 +525,7 @@
           if (id > item.id && (!before || id < Number(before.dataset.id))) before = el;
         }
       }
+      if (!before && this.options.tail) before = this.ol.querySelector(`:scope > ${this.options.tail}`);
       this.ol.insertBefore(li, before);
       this.byId.set(item.id, li);
       this.maxId = Math.max(this.maxId, item.id);
@@ -595,12 +613,12 @@
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   }
 
-  window.Chat = {
+  self.Chat = {
     localTimes, toOffsetISO, toLocalInput, fromLocalInput, sleep, randomId, api,
     errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed,
     // added for the room; usable by any page
     formatTime, formatFull, formatDuration, sleepUnless, retryAfter, linkify, hueOf, reducedMotion,
   };
 
-  document.addEventListener("DOMContentLoaded", () => localTimes(document));
+  if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded", () => localTimes(document));
 })();

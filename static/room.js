@@ -1,5 +1,8 @@
 // The room: a waiting room with a countdown, then the live chat, then the closed notice.
 // Every change of state comes from the long poll (the server's clock), never from this browser's.
+// The poll is shared by all tabs of the room (tabs.js), the conversation and unsent messages are
+// kept for offline use (idb.js, outbox.js, offline.js), notify.js tells about news in hidden tabs,
+// and reads.js reports and shows read receipts.
 "use strict";
 
 (function () {
@@ -32,6 +35,7 @@
   const jump = $("jump");
   const connection = $("connection");
   const labels = { scheduled: "Not started", open: "Open", closed: "Closed" };
+  const stage = { scheduled: 0, open: 1, closed: 2 }; // a state only ever moves forward
   let pageTitle = document.title; // without the unread count
 
   let state = root.dataset.state;
@@ -60,7 +64,19 @@
 
   const list = new Chat.ItemList(messages, {
     group: true,
+    tail: ".outgoing", // messages still being sent stay below everything the server has
     mine: (item) => me !== null && item.kind === "message" && item.participant_id === me.id,
+    decorate: (li, item) => {
+      if (item.kind === "message" && me && item.participant_id !== me.id && Chat.mentions(item.body, me.nickname)) {
+        li.classList.add("mention");
+      }
+    },
+  });
+
+  const notifier = new Chat.Notifier(slug, { title: () => pageTitle, nickname: () => (me ? me.nickname : null) });
+  const reads = new Chat.Reads(slug, messages, {
+    token: () => (me && !me.banned ? me.token : null),
+    me: () => (me ? me.id : null),
   });
 
   // --- what is shown --------------------------------------------------------------------------
@@ -147,7 +163,7 @@
     if (ev.title && h1.textContent !== ev.title) {
       h1.textContent = ev.title;
       pageTitle = `${ev.title} · chatserver`;
-      document.title = hiddenUnread ? `(${hiddenUnread}) ${pageTitle}` : pageTitle;
+      notifier.show();
     }
     const description = root.querySelector(".event-head .description");
     if (description && typeof ev.description === "string") {
@@ -235,7 +251,6 @@
 
   // --- new messages while scrolled up ---------------------------------------------------------
   let unread = 0;
-  let hiddenUnread = 0;
   function showUnread() {
     jump.hidden = unread === 0;
     $("jump-text").textContent = unread === 1 ? "1 new message" : `${unread} new messages`;
@@ -256,13 +271,6 @@
     if (unread && list.nearBottom()) readAll();
   }, { passive: true });
 
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") {
-      hiddenUnread = 0;
-      document.title = pageTitle;
-    }
-  });
-
   // --- the stream -----------------------------------------------------------------------------
   let loaded = false;
   let troubleTimer = null;
@@ -270,6 +278,9 @@
   function onItems(items) {
     const stuck = !loaded || list.nearBottom();
     const added = list.add(items);
+    for (const item of items) outbox.delivered(item); // our own messages, arrived: no longer pending
+    reads.watch(added);
+    reads.draw();
     let refreshPeople = false;
     for (const item of items) {
       if (item.kind !== "system") continue;
@@ -286,6 +297,8 @@
     // Messages from others that the reader has not seen: a jump button, and a count in the tab title.
     const news = added.filter((li) => !li.classList.contains("mine") && !li.classList.contains("system"));
     if (!news.length) return;
+    const newIds = new Set(news.map((li) => Number(li.dataset.id)));
+    notifier.news(items.filter((item) => newIds.has(item.id)));
     if (!stuck && !chat.hidden) {
       if (unread === 0) {
         for (const old of messages.querySelectorAll(".first-unread")) old.classList.remove("first-unread");
@@ -294,17 +307,17 @@
       unread += news.length;
       showUnread();
     }
-    if (document.visibilityState === "hidden") {
-      hiddenUnread += news.length;
-      document.title = `(${hiddenUnread}) ${pageTitle}`;
-    }
   }
 
+  let troubled = false;
   function onTrouble(info) {
     clearInterval(troubleTimer);
+    const was = troubled;
+    troubled = !!info;
     if (!info) {
       connection.hidden = true;
       root.classList.remove("offline");
+      if (was) outbox.flush(); // connected again: what waits goes now
       return;
     }
     root.classList.add("offline");
@@ -326,31 +339,65 @@
     troubleTimer = setInterval(tick, 1000);
   }
 
-  const stream = new Chat.Stream(slug, {
-    token: () => (me ? me.token : null),
-    items: onItems,
-    state: (next, data) => {
-      const serverNow = Date.parse(data && data.server_time);
-      if (!isNaN(serverNow)) skew = serverNow - Date.now();
-      if (next !== state) {
-        setState(next);
-        refreshEvent(true);
-      } else if (next === "scheduled") {
-        refreshEvent(false);
+  /** Show what is known of the conversation (the cache, or another tab's) without waiting. */
+  function markLoaded() {
+    if (loaded) return;
+    loaded = true;
+    messages.setAttribute("aria-busy", "false");
+    list.scrollToBottom(false);
+  }
+
+  function onState(next, data) {
+    const serverNow = Date.parse(data && data.server_time);
+    if (!isNaN(serverNow)) skew = serverNow - Date.now();
+    if (next !== state) {
+      setState(next);
+      refreshEvent(true);
+      if (next === "open") outbox.flush();
+    } else if (next === "scheduled") {
+      refreshEvent(false);
+    }
+  }
+
+  const rootData = root.dataset;
+  const workerUrl = rootData.worker
+    ? `${rootData.worker}${rootData.worker.includes("?") ? "&" : "?"}deps=${encodeURIComponent(rootData.workerDeps || "")}`
+    : null;
+  const stream = Chat.connectRoom(slug, {
+    snapshot: (snap) => {
+      // What this browser already has: the cached conversation, or what the other tabs have read.
+      if (snap.items && snap.items.length) {
+        const wasLoaded = loaded;
+        onItems(snap.items);
+        if (!wasLoaded) {
+          messages.setAttribute("aria-busy", "false");
+          list.scrollToBottom(false);
+        }
       }
+      // A cached state may be older than the page's (never newer than the server's): forward only.
+      if (snap.state && stage[snap.state] > stage[state]) onState(snap.state, null);
+      if (snap.reads) reads.apply(snap.reads);
+      onTrouble(snap.trouble || null);
+      if (snap.loaded) markLoaded();
     },
-    loaded: () => {
-      loaded = true;
-      messages.setAttribute("aria-busy", "false");
-      list.scrollToBottom(false);
-    },
+    items: onItems,
+    state: onState,
+    loaded: markLoaded,
+    reads: (r) => reads.apply(r),
     reset: () => {
       loaded = false;
       messages.setAttribute("aria-busy", "true");
       list.clear();
+      reads.reset();
       readAll();
+      outbox.reload(); // its messages stay below the conversation read again
     },
     trouble: onTrouble,
+  }, {
+    worker: workerUrl,
+    onMode: (mode) => {
+      root.dataset.transport = mode; // worker, leader, follower or solo
+    },
   });
 
   $("reconnect-now").addEventListener("click", () => stream.kick(true));
@@ -382,8 +429,10 @@
       Chat.say(joinNotice, "");
       nicknameInput.value = "";
       showForms();
-      stream.kick(true); // poll again with the token, so the others see us online at once
+      stream.setToken(me.token); // the poll carries it: the others see us online at once
       loadParticipants();
+      reads.consider();
+      outbox.flush(); // messages kept from before (a lost nickname) can go now
       if (state === "open") bodyInput.focus();
       else $("waiting-forget").focus();
     } else if (code === "nickname_taken") {
@@ -401,6 +450,7 @@
   function forget() {
     me = null;
     save();
+    stream.setToken(null);
     Chat.say(sendError, "");
     Chat.say(joinNotice, "");
     bodyInput.disabled = false;
@@ -417,19 +467,33 @@
   let pending = null; // {text, clientId}: a message that may or may not have reached the server
   let rateTimer = null;
 
-  /** POST with one client_id; network failures and 5xx are retried with the same id. */
+  /**
+   * POST with one client_id; network failures and 5xx are retried with the same id, briefly: if
+   * the server stays out of reach, the message moves to the outbox (null is returned).
+   */
   async function post(text, clientId) {
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       if (attempt) await Chat.sleep(700 * 2 ** (attempt - 1));
-      if (!me) return null;
+      if (!me || navigator.onLine === false) return null;
       try {
-        const res = await Chat.api("POST", base + "/messages", { body: text, client_id: clientId }, me.token, { timeout: 15000 });
+        const res = await Chat.api("POST", base + "/messages", { body: text, client_id: clientId }, me.token, { timeout: 10000 });
         if (res.status < 500) return res;
       } catch (e) {
         // network trouble: retried below
       }
     }
     return null;
+  }
+
+  /** Into the outbox: shown as pending at the end of the conversation, sent when it can be. */
+  function queue(text, clientId) {
+    if (bodyInput.value === text) bodyInput.value = "";
+    updateCounter();
+    autosize();
+    outbox.add(text, clientId);
+    list.scrollToBottom(false);
+    readAll();
+    if (!composer.hidden && !bodyInput.disabled) bodyInput.focus();
   }
 
   function length(text) {
@@ -484,6 +548,12 @@
     Chat.say(sendError, "");
     // Sending the same text again after a failure reuses its id: the server stores it only once.
     if (!pending || pending.text !== text) pending = { text, clientId: Chat.randomId() };
+    // Offline, reconnecting, or behind messages that still wait: it queues, to keep the order.
+    if (navigator.onLine === false || troubled || outbox.queued()) {
+      queue(text, pending.clientId);
+      pending = null;
+      return;
+    }
     sending = true;
     sendButton.disabled = true;
     composer.setAttribute("aria-busy", "true");
@@ -492,7 +562,9 @@
     composer.removeAttribute("aria-busy");
     sendButton.disabled = !!(me && me.banned);
     if (!res) {
-      Chat.say(sendError, "Your message could not be sent: the server is unreachable. It is still in the box; press Enter to try again.");
+      // Out of reach: the message waits in the outbox (same client_id) and goes when the server answers.
+      queue(text, pending.clientId);
+      pending = null;
       return;
     }
     const code = Chat.errorCode(res);
@@ -512,12 +584,10 @@
       showForms();
       Chat.say(joinNotice, "Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept.");
       nicknameInput.focus();
-    } else if (code === "banned") {
-      me.banned = true;
-      save();
-      showForms();
-    } else if (code === "event_closed") {
-      setState("closed");
+    } else if (code === "banned" || code === "event_closed") {
+      // Refused for good: the message is shown as not sent, with the reason, to retry or discard.
+      queue(text, pending.clientId);
+      pending = null;
     } else if (code === "not_open") {
       Chat.say(sendError, "The chat has not opened yet; your message is kept until it does.");
     } else if (code === "rate_limited") {
@@ -535,12 +605,164 @@
     }
   });
 
+  // --- the outbox: messages not yet accepted by the server -----------------------------------
+  let outboxWhy = null; // why sending waits: "offline", "network", "rate", "nickname", "not_open"
+  const outbox = new Chat.Outbox(slug, {
+    token: () => (me ? me.token : null),
+    changed: (entries, sendingId) => renderOutbox(entries, sendingId),
+    sent: (entry, item) => {
+      list.add([item]);
+      reads.draw();
+    },
+    refused: (entry) => {
+      const code = entry.error && entry.error.code;
+      if (code === "unauthorized" && me) {
+        me = null;
+        save();
+        showForms();
+        Chat.say(joinNotice, "Your nickname for this room is no longer valid here, so your messages were not sent. Choose a nickname to join again, then retry them.");
+      } else if (code === "banned" && me && !me.banned) {
+        me.banned = true;
+        save();
+        showForms();
+      } else if (code === "event_closed" && state !== "closed") {
+        setState("closed");
+      }
+    },
+    waiting: (why) => {
+      outboxWhy = why;
+      for (const li of messages.querySelectorAll(":scope > li.outgoing")) describeOutgoing(li);
+    },
+  });
+
+  const SEND_STATE = {
+    sending: "Sending…",
+    offline: "Waiting for the network…",
+    network: "Waiting for the server…",
+    rate: "Waiting a moment (sending too fast)…",
+    nickname: "Waiting for a nickname…",
+    not_open: "Waiting for the chat to open…",
+  };
+
+  function describeOutgoing(li) {
+    const failed = li.classList.contains("failed");
+    const why = li.classList.contains("sending") ? "sending" : outboxWhy || (navigator.onLine === false ? "offline" : "sending");
+    li.querySelector(".send-state").textContent = failed ? "Not sent" : SEND_STATE[why] || SEND_STATE.sending;
+  }
+
+  function buildOutgoing(entry) {
+    const li = document.createElement("li");
+    li.className = "item message mine outgoing";
+    li.dataset.clientId = entry.clientId;
+    const nickname = me ? me.nickname : "You";
+    li.dataset.author = me ? "p" + me.id : "me";
+    li.dataset.at = String(Math.floor(entry.seq));
+    const avatar = document.createElement("span");
+    avatar.className = "avatar";
+    avatar.dataset.hue = String(Chat.hueOf(nickname));
+    avatar.setAttribute("aria-hidden", "true");
+    avatar.textContent = (Array.from(nickname.trim())[0] || "?").toUpperCase();
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    const author = document.createElement("span");
+    author.className = "author";
+    author.dataset.hue = avatar.dataset.hue;
+    author.textContent = nickname;
+    const sendState = document.createElement("span");
+    sendState.className = "send-state";
+    meta.append(author, sendState);
+    const body = document.createElement("div");
+    body.className = "body";
+    Chat.linkify(body, entry.body);
+    const failure = document.createElement("div");
+    failure.className = "send-failure";
+    const why = document.createElement("span");
+    why.className = "reason";
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "small-button";
+    retry.dataset.action = "retry";
+    retry.textContent = "Retry";
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "small-button danger-button";
+    discard.dataset.action = "discard";
+    discard.textContent = "Discard";
+    failure.append(why, retry, discard);
+    li.append(avatar, meta, body, failure);
+    return li;
+  }
+
+  /** Show the outbox under the conversation: pending (with why it waits) or failed (with why). */
+  function renderOutbox(entries, sendingId) {
+    const stick = list.nearBottom();
+    const shown = new Map(Array.from(messages.querySelectorAll(":scope > li.outgoing"), (li) => [li.dataset.clientId, li]));
+    const wanted = [];
+    for (const entry of entries) {
+      let li = shown.get(entry.clientId);
+      shown.delete(entry.clientId);
+      if (!li) li = buildOutgoing(entry);
+      const failed = entry.status === "failed";
+      li.classList.toggle("failed", failed);
+      li.classList.toggle("pending", !failed);
+      li.classList.toggle("sending", !failed && entry.clientId === sendingId);
+      li.querySelector(".send-failure").hidden = !failed;
+      li.querySelector(".reason").textContent = failed && entry.error ? entry.error.message : "";
+      describeOutgoing(li);
+      wanted.push(li);
+    }
+    for (const li of shown.values()) li.remove();
+    // In the order written, below every item from the server.
+    const current = Array.from(messages.querySelectorAll(":scope > li.outgoing"));
+    if (wanted.some((li, i) => current[i] !== li) || messages.lastElementChild !== (wanted[wanted.length - 1] || messages.lastElementChild)) {
+      for (const li of wanted) messages.append(li);
+    }
+    for (const li of wanted) list.regroup(li);
+    if (stick) list.scrollToBottom(false);
+  }
+
+  messages.addEventListener("click", (ev) => {
+    const button = ev.target.closest("li.outgoing button[data-action]");
+    if (!button) return;
+    const li = button.closest("li.outgoing");
+    if (button.dataset.action === "retry") {
+      outbox.retry(li.dataset.clientId);
+    } else {
+      // The next message (or the composer) takes the focus the removed button had.
+      const next = li.nextElementSibling && li.nextElementSibling.querySelector("button[data-action]");
+      outbox.discard(li.dataset.clientId);
+      if (next) next.focus();
+      else (composer.hidden || bodyInput.disabled ? messages : bodyInput).focus({ preventScroll: true });
+    }
+  });
+
+  window.addEventListener("online", () => outbox.flush());
+  window.addEventListener("offline", () => {
+    outboxWhy = "offline";
+    for (const li of messages.querySelectorAll(":scope > li.outgoing")) describeOutgoing(li);
+  });
+
+  // --- notifications: the settings menu -------------------------------------------------------
+  notifier.bindMenu({ badge: $("set-badge"), desktop: $("set-desktop"), sound: $("set-sound"), status: $("alerts-status") });
+  const alerts = $("alerts");
+  document.addEventListener("click", (ev) => {
+    if (alerts.open && !alerts.contains(ev.target)) alerts.open = false;
+  });
+  alerts.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && alerts.open) {
+      alerts.open = false;
+      alerts.querySelector("summary").focus();
+    }
+  });
+
   // --- start ----------------------------------------------------------------------------------
   setState(state);
   if (state === "open") loadParticipants();
   if (state !== "closed") {
     countdown();
     setInterval(countdown, 1000);
-    stream.run();
+    stream.start(me ? me.token : null);
+    outbox.load();
   }
+  Chat.keepOffline(workerUrl ? [workerUrl] : []);
 })();
