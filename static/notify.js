@@ -94,9 +94,11 @@
         if (Number(storageGet(`chatserver.seen.${this.slug}`) || 0) >= last) return;
         const important = items.filter((item) => item.kind === "announcement" || mentions(item.body, nickname));
         if (this.settings.sound && claim(`chatserver.beeped.${this.slug}`, last)) this.beep(important.length > 0);
-        if (this.settings.desktop && important.length) {
-          const item = important[important.length - 1];
-          if (claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
+        if (this.settings.desktop) {
+          // Each its own notification (a few at most: a flood after a reconnection is not news).
+          for (const item of important.slice(-3)) {
+            if (claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
+          }
         }
       }, SETTLE);
     }

@@ -570,7 +570,8 @@
     const code = Chat.errorCode(res);
     if ((res.status === 201 || res.status === 200) && res.data && res.data.message) {
       pending = null;
-      list.add([res.data.message]);
+      reads.watch(list.add([res.data.message]));
+      reads.draw();
       list.scrollToBottom(false);
       readAll();
       if (bodyInput.value === text) bodyInput.value = "";
@@ -611,7 +612,7 @@
     token: () => (me ? me.token : null),
     changed: (entries, sendingId) => renderOutbox(entries, sendingId),
     sent: (entry, item) => {
-      list.add([item]);
+      reads.watch(list.add([item]));
       reads.draw();
     },
     refused: (entry) => {
