@@ -288,6 +288,8 @@
       if (!this.listening) {
         this.listening = true;
         self.addEventListener("online", () => this.kick(true)); // a window or a worker
+        // Gone offline: a held poll is most likely dead; the next one says so at once.
+        self.addEventListener("offline", () => this.kick(true));
         if (typeof document !== "undefined") {
           document.addEventListener("visibilitychange", () => {
             if (document.visibilityState === "visible") this.wake();

@@ -12,7 +12,7 @@
     if (!("serviceWorker" in navigator) || !window.isSecureContext) return false;
     const sw = navigator.serviceWorker;
     sw.addEventListener("message", (e) => {
-      if (e.data && e.data.type === "cached" && e.data.page === location.pathname) {
+      if (e.data && e.data.type === "cached" && e.data.page === location.pathname + location.search) {
         document.documentElement.dataset.offlineReady = e.data.ok ? "true" : "false";
       }
     });
@@ -24,7 +24,7 @@
       // The files this page was built from, versioned (static_url), and the page itself.
       const files = Array.from(document.querySelectorAll("script[src], link[rel~=stylesheet][href], link[rel~=icon][href]"),
         (el) => el.getAttribute("src") || el.getAttribute("href"));
-      worker.postMessage({ type: "cache", page: location.pathname, urls: files.concat(urls || []) });
+      worker.postMessage({ type: "cache", page: location.pathname + location.search, urls: files.concat(urls || []) });
       return true;
     } catch (e) {
       return false; // no service worker (an old browser, a private window): the room works online

@@ -14,15 +14,15 @@
   function reason(res) {
     switch (Chat.errorCode(res)) {
       case "event_closed":
-        return "Not sent: the event has closed.";
+        return "The event has closed.";
       case "banned":
-        return "Not sent: the host removed you from this room.";
+        return "The host removed you from this room.";
       case "unauthorized":
-        return "Not sent: your nickname is no longer valid in this room. Join again, then retry.";
+        return "Your nickname is no longer valid in this room. Join again, then retry.";
       case "not_found":
-        return "Not sent: this event no longer exists.";
+        return "This event no longer exists.";
       default:
-        return "Not sent: " + Chat.errorMessage(res);
+        return Chat.errorMessage(res);
     }
   }
 

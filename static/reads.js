@@ -78,7 +78,7 @@
     async send() {
       const token = this.options.token ? this.options.token() : null;
       const id = this.best;
-      if (!token || id <= this.reported) return;
+      if (!token || token === this.refusedToken || id <= this.reported) return;
       this.sending = true;
       this.lastSent = Date.now();
       let res = null;
@@ -92,6 +92,9 @@
         this.reported = Math.max(this.reported, id, res.data.last_read_id);
       } else if (res && res.status === 400) {
         this.reported = Math.max(this.reported, id); // not an item the server knows: don't insist
+      } else if (res && res.status < 500 && res.status !== 429) {
+        this.refusedToken = token; // not valid here (any more): silent until the reader joins again
+        return;
       } else if (!res || res.status >= 500 || res.status === 429) {
         setTimeout(() => this.schedule(), 30000);
         return;

@@ -332,6 +332,11 @@
     retry.hidden = false;
     const tick = () => {
       const left = Math.max(0, Math.ceil((info.retryAt - Date.now()) / 1000));
+      if (navigator.onLine === false && info.reason !== "rate_limited") {
+        // Messages written now wait in the outbox; the banner says when the next try is.
+        text.textContent = left > 0 ? `You are offline. Trying again in ${left} s…` : "You are offline. Trying again…";
+        return;
+      }
       const why = info.reason === "rate_limited" ? "The server is busy." : "Connection lost.";
       text.textContent = left > 0 ? `${why} Reconnecting in ${left} s…` : `${why} Reconnecting…`;
     };
@@ -689,7 +694,10 @@
     discard.className = "small-button danger-button";
     discard.dataset.action = "discard";
     discard.textContent = "Discard";
-    failure.append(why, retry, discard);
+    const actions = document.createElement("span");
+    actions.className = "actions";
+    actions.append(retry, discard);
+    failure.append(why, actions);
     li.append(avatar, meta, body, failure);
     return li;
   }
@@ -718,7 +726,10 @@
     if (wanted.some((li, i) => current[i] !== li) || messages.lastElementChild !== (wanted[wanted.length - 1] || messages.lastElementChild)) {
       for (const li of wanted) messages.append(li);
     }
-    for (const li of wanted) list.regroup(li);
+    for (const li of wanted) {
+      list.regroup(li);
+      if (li.classList.contains("failed")) li.classList.remove("cont"); // each refusal stands on its own
+    }
     if (stick) list.scrollToBottom(false);
   }
 
@@ -764,6 +775,16 @@
     setInterval(countdown, 1000);
     stream.start(me ? me.token : null);
     outbox.load();
+  } else if (Chat.db) {
+    // Messages written here that never reached the server before the event closed (offline the
+    // whole time): show the conversation with them, marked as not sent, rather than lose them.
+    Chat.db.outbox.list(slug).then((entries) => {
+      if (!entries || !entries.length) return;
+      chatShown = true;
+      setState("closed");
+      stream.start(me ? me.token : null);
+      outbox.load();
+    });
   }
   Chat.keepOffline(workerUrl ? [workerUrl] : []);
 })();

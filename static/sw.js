@@ -42,7 +42,7 @@ async function keepAll(urls, page) {
       const parsed = new URL(url, self.location.origin);
       if (parsed.origin !== self.location.origin) continue;
       if (!(parsed.pathname.startsWith("/static/") || ROOM.test(parsed.pathname))) continue;
-      const key = parsed.pathname.startsWith("/static/") ? parsed.href : parsed.origin + parsed.pathname;
+      const key = parsed.pathname.startsWith("/static/") ? parsed.href : parsed.origin + parsed.pathname + parsed.search;
       if (parsed.pathname.startsWith("/static/") && (await cache.match(key))) continue;
       const response = await fetch(key, { cache: "no-cache", credentials: "omit" });
       if (response.ok) await keep(cache, key, response);
@@ -57,7 +57,7 @@ async function keepAll(urls, page) {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type !== "cache" || !Array.isArray(data.urls)) return;
-  const page = typeof data.page === "string" && ROOM.test(data.page) ? data.page : null;
+  const page = typeof data.page === "string" && ROOM.test(data.page.split("?")[0]) ? data.page : null;
   const urls = page ? data.urls.concat([page]) : data.urls;
   event.waitUntil(keepAll(urls, page).then((ok) => {
     if (event.source) event.source.postMessage({ type: "cached", page: data.page, ok });
@@ -67,7 +67,7 @@ self.addEventListener("message", (event) => {
 /** A room page: the network's answer (kept for later), or the kept copy when there is none. */
 async function roomPage(request) {
   const url = new URL(request.url);
-  const key = url.origin + url.pathname; // one copy per room, whatever the query or fragment
+  const key = url.origin + url.pathname + url.search; // one copy per room (and variant); never the fragment
   const cache = await caches.open(CACHE);
   // The browser knows it is offline: go to the copy at once instead of waiting for a failure.
   if (self.navigator.onLine !== false) {

@@ -185,6 +185,7 @@
       (hasWorker && useWorker()) || useLeader() || useSolo();
       // The poll may live elsewhere: tell it what only a page knows.
       window.addEventListener("online", () => link.kick(true));
+      window.addEventListener("offline", () => link.kick(true)); // the held poll is likely dead
       document.addEventListener("visibilitychange", () => {
         if (document.visibilityState === "visible") link.wake();
       });

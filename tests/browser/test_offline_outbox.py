@@ -118,7 +118,8 @@ def test_a_message_the_server_refuses_is_marked_failed_and_can_be_discarded(
     failed = page.locator("#messages li.outgoing.failed")
     expect(failed).to_have_count(1)
     expect(failed).to_contain_text("too late")
-    expect(failed.locator(".reason")).to_have_text("Not sent: the event has closed.")
+    expect(failed.locator(".send-state")).to_have_text("Not sent")
+    expect(failed.locator(".reason")).to_have_text("The event has closed.")
     expect(page.locator("#closed")).to_be_visible()
     expect(failed.get_by_role("button", name="Retry")).to_be_visible()
     failed.get_by_role("button", name="Discard").click()
@@ -139,8 +140,37 @@ def test_a_banned_writer_sees_the_refusal_on_the_message(live_server: LiveServer
     live_server.api("POST", f"/api/events/{slug}/participants/{troll}/ban", token=created["host_key"])
     context.set_offline(False)
     failed = page.locator("#messages li.outgoing.failed")
-    expect(failed.locator(".reason")).to_have_text("Not sent: the host removed you from this room.")
+    expect(failed.locator(".reason")).to_have_text("The host removed you from this room.")
     expect(page.get_by_label("Message")).to_be_disabled()
     failed.get_by_role("button", name="Retry").click()  # refused again, and still kept
-    expect(failed.locator(".reason")).to_have_text("Not sent: the host removed you from this room.")
+    expect(failed.locator(".reason")).to_have_text("The host removed you from this room.")
     assert bodies(live_server, slug) == []
+
+
+def test_messages_left_unsent_when_the_event_closed_are_shown_on_the_next_visit(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event()
+    slug = created["event"]["slug"]
+    context = context_factory()
+    page = room(context, live_server, slug, "alice")
+    page.get_by_label("Message").fill("hello")
+    page.get_by_label("Message").press("Enter")
+    expect(page.locator("#messages li.message")).to_have_count(1)
+    context.set_offline(True)
+    send(page, "written on the train")
+    expect(page.locator("#messages li.outgoing.pending")).to_have_count(1)
+    page.close()  # the tab goes before the network comes back; the message stays in the outbox
+    live_server.api("POST", f"/api/events/{slug}/close", token=created["host_key"])
+    context.set_offline(False)
+
+    later = context.new_page()
+    later.goto(f"{live_server.base}/e/{slug}")
+    expect(later.locator("#closed")).to_be_visible()
+    expect(later.locator("#messages li.message:not(.outgoing) .body")).to_have_text(["hello"])
+    failed = later.locator("#messages li.outgoing.failed")
+    expect(failed.locator(".body")).to_have_text("written on the train")
+    expect(failed.locator(".reason")).to_have_text("The event has closed.")
+    failed.get_by_role("button", name="Discard").click()
+    expect(later.locator("#messages li.outgoing")).to_have_count(0)
+    assert bodies(live_server, slug) == ["hello"]
