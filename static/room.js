@@ -119,6 +119,7 @@
     if (next === "closed" && chatShown) chatFoot.append(closed);
     else if (closed.parentNode !== closedHome) closedHome.insertBefore(closed, closedNext);
     closed.hidden = next !== "closed";
+    $("alerts").hidden = next === "closed"; // nothing new can come any more
     showForms();
     if (next === previous) return;
     if (next === "open") {

@@ -10,10 +10,12 @@
   const Chat = self.Chat;
 
   /**
-   * Follow a room: connectRoom(slug, handlers, {worker}) → {mode, kick(restart), setToken(token)}.
+   * Follow a room: connectRoom(slug, handlers, {worker, onMode}) → a link; link.start(token)
+   * connects, then link.kick(restart), link.wake() and link.setToken(token) reach the poll.
    * handlers (all optional) get what the feed sends: snapshot(s), items(list, meta), state(state,
    * meta), loaded(), reset(), trouble(info|null), status(text), reads({version, by}).
    * `worker` is the shared worker's URL (with its ?deps=); without it the tabs elect a leader.
+   * onMode(mode) tells how this tab is served: worker, leader, follower or solo.
    */
   function connectRoom(slug, handlers, options) {
     const opts = options || {};
@@ -134,7 +136,7 @@
           if (message.type === "hello") channel.postMessage(Object.assign(feed.snapshot(), { to: message.from }));
           else if (message.type === "kick") feed.kick(!!message.restart);
           else if (message.type === "wake") feed.wake();
-          else if (message.type === "token" && message.token) feed.setToken(message.token);
+          else if (message.type === "token") feed.setToken(message.token);
           return;
         }
         if (message.to && message.to !== tabId) return;
