@@ -10,6 +10,7 @@
   const Chat = self.Chat;
   const DEFAULTS = { badge: true, desktop: false, sound: false };
   const SETTLE = 200; // ms a hidden tab waits, so that a visible tab can say it shows the message
+  const HOLD = 10000; // ms an alert's lock is kept by the tab that took it
 
   function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -39,11 +40,23 @@
     }
   }
 
-  /** Claim something once per browser (across tabs): true for the first tab to ask for `id`. */
-  function claim(key, id) {
-    const done = Number(storageGet(key) || 0);
-    if (id <= done) return false;
-    storageSet(key, String(id));
+  /**
+   * Claim an alert once per browser: resolves true for the first tab to ask for `id`. localStorage
+   * alone is not enough (tabs see each other's writes a moment late), so a Web Lock named after the
+   * item decides between tabs asking at once; it is held a while so that a slower tab finds it taken.
+   */
+  async function claim(key, id) {
+    if (Number(storageGet(key) || 0) >= id) return false;
+    if (navigator.locks && navigator.locks.request) {
+      const got = await new Promise((resolve) => {
+        navigator.locks.request(`${key}.${id}`, { ifAvailable: true }, (lock) => {
+          resolve(!!lock);
+          return lock ? Chat.sleep(HOLD) : null;
+        }).catch(() => resolve(true));
+      });
+      if (!got) return false;
+    }
+    if (Number(storageGet(key) || 0) < id) storageSet(key, String(id));
     return true;
   }
 
@@ -89,15 +102,15 @@
       this.count += items.length;
       this.show();
       const nickname = this.options.nickname ? this.options.nickname() : null;
-      setTimeout(() => {
+      setTimeout(async () => {
         // Shown in another tab of this room meanwhile: the reader has it, no alert.
         if (Number(storageGet(`chatserver.seen.${this.slug}`) || 0) >= last) return;
         const important = items.filter((item) => item.kind === "announcement" || mentions(item.body, nickname));
-        if (this.settings.sound && claim(`chatserver.beeped.${this.slug}`, last)) this.beep(important.length > 0);
+        if (this.settings.sound && (await claim(`chatserver.beeped.${this.slug}`, last))) this.beep(important.length > 0);
         if (this.settings.desktop) {
           // Each its own notification (a few at most: a flood after a reconnection is not news).
           for (const item of important.slice(-3)) {
-            if (claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
+            if (await claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
           }
         }
       }, SETTLE);
