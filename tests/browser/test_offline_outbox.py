@@ -174,3 +174,29 @@ def test_messages_left_unsent_when_the_event_closed_are_shown_on_the_next_visit(
     failed.get_by_role("button", name="Discard").click()
     expect(later.locator("#messages li.outgoing")).to_have_count(0)
     assert bodies(live_server, slug) == ["hello"]
+
+
+def test_a_reload_shows_the_cache_at_once_and_reads_on_from_its_cursor(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    for n in range(3):
+        say(live_server, slug, bob, f"before {n}")
+    context = context_factory()
+    # Without a SharedWorker the page polls itself, so its requests can be watched here.
+    context.add_init_script("delete window.SharedWorker")
+    page = context.new_page()
+    page.goto(f"{live_server.base}/e/{slug}")
+    expect(page.locator("#messages li.message")).to_have_count(3)
+    newest = int(page.locator("#messages li.item").last.get_attribute("data-id") or 0)
+
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if f"/api/events/{slug}/messages?" in r.url else None)
+    page.reload()
+    expect(page.locator("#messages li.message")).to_have_count(3)
+    say(live_server, slug, bob, "after the reload")
+    expect(page.locator("#messages li.message").last).to_contain_text("after the reload")
+    assert polls and f"after={newest}&" in polls[0], polls  # not the whole stream again
+    ids = page.locator("#messages li.item").evaluate_all("els => els.map(e => Number(e.dataset.id))")
+    assert ids == sorted(set(ids))
