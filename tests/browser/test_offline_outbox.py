@@ -17,6 +17,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer
 
 
+SLOW_STEP_MS = 15_000
+
 def room(context: Any, server: LiveServer, slug: str, nickname: str) -> Any:
     page = context.new_page()
     page.goto(f"{server.base}/e/{slug}")
@@ -81,22 +83,25 @@ def test_a_reload_offline_shows_the_cached_room_and_keeps_the_outbox(
     context.set_offline(True)
     live_server.stop()  # nothing can answer: whatever shows comes from this browser
     page.reload()
-    expect(page.locator("h1")).to_have_text("Offline room")
-    expect(page.locator("#messages li.message .body")).to_have_text(["cached 0", "cached 1", "cached 2"])
-    expect(page.locator("#connection")).to_be_visible()
+    # Generous timeouts on the steps a slow CI machine stretches (service worker, reconnecting);
+    # what is asserted does not change.
+    expect(page.locator("h1")).to_have_text("Offline room", timeout=SLOW_STEP_MS)
+    expect(page.locator("#messages li.message .body")).to_have_text(
+        ["cached 0", "cached 1", "cached 2"], timeout=SLOW_STEP_MS)
+    expect(page.locator("#connection")).to_be_visible(timeout=SLOW_STEP_MS)
     expect(page.locator("#me")).to_have_text("alice")
 
     send(page, "written offline")
     expect(page.locator("#messages li.outgoing.pending")).to_have_count(1)
     page.reload()  # the outbox is kept in IndexedDB too
-    expect(page.locator("#messages li.outgoing.pending .body")).to_have_text("written offline")
+    expect(page.locator("#messages li.outgoing.pending .body")).to_have_text("written offline", timeout=SLOW_STEP_MS)
 
     live_server.restart()
     context.set_offline(False)
-    expect(page.locator("#messages li.outgoing")).to_have_count(0)
+    expect(page.locator("#messages li.outgoing")).to_have_count(0, timeout=SLOW_STEP_MS)
     expect(page.locator("#messages li.message .body")).to_have_text(
-        ["cached 0", "cached 1", "cached 2", "written offline"])
-    expect(page.locator("#connection")).to_be_hidden()
+        ["cached 0", "cached 1", "cached 2", "written offline"], timeout=SLOW_STEP_MS)
+    expect(page.locator("#connection")).to_be_hidden(timeout=SLOW_STEP_MS)
     assert bodies(live_server, slug) == ["cached 0", "cached 1", "cached 2", "written offline"]
 
 
