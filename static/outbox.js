@@ -87,8 +87,9 @@
         seq: Date.now() + (this.counter++ % 1000) / 1000, status: "pending", error: null,
       };
       this.entries.push(entry);
-      this.changed();
+      // Kept first, shown second: "pending" must mean it survives the tab closing now.
       await this.save(entry);
+      this.changed();
       this.flush();
       return entry;
     }

@@ -16,6 +16,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import open_room
 
 HIDEABLE = """
 Object.defineProperty(document, "visibilityState", {configurable: true, get: () => window.__hidden ? "hidden" : "visible"});
@@ -42,16 +43,6 @@ window.Notification = FakeNotification;
 """
 
 
-def room(context: Any, server: LiveServer, slug: str, nickname: str | None = None) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}")
-    if nickname:
-        page.get_by_label("Choose a nickname").fill(nickname)
-        page.get_by_role("button", name="Join").click()
-    expect(page.locator("#composer")).to_be_visible()
-    return page
-
-
 def say(server: LiveServer, slug: str, token: str, body: str) -> None:
     status, reply = server.api("POST", f"/api/events/{slug}/messages", {"body": body}, token)
     assert status == 201, reply
@@ -66,7 +57,7 @@ def test_a_hidden_tab_counts_news_in_its_title_and_icon(live_server: LiveServer,
     bob = live_server.join(slug, "bob")
     context = context_factory()
     context.add_init_script(HIDEABLE)
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
     icon = page.locator('link[rel="icon"]')
     original = icon.get_attribute("href")
     assert original and original.startswith("/static/favicon.svg")
@@ -104,7 +95,7 @@ def test_desktop_notifications_for_mentions_and_announcements_after_a_click(
     bob = live_server.join(slug, "bob")
     context = context_factory()
     context.add_init_script(HIDEABLE + FAKE_NOTIFICATIONS)
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
     assert page.evaluate("window.__asked") == 0  # never asked on load
 
     page.get_by_text("Notifications", exact=True).click()
@@ -116,7 +107,7 @@ def test_desktop_notifications_for_mentions_and_announcements_after_a_click(
     page.keyboard.press("Escape")
     expect(desktop).to_be_hidden()
 
-    second = room(context, live_server, slug)  # the same reader in a second tab: one alert, not two
+    second = open_room(context, live_server, slug, expect_composer=True)  # the same reader in a second tab: one alert, not two
     for tab in (page, second):
         hide(tab)
     say(live_server, slug, bob, "nothing for you")
@@ -152,7 +143,7 @@ def test_the_optional_sound_plays_for_news_in_a_hidden_tab(live_server: LiveServ
         const create = AudioContext.prototype.createOscillator;
         AudioContext.prototype.createOscillator = function () { window.__tones += 1; return create.call(this); };
     """)
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
     page.get_by_text("Notifications", exact=True).click()
     page.get_by_label("A short sound when something new arrives").check()
     page.wait_for_function("() => window.__tones === 2")  # a sample when switched on

@@ -15,17 +15,10 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import open_room
 
 
 SLOW_STEP_MS = 15_000
-
-def room(context: Any, server: LiveServer, slug: str, nickname: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}")
-    page.get_by_label("Choose a nickname").fill(nickname)
-    page.get_by_role("button", name="Join").click()
-    expect(page.locator("#composer")).to_be_visible()
-    return page
 
 
 def send(page: Any, text: str) -> None:
@@ -49,7 +42,7 @@ def test_messages_written_offline_go_once_each_in_order_when_back_online(
 ) -> None:
     slug = live_server.create_event()["event"]["slug"]
     context = context_factory()
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
 
     context.set_offline(True)
     for n in range(3):
@@ -73,7 +66,7 @@ def test_a_reload_offline_shows_the_cached_room_and_keeps_the_outbox(
     slug = live_server.create_event(title="Offline room")["event"]["slug"]
     bob = live_server.join(slug, "bob")
     context = context_factory()
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
     for n in range(3):
         say(live_server, slug, bob, f"cached {n}")
     expect(page.locator("#messages li.message")).to_have_count(3)
@@ -111,7 +104,7 @@ def test_a_message_the_server_refuses_is_marked_failed_and_can_be_discarded(
     created = live_server.create_event()
     slug = created["event"]["slug"]
     context = context_factory()
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
 
     context.set_offline(True)
     send(page, "too late")
@@ -136,7 +129,7 @@ def test_a_banned_writer_sees_the_refusal_on_the_message(live_server: LiveServer
     created = live_server.create_event()
     slug = created["event"]["slug"]
     context = context_factory()
-    page = room(context, live_server, slug, "troll")
+    page = open_room(context, live_server, slug, "troll")
     _, people = live_server.api("GET", f"/api/events/{slug}/participants")
     troll = people["participants"][0]["id"]
 
@@ -158,7 +151,7 @@ def test_messages_left_unsent_when_the_event_closed_are_shown_on_the_next_visit(
     created = live_server.create_event()
     slug = created["event"]["slug"]
     context = context_factory()
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
     page.get_by_label("Message").fill("hello")
     page.get_by_label("Message").press("Enter")
     expect(page.locator("#messages li.message")).to_have_count(1)

@@ -7,21 +7,13 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-
-
-def room(context: Any, server: LiveServer, slug: str, nickname: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}")
-    page.get_by_label("Choose a nickname").fill(nickname)
-    page.get_by_role("button", name="Join").click()
-    expect(page.locator("#composer")).to_be_visible()
-    return page
+from tests.browser.steps import open_room
 
 
 def test_the_writer_sees_who_has_read_the_message(live_server: LiveServer, context_factory: Any) -> None:
     slug = live_server.create_event()["event"]["slug"]
-    alice = room(context_factory(), live_server, slug, "alice")
-    bob = room(context_factory(), live_server, slug, "bob")
+    alice = open_room(context_factory(), live_server, slug, "alice")
+    bob = open_room(context_factory(), live_server, slug, "bob")
 
     alice.get_by_label("Message").fill("did you read this?")
     alice.get_by_label("Message").press("Enter")

@@ -9,19 +9,10 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import open_room
 
 IMG = '<img src=x onerror="window.pwned=1">'
 SCRIPT = "<script>window.pwned=1</script>"
-
-
-def room(context: Any, server: LiveServer, slug: str, nickname: str | None = None) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}")
-    if nickname:
-        page.get_by_label("Choose a nickname").fill(nickname)
-        page.get_by_role("button", name="Join").click()
-        expect(page.locator("#composer")).to_be_visible()
-    return page
 
 
 def say(server: LiveServer, slug: str, token: str, body: str) -> dict[str, Any]:
@@ -40,7 +31,7 @@ def test_html_and_scripts_in_messages_show_as_text_and_run_nothing(
 ) -> None:
     slug = live_server.create_event()["event"]["slug"]
     mallory = live_server.join(slug, "<b>mallory</b>")
-    page = room(context_factory(), live_server, slug, "alice")
+    page = open_room(context_factory(), live_server, slug, "alice")
     say(live_server, slug, mallory, IMG)
     send(page, SCRIPT + " and " + IMG)
 
@@ -55,7 +46,7 @@ def test_html_and_scripts_in_messages_show_as_text_and_run_nothing(
 def test_links_become_clickable_and_safe(live_server: LiveServer, context_factory: Any) -> None:
     slug = live_server.create_event()["event"]["slug"]
     bob = live_server.join(slug, "bob")
-    page = room(context_factory(), live_server, slug)
+    page = open_room(context_factory(), live_server, slug)
     say(live_server, slug, bob,
         "Docs: https://www.tornadoweb.org/en/stable/?q=1#x, and (see http://example.org/a_(b)). "
         "Not links: javascript:alert(1) ftp://example.org <a href=\"https://evil.example\">x</a>")
@@ -78,7 +69,7 @@ def test_consecutive_messages_from_one_author_are_grouped(live_server: LiveServe
     alice, bob = live_server.join(slug, "alice"), live_server.join(slug, "bob")
     for token, body in [(alice, "a1"), (alice, "a2"), (alice, "a3"), (bob, "b1"), (alice, "a4")]:
         say(live_server, slug, token, body)
-    page = room(context_factory(), live_server, slug)
+    page = open_room(context_factory(), live_server, slug)
 
     items = page.locator("#messages li.message")
     expect(items).to_have_count(5)
@@ -107,7 +98,7 @@ def test_system_items_announcements_and_retractions(live_server: LiveServer, con
     created = live_server.create_event()
     slug, key = created["event"]["slug"], created["host_key"]
     bob = live_server.join(slug, "bob")
-    page = room(context_factory(), live_server, slug)
+    page = open_room(context_factory(), live_server, slug)
     gone = say(live_server, slug, bob, "something rude")
     live_server.api("POST", f"/api/events/{slug}/announcements", {"body": "Break in 5 minutes"}, key)
     expect(page.locator("#messages li.announcement")).to_contain_text("Break in 5 minutes")
@@ -119,7 +110,7 @@ def test_system_items_announcements_and_retractions(live_server: LiveServer, con
     expect(retracted).to_contain_text("removed by the host")
     expect(page.locator("#messages")).not_to_contain_text("something rude")
     # A reader arriving later sees the same.
-    late = room(context_factory(), live_server, slug)
+    late = open_room(context_factory(), live_server, slug)
     expect(late.locator(f"#m{gone['id']}")).to_contain_text("removed by the host")
     expect(late.locator("#messages")).not_to_contain_text("something rude")
 
@@ -132,7 +123,7 @@ def test_participant_list_shows_who_is_online(live_server: LiveServer, context_f
     _, carol = live_server.api("GET", f"/api/events/{slug}/participants")
     carol_id = next(p["id"] for p in carol["participants"] if p["nickname"] == "carol")
     live_server.api("POST", f"/api/events/{slug}/participants/{carol_id}/ban", token=key)
-    page = room(context_factory(), live_server, slug, "alice")
+    page = open_room(context_factory(), live_server, slug, "alice")
 
     people = page.locator("#participants li")
     expect(people).to_have_count(3)
@@ -150,7 +141,7 @@ def test_participant_list_folds_away_on_a_phone(live_server: LiveServer, context
     slug = live_server.create_event()["event"]["slug"]
     live_server.join(slug, "bob")
     context = context_factory()
-    page = room(context, live_server, slug, "alice")
+    page = open_room(context, live_server, slug, "alice")
     page.set_viewport_size({"width": 390, "height": 800})
     toggle = page.get_by_role("button", name="Participants")
     expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -166,7 +157,7 @@ def test_participant_list_folds_away_on_a_phone(live_server: LiveServer, context
 def test_a_taken_nickname_is_explained(live_server: LiveServer, context_factory: Any) -> None:
     slug = live_server.create_event()["event"]["slug"]
     live_server.join(slug, "bob")
-    page = room(context_factory(), live_server, slug)
+    page = open_room(context_factory(), live_server, slug)
     page.get_by_label("Choose a nickname").fill("BOB")
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#join-error")).to_contain_text("already called “BOB”")
@@ -185,7 +176,7 @@ def test_a_lost_token_sends_back_to_the_nickname_prompt(live_server: LiveServer,
     context = context_factory()
     context.add_init_script(
         f'localStorage.setItem("chatserver.participant.{slug}", JSON.stringify({{id: 99, nickname: "ghost", token: "not-a-token"}}))')
-    page = room(context, live_server, slug)
+    page = open_room(context, live_server, slug)
     expect(page.locator("#me")).to_have_text("ghost")
     send(page, "hello?")
 
@@ -204,7 +195,7 @@ def test_enter_sends_shift_enter_adds_a_line_and_the_counter_warns(
     live_server: LiveServer, context_factory: Any
 ) -> None:
     slug = live_server.create_event()["event"]["slug"]
-    page = room(context_factory(), live_server, slug, "alice")
+    page = open_room(context_factory(), live_server, slug, "alice")
     box = page.get_by_label("Message")
     box.press_sequentially("line one")
     box.press("Shift+Enter")
@@ -231,7 +222,7 @@ def test_rate_limit_says_how_long_to_wait(tmp_path: Path, context_factory: Any) 
     server = LiveServer(tmp_path / "x.db", "--rate-limit", "2")
     try:
         slug = server.create_event()["event"]["slug"]
-        page = room(context_factory(), server, slug, "alice")
+        page = open_room(context_factory(), server, slug, "alice")
         for n in range(2):
             send(page, f"message {n}")
             expect(page.locator("#messages li.message")).to_have_count(n + 1)
@@ -248,7 +239,7 @@ def test_new_messages_button_when_scrolled_up(live_server: LiveServer, context_f
     bob = live_server.join(slug, "bob")
     for n in range(40):
         say(live_server, slug, bob, f"history {n}")
-    page = room(context_factory(), live_server, slug, "alice")
+    page = open_room(context_factory(), live_server, slug, "alice")
     expect(page.locator("#messages li.message")).to_have_count(40)
     at_bottom = "() => { const o = document.getElementById('messages'); return o.scrollHeight - o.scrollTop - o.clientHeight < 5; }"
     page.wait_for_function(at_bottom)  # starts at the newest
@@ -272,7 +263,7 @@ def test_new_messages_button_when_scrolled_up(live_server: LiveServer, context_f
 def test_a_banned_participant_can_read_but_no_longer_post(live_server: LiveServer, context_factory: Any) -> None:
     created = live_server.create_event()
     slug, key = created["event"]["slug"], created["host_key"]
-    page = room(context_factory(), live_server, slug, "troll")
+    page = open_room(context_factory(), live_server, slug, "troll")
     send(page, "hello")
     expect(page.locator("#messages li.message")).to_have_count(1)
     _, people = live_server.api("GET", f"/api/events/{slug}/participants")
