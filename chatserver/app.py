@@ -11,7 +11,15 @@ from chatserver.broker import Broker
 from chatserver.handlers.base import ApiNotFound, Services
 from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler, HostCheckHandler
 from chatserver.handlers.metrics import MetricsHandler
-from chatserver.handlers.pages import ArchivePage, HomePage, HostPage, NotFoundPage, RoomPage, TranscriptPage
+from chatserver.handlers.pages import (
+    ArchivePage,
+    EmbedPage,
+    HomePage,
+    HostPage,
+    NotFoundPage,
+    RoomPage,
+    TranscriptPage,
+)
 from chatserver.handlers.participants import BanHandler, ParticipantsHandler
 from chatserver.handlers.stream import AnnouncementsHandler, MessagesHandler, ReadsHandler, RetractHandler
 from chatserver.handlers.transcripts import TranscriptHandler
@@ -86,6 +94,7 @@ def make_app(
         (rf"/e/{_SLUG}", RoomPage, deps),
         (rf"/e/{_SLUG}/transcript", TranscriptPage, deps),
         (rf"/e/{_SLUG}/host", HostPage, deps),
+        (rf"/e/{_SLUG}/embed", EmbedPage, deps),
     ]
     app_settings: dict[str, Any] = {
         "template_path": resources.template_path(),

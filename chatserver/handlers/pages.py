@@ -20,10 +20,22 @@ HOME_LIST = 12
 GROUP_MS = 5 * 60 * 1000
 
 # Pages load only their own scripts and styles (no inline script or style); user text is never markup.
-_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+def csp(frame_ancestors: str = "'none'") -> str:
+    """The pages' Content-Security-Policy: our own scripts and styles only; framed only as allowed."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        f"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+
+
+def embed_ancestors(origins: tuple[str, ...] | None) -> str:
+    """frame-ancestors for an event's embed page: any site when unset, else ours plus those listed."""
+    if origins is None:
+        return "*"
+    return " ".join(["'self'", *origins])
+
+
+_CSP = csp()
 
 STATE_LABELS = {SCHEDULED: "Not started", OPEN: "Open", CLOSED: "Closed"}
 
@@ -79,7 +91,7 @@ class PageHandler(tornado.web.RequestHandler):
         namespace = super().get_template_namespace()
         namespace.update(
             iso=format_time, plain=format_time_plain, now=self.services.store.clock(),
-            hue=hue, state_labels=STATE_LABELS,
+            hue=hue, state_labels=STATE_LABELS, embedded=False,
         )
         return namespace
 
@@ -121,6 +133,16 @@ class RoomPage(PageHandler):
     async def get(self, slug: str) -> None:
         event = await self.event_or_404(slug)
         self.render("room.html", event=event, state=event.state(self.services.store.clock()))
+
+
+class EmbedPage(PageHandler):
+    """/e/<slug>/embed: the room without the site around it, for the chat bar's iframe."""
+
+    async def get(self, slug: str) -> None:
+        event = await self.event_or_404(slug)
+        # Only the sites the host allowed may frame it (CSP frame-ancestors, enforced by browsers).
+        self.set_header("Content-Security-Policy", csp(embed_ancestors(event.embed_origins)))
+        self.render("room.html", event=event, state=event.state(self.services.store.clock()), embedded=True)
 
 
 class HostPage(PageHandler):
