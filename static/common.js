@@ -610,6 +610,12 @@
     return best;
   }
 
+  /** The order of a participant list: the present first, the banned last, then by nickname. */
+  function byPresence(a, b) {
+    return (a.banned ? 1 : 0) - (b.banned ? 1 : 0) || (b.online ? 1 : 0) - (a.online ? 1 : 0) ||
+      a.nickname.localeCompare(b.nickname, undefined, { sensitivity: "base" });
+  }
+
   /** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
   function reducedMotion() {
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -617,7 +623,7 @@
 
   self.Chat = {
     localTimes, toOffsetISO, toLocalInput, fromLocalInput, sleep, randomId, api,
-    errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed,
+    errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed, byPresence,
     // added for the room; usable by any page
     formatTime, formatFull, formatDuration, sleepUnless, retryAfter, linkify, hueOf, reducedMotion,
   };

@@ -431,9 +431,7 @@
 
   function renderPeople(people) {
     const closed = state === "closed";
-    const sorted = people.slice().sort((a, b) =>
-      (a.banned ? 1 : 0) - (b.banned ? 1 : 0) || (b.online ? 1 : 0) - (a.online ? 1 : 0) ||
-      a.nickname.localeCompare(b.nickname, undefined, { sensitivity: "base" }));
+    const sorted = people.slice().sort(Chat.byPresence);
     const ul = $("participants");
     ul.replaceChildren();
     for (const p of sorted) {
