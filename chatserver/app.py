@@ -34,22 +34,22 @@ DEFAULT_MAX_BODY = 64 * 1024
 _SLUG = r"([^/]+)"
 
 
-class ServiceWorkerFile(tornado.web.StaticFileHandler):
-    """/sw.js: the service worker, served from the root so that it may control /e/<slug> pages."""
-
-    def set_default_headers(self) -> None:
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Service-Worker-Allowed", "/")
-
-    def set_extra_headers(self, path: str) -> None:
-        self.set_header("Cache-Control", "no-cache")  # a new release must reach browsers at once
-
-
 class StaticFiles(tornado.web.StaticFileHandler):
     """Static files with the same no-sniffing rule as the pages (a script is only ever a script)."""
 
     def set_default_headers(self) -> None:
         self.set_header("X-Content-Type-Options", "nosniff")
+
+
+class ServiceWorkerFile(StaticFiles):
+    """/sw.js: the service worker, served from the root so that it may control /e/<slug> pages."""
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        self.set_header("Service-Worker-Allowed", "/")
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")  # a new release must reach browsers at once
 
 
 def make_app(

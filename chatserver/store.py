@@ -525,17 +525,21 @@ class Store:
         row = await self.db.fetchone("SELECT last_item_id FROM events WHERE id = ?", (event_id,))
         return row[0] if row else 0
 
+    async def shown_page(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
+        """Items a reader sees (no retractions, nothing retracted) with id > after, and whether more follow."""
+        rows = await self.db.fetchall(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ?"
+            " AND kind != 'retraction' AND retracted = 0 ORDER BY id LIMIT ?",
+            (event_id, after, limit + 1),
+        )
+        return [_item(row) for row in rows[:limit]], len(rows) > limit
+
     async def shown_items(self, event_id: int, page_size: int = 500) -> AsyncIterator[list[Item]]:
-        """The transcript: items a reader sees (no retractions, nothing retracted), page by page."""
-        after = 0
-        while True:
-            rows = await self.db.fetchall(
-                f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ?"
-                " AND kind != 'retraction' AND retracted = 0 ORDER BY id LIMIT ?",
-                (event_id, after, page_size),
-            )
-            if not rows:
+        """The whole transcript, page by page, never all in memory."""
+        after, more = 0, True
+        while more:
+            page, more = await self.shown_page(event_id, after, page_size)
+            if not page:
                 return
-            page = [_item(row) for row in rows]
             yield page
             after = page[-1].id

@@ -616,6 +616,21 @@
       a.nickname.localeCompare(b.nickname, undefined, { sensitivity: "base" });
   }
 
+  /** A participant-list row: online dot and nickname (as text); pages append their own tags. */
+  function personRow(p, closed) {
+    const online = !!p.online && !p.banned && !closed;
+    const li = document.createElement("li");
+    li.className = "person" + (online ? " online" : "") + (p.banned ? " banned" : "");
+    const dot = document.createElement("span");
+    dot.className = "dot" + (online ? " online" : "");
+    dot.setAttribute("aria-hidden", "true");
+    const name = document.createElement("span");
+    name.className = "nick";
+    name.textContent = p.nickname;
+    li.append(dot, name);
+    return { li, online };
+  }
+
   /** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
   function reducedMotion() {
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -623,7 +638,7 @@
 
   self.Chat = {
     localTimes, toOffsetISO, toLocalInput, fromLocalInput, sleep, randomId, api,
-    errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed, byPresence,
+    errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed, byPresence, personRow,
     // added for the room; usable by any page
     formatTime, formatFull, formatDuration, sleepUnless, retryAfter, linkify, hueOf, reducedMotion,
   };

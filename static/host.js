@@ -436,19 +436,11 @@
     ul.replaceChildren();
     for (const p of sorted) {
       if (p.banned) markBanned(p.id);
-      const online = !!p.online && !p.banned && !closed;
-      const li = document.createElement("li");
-      li.className = "person" + (online ? " online" : "") + (p.banned ? " banned" : "");
-      const dot = document.createElement("span");
-      dot.className = "dot" + (online ? " online" : "");
-      dot.setAttribute("aria-hidden", "true");
-      const name = document.createElement("span");
-      name.className = "nick";
-      name.textContent = p.nickname;
+      const { li, online } = Chat.personRow(p, closed);
       const tag = document.createElement("span");
       tag.className = "tag";
       tag.textContent = p.banned ? "banned" : online ? "online" : "offline";
-      li.append(dot, name, tag);
+      li.append(tag);
       if (!p.banned) {
         const button = actionButton("Ban", `Ban ${p.nickname}`, () => ban(p.id, p.nickname, button));
         li.append(button);

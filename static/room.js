@@ -207,17 +207,8 @@
     const ul = $("participants");
     ul.replaceChildren();
     for (const p of sorted) {
-      const li = document.createElement("li");
-      const online = !!p.online && !p.banned && state !== "closed";
-      li.className = "person" + (online ? " online" : "") + (p.banned ? " banned" : "");
+      const { li, online } = Chat.personRow(p, state === "closed");
       if (me && p.id === me.id) li.classList.add("me");
-      const dot = document.createElement("span");
-      dot.className = "dot" + (online ? " online" : "");
-      dot.setAttribute("aria-hidden", "true");
-      const name = document.createElement("span");
-      name.className = "nick";
-      name.textContent = p.nickname;
-      li.append(dot, name);
       const tags = [];
       if (me && p.id === me.id) tags.push("you");
       if (p.banned) tags.push("removed");

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 import sqlite3
 from pathlib import Path
 
@@ -57,13 +59,20 @@ async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> Non
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_a_version_1_database_is_brought_forward_at_start(tmp_path: Path) -> None:
-    # A file exactly as the first release left it: its schema, frozen in tests/fixtures.
-    path = tmp_path / "v1.db"
+@contextmanager
+def version_1_file(path: Path) -> Iterator[sqlite3.Connection]:
+    """A database exactly as the first release left it (its schema is frozen in tests/fixtures)."""
     with sqlite3.connect(path) as conn:
         conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
         conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
         conn.execute("PRAGMA user_version = 1")
+        yield conn
+    conn.close()
+
+
+async def test_a_version_1_database_is_brought_forward_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    with version_1_file(path) as conn:
         conn.execute(
             "INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at, phase)"
             " VALUES ('oldroom01', 'Before', 0, 9000000000000, x'00', 0, 1)"
@@ -93,10 +102,8 @@ async def test_a_version_1_database_is_brought_forward_at_start(tmp_path: Path) 
 async def test_every_migration_gives_the_schema_of_a_new_file(tmp_path: Path) -> None:
     """schema.sql and the migrations must not drift apart."""
     upgraded = tmp_path / "upgraded.db"
-    with sqlite3.connect(upgraded) as conn:
-        conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
-        conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
-        conn.execute("PRAGMA user_version = 1")
+    with version_1_file(upgraded):
+        pass
     await (await Store.open(str(upgraded))).close()
     await (await Store.open(str(tmp_path / "new.db"))).close()
 

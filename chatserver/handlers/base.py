@@ -19,8 +19,9 @@ from chatserver.errors import (
     Forbidden,
     PayloadTooLarge,
     RateLimited,
+    Unauthorized,
 )
-from chatserver.models import Event
+from chatserver.models import Event, Participant
 from chatserver.presence import Presence
 from chatserver.ratelimit import RateLimiter
 from chatserver.store import Store
@@ -125,6 +126,14 @@ class ApiHandler(tornado.web.RequestHandler):
         if scheme.lower() != "bearer" or not value.strip():
             return None
         return value.strip()
+
+    async def require_participant(self, event: Event, why: str) -> Participant:
+        """The participant of this event whose token the request carries, or 401 saying why it is needed."""
+        token = self.bearer_token()
+        participant = await self.store.participant_by_token(event.id, token) if token else None
+        if participant is None:
+            raise Unauthorized(f"A valid participant token for this event is required {why}.")
+        return participant
 
     def require_host(self, event: Event) -> None:
         """Refuse unless the request carries this event's host key."""

@@ -57,12 +57,10 @@ class Line:
 
 
 def transcript_lines(items: list[Item]) -> list[Line]:
-    """The items a reader sees (no retractions, nothing retracted), with consecutive messages grouped."""
+    """Shown items (Store.shown_page) with consecutive messages from one author grouped."""
     lines: list[Line] = []
     prev: Item | None = None
     for item in items:
-        if item.kind == "retraction" or item.retracted:
-            continue
         cont = (
             prev is not None and item.kind == "message" and prev.kind == "message"
             and (prev.participant_id, prev.author) == (item.participant_id, item.author)
@@ -158,7 +156,7 @@ class TranscriptPage(PageHandler):
         event = await self.event_or_404(slug)
         after = query_cursor(self.get_query_argument("after", None))
         store = self.services.store
-        items, more = await store.items_after(event.id, after, TRANSCRIPT_PAGE)
+        items, more = await store.shown_page(event.id, after, TRANSCRIPT_PAGE)
         self.render(
             "transcript.html", event=event, state=event.state(store.clock()),
             lines=transcript_lines(items), after=after,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from chatserver.broker import Waiter
 from typing import Any
 
-from chatserver.errors import CursorAhead, InvalidRequest, NotFound, Unauthorized
+from chatserver.broker import Waiter
+from chatserver.errors import CursorAhead, InvalidRequest, NotFound
 from chatserver.handlers.base import ApiHandler
 from chatserver.models import Event, Participant
 from chatserver.store import Store
@@ -89,12 +89,7 @@ class MessagesHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        token = self.bearer_token()
-        participant = await self.store.participant_by_token(event.id, token) if token else None
-        if participant is None:
-            raise Unauthorized(
-                "A valid participant token for this event is required (Authorization: Bearer <token>); join first."
-            )
+        participant = await self.require_participant(event, "(Authorization: Bearer <token>); join first")
         body = self.json_body()
         text = multi_line(body, "body", BODY_MAX)
         retry_key = client_id(body)
@@ -124,10 +119,7 @@ class ReadsHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        token = self.bearer_token()
-        participant = await self.store.participant_by_token(event.id, token) if token else None
-        if participant is None:
-            raise Unauthorized("A valid participant token for this event is required to report reads.")
+        participant = await self.require_participant(event, "to report reads")
         body = self.json_body()
         item_id = body.get("last_read_id")
         if isinstance(item_id, bool) or not isinstance(item_id, int) or item_id < 0:
