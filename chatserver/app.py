@@ -13,6 +13,7 @@ from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler
 from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.pages import (
     ArchivePage,
+    EmbedDemoPage,
     EmbedPage,
     HomePage,
     HostPage,
@@ -32,6 +33,7 @@ DEFAULT_RATE_LIMIT = 20
 DEFAULT_MAX_BODY = 64 * 1024
 
 _SLUG = r"([^/]+)"
+WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
 
 
 class StaticFiles(tornado.web.StaticFileHandler):
@@ -39,6 +41,20 @@ class StaticFiles(tornado.web.StaticFileHandler):
 
     def set_default_headers(self) -> None:
         self.set_header("X-Content-Type-Options", "nosniff")
+
+    def get_content_type(self) -> str:
+        """The guessed type, with charset=utf-8 for text (a host page's own encoding must not apply)."""
+        kind = super().get_content_type()
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+            return kind + "; charset=utf-8"
+        return kind
+
+    def set_extra_headers(self, path: str) -> None:
+        if path == WIDGET:
+            # Other sites load it by its plain URL: a short cache, and usable by pages that need CORP.
+            if not self.get_query_argument("v", None):
+                self.set_header("Cache-Control", "public, max-age=300")
+            self.set_header("Cross-Origin-Resource-Policy", "cross-origin")
 
 
 class ServiceWorkerFile(StaticFiles):
@@ -95,6 +111,7 @@ def make_app(
         (rf"/e/{_SLUG}/transcript", TranscriptPage, deps),
         (rf"/e/{_SLUG}/host", HostPage, deps),
         (rf"/e/{_SLUG}/embed", EmbedPage, deps),
+        (r"/demo/embed", EmbedDemoPage, deps),
     ]
     app_settings: dict[str, Any] = {
         "template_path": resources.template_path(),

@@ -67,6 +67,8 @@
     return res;
   }
 
+  Chat.hostCall = hostCall; // the console's other parts (host-embed.js) change the event with the key
+
   // --- a confirmation dialog --------------------------------------------------------------------
   function confirmAction(title, text, okLabel) {
     const dialog = $("confirm");
@@ -96,6 +98,7 @@
     f.ends_at.value = Chat.toLocalInput(new Date(ev.ends_at));
     f.listed.checked = !!ev.listed;
     setState(ev.state || state);
+    root.dispatchEvent(new CustomEvent("host:event", { detail: ev })); // for host-embed.js
   }
 
   async function refreshEvent() {

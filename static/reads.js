@@ -12,7 +12,8 @@
 
   /**
    * ol: the message list (<li data-id> items, scrolled inside it); options: token() → the
-   * participant token or null; me() → the reader's participant id or null; changed() — called
+   * participant token or null; me() → the reader's participant id or null; active() → false while
+   * the list is out of sight though the tab is visible (a collapsed chat bar); changed() — called
    * after the markers were redrawn (the list may have grown by a line).
    */
   class Reads {
@@ -62,6 +63,7 @@
 
     consider() {
       if (document.visibilityState !== "visible" || !this.onScreen.size) return;
+      if (this.options.active && !this.options.active()) return;
       for (const id of this.onScreen) if (id > this.best) this.best = id;
       this.schedule();
     }

@@ -36,12 +36,19 @@
   const connection = $("connection");
   const labels = { scheduled: "Not started", open: "Open", closed: "Closed" };
   const stage = { scheduled: 0, open: 1, closed: 2 }; // a state only ever moves forward
+  const embedded = document.documentElement.classList.contains("embedded"); // in a chat bar's panel
   let pageTitle = document.title; // without the unread count
 
   let state = root.dataset.state;
   let startsAt = Date.parse(root.dataset.startsAt);
   let skew = Date.parse(root.dataset.now) - Date.now(); // server clock minus ours
   let chatShown = state === "open";
+  let onScreen = true; // false while an embedding page keeps the room out of sight (embed.js)
+
+  /** Tell the page's other scripts (embed.js) what happened: a "room:<kind>" event on the root. */
+  function announce(kind, detail) {
+    root.dispatchEvent(new CustomEvent("room:" + kind, { detail: detail || {} }));
+  }
 
   // --- who am I: the participant token is kept per room in localStorage ------------------------
   const storageKey = "chatserver.participant." + slug;
@@ -77,6 +84,7 @@
   const reads = new Chat.Reads(slug, messages, {
     token: () => (me && !me.banned ? me.token : null),
     me: () => (me ? me.id : null),
+    active: () => onScreen, // nothing counts as read while the room is out of sight
   });
 
   // --- what is shown --------------------------------------------------------------------------
@@ -119,9 +127,11 @@
     if (next === "closed" && chatShown) chatFoot.append(closed);
     else if (closed.parentNode !== closedHome) closedHome.insertBefore(closed, closedNext);
     closed.hidden = next !== "closed";
-    $("alerts").hidden = next === "closed"; // nothing new can come any more
+    // Nothing new can come any more once closed; in a chat bar, the bar itself tells what is new.
+    $("alerts").hidden = next === "closed" || embedded;
     showForms();
     if (next === previous) return;
+    announce("state", { state: next });
     if (next === "open") {
       list.scrollToBottom(false);
       if (focusIsLost() || waiting.contains(document.activeElement) || hadFocusInForms) {
@@ -279,9 +289,11 @@
         me.banned = true;
         save();
         showForms();
+        announce("me");
       }
     }
     if (refreshPeople) loadParticipants();
+    announce("items", { items, live: loaded });
     if (!loaded) return;
     for (const li of added) li.classList.add("fresh");
     // Messages from others that the reader has not seen: a jump button, and a count in the tab title.
@@ -340,6 +352,7 @@
     loaded = true;
     messages.setAttribute("aria-busy", "false");
     list.scrollToBottom(false);
+    announce("loaded");
   }
 
   function onState(next, data) {
@@ -398,6 +411,50 @@
   $("reconnect-now").addEventListener("click", () => stream.kick(true));
 
   // --- joining --------------------------------------------------------------------------------
+  /**
+   * Join as `nickname`: {ok: true} once the server gave a token, or {ok: false, code, message}.
+   * The current identity is replaced only on success (a taken name keeps the one we had).
+   */
+  async function join(nickname) {
+    let res;
+    try {
+      res = await Chat.api("POST", base + "/participants", { nickname }, null, { timeout: 15000 });
+    } catch (e) {
+      return { ok: false, code: "network", message: "The server could not be reached. Check your connection and try again." };
+    }
+    const code = Chat.errorCode(res);
+    if (!(res.status === 201 && res.data && res.data.token)) {
+      if (code === "event_closed") setState("closed");
+      return { ok: false, code, message: Chat.errorMessage(res) };
+    }
+    me = { id: res.data.participant.id, nickname: res.data.participant.nickname, token: res.data.token };
+    save();
+    Chat.say(joinNotice, "");
+    Chat.say(joinError, "");
+    Chat.say(sendError, "");
+    bodyInput.disabled = false;
+    sendButton.disabled = sending;
+    nicknameInput.value = "";
+    showForms();
+    stream.setToken(me.token); // the poll carries it: the others see us online at once
+    loadParticipants();
+    reads.consider();
+    outbox.flush(); // messages kept from before (a lost nickname) can go now
+    announce("me");
+    return { ok: true };
+  }
+
+  /** Explain a refused join beside the nickname field. */
+  function joinRefused(nickname, result) {
+    if (result.code === "event_closed") return;
+    if (result.code === "nickname_taken") {
+      Chat.say(joinError, `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`);
+      nicknameInput.select();
+    } else {
+      Chat.say(joinError, result.message);
+    }
+  }
+
   joinForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const nickname = nicknameInput.value.trim();
@@ -409,35 +466,13 @@
     }
     const button = joinForm.querySelector("button[type=submit]");
     button.disabled = true;
-    let res;
-    try {
-      res = await Chat.api("POST", base + "/participants", { nickname }, null, { timeout: 15000 });
-    } catch (e) {
-      button.disabled = false;
-      return Chat.say(joinError, "The server could not be reached. Check your connection and try again.");
-    }
+    const result = await join(nickname);
     button.disabled = false;
-    const code = Chat.errorCode(res);
-    if (res.status === 201 && res.data && res.data.token) {
-      me = { id: res.data.participant.id, nickname: res.data.participant.nickname, token: res.data.token };
-      save();
-      Chat.say(joinNotice, "");
-      nicknameInput.value = "";
-      showForms();
-      stream.setToken(me.token); // the poll carries it: the others see us online at once
-      loadParticipants();
-      reads.consider();
-      outbox.flush(); // messages kept from before (a lost nickname) can go now
+    if (result.ok) {
       if (state === "open") bodyInput.focus();
       else $("waiting-forget").focus();
-    } else if (code === "nickname_taken") {
-      Chat.say(joinError, `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`);
-      nicknameInput.focus();
-      nicknameInput.select();
-    } else if (code === "event_closed") {
-      setState("closed");
-    } else {
-      Chat.say(joinError, Chat.errorMessage(res));
+    } else if (result.code !== "event_closed") {
+      joinRefused(nickname, result);
       nicknameInput.focus();
     }
   });
@@ -453,6 +488,7 @@
     showForms();
     nicknameInput.focus();
     loadParticipants();
+    announce("me");
   }
   $("forget").addEventListener("click", forget);
   $("waiting-forget").addEventListener("click", forget);
@@ -578,6 +614,7 @@
       me = null;
       save();
       showForms();
+      announce("me");
       Chat.say(joinNotice, "Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept.");
       nicknameInput.focus();
     } else if (code === "banned" || code === "event_closed") {
@@ -616,6 +653,7 @@
         me = null;
         save();
         showForms();
+        announce("me");
         Chat.say(joinNotice, "Your nickname for this room is no longer valid here, so your messages were not sent. Choose a nickname to join again, then retry them.");
       } else if (code === "banned" && me && !me.banned) {
         me.banned = true;
@@ -756,6 +794,39 @@
       alerts.querySelector("summary").focus();
     }
   });
+
+  // --- what other scripts of the page may ask of the room (embed.js) ------------------------
+  Chat.room = {
+    slug,
+    state: () => state,
+    /** {id, nickname, banned} of the reader, or null before joining. */
+    me: () => (me ? { id: me.id, nickname: me.nickname, banned: !!me.banned } : null),
+    /** Join as `nickname` (a different name replaces the current one, only once the server agrees). */
+    async useNickname(nickname) {
+      const name = String(nickname || "").trim();
+      if (me && me.nickname.toLowerCase() === name.toLowerCase()) return { ok: true };
+      if (!name) return { ok: false, code: "invalid_request", message: "The nickname is empty." };
+      const result = await join(name);
+      if (!result.ok) {
+        nicknameInput.value = name; // shown ready to change, with why it was refused
+        joinRefused(name, result);
+      }
+      return result;
+    },
+    /** Put a suggested nickname in the join form (it is not sent until the reader joins). */
+    suggestNickname(nickname) {
+      if (!me && !nicknameInput.value) nicknameInput.value = String(nickname || "").slice(0, 32);
+    },
+    /** Whether the reader can see the room now (the chat bar's panel open or collapsed). */
+    setOnScreen(shown) {
+      const was = onScreen;
+      onScreen = !!shown;
+      if (onScreen && !was) {
+        if (!unread) list.scrollToBottom(false);
+        reads.consider();
+      }
+    },
+  };
 
   // --- start ----------------------------------------------------------------------------------
   setState(state);

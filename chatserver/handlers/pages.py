@@ -143,6 +143,34 @@ class EmbedPage(PageHandler):
         self.render("room.html", event=event, state=event.state(self.services.store.clock()), embedded=True)
 
 
+class EmbedDemoPage(PageHandler):
+    """/demo/embed: the chat bar on a mock web app, to try it (and its options) before pasting it."""
+
+    OPTIONS = ("position", "accent", "label", "open", "nickname")
+
+    async def get(self) -> None:
+        asked = self.get_query_argument("room", "").strip()
+        # A pasted room link (…/e/<slug>, …/e/<slug>/host#…) works as well as the slug itself.
+        slug = asked.split("#")[0].split("?")[0].rstrip("/")
+        if "/e/" in slug:
+            slug = slug.rsplit("/e/", 1)[1].split("/")[0]
+        event, problem = None, None
+        if slug:
+            try:
+                event = await self.services.store.get_event(slug[:64])
+            except NotFound:
+                problem = "There is no event with that link or slug."
+                self.set_status(404)
+        store = self.services.store
+        open_events, _ = await store.soonest(OPEN, HOME_LIST)
+        upcoming, _ = await store.soonest(SCHEDULED, HOME_LIST)
+        options = {name: self.get_query_argument(name, "").strip()[:100] for name in self.OPTIONS}
+        self.render(
+            "demo_embed.html", event=event, problem=problem, asked=asked, choices=open_events + upcoming,
+            options=options, server=f"{self.request.protocol}://{self.request.host}",
+        )
+
+
 class HostPage(PageHandler):
     async def get(self, slug: str) -> None:
         event = await self.event_or_404(slug)

@@ -1,0 +1,36 @@
+// The chat bar demo: copy the snippet, call the bar's JavaScript API, and show what it reports.
+"use strict";
+
+(function () {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", () => Chat.copyFrom(button));
+  }
+  const log = document.getElementById("log");
+  if (!log) return;
+
+  function note(text) {
+    const li = document.createElement("li");
+    li.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
+    log.append(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  // The widget loads async; it is there by the window's load event.
+  window.addEventListener("load", () => {
+    const bar = window.chatserver;
+    if (!bar) return note("The chat bar did not load.");
+    for (const type of ["ready", "open", "close", "unread", "message", "announcement", "state", "nickname"]) {
+      bar.on(type, (detail) => note(`${type} ${JSON.stringify(detail)}`));
+    }
+    for (const button of document.querySelectorAll("button[data-call]")) {
+      button.addEventListener("click", async () => {
+        const call = button.dataset.call;
+        if (call !== "setNickname") return bar[call]();
+        const name = document.getElementById("api-nick").value.trim();
+        if (!name) return note("Type a nickname first.");
+        const result = await bar.setNickname(name);
+        note(`setNickname → ${JSON.stringify(result)}`);
+      });
+    }
+  });
+})();

@@ -1,0 +1,195 @@
+// The room's side of the chat bar (widget.js): the embed page (/e/<slug>/embed) runs the same
+// room as /e/<slug>, and this bridge tells the embedding page what it needs to draw the bar (the
+// unread count, announcements, the state) and takes its few commands (shown or not, a nickname).
+// Messages go only to the origin the widget named in ?parent=, and commands are taken only from
+// that origin and from our own parent window: another page framing us learns and controls nothing.
+"use strict";
+
+(function () {
+  // Loaded before room.js, so that no event of the room's start is missed; Chat.room (room.js)
+  // is there by the time any of them fires, and by DOMContentLoaded.
+  const root = document.getElementById("room");
+  if (!root || window.parent === window) return;
+  const room = {
+    slug: root.dataset.slug,
+    me: () => Chat.room.me(),
+    state: () => Chat.room.state(),
+  };
+  const params = new URLSearchParams(location.search);
+  const parentOrigin = originOf(params.get("parent"));
+  if (!parentOrigin) return;
+
+  /** The origin itself when `text` is exactly an http(s) origin, else null. */
+  function originOf(text) {
+    try {
+      const url = new URL(text || "");
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === text ? text : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  document.documentElement.classList.add("in-bar"); // the bar shows the title and the state
+
+  function send(type, fields) {
+    window.parent.postMessage(Object.assign({ chatserver: 1, type }, fields), parentOrigin);
+  }
+
+  // --- looks: the site's accent colour, if it is one ----------------------------------------
+  /** Black or white, whichever reads better on `color` (by its relative luminance). */
+  function textOn(color) {
+    const probe = document.createElement("span");
+    probe.style.color = color;
+    document.documentElement.append(probe);
+    const [r, g, b] = (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
+    probe.remove();
+    const lin = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) > 0.179 ? "#111111" : "#ffffff";
+  }
+
+  const accent = params.get("accent");
+  if (accent && window.CSS && CSS.supports("color", accent)) {
+    const style = document.documentElement.style; // CSSOM, which the page's CSP allows
+    style.setProperty("--accent", accent);
+    style.setProperty("--focus", accent);
+    style.setProperty("--accent-fg", textOn(accent));
+    const soft = `color-mix(in srgb, ${accent} 14%, var(--panel))`;
+    if (CSS.supports("color", soft)) style.setProperty("--accent-soft", soft);
+  }
+
+  // --- what the reader has seen: kept per room, so the count survives moving between pages ---
+  const seenKey = "chatserver.embed.seen." + room.slug;
+  const dismissedKey = "chatserver.embed.dismissed." + room.slug;
+  const stored = (key) => {
+    try {
+      const n = Number(localStorage.getItem(key));
+      return Number.isSafeInteger(n) && n > 0 ? n : 0;
+    } catch (e) {
+      return 0;
+    }
+  };
+  const store = (key, n) => {
+    try {
+      localStorage.setItem(key, String(n));
+    } catch (e) {
+      // no storage (private mode): the count lasts as long as the page
+    }
+  };
+  let seen = stored(seenKey); // the newest item the reader had in sight
+  const firstVisit = seen === 0;
+  let newest = 0; // the newest item the room has shown
+  let unread = 0;
+  let shown = params.get("open") === "1";
+  let announcement = null; // the newest announcement not dismissed: {id, body, created_at}
+  let dismissed = stored(dismissedKey);
+  let loaded = false; // the conversation is shown up to date (the chat bar's "ready")
+
+  const inSight = () => shown && document.visibilityState === "visible";
+  const mine = (item) => {
+    const me = room.me();
+    return !!me && item.participant_id === me.id;
+  };
+
+  function countUnread(n) {
+    if (n === unread) return;
+    unread = n;
+    send("unread", { count: unread });
+  }
+
+  function caughtUp() {
+    if (!inSight() || newest <= seen) return countUnread(0);
+    seen = newest;
+    store(seenKey, seen);
+    countUnread(0);
+  }
+
+  function showAnnouncement(next) {
+    announcement = next;
+    send("announcement", { announcement });
+  }
+
+  root.addEventListener("room:items", (ev) => {
+    const { items, live } = ev.detail;
+    let added = 0;
+    for (const item of items) {
+      if (typeof item.id !== "number" || item.id <= newest) continue; // each item counts once
+      newest = item.id;
+      const talk = item.kind === "message" || item.kind === "announcement";
+      if (talk && !mine(item) && item.id > seen && !(firstVisit && !live)) added += 1;
+      if (item.kind === "announcement" && item.id > dismissed) {
+        showAnnouncement({ id: item.id, body: item.body, created_at: item.created_at });
+      } else if (item.kind === "retraction" && announcement && item.target === announcement.id) {
+        showAnnouncement(null);
+      }
+      if (talk && live) {
+        send("message", {
+          message: { id: item.id, kind: item.kind, author: item.author, body: item.body, created_at: item.created_at, mine: mine(item) },
+        });
+      }
+    }
+    if (inSight()) caughtUp();
+    else if (added) countUnread(unread + added);
+  });
+
+  root.addEventListener("room:loaded", () => {
+    // The first time here, the history so far is not "unread": the count starts now.
+    if (firstVisit && newest > seen) {
+      seen = newest;
+      store(seenKey, seen);
+    }
+    if (inSight()) caughtUp();
+    if (!loaded) send("ready", { unread, announcement });
+    loaded = true;
+  });
+
+  root.addEventListener("room:state", (ev) => send("state", { state: ev.detail.state }));
+  root.addEventListener("room:me", () => {
+    const me = room.me();
+    send("nickname", { nickname: me ? me.nickname : null, ok: true });
+  });
+  document.addEventListener("visibilitychange", caughtUp);
+
+  // An Escape inside the panel closes it, as it would outside.
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && !ev.defaultPrevented && !document.querySelector(".menu[open]")) send("escape");
+  });
+
+  window.addEventListener("message", async (ev) => {
+    if (ev.source !== window.parent || ev.origin !== parentOrigin) return;
+    const data = ev.data;
+    if (!data || data.chatserver !== 1 || typeof data.type !== "string") return;
+    if (data.type === "shown") {
+      shown = !!data.open;
+      Chat.room.setOnScreen(shown);
+      caughtUp();
+    } else if (data.type === "nickname" && typeof data.nickname === "string") {
+      const result = await Chat.room.useNickname(data.nickname);
+      const me = room.me();
+      const error = result.ok ? null : { code: result.code, message: result.message };
+      send("nickname", { req: data.req, nickname: me ? me.nickname : null, ok: result.ok, error });
+    } else if (data.type === "dismiss" && announcement && data.id === announcement.id) {
+      dismissed = announcement.id;
+      store(dismissedKey, dismissed);
+      showAnnouncement(null);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!Chat.room) return;
+    Chat.room.setOnScreen(shown);
+    if (params.get("nickname")) Chat.room.suggestNickname(params.get("nickname"));
+    const me = room.me();
+    const head = root.querySelector(".event-head h1");
+    send("hello", {
+      title: head ? head.textContent : "",
+      state: room.state(),
+      starts_at: root.dataset.startsAt,
+      ends_at: root.dataset.endsAt,
+      nickname: me ? me.nickname : null,
+    });
+    if (room.state() === "closed" && !loaded) {
+      loaded = true; // a closed room shows its notice, not a conversation to wait for
+      send("ready", { unread, announcement });
+    }
+  });
+})();

@@ -1,0 +1,255 @@
+// chatserver's chat bar. One line on any page (options: docs/embed.md):
+//   <script src="https://chat.example.org/static/widget.js" data-room="SLUG" async></script>
+// The room runs in an iframe of the chat server, out of the page's reach; the bar is in a shadow
+// root whose !important :host rules outrank the page's CSS. The one global is window.chatserver.
+// Messages are taken only from the server's origin and that frame; ours go only to it.
+(function () {
+  "use strict";
+  if (window.chatserver) return; // included twice: the first bar stays
+  const script = document.currentScript || document.querySelector("script[data-room][src*='widget.js']");
+  const opts = (script && script.dataset) || {};
+  if (!opts.room) return console.warn('chatserver: the widget\'s <script> needs data-room="<event slug>".');
+  const server = new URL(script.src, location.href).origin;
+  const side = opts.position === "left" ? "left" : "right";
+  const yes = (v) => v !== undefined && v !== "false" && v !== "0";
+  const accent = opts.accent && CSS.supports("color", opts.accent) ? opts.accent : "#1a5fb4";
+  const label = (opts.label || "").trim();
+
+  const CSS_TEXT = `
+:host{position:fixed!important;inset:auto 16px 0 auto!important;z-index:2147483000!important;display:block!important;visibility:visible!important;opacity:1!important;transform:none!important;filter:none!important;clip-path:none!important;margin:0!important;padding:0!important;border:0!important;width:auto!important;height:auto!important;max-width:none!important;max-height:none!important;pointer-events:auto!important}
+:host([data-side=left]){inset:auto auto 0 16px!important}
+.w{all:initial;display:flex;flex-direction:column;width:300px;max-width:calc(100vw - 32px);font:14px/1.4 system-ui,sans-serif;color:#1d1f21}
+.w.open{width:380px}
+*{box-sizing:border-box;font:inherit;letter-spacing:normal;text-transform:none;margin:0}
+[hidden]{display:none!important}
+.bar{display:flex;align-items:center;gap:8px;width:100%;height:42px;padding:0 12px;border:0;border-radius:10px 10px 0 0;background:var(--a);color:var(--af);cursor:pointer;box-shadow:0 -2px 14px #0003}
+button:focus-visible{outline:3px solid #ffbf47;outline-offset:-3px}
+.dot{flex:none;width:9px;height:9px;border-radius:50%;background:#57d06f;box-shadow:0 0 0 2px #fff8}
+.dot.scheduled{background:#ffd166}.dot.closed{background:#b0b0b0}
+.t{flex:1;min-width:0;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-weight:600;text-align:left}
+.s{font-size:12px;opacity:.9;white-space:nowrap}
+.n{min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center}
+.c{flex:none;width:9px;height:9px;border:solid;border-width:2px 2px 0 0;transform:translateY(2px) rotate(-45deg)}
+.open .c{transform:translateY(-2px) rotate(135deg)}
+.p{width:380px;max-width:calc(100vw - 32px);height:min(560px,calc(100vh - 60px));background:#fff;border:1px solid #c8c8c4;border-top:0}
+.w:not(.open) .p{position:absolute;top:100%;right:0;visibility:hidden}
+iframe{display:block;width:100%;height:100%;border:0}
+.b{position:relative;margin-bottom:8px;padding:10px 38px 10px 12px;border:1px solid #c99700;border-radius:10px;background:#fff6d6;color:#5c4300;box-shadow:0 2px 12px #0003}
+.bl{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.06em}
+.bn{display:-webkit-box;-webkit-line-clamp:4;-webkit-box-orient:vertical;overflow:hidden;width:100%;padding:0;border:0;background:none;color:inherit;text-align:left;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}
+.x{position:absolute;top:6px;right:6px;width:28px;height:28px;padding:0;border:0;border-radius:6px;background:none;color:inherit;font-size:20px;cursor:pointer}
+.x:hover{background:#0001}
+@media (prefers-color-scheme:dark){.w{color:#e8e8e5}.p{background:#1e2023;border-color:#3a3d42}.b{background:#332b10;color:#f2d27a;border-color:#d4a72c}}`;
+
+  // A custom element: no page rule for div, span or button reaches it.
+  const host = document.createElement("chatserver-bar");
+  host.dataset.side = side;
+  const shadow = host.attachShadow({ mode: "open" });
+  document.documentElement.append(host); // beside <body>: a page that hides or rebuilds its body keeps the bar
+  if (shadow.adoptedStyleSheets) {
+    const sheet = new CSSStyleSheet(); // a constructed sheet needs no 'unsafe-inline' in the page's CSP
+    sheet.replaceSync(CSS_TEXT);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    shadow.append(make("style", "", CSS_TEXT));
+  }
+  function make(tag, cls, text, attrs) {
+    const e = document.createElement(tag);
+    e.className = cls;
+    if (text) e.textContent = text;
+    for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  const wrap = make("div", "w");
+  wrap.style.setProperty("--a", accent);
+  wrap.style.setProperty("--af", textOn(accent));
+  const banner = make("div", "b", "", { role: "status" });
+  const bannerText = make("button", "bn", "", { type: "button" });
+  const dismiss = make("button", "x", "\u00d7", { type: "button", "aria-label": "Dismiss the announcement" });
+  banner.append(make("div", "bl", "Announcement"), bannerText, dismiss);
+  const bar = make("button", "bar", "", { type: "button", "aria-expanded": "false" });
+  const dot = make("span", "dot");
+  const title = make("span", "t", label || "Chat");
+  const status = make("span", "s");
+  const count = make("span", "n");
+  bar.append(dot, title, status, count, make("span", "c"));
+  const panel = make("div", "p", "", { role: "region" });
+  const query = new URLSearchParams({ parent: location.origin });
+  if (yes(opts.open)) query.set("open", "1");
+  if (accent === opts.accent) query.set("accent", accent);
+  if (opts.nickname) query.set("nickname", opts.nickname);
+  const frame = make("iframe", "", "", { src: `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`, title: "Chat room" });
+  // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
+  // (Same-origin, as on the server's own demo page, a sandbox could not hold it: none then.)
+  if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
+  panel.append(frame);
+  wrap.append(banner, bar, panel);
+  shadow.append(wrap);
+
+  function textOn(color) {
+    const probe = make("i");
+    probe.style.color = color;
+    shadow.append(probe);
+    const [r, g, b] = (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
+    probe.remove();
+    const lin = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) > 0.179 ? "#111" : "#fff";
+  }
+
+  // --- state --------------------------------------------------------------------------------
+  const listeners = {};
+  const queued = []; // commands given before the room listened
+  const waiters = new Map(); // setNickname request id -> its promise's resolve
+  let listening = false;
+  let isOpen = false;
+  let unread = 0;
+  let state = null;
+  let startsAt = null;
+  let shown = null; // the announcement in the banner
+  let nickname = null;
+  let requests = 0;
+  let markReady;
+  const ready = new Promise((resolve) => (markReady = resolve));
+
+  function emit(type, detail) {
+    for (const fn of (listeners[type] || []).slice()) {
+      try {
+        fn(detail);
+      } catch (e) {
+        setTimeout(() => { throw e; }); // reported, without breaking the bar
+      }
+    }
+  }
+
+  function tell(type, fields) {
+    const message = Object.assign({ chatserver: 1, type }, fields);
+    if (listening) frame.contentWindow.postMessage(message, server);
+    else queued.push(message);
+  }
+
+  function draw() {
+    wrap.classList.toggle("open", isOpen);
+    bar.setAttribute("aria-expanded", String(isOpen));
+    bar.title = isOpen ? "Hide the chat" : "Show the chat";
+    panel.setAttribute("aria-hidden", String(!isOpen));
+    dot.className = "dot " + (state || "");
+    count.hidden = !unread || isOpen;
+    count.textContent = unread > 99 ? "99+" : String(unread);
+    count.setAttribute("aria-label", `${unread} unread`);
+    banner.hidden = !shown || isOpen;
+    let text = state === "closed" ? "ended" : "";
+    if (state === "scheduled" && startsAt) {
+      const at = new Date(startsAt);
+      const day = at.toDateString() === new Date().toDateString() ? "" : at.toLocaleDateString([], { month: "short", day: "numeric" }) + " ";
+      text = "opens " + day + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    }
+    if (status.textContent !== "unavailable") status.textContent = text;
+  }
+
+  function setOpen(open) {
+    if (!!open === isOpen) return;
+    isOpen = !!open;
+    draw();
+    tell("shown", { open: isOpen });
+    emit(isOpen ? "open" : "close", {});
+  }
+
+  const handlers = {
+    hello(d) {
+      listening = true;
+      clearTimeout(silent);
+      if (!label && d.title) title.textContent = d.title;
+      frame.title = panel.ariaLabel = "Chat: " + (d.title || label);
+      ({ starts_at: startsAt, nickname, state } = d);
+      status.textContent = "";
+      draw();
+      tell("shown", { open: isOpen });
+      for (const m of queued.splice(0)) frame.contentWindow.postMessage(m, server);
+    },
+    ready(d) {
+      handlers.unread({ count: d.unread });
+      markReady({ title: title.textContent, state, nickname });
+      emit("ready", { state, nickname });
+    },
+    unread(d) {
+      unread = Number(d.count) || 0;
+      draw();
+      emit("unread", { count: unread });
+    },
+    message: (d) => emit("message", d.message),
+    announcement(d) {
+      shown = d.announcement || null;
+      if (shown) bannerText.textContent = shown.body;
+      draw();
+      if (shown) emit("announcement", shown);
+    },
+    state(d) {
+      state = d.state;
+      draw();
+      emit("state", { state });
+    },
+    nickname(d) {
+      const changed = d.nickname !== nickname;
+      nickname = d.nickname;
+      const result = { ok: !!d.ok, nickname, error: d.error || null };
+      const done = waiters.get(d.req);
+      waiters.delete(d.req);
+      if (done) done(result);
+      if (changed || !d.ok) emit("nickname", result);
+    },
+    escape() {
+      setOpen(false);
+      bar.focus();
+    },
+  };
+  window.addEventListener("message", (ev) => {
+    const d = ev.data;
+    if (ev.origin !== server || ev.source !== frame.contentWindow || !d || d.chatserver !== 1) return;
+    if (Object.hasOwn(handlers, d.type)) handlers[d.type](d);
+  });
+
+  bar.addEventListener("click", () => setOpen(!isOpen));
+  bannerText.addEventListener("click", () => setOpen(true));
+  dismiss.addEventListener("click", () => {
+    if (shown) tell("dismiss", { id: shown.id });
+    shown = null;
+    draw();
+    bar.focus();
+  });
+  // A page the server refuses to be framed by (or a server out of reach) loads no room: say so.
+  let silent;
+  frame.addEventListener("load", () => {
+    if (listening) return;
+    silent = setTimeout(() => {
+      status.textContent = "unavailable";
+      console.warn(`chatserver: room ${opts.room} did not load from ${server}. Does its host allow ${location.origin} to embed it?`);
+    }, 3000);
+  });
+
+  window.chatserver = Object.freeze({
+    ready, // a promise: the room is loaded and up to date
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!isOpen),
+    isOpen: () => isOpen,
+    unread: () => unread,
+    nickname: () => nickname,
+    /** Join (or rejoin) as `name`: a promise of {ok, nickname, error}. */
+    setNickname(name) {
+      const req = ++requests;
+      return new Promise((resolve) => {
+        waiters.set(req, resolve);
+        tell("nickname", { nickname: String(name), req });
+      });
+    },
+    /** Listen for ready, open, close, unread, message, announcement, state, nickname. */
+    on(type, fn) {
+      (listeners[type] = listeners[type] || []).push(fn);
+    },
+    off(type, fn) {
+      listeners[type] = (listeners[type] || []).filter((f) => f !== fn);
+    },
+  });
+  draw();
+  if (yes(opts.open)) setOpen(true);
+})();
