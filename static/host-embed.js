@@ -26,6 +26,19 @@
     return origins.value.split(/[\s,]+/).map((s) => s.trim().replace(/\/+$/, "")).filter(Boolean);
   }
 
+  /** Why an entry is not a site's origin (with the origin it probably means), or "" when it is one. */
+  function notAnOrigin(entry) {
+    let url = null;
+    try {
+      url = new URL(entry);
+    } catch (e) {
+      return `“${entry}” is not a web address. Write it in full, such as https://${entry.replace(/^\/+/, "")}.`;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") return `“${entry}” is not a web site (http or https).`;
+    if (url.origin !== entry) return `“${entry}” is a page, not a site: write ${url.origin} instead.`;
+    return "";
+  }
+
   function showScope() {
     origins.disabled = scope.value !== "listed" || form.dataset.closed === "true";
   }
@@ -57,6 +70,11 @@
     fieldError("");
     if (!event || !Chat.hostCall) return;
     const value = scope.value === "listed" ? listed() : null;
+    const problem = (value || []).map(notAnOrigin).find(Boolean);
+    if (problem) {
+      fieldError(problem);
+      return origins.focus();
+    }
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     const res = await Chat.hostCall("PATCH", `/api/events/${encodeURIComponent(room)}`, { embed_origins: value });
@@ -68,7 +86,7 @@
         : saved.length === 0 ? "Saved: no other site may show this room."
         : `Saved: ${saved.length === 1 ? "one site" : saved.length + " sites"} may show this room.`, "ok");
     } else if (res.status !== 403) {
-      fieldError(Chat.errorMessage(res).replace(/^embed_origins\b/, "The list"));
+      fieldError(Chat.errorMessage(res));
       origins.focus();
     }
   });

@@ -1,8 +1,7 @@
-// chatserver's chat bar. One line on any page (options: docs/embed.md):
+// chatserver's chat bar, one line on any page (docs/embed.md):
 //   <script src="https://chat.example.org/static/widget.js" data-room="SLUG" async></script>
-// The room runs in an iframe of the chat server, out of the page's reach; the bar is in a shadow
-// root whose !important :host rules outrank the page's CSS. The one global is window.chatserver.
-// Messages are taken only from the server's origin and that frame; ours go only to it.
+// The room is an iframe of the server, out of the page's reach; the bar is in a shadow root whose
+// !important :host rules outrank the page's CSS. postMessage only with that frame, at its origin.
 (function () {
   "use strict";
   if (window.chatserver) return; // included twice: the first bar stays
@@ -16,11 +15,11 @@
   const label = (opts.label || "").trim();
 
   const CSS_TEXT = `
-:host{position:fixed!important;inset:auto 16px 0 auto!important;z-index:2147483000!important;display:block!important;visibility:visible!important;opacity:1!important;transform:none!important;filter:none!important;clip-path:none!important;margin:0!important;padding:0!important;border:0!important;width:auto!important;height:auto!important;max-width:none!important;max-height:none!important;pointer-events:auto!important}
+:host{all:initial!important;position:fixed!important;inset:auto 16px 0 auto!important;z-index:2147483000!important;display:block!important}
 :host([data-side=left]){inset:auto auto 0 16px!important}
-.w{all:initial;display:flex;flex-direction:column;width:300px;max-width:calc(100vw - 32px);font:14px/1.4 system-ui,sans-serif;color:#1d1f21}
+.w{display:flex;flex-direction:column;width:300px;max-width:calc(100vw - 32px);font:14px/1.4 system-ui,sans-serif;color:#1d1f21}
 .w.open{width:380px}
-*{box-sizing:border-box;font:inherit;letter-spacing:normal;text-transform:none;margin:0}
+*{box-sizing:border-box;font:inherit;margin:0}
 [hidden]{display:none!important}
 .bar{display:flex;align-items:center;gap:8px;width:100%;height:42px;padding:0 12px;border:0;border-radius:10px 10px 0 0;background:var(--a);color:var(--af);cursor:pointer;box-shadow:0 -2px 14px #0003}
 button:focus-visible{outline:3px solid #ffbf47;outline-offset:-3px}
@@ -38,7 +37,6 @@ iframe{display:block;width:100%;height:100%;border:0}
 .bl{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.06em}
 .bn{display:-webkit-box;-webkit-line-clamp:4;-webkit-box-orient:vertical;overflow:hidden;width:100%;padding:0;border:0;background:none;color:inherit;text-align:left;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}
 .x{position:absolute;top:6px;right:6px;width:28px;height:28px;padding:0;border:0;border-radius:6px;background:none;color:inherit;font-size:20px;cursor:pointer}
-.x:hover{background:#0001}
 @media (prefers-color-scheme:dark){.w{color:#e8e8e5}.p{background:#1e2023;border-color:#3a3d42}.b{background:#332b10;color:#f2d27a;border-color:#d4a72c}}`;
 
   // A custom element: no page rule for div, span or button reaches it.
@@ -86,14 +84,13 @@ iframe{display:block;width:100%;height:100%;border:0}
   wrap.append(banner, bar, panel);
   shadow.append(wrap);
 
-  function textOn(color) {
+  function textOn(color) { // dark text on a light accent, white on a dark one
     const probe = make("i");
     probe.style.color = color;
     shadow.append(probe);
-    const [r, g, b] = (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
+    const [r, g, b] = getComputedStyle(probe).color.match(/[\d.]+/g).map(Number);
     probe.remove();
-    const lin = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) > 0.179 ? "#111" : "#fff";
+    return r * 0.299 + g * 0.587 + b * 0.114 > 160 ? "#111" : "#fff";
   }
 
   // --- state --------------------------------------------------------------------------------
@@ -116,7 +113,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       try {
         fn(detail);
       } catch (e) {
-        setTimeout(() => { throw e; }); // reported, without breaking the bar
+        console.error(e); // the app's listener failed; the bar goes on
       }
     }
   }
@@ -137,13 +134,8 @@ iframe{display:block;width:100%;height:100%;border:0}
     count.textContent = unread > 99 ? "99+" : String(unread);
     count.setAttribute("aria-label", `${unread} unread`);
     banner.hidden = !shown || isOpen;
-    let text = state === "closed" ? "ended" : "";
-    if (state === "scheduled" && startsAt) {
-      const at = new Date(startsAt);
-      const day = at.toDateString() === new Date().toDateString() ? "" : at.toLocaleDateString([], { month: "short", day: "numeric" }) + " ";
-      text = "opens " + day + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    }
-    if (status.textContent !== "unavailable") status.textContent = text;
+    const opens = "opens " + new Date(startsAt).toLocaleString([], { weekday: "short", hour: "numeric", minute: "2-digit" });
+    if (status.textContent !== "unavailable") status.textContent = state === "closed" ? "ended" : state === "scheduled" ? opens : "";
   }
 
   function setOpen(open) {

@@ -30,3 +30,52 @@ async def test_the_embed_page_follows_the_hosts_choice_of_sites(api: Api) -> Non
 async def test_an_unknown_room_has_no_embed_page(api: Api) -> None:
     reply = await api.get("/e/nosuchroom/embed")
     assert reply.status == 404 and reply.headers["Content-Type"].startswith("text/html")
+
+
+async def test_only_the_embed_page_carries_the_chat_bar_bridge(api: Api) -> None:
+    slug = (await api.create_event(title="Bridge"))["event"]["slug"]
+    embed = (await api.get(f"/e/{slug}/embed")).body
+    room = (await api.get(f"/e/{slug}")).body
+    assert "/static/embed.js" in embed and "/static/embed.js" not in room
+    # Loaded before room.js, so that it hears the room from its very start.
+    assert embed.index("/static/embed.js") < embed.index("/static/room.js")
+    assert 'target="_blank"' in embed  # the transcript opens beside the host page, not inside the bar
+
+
+async def test_the_widget_script_is_small_plain_and_loadable_from_any_site(api: Api) -> None:
+    reply = await api.get("/static/widget.js")
+    assert reply.status == 200
+    kind = reply.headers["Content-Type"]  # text/ or application/javascript, by the system's mime table
+    assert kind in ("text/javascript; charset=utf-8", "application/javascript; charset=utf-8")
+    assert reply.headers["Cross-Origin-Resource-Policy"] == "cross-origin"  # pages with COEP may load it
+    assert reply.headers["Cache-Control"] == "public, max-age=300"  # unversioned URL: a release shows soon
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    raw = reply.body.encode("utf-8")
+    assert len(raw) < 12 * 1024
+    assert raw.isascii()  # whatever encoding the host page declares, it reads the same
+    assert "innerHTML" not in reply.body and "eval(" not in reply.body
+
+
+async def test_the_demo_page_shows_the_bar_for_a_room(api: Api) -> None:
+    created = await api.create_event(title="Demo room", listed=True)
+    slug = created["event"]["slug"]
+    picker = await api.get("/demo/embed")
+    assert picker.status == 200 and f"/demo/embed?room={slug}" in picker.body  # listed rooms to pick
+    assert "<chatserver-bar" not in picker.body and "widget.js" not in picker.body
+
+    page = await api.get(f"/demo/embed?room={slug}&position=left&label=%22%3E%3Cscript%3Ex%3C/script%3E")
+    assert page.status == 200
+    assert f'<script src="/static/widget.js" data-room="{slug}" data-position="left"' in page.body
+    assert "<script>x</script>" not in page.body  # options are attribute text, escaped
+    assert 'data-label="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in page.body
+
+    # A pasted room link (or host link) works as well as the slug.
+    by_link = await api.get(f"/demo/embed?room=http://chat.example.org/e/{slug}/host%23key%3Dabc")
+    assert by_link.status == 200 and f'data-room="{slug}"' in by_link.body
+
+
+async def test_the_demo_page_explains_an_unknown_room(api: Api) -> None:
+    page = await api.get("/demo/embed?room=nosuchroom")
+    assert page.status == 404 and page.headers["Content-Type"].startswith("text/html")
+    assert "There is no event with that link or slug." in page.body
+    assert 'value="nosuchroom"' in page.body  # to correct it

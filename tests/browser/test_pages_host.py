@@ -125,3 +125,33 @@ def test_the_host_page_sends_no_referrer(live_server: LiveServer, context_factor
     assert response is not None
     assert response.headers["referrer-policy"] == "no-referrer"
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_host_gives_the_snippet_and_chooses_the_sites_that_may_embed(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event(title="Embeddable")
+    slug = created["event"]["slug"]
+    host = open_console(context_factory(), live_server, created)
+    snippet = host.get_by_label("The chat bar's snippet")
+    expect(snippet).to_have_value(f'<script src="{live_server.base}/static/widget.js" data-room="{slug}" async></script>')
+    expect(host.get_by_label("Any site")).to_be_checked()
+
+    host.get_by_label("Only the sites listed here").check()
+    sites = host.get_by_label("Allowed sites, one per line")
+    sites.fill("https://app.example.org/dashboard")  # a page, not an origin
+    host.get_by_role("button", name="Save sites").click()
+    expect(host.locator("#e-origins-error")).to_have_text(
+        "“https://app.example.org/dashboard” is a page, not a site: write https://app.example.org instead.")
+    assert live_server.api("GET", f"/api/events/{slug}")[1]["event"]["embed_origins"] is None  # nothing changed
+
+    sites.fill("https://app.example.org\nhttp://localhost:8000/")
+    host.get_by_role("button", name="Save sites").click()
+    expect(host.locator("#embedding-status")).to_have_text("Saved: 2 sites may show this room.")
+    event = live_server.api("GET", f"/api/events/{slug}")[1]["event"]
+    assert event["embed_origins"] == ["https://app.example.org", "http://localhost:8000"]
+
+    host.get_by_label("Any site").check()
+    host.get_by_role("button", name="Save sites").click()
+    expect(host.locator("#embedding-status")).to_have_text("Saved: any site may show this room.")
+    assert live_server.api("GET", f"/api/events/{slug}")[1]["event"]["embed_origins"] is None
