@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import open_room
+from tests.browser.steps import open_room, settles_at
 
 # What a hostile (or just careless) host page may do to everything on it.
 HOSTILE_CSS = """
@@ -209,3 +209,18 @@ def test_a_site_not_allowed_gets_an_unavailable_bar(
     app = app_page(context_factory(), other_site, live_server, created["event"]["slug"])
     expect(app.locator("chatserver-bar .s")).to_have_text("unavailable", timeout=10000)
     assert app.evaluate("chatserver.nickname()") is None
+
+
+def test_bars_in_several_tabs_share_one_connection(
+    live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
+) -> None:
+    slug = live_server.create_event(title="Shared")["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    context = context_factory()
+    tabs = [app_page(context, other_site, live_server, slug) for _ in range(3)]
+    for tab in tabs:
+        wait_ready(tab)
+    settles_at(live_server, 1)  # three pages of the app, one long poll held for all of them
+    live_server.api("POST", f"/api/events/{slug}/messages", {"body": "to every tab"}, token=bob)
+    for tab in tabs:
+        expect(tab.locator("chatserver-bar .n")).to_have_text("1")

@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import re
-import time
-import urllib.request
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import settles_at
 
 TABS = 8
-
-
-def held_polls(server: LiveServer) -> int:
-    with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:
-        text = resp.read().decode()
-    match = re.search(r"^chatserver_held_polls (\d+)", text, re.M)
-    assert match, text
-    return int(match.group(1))
-
-
-def settles_at(server: LiveServer, expected: int, timeout: float = 5.0) -> None:
-    """The server's count of held polls reaches `expected` and stays there for a moment.
-
-    A metric has no event to await: it is read every 100 ms until three reads in a row agree."""
-    deadline = time.monotonic() + timeout
-    seen: list[int] = []
-    while time.monotonic() < deadline:
-        seen.append(held_polls(server))
-        if seen[-3:] == [expected] * 3:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"held polls never settled at {expected}: {seen[-10:]}")
 
 
 def open_tab(context: Any, server: LiveServer, slug: str) -> Any:
