@@ -25,6 +25,7 @@ from chatserver.models import (
     Item,
     Participant,
 )
+from chatserver.tail import Recent
 from chatserver.timefmt import Millis, now_ms
 from chatserver.validation import nickname_key
 
@@ -91,6 +92,7 @@ class Store:
         # Per event, the sum of its participants' last_read_id: it grows with every read receipt,
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
+        self.recent = Recent()  # event rows and newest items as committed: woken polls read no disk
 
     @classmethod
     async def open(cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms) -> Store:
@@ -146,11 +148,19 @@ class Store:
 
         return await self.db.write(job), host_key
 
-    async def get_event(self, slug: str) -> Event:
+    async def get_event(self, slug: str, fresh: bool = False) -> Event:
+        """The event as last committed (from memory when held there); fresh=True reads the disk."""
+        if not fresh:
+            held = self.recent.event(slug)
+            if held is not None:
+                return held
+        generation = self.recent.generation
         row = await self.db.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE slug = ?", (slug,))
         if row is None:
             raise NotFound("There is no event with this link; check the address.")
-        return _event(row)
+        event = _event(row)
+        self.recent.keep_event(event, generation)
+        return event
 
     async def list_events(
         self, state: str | None, limit: int, before: int | None, title_query: str | None = None
@@ -272,6 +282,7 @@ class Store:
         return event
 
     def _emit_event(self, event: Event) -> None:
+        self.recent.event_changed(event)
         for listener in self._event_listeners:
             listener(event)
 
@@ -474,6 +485,7 @@ class Store:
                 "UPDATE items SET retracted = 1, body = '' WHERE event_id = ? AND id = ?",
                 (event_id, item_id),
             )
+            tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
             return await self._append(tx, event_id, "retraction", "", now, target=item_id)
 
         return await self.db.write(job)
@@ -510,16 +522,31 @@ class Store:
 
     def _emit_item(self, event_id: int, item: Item) -> None:
         self.items_appended += 1
+        self.recent.appended(event_id, item)  # before the listeners: a woken poll finds it there
         for listener in self._item_listeners:
             listener(event_id, item)
 
     async def items_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
         """Up to limit items with id > after, ascending, and whether more follow."""
+        held = self.recent.items_after(event_id, after, limit)
+        if held is not None:
+            return held
         rows = await self.db.fetchall(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?",
             (event_id, after, limit + 1),
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
+
+    def recent_page(self, slug: str, after: int, limit: int) -> tuple[Event, list[Item], bool] | None:
+        """The event and its items after `after` from memory, taken together (no await between, so
+        they agree), or None when memory does not hold them all."""
+        event = self.recent.event(slug)
+        if event is None:
+            return None
+        held = self.recent.items_after(event.id, after, limit)
+        if held is None:
+            return None
+        return event, held[0], held[1]
 
     async def last_item_id(self, event_id: int) -> int:
         row = await self.db.fetchone("SELECT last_item_id FROM events WHERE id = ?", (event_id,))

@@ -13,6 +13,7 @@ from typing import Any
 import tornado.web
 
 from chatserver import credentials
+from chatserver.answers import Answers
 from chatserver.broker import Broker
 from chatserver.errors import (
     ChatError,
@@ -50,7 +51,9 @@ class Services:
     limiter: RateLimiter
     max_wait: float
     max_body: int
+    answers: Answers = field(default_factory=Answers)
     transcript_downloads: int = 0
+    open_streams: int = 0
     in_flight: int = 0
     _idle: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -140,6 +143,15 @@ class ApiHandler(tornado.web.RequestHandler):
         key = self.bearer_token()
         if key is None or not credentials.secret_matches(key, event.host_key_hash):
             raise Forbidden("A missing or wrong host key: use the key from the host link.")
+
+    def compute_etag(self) -> None:
+        """No ETag: API answers are no-store, and hashing every body costs the poll path."""
+        return None
+
+    def write_json_prefix(self, status: int, prefix: bytes) -> None:
+        """Finish a JSON object whose members so far are `prefix` (ending in a comma) with server_time."""
+        self.set_status(status)
+        self.finish(prefix + b'"server_time":"' + format_time(now_ms()).encode() + b'"}')
 
     def write_json(self, status: int, payload: dict[str, Any]) -> None:
         payload["server_time"] = format_time(now_ms())

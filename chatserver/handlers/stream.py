@@ -6,8 +6,9 @@ from typing import Any
 
 from chatserver.broker import Waiter
 from chatserver.errors import CursorAhead, InvalidRequest, NotFound
-from chatserver.handlers.base import ApiHandler
-from chatserver.models import Event, Participant
+from chatserver.handlers.base import ApiHandler, dumps
+from chatserver.answers import encode_answer
+from chatserver.models import Event, Item, Participant
 from chatserver.store import Store
 from chatserver.validation import (
     BODY_MAX,
@@ -38,34 +39,48 @@ class MessagesHandler(ApiHandler):
             # poll that reports the new state also carries the item that marks it.
             event = await self.store.catch_up(event.id)
         if after > event.last_item_id:
-            raise CursorAhead(
-                f"after={after} is beyond the newest item ({event.last_item_id}); reload from after=0."
-            )
+            event = await self.store.get_event(slug, fresh=True)  # the disk has the last word on a 409
+            if after > event.last_item_id:
+                raise CursorAhead(
+                    f"after={after} is beyond the newest item ({event.last_item_id}); reload from after=0."
+                )
         participant = await self._participant(event)
         broker = self.services.broker
         waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None) if wait > 0 else None
         try:
-            items, more = await self.store.items_after(event.id, after, limit)
+            event, items, more, shared = await self._page(slug, event, after, limit)
             if not items and waiter is not None and not self._gone and not await self._reads_news(event, known_reads):
                 await broker.hold(waiter, wait)
                 if self._gone:
                     return
-                items, more = await self.store.items_after(event.id, after, limit)
-                event = await self.store.get_event(slug)  # the state may have changed meanwhile
+                event, items, more, shared = await self._page(slug, event, after, limit)
         finally:
             if waiter is not None:
                 broker.release(waiter)
             if participant is not None:
                 self.services.presence.touch(participant.id)
-        answer = {
-            "messages": [item.to_json() for item in items],
-            "cursor": items[-1].id if items else after,
-            "more": more,
-            "state": event.state(self.store.clock()),
-        }
+        cursor = items[-1].id if items else after
+        state = event.state(self.store.clock())
+        if shared:
+            # Waiters woken by one commit at one cursor share one encoding of their answer.
+            key = (event.id, after, limit, event.last_item_id, state)
+            body = self.services.answers.body(key, items, cursor, more, state)
+        else:
+            body = encode_answer(items, cursor, more, state)
         if await self._reads_news(event, known_reads):
-            answer["reads"] = await reads_json(self.store, event)
-        self.write_json(200, answer)
+            body += b'"reads":' + dumps(await reads_json(self.store, event)).encode() + b","
+        self.write_json_prefix(200, body)
+
+    async def _page(
+        self, slug: str, event: Event, after: int, limit: int
+    ) -> tuple[Event, list[Item], bool, bool]:
+        """The event (as now) and its items after `after`; the last flag says both came from memory
+        together, so that their encoding may be shared under the event's newest id."""
+        held = self.store.recent_page(slug, after, limit)
+        if held is not None:
+            return *held, True
+        items, more = await self.store.items_after(event.id, after, limit)
+        return await self.store.get_event(slug), items, more, False
 
     async def _reads_news(self, event: Event, known: int | None) -> bool:
         """Whether the client asked for read receipts and the event's are newer than its own."""
