@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from chatserver.models import Item
 
@@ -12,6 +13,7 @@ ANSWERS_HELD = 512  # distinct (event, cursor, limit, newest, state) answers kep
 # change of state make a new key, so a held answer is never stale. Only answers read from memory
 # in one step (Store.recent_page) are held: the event's newest id and the items then agree.
 AnswerKey = tuple[int, int, int, int, str]
+Encoder = Callable[[list[Item]], bytes]
 
 
 def encode_answer(items: list[Item], cursor: int, more: bool, state: str) -> bytes:
@@ -29,10 +31,14 @@ class Answers:
 
     def body(self, key: AnswerKey, items: list[Item], cursor: int, more: bool, state: str) -> bytes:
         """`{"messages":[…],"cursor":…,"more":…,"state":…,` to be completed with the server time."""
+        return self.shared(key, items, lambda page: encode_answer(page, cursor, more, state))
+
+    def shared(self, key: AnswerKey, items: list[Item], encode: Encoder) -> bytes:
+        """The items encoded by `encode`, once per key."""
         held = self._held.get(key)
         if held is not None:
             return held
-        body = encode_answer(items, cursor, more, state)
+        body = encode(items)
         if len(self._held) >= ANSWERS_HELD:
             self._held.clear()
         self._held[key] = body

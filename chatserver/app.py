@@ -22,6 +22,7 @@ from chatserver.handlers.pages import (
     TranscriptPage,
 )
 from chatserver.handlers.participants import BanHandler, ParticipantsHandler
+from chatserver.handlers.sse import EventStreamHandler
 from chatserver.handlers.stream import AnnouncementsHandler, MessagesHandler, ReadsHandler, RetractHandler
 from chatserver.handlers.transcripts import TranscriptHandler
 from chatserver.presence import Presence
@@ -98,6 +99,7 @@ def make_app(
         (rf"/api/events/{_SLUG}/participants", ParticipantsHandler, deps),
         (rf"/api/events/{_SLUG}/participants/{_SLUG}/ban", BanHandler, deps),
         (rf"/api/events/{_SLUG}/messages", MessagesHandler, deps),
+        (rf"/api/events/{_SLUG}/stream", EventStreamHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),

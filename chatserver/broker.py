@@ -41,16 +41,18 @@ class Broker:
             waiter.future.set_result(RELEASED)
         return waiter
 
-    async def hold(self, waiter: Waiter, timeout: float) -> str:
-        """Wait until woken, released or timeout seconds pass; return which."""
+    async def hold(self, waiter: Waiter, timeout: float, poll: bool = True) -> str:
+        """Wait until woken, released or timeout seconds pass; return which. poll=False for a
+        stream's wait, which is not a held poll."""
         if waiter.future.done():
             return waiter.future.result()
         timer = asyncio.get_running_loop().call_later(timeout, _settle, waiter.future, TIMED_OUT)
-        self.held_polls += 1
+        count = 1 if poll else 0
+        self.held_polls += count
         try:
             return await waiter.future
         finally:
-            self.held_polls -= 1
+            self.held_polls -= count
             timer.cancel()
 
     def release(self, waiter: Waiter) -> None:

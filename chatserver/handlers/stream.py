@@ -21,22 +21,19 @@ from chatserver.validation import (
 )
 
 
-class MessagesHandler(ApiHandler):
-    """GET reads and long-polls the stream (public); POST posts a message (participant token)."""
+class StreamReader(ApiHandler):
+    """What the long poll and the SSE stream share: the event and cursor checks, the page read,
+    and freeing the waiter as soon as the client goes away."""
 
     _waiter: Waiter | None = None
     _gone = False
 
-    async def get(self, slug: str) -> None:
-        after = query_cursor(self.get_query_argument("after", None))
-        wait = query_wait(self.get_query_argument("wait", None), self.services.max_wait)
-        limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
-        reads_arg = self.get_query_argument("reads", None)
-        known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
+    async def event_at(self, slug: str, after: int) -> Event:
+        """The event, with any boundary already due appended, checking that `after` is not ahead."""
         event = await self.store.get_event(slug)
         if event.due_phase(self.store.clock()) > event.phase:
             # A boundary passed a moment ago and its timer has not run yet: append it now, so a
-            # poll that reports the new state also carries the item that marks it.
+            # reader told the new state also gets the item that marks it.
             event = await self.store.catch_up(event.id)
         if after > event.last_item_id:
             event = await self.store.get_event(slug, fresh=True)  # the disk has the last word on a 409
@@ -44,16 +41,54 @@ class MessagesHandler(ApiHandler):
                 raise CursorAhead(
                     f"after={after} is beyond the newest item ({event.last_item_id}); reload from after=0."
                 )
-        participant = await self._participant(event)
+        return event
+
+    async def page(self, slug: str, event: Event, after: int, limit: int) -> tuple[Event, list[Item], bool, bool]:
+        """The event (as now) and its items after `after`; the last flag says both came from memory
+        together, so that their encoding may be shared under the event's newest id."""
+        held = self.store.recent_page(slug, after, limit)
+        if held is not None:
+            return *held, True
+        items, more = await self.store.items_after(event.id, after, limit)
+        return await self.store.get_event(slug), items, more, False
+
+    async def participant(self, event: Event) -> Participant | None:
+        """The reader, when the request carries a valid token: it counts as online."""
+        token = self.bearer_token()
+        if token is None:
+            return None
+        participant = await self.store.participant_by_token(event.id, token)
+        if participant is not None:
+            self.services.presence.touch(participant.id)
+        return participant
+
+    def on_connection_close(self) -> None:
+        # The client went away: free its waiter now rather than at the end of the hold.
+        self._gone = True
+        if self._waiter is not None:
+            self.services.broker.release(self._waiter)
+
+
+class MessagesHandler(StreamReader):
+    """GET reads and long-polls the stream (public); POST posts a message (participant token)."""
+
+    async def get(self, slug: str) -> None:
+        after = query_cursor(self.get_query_argument("after", None))
+        wait = query_wait(self.get_query_argument("wait", None), self.services.max_wait)
+        limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
+        reads_arg = self.get_query_argument("reads", None)
+        known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
+        event = await self.event_at(slug, after)
+        participant = await self.participant(event)
         broker = self.services.broker
         waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None) if wait > 0 else None
         try:
-            event, items, more, shared = await self._page(slug, event, after, limit)
+            event, items, more, shared = await self.page(slug, event, after, limit)
             if not items and waiter is not None and not self._gone and not await self._reads_news(event, known_reads):
                 await broker.hold(waiter, wait)
                 if self._gone:
                     return
-                event, items, more, shared = await self._page(slug, event, after, limit)
+                event, items, more, shared = await self.page(slug, event, after, limit)
         finally:
             if waiter is not None:
                 broker.release(waiter)
@@ -71,36 +106,9 @@ class MessagesHandler(ApiHandler):
             body += b'"reads":' + dumps(await reads_json(self.store, event)).encode() + b","
         self.write_json_prefix(200, body)
 
-    async def _page(
-        self, slug: str, event: Event, after: int, limit: int
-    ) -> tuple[Event, list[Item], bool, bool]:
-        """The event (as now) and its items after `after`; the last flag says both came from memory
-        together, so that their encoding may be shared under the event's newest id."""
-        held = self.store.recent_page(slug, after, limit)
-        if held is not None:
-            return *held, True
-        items, more = await self.store.items_after(event.id, after, limit)
-        return await self.store.get_event(slug), items, more, False
-
     async def _reads_news(self, event: Event, known: int | None) -> bool:
         """Whether the client asked for read receipts and the event's are newer than its own."""
         return known is not None and await self.store.reads_version(event.id) > known
-
-    async def _participant(self, event: Event) -> Participant | None:
-        """The poller, when the request carries a valid token: it counts as online."""
-        token = self.bearer_token()
-        if token is None:
-            return None
-        participant = await self.store.participant_by_token(event.id, token)
-        if participant is not None:
-            self.services.presence.touch(participant.id)
-        return participant
-
-    def on_connection_close(self) -> None:
-        # The client went away: free its waiter now rather than at the end of the hold.
-        self._gone = True
-        if self._waiter is not None:
-            self.services.broker.release(self._waiter)
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)

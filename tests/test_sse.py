@@ -1,0 +1,168 @@
+"""The SSE stream (GET /api/events/<slug>/stream): the poll's items, exactly once, resumable."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import Chat
+from tests.helpers import Api
+from tests.waiting import until
+
+
+@pytest.fixture
+def settings() -> dict[str, object]:
+    return {"max_wait": 5.0, "rate_limit": 0}
+
+
+class EventStream:
+    """A raw HTTP/1.1 client reading one SSE response event by event."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, status: int,
+                 headers: dict[str, str]) -> None:
+        self.reader, self.writer, self.status, self.headers = reader, writer, status, headers
+
+    @classmethod
+    async def open(cls, port: int, path: str, last_event_id: str | None = None) -> EventStream:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        extra = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id is not None else ""
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n{extra}\r\n".encode())
+        status = int((await reader.readline()).split()[1])
+        headers: dict[str, str] = {}
+        while (line := (await reader.readline()).decode().strip()):
+            name, _, value = line.partition(":")
+            headers[name.lower()] = value.strip()
+        return cls(reader, writer, status, headers)
+
+    async def chunk_line(self) -> str | None:
+        """The next line of the chunked body (None at its end)."""
+        while True:
+            if getattr(self, "_pending", None):
+                line, _, rest = self._pending.partition("\n")
+                if _:
+                    self._pending = rest
+                    return line
+            size = int((await asyncio.wait_for(self.reader.readline(), 5)).strip(), 16)
+            if size == 0:
+                return None
+            data = (await self.reader.readexactly(size + 2))[:-2].decode()
+            self._pending = getattr(self, "_pending", "") + data
+
+    async def event(self) -> dict[str, Any] | None:
+        """The next event: {"id", "event", "data"} (comments skipped), or None when the stream ends."""
+        fields: dict[str, Any] = {}
+        while True:
+            line = await self.chunk_line()
+            if line is None:
+                return None
+            if line == "":
+                if "data" in fields:
+                    fields["data"] = json.loads(fields["data"])
+                    return fields
+                fields = {}
+                continue
+            if line.startswith(":"):
+                continue
+            name, _, value = line.partition(": ")
+            fields[name] = value
+
+    async def items(self, count: int) -> list[dict[str, Any]]:
+        got: list[dict[str, Any]] = []
+        while len(got) < count:
+            ev = await self.event()
+            assert ev is not None, got
+            if ev.get("event") is None:
+                assert int(ev["id"]) == ev["data"]["id"]  # the SSE id is the cursor
+                got.append(ev["data"])
+        return got
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def test_the_stream_carries_the_polls_items_then_new_ones(
+    api: Api, chat: Chat, http_server_port: tuple[object, int]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    await api.say(slug, token, "before")
+    polled = await api.read_all(slug)
+    stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream")
+    assert stream.status == 200 and stream.headers["content-type"].startswith("text/event-stream")
+    first = await stream.event()
+    assert first is not None and first["event"] == "state" and first["data"] == {"state": "open"}
+    assert await stream.items(len(polled)) == polled  # the same items, the same JSON
+    await until(lambda: chat.services.open_streams == 1, what="the stream to be counted")
+    assert "chatserver_open_streams 1" in (await api.get("/metrics")).body
+    assert chat.broker.held_polls == 0  # a stream is not a held poll
+
+    posted = (await api.say(slug, token, "live")).body["message"]
+    assert await stream.items(1) == [posted]
+    stream.close()
+    await until(lambda: chat.services.open_streams == 0 and chat.broker.waiting() == 0,
+                what="the stream to be freed")
+
+
+async def test_reconnecting_with_last_event_id_resumes_exactly_once(
+    api: Api, chat: Chat, http_server_port: tuple[object, int]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    for n in range(5):
+        await api.say(slug, token, f"m{n}")
+    everything = await api.read_all(slug)
+    port = http_server_port[1]
+    stream = await EventStream.open(port, f"/api/events/{slug}/stream")
+    seen = await stream.items(3)
+    stream.close()
+    for n in range(5, 8):
+        await api.say(slug, token, f"m{n}")
+    everything = await api.read_all(slug)
+    again = await EventStream.open(port, f"/api/events/{slug}/stream", last_event_id=str(seen[-1]["id"]))
+    seen += await again.items(len(everything) - 3)
+    assert seen == everything  # no gap, no repeat
+    again.close()
+
+
+async def test_closing_ends_the_stream_and_a_finished_one_says_204(
+    api: Api, chat: Chat, http_server_port: tuple[object, int]
+) -> None:
+    created = await api.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    port = http_server_port[1]
+    newest = (await api.read_all(slug))[-1]["id"]
+    stream = await EventStream.open(port, f"/api/events/{slug}/stream?after={newest}")
+    assert (await stream.event() or {}).get("data") == {"state": "open"}
+    await api.post(f"/api/events/{slug}/close", token=key)
+    closed_item = (await stream.items(1))[0]
+    assert closed_item["kind"] == "system" and closed_item["code"] == "closed"
+    assert await stream.event() == {"event": "state", "data": {"state": "closed"}}
+    assert await stream.event() is None  # the response ends: nothing more can come
+
+    done = await EventStream.open(port, f"/api/events/{slug}/stream", last_event_id=str(closed_item["id"]))
+    assert done.status == 204  # EventSource stops reconnecting
+    done.close()
+
+
+async def test_bad_cursors_get_the_polls_errors(api: Api, http_server_port: tuple[object, int]) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    port = http_server_port[1]
+    bad = await api.get(f"/api/events/{slug}/stream?after=-1")
+    assert bad.status == 400 and bad.error_code == "invalid_request"
+    ahead = await EventStream.open(port, f"/api/events/{slug}/stream", last_event_id="999")
+    assert ahead.status == 409
+    ahead.close()
+    assert (await api.get("/api/events/nosuchroom/stream")).status == 404
+
+
+async def test_shutdown_answers_open_streams(api: Api, chat: Chat, http_server_port: tuple[object, int]) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    newest = (await api.read_all(slug))[-1]["id"]
+    stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream?after={newest}")
+    await stream.event()
+    await until(lambda: chat.broker.waiting() == 1, what="the stream to wait")
+    chat.broker.shutdown()
+    assert await stream.event() is None
