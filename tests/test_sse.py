@@ -166,3 +166,29 @@ async def test_shutdown_answers_open_streams(api: Api, chat: Chat, http_server_p
     await until(lambda: chat.broker.waiting() == 1, what="the stream to wait")
     chat.broker.shutdown()
     assert await stream.event() is None
+
+
+async def test_a_stream_with_a_token_is_online_and_carries_read_receipts(
+    api: Api, chat: Chat, http_server_port: tuple[object, int]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    alice_id, alice = await api.join(slug, "alice")
+    bob_id, bob = await api.join(slug, "bob")
+    newest = (await api.say(slug, alice, "read me")).body["message"]["id"]
+    chat.services.presence.window_s = 0.2
+    await asyncio.sleep(0.3)  # what joining and posting counted has passed: both are offline now
+    reader, writer = await asyncio.open_connection("127.0.0.1", http_server_port[1])
+    writer.write(f"GET /api/events/{slug}/stream?after={newest}&reads=0 HTTP/1.1\r\nHost: t\r\n"
+                 f"Authorization: Bearer {alice}\r\n\r\n".encode())
+    stream = EventStream(reader, writer, 0, {})
+    while (await reader.readline()).strip():
+        pass  # status line and headers
+    assert (await stream.event() or {}).get("event") == "state"
+    people = (await api.get(f"/api/events/{slug}/participants")).body["participants"]
+    assert {p["nickname"]: p["online"] for p in people} == {"alice": True, "bob": False}
+
+    assert (await api.post(f"/api/events/{slug}/reads", {"last_read_id": newest}, token=bob)).status == 200
+    receipts = await stream.event()
+    assert receipts is not None and receipts["event"] == "reads"
+    assert {"participant_id": bob_id, "nickname": "bob", "last_read_id": newest} in receipts["data"]["by"]
+    stream.close()

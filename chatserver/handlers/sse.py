@@ -11,7 +11,8 @@ import json
 from tornado.iostream import StreamClosedError
 
 from chatserver.broker import RELEASED, TIMED_OUT
-from chatserver.handlers.stream import StreamReader
+from chatserver.handlers.base import dumps
+from chatserver.handlers.stream import StreamReader, reads_json
 from chatserver.models import CLOSED, Item
 from chatserver.validation import query_cursor
 
@@ -32,13 +33,16 @@ def encode_state(state: str) -> bytes:
 
 
 class EventStreamHandler(StreamReader):
-    """Items as they are committed, on one long response; `event: state` when the state changes."""
+    """Items as they are committed, on one long response; `event: state` when the state changes,
+    and with ?reads=<version>, `event: reads` whenever the read receipts are newer."""
 
     async def get(self, slug: str) -> None:
         resume = self.request.headers.get("Last-Event-ID")
         after = query_cursor(resume if resume is not None else self.get_query_argument("after", None))
+        reads_arg = self.get_query_argument("reads", None)
+        known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         event = await self.event_at(slug, after)
-        await self.participant(event)
+        participant = await self.participant(event)
         state = event.state(self.store.clock())
         if state == CLOSED and after >= event.last_item_id:
             # Nothing will ever come: 204 tells EventSource not to reconnect.
@@ -53,8 +57,14 @@ class EventStreamHandler(StreamReader):
         try:
             await self._send(b"retry: 2000\n\n" + encode_state(state))
             while not self._gone and not broker.closing:
-                waiter = self._waiter = broker.watch(event.id)
+                if participant is not None:
+                    services.presence.touch(participant.id)  # connected is online, as a poll is
+                waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None)
                 try:
+                    if known_reads is not None and await self.store.reads_version(event.id) > known_reads:
+                        receipts = await reads_json(self.store, event)
+                        known_reads = receipts["version"]
+                        await self._send(b"event: reads\ndata: " + dumps(receipts).encode() + b"\n\n")
                     event, items, more, shared = await self.page(slug, event, after, PAGE)
                     outcome = None if items else await broker.hold(waiter, KEEPALIVE_S, poll=False)
                 finally:
@@ -65,7 +75,7 @@ class EventStreamHandler(StreamReader):
                     await self._send(b": keepalive\n\n")
                     continue
                 if not items:
-                    continue  # woken: read again
+                    continue  # woken (new items or receipts): look again
                 key = (event.id, after, PAGE, event.last_item_id, "sse")
                 chunk = services.answers.shared(key, items, encode_items) if shared else encode_items(items)
                 now_state = event.state(self.store.clock())
