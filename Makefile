@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 DB     ?= ./chat.db
 
-.PHONY: run test venv clean
+.PHONY: run test venv clean bench
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Baseline vs chatserver, five benchmarks (~6 min; QUICK=1: under a minute; ONLY=fanout,idle,posts,herd,transcript).
+# Prints a table and writes bench/results.json. See bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,219 @@
+"""`python -m bench`: run the benchmarks against the baseline and chatserver, print a table, write JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tornado
+
+from bench.benchmarks import GROUPS, Case, cases
+from bench.benchmarks.common import Result, Settings
+from bench.servers import GENERATOR_CPU, KINDS, pin, raise_nofile
+
+DEFAULT_OUT = Path(__file__).with_name("results.json")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", default=os.environ.get("QUICK", "") in ("1", "yes", "true"),
+                        help="small counts, well under a minute (also QUICK=1)")
+    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
+                        help=f"comma-separated subset of {','.join(GROUPS)} (also BENCH_ONLY)")
+    parser.add_argument("--idle-hold", type=float, default=float(os.environ.get("BENCH_IDLE_HOLD", "0") or 0),
+                        help="seconds to hold the idle polls (default 60, quick 5; also BENCH_IDLE_HOLD)")
+    parser.add_argument("--servers", default=",".join(KINDS), help="which servers to measure (default both)")
+    parser.add_argument("--chatserver-arg", action="append", default=[], metavar="ARG",
+                        help="extra argument for `chatserver serve`, e.g. --chatserver-arg=--log-level=warning")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary directory (databases, logs)")
+    args = parser.parse_args(argv)
+    args.only = {g.strip() for g in args.only.split(",") if g.strip()} or set(GROUPS)
+    unknown = args.only - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
+    args.servers = [k for k in KINDS if k in {s.strip() for s in args.servers.split(",")}]
+    if not args.servers:
+        parser.error(f"--servers must name at least one of {', '.join(KINDS)}")
+    return args
+
+
+def fmt(value: Any) -> str:
+    """A figure for the table."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    if math.isnan(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def ratio(base: Any, chat: Any) -> str:
+    """chatserver / baseline, where both are numbers and the baseline is not 0."""
+    if not isinstance(base, (int, float)) or not isinstance(chat, (int, float)) or base == 0:
+        return "-"
+    if math.isnan(base) or math.isnan(chat):
+        return "-"
+    return f"{chat / base:.2f}x"
+
+
+def table(rows: list[tuple[str, str, str, str, str]]) -> str:
+    """Plain-text table with a header rule."""
+    header = ("benchmark", "metric", "baseline", "chatserver", "ratio")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    lines = []
+    for n, row in enumerate([header, *rows]):
+        cells = [row[i].ljust(widths[i]) if i < 2 else row[i].rjust(widths[i]) for i in range(5)]
+        lines.append(" | ".join(cells).rstrip())
+        if n == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+async def measure(case: Case, kind: str) -> dict[str, Any]:
+    """One case on one server, bounded by the case's time limit; errors become an entry, not a crash."""
+    started = time.perf_counter()
+    try:
+        result: Result = await asyncio.wait_for(case.run(kind), case.timeout)
+    except Exception as exc:  # noqa: BLE001 - the other cases still run
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        if isinstance(exc, asyncio.TimeoutError):
+            detail = f"timed out after {case.timeout:.0f} s"
+        print(f"  {kind:10s} FAILED: {detail}", file=sys.stderr, flush=True)
+        return {"failed": detail, "wall_s": time.perf_counter() - started}
+    wall = time.perf_counter() - started
+    shown = ", ".join(f"{k} {fmt(v)}" for k, v in result.metrics.items())
+    print(f"  {kind:10s} {wall:6.1f} s  {shown}", file=sys.stderr, flush=True)
+    return {"metrics": result.metrics, "details": result.details, "wall_s": wall}
+
+
+def _quiet_lost_futures(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    # Polls cut off at the end of a case fail with nobody left to read them: not worth a traceback.
+    if "never retrieved" in str(context.get("message", "")):
+        return
+    loop.default_exception_handler(context)
+
+
+def log_problems(workdir: Path) -> dict[str, list[str]]:
+    """WARNING/ERROR lines and tracebacks from every server log, per server kind (at most 50 each)."""
+    found: dict[str, list[str]] = {}
+    for log in sorted(workdir.glob("*.log")):
+        kind = log.name.split("-", 1)[0]
+        text = log.read_text(errors="replace").splitlines()
+        lines = [ln for ln in text if any(m in ln for m in (" WARNING ", " ERROR ", " CRITICAL ", "Traceback"))]
+        found.setdefault(kind, []).extend(f"{log.name}: {ln}" for ln in lines)
+    return {kind: lines[:50] + ([f"... {len(lines) - 50} more"] if len(lines) > 50 else [])
+            for kind, lines in found.items() if lines}
+
+
+def git_state() -> dict[str, Any]:
+    """The commit under test and chatserver's uncommitted changes (the servers run the working tree)."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=10, check=False,
+                                  cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    changed = git("status", "--porcelain", "--", "chatserver", "schema.sql").splitlines()
+    return {"commit": git("rev-parse", "HEAD"), "chatserver_uncommitted": changed}
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures come from."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "tornado": tornado.version,
+            "platform": platform.platform()}
+
+
+async def main(args: argparse.Namespace) -> int:
+    """Run every selected case on every selected server; print and save the figures."""
+    asyncio.get_running_loop().set_exception_handler(_quiet_lost_futures)
+    workdir = Path(tempfile.mkdtemp(prefix="chatbench-"))
+    settings = Settings(workdir=workdir, chatserver_args=list(args.chatserver_arg))
+    if args.quick:
+        settings.quick()
+    if args.idle_hold > 0:
+        settings.idle_hold = args.idle_hold
+    pinned = pin(GENERATOR_CPU)
+    print(f"bench: {'quick' if args.quick else 'full'} run, servers on CPU 0, load generator "
+          f"{'on CPU 1' if pinned else 'NOT pinned (fewer than 2 CPUs)'}; temp dir {workdir}", file=sys.stderr)
+    started, wall0 = datetime.now(UTC), time.perf_counter()
+    report: dict[str, Any] = {"started_at": started.isoformat(timespec="seconds"), "quick": args.quick,
+                              "settings": {k: v for k, v in vars(settings).items() if k != "workdir"},
+                              "machine": machine(), "git_at_start": git_state(), "cases": []}
+    rows: list[tuple[str, str, str, str, str]] = []
+    try:
+        for case in cases(settings, args.only):
+            print(f"{case.title}:", file=sys.stderr, flush=True)
+            entry: dict[str, Any] = {"group": case.group, "title": case.title}
+            for kind in args.servers:
+                gc.collect()
+                entry[kind] = await measure(case, kind)
+            report["cases"].append(entry)
+            rows.extend(case_rows(entry, args.servers))
+    finally:
+        report["wall_s"] = time.perf_counter() - wall0
+        report["git_at_end"] = git_state()
+        report["server_log_problems"] = log_problems(workdir)
+        args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        if args.keep_tmp:
+            print(f"bench: kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(table(rows))
+    print(f"\nwall time {report['wall_s']:.0f} s; figures in {args.out}")
+    if report["git_at_end"] != report["git_at_start"]:
+        print("\nNOTE: chatserver's code changed during the run (commit or working tree); later cases ran newer code.")
+    for kind, lines in report["server_log_problems"].items():
+        print(f"\n{kind} logged {len(lines)} warning/error line(s), e.g.:\n  " + "\n  ".join(lines[:5]))
+    failed = any("failed" in entry.get(k, {}) for entry in report["cases"] for k in args.servers)
+    return 1 if failed else 0
+
+
+def case_rows(entry: dict[str, Any], servers: list[str]) -> list[tuple[str, str, str, str, str]]:
+    """Table rows for one case: one per metric, baseline and chatserver side by side."""
+    names: list[str] = []
+    for kind in servers:
+        for name in entry[kind].get("metrics", {}):
+            if name not in names:
+                names.append(name)
+    if not names:
+        return [(entry["title"], "FAILED", *(("failed" if "failed" in entry.get(k, {}) else "-") for k in KINDS), "-")]
+    rows = []
+    for n, name in enumerate(names):
+        base = entry.get("baseline", {}).get("metrics", {}).get(name)
+        chat = entry.get("chatserver", {}).get("metrics", {}).get(name)
+        base_text = "FAILED" if "failed" in entry.get("baseline", {}) else fmt(base)
+        chat_text = "FAILED" if "failed" in entry.get("chatserver", {}) else fmt(chat)
+        rows.append((entry["title"] if n == 0 else "", name, base_text, chat_text, ratio(base, chat)))
+    return rows
+
+
+if __name__ == "__main__":
+    raise_nofile()
+    gc.set_threshold(50_000, 20, 20)  # fewer collections while tens of thousands of requests are in flight
+    sys.exit(asyncio.run(main(parse_args())))

@@ -1,0 +1,132 @@
+"""What the benchmarks share: settings, results, API calls and statistics."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.client import HTTPConnection, Response
+from bench.servers import event_window
+
+
+@dataclass
+class Settings:
+    """Sizes and durations of every benchmark (full run by default; see quick())."""
+
+    workdir: Path
+    fanout_waiters: tuple[int, ...] = (1000, 5000)
+    fanout_messages: int = 30
+    fanout_rate: float = 20.0
+    idle_polls: int = 10_000
+    idle_hold: float = 60.0
+    posts_total: int = 3000
+    posters: int = 64
+    herd_clients: int = 5000
+    herd_behind: int = 20
+    transcript_items: int = 100_000
+    transcript_posters: int = 64
+    max_wait: float = 60.0
+    chatserver_args: list[str] = field(default_factory=list)
+
+    def quick(self) -> None:
+        """Small counts for a run well under a minute."""
+        self.fanout_waiters = (200,)
+        self.idle_polls = 1000
+        self.idle_hold = min(self.idle_hold, 5.0)
+        self.posts_total = 500
+        self.herd_clients = 500
+        self.transcript_items = 10_000
+
+
+@dataclass
+class Result:
+    """One server's figures for one case: shown metrics (in table order) and JSON-only details."""
+
+    metrics: dict[str, float] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not be carried out (not the same as errors counted in its figures)."""
+
+
+def expect(response: Response, status: int, what: str) -> Any:
+    """The JSON body of response, or BenchError when the status is not the expected one."""
+    if response.status != status:
+        raise BenchError(f"{what}: HTTP {response.status} {response.body[:300]!r}")
+    return response.json()
+
+
+async def create_event(conn: HTTPConnection, title: str = "Benchmark") -> str:
+    """Schedule an event that is open now for two hours; return its slug."""
+    starts_at, ends_at = event_window()
+    body = expect(await conn.fetch("POST", "/api/events", {"title": title, "starts_at": starts_at,
+                                                             "ends_at": ends_at}), 201, "create event")
+    return str(body["event"]["slug"])
+
+
+async def join(conn: HTTPConnection, slug: str, nickname: str) -> str:
+    """Join the event; return the participant token."""
+    body = expect(await conn.fetch("POST", f"/api/events/{slug}/participants", {"nickname": nickname}),
+                  201, f"join as {nickname}")
+    return str(body["token"])
+
+
+async def post(conn: HTTPConnection, slug: str, token: str, text: str, client_id: str,
+               timeout: float = 60.0) -> Response:
+    """Post one message (the caller checks the status)."""
+    return await conn.fetch("POST", f"/api/events/{slug}/messages", {"body": text, "client_id": client_id},
+                            token=token, timeout=timeout)
+
+
+async def newest_cursor(conn: HTTPConnection, slug: str) -> int:
+    """The cursor after every item the event has now."""
+    cursor, more = 0, True
+    while more:
+        body = expect(await conn.fetch("GET", f"/api/events/{slug}/messages?after={cursor}&limit=1000"),
+                      200, "read the stream")
+        cursor, more = int(body["cursor"]), bool(body["more"])
+    return cursor
+
+
+async def post_many(conns: list[HTTPConnection], slug: str, tokens: list[str], total: int,
+                    text: str = "message {i} of the benchmark: the quick brown fox jumps over the lazy dog",
+                    timeout: float = 60.0) -> tuple[list[float], int]:
+    """Post total messages, one loop per connection (conns[i] posts as tokens[i]); return latencies (s), errors."""
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+
+    async def poster(conn: HTTPConnection, token: str, who: int) -> None:
+        nonlocal errors
+        for i in counter:
+            sent = time.perf_counter()
+            try:
+                response = await post(conn, slug, token, text.format(i=i), f"p{who}-{i}", timeout)
+            except (ConnectionError, TimeoutError):
+                errors += 1
+                return
+            latencies.append(response.received_at - sent)
+            if response.status != 201:
+                errors += 1
+
+    await asyncio.gather(*(poster(conn, token, who) for who, (conn, token) in enumerate(zip(conns, tokens))))
+    return latencies, errors
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of samples (nan when empty)."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
+    return ordered[rank]
+
+
+def ms(seconds: float) -> float:
+    """Seconds as milliseconds."""
+    return seconds * 1000.0
