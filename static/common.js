@@ -230,6 +230,9 @@
    * a time with a fetch timeout above the hold. An empty answer polls again at once; errors back off
    * exponentially with jitter (up to 30 s); 429 waits for Retry-After; 409 cursor_ahead reads the
    * stream again from 0. It stops once the event is closed and every item has been read.
+   * Once the history is read, it follows the same stream over Server-Sent Events (one response,
+   * read with fetch so that the token still travels in a header), and falls back to long polls for
+   * good where that does not work (a proxy that buffers, an old server). Errors are handled alike.
    *
    * handlers (all optional): token() → participant token sent so the reader counts as online;
    * items(list); state(state, data); reset(); status(text) — "" once connected again;
@@ -253,6 +256,10 @@
       this.controller = null; // the poll in flight
       this.napper = null; // the backoff sleep in progress
       this.seen = new Set(); // ids delivered since the last reset: nothing is handed over twice
+      this.streamTimeout = 40000; // ms without a byte (the server sends one every 15 s) ends a stream
+      this.streaming = Stream.streaming && typeof TextDecoder === "function"; // false: polls only
+      this.shortStreams = 0; // streams that ended at once in a row (something in between buffers)
+      this.transport = "poll";
     }
 
     stop() {
@@ -338,6 +345,115 @@
       }
     }
 
+    /**
+     * One SSE response, read as it comes: {streamed: true, ended, closed} once it was open (ended:
+     * the server finished it), or a poll-like {status, data, headers} when it did not open.
+     */
+    async stream() {
+      const h = this.handlers;
+      const controller = (this.controller = new AbortController());
+      let timer = null;
+      let bytes = false;
+      const arm = (ms) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(), ms);
+        this.pollStarted = Date.now(); // alive: wake() leaves it be
+      };
+      // The server writes at once: silence for 10 s means something in between holds it back.
+      arm(10000);
+      const opened = Date.now();
+      let delivered = false;
+      try {
+        if (navigator.onLine === false) return { status: 0, data: null, headers: null, aborted: false };
+        const headers = { Accept: "text/event-stream" };
+        const token = h.token ? h.token() : null;
+        if (token) headers.Authorization = "Bearer " + token;
+        let url = `/api/events/${encodeURIComponent(this.slug)}/stream?after=${this.cursor}`;
+        const reads = h.readsVersion ? h.readsVersion() : null;
+        if (typeof reads === "number") url += `&reads=${reads}`;
+        const response = await fetch(url, { headers, cache: "no-store", credentials: "omit", signal: controller.signal });
+        const type = response.headers.get("Content-Type") || "";
+        if (response.status === 204) return { streamed: true, ended: true, closed: true };
+        if (response.status !== 200 || !type.startsWith("text/event-stream") || !response.body) {
+          let data = null;
+          try {
+            data = await response.json();
+          } catch (e) {
+            data = null;
+          }
+          if (response.status === 200) this.streaming = false; // answered, but not as a stream
+          return { status: response.status, data, headers: response.headers };
+        }
+        this.transport = "stream";
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          bytes = true;
+          arm(this.streamTimeout);
+          buffer += decoder.decode(value, { stream: true });
+          const batch = [];
+          let at;
+          while ((at = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, at);
+            buffer = buffer.slice(at + 2);
+            this.streamEvent(block, batch);
+          }
+          if (batch.length && h.items) {
+            delivered = true;
+            h.items(batch, { cursor: this.cursor, state: this.state, server_time: this.serverTime, more: false });
+          }
+        }
+        return { streamed: true, ended: true, closed: this.state === "closed", short: !delivered && Date.now() - opened < 1000 };
+      } catch (e) {
+        if (!bytes && controller.signal.aborted && !this.kicked) this.streaming = false; // held back: polls
+        return { status: 0, data: null, headers: null, aborted: controller.signal.aborted };
+      } finally {
+        clearTimeout(timer);
+        this.controller = null;
+        this.pollStarted = 0;
+        this.transport = "poll";
+      }
+    }
+
+    /** One SSE event: an item goes into `batch`; state and read receipts go to their handlers. */
+    streamEvent(block, batch) {
+      const h = this.handlers;
+      let type = "message";
+      let data = "";
+      for (const line of block.split("\n")) {
+        if (!line || line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const name = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (name === "event") type = value;
+        else if (name === "data") data += (data ? "\n" : "") + value;
+      }
+      let d;
+      try {
+        d = JSON.parse(data);
+      } catch (e) {
+        return;
+      }
+      if (!d || typeof d !== "object") return;
+      if (type === "message" && typeof d.id === "number") {
+        if (d.id > this.cursor) this.cursor = d.id;
+        if (!this.seen.has(d.id)) {
+          this.seen.add(d.id);
+          batch.push(d);
+        }
+      } else if (type === "state" && typeof d.state === "string") {
+        if (batch.length && h.items) h.items(batch.splice(0), { cursor: this.cursor, state: this.state, server_time: this.serverTime, more: false });
+        this.state = d.state;
+        this.serverTime = d.server_time;
+        if (h.state) h.state(d.state, d);
+      } else if (type === "reads" && typeof d.version === "number" && Array.isArray(d.by) && h.reads) {
+        h.reads(d);
+      }
+    }
+
     async nap(ms) {
       const napper = (this.napper = new AbortController());
       await sleepUnless(ms, napper.signal);
@@ -349,13 +465,22 @@
       let failures = 0;
       this.troubled = false;
       while (!this.stopped) {
-        const res = await this.poll();
+        const stream = this.streaming && this.loaded && !this.troubled;
+        const res = stream ? await this.stream() : await this.poll();
         if (this.stopped) return;
         if (res.status === 0 && this.kicked) {
           this.kicked = false; // dropped on purpose by kick(true): poll again at once
           continue;
         }
         this.kicked = false;
+        if (res.streamed) {
+          if (res.closed) return; // the closing item came: nothing can be added any more
+          // Ended by the server (a restart): reconnect. Ended at once, again and again, with
+          // nothing in it: something in between buffers the stream, so polls it is.
+          this.shortStreams = res.short ? this.shortStreams + 1 : 0;
+          if (this.shortStreams >= 3) this.streaming = false;
+          continue;
+        }
         if (res.status === 200 && res.data && Array.isArray(res.data.messages)) {
           failures = 0;
           if (this.troubled) {
@@ -364,6 +489,8 @@
           }
           if (h.status) h.status("");
           const d = res.data;
+          this.state = d.state;
+          this.serverTime = d.server_time;
           const fresh = d.messages.filter((item) => item && typeof item.id === "number" && !this.seen.has(item.id));
           for (const item of fresh) this.seen.add(item.id);
           if (typeof d.cursor === "number" && d.cursor >= this.cursor) this.cursor = d.cursor;
@@ -409,6 +536,10 @@
       }
     }
   }
+
+  // Streams unless the page (or the worker, from the room's URL) says ?transport=poll: an escape
+  // hatch for networks whose proxies hold streams back, and what long-poll tests use.
+  Stream.streaming = !/[?&]transport=poll(&|$)/.test((self.location && self.location.search) || "");
 
   const GROUP_MS = 5 * 60 * 1000;
 

@@ -368,8 +368,9 @@
   }
 
   const rootData = root.dataset;
+  const pollOnly = Chat.Stream.streaming ? "" : "&transport=poll"; // the worker follows the page's choice
   const workerUrl = rootData.worker
-    ? `${rootData.worker}${rootData.worker.includes("?") ? "&" : "?"}deps=${encodeURIComponent(rootData.workerDeps || "")}`
+    ? `${rootData.worker}${rootData.worker.includes("?") ? "&" : "?"}deps=${encodeURIComponent(rootData.workerDeps || "")}${pollOnly}`
     : null;
   const stream = Chat.connectRoom(slug, {
     snapshot: (snap) => {

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Chat
-from tests.helpers import Api
+from tests.helpers import TIME_RE, Api
 from tests.waiting import until
 
 
@@ -93,7 +93,8 @@ async def test_the_stream_carries_the_polls_items_then_new_ones(
     stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream")
     assert stream.status == 200 and stream.headers["content-type"].startswith("text/event-stream")
     first = await stream.event()
-    assert first is not None and first["event"] == "state" and first["data"] == {"state": "open"}
+    assert first is not None and first["event"] == "state" and first["data"]["state"] == "open"
+    assert TIME_RE.match(first["data"]["server_time"])
     assert await stream.items(len(polled)) == polled  # the same items, the same JSON
     await until(lambda: chat.services.open_streams == 1, what="the stream to be counted")
     assert "chatserver_open_streams 1" in (await api.get("/metrics")).body
@@ -135,11 +136,12 @@ async def test_closing_ends_the_stream_and_a_finished_one_says_204(
     port = http_server_port[1]
     newest = (await api.read_all(slug))[-1]["id"]
     stream = await EventStream.open(port, f"/api/events/{slug}/stream?after={newest}")
-    assert (await stream.event() or {}).get("data") == {"state": "open"}
+    assert (await stream.event() or {})["data"]["state"] == "open"
     await api.post(f"/api/events/{slug}/close", token=key)
     closed_item = (await stream.items(1))[0]
     assert closed_item["kind"] == "system" and closed_item["code"] == "closed"
-    assert await stream.event() == {"event": "state", "data": {"state": "closed"}}
+    closing = await stream.event()
+    assert closing is not None and closing["event"] == "state" and closing["data"]["state"] == "closed"
     assert await stream.event() is None  # the response ends: nothing more can come
 
     done = await EventStream.open(port, f"/api/events/{slug}/stream", last_event_id=str(closed_item["id"]))

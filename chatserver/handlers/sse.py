@@ -14,6 +14,7 @@ from chatserver.broker import RELEASED, TIMED_OUT
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import StreamReader, reads_json
 from chatserver.models import CLOSED, Item
+from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor
 
 KEEPALIVE_S = 15.0  # a comment line this often keeps proxies and NATs from dropping a quiet stream
@@ -29,7 +30,8 @@ def encode_items(items: list[Item]) -> bytes:
 
 
 def encode_state(state: str) -> bytes:
-    return f'event: state\ndata: {{"state":"{state}"}}\n\n'.encode()
+    """The state, with the server's clock as every JSON answer carries it."""
+    return f'event: state\ndata: {{"state":"{state}","server_time":"{format_time(now_ms())}"}}\n\n'.encode()
 
 
 class EventStreamHandler(StreamReader):

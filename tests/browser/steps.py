@@ -28,11 +28,15 @@ def open_room(
 
 
 def held_polls(server: LiveServer) -> int:
+    """Connections the server holds open for readers now: long polls plus SSE streams."""
     with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:
         text = resp.read().decode()
-    match = re.search(r"^chatserver_held_polls (\d+)", text, re.M)
-    assert match, text
-    return int(match.group(1))
+    total = 0
+    for name in ("chatserver_held_polls", "chatserver_open_streams"):
+        match = re.search(rf"^{name} (\d+)", text, re.MULTILINE)
+        assert match, text
+        total += int(match.group(1))
+    return total
 
 
 def settles_at(server: LiveServer, expected: int, timeout: float = 5.0) -> None:

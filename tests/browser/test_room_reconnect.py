@@ -1,9 +1,12 @@
-"""The long-poll client across trouble: a server restart, lost responses, a reloaded stream, offline."""
+"""The stream client across trouble: a server restart, lost responses, a reloaded stream, offline,
+and the SSE stream with its fallback to long polls."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
+import urllib.request
 from typing import Any
 
 from playwright.sync_api import expect
@@ -11,14 +14,18 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer
 
 
-def room(context: Any, server: LiveServer, slug: str, nickname: str) -> Any:
+def room(context: Any, server: LiveServer, slug: str, nickname: str, query: str = "") -> Any:
     page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}")
+    page.goto(f"{server.base}/e/{slug}{query}")
     page.evaluate("window.sameDocument = true")
     page.get_by_label("Choose a nickname").fill(nickname)
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#composer")).to_be_visible()
     return page
+
+
+# Long polls only (no SSE stream once loaded): for the tests that route the poll's answers.
+POLLS_ONLY = "?transport=poll"
 
 
 def polling_in_the_page(context: Any) -> Any:
@@ -109,7 +116,7 @@ def test_cursor_ahead_reloads_the_stream_from_the_start(live_server: LiveServer,
     slug = live_server.create_event()["event"]["slug"]
     bob = live_server.join(slug, "bob")
     say(live_server, slug, bob, "one")
-    page = room(polling_in_the_page(context_factory()), live_server, slug, "alice")
+    page = room(polling_in_the_page(context_factory()), live_server, slug, "alice", POLLS_ONLY)
     expect(page.locator("#messages li.message")).to_have_count(1)
     answered: list[str] = []
 
@@ -159,7 +166,7 @@ def test_resumes_at_once_when_the_network_comes_back(live_server: LiveServer, co
 def test_a_busy_server_is_retried_after_its_retry_after(live_server: LiveServer, context_factory: Any) -> None:
     slug = live_server.create_event()["event"]["slug"]
     bob = live_server.join(slug, "bob")
-    page = room(polling_in_the_page(context_factory()), live_server, slug, "alice")
+    page = room(polling_in_the_page(context_factory()), live_server, slug, "alice", POLLS_ONLY)
     refused: list[str] = []
 
     def busy_once(route: Any) -> None:
@@ -177,3 +184,41 @@ def test_a_busy_server_is_retried_after_its_retry_after(live_server: LiveServer,
     say(live_server, slug, bob, "after the wait")
     expect(page.locator("#messages li.message", has_text="after the wait")).to_have_count(1, timeout=4000)
     expect(banner).to_be_hidden()
+
+
+def test_the_room_streams_once_loaded_and_falls_back_to_polls(live_server: LiveServer, context_factory: Any) -> None:
+    slug = live_server.create_event()["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    page = room(polling_in_the_page(context_factory()), live_server, slug, "alice")
+    wait_for_connections(page, live_server, streams=1, polls=0)  # one SSE response, no poll held
+    say(live_server, slug, bob, "over the stream")
+    expect(page.locator("#messages")).to_contain_text("over the stream")
+    page.close()
+
+    # A proxy that answers the stream's URL, but not as a stream: the room polls from then on.
+    refused = polling_in_the_page(context_factory())
+    refused.route(lambda url: f"/api/events/{slug}/stream?" in url,
+                  lambda route: route.fulfill(status=200, content_type="application/json", body="{}"))
+    page = room(refused, live_server, slug, "carol")
+    wait_for_connections(page, live_server, streams=0, polls=1)
+    say(live_server, slug, bob, "over a poll")
+    expect(page.locator("#messages")).to_contain_text("over a poll")
+    assert shown_ids(page) == server_ids(live_server, slug)
+
+
+def wait_for_connections(page: Any, server: LiveServer, streams: int, polls: int, timeout: float = 10.0) -> None:
+    """Until the server holds exactly this many SSE streams and long polls. (It waits with the page,
+    so that Playwright keeps serving the page's routes meanwhile.)"""
+    deadline = time.monotonic() + timeout
+    seen = None
+    history = []
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+        values = dict(re.findall(r"^(chatserver_\w+) (\d+)$", text, re.MULTILINE))
+        seen = (int(values["chatserver_open_streams"]), int(values["chatserver_held_polls"]))
+        history.append(seen)
+        if seen == (streams, polls):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"expected {streams} streams and {polls} polls, saw {history}")
