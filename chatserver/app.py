@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import tornado.web
+from tornado.log import access_log
 
 from chatserver import resources
 from chatserver.broker import Broker
@@ -23,7 +25,13 @@ from chatserver.handlers.pages import (
 )
 from chatserver.handlers.participants import BanHandler, ParticipantsHandler
 from chatserver.handlers.sse import EventStreamHandler
-from chatserver.handlers.stream import AnnouncementsHandler, MessagesHandler, ReadsHandler, RetractHandler
+from chatserver.handlers.stream import (
+    AnnouncementsHandler,
+    MessagesHandler,
+    ReadsHandler,
+    RetractHandler,
+    StreamReader,
+)
 from chatserver.handlers.transcripts import TranscriptHandler
 from chatserver.presence import Presence
 from chatserver.ratelimit import RateLimiter
@@ -56,6 +64,22 @@ class StaticFiles(tornado.web.StaticFileHandler):
             if not self.get_query_argument("v", None):
                 self.set_header("Cache-Control", "public, max-age=300")
             self.set_header("Cross-Origin-Resource-Policy", "cross-origin")
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """Tornado's access log, except that answered reads of the stream (polls, SSE) go to DEBUG:
+    they would be nearly every line, and formatting them costs the poll path."""
+    status = handler.get_status()
+    if status < 400:
+        reading = isinstance(handler, StreamReader) and handler.request.method == "GET"
+        if reading and not access_log.isEnabledFor(logging.DEBUG):
+            return
+        log = access_log.debug if reading else access_log.info
+    else:
+        log = access_log.warning if status < 500 else access_log.error
+    request = handler.request
+    log("%d %s %s (%s) %.2fms", status, request.method, request.uri, request.remote_ip,
+        1000.0 * request.request_time())
 
 
 class ServiceWorkerFile(StaticFiles):
@@ -123,6 +147,7 @@ def make_app(
         "default_handler_args": deps,
         "serve_traceback": False,
         "compress_response": False,
+        "log_function": log_request,
         "services": services,  # for the server's shutdown and for tests
     }
     app_settings.update(settings)
