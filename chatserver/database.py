@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import aiosqlite
@@ -27,30 +28,92 @@ SYNC_MODES = ("normal", "full")
 
 
 class Tx:
-    """The writer's view of the open transaction, handed to each write job."""
+    """The writer's view of the open transaction, handed to each write job in the writer thread."""
 
-    __slots__ = ("db", "_after_commit")
+    __slots__ = ("conn", "_after_commit")
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
         self._after_commit: list[Callable[[], None]] = []
 
-    async def execute(self, sql: str, params: Params = ()) -> None:
-        await self.db.execute(sql, _bind(params))
+    def execute(self, sql: str, params: Params = ()) -> None:
+        self.conn.execute(sql, _bind(params))
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return [tuple(row) for row in await self.db.execute_fetchall(sql, _bind(params))]
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        # The writer has no row_factory, so its rows are tuples already.
+        rows: list[Row] = self.conn.execute(sql, _bind(params)).fetchall()
+        return rows
 
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetchall(sql, params)
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        # fetchall steps each statement (RETURNING ones too) to its end: none stays active at COMMIT.
+        rows = self.fetchall(sql, params)
         return rows[0] if rows else None
 
     def after_commit(self, callback: Callable[[], None]) -> None:
-        """Run callback once this job's writes are durable (never if they are rolled back)."""
+        """Run callback on the event loop once this job's writes are durable (never if rolled back)."""
         self._after_commit.append(callback)
 
 
-Job = Callable[[Tx], Awaitable[T]]
+# A write job runs in the writer thread inside the open transaction: it must not await or touch the
+# event loop (the loop runs at the same time); loop-side effects go into tx.after_commit callbacks.
+Job = Callable[[Tx], T]
+Entry = tuple[Job[Any], asyncio.Future[Any]]
+
+
+class _Run:
+    """What one batch did in the writer thread, for the event loop to act on."""
+
+    __slots__ = ("committed", "outcomes", "callbacks", "failed_index", "error")
+
+    def __init__(self) -> None:
+        self.committed = False
+        self.outcomes: list[tuple[Any, ChatError | None]] = []  # per job, when committed
+        self.callbacks: list[Callable[[], None]] = []
+        self.failed_index: int | None = None  # the job whose error rolled the batch back
+        self.error: BaseException | None = None  # that job's error, or BEGIN's or COMMIT's
+
+
+def _run_batch(conn: sqlite3.Connection, jobs: list[Job[Any]]) -> _Run:
+    """In the writer thread: BEGIN, every job, COMMIT, all in one hop from the event loop."""
+    run = _Run()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        run.error = exc
+        return run
+    tx = Tx(conn)
+    try:
+        for index, job in enumerate(jobs):
+            try:
+                result = job(tx)
+            except ChatError as exc:
+                run.outcomes.append((None, exc))
+            except Exception as exc:  # noqa: BLE001 - any other failure must not strand the batch
+                _rollback_in(conn)
+                run.failed_index, run.error = index, exc
+                return run
+            else:
+                run.outcomes.append((result, None))
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:  # from COMMIT: the jobs' own errors are caught above
+        _rollback_in(conn)
+        run.error = exc
+        return run
+    except BaseException:
+        _rollback_in(conn)  # the loop side fails the batch; leave no transaction open behind it
+        raise
+    run.committed = True
+    run.callbacks = tx._after_commit
+    return run
+
+
+def _rollback_in(conn: sqlite3.Connection) -> None:
+    """Roll back the writer's open transaction, if any, in the writer thread."""
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        log.error("rollback failed: %s", exc)
 
 
 class Database:
@@ -65,7 +128,7 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._readers: list[aiosqlite.Connection] = []
         self._next_reader = 0
-        self._pending: list[tuple[Job[Any], asyncio.Future[Any]]] = []
+        self._pending: list[Entry] = []
         self._writer_task: asyncio.Task[None] | None = None
         self._closed = False
         self.batches_committed = 0
@@ -133,12 +196,12 @@ class Database:
     # -- writes --------------------------------------------------------------------------------
 
     async def write(self, job: Job[T]) -> T:
-        """Run job in a write transaction and return its result once committed.
+        """Run job(tx) in a write transaction, in the writer thread; return its result once committed.
 
         Jobs queued while a batch is committing share the next transaction (group commit).
         A job may raise ChatError only before it writes anything: the error goes to its caller
         and the batch goes on. Any other error rolls the batch back; the failing job gets it and
-        the others are run again.
+        the others are run again. A job is synchronous and must not touch the event loop.
         """
         if self._closed or self._writer is None:
             raise StorageUnavailable("The database is closed.")
@@ -165,46 +228,47 @@ class Database:
                 continue
             self._pending[:0] = retry
 
-    async def _commit_batch(
-        self, batch: list[tuple[Job[Any], asyncio.Future[Any]]]
-    ) -> list[tuple[Job[Any], asyncio.Future[Any]]]:
-        """Commit one batch; return the jobs to run again."""
-        assert self._writer is not None
-        tx = Tx(self._writer)
-        outcomes: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+    async def _commit_batch(self, batch: list[Entry]) -> list[Entry]:
+        """Commit one batch in a single trip to the writer thread; return the jobs to run again."""
+        writer = self._writer
+        assert writer is not None
+        jobs = [job for job, _ in batch]
+        # One hop for the whole batch: a thread hop per statement cost more than the statements.
+        # aiosqlite runs the function in the connection's own thread, the only one that may use it.
+        running: asyncio.Future[_Run] = asyncio.ensure_future(
+            writer._execute(lambda: _run_batch(writer._conn, jobs))  # type: ignore[no-untyped-call]
+        )
         try:
-            await self._writer.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            self._fail_all(batch, exc)
+            run = await asyncio.shield(running)
+        except asyncio.CancelledError:
+            # The thread finishes the batch regardless; a committed one must still run its callbacks
+            # (the store's memory must match the disk). Whatever else fails, the cancellation goes on.
+            with contextlib.suppress(Exception):
+                self._finish(batch, await running)
+            raise
+        return self._finish(batch, run)
+
+    def _finish(self, batch: list[Entry], run: _Run) -> list[Entry]:
+        """On the event loop: answer the batch as the writer thread left it; return the jobs to rerun."""
+        if run.committed:
+            self.batches_committed += 1
+            self.jobs_committed += len(run.outcomes)
+            # Callbacks first, in order: the store updates its memory before anyone is answered.
+            for callback in run.callbacks:
+                callback()
+            for (_, future), (result, error) in zip(batch, run.outcomes):
+                if future.done():
+                    continue
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(result)
             return []
-        for index, (job, future) in enumerate(batch):
-            try:
-                result = await job(tx)
-            except ChatError as exc:
-                outcomes.append((future, None, exc))
-            except Exception as exc:  # noqa: BLE001 - any other failure must not strand the batch
-                await self._rollback()
-                self._fail(future, exc)
-                return [entry for i, entry in enumerate(batch) if i != index]
-            else:
-                outcomes.append((future, result, None))
-        try:
-            await self._writer.execute("COMMIT")
-        except sqlite3.Error as exc:
-            await self._rollback()
-            self._fail_all(batch, exc)
-            return []
-        self.batches_committed += 1
-        self.jobs_committed += len(outcomes)
-        for callback in tx._after_commit:
-            callback()
-        for future, result, error in outcomes:
-            if future.done():
-                continue
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(result)
+        if run.failed_index is not None:
+            assert run.error is not None
+            self._fail(batch[run.failed_index][1], run.error)
+            return [entry for i, entry in enumerate(batch) if i != run.failed_index]
+        self._fail_all(batch, run.error if run.error is not None else StorageUnavailable())
         return []
 
     async def _rollback(self) -> None:
@@ -214,7 +278,7 @@ class Database:
         except (sqlite3.Error, ValueError) as exc:
             log.error("rollback failed: %s", exc)
 
-    def _fail_all(self, batch: list[tuple[Job[Any], asyncio.Future[Any]]], exc: BaseException) -> None:
+    def _fail_all(self, batch: list[Entry], exc: BaseException) -> None:
         for _, future in batch:
             self._fail(future, exc)
 
