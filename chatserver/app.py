@@ -116,14 +116,15 @@ def make_app(
     )
     deps = {"services": services}
     routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]] = [
+        # The stream's routes first: they take nearly every request, so they are matched first.
+        (rf"/api/events/{_SLUG}/messages", MessagesHandler, deps),
+        (rf"/api/events/{_SLUG}/stream", EventStreamHandler, deps),
         (r"/api/events", EventsHandler, deps),
         (rf"/api/events/{_SLUG}", EventHandler, deps),
         (rf"/api/events/{_SLUG}/close", CloseHandler, deps),
         (rf"/api/events/{_SLUG}/host", HostCheckHandler, deps),
         (rf"/api/events/{_SLUG}/participants", ParticipantsHandler, deps),
         (rf"/api/events/{_SLUG}/participants/{_SLUG}/ban", BanHandler, deps),
-        (rf"/api/events/{_SLUG}/messages", MessagesHandler, deps),
-        (rf"/api/events/{_SLUG}/stream", EventStreamHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
