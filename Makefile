@@ -23,7 +23,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# Baseline vs chatserver, five benchmarks (~6 min; QUICK=1: under a minute; ONLY=fanout,idle,posts,herd,transcript).
+# Baseline vs chatserver, five benchmarks plus SSE fan-out (~6 min; QUICK=1: under a minute;
+# ONLY=fanout,fanout-sse,idle,posts,herd,transcript).
 # Prints a table and writes bench/results.json. See bench/README.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)

@@ -23,7 +23,7 @@ import tornado
 
 from bench.benchmarks import GROUPS, Case, cases
 from bench.benchmarks.common import Result, Settings
-from bench.servers import GENERATOR_CPU, KINDS, pin, raise_nofile
+from bench.servers import BASELINE, CHATSERVER, GENERATOR_CPU, KINDS, pin, raise_nofile
 
 DEFAULT_OUT = Path(__file__).with_name("results.json")
 
@@ -79,12 +79,18 @@ def ratio(base: Any, chat: Any) -> str:
     return f"{chat / base:.2f}x"
 
 
-def table(rows: list[tuple[str, str, str, str, str]]) -> str:
+Row = tuple[str, ...]  # five cells; or two, (benchmark, note): a note that spans the other columns
+
+
+def table(rows: list[Row]) -> str:
     """Plain-text table with a header rule."""
     header = ("benchmark", "metric", "baseline", "chatserver", "ratio")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    widths = [max(len(r[i]) for r in [header, *rows] if len(r) == 5 or i == 0) for i in range(5)]
     lines = []
     for n, row in enumerate([header, *rows]):
+        if len(row) == 2:
+            lines.append(f"{row[0].ljust(widths[0])} | {row[1]}")
+            continue
         cells = [row[i].ljust(widths[i]) if i < 2 else row[i].rjust(widths[i]) for i in range(5)]
         lines.append(" | ".join(cells).rstrip())
         if n == 0:
@@ -164,16 +170,27 @@ async def main(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {"started_at": started.isoformat(timespec="seconds"), "quick": args.quick,
                               "settings": {k: v for k, v in vars(settings).items() if k != "workdir"},
                               "machine": machine(), "git_at_start": git_state(), "cases": []}
-    rows: list[tuple[str, str, str, str, str]] = []
+    rows: list[Row] = []
+    entries: dict[str, dict[str, Any]] = {}
     try:
         for case in cases(settings, args.only):
+            kinds = [kind for kind in args.servers if kind in case.servers]
+            if not kinds:
+                print(f"{case.title}: skipped (runs only against {', '.join(case.servers)})", file=sys.stderr)
+                continue
             print(f"{case.title}:", file=sys.stderr, flush=True)
             entry: dict[str, Any] = {"group": case.group, "title": case.title}
-            for kind in args.servers:
+            if case.reference is not None:
+                entry["reference"] = {"case": case.reference, "server": CHATSERVER}
+            for kind in kinds:
                 gc.collect()
                 entry[kind] = await measure(case, kind)
+            reference = entries.get(case.reference, {}).get(CHATSERVER) if case.reference is not None else None
+            if case.targets:
+                entry["targets"] = judge(case, entry, reference)
             report["cases"].append(entry)
-            rows.extend(case_rows(entry, args.servers))
+            entries[case.title] = entry
+            rows.extend(case_rows(case, entry, kinds, reference))
     finally:
         report["wall_s"] = time.perf_counter() - wall0
         report["git_at_end"] = git_state()
@@ -194,22 +211,47 @@ async def main(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def case_rows(entry: dict[str, Any], servers: list[str]) -> list[tuple[str, str, str, str, str]]:
-    """Table rows for one case: one per metric, baseline and chatserver side by side."""
+def judge(case: Case, entry: dict[str, Any], reference: dict[str, Any] | None) -> dict[str, Any]:
+    """Each target of the case: its ratio against the reference figures, and whether it is met."""
+    verdicts: dict[str, Any] = {}
+    for name, limit in case.targets.items():
+        chat = entry.get(CHATSERVER, {}).get("metrics", {}).get(name)
+        base = (reference or {}).get("metrics", {}).get(name)
+        if not isinstance(chat, (int, float)) or not isinstance(base, (int, float)) or base == 0:
+            verdicts[name] = {"max_ratio": limit, "ratio": None, "met": None}
+            continue
+        ratio_value = chat / base
+        verdicts[name] = {"max_ratio": limit, "ratio": ratio_value, "met": ratio_value <= limit}
+    return verdicts
+
+
+def case_rows(case: Case, entry: dict[str, Any], servers: list[str],
+              reference: dict[str, Any] | None = None) -> list[Row]:
+    """Table rows for one case: one per metric, baseline and chatserver side by side. With a
+    reference, the baseline column holds the reference case's chatserver figures instead."""
+    base_entry = reference if case.reference is not None else entry.get(BASELINE)
     names: list[str] = []
     for kind in servers:
         for name in entry[kind].get("metrics", {}):
             if name not in names:
                 names.append(name)
+    rows: list[Row] = []
+    if case.note:
+        rows.append((entry["title"], f"({case.note})"))
     if not names:
-        return [(entry["title"], "FAILED", *(("failed" if "failed" in entry.get(k, {}) else "-") for k in KINDS), "-")]
-    rows = []
-    for n, name in enumerate(names):
-        base = entry.get("baseline", {}).get("metrics", {}).get(name)
-        chat = entry.get("chatserver", {}).get("metrics", {}).get(name)
-        base_text = "FAILED" if "failed" in entry.get("baseline", {}) else fmt(base)
-        chat_text = "FAILED" if "failed" in entry.get("chatserver", {}) else fmt(chat)
-        rows.append((entry["title"] if n == 0 else "", name, base_text, chat_text, ratio(base, chat)))
+        base_text = "failed" if "failed" in (base_entry or {}) else "-"
+        chat_text = "failed" if "failed" in entry.get(CHATSERVER, {}) else "-"
+        rows.append(("" if rows else entry["title"], "FAILED", base_text, chat_text, "-"))
+    for name in names:
+        base = (base_entry or {}).get("metrics", {}).get(name)
+        chat = entry.get(CHATSERVER, {}).get("metrics", {}).get(name)
+        base_text = "FAILED" if "failed" in (base_entry or {}) else fmt(base)
+        chat_text = "FAILED" if "failed" in entry.get(CHATSERVER, {}) else fmt(chat)
+        rows.append(("" if rows else entry["title"], name, base_text, chat_text, ratio(base, chat)))
+    for name, verdict in entry.get("targets", {}).items():
+        outcome = ("not judged: a figure is missing" if verdict["met"] is None else
+                   f"{verdict['ratio']:.2f}x, {'met' if verdict['met'] else 'NOT MET'}")
+        rows.append(("", f"target: {name} ratio <= {verdict['max_ratio']:.2f}x: {outcome}"))
     return rows
 
 

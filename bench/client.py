@@ -2,6 +2,10 @@
 
 One request at a time per connection (no pipelining); Content-Length and chunked bodies. The
 receive time of each response is taken when its last byte is parsed, for latency figures.
+
+stream() is the streaming mode (for Server-Sent Events): the future resolves as soon as the
+response head is parsed, and each piece of the decoded body goes to a callback as it arrives,
+without collecting the body. SSEParser turns those pieces into events.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 HOST = "127.0.0.1"
+
+ChunkCallback = Callable[[bytes], None]  # one piece of the decoded body, in order
+EndCallback = Callable[[Exception | None], None]  # the body ended: None when complete, else why not
+EventCallback = Callable[[bytes, bytes, "bytes | None", float], None]  # event type, data, id, received at
 
 _HEAD, _BODY, _CHUNK_SIZE, _CHUNK_DATA, _TRAILER, _UNTIL_CLOSE = range(6)
 
@@ -49,6 +57,8 @@ class HTTPConnection(asyncio.Protocol):
         self._remaining = 0
         self._parts: list[bytes] = []
         self._host = f"Host: {HOST}:{port}\r\n".encode()
+        self._on_chunk: ChunkCallback | None = None  # set while a stream() is in progress
+        self._on_end: EndCallback | None = None
 
     @classmethod
     async def open(cls, port: int, timeout: float = 30.0) -> HTTPConnection:
@@ -64,18 +74,27 @@ class HTTPConnection(asyncio.Protocol):
         self.transport = transport
 
     def connection_lost(self, exc: Exception | None) -> None:
+        by = "this client" if self.closed else "the server"
         self.closed = True
+        lost = ConnectionError(f"connection closed by {by} ({exc or 'EOF'})")
+        if self._on_end is not None and self._future is None:  # a stream whose head was received
+            self._end_stream(None if self._state == _UNTIL_CLOSE else lost)
         if self._state == _UNTIL_CLOSE and self._future is not None:
             self._complete(bytes(self._buf))
-        self._fail(ConnectionError(f"connection closed by the server ({exc or 'EOF'})"))
+        self._fail(lost)
 
     def data_received(self, data: bytes) -> None:
+        if self._on_chunk is not None and self._state == _CHUNK_SIZE and not self._buf:
+            data = self._stream_chunks(data)  # the usual case, straight out of data
+            if not data:
+                return
         self._buf += data
-        if self._future is not None:
+        if self._future is not None or self._on_chunk is not None:
             try:
                 self._parse()
             except (ValueError, IndexError) as exc:
                 self._fail(ConnectionError(f"malformed response: {exc}"))
+                self._end_stream(ConnectionError(f"malformed response: {exc}"))
                 self.close()
 
     # -- requests --------------------------------------------------------------------------------
@@ -88,7 +107,7 @@ class HTTPConnection(asyncio.Protocol):
         if self.closed or self.transport is None:
             future.set_exception(ConnectionError("connection is closed"))
             return future
-        if self._future is not None:
+        if self._future is not None or self._on_chunk is not None:
             raise RuntimeError("one request at a time per connection")
         self._future = future
         self._state = _HEAD
@@ -98,6 +117,20 @@ class HTTPConnection(asyncio.Protocol):
         self.transport.write(head + headers.encode() + b"\r\n" + (body or b""))
         if timeout is not None:
             self._timer = loop.call_later(timeout, self._on_timeout)
+        return future
+
+    def stream(self, path: str, on_chunk: ChunkCallback, on_end: EndCallback, headers: str = "",
+               timeout: float | None = 60.0) -> asyncio.Future[Response]:
+        """GET path in streaming mode. The future resolves with the response head (body b"") as soon
+        as it is parsed; timeout only bounds the wait for it. Then on_chunk gets every piece of the
+        decoded body as it arrives (chunked, Content-Length or until-close; piece boundaries are
+        arbitrary) and on_end is called once: with None when the body is complete (the connection
+        can be reused), or with the exception that cut it off. Close the connection to stop early."""
+        if self._future is not None or self._on_chunk is not None:
+            raise RuntimeError("one request at a time per connection")
+        future = self.request("GET", path, None, headers, timeout)
+        if not future.done():  # (done: the connection was closed already)
+            self._on_chunk, self._on_end = on_chunk, on_end
         return future
 
     async def fetch(self, method: str, path: str, payload: Any = None, token: str | None = None,
@@ -117,7 +150,7 @@ class HTTPConnection(asyncio.Protocol):
 
     def _parse(self) -> None:
         buf = self._buf
-        while self._future is not None:
+        while self._future is not None or self._on_chunk is not None:
             state = self._state
             if state == _HEAD:
                 end = buf.find(b"\r\n\r\n")
@@ -138,8 +171,14 @@ class HTTPConnection(asyncio.Protocol):
                     self._state = _BODY
                 elif self._status in (204, 304) or 100 <= self._status < 200:
                     self._complete(b"")
+                    continue
                 else:
                     self._state = _UNTIL_CLOSE
+                if self._on_chunk is not None:
+                    self._stream_head()
+            elif self._on_chunk is not None and state != _CHUNK_SIZE and state != _TRAILER:
+                if not self._stream_body():
+                    return
             elif state == _BODY:
                 if len(buf) < self._remaining:
                     return
@@ -166,11 +205,97 @@ class HTTPConnection(asyncio.Protocol):
                     return
                 del buf[:end + 2]
                 if end == 0:  # the empty line that ends the (usually empty) trailer section
-                    self._complete(b"".join(self._parts))
+                    if self._on_chunk is not None:
+                        self._end_stream(None)
+                    else:
+                        self._complete(b"".join(self._parts))
             else:  # _UNTIL_CLOSE: the body ends when the server closes the connection
                 return
 
+    # -- streaming -------------------------------------------------------------------------------
+
+    def _stream_head(self) -> None:
+        """The head of a streamed response is in: resolve the future, keep parsing the body."""
+        future, self._future = self._future, None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if future is not None and not future.done():
+            future.set_result(Response(self._status, self._headers, b"", time.perf_counter()))
+        if self._state == _BODY and self._remaining == 0:
+            self._end_stream(None)
+
+    def _stream_body(self) -> bool:
+        """Hand on what the buffer has of a Content-Length, chunk-data or until-close body; False
+        when more bytes are needed."""
+        buf = self._buf
+        if self._state == _UNTIL_CLOSE:
+            if buf:
+                self._deliver(bytes(buf))
+                buf.clear()
+            return False
+        if self._remaining:
+            take = min(len(buf), self._remaining)
+            if take == 0:
+                return False
+            self._remaining -= take
+            self._deliver(bytes(buf) if take == len(buf) else bytes(buf[:take]))
+            del buf[:take]
+            if self._remaining or self._on_chunk is None:  # more to come, or the consumer ended it
+                return False
+        if self._state == _BODY:
+            self._end_stream(None)
+            return True
+        if len(buf) < 2:  # the CRLF after the chunk data
+            return False
+        del buf[:2]
+        self._state = _CHUNK_SIZE
+        return True
+
+    def _stream_chunks(self, data: bytes) -> bytes:
+        """Whole non-final chunks at the start of data, handed on without copying into the buffer
+        (one slice each); return the rest, for the general parser."""
+        pos, size_end = 0, data.find(b"\r\n")
+        while size_end > pos:
+            try:
+                size = int(data[pos:size_end], 16)
+            except ValueError:  # a chunk extension: the general parser knows those
+                break
+            stop = size_end + 2 + size
+            if size == 0 or len(data) < stop + 2:
+                break
+            pos = stop + 2
+            self._deliver(data[size_end + 2:stop])
+            if self._on_chunk is None:  # the consumer ended the stream
+                return b""
+            size_end = data.find(b"\r\n", pos)
+        return data[pos:] if pos else data
+
+    def _deliver(self, piece: bytes) -> None:
+        on_chunk = self._on_chunk
+        if on_chunk is None:
+            return
+        try:
+            on_chunk(piece)
+        except Exception as exc:  # noqa: BLE001 - a broken consumer ends its own stream, not the loop
+            self._end_stream(exc)
+            self.close()
+
+    def _end_stream(self, exc: Exception | None) -> None:
+        on_end = self._on_end
+        self._on_chunk = self._on_end = None
+        if on_end is None:
+            return
+        self._state = _HEAD
+        if exc is None and self._headers.get("connection", "").lower() == "close":
+            self.close()
+        on_end(exc)
+
     def _complete(self, body: bytes) -> None:
+        if self._on_chunk is not None:  # a streamed response without a body (204, 304)
+            self._stream_head()
+            self._end_stream(None)
+            return
         future, self._future = self._future, None
         self._state = _HEAD
         if self._timer is not None:
@@ -183,6 +308,8 @@ class HTTPConnection(asyncio.Protocol):
 
     def _fail(self, exc: Exception) -> None:
         future, self._future = self._future, None
+        if future is not None:  # a stream whose head never came: the future carries the error
+            self._on_chunk = self._on_end = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -193,6 +320,53 @@ class HTTPConnection(asyncio.Protocol):
         self._timer = None
         self._fail(TimeoutError("no complete response in time"))
         self.close()  # the connection's state is unknown now
+
+
+class SSEParser:
+    """Server-Sent Events out of body pieces, incrementally: feed() every piece, on_event gets
+    (event type, data, id or None, when the piece arrived) for each complete event. Events end at a
+    blank line; LF line ends only (what chatserver sends). Comments and retry: are skipped; an event
+    without data is not dispatched, as in EventSource."""
+
+    __slots__ = ("_pending", "events", "on_event", "pieces")
+
+    def __init__(self, on_event: EventCallback) -> None:
+        self.on_event = on_event
+        self._pending = b""  # an incomplete event carried over to the next piece
+        self.pieces = 0
+        self.events = 0
+
+    def feed(self, piece: bytes) -> None:
+        """One piece of the body, as stream() hands it on."""
+        received_at = time.perf_counter()
+        self.pieces += 1
+        blocks = (self._pending + piece if self._pending else piece).split(b"\n\n")
+        self._pending = blocks.pop()
+        on_event = self.on_event
+        for block in blocks:
+            # The usual shape first, "id: <id>\ndata: <one line>", without the general loop.
+            newline = block.find(b"\n")
+            if block.startswith(b"id: ") and block.startswith(b"data: ", newline + 1) \
+                    and block.find(b"\n", newline + 1) < 0:
+                self.events += 1
+                on_event(b"message", block[newline + 7:], block[4:newline], received_at)
+                continue
+            kind, data, event_id = b"message", None, None
+            for line in block.split(b"\n"):
+                if not line or line[0] == 58:  # empty, or a comment (":")
+                    continue
+                name, _, value = line.partition(b":")
+                if value[:1] == b" ":
+                    value = value[1:]
+                if name == b"data":
+                    data = value if data is None else data + b"\n" + value
+                elif name == b"id":
+                    event_id = value
+                elif name == b"event":
+                    kind = value
+            if data is not None:
+                self.events += 1
+                on_event(kind, data, event_id, received_at)
 
 
 async def open_many(port: int, count: int, concurrency: int = 100, timeout: float = 30.0,

@@ -192,13 +192,18 @@ async def quiesce(server: ServerProcess, idle_for: float = 0.3, timeout: float =
         last = now
 
 
-async def held_polls(conn: HTTPConnection) -> int:
-    """The server's chatserver_held_polls gauge."""
+async def gauge(conn: HTTPConnection, name: str) -> int:
+    """One gauge from the server's /metrics."""
     response = await conn.fetch("GET", "/metrics", timeout=30)
     for line in response.body.decode().splitlines():
-        if line.startswith("chatserver_held_polls "):
+        if line.startswith(name + " "):
             return int(float(line.split()[1]))
-    raise RuntimeError("no chatserver_held_polls in /metrics")
+    raise RuntimeError(f"no {name} in /metrics")
+
+
+async def held_polls(conn: HTTPConnection) -> int:
+    """The server's chatserver_held_polls gauge."""
+    return await gauge(conn, "chatserver_held_polls")
 
 
 async def wait_held(conn: HTTPConnection, count: int, timeout: float) -> int:

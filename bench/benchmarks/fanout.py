@@ -1,11 +1,12 @@
-"""Fan-out: N waiters long-poll one room while one poster posts M messages at R per second.
+"""Fan-out: N waiters follow one room while one poster posts M messages at R per second.
 
-Where SSE plugs in later: a `GET /api/events/<slug>/stream` variant (not implemented in chatserver
-yet) becomes a second waiter kind next to `_waiter()` below. Instead of one long poll after
-another it opens the stream once (after=<cursor>) and parses `data:` events off the chunked
-response; HTTPConnection then needs a streaming mode that hands each chunk to a callback rather
-than collecting the body. The poster, the latency bookkeeping, `_Tally` and the checks stay as
-they are, and `run()` grows a `transport="sse"` switch plus a "fanout-sse" case in benchmarks/__init__.py.
+Two kinds of waiter. transport="poll": `_waiter()` long-polls, one poll after another, re-polling at
+once with each returned cursor. transport="sse": `_sse_waiter()` opens
+`GET /api/events/<slug>/stream?after=<cursor>` once and counts the items as they come off the
+chunked response (HTTPConnection.stream() + SSEParser). The poster, the latency bookkeeping,
+`_Tally` and the checks are the same for both: every waiter must receive every message exactly
+once, in id order; latency runs from writing the POST to receiving the poll response or the stream
+piece that carries the item.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from typing import Literal
 
 from bench.benchmarks.common import (
     BenchError,
@@ -25,11 +27,14 @@ from bench.benchmarks.common import (
     percentile,
     post,
 )
-from bench.client import HTTPConnection, close_all, open_many
-from bench.servers import quiesce, running, self_cpu, wait_held
+from bench.client import HTTPConnection, SSEParser, close_all, open_many
+from bench.servers import gauge, quiesce, running, self_cpu, wait_held
 
 POLL_WAIT = 30  # seconds a waiter asks the server to hold each poll
 PREFIX = "fan-"
+SETUP_TIMEOUT = 60.0  # seconds for every poll to be held, or every stream to be open
+
+Transport = Literal["poll", "sse"]
 
 
 class _Tally:
@@ -46,6 +51,9 @@ class _Tally:
         self.out_of_order = 0
         self.non_200 = 0
         self.transport_errors = 0
+        self.bad_events = 0  # SSE only: data that is not an item, or an id: line that is not its id
+        self.streams_open = 0  # SSE only: streams whose first event (the state) has arrived
+        self.parsers: list[SSEParser] = []  # SSE only: one per stream, for the pieces read
         self.last_receipt = 0.0
 
 
@@ -85,6 +93,129 @@ async def _waiter(conn: HTTPConnection, number: int, slug: str, cursor: int, tal
     tally.last_receipt = max(tally.last_receipt, response.received_at)
 
 
+_OTHER, _BAD, _SLOW = -1, -2, -3
+_CLIENT_ID = b'"client_id":"' + PREFIX.encode()
+
+
+def _fast_index(data: bytes, event_id: bytes | None) -> int:
+    """The message index of a poster's item without decoding the JSON (the generator must stay far
+    cheaper than the server): chatserver's items are flat objects that start with "id" and carry
+    "kind" and "client_id" in compact form. Anything else, including every item that is not one
+    of the poster's messages, returns _SLOW for json.loads to decide."""
+    if event_id is None or not data.startswith(b'{"id":' + event_id + b',"kind":"message",') \
+            or data[-1:] != b"}":
+        return _SLOW
+    start = data.find(_CLIENT_ID)
+    end = data.find(b'"', start + len(_CLIENT_ID))
+    if start < 0 or end < 0:
+        return _SLOW
+    try:
+        return int(data[start + len(_CLIENT_ID):end])
+    except ValueError:
+        return _SLOW
+
+
+class _StreamWaiter:
+    """One SSE waiter's view of its stream: the same checks as _waiter(), per event as it arrives."""
+
+    __slots__ = ("count", "done", "last_id", "number", "opened", "parser", "seen", "tally")
+
+    def __init__(self, number: int, tally: _Tally) -> None:
+        self.number = number
+        self.tally = tally
+        self.seen = 0  # bit i: message i arrived
+        self.count = self.last_id = 0
+        self.opened = False
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.parser = SSEParser(self.on_event)
+        tally.parsers.append(self.parser)
+
+    def on_event(self, kind: bytes, data: bytes, event_id: bytes | None, received_at: float) -> None:
+        tally = self.tally
+        if kind != b"message":
+            if kind == b"state" and not self.opened:
+                self.opened = True
+                tally.streams_open += 1
+            return
+        index = _fast_index(data, event_id)
+        if index == _SLOW:
+            index = self._decode(data, event_id)
+        if index < 0:
+            return  # not one of the poster's messages (or a bad event, counted)
+        if self.seen >> index & 1:
+            tally.duplicates += 1
+            return
+        assert event_id is not None  # both paths checked that it is the item's id
+        item_id = int(event_id)
+        if item_id <= self.last_id:
+            tally.out_of_order += 1
+        self.seen |= 1 << index
+        self.last_id = item_id
+        self.count += 1
+        tally.latencies.append(received_at - tally.sent[index])
+        tally.deliveries += 1
+        tally.progress[self.number] = self.count
+        if self.count == tally.messages:
+            tally.last_receipt = max(tally.last_receipt, received_at)
+            if not self.done.done():
+                self.done.set_result(None)
+
+    def _decode(self, data: bytes, event_id: bytes | None) -> int:
+        """The general path: decode the item; its message index, _OTHER, or _BAD (counted)."""
+        try:
+            item = json.loads(data)
+            if event_id is None or int(event_id) != item["id"]:
+                raise ValueError("the id: line is not the item's id")  # it is the resume cursor
+        except (ValueError, TypeError, KeyError):
+            self.tally.bad_events += 1
+            return _BAD
+        client_id = item.get("client_id") or ""
+        if item.get("kind") != "message" or not client_id.startswith(PREFIX) \
+                or not client_id[len(PREFIX):].isdigit():
+            return _OTHER  # system items and the like are not part of the count
+        return int(client_id[len(PREFIX):])
+
+    def on_end(self, exc: Exception | None) -> None:
+        if self.count < self.tally.messages:  # the stream ended (or broke) before every message came
+            self.tally.transport_errors += 1
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+async def _sse_waiter(conn: HTTPConnection, number: int, slug: str, cursor: int, tally: _Tally) -> None:
+    """Open the stream once at cursor and count what it delivers until all messages arrived."""
+    waiter = _StreamWaiter(number, tally)
+    try:
+        head = await conn.stream(f"/api/events/{slug}/stream?after={cursor}", waiter.parser.feed, waiter.on_end,
+                                 headers="Accept: text/event-stream\r\n", timeout=SETUP_TIMEOUT)
+    except (ConnectionError, TimeoutError):
+        tally.transport_errors += 1
+        return
+    if head.status != 200 or not head.headers.get("content-type", "").startswith("text/event-stream"):
+        tally.non_200 += 1
+        conn.close()
+        return
+    await waiter.done
+
+
+async def _wait_streams(control: HTTPConnection, tasks: list[asyncio.Task[None]], tally: _Tally,
+                        waiters: int) -> None:
+    """Until every stream has sent its first event and the server counts them all as open."""
+    deadline = time.monotonic() + SETUP_TIMEOUT
+    open_streams = 0
+    while time.monotonic() < deadline:
+        if tally.streams_open >= waiters:
+            open_streams = await gauge(control, "chatserver_open_streams")
+            if open_streams >= waiters:
+                return
+        if any(task.done() for task in tasks):
+            break  # a waiter failed before the measurement started
+        await asyncio.sleep(0.1)
+    raise BenchError(f"only {tally.streams_open} of {waiters} streams sent their first event "
+                     f"(server: {open_streams} open, {tally.non_200} not 200, "
+                     f"{tally.transport_errors} transport errors)")
+
+
 async def _post(conn: HTTPConnection, slug: str, token: str, index: int, tally: _Tally) -> tuple[float, bool]:
     """Post message index (on its own connection); return its latency and whether it got 201."""
     tally.sent[index] = time.perf_counter()
@@ -95,8 +226,8 @@ async def _post(conn: HTTPConnection, slug: str, token: str, index: int, tally: 
     return response.received_at - tally.sent[index], response.status == 201
 
 
-async def run(kind: str, settings: Settings, waiters: int) -> Result:
-    """One fan-out case against a fresh server."""
+async def run(kind: str, settings: Settings, waiters: int, transport: Transport = "poll") -> Result:
+    """One fan-out case against a fresh server, with long-poll or SSE waiters."""
     messages, rate = settings.fanout_messages, settings.fanout_rate
     async with running(kind, settings.workdir, max_wait=settings.max_wait, extra=settings.chatserver_args) as server:
         control = await HTTPConnection.open(server.port)
@@ -106,12 +237,17 @@ async def run(kind: str, settings: Settings, waiters: int) -> Result:
         cursor = await newest_cursor(control, slug)
         conns = await open_many(server.port, waiters)
         tally = _Tally(waiters, messages)
-        tasks = [asyncio.create_task(_waiter(conn, n, slug, cursor, tally)) for n, conn in enumerate(conns)]
+        follow = _sse_waiter if transport == "sse" else _waiter
+        tasks = [asyncio.create_task(follow(conn, n, slug, cursor, tally)) for n, conn in enumerate(conns)]
         try:
-            held = await wait_held(control, waiters, timeout=60)
-            if held < waiters:
-                raise BenchError(f"only {held} of {waiters} polls were held after 60 s")
+            if transport == "sse":
+                await _wait_streams(control, tasks, tally, waiters)
+            else:
+                held = await wait_held(control, waiters, timeout=SETUP_TIMEOUT)
+                if held < waiters:
+                    raise BenchError(f"only {held} of {waiters} polls were held after {SETUP_TIMEOUT:.0f} s")
             await quiesce(server)
+            pieces0 = sum(parser.pieces for parser in tally.parsers)  # SSE: the opening events' pieces
             cpu0, gen0 = server.cpu(), self_cpu()
             start = time.perf_counter()
             sends = []
@@ -127,9 +263,12 @@ async def run(kind: str, settings: Settings, waiters: int) -> Result:
             for task in tasks:
                 task.cancel()
             close_all(conns + posters + [control])
+        if transport == "sse":
+            tally.responses = sum(parser.pieces for parser in tally.parsers) - pieces0
         unfinished = sum(1 for got in tally.progress if got < messages)
         missing = sum(messages - got for got in tally.progress)
-        errors = tally.non_200 + tally.transport_errors + tally.duplicates + tally.out_of_order + missing + post_errors
+        errors = (tally.non_200 + tally.transport_errors + tally.duplicates + tally.out_of_order + tally.bad_events
+                  + missing + post_errors)
         span = (tally.last_receipt if not pending else end) - start
         result = Result()
         result.metrics = {
@@ -140,15 +279,18 @@ async def run(kind: str, settings: Settings, waiters: int) -> Result:
             "errors": errors,
             "load-gen CPU %": (gen1 - gen0) / (end - start) * 100,
         }
+        # poll: poll answers; sse: pieces of stream body read after the start (about one per socket read)
+        responses = ("poll_responses", "items_per_response") if transport == "poll" else \
+            ("stream_pieces", "items_per_stream_piece")
         result.details = {
-            "waiters": waiters, "messages": messages, "post_rate_target": rate,
+            "transport": transport, "waiters": waiters, "messages": messages, "post_rate_target": rate,
             "post_rate_achieved": (messages - 1) / max(1e-9, tally.sent[-1] - tally.sent[0]),
             "deliveries": tally.deliveries, "expected_deliveries": waiters * messages,
-            "poll_responses": tally.responses, "items_per_response": tally.deliveries / max(1, tally.responses),
+            responses[0]: tally.responses, responses[1]: tally.deliveries / max(1, tally.responses),
             "span_s": span, "server_cpu_s": cpu1 - cpu0,
             "post_p50_ms": ms(percentile(post_latencies, 0.5)), "post_p99_ms": ms(percentile(post_latencies, 0.99)),
             "errors": {"non_200": tally.non_200, "transport": tally.transport_errors, "duplicates": tally.duplicates,
-                       "out_of_order": tally.out_of_order, "missing": missing,
+                       "out_of_order": tally.out_of_order, "bad_events": tally.bad_events, "missing": missing,
                        "waiters_unfinished": unfinished, "post_not_201": post_errors},
         }
         return result
