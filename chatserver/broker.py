@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 WOKEN, TIMED_OUT, RELEASED = "woken", "timed_out", "released"
 
@@ -22,8 +26,23 @@ class Waiter:
         self.wants_reads = wants_reads
 
 
+class Subscriber:
+    """One open stream on one event: told of every commit, for as long as it is open."""
+
+    __slots__ = ("event_id", "notify", "wants_reads")
+
+    def __init__(self, event_id: int, notify: Callable[[bool], None], wants_reads: bool) -> None:
+        self.event_id = event_id
+        self.notify = notify  # notify(reads): new items, or (reads=True) newer read receipts
+        self.wants_reads = wants_reads
+
+
 class Broker:
-    """Waiters per event (not one global condition); publish() wakes one event's waiters."""
+    """Waiters per event (not one global condition); publish() wakes one event's waiters.
+
+    Streams subscribe instead of waiting: they are told once per loop turn after the commits of
+    that turn, so one write carries every item of a batch, with no future or timer per delivery.
+    """
 
     def __init__(self, reads_coalesce_s: float = READS_COALESCE_S) -> None:
         self._waiters: dict[int, set[Waiter]] = {}
@@ -32,6 +51,32 @@ class Broker:
         self.reads_coalesce_s = reads_coalesce_s
         self._reads_timers: dict[int, asyncio.TimerHandle] = {}
         self._reads_woken_at: dict[int, float] = {}
+        self._subscribers: dict[int, set[Subscriber]] = {}
+        self._due: set[int] = set()  # events whose subscribers are told at the next loop turn
+
+    def subscribe(self, event_id: int, notify: Callable[[bool], None], wants_reads: bool = False) -> Subscriber:
+        """Call notify(False) after commits of new items to event_id, notify(True) for receipts."""
+        subscriber = Subscriber(event_id, notify, wants_reads)
+        self._subscribers.setdefault(event_id, set()).add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        subscribers = self._subscribers.get(subscriber.event_id)
+        if subscribers is not None:
+            subscribers.discard(subscriber)
+            if not subscribers:
+                del self._subscribers[subscriber.event_id]
+
+    def _tell(self, event_id: int, reads: bool) -> None:
+        if not reads:
+            self._due.discard(event_id)
+        for subscriber in list(self._subscribers.get(event_id, ())):
+            if reads and not subscriber.wants_reads:
+                continue
+            try:
+                subscriber.notify(reads)
+            except Exception:  # one broken stream must not keep the others from their items
+                log.exception("a stream failed to take its items")
 
     def watch(self, event_id: int, wants_reads: bool = False) -> Waiter:
         """Register interest before reading, so a commit between the read and the hold still wakes."""
@@ -70,6 +115,9 @@ class Broker:
         if waiters:
             for waiter in waiters:
                 _settle(waiter.future, WOKEN)
+        if event_id in self._subscribers and event_id not in self._due:
+            self._due.add(event_id)
+            asyncio.get_running_loop().call_soon(self._tell, event_id, False)
 
     def publish_reads(self, event_id: int) -> None:
         """Wake the polls that asked for read receipts, at most once per coalescing window."""
@@ -82,6 +130,8 @@ class Broker:
     def _wake_readers(self, event_id: int) -> None:
         self._reads_timers.pop(event_id, None)
         self._reads_woken_at[event_id] = time.monotonic()
+        if event_id in self._subscribers:
+            self._tell(event_id, True)
         waiters = self._waiters.get(event_id)
         if not waiters:
             return
@@ -106,6 +156,8 @@ class Broker:
         for event_id in list(self._waiters):
             for waiter in self._waiters.pop(event_id):
                 _settle(waiter.future, RELEASED)
+        for event_id in list(self._subscribers):
+            self._tell(event_id, False)  # they see the broker closing, and end
 
 
 def _settle(future: asyncio.Future[str], outcome: str) -> None:

@@ -165,7 +165,7 @@ async def test_shutdown_answers_open_streams(api: Api, chat: Chat, http_server_p
     newest = (await api.read_all(slug))[-1]["id"]
     stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream?after={newest}")
     await stream.event()
-    await until(lambda: chat.broker.waiting() == 1, what="the stream to wait")
+    await until(lambda: chat.services.open_streams == 1, what="the stream to be open")
     chat.broker.shutdown()
     assert await stream.event() is None
 
@@ -193,4 +193,20 @@ async def test_a_stream_with_a_token_is_online_and_carries_read_receipts(
     receipts = await stream.event()
     assert receipts is not None and receipts["event"] == "reads"
     assert {"participant_id": bob_id, "nickname": "bob", "last_read_id": newest} in receipts["data"]["by"]
+    stream.close()
+
+
+async def test_a_stream_behind_memory_reads_the_disk_then_goes_on_live(
+    api: Api, chat: Chat, http_server_port: tuple[object, int]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    for n in range(3):
+        await api.say(slug, token, f"old {n}")
+    everything = await api.read_all(slug)
+    chat.store.recent._tails.clear()  # as after a restart: none of it is in memory any more
+    stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream")
+    assert await stream.items(len(everything)) == everything
+    posted = (await api.say(slug, token, "new")).body["message"]
+    assert await stream.items(1) == [posted]
     stream.close()

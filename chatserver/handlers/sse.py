@@ -6,16 +6,22 @@ exactly once, in order, as the long poll does. Long-poll stays the default and a
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from collections.abc import Coroutine
+from typing import Any
 
+from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
-from chatserver.broker import RELEASED, TIMED_OUT
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import StreamReader, reads_json
-from chatserver.models import CLOSED, Item
+from chatserver.models import CLOSED, Event, Item
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor
+
+log = logging.getLogger(__name__)
 
 KEEPALIVE_S = 15.0  # a comment line this often keeps proxies and NATs from dropping a quiet stream
 PAGE = 500
@@ -36,15 +42,20 @@ def encode_state(state: str) -> bytes:
 
 class EventStreamHandler(StreamReader):
     """Items as they are committed, on one long response; `event: state` when the state changes,
-    and with ?reads=<version>, `event: reads` whenever the read receipts are newer."""
+    and with ?reads=<version>, `event: reads` whenever the read receipts are newer.
+
+    The broker tells the stream after each loop turn's commits and the stream writes what is new
+    at once, from memory; only what memory does not hold is read from disk, in a task."""
+
+    _done: asyncio.Future[None]
 
     async def get(self, slug: str) -> None:
         resume = self.request.headers.get("Last-Event-ID")
         after = query_cursor(resume if resume is not None else self.get_query_argument("after", None))
         reads_arg = self.get_query_argument("reads", None)
-        known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
+        self._known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         event = await self.event_at(slug, after)
-        participant = await self.participant(event)
+        self._reader = await self.participant(event)
         state = event.state(self.store.clock())
         if state == CLOSED and after >= event.last_item_id:
             # Nothing will ever come: 204 tells EventSource not to reconnect.
@@ -54,47 +65,122 @@ class EventStreamHandler(StreamReader):
             return
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("X-Accel-Buffering", "no")  # nginx: pass each event on at once
+        self._slug, self._event, self._after, self._state = slug, event, after, state
+        self._done = asyncio.get_running_loop().create_future()
+        self._reading = False  # a read from disk is under way; news waits for it
+        self._missed = False  # news came meanwhile
         broker, services = self.services.broker, self.services
         services.open_streams += 1
+        subscriber = broker.subscribe(event.id, self._told, wants_reads=self._known_reads is not None)
+        keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
+        keepalive.start()
         try:
-            await self._send(b"retry: 2000\n\n" + encode_state(state))
-            while not self._gone and not broker.closing:
-                if participant is not None:
-                    services.presence.touch(participant.id)  # connected is online, as a poll is
-                waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None)
-                try:
-                    if known_reads is not None and await self.store.reads_version(event.id) > known_reads:
-                        receipts = await reads_json(self.store, event)
-                        known_reads = receipts["version"]
-                        await self._send(b"event: reads\ndata: " + dumps(receipts).encode() + b"\n\n")
-                    event, items, more, shared = await self.page(slug, event, after, PAGE)
-                    outcome = None if items else await broker.hold(waiter, KEEPALIVE_S, poll=False)
-                finally:
-                    broker.release(waiter)
-                if self._gone or outcome == RELEASED:
-                    break
-                if outcome == TIMED_OUT:
-                    await self._send(b": keepalive\n\n")
-                    continue
-                if not items:
-                    continue  # woken (new items or receipts): look again
-                key = (event.id, after, PAGE, event.last_item_id, "sse")
-                chunk = services.answers.shared(key, items, encode_items) if shared else encode_items(items)
-                now_state = event.state(self.store.clock())
-                if now_state != state:
-                    state = now_state
-                    chunk += encode_state(state)
-                await self._send(chunk)
-                after = items[-1].id
-                if state == CLOSED and not more and after >= event.last_item_id:
-                    break  # the closing item has gone out: the stream is complete
-        except StreamClosedError:
-            pass
+            self.write(b"retry: 2000\n\n" + encode_state(state))
+            self.flush()
+            self._told(self._known_reads is not None)  # what is there already, and newer receipts
+            await self._done
         finally:
+            keepalive.stop()
+            broker.unsubscribe(subscriber)
             services.open_streams -= 1
         if not self._gone:
             self.finish()
 
-    async def _send(self, chunk: bytes) -> None:
+    def _end(self) -> None:
+        if not self._done.done():
+            self._done.set_result(None)
+
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        if hasattr(self, "_done"):
+            self._end()
+
+    def _told(self, reads: bool) -> None:
+        """New items for this event (or, with reads, newer receipts): write them now."""
+        if self._done.done():
+            return
+        if self._gone or self.services.broker.closing:
+            return self._end()
+        if reads:
+            self._spawn(self._send_reads())
+        if self._reading:
+            self._missed = True
+            return
+        while True:
+            held = self.store.recent_page(self._slug, self._after, PAGE)
+            if held is None:
+                self._spawn(self._read_from_disk())  # older than memory holds: a task reads it
+                return
+            event, items, more = held
+            if not items or not self._write_items(event, items, more, shared=True) or not more:
+                return
+
+    def _write_items(self, event: Event, items: list[Item], more: bool, shared: bool) -> bool:
+        """Write items (and a new state); False once the stream is complete or gone."""
+        if shared:
+            key = (event.id, self._after, PAGE, event.last_item_id, "sse")
+            chunk = self.services.answers.shared(key, items, encode_items)
+        else:
+            chunk = encode_items(items)
+        state = event.state(self.store.clock())
+        if state != self._state:
+            self._state = state
+            chunk += encode_state(state)
+        self._event, self._after = event, items[-1].id
         self.write(chunk)
-        await self.flush()
+        self.flush()  # Tornado queues it; a closed connection ends us via on_connection_close
+        if self._reader is not None:
+            self.services.presence.touch(self._reader.id)  # connected is online, as a poll is
+        if state == CLOSED and not more and self._after >= event.last_item_id:
+            self._end()  # the closing item has gone out: the stream is complete
+            return False
+        return True
+
+    async def _read_from_disk(self) -> None:
+        self._reading = True
+        try:
+            while not self._done.done():
+                event, items, more, shared = await self.page(self._slug, self._event, self._after, PAGE)
+                if not items or self._done.done() or not self._write_items(event, items, more, shared):
+                    break
+                await self.flush()
+        except StreamClosedError:
+            self._end()
+        finally:
+            self._reading = False
+        if self._missed:
+            self._missed = False
+            self._told(False)
+
+    async def _send_reads(self) -> None:
+        known = self._known_reads
+        if known is None or await self.store.reads_version(self._event.id) <= known:
+            return
+        receipts = await reads_json(self.store, self._event)
+        if self._done.done() or receipts["version"] <= (self._known_reads or 0):
+            return
+        self._known_reads = receipts["version"]
+        self.write(b"event: reads\ndata: " + dumps(receipts).encode() + b"\n\n")
+        self.flush()
+
+    def _keepalive(self) -> None:
+        if self._done.done():
+            return
+        if self._reader is not None:
+            self.services.presence.touch(self._reader.id)
+        self.write(b": keepalive\n\n")
+        self.flush()
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        _tasks.add(task)
+        task.add_done_callback(_forget)
+
+
+_tasks: set[asyncio.Future[None]] = set()  # running tasks of streams, kept from the collector
+
+
+def _forget(task: asyncio.Future[None]) -> None:
+    _tasks.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a stream's task failed", exc_info=task.exception())
