@@ -86,18 +86,16 @@ class Broker:
             waiter.future.set_result(RELEASED)
         return waiter
 
-    async def hold(self, waiter: Waiter, timeout: float, poll: bool = True) -> str:
-        """Wait until woken, released or timeout seconds pass; return which. poll=False for a
-        stream's wait, which is not a held poll."""
+    async def hold(self, waiter: Waiter, timeout: float) -> str:
+        """Wait until woken, released or timeout seconds pass; return which."""
         if waiter.future.done():
             return waiter.future.result()
         timer = asyncio.get_running_loop().call_later(timeout, _settle, waiter.future, TIMED_OUT)
-        count = 1 if poll else 0
-        self.held_polls += count
+        self.held_polls += 1
         try:
             return await waiter.future
         finally:
-            self.held_polls -= count
+            self.held_polls -= 1
             timer.cancel()
 
     def release(self, waiter: Waiter) -> None:

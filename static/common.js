@@ -403,7 +403,7 @@
           }
           if (batch.length && h.items) {
             delivered = true;
-            h.items(batch, { cursor: this.cursor, state: this.state, server_time: this.serverTime, more: false });
+            h.items(batch, this.streamMeta());
           }
         }
         return { streamed: true, ended: true, closed: this.state === "closed", short: !delivered && Date.now() - opened < 1000 };
@@ -416,6 +416,11 @@
         this.pollStarted = 0;
         this.transport = "poll";
       }
+    }
+
+    /** What items from the stream come with, in the shape of a poll answer's fields. */
+    streamMeta() {
+      return { cursor: this.cursor, state: this.state, server_time: this.serverTime, more: false };
     }
 
     /** One SSE event: an item goes into `batch`; state and read receipts go to their handlers. */
@@ -445,7 +450,7 @@
           batch.push(d);
         }
       } else if (type === "state" && typeof d.state === "string") {
-        if (batch.length && h.items) h.items(batch.splice(0), { cursor: this.cursor, state: this.state, server_time: this.serverTime, more: false });
+        if (batch.length && h.items) h.items(batch.splice(0), this.streamMeta()); // items before the state change
         this.state = d.state;
         this.serverTime = d.server_time;
         if (h.state) h.state(d.state, d);

@@ -24,11 +24,14 @@ class EventStream:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, status: int,
                  headers: dict[str, str]) -> None:
         self.reader, self.writer, self.status, self.headers = reader, writer, status, headers
+        self._pending = ""  # body text read but not yet split into lines
 
     @classmethod
-    async def open(cls, port: int, path: str, last_event_id: str | None = None) -> EventStream:
+    async def open(cls, port: int, path: str, last_event_id: str | None = None,
+                   token: str | None = None) -> EventStream:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         extra = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id is not None else ""
+        extra += f"Authorization: Bearer {token}\r\n" if token is not None else ""
         writer.write(f"GET {path} HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n{extra}\r\n".encode())
         status = int((await reader.readline()).split()[1])
         headers: dict[str, str] = {}
@@ -40,16 +43,15 @@ class EventStream:
     async def chunk_line(self) -> str | None:
         """The next line of the chunked body (None at its end)."""
         while True:
-            if getattr(self, "_pending", None):
-                line, _, rest = self._pending.partition("\n")
-                if _:
-                    self._pending = rest
-                    return line
+            line, newline, rest = self._pending.partition("\n")
+            if newline:
+                self._pending = rest
+                return line
             size = int((await asyncio.wait_for(self.reader.readline(), 5)).strip(), 16)
             if size == 0:
                 return None
             data = (await self.reader.readexactly(size + 2))[:-2].decode()
-            self._pending = getattr(self, "_pending", "") + data
+            self._pending += data
 
     async def event(self) -> dict[str, Any] | None:
         """The next event: {"id", "event", "data"} (comments skipped), or None when the stream ends."""
@@ -179,12 +181,8 @@ async def test_a_stream_with_a_token_is_online_and_carries_read_receipts(
     newest = (await api.say(slug, alice, "read me")).body["message"]["id"]
     chat.services.presence.window_s = 0.2
     await asyncio.sleep(0.3)  # what joining and posting counted has passed: both are offline now
-    reader, writer = await asyncio.open_connection("127.0.0.1", http_server_port[1])
-    writer.write(f"GET /api/events/{slug}/stream?after={newest}&reads=0 HTTP/1.1\r\nHost: t\r\n"
-                 f"Authorization: Bearer {alice}\r\n\r\n".encode())
-    stream = EventStream(reader, writer, 0, {})
-    while (await reader.readline()).strip():
-        pass  # status line and headers
+    stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream?after={newest}&reads=0",
+                                    token=alice)
     assert (await stream.event() or {}).get("event") == "state"
     people = (await api.get(f"/api/events/{slug}/participants")).body["participants"]
     assert {p["nickname"]: p["online"] for p in people} == {"alice": True, "bob": False}

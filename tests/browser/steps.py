@@ -27,16 +27,17 @@ def open_room(
     return page
 
 
-def held_polls(server: LiveServer) -> int:
-    """Connections the server holds open for readers now: long polls plus SSE streams."""
+def streams_and_polls(server: LiveServer) -> tuple[int, int]:
+    """SSE streams open and long polls held at the server now, from /metrics."""
     with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:
         text = resp.read().decode()
-    total = 0
-    for name in ("chatserver_held_polls", "chatserver_open_streams"):
-        match = re.search(rf"^{name} (\d+)", text, re.MULTILINE)
-        assert match, text
-        total += int(match.group(1))
-    return total
+    values = dict(re.findall(r"^(chatserver_\w+) (\d+)$", text, re.MULTILINE))
+    return int(values["chatserver_open_streams"]), int(values["chatserver_held_polls"])
+
+
+def held_polls(server: LiveServer) -> int:
+    """Connections the server holds open for readers now: long polls plus SSE streams."""
+    return sum(streams_and_polls(server))
 
 
 def settles_at(server: LiveServer, expected: int, timeout: float = 5.0) -> None:

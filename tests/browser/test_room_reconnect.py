@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.request
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import streams_and_polls
 
 
 def room(context: Any, server: LiveServer, slug: str, nickname: str, query: str = "") -> Any:
@@ -213,10 +213,7 @@ def wait_for_connections(page: Any, server: LiveServer, streams: int, polls: int
     seen = None
     history = []
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:
-            text = resp.read().decode()
-        values = dict(re.findall(r"^(chatserver_\w+) (\d+)$", text, re.MULTILINE))
-        seen = (int(values["chatserver_open_streams"]), int(values["chatserver_held_polls"]))
+        seen = streams_and_polls(server)
         history.append(seen)
         if seen == (streams, polls):
             return
