@@ -202,6 +202,7 @@ async def main(args: argparse.Namespace) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table(rows))
+    print(targets_summary(report["cases"]))
     print(f"\nwall time {report['wall_s']:.0f} s; figures in {args.out}")
     if report["git_at_end"] != report["git_at_start"]:
         print("\nNOTE: chatserver's code changed during the run (commit or working tree); later cases ran newer code.")
@@ -211,17 +212,29 @@ async def main(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def targets_summary(entries: list[dict[str, Any]]) -> str:
+    """One line per verdict kind: how many targets were met, and which were not."""
+    missed = [f"{e['title']}: {name}" for e in entries for name, v in e.get("targets", {}).items() if v["met"] is False]
+    met = sum(1 for e in entries for v in e.get("targets", {}).values() if v["met"])
+    unjudged = sum(1 for e in entries for v in e.get("targets", {}).values() if v["met"] is None)
+    lines = [f"\ntargets: {met} met, {len(missed)} not met" + (f", {unjudged} not judged" if unjudged else "")]
+    lines += [f"  NOT MET  {name}" for name in missed]
+    return "\n".join(lines)
+
+
 def judge(case: Case, entry: dict[str, Any], reference: dict[str, Any] | None) -> dict[str, Any]:
-    """Each target of the case: its ratio against the reference figures, and whether it is met."""
+    """Each target of the case: the figure it compares (a ratio, or chatserver's own), and whether it is met.
+    The ratio is against the reference case's chatserver figures when there is one, else the baseline's."""
+    base_figures = (reference if case.reference is not None else entry.get(BASELINE)) or {}
     verdicts: dict[str, Any] = {}
-    for name, limit in case.targets.items():
-        chat = entry.get(CHATSERVER, {}).get("metrics", {}).get(name)
-        base = (reference or {}).get("metrics", {}).get(name)
-        if not isinstance(chat, (int, float)) or not isinstance(base, (int, float)) or base == 0:
-            verdicts[name] = {"max_ratio": limit, "ratio": None, "met": None}
-            continue
-        ratio_value = chat / base
-        verdicts[name] = {"max_ratio": limit, "ratio": ratio_value, "met": ratio_value <= limit}
+    for target in case.targets:
+        chat = entry.get(CHATSERVER, {}).get("metrics", {}).get(target.metric)
+        base = base_figures.get("metrics", {}).get(target.metric)
+        value, met = (None, None)
+        if isinstance(chat, (int, float)):
+            value, met = target.judge(chat, base if isinstance(base, (int, float)) else None)
+        verdicts[target.describe()] = {"metric": target.metric, "compare": target.compare, "limit": target.limit,
+                                       "value": value, "met": met, "why": target.why}
     return verdicts
 
 
@@ -249,9 +262,13 @@ def case_rows(case: Case, entry: dict[str, Any], servers: list[str],
         chat_text = "FAILED" if "failed" in entry.get(CHATSERVER, {}) else fmt(chat)
         rows.append(("" if rows else entry["title"], name, base_text, chat_text, ratio(base, chat)))
     for name, verdict in entry.get("targets", {}).items():
-        outcome = ("not judged: a figure is missing" if verdict["met"] is None else
-                   f"{verdict['ratio']:.2f}x, {'met' if verdict['met'] else 'NOT MET'}")
-        rows.append(("", f"target: {name} ratio <= {verdict['max_ratio']:.2f}x: {outcome}"))
+        if verdict["met"] is None:
+            rows.append(("", f"target {name}: not judged, a figure is missing"))
+            continue
+        shown = f"{verdict['value']:.2f}x" if verdict["compare"] != "value<=" else fmt(verdict["value"])
+        rows.append(("", f"target {name}: {shown}, {'met' if verdict['met'] else 'NOT MET'}"))
+        if not verdict["met"] and verdict["why"]:
+            rows.append(("", f"  why: {verdict['why']}"))
     return rows
 
 
