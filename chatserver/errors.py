@@ -79,6 +79,12 @@ class PayloadTooLarge(ChatError):
     default_message = "The request body is too large."
 
 
+class UnsupportedMediaType(ChatError):
+    status = 415
+    code = "unsupported_media_type"
+    default_message = "Send the request body as JSON, with Content-Type: application/json."
+
+
 class RateLimited(ChatError):
     status = 429
     code = "rate_limited"

@@ -21,6 +21,7 @@ from chatserver.errors import (
     PayloadTooLarge,
     RateLimited,
     Unauthorized,
+    UnsupportedMediaType,
 )
 from chatserver.models import Event, Participant
 from chatserver.presence import Presence
@@ -95,9 +96,19 @@ class ApiHandler(tornado.web.RequestHandler):
     def prepare(self) -> None:
         self.services.request_started()
         self._counted = True
-        length = self.request.headers.get("Content-Length")
+        headers = self.request.headers
+        length = headers.get("Content-Length")
         if length is not None and length.isdigit() and int(length) > self.services.max_body:
             raise PayloadTooLarge(f"The request body is larger than {self.services.max_body} bytes.")
+        has_body = (length is not None and length != "0") or "Transfer-Encoding" in headers
+        content_type = headers.get("Content-Type", "")
+        if has_body and self.request.method not in ("GET", "HEAD") and not is_json_type(content_type):
+            # A cross-site <form> can only send urlencoded, multipart or text/plain bodies; refusing
+            # them means no page elsewhere can make a browser post here. (An empty body carries
+            # nothing, so a client library's default type on a bare POST /close does no harm.)
+            raise UnsupportedMediaType(
+                f"Send the request body as JSON with Content-Type: application/json, not {content_type or 'no type'}."
+            )
 
     def on_finish(self) -> None:
         if getattr(self, "_counted", False):
@@ -116,8 +127,7 @@ class ApiHandler(tornado.web.RequestHandler):
         return self.services.store
 
     def json_body(self) -> dict[str, Any]:
-        """The request body as a JSON object, whatever Content-Type the client claimed (curl -d says
-        form-urlencoded); credentials travel only in the Authorization header, so this opens no CSRF."""
+        """The request body as a JSON object (prepare() has checked that it was sent as JSON)."""
         if self._body_too_large:
             raise PayloadTooLarge(f"The request body is larger than {self.services.max_body} bytes.")
         return parse_json_object(bytes(self._body))
@@ -188,6 +198,12 @@ class ApiHandler(tornado.web.RequestHandler):
                 log.warning("%s %s: %s", self.request.method, self.request.path, value.message)
             return
         super().log_exception(typ, value, tb)
+
+
+def is_json_type(content_type: str) -> bool:
+    """application/json or a +json type such as application/merge-patch+json, any parameters."""
+    media = content_type.partition(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def _http_message(status: int) -> str:
