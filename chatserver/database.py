@@ -107,6 +107,31 @@ def _run_batch(conn: sqlite3.Connection, jobs: list[Job[Any]]) -> _Run:
     return run
 
 
+# SQLite's primary result codes (the low byte of an extended code) that say why storage refused.
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_STORAGE_MESSAGES = {
+    sqlite3.SQLITE_FULL: "The server's disk is full, so nothing new can be saved; reading still works. "
+                         "Try again once the operator has freed space.",
+    sqlite3.SQLITE_READONLY: "The server's database is read-only right now, so nothing new can be saved; "
+                             "reading still works. Try again later.",
+    sqlite3.SQLITE_IOERR: "The server could not write to its disk; try again shortly.",
+    sqlite3.SQLITE_CANTOPEN: "The server cannot open its database files; try again shortly.",
+}
+
+
+def storage_unavailable(exc: sqlite3.Error, reading: bool = False) -> StorageUnavailable:
+    """The 503 a client gets for a storage failure, saying which (disk full, read-only, locked...)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in _BUSY_CODES:
+        return StorageUnavailable("The database is locked by another program (a backup or maintenance); "
+                                  "try again in a few seconds.")
+    if code in _STORAGE_MESSAGES and not reading:
+        return StorageUnavailable(_STORAGE_MESSAGES[code])
+    if reading:
+        return StorageUnavailable("The server cannot read its database right now; try again shortly.")
+    return StorageUnavailable()
+
+
 def _rollback_in(conn: sqlite3.Connection) -> None:
     """Roll back the writer's open transaction, if any, in the writer thread."""
     try:
@@ -174,6 +199,12 @@ class Database:
         for conn in [*self._readers, *([self._writer] if self._writer else [])]:
             await conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None turns it off
 
+    async def writer_pragma(self, statement: str) -> list[Row]:
+        """Run one PRAGMA on the writer outside any batch: tuning, and fault injection in tests."""
+        if not statement.lstrip().upper().startswith("PRAGMA ") or self._writer is None:
+            raise ValueError("writer_pragma runs one PRAGMA on an open database")
+        return [tuple(row) for row in await self._writer.execute_fetchall(statement)]
+
     # -- reads ---------------------------------------------------------------------------------
 
     def _reader(self) -> aiosqlite.Connection:
@@ -185,9 +216,9 @@ class Database:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         try:
             return [tuple(row) for row in await self._reader().execute_fetchall(sql, _bind(params))]
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             log.warning("read failed: %s", exc)
-            raise StorageUnavailable("The server cannot read its database right now; try again.") from None
+            raise storage_unavailable(exc, reading=True) from None
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -288,7 +319,7 @@ class Database:
             return
         if isinstance(exc, sqlite3.Error | ValueError):  # ValueError: aiosqlite's closed connection
             log.error("write failed: %s", exc)
-            exc = StorageUnavailable()
+            exc = storage_unavailable(exc) if isinstance(exc, sqlite3.Error) else StorageUnavailable()
         future.set_exception(exc)
 
     # -- shutdown ------------------------------------------------------------------------------

@@ -98,4 +98,5 @@ class StorageUnavailable(ChatError):
     status = 503
     code = "storage_unavailable"
     default_message = "The server cannot write to its database right now; try again shortly."
+    retry_after = 5  # seconds, sent as Retry-After: storage faults are cleared by people, not at once
 

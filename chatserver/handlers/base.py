@@ -20,6 +20,7 @@ from chatserver.errors import (
     Forbidden,
     PayloadTooLarge,
     RateLimited,
+    StorageUnavailable,
     Unauthorized,
     UnsupportedMediaType,
 )
@@ -172,7 +173,7 @@ class ApiHandler(tornado.web.RequestHandler):
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, ChatError):
             status, code, message = exc.status, exc.code, exc.message
-            if isinstance(exc, RateLimited):
+            if isinstance(exc, RateLimited | StorageUnavailable):
                 self.set_header("Retry-After", str(exc.retry_after))
         elif isinstance(exc, tornado.web.HTTPError) or exc is None:
             status = exc.status_code if exc is not None else status_code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.broker import Waiter
-from chatserver.errors import CursorAhead, InvalidRequest, NotFound
+from chatserver.errors import CursorAhead, InvalidRequest, NotFound, StorageUnavailable
 from chatserver.handlers.base import ApiHandler, dumps
 from chatserver.answers import encode_answer
 from chatserver.models import Event, Item, Participant
@@ -34,7 +34,10 @@ class StreamReader(ApiHandler):
         if event.due_phase(self.store.clock()) > event.phase:
             # A boundary passed a moment ago and its timer has not run yet: append it now, so a
             # reader told the new state also gets the item that marks it.
-            event = await self.store.catch_up(event.id)
+            try:
+                event = await self.store.catch_up(event.id)
+            except StorageUnavailable:
+                pass  # a full or read-only disk: serve what is stored; the scheduler retries the append
         if after > event.last_item_id:
             event = await self.store.get_event(slug, fresh=True)  # the disk has the last word on a 409
             if after > event.last_item_id:
