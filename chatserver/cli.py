@@ -1,4 +1,4 @@
-"""The command line: `chatserver serve | create | export` (also `python -m chatserver`)."""
+"""The command line: `chatserver serve | create | export | backup` (also `python -m chatserver`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from chatserver import __version__, transcript
+from chatserver.backup import backup
 from chatserver.app import DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
@@ -91,13 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("slug")
     export.add_argument("--format", choices=transcript.FORMATS, default="txt")
     with_db(export)
+
+    copy = commands.add_parser("backup", help="copy the database to a new file, safely while the server runs")
+    copy.add_argument("out", help="the new file to write (it must not exist yet)")
+    with_db(copy)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        _check_db_file(args.db, must_exist=args.command == "export")
+        _check_db_file(args.db, must_exist=args.command in ("export", "backup"))
         if args.command == "serve":
             logging.basicConfig(
                 level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -110,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(serve(options))
         elif args.command == "create":
             asyncio.run(_create(args, sys.stdout))
+        elif args.command == "backup":
+            report = backup(args.db, args.out)
+            print(f"Backed up {report.events} events and {report.items} items to {report.path} "
+                  f"({report.size_bytes / 2**20:.1f} MiB).")
         else:
             asyncio.run(_export(args, sys.stdout))
     except DatabaseRefused as exc:
