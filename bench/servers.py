@@ -85,7 +85,9 @@ class ServerProcess:
         else:
             assert db is not None
             self.cmd = [sys.executable, "-m", "chatserver", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                        "--db", str(db), "--rate-limit", "0", "--max-wait", str(max_wait), *extra]
+                        "--db", str(db), "--rate-limit", "0", "--max-wait", str(max_wait),
+                        # Every client is 127.0.0.1 here: the per-address limits would measure themselves.
+                        "--event-limit", "0", "--join-limit", "0", "--max-held-per-client", "0", *extra]
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property

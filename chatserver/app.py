@@ -40,6 +40,12 @@ from chatserver.store import Store
 DEFAULT_MAX_WAIT = 55.0
 DEFAULT_RATE_LIMIT = 20
 DEFAULT_MAX_BODY = 64 * 1024
+# Per client address: events scheduled per hour, joins per minute. Generous, since one address may
+# be a whole office behind NAT; they stop scripts that fill a room or the home page.
+DEFAULT_EVENT_LIMIT = 60
+DEFAULT_JOIN_LIMIT = 120
+EVENT_LIMIT_WINDOW_S = 3600.0
+JOIN_LIMIT_WINDOW_S = 60.0
 
 _SLUG = r"([^/]+)"
 WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
@@ -100,6 +106,8 @@ def make_app(
     max_wait: float = DEFAULT_MAX_WAIT,
     rate_limit: int = DEFAULT_RATE_LIMIT,
     max_body: int = DEFAULT_MAX_BODY,
+    event_limit: int = DEFAULT_EVENT_LIMIT,
+    join_limit: int = DEFAULT_JOIN_LIMIT,
     presence: Presence | None = None,
     **settings: Any,
 ) -> tornado.web.Application:
@@ -111,6 +119,8 @@ def make_app(
         broker=broker,
         presence=presence or Presence(),
         limiter=RateLimiter(rate_limit),
+        event_limiter=RateLimiter(event_limit, EVENT_LIMIT_WINDOW_S, what="new events from your address"),
+        join_limiter=RateLimiter(join_limit, JOIN_LIMIT_WINDOW_S, what="joins from your address"),
         max_wait=max_wait,
         max_body=max_body,
     )

@@ -12,12 +12,12 @@ from typing import TextIO
 
 from chatserver import __version__, transcript
 from chatserver.backup import backup
-from chatserver.app import DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT
+from chatserver.app import DEFAULT_EVENT_LIMIT, DEFAULT_JOIN_LIMIT, DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
 from chatserver.handlers.events import event_links, parse_event_fields
 from chatserver.migrations import DatabaseRefused
-from chatserver.server import ServeOptions, serve
+from chatserver.server import DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_PER_CLIENT, ServeOptions, serve
 from chatserver.store import Store
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="normal: no acknowledged message lost if the process dies; "
                           "full: none lost on power loss either (default normal)")
     run.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    run.add_argument("--event-limit", type=_non_negative_int, default=DEFAULT_EVENT_LIMIT,
+                     help=f"events one client address may schedule per hour; 0 = no limit (default {DEFAULT_EVENT_LIMIT})")
+    run.add_argument("--join-limit", type=_non_negative_int, default=DEFAULT_JOIN_LIMIT,
+                     help=f"joins from one client address per minute; 0 = no limit (default {DEFAULT_JOIN_LIMIT})")
+    run.add_argument("--max-held", type=_non_negative_int, default=DEFAULT_MAX_HELD,
+                     help=f"polls and streams held open at once; beyond it polls answer at once (default {DEFAULT_MAX_HELD})")
+    run.add_argument("--max-held-per-client", type=_non_negative_int, default=DEFAULT_MAX_HELD_PER_CLIENT,
+                     help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_HELD_PER_CLIENT})")
     run.add_argument("--xheaders", action="store_true",
                      help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx)")
 
@@ -111,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = ServeOptions(
                 host=args.host, port=args.port, db=args.db, sync=args.sync,
                 rate_limit=args.rate_limit, max_wait=args.max_wait, xheaders=args.xheaders,
+                event_limit=args.event_limit, join_limit=args.join_limit,
+                max_held=args.max_held, max_held_per_client=args.max_held_per_client,
             )
             asyncio.run(serve(options))
         elif args.command == "create":

@@ -89,9 +89,9 @@ class RateLimited(ChatError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, retry_after: float) -> None:
+    def __init__(self, retry_after: float, what: str = "messages") -> None:
         self.retry_after = max(1, int(retry_after + 0.999))
-        super().__init__(f"Too many messages; try again in {self.retry_after} s.")
+        super().__init__(f"Too many {what}; try again in {self.retry_after} s.")
 
 
 class StorageUnavailable(ChatError):

@@ -1,4 +1,4 @@
-"""A sliding-window rate limit per key (participant): at most `limit` actions per window."""
+"""A sliding-window rate limit per key (a participant, a client address): at most `limit` actions per window."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from chatserver.errors import RateLimited
 class RateLimiter:
     """`limit` actions per `window_s` seconds per key; limit 0 turns it off."""
 
-    def __init__(self, limit: int, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: int, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic,
+                 what: str = "messages") -> None:
         self.limit = limit
         self.window_s = window_s
+        self.what = what  # named in the 429's message: "Too many <what>; try again in N s."
         self._clock = clock
         self._hits: dict[Hashable, deque[float]] = {}
 
@@ -27,7 +29,7 @@ class RateLimiter:
         while hits and now - hits[0] >= self.window_s:
             hits.popleft()
         if len(hits) >= self.limit:
-            raise RateLimited(retry_after=self.window_s - (now - hits[0]))
+            raise RateLimited(retry_after=self.window_s - (now - hits[0]), what=self.what)
         hits.append(now)
         if len(self._hits) > 10_000:
             self._sweep(now)

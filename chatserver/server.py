@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from tornado.httpserver import HTTPServer
 
-from chatserver.app import DEFAULT_MAX_BODY, DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT, make_app
+from chatserver.app import (
+    DEFAULT_EVENT_LIMIT,
+    DEFAULT_JOIN_LIMIT,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_RATE_LIMIT,
+    make_app,
+)
 from chatserver.broker import Broker
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
@@ -17,6 +24,9 @@ from chatserver.store import Store
 log = logging.getLogger("chatserver")
 
 SHUTDOWN_GRACE_S = 10.0
+DEFAULT_MAX_HELD = 50_000  # connections held open (polls, streams) in all
+DEFAULT_MAX_HELD_PER_CLIENT = 1_000  # ... and per client address
+MAX_HEADER_BYTES = 16 * 1024  # request line and headers; real browsers send 1-4 KiB
 
 
 @dataclass
@@ -28,19 +38,25 @@ class ServeOptions:
     rate_limit: int = DEFAULT_RATE_LIMIT
     max_wait: float = DEFAULT_MAX_WAIT
     xheaders: bool = False
+    event_limit: int = DEFAULT_EVENT_LIMIT
+    join_limit: int = DEFAULT_JOIN_LIMIT
+    max_held: int = DEFAULT_MAX_HELD
+    max_held_per_client: int = DEFAULT_MAX_HELD_PER_CLIENT
 
 
 async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then answer held polls and close the database cleanly."""
     store = await Store.open(options.db, sync=options.sync)
-    broker = Broker()
+    broker = Broker(max_held=options.max_held, max_held_per_client=options.max_held_per_client)
     scheduler = Scheduler(store)
-    app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit)
+    app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit,
+                   event_limit=options.event_limit, join_limit=options.join_limit)
     server = HTTPServer(
         app,
         xheaders=options.xheaders,
         # Our handlers answer an oversized body with a JSON 413 before reading it; this is a backstop.
         max_body_size=DEFAULT_MAX_BODY * 4,
+        max_header_size=MAX_HEADER_BYTES,
         idle_connection_timeout=options.max_wait + 30,
         body_timeout=30,
     )

@@ -507,6 +507,9 @@
             if (h.loaded) h.loaded(d);
           }
           if (d.state === "closed" && !d.more) return; // nothing can be added any more
+          // The server holds too many connections to hold ours: it answered at once and says when
+          // to come back. Polling again now would only spin.
+          if (typeof d.retry_after === "number" && !fresh.length) await this.nap(Math.min(60, d.retry_after) * 1000);
           continue;
         }
         if (res.status === 409 && errorCode(res) === "cursor_ahead") {

@@ -31,8 +31,9 @@ class Chat:
 
 @pytest.fixture
 def settings() -> dict[str, object]:
-    """make_app settings; override in a module to change limits."""
-    return {"max_wait": 5.0, "rate_limit": 20}
+    """make_app settings; override in a module to change limits. Every test client is 127.0.0.1, so
+    the per-address limits are off here; tests/test_abuse_limits.py turns them on."""
+    return {"max_wait": 5.0, "rate_limit": 20, "event_limit": 0, "join_limit": 0}
 
 
 @pytest.fixture

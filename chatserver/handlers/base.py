@@ -51,6 +51,8 @@ class Services:
     broker: Broker
     presence: Presence
     limiter: RateLimiter
+    event_limiter: RateLimiter
+    join_limiter: RateLimiter
     max_wait: float
     max_body: int
     answers: Answers = field(default_factory=Answers)

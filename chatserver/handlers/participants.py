@@ -12,7 +12,9 @@ class ParticipantsHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        participant, token = await self.store.join(event.id, nickname(self.json_body()))
+        name = nickname(self.json_body())
+        self.services.join_limiter.check(self.request.remote_ip)
+        participant, token = await self.store.join(event.id, name)
         self.services.presence.touch(participant.id)
         self.write_json(201, {"participant": participant.to_json(), "token": token})
 

@@ -15,8 +15,9 @@ from typing import Any
 from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
+from chatserver.errors import RateLimited
 from chatserver.handlers.base import dumps
-from chatserver.handlers.stream import StreamReader, reads_json
+from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
 from chatserver.models import CLOSED, Event, Item
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor
@@ -70,6 +71,10 @@ class EventStreamHandler(StreamReader):
         self._reading = False  # a read from disk is under way; news waits for it
         self._missed = False  # news came meanwhile
         broker, services = self.services.broker, self.services
+        client = self.request.remote_ip or ""
+        if not broker.admit(client):
+            # Over the cap of held connections: the web client falls back to (turned-away) polls.
+            raise RateLimited(HELD_CAP_RETRY_S, what="connections held open from your address")
         services.open_streams += 1
         subscriber = broker.subscribe(event.id, self._told, wants_reads=self._known_reads is not None)
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
@@ -82,6 +87,7 @@ class EventStreamHandler(StreamReader):
         finally:
             keepalive.stop()
             broker.unsubscribe(subscriber)
+            broker.discharge(client)
             services.open_streams -= 1
         if not self._gone:
             self.finish()

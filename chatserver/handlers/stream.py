@@ -21,6 +21,10 @@ from chatserver.validation import (
 )
 
 
+# How long a poll turned away by the cap on held connections is asked to wait before the next.
+HELD_CAP_RETRY_S = 5
+
+
 class StreamReader(ApiHandler):
     """What the long poll and the SSE stream share: the event and cursor checks, the page read,
     and freeing the waiter as soon as the client goes away."""
@@ -84,6 +88,10 @@ class MessagesHandler(StreamReader):
         event = await self.event_at(slug, after)
         participant = await self.participant(event)
         broker = self.services.broker
+        client = self.request.remote_ip or ""
+        turned_away = wait > 0 and not broker.admit(client)
+        if turned_away:
+            wait = 0  # over the cap of held connections: answer now, and say when to come back
         waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None) if wait > 0 else None
         try:
             event, items, more, shared = await self.page(slug, event, after, limit)
@@ -95,6 +103,7 @@ class MessagesHandler(StreamReader):
         finally:
             if waiter is not None:
                 broker.release(waiter)
+                broker.discharge(client)
             if participant is not None:
                 self.services.presence.touch(participant.id)
         cursor = items[-1].id if items else after
@@ -107,6 +116,9 @@ class MessagesHandler(StreamReader):
             body = encode_answer(items, cursor, more, state)
         if await self._reads_news(event, known_reads):
             body += b'"reads":' + dumps(await reads_json(self.store, event)).encode() + b","
+        if turned_away:
+            body += b'"retry_after":%d,' % HELD_CAP_RETRY_S
+            self.set_header("Retry-After", str(HELD_CAP_RETRY_S))
         self.write_json_prefix(200, body)
 
     async def _reads_news(self, event: Event, known: int | None) -> bool:
