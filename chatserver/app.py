@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import tornado.web
@@ -84,8 +85,17 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
     else:
         log = access_log.warning if status < 500 else access_log.error
     request = handler.request
-    log("%d %s %s (%s) %.2fms", status, request.method, request.uri, request.remote_ip,
+    log("%d %s %s (%s) %.2fms", status, request.method, loggable_uri(request.uri or ""), request.remote_ip,
         1000.0 * request.request_time())
+
+
+# Query parameters whose values may be secrets, should a client put one in a URL against the rules.
+_SECRET_PARAM = re.compile(r"([?&][^=&]*(?:token|key|auth|secret|password|session)[^=&]*=)[^&#]*", re.IGNORECASE)
+
+
+def loggable_uri(uri: str) -> str:
+    """The URI with the values of secret-looking query parameters replaced, for the access log."""
+    return _SECRET_PARAM.sub(r"\1[redacted]", uri) if "=" in uri else uri
 
 
 class ServiceWorkerFile(StaticFiles):
