@@ -13,10 +13,12 @@ Millis = int
 # The last millisecond that formats as an RFC 3339 year (9999-12-31T23:59:59.999Z).
 LATEST_MS = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()) * 1000 + 999
 
-# Full date, 'T' (or a space, which RFC 3339 allows), time, optional fraction, and a required offset.
+# Full date, 'T' (or 't', or a space, which RFC 3339 allows), time, optional fraction of any
+# length (truncated to milliseconds), and a required offset: Z, z or +hh:mm / -hh:mm (hh <= 23).
+# ASCII digits only: \d and int() would also take Arabic-Indic or fullwidth digits.
 _RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))"
 )
 
 
@@ -37,7 +39,11 @@ def format_time_plain(ms: Millis) -> str:
 
 
 def parse_time(value: object, field: str) -> Millis:
-    """Parse an RFC 3339 time with an offset into UTC milliseconds, or raise InvalidRequest."""
+    """Parse an RFC 3339 time with an offset into UTC milliseconds, or raise InvalidRequest.
+
+    White space around the value is ignored; a time without an offset, a date or time out of
+    range, or an instant outside 1970..9999 (in UTC) is refused.
+    """
     if not isinstance(value, str):
         raise InvalidRequest(f"{field} must be an RFC 3339 time string, such as 2026-11-21T20:15:00Z.")
     match = _RFC3339.fullmatch(value.strip())
