@@ -27,6 +27,7 @@ SHUTDOWN_GRACE_S = 10.0
 DEFAULT_MAX_HELD = 50_000  # connections held open (polls, streams) in all
 DEFAULT_MAX_HELD_PER_CLIENT = 1_000  # ... and per client address
 MAX_HEADER_BYTES = 16 * 1024  # request line and headers; real browsers send 1-4 KiB
+LISTEN_BACKLOG = 1024  # the kernel caps it at net.core.somaxconn
 
 
 @dataclass
@@ -64,7 +65,8 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> No
     stopping = asyncio.Event()
     try:
         await scheduler.start()
-        server.listen(options.port, options.host)
+        # A deep accept queue: a crowd reconnecting at once (after a restart) is not dropped into SYN retries.
+        server.listen(options.port, options.host, backlog=LISTEN_BACKLOG)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopping.set)
         log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, options.db)

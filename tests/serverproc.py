@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +55,19 @@ class ServerProcess:
                 return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read() or b"null")
+
+    def drain_output(self) -> list[str]:
+        """Keep reading the server's output in a thread, so that its log can never fill the pipe and
+        stall it (a busy test writes thousands of access-log lines); return the lines, as they come."""
+        lines: list[str] = []
+
+        def read() -> None:
+            assert self.proc.stdout is not None
+            for line in self.proc.stdout:
+                lines.append(line.decode(errors="replace").rstrip())
+
+        threading.Thread(target=read, daemon=True).start()
+        return lines
 
     def __enter__(self) -> ServerProcess:
         return self
