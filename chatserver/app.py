@@ -14,6 +14,7 @@ from chatserver.broker import Broker
 from chatserver.handlers.base import ApiNotFound, Services
 from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler, HostCheckHandler
 from chatserver.handlers.metrics import MetricsHandler
+from chatserver.handlers.openapi import OpenApiHandler
 from chatserver.handlers.pages import (
     ArchivePage,
     EmbedDemoPage,
@@ -148,6 +149,7 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
+        (r"/api/openapi\.json", OpenApiHandler, deps),
         (r"/api/.*", ApiNotFound, deps),
         (r"/metrics", MetricsHandler, deps),
         (r"/(sw\.js)", ServiceWorkerFile, {"path": resources.static_path()}),

@@ -33,7 +33,7 @@ class BanHandler(ApiHandler):
     async def post(self, slug: str, participant_id: str) -> None:
         event = await self.store.get_event(slug)
         self.require_host(event)
-        if not participant_id.isdigit() or len(participant_id) > 18:
+        if not (participant_id.isascii() and participant_id.isdigit()) or len(participant_id) > 18:
             raise NotFound(f"There is no participant {participant_id} in this event.")
         participant = await self.store.ban(event.id, int(participant_id))
         self.write_json(200, {"participant": {**participant.to_json(), "banned": participant.banned}})

@@ -184,7 +184,7 @@ class RetractHandler(ApiHandler):
     async def delete(self, slug: str, item_id: str) -> None:
         event = await self.store.get_event(slug)
         self.require_host(event)
-        if not item_id.isdigit() or len(item_id) > 18:
+        if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18:
             raise NotFound(f"There is no message {item_id} in this event.")
         item = await self.store.retract(event.id, int(item_id))
         self.write_json(200, {"message": item.to_json()})
