@@ -43,6 +43,11 @@ class ServeOptions:
     join_limit: int = DEFAULT_JOIN_LIMIT
     max_held: int = DEFAULT_MAX_HELD
     max_held_per_client: int = DEFAULT_MAX_HELD_PER_CLIENT
+    # Against slow clients: a request's body must arrive within body_timeout seconds, and a
+    # connection that sends nothing (between requests, or mid-headers) for idle_timeout is closed.
+    # None: --max-wait + 30, so that a held poll's keep-alive connection is never cut.
+    body_timeout: float = 30.0
+    idle_timeout: float | None = None
 
 
 async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> None:
@@ -58,8 +63,8 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> No
         # Our handlers answer an oversized body with a JSON 413 before reading it; this is a backstop.
         max_body_size=DEFAULT_MAX_BODY * 4,
         max_header_size=MAX_HEADER_BYTES,
-        idle_connection_timeout=options.max_wait + 30,
-        body_timeout=30,
+        idle_connection_timeout=options.idle_timeout or options.max_wait + 30,
+        body_timeout=options.body_timeout,
     )
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()

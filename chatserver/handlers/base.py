@@ -118,6 +118,11 @@ class ApiHandler(tornado.web.RequestHandler):
             self._counted = False
             self.services.request_finished()
 
+    def on_connection_close(self) -> None:
+        # A client gone before the answer (or cut off mid-body by the body timeout) never reaches
+        # on_finish: stop counting it here, or a graceful stop would wait for it in vain.
+        self.on_finish()
+
     def data_received(self, chunk: bytes) -> None:
         if len(self._body) + len(chunk) > self.services.max_body:
             self._body_too_large = True

@@ -71,6 +71,7 @@ class StreamReader(ApiHandler):
 
     def on_connection_close(self) -> None:
         # The client went away: free its waiter now rather than at the end of the hold.
+        super().on_connection_close()
         self._gone = True
         if self._waiter is not None:
             self.services.broker.release(self._waiter)
