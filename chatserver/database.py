@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 
 import aiosqlite
@@ -28,35 +28,57 @@ SYNC_MODES = ("normal", "full")
 
 
 class Tx:
-    """The writer's view of the open transaction, handed to each write job in the writer thread."""
+    """The writer's view of the open transaction, handed to each write job in the writer thread.
+
+    Its methods are coroutines so that one job serves both backends, but here none of them ever
+    suspends: the writer thread drives each job to its end in one step (run_to_end), with no loop.
+    """
 
     __slots__ = ("conn", "_after_commit")
+
+    # Appended to a SELECT of an event row that the job goes on to change. SQLite needs nothing:
+    # BEGIN IMMEDIATE has made this transaction the only writer already.
+    lock = ""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._after_commit: list[Callable[[], None]] = []
 
-    def execute(self, sql: str, params: Params = ()) -> None:
+    async def execute(self, sql: str, params: Params = ()) -> None:
         self.conn.execute(sql, _bind(params))
 
-    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         # The writer has no row_factory, so its rows are tuples already.
         rows: list[Row] = self.conn.execute(sql, _bind(params)).fetchall()
         return rows
 
-    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         # fetchall steps each statement (RETURNING ones too) to its end: none stays active at COMMIT.
-        rows = self.fetchall(sql, params)
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run callback on the event loop once this job's writes are durable (never if rolled back)."""
         self._after_commit.append(callback)
 
+    def tell(self, note: str) -> None:
+        """Tell other processes of a change at commit; one process owns an SQLite file, so no one."""
 
-# A write job runs in the writer thread inside the open transaction: it must not await or touch the
-# event loop (the loop runs at the same time); loop-side effects go into tx.after_commit callbacks.
-Job = Callable[[Tx], T]
+
+def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Drive a write job that never suspends (its awaits are all on Tx) to its result, here and now."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coroutine.close()
+    raise RuntimeError("a write job awaited something other than its transaction")
+
+
+# A write job runs inside the open transaction: `async def job(tx)` using only tx, the clock and
+# its arguments. On SQLite it runs in the writer thread while the loop goes on, so it must not touch
+# the loop; loop-side effects go into tx.after_commit callbacks.
+Job = Callable[[Tx], Coroutine[Any, Any, T]]
 Entry = tuple[Job[Any], asyncio.Future[Any]]
 
 
@@ -85,7 +107,7 @@ def _run_batch(conn: sqlite3.Connection, jobs: list[Job[Any]]) -> _Run:
     try:
         for index, job in enumerate(jobs):
             try:
-                result = job(tx)
+                result = run_to_end(job(tx))
             except ChatError as exc:
                 run.outcomes.append((None, exc))
             except Exception as exc:  # noqa: BLE001 - any other failure must not strand the batch

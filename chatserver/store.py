@@ -133,13 +133,13 @@ class Store:
         """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
         host_key = credentials.new_secret()
 
-        def job(tx: Tx) -> Event:
+        async def job(tx: Tx) -> Event:
             now = self.clock()
             check_schedule(starts_at, ends_at, now)
             slug = credentials.new_slug()
-            while tx.fetchone("SELECT 1 FROM events WHERE slug = ?", (slug,)):
+            while await tx.fetchone("SELECT 1 FROM events WHERE slug = ?", (slug,)):
                 slug = credentials.new_slug()
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
                 " listed, created_at, embed_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
                 + _EVENT_COLUMNS,
@@ -147,7 +147,7 @@ class Store:
                  credentials.hash_secret(host_key), int(listed), now, _origins_column(embed_origins)),
             )
             assert row is not None
-            return self._settle(tx, _event(row), now, changed=True)
+            return await self._settle(tx, _event(row), now, changed=True)
 
         return await self.db.write(job), host_key
 
@@ -207,9 +207,9 @@ class Store:
     async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
         """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins)."""
 
-        def job(tx: Tx) -> Event:
+        async def job(tx: Tx) -> Event:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed()
             starts_at = changes.get("starts_at", event.starts_at)
@@ -217,7 +217,7 @@ class Store:
             if starts_at != event.starts_at and event.state(now) == OPEN:
                 raise InvalidRequest("starts_at can no longer change: the event has already opened.")
             check_schedule(starts_at, ends_at, now)
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
                 " embed_origins = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
                 (changes.get("title", event.title), changes.get("description", event.description),
@@ -225,24 +225,24 @@ class Store:
                  _origins_column(changes.get("embed_origins", event.embed_origins)), event_id),
             )
             assert row is not None
-            return self._settle(tx, _event(row), now, changed=True)
+            return await self._settle(tx, _event(row), now, changed=True)
 
         return await self.db.write(job)
 
     async def close_event(self, event_id: int) -> Event:
         """Close the event now, for good."""
 
-        def job(tx: Tx) -> Event:
+        async def job(tx: Tx) -> Event:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed("The event is already closed.")
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 f"UPDATE events SET closed_early_at = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}",
                 (now, event_id),
             )
             assert row is not None
-            return self._settle(tx, _event(row), now, changed=True)
+            return await self._settle(tx, _event(row), now, changed=True)
 
         return await self.db.write(job)
 
@@ -254,27 +254,27 @@ class Store:
     async def catch_up(self, event_id: int) -> Event:
         """Append whichever of the opening and closing items are due by now."""
 
-        def job(tx: Tx) -> Event:
-            return self._settle(tx, self._event_in(tx, event_id), self.clock())
+        async def job(tx: Tx) -> Event:
+            return await self._settle(tx, await self._event_in(tx, event_id), self.clock())
 
         return await self.db.write(job)
 
-    def _event_in(self, tx: Tx, event_id: int) -> Event:
-        row = tx.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
+    async def _event_in(self, tx: Tx, event_id: int) -> Event:
+        row = await tx.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
         if row is None:
             raise NotFound()
         return _event(row)
 
-    def _settle(self, tx: Tx, event: Event, now: Millis, changed: bool = False) -> Event:
+    async def _settle(self, tx: Tx, event: Event, now: Millis, changed: bool = False) -> Event:
         """Bring the stream's boundary items up to the clock, in order, exactly once."""
         due = event.due_phase(now)
         if due > event.phase:
             # An event closed before it ever opened gets no "opened" item.
             if event.phase < PHASE_OPENED and event.starts_at < event.closes_at():
-                self._append(tx, event.id, "system", "The event is open.", now, code="opened")
+                await self._append(tx, event.id, "system", "The event is open.", now, code="opened")
             if due == PHASE_CLOSED:
-                self._append(tx, event.id, "system", "The event is closed.", now, code="closed")
-            row = tx.fetchone(
+                await self._append(tx, event.id, "system", "The event is closed.", now, code="closed")
+            row = await tx.fetchone(
                 f"UPDATE events SET phase = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}", (due, event.id)
             )
             assert row is not None
@@ -296,22 +296,22 @@ class Store:
         token = credentials.new_secret()
         key = nickname_key(nickname)
 
-        def job(tx: Tx) -> Participant:
+        async def job(tx: Tx) -> Participant:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed("The event is closed; nobody can join it any more.")
-            if tx.fetchone(
+            if await tx.fetchone(
                 "SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)
             ):
                 raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
                 f" VALUES (?, ?, ?, ?, ?) RETURNING {_PARTICIPANT_COLUMNS}",
                 (event_id, nickname, key, credentials.hash_secret(token), now),
             )
             assert row is not None
-            self._append(tx, event_id, "system", f"{nickname} joined.", now, code="joined")
+            await self._append(tx, event_id, "system", f"{nickname} joined.", now, code="joined")
             return _participant(row)
 
         return await self.db.write(job), token
@@ -336,12 +336,12 @@ class Store:
     async def ban(self, event_id: int, participant_id: int) -> Participant:
         """Stop a participant's token from posting; idempotent."""
 
-        def job(tx: Tx) -> Participant:
+        async def job(tx: Tx) -> Participant:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed()
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE id = ? AND event_id = ?",
                 (participant_id, event_id),
             )
@@ -349,9 +349,9 @@ class Store:
                 raise NotFound(f"There is no participant {participant_id} in this event.")
             participant = _participant(row)
             if not participant.banned:
-                tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
+                await tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
                 participant.banned = True
-                self._append(
+                await self._append(
                     tx, event_id, "system", f"{participant.nickname} was removed by the host.", now,
                     code="banned", participant_id=participant_id,
                 )
@@ -364,13 +364,13 @@ class Store:
     async def mark_read(self, event_id: int, participant_id: int, item_id: int) -> int:
         """Move a participant's last-read item forward (never back); return the stored value."""
 
-        def job(tx: Tx) -> int:
-            event = self._event_in(tx, event_id)
+        async def job(tx: Tx) -> int:
+            event = await self._event_in(tx, event_id)
             if item_id > event.last_item_id:
                 raise InvalidRequest(
                     f"last_read_id {item_id} is beyond the newest item ({event.last_item_id})."
                 )
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 "SELECT last_read_id FROM participants WHERE id = ? AND event_id = ?", (participant_id, event_id)
             )
             if row is None:
@@ -378,7 +378,7 @@ class Store:
             stored = int(row[0])
             if item_id <= stored:
                 return stored  # receipts only move forward
-            tx.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (item_id, participant_id))
+            await tx.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (item_id, participant_id))
             tx.after_commit(lambda: self._emit_reads(event_id, item_id - stored))
             return item_id
 
@@ -426,17 +426,17 @@ class Store:
         # limit. It runs in the writer thread, one job at a time; the handler's RateLimiter is
         # called from nowhere else, so its plain dict and deques are never touched concurrently.
 
-        def job(tx: Tx) -> tuple[Item, bool]:
+        async def job(tx: Tx) -> tuple[Item, bool]:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if client_id is not None:
-                row = tx.fetchone(
+                row = await tx.fetchone(
                     f"SELECT {_ITEM_COLUMNS} FROM items WHERE participant_id = ? AND client_id = ?",
                     (participant.id, client_id),
                 )
                 if row is not None:
                     return _item(row), False
-            banned = tx.fetchone("SELECT banned FROM participants WHERE id = ?", (participant.id,))
+            banned = await tx.fetchone("SELECT banned FROM participants WHERE id = ?", (participant.id,))
             if banned is None or banned[0]:
                 raise Banned()
             state = event.state(now)
@@ -445,7 +445,7 @@ class Store:
             if state == CLOSED:
                 raise EventClosed("The event is closed; messages can no longer be posted.")
             admit()
-            item = self._append(
+            item = await self._append(
                 tx, event_id, "message", body, now, author=participant.nickname,
                 participant_id=participant.id, client_id=client_id,
             )
@@ -456,47 +456,47 @@ class Store:
     async def announce(self, event_id: int, body: str) -> Item:
         """Append a host announcement."""
 
-        def job(tx: Tx) -> Item:
+        async def job(tx: Tx) -> Item:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed()
-            return self._append(tx, event_id, "announcement", body, now)
+            return await self._append(tx, event_id, "announcement", body, now)
 
         return await self.db.write(job)
 
     async def retract(self, event_id: int, item_id: int) -> Item:
         """Blank a message or announcement and append its retraction; idempotent."""
 
-        def job(tx: Tx) -> Item:
+        async def job(tx: Tx) -> Item:
             now = self.clock()
-            event = self._settle(tx, self._event_in(tx, event_id), now)
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed()
-            row = tx.fetchone(
+            row = await tx.fetchone(
                 "SELECT kind, retracted FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
             )
             if row is None or row[0] not in ("message", "announcement"):
                 raise NotFound(f"There is no message {item_id} in this event.")
             if row[1]:
                 # Without statistics the planner prefers the primary key, which walks the whole event.
-                existing = tx.fetchone(
+                existing = await tx.fetchone(
                     f"SELECT {_ITEM_COLUMNS} FROM items INDEXED BY items_retractions"
                     " WHERE event_id = ? AND target = ? AND kind = 'retraction'",
                     (event_id, item_id),
                 )
                 assert existing is not None
                 return _item(existing)
-            tx.execute(
+            await tx.execute(
                 "UPDATE items SET retracted = 1, body = '' WHERE event_id = ? AND id = ?",
                 (event_id, item_id),
             )
             tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
-            return self._append(tx, event_id, "retraction", "", now, target=item_id)
+            return await self._append(tx, event_id, "retraction", "", now, target=item_id)
 
         return await self.db.write(job)
 
-    def _append(
+    async def _append(
         self,
         tx: Tx,
         event_id: int,
@@ -512,13 +512,13 @@ class Store:
     ) -> Item:
         # The per-event id comes from the event row inside the write transaction, so ids are
         # committed in order and a reader can never see id n+1 before id n.
-        row = tx.fetchone(
+        row = await tx.fetchone(
             "UPDATE events SET last_item_id = last_item_id + 1 WHERE id = ? RETURNING last_item_id",
             (event_id,),
         )
         assert row is not None
         item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False)
-        tx.execute(
+        await tx.execute(
             "INSERT INTO items (event_id, id, kind, code, author, participant_id, body, created_at,"
             " client_id, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target),

@@ -6,7 +6,8 @@ import asyncio
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -27,8 +28,8 @@ async def opened(tmp_path: Path) -> AsyncIterator[Database]:
         await db.close()
 
 
-def insert(tx: Tx, slug: str) -> None:
-    tx.execute(
+async def insert(tx: Tx, slug: str) -> None:
+    await tx.execute(
         "INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at)"
         " VALUES (?, 't', 0, 1, x'00', 0)",
         (slug,),
@@ -39,13 +40,13 @@ async def slugs(db: Database) -> list[str]:
     return [row[0] for row in await db.fetchall("SELECT slug FROM events ORDER BY id")]
 
 
-def adds(slug: str, log: list[str] | None = None, runs: Counter[str] | None = None) -> Callable[[Tx], str]:
+def adds(slug: str, log: list[str] | None = None, runs: Counter[str] | None = None) -> Callable[[Tx], Coroutine[Any, Any, str]]:
     """A job that inserts slug and, once committed, logs it."""
 
-    def job(tx: Tx) -> str:
+    async def job(tx: Tx) -> str:
         if runs is not None:
             runs[slug] += 1
-        insert(tx, slug)
+        await insert(tx, slug)
         if log is not None:
             tx.after_commit(lambda: log.append(slug))
         return slug
@@ -57,10 +58,10 @@ async def test_jobs_queued_together_run_in_the_writer_thread_and_share_one_commi
     async with opened(tmp_path) as db:
         threads: list[int] = []
 
-        def job(n: int) -> Callable[[Tx], int]:
-            def run(tx: Tx) -> int:
+        def job(n: int) -> Callable[[Tx], Coroutine[Any, Any, int]]:
+            async def run(tx: Tx) -> int:
                 threads.append(threading.get_ident())
-                insert(tx, f"s{n}")
+                await insert(tx, f"s{n}")
                 return n
 
             return run
@@ -76,9 +77,9 @@ async def test_callbacks_run_on_the_loop_in_order_before_any_caller_is_answered(
         order: list[str] = []
         loop_thread = threading.get_ident()
 
-        def job(n: int) -> Callable[[Tx], None]:
-            def run(tx: Tx) -> None:
-                insert(tx, f"s{n}")
+        def job(n: int) -> Callable[[Tx], Coroutine[Any, Any, None]]:
+            async def run(tx: Tx) -> None:
+                await insert(tx, f"s{n}")
                 tx.after_commit(lambda: order.append(f"callback {n}" if threading.get_ident() == loop_thread else "?"))
 
             return run
@@ -95,8 +96,8 @@ async def test_callbacks_run_on_the_loop_in_order_before_any_caller_is_answered(
 async def test_a_refusal_answers_only_its_job_and_keeps_what_it_wrote(tmp_path: Path) -> None:
     async with opened(tmp_path) as db:
 
-        def refused(tx: Tx) -> None:
-            insert(tx, "before the refusal")
+        async def refused(tx: Tx) -> None:
+            await insert(tx, "before the refusal")
             raise NotFound("no such thing")
 
         results = await asyncio.gather(
@@ -107,19 +108,19 @@ async def test_a_refusal_answers_only_its_job_and_keeps_what_it_wrote(tmp_path: 
         assert db.batches_committed == 1
 
 
-def crashes(tx: Tx) -> None:
-    insert(tx, "crashes")
+async def crashes(tx: Tx) -> None:
+    await insert(tx, "crashes")
     tx.after_commit(lambda: None)
     raise RuntimeError("a bug")
 
 
-def duplicates(tx: Tx) -> None:
-    insert(tx, "a")  # the slug is unique: sqlite3.IntegrityError
+async def duplicates(tx: Tx) -> None:
+    await insert(tx, "a")  # the slug is unique: sqlite3.IntegrityError
 
 
 @pytest.mark.parametrize(("failing", "error"), [(crashes, RuntimeError), (duplicates, StorageUnavailable)])
 async def test_a_failing_job_rolls_the_batch_back_and_the_others_run_again(
-    tmp_path: Path, failing: Callable[[Tx], None], error: type[Exception]
+    tmp_path: Path, failing: Callable[[Tx], Coroutine[Any, Any, None]], error: type[Exception]
 ) -> None:
     async with opened(tmp_path) as db:
         committed: list[str] = []
@@ -138,10 +139,10 @@ async def test_a_failed_commit_fails_the_batch_and_runs_no_callbacks(tmp_path: P
     async with opened(tmp_path) as db:
         committed: list[str] = []
 
-        def dangling(tx: Tx) -> None:
+        async def dangling(tx: Tx) -> None:
             # A deferred foreign key is checked at COMMIT, which then fails.
-            tx.execute("PRAGMA defer_foreign_keys = ON")
-            tx.execute(
+            await tx.execute("PRAGMA defer_foreign_keys = ON")
+            await tx.execute(
                 "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
                 " VALUES (999, 'x', 'x', x'01', 0)"
             )
@@ -158,10 +159,10 @@ async def test_a_batch_the_writer_task_is_cancelled_during_still_answers_as_it_e
         committed: list[str] = []
         started = threading.Event()
 
-        def slow(tx: Tx) -> str:
+        async def slow(tx: Tx) -> str:
             started.set()
             time.sleep(0.2)  # in the writer thread: the loop goes on meanwhile
-            return adds("slow", committed)(tx)
+            return await adds("slow", committed)(tx)
 
         write = asyncio.ensure_future(db.write(slow))
         await until(started.is_set, what="the batch to start in the writer thread")
