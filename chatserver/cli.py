@@ -6,6 +6,9 @@ import argparse
 import asyncio
 import logging
 import sys
+
+from tornado.netutil import bind_sockets
+from tornado.process import fork_processes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -17,7 +20,8 @@ from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
 from chatserver.handlers.events import event_links, parse_event_fields
 from chatserver.migrations import DatabaseRefused
-from chatserver.server import DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_PER_CLIENT, ServeOptions, serve
+from chatserver.pg import is_postgres_url
+from chatserver.server import DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_PER_CLIENT, LISTEN_BACKLOG, ServeOptions, serve
 from chatserver.store import Store
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -44,6 +48,13 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
 
 
+def _positive_int(text: str) -> int:
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    return value
+
+
 def _max_wait(text: str) -> float:
     try:
         value = float(text)
@@ -62,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_db(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--db", default="./chat.db", help="SQLite database file (default ./chat.db)")
+        sub.add_argument("--db", default="./chat.db",
+                         help="SQLite database file (default ./chat.db), or a postgresql://user@host/dbname URL")
 
     run = commands.add_parser("serve", help="run the server until SIGINT/SIGTERM")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -76,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="normal: no acknowledged message lost if the process dies; "
                           "full: none lost on power loss either (default normal)")
     run.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    run.add_argument("--processes", type=_positive_int, default=1,
+                     help="server processes sharing the port (needs --db postgresql://...; default 1)")
     run.add_argument("--event-limit", type=_non_negative_int, default=DEFAULT_EVENT_LIMIT,
                      help=f"events one client address may schedule per hour; 0 = no limit (default {DEFAULT_EVENT_LIMIT})")
     run.add_argument("--join-limit", type=_non_negative_int, default=DEFAULT_JOIN_LIMIT,
@@ -122,7 +136,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 event_limit=args.event_limit, join_limit=args.join_limit,
                 max_held=args.max_held, max_held_per_client=args.max_held_per_client,
             )
-            asyncio.run(serve(options))
+            if args.processes > 1:
+                if not is_postgres_url(args.db):
+                    print("chatserver: --processes needs a shared database: --db postgresql://...; an SQLite "
+                          "file has one writing process.", file=sys.stderr)
+                    return 2
+                # Bind first, then fork: every process accepts on the same listening socket.
+                sockets = bind_sockets(args.port, args.host, backlog=LISTEN_BACKLOG)
+                fork_processes(args.processes)
+                asyncio.run(serve(options, sockets=sockets))
+            else:
+                asyncio.run(serve(options))
         elif args.command == "create":
             asyncio.run(_create(args, sys.stdout))
         elif args.command == "backup":
@@ -150,6 +174,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def _check_db_file(path: str, must_exist: bool) -> None:
     """Refuse a --db that cannot be chatserver's before SQLite touches it (or creates it)."""
+    if is_postgres_url(path):
+        return  # a PostgreSQL database: checked when connecting
     file = Path(path)
     if not file.exists():
         if must_exist:

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable, Coroutine, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -75,10 +75,42 @@ def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
     raise RuntimeError("a write job awaited something other than its transaction")
 
 
+class Transaction(Protocol):
+    """What a write job sees of its transaction, on either backend (Tx here, PgTx in pg.py)."""
+
+    lock: str
+
+    async def execute(self, sql: str, params: Params = ()) -> None: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    def after_commit(self, callback: Callable[[], None]) -> None: ...
+
+    def tell(self, note: str) -> None: ...
+
+
 # A write job runs inside the open transaction: `async def job(tx)` using only tx, the clock and
 # its arguments. On SQLite it runs in the writer thread while the loop goes on, so it must not touch
 # the loop; loop-side effects go into tx.after_commit callbacks.
-Job = Callable[[Tx], Coroutine[Any, Any, T]]
+Job = Callable[[Transaction], Coroutine[Any, Any, T]]
+
+
+class Backend(Protocol):
+    """What the Store needs of a database: SQLite's Database or PostgreSQL's PgDatabase."""
+
+    path: str
+    batches_committed: int
+    jobs_committed: int
+
+    async def write(self, job: Job[T]) -> T: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def close(self) -> None: ...
 Entry = tuple[Job[Any], asyncio.Future[Any]]
 
 

@@ -30,6 +30,11 @@ def schema_sql() -> str:
     return (resource_root() / "schema.sql").read_text(encoding="utf-8")
 
 
+def schema_pg_path() -> str:
+    """The PostgreSQL schema, kept beside schema.sql."""
+    return str(resource_root() / "schema_pg.sql")
+
+
 def template_path() -> str:
     return str(resource_root() / "templates")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 
 from tornado.httpserver import HTTPServer
@@ -18,6 +19,7 @@ from chatserver.app import (
     make_app,
 )
 from chatserver.broker import Broker
+from chatserver.pg import safe_url
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
 
@@ -50,7 +52,8 @@ class ServeOptions:
     idle_timeout: float | None = None
 
 
-async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> None:
+async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
+                sockets: list[socket.socket] | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then answer held polls and close the database cleanly."""
     store = await Store.open(options.db, sync=options.sync)
     broker = Broker(max_held=options.max_held, max_held_per_client=options.max_held_per_client)
@@ -71,10 +74,13 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None) -> No
     try:
         await scheduler.start()
         # A deep accept queue: a crowd reconnecting at once (after a restart) is not dropped into SYN retries.
-        server.listen(options.port, options.host, backlog=LISTEN_BACKLOG)
+        if sockets is not None:
+            server.add_sockets(sockets)  # bound before the processes forked (--processes)
+        else:
+            server.listen(options.port, options.host, backlog=LISTEN_BACKLOG)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopping.set)
-        log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, options.db)
+        log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, safe_url(options.db))
         if ready is not None:
             ready.set()
         await stopping.wait()

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from chatserver import credentials
-from chatserver.database import Database, Row, Tx
+from chatserver.database import Backend, Database, Row, Transaction
 from chatserver.errors import (
     Banned,
     EventClosed,
@@ -25,6 +25,8 @@ from chatserver.models import (
     Item,
     Participant,
 )
+from chatserver.pg import PgDatabase, is_postgres_url
+from chatserver.remote import RemoteCommits
 from chatserver.tail import Recent
 from chatserver.timefmt import Millis, now_ms
 from chatserver.validation import nickname_key
@@ -82,7 +84,7 @@ def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:
 class Store:
     """Events, participants and their streams in SQLite; commits wake listeners afterwards."""
 
-    def __init__(self, db: Database, clock: Callable[[], Millis] = now_ms) -> None:
+    def __init__(self, db: Backend, clock: Callable[[], Millis] = now_ms) -> None:
         self.db = db
         self.clock = clock
         self.items_appended = 0
@@ -93,16 +95,66 @@ class Store:
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
         self.recent = Recent()  # event rows and newest items as committed: woken polls read no disk
+        self.remote = RemoteCommits(self)
 
     @classmethod
     async def open(cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms) -> Store:
-        """Open (creating or migrating) the database at path."""
+        """Open (creating or migrating) the SQLite file at path, or the PostgreSQL database at a
+        postgresql:// URL, which other processes may share: their commits come in as notes."""
+        if is_postgres_url(path):
+            pg = PgDatabase(path)
+            await pg.open()
+            store = cls(pg, clock)
+            try:
+                await pg.listen(store.remote.note, store.remote.resync)
+            except BaseException:
+                await pg.close()
+                raise
+            return store
         db = Database(path, sync=sync)
         await db.open()
         return cls(db, clock)
 
     async def close(self) -> None:
+        await self.remote.stop()
         await self.db.close()
+
+    # -- other processes' commits (PostgreSQL) ---------------------------------------------------
+
+    async def take_items_from_elsewhere(self, event_id: int, newest: int) -> None:
+        """Another process committed items up to `newest`: read what this one has not seen, in
+        order, into memory and on to the listeners (the broker wakes this process's waiters)."""
+        known = self.recent.known_last(event_id)
+        if known is not None and newest <= known:
+            return
+        after = known if known is not None else newest - 1
+        rows = await self.db.fetchall(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ? ORDER BY id", (event_id, after)
+        )
+        for row in rows:
+            item = _item(row)
+            if item.kind == "retraction" and item.target is not None:
+                self.recent.retracted(event_id, item.target)
+            self._emit_item(event_id, item)
+
+    async def reload_event(self, event_id: int) -> None:
+        """Another process changed an event row: read it again and tell the listeners."""
+        row = await self.db.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
+        if row is not None:
+            self._emit_event(_event(row))
+
+    def reads_changed_elsewhere(self, event_id: int) -> None:
+        self._reads_versions.pop(event_id, None)
+        for listener in self._reads_listeners:
+            listener(event_id)
+
+    async def resync(self) -> None:
+        """After notes may have been lost (a reconnection): read every held event and tail again."""
+        self._reads_versions.clear()
+        for event_id in self.recent.event_ids():
+            await self.reload_event(event_id)
+            last = await self.last_item_id(event_id)
+            await self.take_items_from_elsewhere(event_id, last)
 
     def on_item(self, listener: ItemListener) -> None:
         """Call listener(event_id, item) after each committed append."""
@@ -133,7 +185,7 @@ class Store:
         """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
         host_key = credentials.new_secret()
 
-        async def job(tx: Tx) -> Event:
+        async def job(tx: Transaction) -> Event:
             now = self.clock()
             check_schedule(starts_at, ends_at, now)
             slug = credentials.new_slug()
@@ -207,7 +259,7 @@ class Store:
     async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
         """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins)."""
 
-        async def job(tx: Tx) -> Event:
+        async def job(tx: Transaction) -> Event:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
@@ -232,7 +284,7 @@ class Store:
     async def close_event(self, event_id: int) -> Event:
         """Close the event now, for good."""
 
-        async def job(tx: Tx) -> Event:
+        async def job(tx: Transaction) -> Event:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
@@ -254,18 +306,20 @@ class Store:
     async def catch_up(self, event_id: int) -> Event:
         """Append whichever of the opening and closing items are due by now."""
 
-        async def job(tx: Tx) -> Event:
+        async def job(tx: Transaction) -> Event:
             return await self._settle(tx, await self._event_in(tx, event_id), self.clock())
 
         return await self.db.write(job)
 
-    async def _event_in(self, tx: Tx, event_id: int) -> Event:
-        row = await tx.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))
+    async def _event_in(self, tx: Transaction, event_id: int) -> Event:
+        # tx.lock: on PostgreSQL the row stays locked to this transaction, so two processes never
+        # both decide from the same phase (boundary items appended exactly once).
+        row = await tx.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?{tx.lock}", (event_id,))
         if row is None:
             raise NotFound()
         return _event(row)
 
-    async def _settle(self, tx: Tx, event: Event, now: Millis, changed: bool = False) -> Event:
+    async def _settle(self, tx: Transaction, event: Event, now: Millis, changed: bool = False) -> Event:
         """Bring the stream's boundary items up to the clock, in order, exactly once."""
         due = event.due_phase(now)
         if due > event.phase:
@@ -282,6 +336,7 @@ class Store:
         if changed:
             settled = event
             tx.after_commit(lambda: self._emit_event(settled))
+            tx.tell(f"e {event.id}")
         return event
 
     def _emit_event(self, event: Event) -> None:
@@ -296,7 +351,7 @@ class Store:
         token = credentials.new_secret()
         key = nickname_key(nickname)
 
-        async def job(tx: Tx) -> Participant:
+        async def job(tx: Transaction) -> Participant:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
@@ -336,7 +391,7 @@ class Store:
     async def ban(self, event_id: int, participant_id: int) -> Participant:
         """Stop a participant's token from posting; idempotent."""
 
-        async def job(tx: Tx) -> Participant:
+        async def job(tx: Transaction) -> Participant:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
@@ -364,7 +419,7 @@ class Store:
     async def mark_read(self, event_id: int, participant_id: int, item_id: int) -> int:
         """Move a participant's last-read item forward (never back); return the stored value."""
 
-        async def job(tx: Tx) -> int:
+        async def job(tx: Transaction) -> int:
             event = await self._event_in(tx, event_id)
             if item_id > event.last_item_id:
                 raise InvalidRequest(
@@ -380,6 +435,7 @@ class Store:
                 return stored  # receipts only move forward
             await tx.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (item_id, participant_id))
             tx.after_commit(lambda: self._emit_reads(event_id, item_id - stored))
+            tx.tell(f"r {event_id}")
             return item_id
 
         return await self.db.write(job)
@@ -426,7 +482,7 @@ class Store:
         # limit. It runs in the writer thread, one job at a time; the handler's RateLimiter is
         # called from nowhere else, so its plain dict and deques are never touched concurrently.
 
-        async def job(tx: Tx) -> tuple[Item, bool]:
+        async def job(tx: Transaction) -> tuple[Item, bool]:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if client_id is not None:
@@ -456,7 +512,7 @@ class Store:
     async def announce(self, event_id: int, body: str) -> Item:
         """Append a host announcement."""
 
-        async def job(tx: Tx) -> Item:
+        async def job(tx: Transaction) -> Item:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
@@ -468,7 +524,7 @@ class Store:
     async def retract(self, event_id: int, item_id: int) -> Item:
         """Blank a message or announcement and append its retraction; idempotent."""
 
-        async def job(tx: Tx) -> Item:
+        async def job(tx: Transaction) -> Item:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
@@ -498,7 +554,7 @@ class Store:
 
     async def _append(
         self,
-        tx: Tx,
+        tx: Transaction,
         event_id: int,
         kind: str,
         body: str,
@@ -524,6 +580,7 @@ class Store:
             (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target),
         )
         tx.after_commit(lambda: self._emit_item(event_id, item))
+        tx.tell(f"i {event_id} {item.id}")
         return item
 
     def _emit_item(self, event_id: int, item: Item) -> None:

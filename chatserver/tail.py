@@ -1,7 +1,8 @@
 """What the Store keeps in memory: each event's row and its newest items, as last committed.
 
-This process is the only writer, and the Store updates both after every commit (before any
-listener runs), so a woken poll reads them instead of the database. Anything not held here (an
+The Store updates both after every commit (before any listener runs), so a woken poll reads them
+instead of the database. With PostgreSQL, other processes' commits come in as notes and are read
+into memory the same way (chatserver/remote.py). Anything not held here (an
 event not read yet, items older than the tail) is read from the database as before.
 """
 
@@ -95,6 +96,18 @@ class Recent:
             self._tails[event_id] = Tail(item)
         else:
             tail.append(item)
+
+    def known_last(self, event_id: int) -> int | None:
+        """The newest item id of event_id this process knows to be committed, if it holds any."""
+        tail = self._tails.get(event_id)
+        slug = self._slugs.get(event_id)
+        held = self._events.get(slug) if slug is not None else None
+        known = [n for n in (tail.last if tail else None, held.last_item_id if held else None) if n is not None]
+        return max(known) if known else None
+
+    def event_ids(self) -> list[int]:
+        """The events held here (rows or tails)."""
+        return sorted(set(self._slugs) | set(self._tails))
 
     def retracted(self, event_id: int, item_id: int) -> None:
         tail = self._tails.get(event_id)

@@ -1,0 +1,273 @@
+"""PostgreSQL plumbing (asyncpg): a pool, write jobs in their own transactions, and LISTEN/NOTIFY.
+
+The Store's SQL is written once, in the SQLite dialect it grew up with (`?` and `:name`
+parameters); `translate` turns each statement into PostgreSQL's once and caches it. Several
+processes may share one database: each append locks its event's row until commit (the id comes
+from `events.last_item_id`), and each commit tells the others what changed with a NOTIFY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+
+from chatserver import resources
+from chatserver.database import Job, Params, Row
+from chatserver.errors import ChatError, StorageUnavailable
+from chatserver.migrations import DatabaseRefused
+
+log = logging.getLogger("chatserver.pg")
+
+T = TypeVar("T")
+CHANNEL = "chatserver"
+# Transient conflicts between processes; the job runs again in a new transaction.
+_RETRY = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
+          asyncpg.exceptions.UniqueViolationError)
+_RETRIES = 3
+# The connection or the server is gone: a 503 now; the pool connects again on the next request.
+_UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.exceptions.InterfaceError,
+                asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.CannotConnectNowError,
+                asyncpg.exceptions.AdminShutdownError)
+_SCHEMA_LOCK = 0x63686174  # pg_advisory_xact_lock key while the schema is applied ("chat")
+RECONNECT_MAX_S = 5.0
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+_TOKENS = re.compile(r"('(?:[^']|'')*')|(\?)|(?<!:):([A-Za-z_]\w*)|\bINDEXED BY \w+|\bLIKE\b")
+
+
+@functools.lru_cache(maxsize=512)
+def translate(sql: str) -> tuple[str, tuple[str, ...] | None]:
+    """SQLite-dialect SQL as PostgreSQL's: `?` and `:name` become `$n`, LIKE becomes ILIKE (SQLite's
+    LIKE ignores ASCII case), and planner hints go. Returns the SQL and, for named parameters, the
+    names in `$n` order."""
+    names: list[str] = []
+    positional = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal positional
+        quoted, question, name = match.groups()
+        if quoted is not None:
+            return quoted
+        if question is not None:
+            positional += 1
+            return f"${positional}"
+        if name is not None:
+            if name not in names:
+                names.append(name)
+            return f"${names.index(name) + 1}"
+        text = match.group(0)
+        return "ILIKE" if text == "LIKE" else ""
+
+    converted = _TOKENS.sub(replace, sql)
+    return converted, (tuple(names) if names else None)
+
+
+def _args(sql: str, params: Params) -> tuple[str, list[Any]]:
+    converted, names = translate(sql)
+    if names is not None:
+        assert isinstance(params, Mapping)
+        return converted, [params[name] for name in names]
+    assert not isinstance(params, Mapping)
+    return converted, list(params)
+
+
+class PgTx:
+    """A write job's transaction on one pooled connection; the same methods as the SQLite Tx."""
+
+    __slots__ = ("conn", "_after_commit", "_notes")
+
+    lock = " FOR UPDATE"  # a job that reads an event row and then changes it holds the row
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self._after_commit: list[Callable[[], None]] = []
+        self._notes: list[str] = []
+
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        converted, args = _args(sql, params)
+        await self.conn.execute(converted, *args)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        converted, args = _args(sql, params)
+        return [tuple(record) for record in await self.conn.fetch(converted, *args)]
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def tell(self, note: str) -> None:
+        """NOTIFY the other processes of note at commit (PostgreSQL delivers them in commit order)."""
+        self._notes.append(note)
+
+
+class PgDatabase:
+    """A pool of connections to one PostgreSQL database, and a connection that LISTENs."""
+
+    def __init__(self, url: str, pool_size: int = 10) -> None:
+        self.url = url
+        self.path = safe_url(url)  # for messages: no password
+        self.pool_size = pool_size
+        self.origin = secrets.token_hex(6)  # marks this process's own notifications
+        self._pool: asyncpg.Pool | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._on_note: Callable[[str], None] | None = None
+        self._on_reconnect: Callable[[], None] | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._closed = False
+        self.batches_committed = 0
+        self.jobs_committed = 0
+
+    async def open(self) -> None:
+        """Connect, and create the schema in an empty database."""
+        try:
+            self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=self.pool_size)
+            async with self._pool.acquire() as conn, conn.transaction():
+                # Two processes starting at once on an empty database: one applies the schema.
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+                if await conn.fetchval("SELECT to_regclass('events')") is None:
+                    await conn.execute(_schema_sql())
+                elif await conn.fetchval("SELECT to_regclass('items')") is None:
+                    raise DatabaseRefused(f"{self.path} has an events table that is not chatserver's.")
+        except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+            await self.close()
+            raise DatabaseRefused(f"cannot use the PostgreSQL database {self.path}: {exc}") from None
+        except BaseException:
+            await self.close()
+            raise
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        if self._pool is None or self._closed:
+            raise StorageUnavailable("The database is closed.")
+        converted, args = _args(sql, params)
+        try:
+            return [tuple(record) for record in await self._pool.fetch(converted, *args)]
+        except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+            log.warning("read failed: %s", exc)
+            raise StorageUnavailable("The server cannot reach its database right now; try again shortly.") from None
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    # -- writes --------------------------------------------------------------------------------
+
+    async def write(self, job: Job[T]) -> T:
+        """Run job(tx) in its own transaction; return its result once committed and its callbacks ran."""
+        if self._pool is None or self._closed:
+            raise StorageUnavailable("The database is closed.")
+        for attempt in range(_RETRIES):
+            try:
+                async with self._pool.acquire() as conn:
+                    tx = PgTx(conn)
+                    async with conn.transaction():
+                        result = await job(tx)
+                        if tx._notes:
+                            await conn.execute(
+                                "SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS t(n, i)"
+                                " ORDER BY i",
+                                CHANNEL, [f"{self.origin} {note}" for note in tx._notes],
+                            )
+            except ChatError:
+                raise
+            except _RETRY as exc:
+                log.info("write conflict, attempt %d: %s", attempt + 1, exc)
+                continue
+            except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+                log.error("write failed: %s", exc)
+                raise StorageUnavailable("The server cannot write to its database right now; try again shortly.") from None
+            self.batches_committed += 1
+            self.jobs_committed += 1
+            for callback in tx._after_commit:
+                callback()
+            return result
+        raise StorageUnavailable("The database was too busy with conflicting writes; try again.")
+
+    # -- notifications -------------------------------------------------------------------------
+
+    async def listen(self, on_note: Callable[[str], None], on_reconnect: Callable[[], None]) -> None:
+        """Call on_note(note) for each other process's commit note; after a lost connection is back,
+        call on_reconnect() (notes sent meanwhile are lost: the caller reads what it missed)."""
+        self._on_note, self._on_reconnect = on_note, on_reconnect
+        await self._connect_listener()
+        self._watch = asyncio.ensure_future(self._keep_listening())
+
+    async def _connect_listener(self) -> None:
+        conn = await asyncpg.connect(self.url)
+        await conn.add_listener(CHANNEL, self._notified)
+        self._listener = conn
+
+    def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        origin, _, note = payload.partition(" ")
+        if origin != self.origin and self._on_note is not None:
+            self._on_note(note)
+
+    async def _keep_listening(self) -> None:
+        """Check the listening connection every second; if it is gone, connect again with backoff."""
+        delay = 0.1
+        while not self._closed:
+            await asyncio.sleep(1.0)
+            conn = self._listener
+            try:
+                if conn is not None and not conn.is_closed():
+                    await asyncio.wait_for(conn.execute("SELECT 1"), 5)
+                    continue
+            except (*_UNREACHABLE, asyncpg.PostgresError):
+                pass
+            log.warning("lost the PostgreSQL notification connection; reconnecting")
+            while not self._closed:
+                try:
+                    await self._connect_listener()
+                    break
+                except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+                    log.warning("reconnecting to PostgreSQL failed (%s); again in %.1f s", exc, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(RECONNECT_MAX_S, delay * 2)
+            delay = 0.1
+            if not self._closed and self._on_reconnect is not None:
+                log.info("PostgreSQL notifications are back")
+                self._on_reconnect()
+
+    # -- shutdown ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        if self._listener is not None:
+            with contextlib.suppress(*_UNREACHABLE, asyncpg.PostgresError):
+                await self._listener.close(timeout=5)
+            self._listener = None
+        if self._pool is not None:
+            with contextlib.suppress(*_UNREACHABLE, asyncpg.PostgresError):
+                await asyncio.wait_for(self._pool.close(), 10)
+            self._pool = None
+
+
+@functools.lru_cache(maxsize=1)
+def _schema_sql() -> str:
+    return Path(resources.schema_pg_path()).read_text(encoding="utf-8")
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)

@@ -1,0 +1,62 @@
+-- chatserver schema for PostgreSQL: the same tables and columns as schema.sql (the SQLite source;
+-- tests/test_pg_schema.py checks that the two agree). Applied by chatserver/pg.py to an empty
+-- database. Times are integer milliseconds since the Unix epoch, by the server clock, always UTC.
+
+-- CHATEVENT of the original design: one scheduled chat room.
+CREATE TABLE events (
+    id              BIGSERIAL PRIMARY KEY,
+    slug            TEXT     NOT NULL UNIQUE,
+    title           TEXT     NOT NULL,
+    description     TEXT     NOT NULL DEFAULT '',
+    starts_at       BIGINT   NOT NULL,
+    ends_at         BIGINT   NOT NULL,
+    host_key_hash   BYTEA    NOT NULL,
+    listed          SMALLINT NOT NULL DEFAULT 1 CHECK (listed IN (0, 1)),
+    created_at      BIGINT   NOT NULL,
+    -- Set when the host closed the event before ends_at; a closed event never reopens.
+    closed_early_at BIGINT,
+    -- Which boundary items are in the stream: 0 none, 1 "opened", 2 "closed" (and so finished).
+    phase           SMALLINT NOT NULL DEFAULT 0 CHECK (phase IN (0, 1, 2)),
+    -- The newest item's id in this event. Every append takes the next one by updating this column,
+    -- which locks the event's row until commit: ids are committed in order, one event at a time.
+    last_item_id    BIGINT   NOT NULL DEFAULT 0,
+    -- Origins allowed to frame the embedded room, space-separated; NULL lets any origin.
+    embed_origins   TEXT,
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX events_listed ON events (listed, id);
+CREATE INDEX events_listed_starts ON events (listed, starts_at);
+CREATE INDEX events_listed_ends ON events (listed, ends_at);
+CREATE INDEX events_unfinished ON events (starts_at) WHERE phase < 2;
+
+-- Accountless participants: a nickname per event and the hash of a bearer token.
+CREATE TABLE participants (
+    id           BIGSERIAL PRIMARY KEY,
+    event_id     BIGINT   NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    nickname     TEXT     NOT NULL,
+    nickname_key TEXT     NOT NULL,
+    token_hash   BYTEA    NOT NULL UNIQUE,
+    banned       SMALLINT NOT NULL DEFAULT 0 CHECK (banned IN (0, 1)),
+    created_at   BIGINT   NOT NULL,
+    last_read_id BIGINT   NOT NULL DEFAULT 0,
+    UNIQUE (event_id, nickname_key)
+);
+CREATE INDEX participants_event ON participants (event_id, id);
+
+-- CHATDATA of the original design: one row per stream item.
+CREATE TABLE items (
+    event_id       BIGINT   NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    id             BIGINT   NOT NULL,
+    kind           TEXT     NOT NULL CHECK (kind IN ('message', 'system', 'announcement', 'retraction')),
+    code           TEXT,
+    author         TEXT,
+    participant_id BIGINT   REFERENCES participants (id),
+    body           TEXT     NOT NULL,
+    created_at     BIGINT   NOT NULL,
+    client_id      TEXT,
+    target         BIGINT,
+    retracted      SMALLINT NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
+    PRIMARY KEY (event_id, id)
+);
+CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
