@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,24 @@ from chatserver.handlers.base import Services
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
 from tests.helpers import Api
+from tests.pgcluster import PostgresCluster, find_postgres_bin
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of a module that sets `BACKENDS = conftest.BACKENDS` run against both engines (the same
+    API suite on SQLite and PostgreSQL); all others, and tests marked sqlite_only, on SQLite alone."""
+    if "backend" in metafunc.fixturenames:
+        wanted = getattr(metafunc.module, "BACKENDS", ("sqlite",))
+        if metafunc.definition.get_closest_marker("sqlite_only"):
+            wanted = ("sqlite",)
+        metafunc.parametrize("backend", wanted, scope="function")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: checks something only the SQLite engine has")
 
 
 @dataclass
@@ -26,7 +47,31 @@ class Chat:
     broker: Broker
     scheduler: Scheduler
     services: Services
-    db_path: Path
+    db_path: Path  # the SQLite file; for PostgreSQL see dsn
+    dsn: str | None = None
+    cluster: PostgresCluster | None = None
+
+    def count(self, table: str, where: str = "TRUE") -> int:
+        """Committed rows of a table, read over a connection of its own."""
+        sql = f"SELECT count(*) FROM {table} WHERE {where}"
+        if self.cluster is not None and self.dsn is not None:
+            return int(self.cluster.psql(sql, database=self.dsn.rsplit("/", 1)[1]).strip())
+        with closing(sqlite3.connect(self.db_path)) as db:
+            return int(db.execute(sql).fetchone()[0])
+
+    def rows(self, sql: str) -> list[tuple[str, ...]]:
+        """Rows of a query over a connection of its own, as text (psql's view) on both engines."""
+        if self.cluster is not None and self.dsn is not None:
+            out = self.cluster.psql(sql, database=self.dsn.rsplit("/", 1)[1])
+            return [tuple(line.split("|")) for line in out.splitlines() if line]
+        with closing(sqlite3.connect(self.db_path)) as db:
+            return [tuple(str(v) for v in row) for row in db.execute(sql).fetchall()]
+
+
+@pytest.fixture
+def backend() -> str:
+    """Overridden by pytest_generate_tests: the engine under the `chat` fixture."""
+    return "sqlite"
 
 
 @pytest.fixture
@@ -37,14 +82,20 @@ def settings() -> dict[str, object]:
 
 
 @pytest.fixture
-def chat(io_loop: IOLoop, tmp_path: Path, settings: dict[str, object]) -> Iterator[Chat]:
+def chat(io_loop: IOLoop, tmp_path: Path, settings: dict[str, object], backend: str,
+         request: pytest.FixtureRequest) -> Iterator[Chat]:
     db_path = tmp_path / "chat.db"
-    store = io_loop.run_sync(lambda: Store.open(str(db_path)))
+    cluster: PostgresCluster | None = None
+    dsn: str | None = None
+    if backend == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        dsn = cluster.new_database()
+    store = io_loop.run_sync(lambda: Store.open(dsn or str(db_path)))
     broker = Broker()
     scheduler = Scheduler(store)
     app = make_app(store, broker, **settings)  # type: ignore[arg-type]
     io_loop.run_sync(scheduler.start)
-    chat = Chat(store, broker, scheduler, app.settings["services"], db_path)
+    chat = Chat(store, broker, scheduler, app.settings["services"], db_path, dsn, cluster)
     chat.app = app  # type: ignore[attr-defined]
     yield chat
     io_loop.run_sync(scheduler.stop)
@@ -59,3 +110,21 @@ def app(chat: Chat) -> tornado.web.Application:
 @pytest.fixture
 def api(http_server: object, http_server_port: tuple[object, int]) -> Api:
     return Api(f"http://127.0.0.1:{http_server_port[1]}")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL server for the whole session (tests/pgcluster.py); each test takes
+    its own empty database with `postgres_cluster.new_database()` (a DSN). Without the server
+    binaries the tests that need it skip, except under CI=true, where they fail."""
+    bindir = find_postgres_bin()
+    if bindir is None:
+        reason = "PostgreSQL server binaries not found (Debian package postgresql); .ci/run installs them"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests must run in CI: {reason}")
+        pytest.skip(reason)
+    cluster = PostgresCluster(bindir)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

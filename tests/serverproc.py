@@ -23,7 +23,7 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m chatserver serve` on a free port; a context manager that always kills it."""
 
-    def __init__(self, db: Path, *extra: str, port: int | None = None) -> None:
+    def __init__(self, db: Path | str, *extra: str, port: int | None = None) -> None:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable
-from contextlib import closing
 from typing import Any
 
 import pytest
@@ -14,6 +12,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 
 from tests.conftest import Chat
 from tests.helpers import Api, Reply, iso_in
+
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
 
 TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 BIG = 70 * 1024
@@ -34,9 +34,8 @@ def assert_json_error(reply: Reply, status: int, code: str | None = None) -> Non
     assert TIME_RE.match(reply.body["server_time"])
 
 
-def count_rows(chat: Chat, table: str, where: str = "1") -> int:
-    with closing(sqlite3.connect(chat.db_path)) as db:
-        return int(db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0])
+def count_rows(chat: Chat, table: str, where: str = "TRUE") -> int:
+    return chat.count(table, where)
 
 
 async def room(api: Api) -> tuple[dict[str, Any], str]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -12,6 +10,8 @@ import pytest
 
 from tests.conftest import Chat
 from tests.helpers import Api, assert_error, assert_server_time, iso_in, parse_z
+
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
 
 EVENT_KEYS = {"slug", "title", "description", "starts_at", "ends_at", "state", "listed", "created_at"}
 DAY = 24 * 3600
@@ -24,9 +24,8 @@ def event_body(**fields: Any) -> dict[str, Any]:
 
 
 def count_rows(chat: Chat, table: str) -> int:
-    """Rows in a table, read straight from the database file (committed state only)."""
-    with closing(sqlite3.connect(chat.db_path)) as db:
-        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    """Rows in a table, read over a connection of its own (committed state only)."""
+    return chat.count(table)
 
 
 async def listed_slugs(api: Api, query: str = "") -> list[str]:

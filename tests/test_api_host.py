@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import Api, TIME_RE, assert_error, iso_in
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 class Room:
     """An open event with its host key and two participants."""

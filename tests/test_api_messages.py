@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 import time
-from contextlib import closing
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,6 +13,8 @@ import pytest
 from tests.conftest import Chat
 from tests.helpers import Api, assert_error, assert_server_time
 from tests.waiting import until
+
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
 
 RATE_LIMIT = 3
 
@@ -83,9 +83,8 @@ async def test_posted_item_is_in_the_database_when_the_answer_arrives(api: Api, 
     reply = await api.say(created["event"]["slug"], token, "durable")
     assert reply.status == 201
     # A second connection sees only committed data.
-    with closing(sqlite3.connect(chat.db_path)) as db:
-        rows = db.execute("SELECT id, body FROM items WHERE kind = 'message'").fetchall()
-    assert rows == [(reply.body["message"]["id"], "durable")]
+    rows = chat.rows("SELECT id, body FROM items WHERE kind = 'message'")
+    assert rows == [(str(reply.body["message"]["id"]), "durable")]
 
 
 async def test_ids_strictly_increase(api: Api) -> None:

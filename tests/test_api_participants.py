@@ -12,6 +12,8 @@ import pytest
 from chatserver.presence import Presence
 from tests.helpers import Api, Reply, assert_error, assert_server_time
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 class FakeClock:
     """A monotonic clock the test moves by hand, so presence windows pass without sleeping."""

@@ -6,6 +6,8 @@ import pytest
 
 from tests.helpers import Api, assert_error
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 async def test_any_site_may_embed_by_default_and_the_host_can_restrict_it(api: Api) -> None:
     created = await api.create_event()

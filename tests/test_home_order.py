@@ -6,6 +6,8 @@ import re
 
 from tests.helpers import Api
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 def titles(html: str, section: str) -> list[str]:
     part = html.split(f'id="{section}-heading"', 1)[1].split("</section>", 1)[0]

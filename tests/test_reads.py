@@ -11,6 +11,8 @@ from tests.conftest import Chat
 from tests.helpers import Api, assert_error
 from tests.waiting import until
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 async def room(api: Api) -> tuple[str, dict[str, tuple[int, str]], int]:
     slug = (await api.create_event())["event"]["slug"]

@@ -1,5 +1,7 @@
 from tests.helpers import Api
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 async def test_join_post_and_read(api: Api) -> None:
     created = await api.create_event()

@@ -12,6 +12,8 @@ from tests.conftest import Chat
 from tests.helpers import TIME_RE, Api
 from tests.waiting import until
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 
 @pytest.fixture
 def settings() -> dict[str, object]:

@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers import Api, assert_error, iso_in
 
+BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
+
 FORM_TYPES = [
     "application/x-www-form-urlencoded",
     "multipart/form-data; boundary=x",
