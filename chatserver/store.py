@@ -96,6 +96,8 @@ class Store:
         self._reads_versions: dict[int, int] = {}
         self.recent = Recent()  # event rows and newest items as committed: woken polls read no disk
         self.remote = RemoteCommits(self)
+        # Other processes write to the same database (PostgreSQL): memory may lag their commits.
+        self.shared = not isinstance(db, Database)
 
     @classmethod
     async def open(cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms) -> Store:
@@ -589,9 +591,9 @@ class Store:
         for listener in self._item_listeners:
             listener(event_id, item)
 
-    async def items_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
-        """Up to limit items with id > after, ascending, and whether more follow."""
-        held = self.recent.items_after(event_id, after, limit)
+    async def items_after(self, event_id: int, after: int, limit: int, fresh: bool = False) -> tuple[list[Item], bool]:
+        """Up to limit items with id > after, ascending, and whether more follow; fresh=True reads the disk."""
+        held = None if fresh else self.recent.items_after(event_id, after, limit)
         if held is not None:
             return held
         rows = await self.db.fetchall(

@@ -50,9 +50,18 @@ class StreamReader(ApiHandler):
                 )
         return event
 
-    async def page(self, slug: str, event: Event, after: int, limit: int) -> tuple[Event, list[Item], bool, bool]:
+    async def page(self, slug: str, event: Event, after: int, limit: int,
+                   final: bool = False) -> tuple[Event, list[Item], bool, bool]:
         """The event (as now) and its items after `after`; the last flag says both came from memory
-        together, so that their encoding may be shared under the event's newest id."""
+        together, so that their encoding may be shared under the event's newest id.
+
+        final: the answer goes out as it is (no hold follows). With several processes, memory may
+        lag another process's commits by a moment, so such an answer is read from disk: a reader
+        that saw an item from one process finds it at once on the other. (A held poll is woken when
+        the other process's note arrives, and reads memory.)"""
+        if final and self.store.shared:
+            items, more = await self.store.items_after(event.id, after, limit, fresh=True)
+            return await self.store.get_event(slug, fresh=True), items, more, False
         held = self.store.recent_page(slug, after, limit)
         if held is not None:
             return *held, True
@@ -95,7 +104,7 @@ class MessagesHandler(StreamReader):
             wait = 0  # over the cap of held connections: answer now, and say when to come back
         waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None) if wait > 0 else None
         try:
-            event, items, more, shared = await self.page(slug, event, after, limit)
+            event, items, more, shared = await self.page(slug, event, after, limit, final=waiter is None)
             if not items and waiter is not None and not self._gone and not await self._reads_news(event, known_reads):
                 await broker.hold(waiter, wait)
                 if self._gone:
