@@ -42,6 +42,9 @@ CREATE TABLE participants (
     created_at   INTEGER NOT NULL,
     -- The newest item this participant has had on screen (read receipts); it never decreases.
     last_read_id INTEGER NOT NULL DEFAULT 0,
+    -- When a process last saw the participant (ms), written every few seconds when several
+    -- processes share the database, so that "online" is the same on all of them; 0 never.
+    seen_at      INTEGER NOT NULL DEFAULT 0,
     UNIQUE (event_id, nickname_key)
 );
 -- The participant list of an event, in joining order.
@@ -70,3 +73,11 @@ CREATE TABLE items (
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
 -- Finding the retraction of an item.
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
+
+-- One row per action counted by a sliding-window limit ("post:<participant>", "event:<address>",
+-- "join:<address>"), when several processes share the database and so must share the counts.
+CREATE TABLE rate_hits (
+    key TEXT    NOT NULL,
+    at  INTEGER NOT NULL
+);
+CREATE INDEX rate_hits_key ON rate_hits (key, at);

@@ -39,6 +39,8 @@ CREATE TABLE participants (
     banned       SMALLINT NOT NULL DEFAULT 0 CHECK (banned IN (0, 1)),
     created_at   BIGINT   NOT NULL,
     last_read_id BIGINT   NOT NULL DEFAULT 0,
+    -- When a process last saw the participant (ms), written every few seconds: "online" is shared.
+    seen_at      BIGINT   NOT NULL DEFAULT 0,
     UNIQUE (event_id, nickname_key)
 );
 CREATE INDEX participants_event ON participants (event_id, id);
@@ -60,3 +62,10 @@ CREATE TABLE items (
 );
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
+
+-- One row per action counted by a sliding-window limit, so that all processes share the counts.
+CREATE TABLE rate_hits (
+    key TEXT   NOT NULL,
+    at  BIGINT NOT NULL
+);
+CREATE INDEX rate_hits_key ON rate_hits (key, at);

@@ -36,7 +36,7 @@ from chatserver.handlers.stream import (
 )
 from chatserver.handlers.transcripts import TranscriptHandler
 from chatserver.presence import Presence
-from chatserver.ratelimit import RateLimiter
+from chatserver.limits import Limit
 from chatserver.store import Store
 
 DEFAULT_MAX_WAIT = 55.0
@@ -46,6 +46,7 @@ DEFAULT_MAX_BODY = 64 * 1024
 # be a whole office behind NAT; they stop scripts that fill a room or the home page.
 DEFAULT_EVENT_LIMIT = 60
 DEFAULT_JOIN_LIMIT = 120
+POST_LIMIT_WINDOW_S = 10.0
 EVENT_LIMIT_WINDOW_S = 3600.0
 JOIN_LIMIT_WINDOW_S = 60.0
 
@@ -128,10 +129,10 @@ def make_app(
     services = Services(
         store=store,
         broker=broker,
-        presence=presence or Presence(),
-        limiter=RateLimiter(rate_limit),
-        event_limiter=RateLimiter(event_limit, EVENT_LIMIT_WINDOW_S, what="new events from your address"),
-        join_limiter=RateLimiter(join_limit, JOIN_LIMIT_WINDOW_S, what="joins from your address"),
+        presence=presence or Presence(share=store.record_presence if store.shared else None),
+        limiter=Limit("post", rate_limit, POST_LIMIT_WINDOW_S, "messages", store),
+        event_limiter=Limit("event", event_limit, EVENT_LIMIT_WINDOW_S, "new events from your address", store),
+        join_limiter=Limit("join", join_limit, JOIN_LIMIT_WINDOW_S, "joins from your address", store),
         max_wait=max_wait,
         max_body=max_body,
     )

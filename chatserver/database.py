@@ -64,6 +64,9 @@ class Tx:
     def tell(self, note: str) -> None:
         """Tell other processes of a change at commit; one process owns an SQLite file, so no one."""
 
+    async def serialize(self, key: str) -> None:
+        """Make transactions that name key run one at a time; BEGIN IMMEDIATE did that already."""
+
 
 def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
     """Drive a write job that never suspends (its awaits are all on Tx) to its result, here and now."""
@@ -89,6 +92,8 @@ class Transaction(Protocol):
     def after_commit(self, callback: Callable[[], None]) -> None: ...
 
     def tell(self, note: str) -> None: ...
+
+    async def serialize(self, key: str) -> None: ...
 
 
 # A write job runs inside the open transaction: `async def job(tx)` using only tx, the clock and

@@ -19,6 +19,10 @@ MIGRATIONS: list[str] = [
     # 3 -> 4: the home page lists what starts, or closes, soonest.
     "CREATE INDEX events_listed_starts ON events (listed, starts_at);"
     " CREATE INDEX events_listed_ends ON events (listed, ends_at)",
+    # 4 -> 5: presence and limits shared by processes (used with PostgreSQL; kept alike here).
+    "ALTER TABLE participants ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;"
+    " CREATE TABLE rate_hits (key TEXT NOT NULL, at INTEGER NOT NULL);"
+    " CREATE INDEX rate_hits_key ON rate_hits (key, at)",
 ]
 
 

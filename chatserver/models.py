@@ -75,6 +75,7 @@ class Participant:
     banned: bool
     created_at: Millis
     last_read_id: int = 0
+    seen_at: Millis = 0  # last seen by any process, as shared through the database (0: never)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "nickname": self.nickname}

@@ -115,6 +115,10 @@ class PgTx:
         """NOTIFY the other processes of note at commit (PostgreSQL delivers them in commit order)."""
         self._notes.append(note)
 
+    async def serialize(self, key: str) -> None:
+        """Transactions that name the same key run one at a time (a lock held until commit)."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+
 
 class PgDatabase:
     """A pool of connections to one PostgreSQL database, and a connection that LISTENs."""

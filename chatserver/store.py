@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from chatserver import credentials
@@ -14,6 +14,7 @@ from chatserver.errors import (
     NicknameTaken,
     NotFound,
     NotOpen,
+    RateLimited,
 )
 from chatserver.models import (
     CLOSED,
@@ -32,13 +33,14 @@ from chatserver.timefmt import Millis, now_ms
 from chatserver.validation import nickname_key
 
 MAX_DURATION_MS = 31 * 24 * 3600 * 1000
+HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
 
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
     " closed_early_at, phase, last_item_id, embed_origins"
 )
 _ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted"
-_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id"
+_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at"
 
 # Listed events by state at :now (a closed_early_at is always in the past once set).
 _STATE_FILTERS = {
@@ -68,7 +70,7 @@ def _item(row: Row) -> Item:
 
 
 def _participant(row: Row) -> Participant:
-    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5])
+    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6])
 
 
 def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:
@@ -96,6 +98,7 @@ class Store:
         self._reads_versions: dict[int, int] = {}
         self.recent = Recent()  # event rows and newest items as committed: woken polls read no disk
         self.remote = RemoteCommits(self)
+        self._hits_counted = 0
         # Other processes write to the same database (PostgreSQL): memory may lag their commits.
         self.shared = not isinstance(db, Database)
 
@@ -138,6 +141,39 @@ class Store:
             if item.kind == "retraction" and item.target is not None:
                 self.recent.retracted(event_id, item.target)
             self._emit_item(event_id, item)
+
+    async def count_hit(self, key: str, limit: int, window_ms: Millis, what: str) -> None:
+        """Count one action under key in the shared sliding window, or refuse it (429)."""
+
+        async def job(tx: Transaction) -> None:
+            await self.count_hit_in(tx, key, limit, window_ms, what)
+
+        await self.db.write(job)
+
+    async def count_hit_in(self, tx: Transaction, key: str, limit: int, window_ms: Millis, what: str) -> None:
+        """The same, inside a write job: a refused or rolled-back action counts for nothing."""
+        now = self.clock()
+        await tx.serialize(key)  # two processes counting the same key take turns
+        await tx.execute("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, now - window_ms))
+        row = await tx.fetchone("SELECT count(*), min(at) FROM rate_hits WHERE key = ?", (key,))
+        assert row is not None
+        if int(row[0]) >= limit:
+            raise RateLimited(retry_after=(int(row[1]) + window_ms - now) / 1000, what=what)
+        await tx.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", (key, now))
+        self._hits_counted += 1
+        if self._hits_counted % 1000 == 0:
+            # Keys seen once (an address that never came back) are dropped here, not by their own checks.
+            await tx.execute("DELETE FROM rate_hits WHERE at <= ?", (now - HITS_KEPT_MS,))
+
+    async def record_presence(self, seen: dict[int, Millis]) -> None:
+        """Write when participants were last seen, for the other processes' online marks."""
+
+        async def job(tx: Transaction) -> None:
+            for participant_id, at in sorted(seen.items()):  # a fixed order: no deadlock between processes
+                await tx.execute("UPDATE participants SET seen_at = ? WHERE id = ? AND seen_at < ?",
+                                 (at, participant_id, at))
+
+        await self.db.write(job)
 
     async def reload_event(self, event_id: int) -> None:
         """Another process changed an event row: read it again and tell the listeners."""
@@ -476,10 +512,10 @@ class Store:
         participant: Participant,
         body: str,
         client_id: str | None,
-        admit: Callable[[], None],
+        admit: Callable[[Transaction], Awaitable[None]],
     ) -> tuple[Item, bool]:
         """Append a participant's message; return (item, created). A repeated client_id returns the
-        first item. admit() runs in the writer thread just before the append and may refuse it."""
+        first item. admit(tx) runs in the write job just before the append and may refuse it."""
         # admit() stays inside the job, so a retried client_id or a refused post uses up no rate
         # limit. It runs in the writer thread, one job at a time; the handler's RateLimiter is
         # called from nowhere else, so its plain dict and deques are never touched concurrently.
@@ -502,7 +538,7 @@ class Store:
                 raise NotOpen()
             if state == CLOSED:
                 raise EventClosed("The event is closed; messages can no longer be posted.")
-            admit()
+            await admit(tx)
             item = await self._append(
                 tx, event_id, "message", body, now, author=participant.nickname,
                 participant_id=participant.id, client_id=client_id,

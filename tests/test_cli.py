@@ -30,6 +30,10 @@ STOP_TIMEOUT_S = 5.0
 # -- running the real program ------------------------------------------------------------------
 
 
+async def admit_all(tx: object) -> None:
+    """post_message's admission check, letting everything through."""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -367,9 +371,9 @@ async def _event_with_messages(db: Path) -> str:
         event, _ = await store.create_event("Weekly Tornado meeting", "Agenda:\nreleases", now - 60_000,
                                             now + 3_600_000, listed=True)
         alice, _ = await store.join(event.id, "alice")
-        await store.post_message(event.id, alice, "hello", "c-1", admit=lambda: None)
-        await store.post_message(event.id, alice, "two\nlines", None, admit=lambda: None)
-        oops, _ = await store.post_message(event.id, alice, "oops, wrong room", None, admit=lambda: None)
+        await store.post_message(event.id, alice, "hello", "c-1", admit=admit_all)
+        await store.post_message(event.id, alice, "two\nlines", None, admit=admit_all)
+        oops, _ = await store.post_message(event.id, alice, "oops, wrong room", None, admit=admit_all)
         await store.retract(event.id, oops.id)
         await store.announce(event.id, "Welcome, everyone")
         return event.slug

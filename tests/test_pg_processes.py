@@ -4,6 +4,7 @@ pollers reading from both in turn, and every item delivered exactly once, in ord
 from __future__ import annotations
 
 import itertools
+import time
 import threading
 from typing import Any
 
@@ -121,3 +122,37 @@ def test_boundaries_are_appended_once_with_two_processes(postgres_cluster: Postg
             cursor = page["cursor"]
         stream = both.request("GET", f"/api/events/{slug}/messages?after=0")[1]["messages"]
         assert [item["code"] for item in stream if item["kind"] == "system"] == ["opened", "closed"]
+
+
+def test_limits_and_presence_are_shared_by_the_processes(postgres_cluster: PostgresCluster) -> None:
+    dsn = postgres_cluster.new_database()
+    options = ("--rate-limit", "3", "--join-limit", "2", "--log-level", "warning")
+    with ServerProcess(dsn, *options) as first, ServerProcess(dsn, *options) as second:
+        first.drain_output()
+        second.drain_output()
+        status, created = first.request("POST", "/api/events", {
+            "title": "Limits", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        slug = created["event"]["slug"]
+        # Joins per address: one on each process, then the third is refused wherever it goes.
+        assert first.request("POST", f"/api/events/{slug}/participants", {"nickname": "ann"})[0] == 201
+        status, bob = second.request("POST", f"/api/events/{slug}/participants", {"nickname": "bob"})
+        assert status == 201
+        status, refused = first.request("POST", f"/api/events/{slug}/participants", {"nickname": "cy"})
+        assert status == 429 and "joins from your address" in refused["error"]["message"]
+        # Posts per participant: three accepted across both processes, the fourth refused.
+        token = bob["token"]
+        for n, server in enumerate([first, second, first]):
+            assert server.request("POST", f"/api/events/{slug}/messages", {"body": f"m{n}"}, token=token)[0] == 201
+        status, refused = second.request("POST", f"/api/events/{slug}/messages", {"body": "m3"}, token=token)
+        assert status == 429 and refused["error"]["code"] == "rate_limited"
+
+        # Presence: bob polls on the second process; the first one's list shows him online soon.
+        def bob_online() -> bool:
+            participants = first.request("GET", f"/api/events/{slug}/participants")[1]["participants"]
+            return next(p["online"] for p in participants if p["nickname"] == "bob")
+
+        second.request("GET", f"/api/events/{slug}/messages?after=0", token=token)
+        deadline = time.monotonic() + 10
+        while not bob_online():
+            assert time.monotonic() < deadline, "bob, seen on one process, never showed online on the other"
+            time.sleep(0.2)

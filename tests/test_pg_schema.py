@@ -68,7 +68,8 @@ def sqlite_schema() -> Schema:
             without_rowid = re.search(r"WITHOUT\s+ROWID\s*;?\s*$", sql, re.IGNORECASE) is not None
             info = db.execute(f"PRAGMA table_info({table})").fetchall()  # cid, name, type, notnull, dflt, pk
             pk = tuple(row[1] for row in sorted((row for row in info if row[5]), key=lambda row: row[5]))
-            schema.primary_keys[table] = pk
+            if pk:  # as in pg_constraint: a table without a primary key has no entry
+                schema.primary_keys[table] = pk
             columns = []
             for _, name, decl, notnull, default, in_pk in info:
                 rowid_alias = not without_rowid and pk == (name,) and decl.upper() == "INTEGER"

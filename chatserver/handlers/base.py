@@ -26,7 +26,7 @@ from chatserver.errors import (
 )
 from chatserver.models import Event, Participant
 from chatserver.presence import Presence
-from chatserver.ratelimit import RateLimiter
+from chatserver.limits import Limit
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import parse_json_object
@@ -50,9 +50,9 @@ class Services:
     store: Store
     broker: Broker
     presence: Presence
-    limiter: RateLimiter
-    event_limiter: RateLimiter
-    join_limiter: RateLimiter
+    limiter: Limit
+    event_limiter: Limit
+    join_limiter: Limit
     max_wait: float
     max_body: int
     answers: Answers = field(default_factory=Answers)

@@ -13,7 +13,7 @@ class ParticipantsHandler(ApiHandler):
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
         name = nickname(self.json_body())
-        self.services.join_limiter.check(self.request.remote_ip)
+        await self.services.join_limiter.check(self.request.remote_ip)
         participant, token = await self.store.join(event.id, name)
         self.services.presence.touch(participant.id)
         self.write_json(201, {"participant": participant.to_json(), "token": token})
@@ -22,7 +22,7 @@ class ParticipantsHandler(ApiHandler):
         event = await self.store.get_event(slug)
         presence = self.services.presence
         self.write_json(200, {"participants": [
-            {**p.to_json(), "online": presence.is_online(p.id), "banned": p.banned, "last_read_id": p.last_read_id}
+            {**p.to_json(), "online": presence.is_online(p.id, p.seen_at), "banned": p.banned, "last_read_id": p.last_read_id}
             for p in await self.store.participants(event.id)
         ]})
 
