@@ -49,6 +49,7 @@ class RemoteCommits:
                 log.exception("applying %r from another process failed", note)
 
     async def _apply(self, note: str) -> None:
+        log.debug("applying %r", note)
         kind, *fields = note.split()
         if kind == "i":
             await self.store.take_items_from_elsewhere(int(fields[0]), int(fields[1]))

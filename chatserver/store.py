@@ -190,9 +190,9 @@ class Store:
         """After notes may have been lost (a reconnection): read every held event and tail again."""
         self._reads_versions.clear()
         for event_id in self.recent.event_ids():
+            # Items first: the listeners see the new items before the row that counts them.
+            await self.take_items_from_elsewhere(event_id, await self.last_item_id(event_id))
             await self.reload_event(event_id)
-            last = await self.last_item_id(event_id)
-            await self.take_items_from_elsewhere(event_id, last)
 
     def on_item(self, listener: ItemListener) -> None:
         """Call listener(event_id, item) after each committed append."""

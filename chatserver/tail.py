@@ -60,6 +60,7 @@ class Recent:
         self._events: dict[str, Event] = {}
         self._slugs: dict[int, str] = {}
         self._tails: dict[int, Tail] = {}
+        self._handed_on: dict[int, int] = {}  # per event, the newest item appended here
         self.generation = 0  # grows with every committed change to an event row
 
     def event(self, slug: str) -> Event | None:
@@ -87,6 +88,8 @@ class Recent:
     def appended(self, event_id: int, item: Item) -> None:
         """A committed append: the event's newest id moves, and the item joins the tail."""
         self.generation += 1
+        if item.id > self._handed_on.get(event_id, 0):
+            self._handed_on[event_id] = item.id
         slug = self._slugs.get(event_id)
         held = self._events.get(slug) if slug is not None else None
         if held is not None and held.last_item_id < item.id:
@@ -98,16 +101,13 @@ class Recent:
             tail.append(item)
 
     def known_last(self, event_id: int) -> int | None:
-        """The newest item id of event_id this process knows to be committed, if it holds any."""
-        tail = self._tails.get(event_id)
-        slug = self._slugs.get(event_id)
-        held = self._events.get(slug) if slug is not None else None
-        known = [n for n in (tail.last if tail else None, held.last_item_id if held else None) if n is not None]
-        return max(known) if known else None
+        """The newest item of event_id handed to this process's listeners, if any was. (An event
+        row read again may already count newer items; those still have to be taken and handed on.)"""
+        return self._handed_on.get(event_id)
 
     def event_ids(self) -> list[int]:
         """The events held here (rows or tails)."""
-        return sorted(set(self._slugs) | set(self._tails))
+        return sorted(set(self._slugs) | set(self._tails) | set(self._handed_on))
 
     def retracted(self, event_id: int, item_id: int) -> None:
         tail = self._tails.get(event_id)

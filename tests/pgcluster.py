@@ -156,6 +156,14 @@ class PostgresCluster:
             raise PostgresError(f"psql failed on {sql!r}: {out.stderr.strip()}{self._log_tail()}")
         return out.stdout
 
+    def halt(self) -> None:
+        """An outage: stop the server but keep its data; resume() brings it back on the same port."""
+        _stop_server(self.bindir, self.data, self._as_user)
+
+    def resume(self, timeout: float = 60) -> None:
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+                   "-w", "-t", str(int(timeout)), "start"], "pg_ctl start", timeout=timeout + 10)
+
     def stop(self) -> None:
         """Stop the server (fast, then immediate, then SIGKILL) and remove the directory; idempotent."""
         with self._lock:

@@ -156,3 +156,49 @@ def test_limits_and_presence_are_shared_by_the_processes(postgres_cluster: Postg
         while not bob_online():
             assert time.monotonic() < deadline, "bob, seen on one process, never showed online on the other"
             time.sleep(0.2)
+
+
+def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after_it() -> None:
+    # A cluster of its own: this test stops it, and the session's cluster serves the others.
+    with PostgresCluster() as cluster:
+        dsn = cluster.new_database()
+        with ServerProcess(dsn, "--log-level", "warning") as first, \
+                ServerProcess(dsn, "--log-level", "warning") as second:
+            first.drain_output()
+            second.drain_output()
+            _, created = first.request("POST", "/api/events", {
+                "title": "Outage", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+            slug = created["event"]["slug"]
+            _, joined = first.request("POST", f"/api/events/{slug}/participants", {"nickname": "ann"})
+            token = joined["token"]
+            _, before = first.request("POST", f"/api/events/{slug}/messages", {"body": "before"}, token=token)
+            cursor = before["message"]["id"]
+            # A poll held on the second process across the outage.
+            answer: list[tuple[int, Any]] = []
+            held = threading.Thread(target=lambda: answer.append(second.request(
+                "GET", f"/api/events/{slug}/messages?after={cursor}&wait=30", timeout=40)))
+            held.start()
+            time.sleep(0.3)
+
+            cluster.halt()
+            status, refused = first.request("POST", f"/api/events/{slug}/messages", {"body": "lost?"}, token=token)
+            assert status == 503 and refused["error"]["code"] == "storage_unavailable"  # not acknowledged
+            status, page = second.request("GET", f"/api/events/{slug}/messages?after=0")
+            assert status in (200, 503)  # never a 500
+            cluster.resume()
+
+            deadline = time.monotonic() + 15
+            while True:  # the pool connects again on the next request
+                status, after = first.request("POST", f"/api/events/{slug}/messages", {"body": "after"},
+                                              token=token)
+                if status == 201:
+                    break
+                assert status == 503 and time.monotonic() < deadline, (status, after)
+                time.sleep(0.2)
+            held.join(timeout=40)
+            # The second process listens again (with backoff) and hands the held poll the new item.
+            assert answer and answer[0][0] == 200
+            assert [m["body"] for m in answer[0][1]["messages"]] == ["after"]
+            _, stream = second.request("GET", f"/api/events/{slug}/messages?after=0")
+            bodies = [m["body"] for m in stream["messages"] if m["kind"] == "message"]
+            assert bodies == ["before", "after"]
