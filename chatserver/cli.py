@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
+import signal
 import sys
 
 from tornado.netutil import bind_sockets
-from tornado.process import fork_processes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -143,12 +145,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return 2
                 # Bind first, then fork: every process accepts on the same listening socket.
                 sockets = bind_sockets(args.port, args.host, backlog=LISTEN_BACKLOG)
-                fork_processes(args.processes)
+                _fork_workers(args.processes)  # returns in each worker
                 asyncio.run(serve(options, sockets=sockets))
             else:
                 asyncio.run(serve(options))
         elif args.command == "create":
             asyncio.run(_create(args, sys.stdout))
+        elif args.command == "backup" and is_postgres_url(args.db):
+            print("chatserver: backup copies an SQLite file; back up a PostgreSQL database with pg_dump "
+                  "(docs/deploying.md).", file=sys.stderr)
+            return 2
         elif args.command == "backup":
             report = backup(args.db, args.out)
             print(f"Backed up {report.events} events and {report.items} items to {report.path} "
@@ -170,6 +176,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _fork_workers(count: int) -> None:
+    """Fork count workers and return in each of them; the parent stays to supervise and exits.
+
+    The parent passes SIGTERM and SIGINT on to every worker (each stops gracefully) and exits once
+    all have, with status 0 if they all did. A worker that dies otherwise brings the rest down and
+    the parent exits non-zero, so that a supervisor such as systemd restarts the whole service."""
+    workers: set[int] = set()
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            return
+        workers.add(pid)
+
+    def stop_workers(signum: int = signal.SIGTERM, _frame: object = None) -> None:
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGTERM)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_workers)
+    failed = False
+    while workers:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        workers.discard(pid)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0 and not failed:
+            failed = True
+            print(f"chatserver: worker {pid} exited with {code}; stopping the others", file=sys.stderr)
+            stop_workers()
+    sys.exit(1 if failed else 0)
 
 
 def _check_db_file(path: str, must_exist: bool) -> None:

@@ -4,13 +4,16 @@ pollers reading from both in turn, and every item delivered exactly once, in ord
 from __future__ import annotations
 
 import itertools
+import signal
 import time
 import threading
+from pathlib import Path
 from typing import Any
 
 from tests.helpers import iso_in
 from tests.pgcluster import PostgresCluster
 from tests.serverproc import ServerProcess
+from tests.test_cli import run_cli
 
 POSTERS = 6
 POSTS_EACH = 25
@@ -202,3 +205,51 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
             _, stream = second.request("GET", f"/api/events/{slug}/messages?after=0")
             bodies = [m["body"] for m in stream["messages"] if m["kind"] == "message"]
             assert bodies == ["before", "after"]
+
+
+def test_serve_processes_shares_one_port_and_stops_whole_on_sigterm(postgres_cluster: PostgresCluster) -> None:
+    dsn = postgres_cluster.new_database()
+    with ServerProcess(dsn, "--processes", "2", "--log-level", "warning") as server:
+        server.drain_output()
+        workers = _children(server.proc.pid)
+        deadline = time.monotonic() + 10
+        while len(workers) < 2:
+            assert time.monotonic() < deadline, "two workers never started"
+            time.sleep(0.1)
+            workers = _children(server.proc.pid)
+        status, created = server.request("POST", "/api/events", {
+            "title": "Forked", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        assert status == 201
+        for _ in range(6):  # whichever worker accepts, the event is there
+            assert server.request("GET", f"/api/events/{created['event']['slug']}")[0] == 200
+        server.proc.send_signal(signal.SIGTERM)
+        assert server.proc.wait(timeout=20) == 0
+        for worker in workers:
+            assert not Path(f"/proc/{worker}").exists() or _zombie(worker), f"worker {worker} outlived the parent"
+
+
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is pid."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_processes_and_backup_need_the_right_engine(tmp_path: Path) -> None:
+    many = run_cli("serve", "--processes", "2", "--db", str(tmp_path / "chat.db"))
+    assert many.returncode == 2 and "--processes needs a shared database" in many.stderr
+    backup = run_cli("backup", str(tmp_path / "out.db"), "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert backup.returncode == 2 and "pg_dump" in backup.stderr and "Traceback" not in backup.stderr
