@@ -164,7 +164,7 @@ async def main(args: argparse.Namespace) -> int:
     if args.idle_hold > 0:
         settings.idle_hold = args.idle_hold
     pinned = pin(GENERATOR_CPU)
-    print(f"bench: {'quick' if args.quick else 'full'} run, servers on CPU 0, load generator "
+    print(f"bench: {'quick' if args.quick else 'full'} run, servers on CPU 0 (fan-out PG: not pinned), load generator "
           f"{'on CPU 1' if pinned else 'NOT pinned (fewer than 2 CPUs)'}; temp dir {workdir}", file=sys.stderr)
     started, wall0 = datetime.now(UTC), time.perf_counter()
     report: dict[str, Any] = {"started_at": started.isoformat(timespec="seconds"), "quick": args.quick,
@@ -178,6 +178,13 @@ async def main(args: argparse.Namespace) -> int:
             if not kinds:
                 print(f"{case.title}: skipped (runs only against {', '.join(case.servers)})", file=sys.stderr)
                 continue
+            reason = case.unavailable() if case.unavailable is not None else None
+            if reason:
+                print(f"{case.title}: skipped ({reason})", file=sys.stderr, flush=True)
+                report["cases"].append({"group": case.group, "title": case.title, "skipped": reason})
+                if case.shown:
+                    rows.append((case.title, f"(skipped: {reason})"))
+                continue
             print(f"{case.title}:", file=sys.stderr, flush=True)
             entry: dict[str, Any] = {"group": case.group, "title": case.title}
             if case.reference is not None:
@@ -190,7 +197,8 @@ async def main(args: argparse.Namespace) -> int:
                 entry["targets"] = judge(case, entry, reference)
             report["cases"].append(entry)
             entries[case.title] = entry
-            rows.extend(case_rows(case, entry, kinds, reference))
+            if case.shown:
+                rows.extend(case_rows(case, entry, kinds, reference))
     finally:
         report["wall_s"] = time.perf_counter() - wall0
         report["git_at_end"] = git_state()

@@ -6,11 +6,11 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.benchmarks import fanout, herd, idle, posts, transcript
+from bench.benchmarks import fanout, fanout_pg, herd, idle, posts, transcript
 from bench.benchmarks.common import Result, Settings
 from bench.servers import CHATSERVER, KINDS
 
-GROUPS = ("fanout", "fanout-sse", "idle", "posts", "herd", "transcript")
+GROUPS = ("fanout", "fanout-sse", "fanout-pg", "idle", "posts", "herd", "transcript")
 
 # The SSE goal: server CPU per delivery at most this fraction of chatserver's own long-poll figure.
 SSE_CPU_TARGET = 0.2
@@ -58,7 +58,9 @@ class Case:
 
     servers: the server kinds it runs against. reference: the title of another case whose chatserver
     figures fill this case's baseline column (the ratio is then this case / that one). targets:
-    the goals judged in the table. note: shown with the rows.
+    the goals judged in the table. note: shown with the rows. shown: False leaves the case out of the
+    table (its figures are another case's reference column; the JSON has them). unavailable: why the
+    case cannot run on this machine, or None; a reason makes it a skip, not a failure.
     """
 
     group: str
@@ -69,6 +71,8 @@ class Case:
     reference: str | None = None
     targets: tuple[Target, ...] = ()
     note: str | None = None
+    shown: bool = True
+    unavailable: Callable[[], str | None] | None = None
 
 
 def cases(settings: Settings, only: set[str]) -> list[Case]:
@@ -93,6 +97,7 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
                           targets=(Target("server CPU µs/delivery", SSE_CPU_TARGET, why=SSE_WHY),
                                    Target("errors", 0, "value<=")),
                           note=f"baseline column = chatserver long-poll, {_fanout_title(waiters)}, this run"))
+    found += _fanout_pg_cases(settings)
     found.append(Case("idle", f"idle {settings.idle_polls:,} polls {settings.idle_hold:g} s",
                       lambda kind: idle.run(kind, settings), settings.idle_hold + 300,
                       targets=(Target("RSS KiB/held poll", 16, "value<="), Target("errors", 0, "value<="))))
@@ -108,6 +113,22 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
                       targets=(Target(".txt peak RSS growth MiB", TRANSCRIPT_MIB, "value<="),
                                Target(".json peak RSS growth MiB", TRANSCRIPT_MIB, "value<="))))
     return [case for case in found if case.group in only]
+
+
+def _fanout_pg_cases(settings: Settings) -> list[Case]:
+    """fan-out on PostgreSQL with 1 process (the reference column, not shown itself), then 2, one cluster."""
+    shared = fanout_pg.SharedCluster()
+    waiters = settings.fanout_pg_waiters
+    one, two = (f"fan-out PG {waiters:,} waiters, {n} process{'es' if n > 1 else ''}" for n in (1, 2))
+    checks = (Target("errors", 0, "value<="), Target(fanout_pg.LEFT_BEHIND, 0, "value<="))
+    return [
+        Case("fanout-pg", one, functools.partial(fanout_pg.run, settings, shared, 1, False), 240,
+             servers=(CHATSERVER,), targets=checks, shown=False, unavailable=fanout_pg.unavailable),
+        Case("fanout-pg", two, functools.partial(fanout_pg.run, settings, shared, 2, True), 240,
+             servers=(CHATSERVER,), reference=one, targets=checks, unavailable=fanout_pg.unavailable,
+             note="baseline column = chatserver --processes 1, chatserver column = --processes 2; both on "
+                  "one PostgreSQL, a new database each; servers and PostgreSQL NOT pinned, load generator on CPU 1"),
+    ]
 
 
 def _fanout_title(waiters: int) -> str:

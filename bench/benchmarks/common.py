@@ -21,6 +21,7 @@ class Settings:
     fanout_waiters: tuple[int, ...] = (1000, 5000)
     fanout_messages: int = 30
     fanout_rate: float = 20.0
+    fanout_pg_waiters: int = 1000  # fan-out on PostgreSQL, 1 and 2 server processes
     idle_polls: int = 10_000
     idle_hold: float = 60.0
     posts_total: int = 3000
@@ -35,6 +36,7 @@ class Settings:
     def quick(self) -> None:
         """Small counts for a run well under a minute."""
         self.fanout_waiters = (200,)
+        self.fanout_pg_waiters = 200
         self.idle_polls = 1000
         self.idle_hold = min(self.idle_hold, 5.0)
         self.posts_total = 500

@@ -7,6 +7,10 @@ chunked response (HTTPConnection.stream() + SSEParser). The poster, the latency 
 `_Tally` and the checks are the same for both: every waiter must receive every message exactly
 once, in id order; latency runs from writing the POST to receiving the poll response or the stream
 piece that carries the item.
+
+run() starts a fresh server of the given kind, or takes one from its `serve` argument (fanout_pg.py
+passes chatserver on PostgreSQL with several processes): gauges are then totals over its processes,
+and the CPU of helpers it reports (PostgreSQL) gets a row of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Literal
 
 from bench.benchmarks.common import (
@@ -28,13 +34,14 @@ from bench.benchmarks.common import (
     post,
 )
 from bench.client import HTTPConnection, SSEParser, close_all, open_many
-from bench.servers import gauge, quiesce, running, self_cpu, wait_held
+from bench.servers import Server, quiesce, running, self_cpu, wait_held
 
 POLL_WAIT = 30  # seconds a waiter asks the server to hold each poll
 PREFIX = "fan-"
 SETUP_TIMEOUT = 60.0  # seconds for every poll to be held, or every stream to be open
 
 Transport = Literal["poll", "sse"]
+ServerFactory = Callable[[], AbstractAsyncContextManager[Server]]
 
 
 class _Tally:
@@ -198,14 +205,14 @@ async def _sse_waiter(conn: HTTPConnection, number: int, slug: str, cursor: int,
     await waiter.done
 
 
-async def _wait_streams(control: HTTPConnection, tasks: list[asyncio.Task[None]], tally: _Tally,
-                        waiters: int) -> None:
+async def _wait_streams(server: Server, control: HTTPConnection, tasks: list[asyncio.Task[None]],
+                        tally: _Tally, waiters: int) -> None:
     """Until every stream has sent its first event and the server counts them all as open."""
     deadline = time.monotonic() + SETUP_TIMEOUT
     open_streams = 0
     while time.monotonic() < deadline:
         if tally.streams_open >= waiters:
-            open_streams = await gauge(control, "chatserver_open_streams")
+            open_streams = await server.total(control, "chatserver_open_streams")
             if open_streams >= waiters:
                 return
         if any(task.done() for task in tasks):
@@ -226,10 +233,13 @@ async def _post(conn: HTTPConnection, slug: str, token: str, index: int, tally: 
     return response.received_at - tally.sent[index], response.status == 201
 
 
-async def run(kind: str, settings: Settings, waiters: int, transport: Transport = "poll") -> Result:
-    """One fan-out case against a fresh server, with long-poll or SSE waiters."""
+async def run(kind: str, settings: Settings, waiters: int, transport: Transport = "poll",
+              serve: ServerFactory | None = None) -> Result:
+    """One fan-out case against a fresh server (of kind, or from serve), with long-poll or SSE waiters."""
     messages, rate = settings.fanout_messages, settings.fanout_rate
-    async with running(kind, settings.workdir, max_wait=settings.max_wait, extra=settings.chatserver_args) as server:
+    start_server = serve or (lambda: running(kind, settings.workdir, max_wait=settings.max_wait,
+                                             extra=settings.chatserver_args))
+    async with start_server() as server:
         control = await HTTPConnection.open(server.port)
         posters = await open_many(server.port, messages)  # one participant, a connection per message
         slug = await create_event(control, f"Fan-out to {waiters}")
@@ -241,14 +251,14 @@ async def run(kind: str, settings: Settings, waiters: int, transport: Transport 
         tasks = [asyncio.create_task(follow(conn, n, slug, cursor, tally)) for n, conn in enumerate(conns)]
         try:
             if transport == "sse":
-                await _wait_streams(control, tasks, tally, waiters)
+                await _wait_streams(server, control, tasks, tally, waiters)
             else:
-                held = await wait_held(control, waiters, timeout=SETUP_TIMEOUT)
+                held = await wait_held(control, waiters, timeout=SETUP_TIMEOUT, server=server)
                 if held < waiters:
                     raise BenchError(f"only {held} of {waiters} polls were held after {SETUP_TIMEOUT:.0f} s")
             await quiesce(server)
             pieces0 = sum(parser.pieces for parser in tally.parsers)  # SSE: the opening events' pieces
-            cpu0, gen0 = server.cpu(), self_cpu()
+            cpu0, side0, gen0 = server.cpu(), server.side_cpu(), self_cpu()
             start = time.perf_counter()
             sends = []
             for i in range(messages):  # open loop: on schedule, whether or not earlier posts were answered
@@ -258,7 +268,7 @@ async def run(kind: str, settings: Settings, waiters: int, transport: Transport 
             post_latencies = [latency for latency, ok in outcomes if ok]
             post_errors = sum(1 for _, ok in outcomes if not ok)
             _, pending = await asyncio.wait(tasks, timeout=POLL_WAIT + 30)
-            cpu1, gen1, end = server.cpu(), self_cpu(), time.perf_counter()
+            cpu1, side1, gen1, end = server.cpu(), server.side_cpu(), self_cpu(), time.perf_counter()
         finally:
             for task in tasks:
                 task.cancel()
@@ -270,12 +280,14 @@ async def run(kind: str, settings: Settings, waiters: int, transport: Transport 
         errors = (tally.non_200 + tally.transport_errors + tally.duplicates + tally.out_of_order + tally.bad_events
                   + missing + post_errors)
         span = (tally.last_receipt if not pending else end) - start
+        side_cpu = {name: side1[name] - side0.get(name, 0.0) for name in side1}
         result = Result()
         result.metrics = {
             "deliveries/s": tally.deliveries / span if span > 0 else 0.0,
             "p50 post-to-receipt ms": ms(percentile(tally.latencies, 0.50)),
             "p99 post-to-receipt ms": ms(percentile(tally.latencies, 0.99)),
             "server CPU µs/delivery": (cpu1 - cpu0) / max(1, tally.deliveries) * 1e6,
+            **{f"{name} CPU µs/delivery": used / max(1, tally.deliveries) * 1e6 for name, used in side_cpu.items()},
             "errors": errors,
             "load-gen CPU %": (gen1 - gen0) / (end - start) * 100,
         }
@@ -287,7 +299,7 @@ async def run(kind: str, settings: Settings, waiters: int, transport: Transport 
             "post_rate_achieved": (messages - 1) / max(1e-9, tally.sent[-1] - tally.sent[0]),
             "deliveries": tally.deliveries, "expected_deliveries": waiters * messages,
             responses[0]: tally.responses, responses[1]: tally.deliveries / max(1, tally.responses),
-            "span_s": span, "server_cpu_s": cpu1 - cpu0,
+            "span_s": span, "server_cpu_s": cpu1 - cpu0, "side_cpu_s": side_cpu,
             "post_p50_ms": ms(percentile(post_latencies, 0.5)), "post_p99_ms": ms(percentile(post_latencies, 0.99)),
             "errors": {"non_200": tally.non_200, "transport": tally.transport_errors, "duplicates": tally.duplicates,
                        "out_of_order": tally.out_of_order, "bad_events": tally.bad_events, "missing": missing,
