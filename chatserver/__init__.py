@@ -1,3 +1,3 @@
-"""chatserver: scheduled chat events over long polling, on Tornado and SQLite."""
+"""chatserver: scheduled chat events over long polling, on Tornado, with SQLite or PostgreSQL."""
 
 __version__ = "0.1.0"
