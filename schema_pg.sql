@@ -62,6 +62,9 @@ CREATE TABLE items (
 );
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
+-- The opening and closing items: at most one of each per event, whatever the processes do (the
+-- event row's lock already orders them; this makes a second one impossible rather than unlikely).
+CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed');
 
 -- One row per action counted by a sliding-window limit, so that all processes share the counts.
 CREATE TABLE rate_hits (

@@ -22,7 +22,8 @@ MIGRATIONS: list[str] = [
     # 4 -> 5: presence and limits shared by processes (used with PostgreSQL; kept alike here).
     "ALTER TABLE participants ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;"
     " CREATE TABLE rate_hits (key TEXT NOT NULL, at INTEGER NOT NULL);"
-    " CREATE INDEX rate_hits_key ON rate_hits (key, at)",
+    " CREATE INDEX rate_hits_key ON rate_hits (key, at);"
+    " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')",
 ]
 
 
