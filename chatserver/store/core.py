@@ -1,0 +1,134 @@
+"""StoreCore: the Store's state, its listeners, and the transactional core its parts share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from chatserver.database import Backend, Database, Transaction
+from chatserver.errors import NotFound
+from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item
+from chatserver.remote import RemoteCommits
+from chatserver.store.rows import (
+    _EVENT_COLUMNS,
+    EventListener,
+    ItemListener,
+    ReadsListener,
+    _event,
+)
+from chatserver.tail import Recent
+from chatserver.timefmt import Millis, now_ms
+
+if TYPE_CHECKING:
+    from chatserver.store import Store
+
+
+class StoreCore:
+    """What every part of the Store builds on: the database, the clock, memory and listeners."""
+
+    def __init__(self, db: Backend, clock: Callable[[], Millis] = now_ms) -> None:
+        self.db = db
+        self.clock = clock
+        self.items_appended = 0
+        self._item_listeners: list[ItemListener] = []
+        self._event_listeners: list[EventListener] = []
+        self._reads_listeners: list[ReadsListener] = []
+        # Per event, the sum of its participants' last_read_id: it grows with every read receipt,
+        # so it serves as the reads version and needs no column of its own.
+        self._reads_versions: dict[int, int] = {}
+        self.recent = Recent()  # event rows and newest items as committed: woken polls read no disk
+        self.remote = RemoteCommits(cast("Store", self))  # a StoreCore is only ever part of a Store
+        self._hits_counted = 0
+        # Other processes write to the same database (PostgreSQL): memory may lag their commits.
+        self.shared = not isinstance(db, Database)
+
+    def on_item(self, listener: ItemListener) -> None:
+        """Call listener(event_id, item) after each committed append."""
+        self._item_listeners.append(listener)
+
+    def on_reads(self, listener: ReadsListener) -> None:
+        """Call listener(event_id) after each committed change to an event's read receipts."""
+        self._reads_listeners.append(listener)
+
+    def on_event(self, listener: EventListener) -> None:
+        """Call listener(event) after each committed change to an event's schedule."""
+        self._event_listeners.append(listener)
+
+    # Write jobs (def job(tx)) run in the database's writer thread, while the event loop goes on:
+    # they use only tx, the clock and their arguments; memory and listeners change in after_commit.
+
+    async def _event_in(self, tx: Transaction, event_id: int) -> Event:
+        # tx.lock: on PostgreSQL the row stays locked to this transaction, so two processes never
+        # both decide from the same phase (boundary items appended exactly once).
+        row = await tx.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?{tx.lock}", (event_id,))
+        if row is None:
+            raise NotFound()
+        return _event(row)
+
+    async def _settle(self, tx: Transaction, event: Event, now: Millis, changed: bool = False) -> Event:
+        """Bring the stream's boundary items up to the clock, in order, exactly once."""
+        due = event.due_phase(now)
+        if due > event.phase:
+            # An event closed before it ever opened gets no "opened" item.
+            if event.phase < PHASE_OPENED and event.starts_at < event.closes_at():
+                await self._append(tx, event.id, "system", "The event is open.", now, code="opened")
+            if due == PHASE_CLOSED:
+                await self._append(tx, event.id, "system", "The event is closed.", now, code="closed")
+            row = await tx.fetchone(
+                f"UPDATE events SET phase = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}", (due, event.id)
+            )
+            assert row is not None
+            event, changed = _event(row), True
+        if changed:
+            settled = event
+            tx.after_commit(lambda: self._emit_event(settled))
+            tx.tell(f"e {event.id}")
+        return event
+
+    def _emit_event(self, event: Event) -> None:
+        self.recent.event_changed(event)
+        for listener in self._event_listeners:
+            listener(event)
+
+    async def _append(
+        self,
+        tx: Transaction,
+        event_id: int,
+        kind: str,
+        body: str,
+        now: Millis,
+        *,
+        code: str | None = None,
+        author: str | None = None,
+        participant_id: int | None = None,
+        client_id: str | None = None,
+        target: int | None = None,
+    ) -> Item:
+        # The per-event id comes from the event row inside the write transaction, so ids are
+        # committed in order and a reader can never see id n+1 before id n.
+        row = await tx.fetchone(
+            "UPDATE events SET last_item_id = last_item_id + 1 WHERE id = ? RETURNING last_item_id",
+            (event_id,),
+        )
+        assert row is not None
+        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False)
+        await tx.execute(
+            "INSERT INTO items (event_id, id, kind, code, author, participant_id, body, created_at,"
+            " client_id, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target),
+        )
+        tx.after_commit(lambda: self._emit_item(event_id, item))
+        tx.tell(f"i {event_id} {item.id}")
+        return item
+
+    def _emit_item(self, event_id: int, item: Item) -> None:
+        self.items_appended += 1
+        self.recent.appended(event_id, item)  # before the listeners: a woken poll finds it there
+        for listener in self._item_listeners:
+            listener(event_id, item)
+
+    def _emit_reads(self, event_id: int, growth: int) -> None:
+        if event_id in self._reads_versions:
+            self._reads_versions[event_id] += growth
+        for listener in self._reads_listeners:
+            listener(event_id)

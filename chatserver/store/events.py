@@ -1,0 +1,161 @@
+"""Events: scheduling, reading, listing, editing and closing events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatserver import credentials
+from chatserver.database import Transaction
+from chatserver.errors import EventClosed, InvalidRequest, NotFound
+from chatserver.models import CLOSED, OPEN, SCHEDULED, Event
+from chatserver.store.core import StoreCore
+from chatserver.store.rows import (
+    _EVENT_COLUMNS,
+    _STATE_FILTERS,
+    _event,
+    _origins_column,
+    check_schedule,
+)
+from chatserver.timefmt import Millis
+
+
+class Events(StoreCore):
+    """The Store's events: their rows and the boundary items their schedule brings."""
+
+    async def create_event(
+        self,
+        title: str,
+        description: str,
+        starts_at: Millis,
+        ends_at: Millis,
+        listed: bool,
+        embed_origins: tuple[str, ...] | None = None,
+    ) -> tuple[Event, str]:
+        """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
+        host_key = credentials.new_secret()
+
+        async def job(tx: Transaction) -> Event:
+            now = self.clock()
+            check_schedule(starts_at, ends_at, now)
+            slug = credentials.new_slug()
+            while await tx.fetchone("SELECT 1 FROM events WHERE slug = ?", (slug,)):
+                slug = credentials.new_slug()
+            row = await tx.fetchone(
+                "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
+                " listed, created_at, embed_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                + _EVENT_COLUMNS,
+                (slug, title, description, starts_at, ends_at,
+                 credentials.hash_secret(host_key), int(listed), now, _origins_column(embed_origins)),
+            )
+            assert row is not None
+            return await self._settle(tx, _event(row), now, changed=True)
+
+        return await self.db.write(job), host_key
+
+    async def get_event(self, slug: str, fresh: bool = False) -> Event:
+        """The event as last committed (from memory when held there); fresh=True reads the disk."""
+        if not fresh:
+            held = self.recent.event(slug)
+            if held is not None:
+                return held
+        generation = self.recent.generation
+        row = await self.db.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE slug = ?", (slug,))
+        if row is None:
+            raise NotFound("There is no event with this link; check the address.")
+        event = _event(row)
+        self.recent.keep_event(event, generation)
+        return event
+
+    async def list_events(
+        self, state: str | None, limit: int, before: int | None, title_query: str | None = None
+    ) -> tuple[list[Event], int | None]:
+        """Listed events newest first, one page, and the cursor of the next page (or None)."""
+        where = ["listed = 1"]
+        params: dict[str, Any] = {"now": self.clock(), "limit": limit + 1}
+        if state is not None:
+            where.append(_STATE_FILTERS[state])
+        if before is not None:
+            where.append("id < :before")
+            params["before"] = before
+        if title_query:
+            escaped = title_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("title LIKE :title ESCAPE '\\'")
+            params["title"] = f"%{escaped}%"
+        rows = await self.db.fetchall(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)}"
+            " ORDER BY id DESC LIMIT :limit",
+            params,
+        )
+        events = [_event(row) for row in rows[:limit]]
+        return events, (events[-1].id if len(rows) > limit else None)
+
+    async def soonest(self, state: str, limit: int) -> tuple[list[Event], bool]:
+        """Listed open events by closing time, or scheduled ones by start, soonest first; and whether
+        more follow."""
+        if state == OPEN:
+            where, order = _STATE_FILTERS[OPEN], "ends_at"
+        elif state == SCHEDULED:
+            where, order = _STATE_FILTERS[SCHEDULED], "starts_at"
+        else:
+            raise ValueError("soonest() lists open or scheduled events")
+        rows = await self.db.fetchall(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE listed = 1 AND {where}"
+            f" ORDER BY {order}, id LIMIT :limit",
+            {"now": self.clock(), "limit": limit + 1},
+        )
+        return [_event(row) for row in rows[:limit]], len(rows) > limit
+
+    async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
+        """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins)."""
+
+        async def job(tx: Transaction) -> Event:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            starts_at = changes.get("starts_at", event.starts_at)
+            ends_at = changes.get("ends_at", event.ends_at)
+            if starts_at != event.starts_at and event.state(now) == OPEN:
+                raise InvalidRequest("starts_at can no longer change: the event has already opened.")
+            check_schedule(starts_at, ends_at, now)
+            row = await tx.fetchone(
+                "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
+                " embed_origins = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+                (changes.get("title", event.title), changes.get("description", event.description),
+                 starts_at, ends_at, int(changes.get("listed", event.listed)),
+                 _origins_column(changes.get("embed_origins", event.embed_origins)), event_id),
+            )
+            assert row is not None
+            return await self._settle(tx, _event(row), now, changed=True)
+
+        return await self.db.write(job)
+
+    async def close_event(self, event_id: int) -> Event:
+        """Close the event now, for good."""
+
+        async def job(tx: Transaction) -> Event:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed("The event is already closed.")
+            row = await tx.fetchone(
+                f"UPDATE events SET closed_early_at = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}",
+                (now, event_id),
+            )
+            assert row is not None
+            return await self._settle(tx, _event(row), now, changed=True)
+
+        return await self.db.write(job)
+
+    async def unfinished_events(self) -> list[Event]:
+        """Events whose closing item is not yet in their stream (the scheduler's work)."""
+        rows = await self.db.fetchall(f"SELECT {_EVENT_COLUMNS} FROM events WHERE phase < 2")
+        return [_event(row) for row in rows]
+
+    async def catch_up(self, event_id: int) -> Event:
+        """Append whichever of the opening and closing items are due by now."""
+
+        async def job(tx: Transaction) -> Event:
+            return await self._settle(tx, await self._event_in(tx, event_id), self.clock())
+
+        return await self.db.write(job)

@@ -1,0 +1,131 @@
+"""People: participants joining, their tokens, bans and read receipts."""
+
+from __future__ import annotations
+
+from chatserver import credentials
+from chatserver.database import Transaction
+from chatserver.errors import EventClosed, InvalidRequest, NicknameTaken, NotFound
+from chatserver.models import CLOSED, Participant
+from chatserver.store.core import StoreCore
+from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
+from chatserver.validation import nickname_key
+
+
+class People(StoreCore):
+    """The Store's participants and how far each has read."""
+
+    # -- participants --------------------------------------------------------------------------
+
+    async def join(self, event_id: int, nickname: str) -> tuple[Participant, str]:
+        """Add a participant; return it with its bearer token (stored only as a hash)."""
+        token = credentials.new_secret()
+        key = nickname_key(nickname)
+
+        async def job(tx: Transaction) -> Participant:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed("The event is closed; nobody can join it any more.")
+            if await tx.fetchone(
+                "SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)
+            ):
+                raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
+            row = await tx.fetchone(
+                "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
+                f" VALUES (?, ?, ?, ?, ?) RETURNING {_PARTICIPANT_COLUMNS}",
+                (event_id, nickname, key, credentials.hash_secret(token), now),
+            )
+            assert row is not None
+            await self._append(tx, event_id, "system", f"{nickname} joined.", now, code="joined")
+            return _participant(row)
+
+        return await self.db.write(job), token
+
+    async def participant_by_token(self, event_id: int, token: str) -> Participant | None:
+        """The participant of this event holding token, or None."""
+        row = await self.db.fetchone(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE token_hash = ?",
+            (credentials.hash_secret(token),),
+        )
+        if row is None or row[1] != event_id:
+            return None
+        return _participant(row)
+
+    async def participants(self, event_id: int) -> list[Participant]:
+        rows = await self.db.fetchall(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? ORDER BY id",
+            (event_id,),
+        )
+        return [_participant(row) for row in rows]
+
+    async def ban(self, event_id: int, participant_id: int) -> Participant:
+        """Stop a participant's token from posting; idempotent."""
+
+        async def job(tx: Transaction) -> Participant:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            row = await tx.fetchone(
+                f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE id = ? AND event_id = ?",
+                (participant_id, event_id),
+            )
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id} in this event.")
+            participant = _participant(row)
+            if not participant.banned:
+                await tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
+                participant.banned = True
+                await self._append(
+                    tx, event_id, "system", f"{participant.nickname} was removed by the host.", now,
+                    code="banned", participant_id=participant_id,
+                )
+            return participant
+
+        return await self.db.write(job)
+
+    # -- read receipts -------------------------------------------------------------------------
+
+    async def mark_read(self, event_id: int, participant_id: int, item_id: int) -> int:
+        """Move a participant's last-read item forward (never back); return the stored value."""
+
+        async def job(tx: Transaction) -> int:
+            event = await self._event_in(tx, event_id)
+            if item_id > event.last_item_id:
+                raise InvalidRequest(
+                    f"last_read_id {item_id} is beyond the newest item ({event.last_item_id})."
+                )
+            row = await tx.fetchone(
+                "SELECT last_read_id FROM participants WHERE id = ? AND event_id = ?", (participant_id, event_id)
+            )
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id} in this event.")
+            stored = int(row[0])
+            if item_id <= stored:
+                return stored  # receipts only move forward
+            await tx.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (item_id, participant_id))
+            tx.after_commit(lambda: self._emit_reads(event_id, item_id - stored))
+            tx.tell(f"r {event_id}")
+            return item_id
+
+        return await self.db.write(job)
+
+    async def reads(self, event_id: int) -> tuple[list[Participant], int]:
+        """Participants who have read something, and the event's reads version."""
+        rows = await self.db.fetchall(
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? AND last_read_id > 0"
+            " ORDER BY id",
+            (event_id,),
+        )
+        readers = [_participant(row) for row in rows]
+        return readers, sum(p.last_read_id for p in readers)
+
+    async def reads_version(self, event_id: int) -> int:
+        """The event's reads version (cached; every change goes through this process's writer)."""
+        version = self._reads_versions.get(event_id)
+        if version is None:
+            row = await self.db.fetchone(
+                "SELECT coalesce(sum(last_read_id), 0) FROM participants WHERE event_id = ?", (event_id,)
+            )
+            version = self._reads_versions[event_id] = int(row[0]) if row else 0
+        return version

@@ -1,0 +1,60 @@
+"""The Store's row shapes: column lists, row-to-model converters, schedule rules and listener types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chatserver.database import Row
+from chatserver.errors import InvalidRequest
+from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, Participant
+from chatserver.timefmt import Millis
+
+MAX_DURATION_MS = 31 * 24 * 3600 * 1000
+HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
+
+_EVENT_COLUMNS = (
+    "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
+    " closed_early_at, phase, last_item_id, embed_origins"
+)
+_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted"
+_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at"
+
+# Listed events by state at :now (a closed_early_at is always in the past once set).
+_STATE_FILTERS = {
+    SCHEDULED: "closed_early_at IS NULL AND starts_at > :now",
+    OPEN: "closed_early_at IS NULL AND starts_at <= :now AND ends_at > :now",
+    CLOSED: "(closed_early_at IS NOT NULL OR ends_at <= :now)",
+}
+
+ItemListener = Callable[[int, Item], None]
+EventListener = Callable[[Event], None]
+ReadsListener = Callable[[int], None]
+
+
+def _event(row: Row) -> Event:
+    return Event(
+        row[0], row[1], row[2], row[3], row[4], row[5], bytes(row[6]), bool(row[7]), row[8],
+        row[9], row[10], row[11], tuple(row[12].split()) if row[12] is not None else None,
+    )
+
+
+def _origins_column(origins: tuple[str, ...] | None) -> str | None:
+    return " ".join(origins) if origins is not None else None
+
+
+def _item(row: Row) -> Item:
+    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]))
+
+
+def _participant(row: Row) -> Participant:
+    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6])
+
+
+def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:
+    """The rules of API.md for an event's times."""
+    if ends_at <= starts_at:
+        raise InvalidRequest("ends_at must be after starts_at.")
+    if ends_at <= now:
+        raise InvalidRequest("ends_at must be in the future.")
+    if ends_at - starts_at > MAX_DURATION_MS:
+        raise InvalidRequest("An event lasts at most 31 days: move ends_at closer to starts_at.")

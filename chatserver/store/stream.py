@@ -1,0 +1,140 @@
+"""Stream: an event's items, appended (messages, announcements, retractions) and read back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from chatserver.database import Transaction
+from chatserver.errors import Banned, EventClosed, NotFound, NotOpen
+from chatserver.models import CLOSED, SCHEDULED, Event, Item, Participant
+from chatserver.store.core import StoreCore
+from chatserver.store.rows import _ITEM_COLUMNS, _item
+
+
+class Stream(StoreCore):
+    """The Store's streams: posting into an event's items and paging through them."""
+
+    async def post_message(
+        self,
+        event_id: int,
+        participant: Participant,
+        body: str,
+        client_id: str | None,
+        admit: Callable[[Transaction], Awaitable[None]],
+    ) -> tuple[Item, bool]:
+        """Append a participant's message; return (item, created). A repeated client_id returns the
+        first item. admit(tx) runs in the write job just before the append and may refuse it."""
+        # admit() stays inside the job, so a retried client_id or a refused post uses up no rate
+        # limit. It runs in the writer thread, one job at a time; the handler's RateLimiter is
+        # called from nowhere else, so its plain dict and deques are never touched concurrently.
+
+        async def job(tx: Transaction) -> tuple[Item, bool]:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if client_id is not None:
+                row = await tx.fetchone(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE participant_id = ? AND client_id = ?",
+                    (participant.id, client_id),
+                )
+                if row is not None:
+                    return _item(row), False
+            banned = await tx.fetchone("SELECT banned FROM participants WHERE id = ?", (participant.id,))
+            if banned is None or banned[0]:
+                raise Banned()
+            state = event.state(now)
+            if state == SCHEDULED:
+                raise NotOpen()
+            if state == CLOSED:
+                raise EventClosed("The event is closed; messages can no longer be posted.")
+            await admit(tx)
+            item = await self._append(
+                tx, event_id, "message", body, now, author=participant.nickname,
+                participant_id=participant.id, client_id=client_id,
+            )
+            return item, True
+
+        return await self.db.write(job)
+
+    async def announce(self, event_id: int, body: str) -> Item:
+        """Append a host announcement."""
+
+        async def job(tx: Transaction) -> Item:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            return await self._append(tx, event_id, "announcement", body, now)
+
+        return await self.db.write(job)
+
+    async def retract(self, event_id: int, item_id: int) -> Item:
+        """Blank a message or announcement and append its retraction; idempotent."""
+
+        async def job(tx: Transaction) -> Item:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if event.state(now) == CLOSED:
+                raise EventClosed()
+            row = await tx.fetchone(
+                "SELECT kind, retracted FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
+            )
+            if row is None or row[0] not in ("message", "announcement"):
+                raise NotFound(f"There is no message {item_id} in this event.")
+            if row[1]:
+                # Without statistics the planner prefers the primary key, which walks the whole event.
+                existing = await tx.fetchone(
+                    f"SELECT {_ITEM_COLUMNS} FROM items INDEXED BY items_retractions"
+                    " WHERE event_id = ? AND target = ? AND kind = 'retraction'",
+                    (event_id, item_id),
+                )
+                assert existing is not None
+                return _item(existing)
+            await tx.execute(
+                "UPDATE items SET retracted = 1, body = '' WHERE event_id = ? AND id = ?",
+                (event_id, item_id),
+            )
+            tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
+            return await self._append(tx, event_id, "retraction", "", now, target=item_id)
+
+        return await self.db.write(job)
+
+    async def items_after(self, event_id: int, after: int, limit: int, fresh: bool = False) -> tuple[list[Item], bool]:
+        """Up to limit items with id > after, ascending, and whether more follow; fresh=True reads the disk."""
+        held = None if fresh else self.recent.items_after(event_id, after, limit)
+        if held is not None:
+            return held
+        rows = await self.db.fetchall(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?",
+            (event_id, after, limit + 1),
+        )
+        return [_item(row) for row in rows[:limit]], len(rows) > limit
+
+    def recent_page(self, slug: str, after: int, limit: int) -> tuple[Event, list[Item], bool] | None:
+        """The event and its items after `after` from memory, taken together (no await between, so
+        they agree), or None when memory does not hold them all."""
+        event = self.recent.event(slug)
+        if event is None:
+            return None
+        held = self.recent.items_after(event.id, after, limit)
+        if held is None:
+            return None
+        return event, held[0], held[1]
+
+    async def shown_page(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
+        """Items a reader sees (no retractions, nothing retracted) with id > after, and whether more follow."""
+        rows = await self.db.fetchall(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ?"
+            " AND kind != 'retraction' AND retracted = 0 ORDER BY id LIMIT ?",
+            (event_id, after, limit + 1),
+        )
+        return [_item(row) for row in rows[:limit]], len(rows) > limit
+
+    async def shown_items(self, event_id: int, page_size: int = 500) -> AsyncIterator[list[Item]]:
+        """The whole transcript, page by page, never all in memory."""
+        after, more = 0, True
+        while more:
+            page, more = await self.shown_page(event_id, after, page_size)
+            if not page:
+                return
+            yield page
+            after = page[-1].id
