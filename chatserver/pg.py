@@ -23,7 +23,7 @@ import asyncpg
 from chatserver import resources
 from chatserver.database import Job, Params, Row
 from chatserver.errors import ChatError, StorageUnavailable
-from chatserver.migrations import DatabaseRefused
+from chatserver.migrations import DatabaseRefused, schema_version
 
 log = logging.getLogger("chatserver.pg")
 
@@ -38,6 +38,7 @@ _UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.exceptions.InterfaceError
                 asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.CannotConnectNowError,
                 asyncpg.exceptions.AdminShutdownError)
 _SCHEMA_LOCK = 0x63686174  # pg_advisory_xact_lock key while the schema is applied ("chat")
+SCHEMA_MARK = "chatserver schema "  # the comment on the events table, followed by the version
 RECONNECT_MAX_S = 5.0
 
 
@@ -146,14 +147,28 @@ class PgDatabase:
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
                 if await conn.fetchval("SELECT to_regclass('events')") is None:
                     await conn.execute(_schema_sql())
-                elif await conn.fetchval("SELECT to_regclass('items')") is None:
-                    raise DatabaseRefused(f"{self.path} has an events table that is not chatserver's.")
+                    # The version is the comment on the events table: no table of our own for it.
+                    await conn.execute(f"COMMENT ON TABLE events IS '{SCHEMA_MARK}{schema_version()}'")
+                else:
+                    self._check_version(await conn.fetchval("SELECT obj_description('events'::regclass, 'pg_class')"))
         except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
             await self.close()
             raise DatabaseRefused(f"cannot use the PostgreSQL database {self.path}: {exc}") from None
         except BaseException:
             await self.close()
             raise
+
+    def _check_version(self, mark: str | None) -> None:
+        """Refuse a database that is not chatserver's, or that a newer chatserver has changed."""
+        if mark is None or not mark.startswith(SCHEMA_MARK):
+            raise DatabaseRefused(f"{self.path} has an events table that is not chatserver's; use an empty database.")
+        version = int(mark.removeprefix(SCHEMA_MARK))
+        if version > schema_version():
+            raise DatabaseRefused(f"{self.path} has schema version {version}, newer than this chatserver's "
+                                  f"{schema_version()}; upgrade chatserver.")
+        if version < schema_version():
+            # PostgreSQL support began at version 5, the current one: nothing older exists to migrate.
+            raise DatabaseRefused(f"{self.path} has schema version {version}, which this chatserver cannot migrate.")
 
     # -- reads ---------------------------------------------------------------------------------
 
