@@ -3,6 +3,7 @@ pollers reading from both in turn, and every item delivered exactly once, in ord
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import signal
 import time
@@ -14,6 +15,7 @@ from tests.helpers import iso_in
 from tests.pgcluster import PostgresCluster
 from tests.serverproc import ServerProcess
 from tests.test_cli import run_cli
+from tests.test_sse import EventStream
 
 POSTERS = 6
 POSTS_EACH = 25
@@ -253,3 +255,28 @@ def test_processes_and_backup_need_the_right_engine(tmp_path: Path) -> None:
     assert many.returncode == 2 and "--processes needs a shared database" in many.stderr
     backup = run_cli("backup", str(tmp_path / "out.db"), "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert backup.returncode == 2 and "pg_dump" in backup.stderr and "Traceback" not in backup.stderr
+
+
+async def test_an_sse_stream_on_one_process_carries_what_the_other_commits(postgres_cluster: PostgresCluster) -> None:
+    dsn = postgres_cluster.new_database()
+    with ServerProcess(dsn, "--log-level", "warning") as first, ServerProcess(dsn, "--log-level", "warning") as second:
+        first.drain_output()
+        second.drain_output()
+        _, created = first.request("POST", "/api/events", {
+            "title": "Streams", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        slug = created["event"]["slug"]
+        _, joined = first.request("POST", f"/api/events/{slug}/participants", {"nickname": "ann"})
+        cursor = second.request("GET", f"/api/events/{slug}/messages?after=0")[1]["cursor"]
+        stream = await EventStream.open(second.port, f"/api/events/{slug}/stream?after={cursor}")
+        try:
+            assert stream.status == 200
+            assert (await stream.event() or {}).get("event") == "state"
+            posted = []
+            for n in range(5):
+                status, reply = await asyncio.to_thread(
+                    first.request, "POST", f"/api/events/{slug}/messages", {"body": f"m{n}"}, joined["token"])
+                assert status == 201
+                posted.append(reply["message"]["id"])
+            assert [item["id"] for item in await stream.items(len(posted))] == posted
+        finally:
+            stream.writer.close()
