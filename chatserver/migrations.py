@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import aiosqlite
 
 from chatserver.resources import schema_sql
+from chatserver.validation import nickname_key
 
 # PRAGMA application_id marks a file as chatserver's ("chat"), so a foreign database is refused.
 APPLICATION_ID = 0x63686174
 
-# MIGRATIONS[n] is the SQL that takes a version-(n+1) database to version n+2.
-# Append to this list, and apply the same change to schema.sql, whenever the schema changes.
-MIGRATIONS: list[str] = [
+async def recompute_nickname_keys(db: aiosqlite.Connection) -> None:
+    """Nickname keys as validation.nickname_key computes them now (it learned to ignore every
+    invisible character); inside the migration's transaction.
+
+    Two participants of one event whose new keys collide were told apart when they joined: the
+    later one keeps its old key, so nobody is renamed and no row breaks the UNIQUE constraint."""
+    rows = list(await db.execute_fetchall("SELECT id, event_id, nickname, nickname_key FROM participants ORDER BY id"))
+    taken: set[tuple[int, str]] = set()
+    final: dict[int, str] = {}
+    for participant_id, event_id, nickname, old_key in rows:
+        new_key = nickname_key(nickname)
+        key = new_key if (event_id, new_key) not in taken else old_key
+        if (event_id, key) in taken:  # the old key was taken by someone's new one: keep it distinct
+            key = f"{old_key}\x00{participant_id}"
+        taken.add((event_id, key))
+        final[participant_id] = key
+    changed = [(pid, final[pid]) for pid, _, _, old_key in rows if final[pid] != old_key]
+    # Through a unique placeholder first, so that no intermediate state breaks the constraint.
+    for participant_id, _ in changed:
+        await db.execute("UPDATE participants SET nickname_key = ? WHERE id = ?", (f"\x00moving{participant_id}", participant_id))
+    for participant_id, key in changed:
+        await db.execute("UPDATE participants SET nickname_key = ? WHERE id = ?", (key, participant_id))
+
+
+Step = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+
+# MIGRATIONS[n] takes a version-(n+1) database to version n+2: SQL, or a function run inside the
+# step's transaction. Append to this list, and apply the same change to schema.sql (and
+# schema_pg.sql), whenever the schema changes.
+MIGRATIONS: list[Step] = [
     # 1 -> 2: read receipts.
     "ALTER TABLE participants ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0",
     # 2 -> 3: which sites may embed the room.
@@ -24,6 +54,8 @@ MIGRATIONS: list[str] = [
     " CREATE TABLE rate_hits (key TEXT NOT NULL, at INTEGER NOT NULL);"
     " CREATE INDEX rate_hits_key ON rate_hits (key, at);"
     " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')",
+    # 5 -> 6: nickname keys ignore every invisible character (default-ignorable code points).
+    recompute_nickname_keys,
 ]
 
 
@@ -61,14 +93,33 @@ async def migrate(db: aiosqlite.Connection, path: str) -> int:
             "upgrade chatserver."
         )
     for step in range(version, target):
-        # The separating semicolon lets a migration end without one of its own.
-        await _script_in_transaction(db, f"{MIGRATIONS[step - 1]};\nPRAGMA user_version = {step + 1};")
+        migration = MIGRATIONS[step - 1]
+        if isinstance(migration, str):
+            # The separating semicolon lets a migration end without one of its own.
+            await _script_in_transaction(db, f"{migration};\nPRAGMA user_version = {step + 1};")
+        else:
+            await _function_in_transaction(db, migration, step + 1)
     return target
 
 
 async def _pragma(db: aiosqlite.Connection, name: str) -> int:
     rows = await db.execute_fetchall(f"PRAGMA {name}")
     return int(list(rows)[0][0])
+
+
+async def _function_in_transaction(
+    db: aiosqlite.Connection, migration: Callable[[aiosqlite.Connection], Awaitable[None]], version: int
+) -> None:
+    """Run a Python migration step and set the new version, all or nothing."""
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        await migration(db)
+        await db.execute(f"PRAGMA user_version = {version}")
+        await db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            await db.rollback()
+        raise
 
 
 async def _script_in_transaction(db: aiosqlite.Connection, script: str) -> None:

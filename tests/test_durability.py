@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chatserver import migrations
+from chatserver.errors import NicknameTaken
 from chatserver.migrations import DatabaseRefused
 from chatserver.store import Store
 from tests.helpers import iso_in
@@ -153,3 +154,31 @@ async def test_foreign_and_corrupt_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseRefused, match="not a usable chatserver database"):
         await Store.open(str(corrupt))
     assert corrupt.read_bytes().startswith(b"this is not a database")  # left untouched
+
+
+async def test_nickname_keys_are_recomputed_and_old_collisions_kept_apart(tmp_path: Path) -> None:
+    path = tmp_path / "v5.db"
+    store = await Store.open(str(path))
+    await store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at)"
+                     " VALUES ('keysroom1', 'Keys', 0, 9000000000000, x'00', 0)")
+        # The keys version 5 stored: it did not ignore U+3164 or U+034F.
+        for n, (nick, key) in enumerate([("alice", "alice"), ("al\u3164ice", "al\u1160ice"), ("bo\u034fb", "bo\u034fb")]):
+            conn.execute("INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
+                         " VALUES (1, ?, ?, ?, 0)", (nick, key, bytes([n])))
+        conn.execute("PRAGMA user_version = 5")
+    store = await Store.open(str(path))
+    try:
+        with sqlite3.connect(path) as conn:
+            keys = [row[0] for row in conn.execute("SELECT nickname_key FROM participants ORDER BY id")]
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.schema_version()
+        # alice keeps hers; the look-alike joined before the change keeps its old key (no rename);
+        # "bo\u034fb" now has the key of "bob", so a new "bob" is refused as the same name.
+        assert keys == ["alice", "al\u1160ice", "bob"]
+        with pytest.raises(NicknameTaken):
+            await store.join(1, "bob")
+        with pytest.raises(NicknameTaken):
+            await store.join(1, "ALICE")
+    finally:
+        await store.close()
