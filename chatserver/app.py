@@ -12,7 +12,12 @@ from tornado.log import access_log
 from chatserver import resources
 from chatserver.broker import Broker
 from chatserver.handlers.base import ApiNotFound, Services
-from chatserver.handlers.events import CloseHandler, EventHandler, EventsHandler, HostCheckHandler
+from chatserver.handlers.events import (
+    CloseHandler,
+    EventHandler,
+    EventsHandler,
+    HostCheckHandler,
+)
 from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.openapi import OpenApiHandler
 from chatserver.handlers.pages import (
@@ -35,8 +40,8 @@ from chatserver.handlers.stream import (
     StreamReader,
 )
 from chatserver.handlers.transcripts import TranscriptHandler
-from chatserver.presence import Presence
 from chatserver.limits import Limit
+from chatserver.presence import Presence
 from chatserver.store import Store
 
 DEFAULT_MAX_WAIT = 55.0

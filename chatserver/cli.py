@@ -9,21 +9,32 @@ import logging
 import os
 import signal
 import sys
-
-from tornado.netutil import bind_sockets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from tornado.netutil import bind_sockets
+
 from chatserver import __version__, transcript
+from chatserver.app import (
+    DEFAULT_EVENT_LIMIT,
+    DEFAULT_JOIN_LIMIT,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_RATE_LIMIT,
+)
 from chatserver.backup import backup
-from chatserver.app import DEFAULT_EVENT_LIMIT, DEFAULT_JOIN_LIMIT, DEFAULT_MAX_WAIT, DEFAULT_RATE_LIMIT
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
 from chatserver.handlers.events import event_links, parse_event_fields
 from chatserver.migrations import DatabaseRefused
 from chatserver.pg import is_postgres_url
-from chatserver.server import DEFAULT_MAX_HELD, DEFAULT_MAX_HELD_PER_CLIENT, LISTEN_BACKLOG, ServeOptions, serve
+from chatserver.server import (
+    DEFAULT_MAX_HELD,
+    DEFAULT_MAX_HELD_PER_CLIENT,
+    LISTEN_BACKLOG,
+    ServeOptions,
+    serve,
+)
 from chatserver.store import Store
 
 LOG_LEVELS = ("debug", "info", "warning", "error")

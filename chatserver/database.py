@@ -34,7 +34,7 @@ class Tx:
     suspends: the writer thread drives each job to its end in one step (run_to_end), with no loop.
     """
 
-    __slots__ = ("conn", "_after_commit")
+    __slots__ = ("_after_commit", "conn")
 
     # Appended to a SELECT of an event row that the job goes on to change. SQLite needs nothing:
     # BEGIN IMMEDIATE has made this transaction the only writer already.
@@ -122,7 +122,7 @@ Entry = tuple[Job[Any], asyncio.Future[Any]]
 class _Run:
     """What one batch did in the writer thread, for the event loop to act on."""
 
-    __slots__ = ("committed", "outcomes", "callbacks", "failed_index", "error")
+    __slots__ = ("callbacks", "committed", "error", "failed_index", "outcomes")
 
     def __init__(self) -> None:
         self.committed = False
@@ -225,7 +225,7 @@ class Database:
             # migrate() refuses a foreign file first, so WAL mode is never forced on someone else's.
             await migrate(self._writer, self.path)
             mode = await self._writer.execute_fetchall("PRAGMA journal_mode = WAL")
-            if list(mode)[0][0].lower() != "wal":
+            if next(iter(mode))[0].lower() != "wal":
                 raise DatabaseRefused(f"{self.path}: cannot switch the database to WAL mode.")
             for _ in range(self._reader_count):
                 reader = await self._connect()

@@ -47,13 +47,17 @@ MIGRATIONS: list[Step] = [
     # 2 -> 3: which sites may embed the room.
     "ALTER TABLE events ADD COLUMN embed_origins TEXT",
     # 3 -> 4: the home page lists what starts, or closes, soonest.
-    "CREATE INDEX events_listed_starts ON events (listed, starts_at);"
-    " CREATE INDEX events_listed_ends ON events (listed, ends_at)",
+    (
+        "CREATE INDEX events_listed_starts ON events (listed, starts_at);"
+        " CREATE INDEX events_listed_ends ON events (listed, ends_at)"
+    ),
     # 4 -> 5: presence and limits shared by processes (used with PostgreSQL; kept alike here).
-    "ALTER TABLE participants ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;"
-    " CREATE TABLE rate_hits (key TEXT NOT NULL, at INTEGER NOT NULL);"
-    " CREATE INDEX rate_hits_key ON rate_hits (key, at);"
-    " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')",
+    (
+        "ALTER TABLE participants ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;"
+        " CREATE TABLE rate_hits (key TEXT NOT NULL, at INTEGER NOT NULL);"
+        " CREATE INDEX rate_hits_key ON rate_hits (key, at);"
+        " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')"
+    ),
     # 5 -> 6: nickname keys ignore every invisible character (default-ignorable code points).
     recompute_nickname_keys,
 ]
@@ -104,7 +108,7 @@ async def migrate(db: aiosqlite.Connection, path: str) -> int:
 
 async def _pragma(db: aiosqlite.Connection, name: str) -> int:
     rows = await db.execute_fetchall(f"PRAGMA {name}")
-    return int(list(rows)[0][0])
+    return int(next(iter(rows))[0])
 
 
 async def _function_in_transaction(

@@ -88,7 +88,7 @@ def _args(sql: str, params: Params) -> tuple[str, list[Any]]:
 class PgTx:
     """A write job's transaction on one pooled connection; the same methods as the SQLite Tx."""
 
-    __slots__ = ("conn", "_after_commit", "_notes")
+    __slots__ = ("_after_commit", "_notes", "conn")
 
     lock = " FOR UPDATE"  # a job that reads an event row and then changes it holds the row
 

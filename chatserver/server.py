@@ -92,13 +92,13 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
         services = app.settings["services"]
         try:
             await asyncio.wait_for(services.drained(), SHUTDOWN_GRACE_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.warning("%d requests were still running after %.0f s", services.in_flight, SHUTDOWN_GRACE_S)
         await scheduler.stop()
         await store.close()
         try:
             await asyncio.wait_for(server.close_all_connections(), SHUTDOWN_GRACE_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.warning("some connections were still open after %.0f s", SHUTDOWN_GRACE_S)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from chatserver.errors import InvalidRequest
 
 Millis = int
 
 # The last millisecond that formats as an RFC 3339 year (9999-12-31T23:59:59.999Z).
-LATEST_MS = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()) * 1000 + 999
+LATEST_MS = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()) * 1000 + 999
 
 # Full date, 'T' (or 't', or a space, which RFC 3339 allows), time, optional fraction of any
 # length (truncated to milliseconds), and a required offset: Z, z or +hh:mm / -hh:mm (hh <= 23).
@@ -29,13 +29,13 @@ def now_ms() -> Millis:
 
 def format_time(ms: Millis) -> str:
     """Format as `2026-11-21T20:15:00.000Z`."""
-    dt = datetime.fromtimestamp(ms // 1000, timezone.utc)
+    dt = datetime.fromtimestamp(ms // 1000, UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
 def format_time_plain(ms: Millis) -> str:
     """Format as `2026-11-21 20:15:03 UTC`, for transcripts."""
-    return datetime.fromtimestamp(ms // 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def parse_time(value: object, field: str) -> Millis:

@@ -24,9 +24,9 @@ from chatserver.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from chatserver.limits import Limit
 from chatserver.models import Event, Participant
 from chatserver.presence import Presence
-from chatserver.limits import Limit
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import parse_json_object
@@ -164,7 +164,6 @@ class ApiHandler(tornado.web.RequestHandler):
 
     def compute_etag(self) -> None:
         """No ETag: API answers are no-store, and hashing every body costs the poll path."""
-        return None
 
     def write_json_prefix(self, status: int, prefix: bytes) -> None:
         """Finish a JSON object whose members so far are `prefix` (ending in a comma) with server_time."""

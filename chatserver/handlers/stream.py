@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatserver.answers import encode_answer
 from chatserver.broker import Waiter
 from chatserver.errors import CursorAhead, InvalidRequest, NotFound, StorageUnavailable
 from chatserver.handlers.base import ApiHandler, dumps
-from chatserver.answers import encode_answer
 from chatserver.models import Event, Item, Participant
 from chatserver.store import Store
 from chatserver.validation import (
@@ -19,7 +19,6 @@ from chatserver.validation import (
     query_int,
     query_wait,
 )
-
 
 # How long a poll turned away by the cap on held connections is asked to wait before the next.
 HELD_CAP_RETRY_S = 5
