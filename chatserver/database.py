@@ -291,7 +291,7 @@ class Database:
         Jobs queued while a batch is committing share the next transaction (group commit).
         A job may raise ChatError only before it writes anything: the error goes to its caller
         and the batch goes on. Any other error rolls the batch back; the failing job gets it and
-        the others are run again. A job is synchronous and must not touch the event loop.
+        the others are run again. A job runs in the writer thread: it must not touch the event loop.
         """
         if self._closed or self._writer is None:
             raise StorageUnavailable("The database is closed.")

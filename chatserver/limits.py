@@ -21,26 +21,16 @@ class Limit:
         self.memory = RateLimiter(limit, window_s, what=what)
         self.store = store
 
-    @property
-    def limit(self) -> int:
-        return self.memory.limit
-
-    async def check(self, key: Hashable) -> None:
-        """Count one action for key, or raise RateLimited (outside any write job)."""
+    async def check(self, key: Hashable, tx: Transaction | None = None) -> None:
+        """Count one action for key, or raise RateLimited. Inside a write job, pass its tx: an
+        action that is then refused or rolled back counts nothing."""
         if self.memory.limit <= 0:
             return
         if not self.store.shared:
-            self.memory.check(key)
+            self.memory.check(key)  # on SQLite, in the writer thread one job at a time (Store.post_message)
             return
-        await self.store.count_hit(f"{self.name}:{key}", self.memory.limit,
-                                   int(self.memory.window_s * 1000), self.memory.what)
-
-    async def check_in(self, tx: Transaction, key: Hashable) -> None:
-        """The same inside a write job, so that an action that is refused or rolled back counts nothing."""
-        if self.memory.limit <= 0:
-            return
-        if not self.store.shared:
-            self.memory.check(key)  # in the writer thread, one job at a time (see Store.post_message)
-            return
-        await self.store.count_hit_in(tx, f"{self.name}:{key}", self.memory.limit,
-                                      int(self.memory.window_s * 1000), self.memory.what)
+        shared = (f"{self.name}:{key}", self.memory.limit, int(self.memory.window_s * 1000), self.memory.what)
+        if tx is None:
+            await self.store.count_hit(*shared)
+        else:
+            await self.store.count_hit_in(tx, *shared)

@@ -33,10 +33,9 @@ CHANNEL = "chatserver"
 _RETRY = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
           asyncpg.exceptions.UniqueViolationError)
 _RETRIES = 3
-# The connection or the server is gone: a 503 now; the pool connects again on the next request.
-_UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.exceptions.InterfaceError,
-                asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.CannotConnectNowError,
-                asyncpg.exceptions.AdminShutdownError)
+# Any failure of the server or the connection to it (PostgresError covers the server's refusals,
+# shutdowns and lost connections): a 503 now; the pool connects again on the next request.
+_FAILED = (OSError, TimeoutError, asyncpg.exceptions.InterfaceError, asyncpg.PostgresError)
 _SCHEMA_LOCK = 0x63686174  # pg_advisory_xact_lock key while the schema is applied ("chat")
 SCHEMA_MARK = "chatserver schema "  # the comment on the events table, followed by the version
 RECONNECT_MAX_S = 5.0
@@ -151,7 +150,7 @@ class PgDatabase:
                     await conn.execute(f"COMMENT ON TABLE events IS '{SCHEMA_MARK}{schema_version()}'")
                 else:
                     self._check_version(await conn.fetchval("SELECT obj_description('events'::regclass, 'pg_class')"))
-        except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+        except _FAILED as exc:
             await self.close()
             raise DatabaseRefused(f"cannot use the PostgreSQL database {self.path}: {exc}") from None
         except BaseException:
@@ -178,7 +177,7 @@ class PgDatabase:
         converted, args = _args(sql, params)
         try:
             return [tuple(record) for record in await self._pool.fetch(converted, *args)]
-        except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+        except _FAILED as exc:
             log.warning("read failed: %s", exc)
             raise StorageUnavailable("The server cannot reach its database right now; try again shortly.") from None
 
@@ -209,7 +208,7 @@ class PgDatabase:
             except _RETRY as exc:
                 log.info("write conflict, attempt %d: %s", attempt + 1, exc)
                 continue
-            except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+            except _FAILED as exc:
                 log.error("write failed: %s", exc)
                 raise StorageUnavailable("The server cannot write to its database right now; try again shortly.") from None
             self.batches_committed += 1
@@ -248,14 +247,14 @@ class PgDatabase:
                 if conn is not None and not conn.is_closed():
                     await asyncio.wait_for(conn.execute("SELECT 1"), 5)
                     continue
-            except (*_UNREACHABLE, asyncpg.PostgresError):
+            except _FAILED:
                 pass
             log.warning("lost the PostgreSQL notification connection; reconnecting")
             while not self._closed:
                 try:
                     await self._connect_listener()
                     break
-                except (*_UNREACHABLE, asyncpg.PostgresError) as exc:
+                except _FAILED as exc:
                     log.warning("reconnecting to PostgreSQL failed (%s); again in %.1f s", exc, delay)
                     await asyncio.sleep(delay)
                     delay = min(RECONNECT_MAX_S, delay * 2)
@@ -273,11 +272,11 @@ class PgDatabase:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
         if self._listener is not None:
-            with contextlib.suppress(*_UNREACHABLE, asyncpg.PostgresError):
+            with contextlib.suppress(*_FAILED):
                 await self._listener.close(timeout=5)
             self._listener = None
         if self._pool is not None:
-            with contextlib.suppress(*_UNREACHABLE, asyncpg.PostgresError):
+            with contextlib.suppress(*_FAILED):
                 await asyncio.wait_for(self._pool.close(), 10)
             self._pool = None
 

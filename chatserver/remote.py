@@ -60,11 +60,6 @@ class RemoteCommits:
         elif kind == RESYNC:
             await self.store.resync()
 
-    async def idle(self) -> None:
-        """Return once every note received so far is applied (for tests)."""
-        while self._queue is not None and not self._queue.empty():
-            await asyncio.sleep(0.005)
-
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()

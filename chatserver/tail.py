@@ -107,7 +107,7 @@ class Recent:
 
     def event_ids(self) -> list[int]:
         """The events held here (rows or tails)."""
-        return sorted(set(self._slugs) | set(self._tails) | set(self._handed_on))
+        return sorted(set(self._slugs) | set(self._tails))  # every event handed an item has a tail
 
     def retracted(self, event_id: int, item_id: int) -> None:
         tail = self._tails.get(event_id)

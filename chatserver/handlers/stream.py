@@ -142,7 +142,7 @@ class MessagesHandler(StreamReader):
         retry_key = client_id(body)
         limiter = self.services.limiter
         item, created = await self.store.post_message(
-            event.id, participant, text or "", retry_key, admit=lambda tx: limiter.check_in(tx, participant.id)
+            event.id, participant, text or "", retry_key, admit=lambda tx: limiter.check(participant.id, tx)
         )
         self.services.presence.touch(participant.id)
         self.write_json(201 if created else 200, {"message": item.to_json()})
