@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import signal
-import time
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,15 @@ from tests.test_sse import EventStream
 POSTERS = 6
 POSTS_EACH = 25
 POLLERS = 4
+
+
+@contextmanager
+def two_processes(dsn: str, *options: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two server processes on one PostgreSQL database, their logs drained, killed at the end."""
+    with ServerProcess(dsn, *options) as first, ServerProcess(dsn, *options) as second:
+        first.drain_output()
+        second.drain_output()
+        yield first, second
 
 
 class RoundRobin:
@@ -40,9 +51,7 @@ class RoundRobin:
 def test_two_processes_deliver_every_item_once_in_order(postgres_cluster: PostgresCluster) -> None:
     dsn = postgres_cluster.new_database()
     options = ("--rate-limit", "0", "--join-limit", "0", "--log-level", "warning")
-    with ServerProcess(dsn, *options) as first, ServerProcess(dsn, *options) as second:
-        first.drain_output()
-        second.drain_output()
+    with two_processes(dsn, *options) as (first, second):
         both = RoundRobin([first, second])
         status, created = both.request("POST", "/api/events", {
             "title": "Shared", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
@@ -110,9 +119,7 @@ def test_two_processes_deliver_every_item_once_in_order(postgres_cluster: Postgr
 def test_boundaries_are_appended_once_with_two_processes(postgres_cluster: PostgresCluster) -> None:
     dsn = postgres_cluster.new_database()
     options = ("--log-level", "warning")
-    with ServerProcess(dsn, *options) as first, ServerProcess(dsn, *options) as second:
-        first.drain_output()
-        second.drain_output()
+    with two_processes(dsn, *options) as (first, second):
         both = RoundRobin([first, second])
         # Opens a second from now and closes a second later: both schedulers race for both items.
         status, created = both.request("POST", "/api/events", {
@@ -132,9 +139,7 @@ def test_boundaries_are_appended_once_with_two_processes(postgres_cluster: Postg
 def test_limits_and_presence_are_shared_by_the_processes(postgres_cluster: PostgresCluster) -> None:
     dsn = postgres_cluster.new_database()
     options = ("--rate-limit", "3", "--join-limit", "2", "--log-level", "warning")
-    with ServerProcess(dsn, *options) as first, ServerProcess(dsn, *options) as second:
-        first.drain_output()
-        second.drain_output()
+    with two_processes(dsn, *options) as (first, second):
         status, created = first.request("POST", "/api/events", {
             "title": "Limits", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
         slug = created["event"]["slug"]
@@ -167,10 +172,7 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
     # A cluster of its own: this test stops it, and the session's cluster serves the others.
     with PostgresCluster() as cluster:
         dsn = cluster.new_database()
-        with ServerProcess(dsn, "--log-level", "warning") as first, \
-                ServerProcess(dsn, "--log-level", "warning") as second:
-            first.drain_output()
-            second.drain_output()
+        with two_processes(dsn, "--log-level", "warning") as (first, second):
             _, created = first.request("POST", "/api/events", {
                 "title": "Outage", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
             slug = created["event"]["slug"]
@@ -259,9 +261,7 @@ def test_processes_and_backup_need_the_right_engine(tmp_path: Path) -> None:
 
 async def test_an_sse_stream_on_one_process_carries_what_the_other_commits(postgres_cluster: PostgresCluster) -> None:
     dsn = postgres_cluster.new_database()
-    with ServerProcess(dsn, "--log-level", "warning") as first, ServerProcess(dsn, "--log-level", "warning") as second:
-        first.drain_output()
-        second.drain_output()
+    with two_processes(dsn, "--log-level", "warning") as (first, second):
         _, created = first.request("POST", "/api/events", {
             "title": "Streams", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
         slug = created["event"]["slug"]
