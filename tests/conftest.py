@@ -108,7 +108,9 @@ def app(chat: Chat) -> tornado.web.Application:
 
 
 @pytest.fixture
-def api(http_server: object, http_server_port: tuple[object, int]) -> Api:
+def api(app: tornado.web.Application, http_server: object, http_server_port: tuple[object, int]) -> Api:
+    # `app` is named here, though http_server finds it by itself, so that a test that asks only for
+    # `api` depends on `backend` too and runs on both engines where its module asks for them.
     return Api(f"http://127.0.0.1:{http_server_port[1]}")
 
 
