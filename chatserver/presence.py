@@ -27,11 +27,15 @@ class Presence:
         self.window_s = window_s
         self._clock = clock
         self._seen: dict[int, float] = {}
+        # Banned participants: a poll held or a stream opened before the ban may still touch them.
+        self._forgotten: set[int] = set()
         self._share = share
         self._unshared: dict[int, Millis] = {}
         self._sharing: asyncio.TimerHandle | None = None
 
     def touch(self, participant_id: int) -> None:
+        if participant_id in self._forgotten:
+            return
         now = self._clock()
         self._seen[participant_id] = now
         if len(self._seen) > 10_000 and len(self._seen) % 1000 == 0:
@@ -47,6 +51,12 @@ class Presence:
         if seen is not None and self._clock() - seen <= self.window_s:
             return True
         return self._share is not None and now_ms() - seen_elsewhere_at <= self.window_s * 1000
+
+    def forget(self, participant_id: int) -> None:
+        """A banned participant: offline from now on, whatever still touches them in this process."""
+        self._forgotten.add(participant_id)
+        self._seen.pop(participant_id, None)
+        self._unshared.pop(participant_id, None)
 
     def _share_now(self) -> None:
         self._sharing = None

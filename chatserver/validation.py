@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from chatserver.errors import InvalidRequest
+from chatserver.errors import InvalidRequest, NicknameTaken
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -61,6 +61,23 @@ _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # scheme://host[:port], nothing after: what CSP frame-ancestors and postMessage compare.
 _ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(:[0-9]{1,5})?")
 EMBED_ORIGINS_MAX = 20
+
+# Nicknames nobody may join under, as nickname_key forms (issue 13: impersonation). The .txt
+# transcript and the room label authors who are not participants "Announcement" (announcements)
+# and "*" (system items), and the room shows one's own unsent messages as by
+# "You"; the rest are words that claim a role. A name is reserved when its key, with punctuation,
+# symbols and spaces trimmed from both ends, is one of these ("HOST", "Ho\u200bst", fullwidth
+# "Ｈｏｓｔ", "(Host)", "Host:" all are), or when its first word is made only of punctuation and
+# symbols ("*", "-", ">", "* alice joined."): what the transcript puts before a system item's text.
+RESERVED_NICKNAMES = frozenset({
+    "announcement", "announcements", "you",
+    "host", "hosts", "the host", "moderator", "moderators", "mod", "mods",
+    "admin", "admins", "administrator", "administrators", "system", "chatserver",
+})
+# What counts as punctuation or a symbol there: Unicode's P* and M* (marks riding on them) and the
+# math, currency and modifier symbols. Other symbols (So: emoji, pictographs) are not: "🎉" or
+# "❤ Anna" impersonate nobody.
+_SYMBOL_CATEGORIES = frozenset({"Sm", "Sc", "Sk"})
 
 
 def parse_json_object(raw: bytes) -> dict[str, Any]:
@@ -226,6 +243,35 @@ def nickname_key(nick: str) -> str:
     key = unicodedata.normalize("NFKC", _IGNORABLE.sub("", nick))
     key = _IGNORABLE.sub("", unicodedata.normalize("NFKC", key.casefold()))
     return " ".join(key.split())
+
+
+def _is_symbol(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category[0] in "PM" or category in _SYMBOL_CATEGORIES
+
+
+def is_reserved_nickname(nick: str) -> bool:
+    """Whether nick names a role or mimics a label of the transcript (see RESERVED_NICKNAMES)."""
+    key = nickname_key(nick)
+    if all(_is_symbol(ch) for ch in key.split(" ", 1)[0]):
+        return True
+    start, end = 0, len(key)
+    while start < end and (key[start] == " " or _is_symbol(key[start])):
+        start += 1
+    while end > start and (key[end - 1] == " " or _is_symbol(key[end - 1])):
+        end -= 1
+    return key[start:end] in RESERVED_NICKNAMES
+
+
+def joining_nickname(obj: dict[str, Any]) -> str:
+    """The nickname a new participant asks for: valid (see nickname) and not reserved.
+
+    A reserved name is answered as a taken one (409 nickname_taken), with a message that says why.
+    """
+    value = nickname(obj)
+    if is_reserved_nickname(value):
+        raise NicknameTaken(f"The nickname {value!r} is reserved; choose another.")
+    return value
 
 
 def optional_bool(obj: dict[str, Any], field: str) -> bool | None:

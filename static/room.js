@@ -449,7 +449,12 @@
   function joinRefused(nickname, result) {
     if (result.code === "event_closed") return;
     if (result.code === "nickname_taken") {
-      Chat.say(joinError, `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`);
+      // A name reserved for a role ("Host", "Announcement", "*") is refused with the same code: the
+      // server's message says so, and "someone is already called Host" would mislead.
+      const reserved = / is reserved;/.test(result.message || "");
+      Chat.say(joinError, reserved
+        ? `“${nickname}” is kept for the hosts and the room's own notices, so nobody can mistake you for them. Please choose another nickname.`
+        : `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`);
       nicknameInput.select();
     } else {
       Chat.say(joinError, result.message);

@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 
 from chatserver.presence import Presence
+from chatserver.timefmt import now_ms
+from tests.conftest import Chat
 from tests.helpers import Api, Reply, assert_error, assert_server_time
+from tests.waiting import until
 
 BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
 
@@ -269,3 +272,55 @@ async def test_concurrent_joins_with_the_same_nickname_admit_one(api: Api) -> No
         if reply.status == 409:
             assert_error(reply, 409, "nickname_taken")
     assert len(await participants(api, slug)) == 1
+
+
+# -- banned participants are never online (issue 13, item 10) -------------------------------------------
+# These take `chat` so that they run on both engines: pytest-tornasync's http_server looks `app` up by
+# name, so `api` alone does not make a test depend on `backend`.
+
+
+async def ban(api: Api, slug: str, key: str, participant_id: int) -> None:
+    reply = await api.post(f"/api/events/{slug}/participants/{participant_id}/ban", token=key)
+    assert reply.status == 200, reply.body
+
+
+async def test_a_banned_participant_is_offline_at_once_and_polling_does_not_bring_them_back(api: Api, chat: Chat) -> None:
+    created = await api.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    await api.join(slug, "alice")
+    bob_id, bob = await api.join(slug, "bob")
+    assert (await api.poll(slug, token=bob)).status == 200
+    assert await online(api, slug) == {"alice": True, "bob": True}
+
+    await ban(api, slug, key, bob_id)  # a moment after bob's poll
+    assert await online(api, slug) == {"alice": True, "bob": False}
+    again = await api.poll(slug, token=bob)
+    assert again.status == 200 and again.body["messages"]  # reading stays public
+    assert await online(api, slug) == {"alice": True, "bob": False}
+
+
+async def test_a_poll_held_across_the_ban_does_not_mark_the_banned_online(api: Api, chat: Chat) -> None:
+    created = await api.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    _, alice = await api.join(slug, "alice")
+    bob_id, bob = await api.join(slug, "bob")
+    newest = (await api.poll(slug)).body["cursor"]
+    held = asyncio.ensure_future(api.poll(slug, after=newest, wait=4, token=bob))
+    await until(lambda: chat.broker.held_polls == 1, what="bob's poll to be held")
+    await ban(api, slug, key, bob_id)  # wakes the poll with the "removed" item; it ends after the ban
+    answer = await held
+    assert answer.status == 200 and answer.body["messages"]
+    assert (await api.say(slug, alice, "still here")).status == 201
+    assert await online(api, slug) == {"alice": True, "bob": False}
+
+
+async def test_a_banned_participant_seen_by_another_process_is_offline(api: Api, chat: Chat) -> None:
+    # Several processes share presence through participants.seen_at: another one saw bob just now.
+    created = await api.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    bob_id, _ = await api.join(slug, "bob")
+    chat.services.presence = Presence(share=chat.store.record_presence)  # remembers nobody itself
+    await chat.store.record_presence({bob_id: now_ms()})
+    assert await online(api, slug) == {"bob": True}
+    await ban(api, slug, key, bob_id)
+    assert await online(api, slug) == {"bob": False}

@@ -6,6 +6,9 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+
+from chatserver.errors import Banned
 from chatserver.store import Store
 from tests.conftest import Chat
 from tests.helpers import Api, assert_error
@@ -46,6 +49,26 @@ async def test_bad_read_reports_are_refused_and_change_nothing(api: Api) -> None
         assert_error(await api.post(f"/api/events/{slug}/reads", {"last_read_id": bad}, token=bob),
                      400, "invalid_request", "last_read_id")
     assert (await api.get(f"/api/events/{slug}/reads")).body["reads"] == []
+
+
+async def test_a_banned_participant_cannot_report_reads(api: Api, chat: Chat) -> None:
+    created = await api.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    _, alice = await api.join(slug, "alice")
+    bob_id, bob = await api.join(slug, "bob")
+    newest = (await api.say(slug, alice, "hello")).body["message"]["id"]
+    assert (await api.post(f"/api/events/{slug}/participants/{bob_id}/ban", token=key)).status == 200
+
+    refused = await api.post(f"/api/events/{slug}/reads", {"last_read_id": newest}, token=bob)
+    assert_error(refused, 403, "banned")
+    listed = await api.get(f"/api/events/{slug}/reads")
+    assert listed.body["reads"] == [] and listed.body["version"] == 0  # nothing stored, nobody told
+    participants = (await api.get(f"/api/events/{slug}/participants")).body["participants"]
+    assert {p["nickname"]: p["last_read_id"] for p in participants} == {"alice": 0, "bob": 0}
+    # The write job itself refuses, so a report racing the ban cannot slip in after it.
+    with pytest.raises(Banned):
+        await chat.store.mark_read((await chat.store.get_event(slug)).id, bob_id, newest)
+    assert (await api.post(f"/api/events/{slug}/reads", {"last_read_id": newest}, token=alice)).status == 200
 
 
 async def test_a_poll_asking_for_reads_gets_them_and_others_do_not(api: Api) -> None:

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from chatserver import validation as v
-from chatserver.errors import InvalidRequest
+from chatserver.errors import InvalidRequest, NicknameTaken
 from chatserver.timefmt import LATEST_MS, format_time, parse_time
 
 PROPS = settings(
@@ -255,6 +255,89 @@ def test_nickname_key_collapses_white_space_and_renormalises_after_casefold() ->
     for raw in ("\u01f0", "\u0390", "\u1fb3", "\u0130"):
         key = v.nickname_key(raw)
         assert unicodedata.normalize("NFKC", key) == key and v.nickname_key(key) == key
+
+
+# -- reserved nicknames (issue 13, item 9) --------------------------------------------------------
+
+#: What the .txt transcript and the room show for authors who are not participants, and role words.
+ROLE_NAMES = ["Announcement", "System", "Host", "Hosts", "The host", "Moderator", "Moderators", "Mod", "Admin",
+              "Administrator", "ChatServer", "You"]
+SYMBOL_CATEGORIES = ["Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk"]
+
+
+def check_join_name(raw: Any) -> tuple[str, Any]:
+    """("ok", the name), ("invalid", error) or ("reserved", error) from the join's nickname check."""
+    try:
+        return "ok", v.joining_nickname({"nickname": raw})
+    except InvalidRequest as error:
+        return "invalid", error
+    except NicknameTaken as error:
+        assert "reserved" in error.message and "taken" not in error.message, error.message
+        return "reserved", error
+
+
+def is_symbols(word: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PM" or unicodedata.category(ch) in SYMBOL_CATEGORIES for ch in word)
+
+
+@st.composite
+def disguised_role(draw: st.DrawFn) -> str:
+    """A role name as a hostile client would dress it: case, width, invisibles, spaces, decoration."""
+    name = draw(st.sampled_from(ROLE_NAMES))
+    name = draw(st.sampled_from([str.upper, str.lower, str.swapcase, str.title, fullwidth, lambda s: s]))(name)
+    for at, ch in draw(st.lists(st.tuples(st.integers(0, 20), st.sampled_from(INVISIBLE[:12])), max_size=3)):
+        name = name[:at] + ch + name[at:]
+    before, after = draw(st.sampled_from([("", ""), ("(", ")"), ("*", "*"), ("[", "]:"), ("~ ", " ~"), ("", ":")]))
+    return draw(st.text(" \u3000", max_size=2)) + before + name + after + draw(st.text(" \u00a0", max_size=2))
+
+
+@PROPS
+@given(st.one_of(text, disguised_role(), st.text(st.characters(categories=SYMBOL_CATEGORIES), min_size=1, max_size=8)))
+def test_no_name_whose_key_is_reserved_is_accepted(raw: str) -> None:
+    verdict, result = check_join_name(raw)
+    if verdict == "ok":
+        key = v.nickname_key(result)
+        assert key not in v.RESERVED_NICKNAMES, result
+        assert not is_symbols(key.split(" ")[0]), result  # nothing made of symbols alone, nor led by them
+        assert v.nickname({"nickname": result}) == result  # otherwise the ordinary nickname rules hold
+    elif verdict == "reserved":
+        assert v.nickname({"nickname": raw})  # reserved names are valid names: only their meaning is refused
+
+
+@PROPS
+@given(disguised_role())
+def test_every_disguise_of_a_role_name_is_refused(raw: str) -> None:
+    assert check_join_name(raw)[0] == "reserved", raw
+
+
+def test_reserved_keys_are_keys() -> None:
+    # A reserved word that nickname_key would change could never match anything.
+    for key in v.RESERVED_NICKNAMES:
+        assert v.nickname_key(key) == key, key
+
+
+@pytest.mark.parametrize("raw", [
+    "Announcement", "System", "Host", "Moderator", "*", "HOST", "Ho\u200bst", "Ｈｏｓｔ", "ＳＹＳＴＥＭ", "\ufeffhost",
+    "The  Host", "hosts", "admin", "Administrator", "chatserver", "-", ">", "***", "->", "∗", "＊", "(Host)", "Host:",
+    "[moderator]", "*System*", "* alice joined.", "> quoted", "you",
+], ids=repr)
+def test_role_and_symbol_names_are_reserved(raw: str) -> None:
+    with pytest.raises(NicknameTaken, match=r"is reserved; choose another\.$"):
+        v.joining_nickname({"nickname": raw})
+
+
+@pytest.mark.parametrize("raw", [
+    "Ghost", "Hostess", "alice", "Host 2", "Sys", "Admiral", "*bob", "-alice-", "😀", "🎉 Party", "I ❤\ufe0f Py",
+    "José", "x" * 32,
+], ids=repr)
+def test_names_that_only_resemble_a_role_are_accepted(raw: str) -> None:
+    assert v.joining_nickname({"nickname": raw}) == unicodedata.normalize("NFC", raw)
+
+
+def test_the_reserved_message_names_the_name_as_sent() -> None:
+    with pytest.raises(NicknameTaken) as refused:
+        v.joining_nickname({"nickname": "  Host "})
+    assert refused.value.message == "The nickname 'Host' is reserved; choose another."
 
 
 # -- titles and other one-line fields -----------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chatserver.errors import NotFound
 from chatserver.handlers.base import ApiHandler
-from chatserver.validation import nickname
+from chatserver.validation import joining_nickname
 
 
 class ParticipantsHandler(ApiHandler):
@@ -12,7 +12,7 @@ class ParticipantsHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        name = nickname(self.json_body())
+        name = joining_nickname(self.json_body())  # reserved names are refused before the limiter counts
         await self.services.join_limiter.check(self.request.remote_ip)
         participant, token = await self.store.join(event.id, name)
         self.services.presence.touch(participant.id)
@@ -22,7 +22,9 @@ class ParticipantsHandler(ApiHandler):
         event = await self.store.get_event(slug)
         presence = self.services.presence
         self.write_json(200, {"participants": [
-            {**p.to_json(), "online": presence.is_online(p.id, p.seen_at), "banned": p.banned, "last_read_id": p.last_read_id}
+            # A banned participant is never online, whatever this or another process saw of them.
+            {**p.to_json(), "online": not p.banned and presence.is_online(p.id, p.seen_at), "banned": p.banned,
+             "last_read_id": p.last_read_id}
             for p in await self.store.participants(event.id)
         ]})
 
@@ -36,4 +38,5 @@ class BanHandler(ApiHandler):
         if not (participant_id.isascii() and participant_id.isdigit()) or len(participant_id) > 18:
             raise NotFound(f"There is no participant {participant_id} in this event.")
         participant = await self.store.ban(event.id, int(participant_id))
+        self.services.presence.forget(participant.id)
         self.write_json(200, {"participant": {**participant.to_json(), "banned": participant.banned}})

@@ -68,13 +68,14 @@ class StreamReader(ApiHandler):
         return await self.store.get_event(slug), items, more, False
 
     async def participant(self, event: Event) -> Participant | None:
-        """The reader, when the request carries a valid token: it counts as online."""
+        """The reader, when the request carries a valid token of someone not banned: it counts as online."""
         token = self.bearer_token()
         if token is None:
             return None
         participant = await self.store.participant_by_token(event.id, token)
-        if participant is not None:
-            self.services.presence.touch(participant.id)
+        if participant is None or participant.banned:
+            return None  # a banned participant still reads (reading is public) but is never online
+        self.services.presence.touch(participant.id)
         return participant
 
     def on_connection_close(self) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from chatserver import credentials
 from chatserver.database import Transaction
-from chatserver.errors import EventClosed, InvalidRequest, NicknameTaken, NotFound
+from chatserver.errors import (
+    Banned,
+    EventClosed,
+    InvalidRequest,
+    NicknameTaken,
+    NotFound,
+)
 from chatserver.models import CLOSED, Participant
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
@@ -91,15 +97,18 @@ class People(StoreCore):
 
         async def job(tx: Transaction) -> int:
             event = await self._event_in(tx, event_id)
+            row = await tx.fetchone(
+                "SELECT last_read_id, banned FROM participants WHERE id = ? AND event_id = ?",
+                (participant_id, event_id),
+            )
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id} in this event.")
+            if row[1]:  # read here, in the writer, so that a report racing the ban cannot land after it
+                raise Banned("The host has removed you from this event; your reads are no longer recorded.")
             if item_id > event.last_item_id:
                 raise InvalidRequest(
                     f"last_read_id {item_id} is beyond the newest item ({event.last_item_id})."
                 )
-            row = await tx.fetchone(
-                "SELECT last_read_id FROM participants WHERE id = ? AND event_id = ?", (participant_id, event_id)
-            )
-            if row is None:
-                raise NotFound(f"There is no participant {participant_id} in this event.")
             stored = int(row[0])
             if item_id <= stored:
                 return stored  # receipts only move forward

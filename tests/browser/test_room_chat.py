@@ -162,6 +162,10 @@ def test_a_taken_nickname_is_explained(live_server: LiveServer, context_factory:
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#join-error")).to_contain_text("already called “BOB”")
     expect(page.locator("#composer")).to_be_hidden()
+    page.get_by_label("Choose a nickname").fill("Host")  # a role's name, taken by nobody: reserved
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("#join-error")).to_contain_text("“Host” is kept for the hosts")
+    expect(page.locator("#composer")).to_be_hidden()
     page.get_by_label("Choose a nickname").fill("bobby")
     page.keyboard.press("Enter")
     expect(page.locator("#me")).to_have_text("bobby")
