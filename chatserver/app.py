@@ -11,7 +11,7 @@ from tornado.log import access_log
 
 from chatserver import resources
 from chatserver.broker import Broker
-from chatserver.handlers.base import ApiNotFound, Services
+from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code
 from chatserver.handlers.events import (
     CloseHandler,
     EventHandler,
@@ -59,11 +59,41 @@ _SLUG = r"([^/]+)"
 WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
 
 
+# A control character, raw or percent-encoded (the router sees the encoded path): no name of ours
+# has one, and a NUL would reach the file system (os.stat raises) or PostgreSQL (text refuses it).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]|%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
+
+_FILE_MESSAGES = {
+    400: "The address is malformed (it is not valid UTF-8, or a parameter is not).",
+    404: "There is no such file.",
+    405: "This method is not allowed on a file; use GET.",
+}
+
+
 class StaticFiles(tornado.web.StaticFileHandler):
     """Static files with the same no-sniffing rule as the pages (a script is only ever a script)."""
 
     def set_default_headers(self) -> None:
         self.set_header("X-Content-Type-Options", "nosniff")
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        """The file; a name with a control character, outside the root or of a directory is a 404."""
+        if _CONTROL.search(path):
+            raise tornado.web.HTTPError(404)
+        try:
+            await super().get(path, include_body)
+        except tornado.web.HTTPError as exc:
+            # Tornado says 403 (and logs a warning) for ../ or a directory: to a client, no such file.
+            if exc.status_code == 403:
+                raise tornado.web.HTTPError(404) from None
+            raise
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """The API's JSON error, so that every refusal outside the pages reads alike (and is short)."""
+        message = _FILE_MESSAGES.get(status_code, "The file could not be served.")
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(error_body(http_code(status_code), message))
 
     def get_content_type(self) -> str:
         """The guessed type, with charset=utf-8 for text (a host page's own encoding must not apply)."""
@@ -75,7 +105,8 @@ class StaticFiles(tornado.web.StaticFileHandler):
     def set_extra_headers(self, path: str) -> None:
         if path == WIDGET:
             # Other sites load it by its plain URL: a short cache, and usable by pages that need CORP.
-            if not self.get_query_argument("v", None):
+            # (Only whether a version is there: junk in it, such as invalid UTF-8, must not refuse the file.)
+            if "v" not in self.request.query_arguments:
                 self.set_header("Cache-Control", "public, max-age=300")
             self.set_header("Cross-Origin-Resource-Policy", "cross-origin")
 
@@ -98,11 +129,30 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
 
 # Query parameters whose values may be secrets, should a client put one in a URL against the rules.
 _SECRET_PARAM = re.compile(r"([?&][^=&]*(?:token|key|auth|secret|password|session)[^=&]*=)[^&#]*", re.IGNORECASE)
+# Tokens and host keys are secrets.token_urlsafe(32): 43 of [A-Za-z0-9_-]. A pasted host link puts one
+# in a path or under any parameter name, so any run of 32 or more such characters (each maybe
+# percent-encoded: %2D, %41, ...) is taken for a secret, wherever it is. Slugs (10) and words stay.
+_URLSAFE = r"(?:[A-Za-z0-9_-]|%(?:2[dD]|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA]))"
+_SECRET_SHAPE = re.compile(rf"(?<![A-Za-z0-9_-]){_URLSAFE}{{32,}}")  # from a run's start only: linear
+SECRET_MIN = 32
 
 
 def loggable_uri(uri: str) -> str:
-    """The URI with the values of secret-looking query parameters replaced, for the access log."""
-    return _SECRET_PARAM.sub(r"\1[redacted]", uri) if "=" in uri else uri
+    """The URI with secrets replaced, for the log: secret-named parameters' values, and token-shaped runs."""
+    if "=" in uri:
+        uri = _SECRET_PARAM.sub(r"\1[redacted]", uri)
+    return _SECRET_SHAPE.sub("[redacted]", uri) if len(uri) >= SECRET_MIN else uri
+
+
+class RedactSecrets(logging.Filter):
+    """Tornado's own warnings and errors quote the request's URI (a 400's, a 500's): redact them too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = loggable_uri(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 class ServiceWorkerFile(StaticFiles):
@@ -126,6 +176,7 @@ def make_app(
     event_limit: int = DEFAULT_EVENT_LIMIT,
     join_limit: int = DEFAULT_JOIN_LIMIT,
     presence: Presence | None = None,
+    public_url: str | None = None,
     **settings: Any,
 ) -> tornado.web.Application:
     """Build the Tornado application around a Store and a Broker."""
@@ -140,7 +191,12 @@ def make_app(
         join_limiter=Limit("join", join_limit, JOIN_LIMIT_WINDOW_S, "joins from your address", store),
         max_wait=max_wait,
         max_body=max_body,
+        public_url=public_url,
     )
+    for name in ("tornado.general", "tornado.application"):  # once per process, however many apps
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
     deps = {"services": services}
     routes: list[tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]] = [
         # The stream's routes first: they take nearly every request, so they are matched first.

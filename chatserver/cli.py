@@ -36,6 +36,7 @@ from chatserver.server import (
     serve,
 )
 from chatserver.store import Store
+from chatserver.validation import public_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -80,6 +81,16 @@ def _max_wait(text: str) -> float:
     return value
 
 
+def _public_url(text: str) -> str:
+    try:
+        return public_url(text)
+    except ChatError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+PUBLIC_URL_HELP = "the server's public origin, e.g. https://chat.example.org, for the absolute links it prints and serves"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chatserver", description="Scheduled chat events over long polling.")
     parser.add_argument("--version", action="version", version=f"chatserver {__version__}")
@@ -113,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_HELD_PER_CLIENT})")
     run.add_argument("--xheaders", action="store_true",
                      help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx)")
+    run.add_argument("--public-url", type=_public_url, default=None,
+                     help=PUBLIC_URL_HELP + " (default: each browser's own address for the page)")
 
     create = commands.add_parser("create", help="schedule an event and print its room and host links")
     create.add_argument("--title", required=True)
@@ -120,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--ends-at", required=True, help="RFC 3339 time with offset")
     create.add_argument("--description", default="")
     create.add_argument("--unlisted", action="store_true", help="keep the event off the public lists")
-    create.add_argument("--base-url", default="http://127.0.0.1:8888", help="prefix for the printed links")
+    # --base-url: the old name, kept so that existing scripts work.
+    create.add_argument("--public-url", "--base-url", dest="public_url", type=_public_url,
+                        default="http://127.0.0.1:8888", help=PUBLIC_URL_HELP + " (default http://127.0.0.1:8888)")
     with_db(create)
 
     export = commands.add_parser("export", help="write an event's transcript to standard output")
@@ -148,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rate_limit=args.rate_limit, max_wait=args.max_wait, xheaders=args.xheaders,
                 event_limit=args.event_limit, join_limit=args.join_limit,
                 max_held=args.max_held, max_held_per_client=args.max_held_per_client,
+                public_url=args.public_url,
             )
             if args.processes > 1:
                 if not is_postgres_url(args.db):
@@ -263,7 +279,7 @@ async def _create(args: argparse.Namespace, out: TextIO) -> None:
         )
     finally:
         await store.close()
-    base = args.base_url.rstrip("/")
+    base = args.public_url
     links = event_links(event.slug, host_key)
     out.write(f"Scheduled {event.title!r} ({event.state(store.clock())})\n")
     out.write(f"room:       {base}{links['room']}\n")

@@ -50,6 +50,8 @@ class ServeOptions:
     # None: --max-wait + 30, so that a held poll's keep-alive connection is never cut.
     body_timeout: float = 30.0
     idle_timeout: float | None = None
+    # The public origin (https://chat.example.org) for absolute links; None: the browser's own.
+    public_url: str | None = None
 
 
 async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
@@ -59,7 +61,8 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
     broker = Broker(max_held=options.max_held, max_held_per_client=options.max_held_per_client)
     scheduler = Scheduler(store)
     app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit,
-                   event_limit=options.event_limit, join_limit=options.join_limit)
+                   event_limit=options.event_limit, join_limit=options.join_limit,
+                   public_url=options.public_url)
     server = HTTPServer(
         app,
         xheaders=options.xheaders,

@@ -336,3 +336,18 @@ def embed_origins(obj: dict[str, Any]) -> tuple[str, ...] | None:
         if origin not in origins:
             origins.append(origin)
     return tuple(origins)
+
+
+def public_url(text: str) -> str:
+    """The server's public origin (--public-url): http(s), a host, an optional port; no trailing slash."""
+    origin = text.strip().removesuffix("/")
+    scheme, sep, rest = origin.partition("://")
+    # Scheme and host are case-insensitive; lower-casing them gives links one spelling.
+    origin = scheme.lower() + sep + rest.lower()
+    match = _ORIGIN.fullmatch(origin)
+    if not match or (match.group(2) and int(match.group(2)[1:]) > 65535):
+        raise InvalidRequest(
+            f"the public URL must be an origin such as https://chat.example.org (http or https, a host, "
+            f"an optional port; no path, query or fragment), not {text!r}."
+        )
+    return origin

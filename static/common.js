@@ -770,6 +770,11 @@
     return { li, online };
   }
 
+  /** The server's public origin for absolute links: --public-url when the page carries it, else the page's own. */
+  function origin() {
+    return document.documentElement.dataset.publicUrl || location.origin;
+  }
+
   /** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
   function reducedMotion() {
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
@@ -780,6 +785,7 @@
     errorCode, errorMessage, say, Stream, ItemList, copyFrom, copyText, humaneFields, fieldNamed, byPresence, personRow,
     // added for the room; usable by any page
     formatTime, formatFull, formatDuration, sleepUnless, retryAfter, linkify, hueOf, reducedMotion,
+    origin,
   };
 
   if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded", () => localTimes(document));

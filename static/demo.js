@@ -2,9 +2,28 @@
 "use strict";
 
 (function () {
+  // The server leaves the snippet's script address relative (it never trusts Host): complete it here.
+  const snippet = document.getElementById("snippet");
+  if (snippet) snippet.value = snippet.value.replace('<script src="/', () => `<script src="${Chat.origin()}/`);
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.addEventListener("click", () => Chat.copyFrom(button));
   }
+
+  // A pasted host link (…/e/<slug>/host#key=…) names the room too, but its key must not leave the
+  // browser (into this page's address, logs and history): send only the slug.
+  const pick = document.querySelector("form.pick");
+  if (pick) pick.addEventListener("submit", () => {
+    const room = pick.elements.room;
+    room.value = roomOf(room.value);
+  });
+
+  /** The slug of a pasted room or host link (or the text itself, cut before any '#' or '?'). */
+  function roomOf(text) {
+    const link = text.trim().split(/#|%23|\?/i)[0];
+    const match = /\/e\/([^/]+)/.exec(link);
+    return match ? match[1] : link;
+  }
+
   const log = document.getElementById("log");
   if (!log) return;
 

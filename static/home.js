@@ -263,8 +263,8 @@
   // --- after scheduling: the two links --------------------------------------------------------
   function showCreated(data) {
     const ev = data.event;
-    const room = new URL(data.links.room, location.origin).href;
-    const host = new URL(data.links.host, location.origin).href;
+    const room = new URL(data.links.room, Chat.origin()).href;
+    const host = new URL(data.links.host, Chat.origin()).href;
     $("created-title").textContent = `“${ev.title}”`;
     const start = new Date(ev.starts_at);
     const end = new Date(ev.ends_at);

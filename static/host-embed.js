@@ -13,7 +13,7 @@
   let event = null;
 
   const room = snippet.dataset.room;
-  snippet.value = `<script src="${location.origin}/static/widget.js" data-room="${room}" async></script>`;
+  snippet.value = `<script src="${Chat.origin()}/static/widget.js" data-room="${room}" async></script>`;
   document.querySelector('button.copy[data-copy="bar-snippet"]').addEventListener("click", (ev) => Chat.copyFrom(ev.currentTarget));
 
   function fieldError(message) {

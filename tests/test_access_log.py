@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -31,3 +32,41 @@ async def test_at_info_a_poll_is_not_logged_at_all(api: Api, caplog: pytest.LogC
     with caplog.at_level(logging.INFO, logger="tornado.access"):
         await api.poll(slug)
     assert [r for r in caplog.records if r.name == "tornado.access" and "/messages" in r.getMessage()] == []
+
+
+def host_link(slug: str, key: str) -> str:
+    """The host link as the home page shows it, to be pasted where it does not belong."""
+    return f"https://chat.example.org/e/{slug}/host#key={key}"
+
+
+def logged_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Every message logged, by any logger (the access log and Tornado's own warnings)."""
+    return [record.getMessage() for record in caplog.records]
+
+
+@pytest.mark.parametrize("shape", [
+    "/demo/embed?room={link}",  # the demo's own form takes a pasted host link
+    "/demo/embed?room={link_twice}",  # ... encoded once more by a careless client
+    "/e/{slug}/host%23key={key}",  # a host link whose '#' was percent-encoded on the way
+    "/e/{slug}?k={key}",  # any parameter name
+    "/e/{slug}/{key}",  # anywhere in the path
+    "/e/{slug}/host%23key={key_encoded}",  # every character of the key percent-encoded
+    "/demo/embed?room={link}&accent=%ff",  # refused (400): Tornado logs the URL with its own warning
+])
+async def test_a_host_key_never_reaches_the_log_by_value(
+    api: Api, caplog: pytest.LogCaptureFixture, shape: str
+) -> None:
+    created = await api.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    link = quote(host_link(slug, key), safe="")
+    path = shape.format(slug=slug, key=key, link=link, link_twice=quote(link, safe=""),
+                        key_encoded="".join(f"%{ord(c):02X}" for c in key))
+    with caplog.at_level(logging.INFO):
+        reply = await api.get(path)
+    assert reply.status < 500
+    lines = logged_lines(caplog)
+    access = [line for line in lines if f"GET /{path.split('/')[1]}" in line]
+    assert access, lines  # the request was logged...
+    assert all(slug in line for line in access), access  # ... with the slug still readable
+    for line in lines:
+        assert key not in line and key[:32] not in line and unquote(unquote(line)).find(key[:32]) == -1, line

@@ -44,7 +44,7 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 15) -> subproc
     """Run `python -m chatserver ARGS` to completion (a hang fails the test, it does not stall it)."""
     return subprocess.run(
         [sys.executable, "-m", "chatserver", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd,
+        check=False, capture_output=True, text=True, timeout=timeout, cwd=cwd,
     )
 
 
@@ -228,6 +228,8 @@ def test_serve_restarts_on_the_same_database(tmp_path: Path, server_factory: Any
     ("--rate-limit", "-2"),
     ("--rate-limit", "many"),
     ("--log-level", "loud"),
+    ("--public-url", "https://chat.example.org/chat"),
+    ("--public-url", "chat.example.org"),
 ])
 def test_serve_refuses_a_bad_option(tmp_path: Path, option: str, value: str) -> None:
     result = run_cli("serve", "--port", "0", "--db", str(tmp_path / "chat.db"), option, value)
@@ -352,6 +354,34 @@ def test_create_refuses_bad_times(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 2
     assert complaint in captured.err
     assert captured.out == ""
+
+
+@pytest.mark.parametrize("option", ["--public-url", "--base-url"])
+def test_create_prints_links_under_the_public_url(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  option: str) -> None:
+    code = main(["create", "--title", "Release party", "--starts-at", iso_in(60), "--ends-at", iso_in(3600),
+                 "--db", str(tmp_path / "chat.db"), option, "HTTPS://Chat.Example.org/"])
+    out = capsys.readouterr().out
+    assert code == 0
+    links = [line.split()[-1] for line in out.splitlines() if line.startswith(("room:", "host:", "transcript:"))]
+    assert len(links) == 3
+    assert all(link.startswith("https://chat.example.org/e/") for link in links), links
+
+
+@pytest.mark.parametrize("value", [
+    "chat.example.org", "https://chat.example.org/chat", "https://chat.example.org/?x=1",
+    "https://chat.example.org/#top", "ftp://chat.example.org", "javascript:alert(1)",
+    "https://user@chat.example.org", "https://", "https://chat.example.org:99999",
+])
+def test_create_refuses_a_public_url_that_is_not_an_origin(tmp_path: Path, value: str) -> None:
+    db = tmp_path / "chat.db"
+    result = run_cli("create", "--title", "T", "--starts-at", iso_in(60), "--ends-at", iso_in(120),
+                     "--db", str(db), "--public-url", value)
+    assert result.returncode == 2
+    assert "argument --public-url" in result.stderr and "such as https://chat.example.org" in result.stderr
+    assert repr(value) in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not db.exists()  # refused before anything was scheduled
 
 
 def test_create_without_a_title_is_a_usage_error(tmp_path: Path) -> None:

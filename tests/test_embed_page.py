@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import pytest
+
 from tests.helpers import Api
 
 
@@ -79,3 +83,40 @@ async def test_the_demo_page_explains_an_unknown_room(api: Api) -> None:
     assert page.status == 404 and page.headers["Content-Type"].startswith("text/html")
     assert "There is no event with that link or slug." in page.body
     assert 'value="nosuchroom"' in page.body  # to correct it
+
+
+async def test_the_demo_page_never_echoes_a_pasted_host_key(api: Api) -> None:
+    created = await api.create_event(title="Demo room")
+    slug, key = created["event"]["slug"], created["host_key"]
+    for pasted in (f"https://chat.example.org/e/{slug}/host#key={key}", f"https://chat.example.org/e/{slug}/host?k={key}"):
+        page = await api.get(f"/demo/embed?room={quote(pasted, safe='')}")
+        assert page.status == 200 and f'data-room="{slug}"' in page.body
+        assert key not in page.body
+    # An unknown room's link is shown back to correct it: the room link, without what a host link adds.
+    missing = await api.get(f"/demo/embed?room={quote(f'https://chat.example.org/e/nosuchroom/host#key={key}', safe='')}")
+    assert missing.status == 404 and key not in missing.body
+    assert 'value="https://chat.example.org/e/nosuchroom"' in missing.body
+
+
+PUBLIC = {"max_wait": 5.0, "rate_limit": 20, "event_limit": 0, "join_limit": 0, "public_url": "https://chat.example.org"}
+
+
+@pytest.mark.parametrize("settings", [PUBLIC])  # the server started with --public-url https://chat.example.org
+async def test_with_a_public_url_the_snippets_use_it(api: Api, settings: dict[str, object]) -> None:
+    slug = (await api.create_event(title="Demo room"))["event"]["slug"]
+    demo = await api.get(f"/demo/embed?room={slug}", headers={"Host": "attacker.example"})
+    assert demo.status == 200
+    assert f"""value='<script src="https://chat.example.org/static/widget.js" data-room="{slug}" async>""" in demo.body
+    assert "attacker.example" not in demo.body
+    # The pages' scripts (the host console's snippet, the home page's new links) read it from the page.
+    for path in (f"/e/{slug}/host", "/", f"/demo/embed?room={slug}"):
+        page = await api.get(path)
+        assert 'data-public-url="https://chat.example.org"' in page.body, path
+
+
+async def test_without_a_public_url_the_snippet_is_completed_by_the_browser(api: Api) -> None:
+    slug = (await api.create_event(title="Demo room"))["event"]["slug"]
+    demo = await api.get(f"/demo/embed?room={slug}")
+    # static/demo.js puts the page's own origin (location.origin) in front: no Host reaches the page.
+    assert f"""value='<script src="/static/widget.js" data-room="{slug}" async>""" in demo.body
+    assert "data-public-url" not in demo.body

@@ -50,3 +50,17 @@ async def test_static_files_are_not_sniffed(api: Api) -> None:
         reply = await api.get(path)
         assert reply.status == 200, path
         assert reply.headers.get("X-Content-Type-Options") == "nosniff", path
+
+
+HOST_PAGES = ["/", "/archive", "/e/{slug}", "/e/{slug}/host", "/e/{slug}/embed", "/e/{slug}/transcript",
+              "/demo/embed", "/demo/embed?room={slug}", "/e/nosuchevent", "/no/such/page"]
+
+
+@pytest.mark.parametrize("path", HOST_PAGES)
+async def test_a_forged_host_header_is_never_reflected(api: Api, path: str) -> None:
+    # Behind a cache or a proxy that passes Host on, a reflected Host would poison the page for everyone.
+    slug = (await api.create_event(listed=True))["event"]["slug"]
+    reply = await api.get(path.format(slug=slug), headers={"Host": "attacker.example"})
+    assert reply.status in (200, 404)
+    assert "attacker.example" not in reply.body
+    assert "attacker.example" not in str(list(reply.headers.get_all()))

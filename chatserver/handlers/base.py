@@ -33,14 +33,25 @@ from chatserver.validation import parse_json_object
 
 log = logging.getLogger("chatserver.api")
 
-# Codes for errors Tornado raises itself (unknown method, malformed request line, ...).
-_HTTP_CODES = {
+# Codes for the errors Tornado raises itself (unknown method, malformed request line, ...).
+HTTP_CODES = {
     400: "invalid_request",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
 }
+
+
+def http_code(status: int) -> str:
+    """The error code for a status that no ChatError chose."""
+    return HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
+
+
+def error_body(code: str, message: str) -> str:
+    """API.md's error object, with the server's clock as every JSON answer carries it."""
+    return json.dumps({"error": {"code": code, "message": message}, "server_time": format_time(now_ms())},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass
@@ -55,6 +66,7 @@ class Services:
     join_limiter: Limit
     max_wait: float
     max_body: int
+    public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
     answers: Answers = field(default_factory=Answers)
     transcript_downloads: int = 0
     open_streams: int = 0
@@ -183,7 +195,7 @@ class ApiHandler(tornado.web.RequestHandler):
                 self.set_header("Retry-After", str(exc.retry_after))
         elif isinstance(exc, tornado.web.HTTPError) or exc is None:
             status = exc.status_code if exc is not None else status_code
-            code = _HTTP_CODES.get(status, "http_error" if status < 500 else "internal_error")
+            code = http_code(status)
             message = _http_message(status)
         else:
             status, code = 500, "internal_error"
@@ -191,7 +203,7 @@ class ApiHandler(tornado.web.RequestHandler):
         # send_error() cleared the response; restore our headers with the real status.
         self.set_default_headers()
         self.set_status(status)
-        self.finish(dumps({"error": {"code": code, "message": message}, "server_time": format_time(now_ms())}))
+        self.finish(error_body(code, message))
 
     def log_exception(
         self,

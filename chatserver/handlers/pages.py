@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,8 @@ class PageHandler(tornado.web.RequestHandler):
         namespace.update(
             iso=format_time, plain=format_time_plain, now=self.services.store.clock(),
             hue=hue, state_labels=STATE_LABELS, embedded=False,
+            # --public-url, for the scripts' absolute links; never the request's Host (anyone can send one).
+            public_url=self.services.public_url,
         )
         return namespace
 
@@ -143,15 +146,26 @@ class EmbedPage(PageHandler):
         self.render("room.html", event=event, state=event.state(self.services.store.clock()), embedded=True)
 
 
+# A host link adds the key after '#' (maybe percent-encoded) or in a query, and /host after the room.
+_KEY_PART = re.compile(r"#|%23|\?", re.IGNORECASE)
+_HOST_PART = re.compile(r"(/e/[^/]*)/host\b.*", re.DOTALL)
+
+
+def pasted_room(text: str) -> str:
+    """A pasted slug or room link without what a host link adds: its key is never used nor shown back."""
+    return _HOST_PART.sub(r"\1", _KEY_PART.split(text, maxsplit=1)[0])
+
+
 class EmbedDemoPage(PageHandler):
     """/demo/embed: the chat bar on a mock web app, to try it (and its options) before pasting it."""
 
     OPTIONS = ("position", "accent", "label", "open", "nickname")
 
     async def get(self) -> None:
-        asked = self.get_query_argument("room", "").strip()
         # A pasted room link (…/e/<slug>, …/e/<slug>/host#…) works as well as the slug itself.
-        slug = asked.split("#")[0].split("?")[0].rstrip("/")
+        # (static/demo.js cuts a host link down to the slug before the form is sent; this is for the rest.)
+        asked = pasted_room(self.get_query_argument("room", "").strip())
+        slug = asked.rstrip("/")
         if "/e/" in slug:
             slug = slug.rsplit("/e/", 1)[1].split("/")[0]
         event, problem = None, None
@@ -167,7 +181,7 @@ class EmbedDemoPage(PageHandler):
         options = {name: self.get_query_argument(name, "").strip()[:100] for name in self.OPTIONS}
         self.render(
             "demo_embed.html", event=event, problem=problem, asked=asked, choices=open_events + upcoming,
-            options=options, server=f"{self.request.protocol}://{self.request.host}",
+            options=options,
         )
 
 

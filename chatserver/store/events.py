@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chatserver import credentials
@@ -17,6 +18,9 @@ from chatserver.store.rows import (
     check_schedule,
 )
 from chatserver.timefmt import Millis
+
+# What a slug may be made of (credentials.new_slug makes 10 of [a-z2-9]), generously.
+_SLUG_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Events(StoreCore):
@@ -58,6 +62,10 @@ class Events(StoreCore):
             held = self.recent.event(slug)
             if held is not None:
                 return held
+        if not _SLUG_SHAPE.fullmatch(slug):
+            # No slug has anything else; and PostgreSQL refuses a NUL in text, which would read as
+            # an outage (503) instead of the 404 an address that names nothing gets.
+            raise NotFound("There is no event with this link; check the address.")
         generation = self.recent.generation
         row = await self.db.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE slug = ?", (slug,))
         if row is None:
