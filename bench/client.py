@@ -11,6 +11,7 @@ without collecting the body. SSEParser turns those pieces into events.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -41,6 +42,11 @@ class Response:
         return json.loads(self.body)
 
 
+# All of 127/8 is loopback on Linux: 64 client addresses, so 10,000 readers are 157 per address,
+# well inside chatserver's defaults (1,000 connections and held polls per address).
+_SOURCES = itertools.cycle([f"127.0.1.{n}" for n in range(1, 65)])
+
+
 class HTTPConnection(asyncio.Protocol):
     """One keep-alive connection to 127.0.0.1:port."""
 
@@ -62,9 +68,13 @@ class HTTPConnection(asyncio.Protocol):
 
     @classmethod
     async def open(cls, port: int, timeout: float = 30.0) -> HTTPConnection:
-        """Connect, or raise (also on timeout)."""
+        """Connect, or raise (also on timeout). Successive connections come from different loopback
+        addresses, as a crowd comes from many: the servers' per-address caps stay at their defaults."""
         loop = asyncio.get_running_loop()
-        _, proto = await asyncio.wait_for(loop.create_connection(lambda: cls(port), HOST, port), timeout)
+        source = (next(_SOURCES), 0)
+        _, proto = await asyncio.wait_for(
+            loop.create_connection(lambda: cls(port), HOST, port, local_addr=source), timeout
+        )
         return proto
 
     # -- asyncio.Protocol ------------------------------------------------------------------------

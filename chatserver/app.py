@@ -11,6 +11,7 @@ from tornado.log import access_log
 
 from chatserver import resources
 from chatserver.broker import Broker
+from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code
 from chatserver.handlers.events import (
     CloseHandler,
@@ -121,7 +122,8 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
             return
         log = access_log.debug if reading else access_log.info
     else:
-        log = access_log.warning if status < 500 else access_log.error
+        # A 503 is an answer we chose (a stop, a full disk) and logged on its own: not an error.
+        log = access_log.warning if status < 500 or status == 503 else access_log.error
     request = handler.request
     log("%d %s %s (%s) %.2fms", status, request.method, loggable_uri(request.uri or ""), request.remote_ip,
         1000.0 * request.request_time())
@@ -177,6 +179,7 @@ def make_app(
     join_limit: int = DEFAULT_JOIN_LIMIT,
     presence: Presence | None = None,
     public_url: str | None = None,
+    ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
     **settings: Any,
 ) -> tornado.web.Application:
     """Build the Tornado application around a Store and a Broker."""
@@ -192,6 +195,7 @@ def make_app(
         max_wait=max_wait,
         max_body=max_body,
         public_url=public_url,
+        clients=ClientKeys(ipv6_prefix),
     )
     for name in ("tornado.general", "tornado.application"):  # once per process, however many apps
         logger = logging.getLogger(name)

@@ -7,6 +7,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from chatserver.slots import Slots
+
 log = logging.getLogger(__name__)
 
 WOKEN, TIMED_OUT, RELEASED = "woken", "timed_out", "released"
@@ -49,10 +51,7 @@ class Broker:
         self._waiters: dict[int, set[Waiter]] = {}
         # Caps on connections held open (polls that wait, streams), in all and per client address;
         # 0 is no cap. They keep one address, or a flood, from holding every file descriptor.
-        self.max_held = max_held
-        self.max_held_per_client = max_held_per_client
-        self.holding = 0
-        self._holding_by_client: dict[str, int] = {}
+        self.held = Slots(max_held, max_held_per_client)
         self.held_polls = 0
         self.closing = False
         self.reads_coalesce_s = reads_coalesce_s
@@ -63,21 +62,11 @@ class Broker:
 
     def admit(self, client: str) -> bool:
         """Count one more held connection for client, or say no when a cap is reached."""
-        held = self._holding_by_client.get(client, 0)
-        if (self.max_held and self.holding >= self.max_held) or (
-            self.max_held_per_client and held >= self.max_held_per_client
-        ):
-            return False
-        self.holding += 1
-        self._holding_by_client[client] = held + 1
-        return True
+        return self.held.admit(client)
 
     def discharge(self, client: str) -> None:
         """The end of a held connection counted by admit()."""
-        self.holding -= 1
-        held = self._holding_by_client.pop(client, 1) - 1
-        if held > 0:
-            self._holding_by_client[client] = held
+        self.held.release(client)
 
     def subscribe(self, event_id: int, notify: Callable[[bool], None], wants_reads: bool = False) -> Subscriber:
         """Call notify(False) after commits of new items to event_id, notify(True) for receipts."""

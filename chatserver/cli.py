@@ -23,12 +23,16 @@ from chatserver.app import (
     DEFAULT_RATE_LIMIT,
 )
 from chatserver.backup import backup
+from chatserver.clients import DEFAULT_IPV6_PREFIX
+from chatserver.connections import DEFAULT_MAX_PER_CLIENT
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
 from chatserver.handlers.events import event_links, parse_event_fields
+from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
 from chatserver.pg import is_postgres_url
 from chatserver.server import (
+    DEFAULT_HEADER_TIMEOUT,
     DEFAULT_MAX_HELD,
     DEFAULT_MAX_HELD_PER_CLIENT,
     LISTEN_BACKLOG,
@@ -36,6 +40,7 @@ from chatserver.server import (
     serve,
 )
 from chatserver.store import Store
+from chatserver.tail import DEFAULT_TAIL_BYTES
 from chatserver.validation import public_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -69,15 +74,20 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _max_wait(text: str) -> float:
+def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
     if not 0 < value <= 3600:  # also refuses nan
-        raise argparse.ArgumentTypeError(
-            f"must be a number of seconds above 0 and at most 3600, not {text!r}"
-        )
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most 3600, not {text!r}")
+    return value
+
+
+def _ipv6_prefix(text: str) -> int:
+    value = _whole_number(text)
+    if not 1 <= value <= 128:
+        raise argparse.ArgumentTypeError(f"must be an IPv6 prefix length from 1 to 128, not {text!r}")
     return value
 
 
@@ -106,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_db(run)
     run.add_argument("--rate-limit", type=_non_negative_int, default=DEFAULT_RATE_LIMIT,
                      help="messages a participant may post per 10 s; 0 turns the limit off (default 20)")
-    run.add_argument("--max-wait", type=_max_wait, default=DEFAULT_MAX_WAIT,
+    run.add_argument("--max-wait", type=_seconds, default=DEFAULT_MAX_WAIT,
                      help="longest hold of a long poll in seconds (default 55)")
     run.add_argument("--sync", choices=SYNC_MODES, default="normal",
                      help="normal: no acknowledged message lost if the process dies; "
@@ -122,8 +132,26 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"polls and streams held open at once; beyond it polls answer at once (default {DEFAULT_MAX_HELD})")
     run.add_argument("--max-held-per-client", type=_non_negative_int, default=DEFAULT_MAX_HELD_PER_CLIENT,
                      help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_HELD_PER_CLIENT})")
+    run.add_argument("--max-connections", type=_non_negative_int, default=None,
+                     help="open connections at once, idle ones included; 0 = no cap (default: the open-files "
+                          "limit, raised to its hard limit, less a reserve)")
+    run.add_argument("--max-connections-per-client", type=_non_negative_int, default=None,
+                     help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_PER_CLIENT}, "
+                          "at most a quarter of --max-connections)")
+    run.add_argument("--header-timeout", type=_seconds, default=DEFAULT_HEADER_TIMEOUT,
+                     help="seconds a connection may take to send a request's headers, and stay idle between "
+                          f"requests (default {DEFAULT_HEADER_TIMEOUT:g})")
+    run.add_argument("--ipv6-prefix", type=_ipv6_prefix, default=DEFAULT_IPV6_PREFIX,
+                     help=f"IPv6 clients are counted per network of this prefix length (default {DEFAULT_IPV6_PREFIX})")
+    run.add_argument("--tail-mb", type=_positive_int, default=DEFAULT_TAIL_BYTES // 2**20,
+                     help="MiB of newest items kept in memory, all events together "
+                          f"(default {DEFAULT_TAIL_BYTES // 2**20})")
+    run.add_argument("--log-budget", type=_non_negative_int, default=DEFAULT_LOG_BUDGET,
+                     help="log lines per second from each source before the rest are counted, not written; "
+                          f"0 = no limit (default {DEFAULT_LOG_BUDGET})")
     run.add_argument("--xheaders", action="store_true",
-                     help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx)")
+                     help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx); "
+                          "connections are then not counted per client (the proxy's job)")
     run.add_argument("--public-url", type=_public_url, default=None,
                      help=PUBLIC_URL_HELP + " (default: each browser's own address for the page)")
 
@@ -158,12 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
             )
             logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # it logs every statement at DEBUG
+            if args.log_budget:
+                budget = LogBudget(args.log_budget)
+                for handler in logging.getLogger().handlers:
+                    handler.addFilter(budget)
             options = ServeOptions(
                 host=args.host, port=args.port, db=args.db, sync=args.sync,
                 rate_limit=args.rate_limit, max_wait=args.max_wait, xheaders=args.xheaders,
                 event_limit=args.event_limit, join_limit=args.join_limit,
                 max_held=args.max_held, max_held_per_client=args.max_held_per_client,
-                public_url=args.public_url,
+                public_url=args.public_url, max_connections=args.max_connections,
+                max_connections_per_client=args.max_connections_per_client, header_timeout=args.header_timeout,
+                ipv6_prefix=args.ipv6_prefix, tail_bytes=args.tail_mb * 2**20,
             )
             if args.processes > 1:
                 if not is_postgres_url(args.db):

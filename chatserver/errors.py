@@ -100,3 +100,10 @@ class StorageUnavailable(ChatError):
     default_message = "The server cannot write to its database right now; try again shortly."
     retry_after = 5  # seconds, sent as Retry-After: storage faults are cleared by people, not at once
 
+
+
+class ShuttingDown(ChatError):
+    status = 503
+    code = "shutting_down"
+    default_message = "The server is restarting; try again in a moment."
+    retry_after = 2  # seconds, sent as Retry-After: a restart takes about that long

@@ -8,8 +8,6 @@ import signal
 import socket
 from dataclasses import dataclass
 
-from tornado.httpserver import HTTPServer
-
 from chatserver.app import (
     DEFAULT_EVENT_LIMIT,
     DEFAULT_JOIN_LIMIT,
@@ -19,9 +17,15 @@ from chatserver.app import (
     make_app,
 )
 from chatserver.broker import Broker
+from chatserver.clients import DEFAULT_IPV6_PREFIX
+from chatserver.connections import (
+    GatedHTTPServer,
+    connection_caps,
+)
 from chatserver.pg import safe_url
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
+from chatserver.tail import DEFAULT_TAIL_BYTES
 
 log = logging.getLogger("chatserver")
 
@@ -29,6 +33,7 @@ SHUTDOWN_GRACE_S = 10.0
 DEFAULT_MAX_HELD = 50_000  # connections held open (polls, streams) in all
 DEFAULT_MAX_HELD_PER_CLIENT = 1_000  # ... and per client address
 MAX_HEADER_BYTES = 16 * 1024  # request line and headers; real browsers send 1-4 KiB
+DEFAULT_HEADER_TIMEOUT = 10.0
 LISTEN_BACKLOG = 1024  # the kernel caps it at net.core.somaxconn
 
 
@@ -45,11 +50,17 @@ class ServeOptions:
     join_limit: int = DEFAULT_JOIN_LIMIT
     max_held: int = DEFAULT_MAX_HELD
     max_held_per_client: int = DEFAULT_MAX_HELD_PER_CLIENT
-    # Against slow clients: a request's body must arrive within body_timeout seconds, and a
-    # connection that sends nothing (between requests, or mid-headers) for idle_timeout is closed.
-    # None: --max-wait + 30, so that a held poll's keep-alive connection is never cut.
+    # Against slow clients: a request's headers must arrive within header_timeout seconds of the
+    # connection or of the answer before (so an idle keep-alive connection closes then too), and
+    # its body within body_timeout. A held poll is past its headers: neither cuts it.
     body_timeout: float = 30.0
-    idle_timeout: float | None = None
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    # Open connections in all and per client address; 0 is no cap. None: in all, the descriptor
+    # limit less a reserve; per client, 1,000 but at most a quarter of that.
+    max_connections: int | None = None
+    max_connections_per_client: int | None = None
+    ipv6_prefix: int = DEFAULT_IPV6_PREFIX  # IPv6 clients are counted per network of this length
+    tail_bytes: int = DEFAULT_TAIL_BYTES  # newest items held in memory, all events together
     # The public origin (https://chat.example.org) for absolute links; None: the browser's own.
     public_url: str | None = None
 
@@ -57,20 +68,26 @@ class ServeOptions:
 async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
                 sockets: list[socket.socket] | None = None) -> None:
     """Serve until SIGINT or SIGTERM, then answer held polls and close the database cleanly."""
-    store = await Store.open(options.db, sync=options.sync)
+    store = await Store.open(options.db, sync=options.sync, tail_bytes=options.tail_bytes)
     broker = Broker(max_held=options.max_held, max_held_per_client=options.max_held_per_client)
     scheduler = Scheduler(store)
     app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit,
                    event_limit=options.event_limit, join_limit=options.join_limit,
-                   public_url=options.public_url)
-    server = HTTPServer(
+                   public_url=options.public_url, ipv6_prefix=options.ipv6_prefix)
+    services = app.settings["services"]
+    max_connections, per_client = connection_caps(options.max_connections, options.max_connections_per_client)
+    server = GatedHTTPServer(
         app,
         xheaders=options.xheaders,
         # Our handlers answer an oversized body with a JSON 413 before reading it; this is a backstop.
         max_body_size=DEFAULT_MAX_BODY * 4,
         max_header_size=MAX_HEADER_BYTES,
-        idle_connection_timeout=options.idle_timeout or options.max_wait + 30,
+        idle_connection_timeout=options.header_timeout,  # Tornado's deadline for a request's headers
         body_timeout=options.body_timeout,
+        max_total=max_connections,
+        max_per_client=per_client,
+        # Behind a proxy every connection is the proxy's: count clients there (nginx limit_conn).
+        clients=None if options.xheaders else services.clients,
     )
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -91,8 +108,8 @@ async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
     finally:
         # Also on a failed start (the port in use): the store's threads must not outlive us.
         server.stop()
+        services.closing = True  # requests on open connections now get 503 shutting_down
         broker.shutdown()
-        services = app.settings["services"]
         try:
             await asyncio.wait_for(services.drained(), SHUTDOWN_GRACE_S)
         except TimeoutError:

@@ -3,27 +3,40 @@
 The Store updates both after every commit (before any listener runs), so a woken poll reads them
 instead of the database. With PostgreSQL, other processes' commits come in as notes and are read
 into memory the same way (chatserver/remote.py). Anything not held here (an
-event not read yet, items older than the tail) is read from the database as before.
+event not read yet, items older than the tail, an event evicted to keep within the byte budget)
+is read from the database as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections import OrderedDict
 
 from chatserver.models import Event, Item
 
 TAIL_ITEMS = 1024  # newest items kept per event: a reconnecting crowd a little behind is served too
 EVENTS_HELD = 10_000  # events whose rows are kept; beyond that the map starts again
+# The bytes all tails may hold together; beyond it the least recently read event's tail goes.
+DEFAULT_TAIL_BYTES = 32 * 2**20
+# An Item's own size beside its body's string: the object, its other fields, the list slot.
+_ITEM_BYTES = 400
+
+
+def item_bytes(item: Item) -> int:
+    """About what holding an item costs (its body measured exactly: sys.getsizeof is O(1))."""
+    return _ITEM_BYTES + sys.getsizeof(item.body)
 
 
 class Tail:
     """A contiguous run of one event's newest items: ids first..last, last the newest committed."""
 
-    __slots__ = ("first", "items")
+    __slots__ = ("bytes", "first", "items")
 
     def __init__(self, item: Item) -> None:
         self.first = item.id
         self.items: list[Item] = [item]
+        self.bytes = item_bytes(item)
 
     @property
     def last(self) -> int:
@@ -31,13 +44,19 @@ class Tail:
 
     def append(self, item: Item) -> None:
         if item.id != self.last + 1:  # never expected: start a new run rather than leave a hole
-            self.first, self.items = item.id, [item]
+            self.first, self.items, self.bytes = item.id, [item], item_bytes(item)
             return
         self.items.append(item)
+        self.bytes += item_bytes(item)
         if len(self.items) > 2 * TAIL_ITEMS:
             # Trimmed in blocks, so the copy is paid once per TAIL_ITEMS appends.
-            del self.items[: len(self.items) - TAIL_ITEMS]
-            self.first = self.items[0].id
+            self.drop_oldest(len(self.items) - TAIL_ITEMS)
+
+    def drop_oldest(self, count: int) -> None:
+        """Forget the oldest count items (readers that far behind read the disk)."""
+        self.bytes -= sum(item_bytes(item) for item in self.items[:count])
+        del self.items[:count]
+        self.first += count
 
     def after(self, after: int, limit: int) -> tuple[list[Item], bool] | None:
         """Items with id > after (at most limit) and whether more follow, or None if not all held."""
@@ -50,16 +69,22 @@ class Tail:
     def retract(self, item_id: int) -> None:
         index = item_id - self.first
         if 0 <= index < len(self.items):
-            self.items[index] = dataclasses.replace(self.items[index], body="", retracted=True)
+            held = self.items[index]
+            self.bytes -= item_bytes(held)
+            self.items[index] = dataclasses.replace(held, body="", retracted=True)
+            self.bytes += item_bytes(self.items[index])
 
 
 class Recent:
     """Events by slug and the tails of their items, kept in step with the commits."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int = DEFAULT_TAIL_BYTES) -> None:
         self._events: dict[str, Event] = {}
         self._slugs: dict[int, str] = {}
-        self._tails: dict[int, Tail] = {}
+        # Least recently read or written first: the order in which tails are evicted.
+        self._tails: OrderedDict[int, Tail] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0  # held by all tails together
         self._handed_on: dict[int, int] = {}  # per event, the newest item appended here
         self.generation = 0  # grows with every committed change to an event row
 
@@ -96,9 +121,31 @@ class Recent:
             self._events[held.slug] = dataclasses.replace(held, last_item_id=item.id)
         tail = self._tails.get(event_id)
         if tail is None:
-            self._tails[event_id] = Tail(item)
+            tail = self._tails[event_id] = Tail(item)
+            self.bytes += tail.bytes
         else:
+            before = tail.bytes
             tail.append(item)
+            self._tails.move_to_end(event_id)
+            self.bytes += tail.bytes - before
+        if self.bytes > self.max_bytes:
+            self._evict(event_id)
+
+    def _evict(self, keep: int) -> None:
+        """Forget the least recently used tails until within the budget; if the event being
+        written alone is over it, its oldest half goes (it keeps at least its newest item)."""
+        while self.bytes > self.max_bytes and len(self._tails) > 1:
+            event_id, tail = next(iter(self._tails.items()))
+            if event_id == keep:
+                self._tails.move_to_end(event_id)
+                continue
+            del self._tails[event_id]
+            self.bytes -= tail.bytes
+        tail = self._tails[keep]
+        while self.bytes > self.max_bytes and len(tail.items) > 1:
+            before = tail.bytes
+            tail.drop_oldest(max(1, len(tail.items) // 2))
+            self.bytes -= before - tail.bytes
 
     def known_last(self, event_id: int) -> int | None:
         """The newest item of event_id handed to this process's listeners, if any was. (An event
@@ -107,13 +154,18 @@ class Recent:
 
     def event_ids(self) -> list[int]:
         """The events held here (rows or tails)."""
-        return sorted(set(self._slugs) | set(self._tails))  # every event handed an item has a tail
+        return sorted(set(self._slugs) | set(self._handed_on))  # a tail may have been evicted
 
     def retracted(self, event_id: int, item_id: int) -> None:
         tail = self._tails.get(event_id)
         if tail is not None:
+            before = tail.bytes
             tail.retract(item_id)
+            self.bytes += tail.bytes - before
 
     def items_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool] | None:
         tail = self._tails.get(event_id)
-        return tail.after(after, limit) if tail is not None else None
+        if tail is None:
+            return None
+        self._tails.move_to_end(event_id)
+        return tail.after(after, limit)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+from chatserver.answers import fit
 from chatserver.models import CLOSED, Event, Item
 from chatserver.store import Store
 from chatserver.timefmt import format_time, format_time_plain
 
 FORMATS = ("txt", "json")
+ROWS_READ = 200  # items read from the database at a time: at most 2.4 MB of the longest messages
 
 
 def text_header(event: Event, now: int) -> str:
@@ -32,18 +34,27 @@ def text_line(item: Item) -> str:
     return f"{stamp} * {body}\n"
 
 
+async def pieces(store: Store, event: Event) -> AsyncIterator[list[Item]]:
+    """The shown items in runs of at most PAGE_BYTES: a download that is not read holds little."""
+    async for page in store.shown_items(event.id, ROWS_READ):
+        while page:
+            piece, _ = fit(page)
+            yield piece
+            page = page[len(piece):]
+
+
 async def text_chunks(store: Store, event: Event) -> AsyncIterator[str]:
     yield text_header(event, store.clock())
-    async for page in store.shown_items(event.id):
-        yield "".join(text_line(item) for item in page)
+    async for piece in pieces(store, event):
+        yield "".join(text_line(item) for item in piece)
 
 
 async def json_chunks(store: Store, event: Event) -> AsyncIterator[str]:
     head = {"server_time": format_time(store.clock()), "event": event.to_json(store.clock())}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ',"messages":['
     first = True
-    async for page in store.shown_items(event.id):
-        encoded = ",".join(json.dumps(item.to_json(), ensure_ascii=False) for item in page)
+    async for piece in pieces(store, event):
+        encoded = ",".join(json.dumps(item.to_json(), ensure_ascii=False) for item in piece)
         yield encoded if first else "," + encoded
         first = False
     yield "]}\n"

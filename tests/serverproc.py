@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -23,12 +27,18 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m chatserver serve` on a free port; a context manager that always kills it."""
 
-    def __init__(self, db: Path | str, *extra: str, port: int | None = None) -> None:
+    def __init__(self, db: Path | str, *extra: str, port: int | None = None, nofile: int | None = None) -> None:
+        """nofile: start it under that limit on open files (soft and hard, as `ulimit -n` sets)."""
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+
+        def limit_files() -> None:
+            if nofile is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatserver", "serve", "--port", str(self.port), "--db", str(db), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=limit_files,
         )
         deadline = time.monotonic() + 15
         while True:
@@ -68,6 +78,25 @@ class ServerProcess:
 
         threading.Thread(target=read, daemon=True).start()
         return lines
+
+    def rss_mib(self) -> float:
+        """The server's resident memory now."""
+        match = re.search(r"^VmRSS:\s+(\d+)", Path(f"/proc/{self.proc.pid}/status").read_text(), re.MULTILINE)
+        assert match
+        return int(match.group(1)) / 1024
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used (user and system), from /proc/<pid>/stat."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def open_files(self) -> int:
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def stop(self, timeout: float = 15) -> int:
+        """Stop it as an operator would (SIGTERM: a graceful stop) and return its exit status."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=timeout)
 
     def __enter__(self) -> ServerProcess:
         return self

@@ -49,13 +49,13 @@ async def test_joins_are_limited_per_address(api: Api, chat: Chat) -> None:
 
 
 async def test_held_polls_beyond_the_cap_are_answered_at_once(api: Api, chat: Chat) -> None:
-    chat.broker.max_held_per_client = 2
+    chat.broker.held.max_per_client = 2
     slug = (await api.post("/api/events", _event("Held"))).body["event"]["slug"]
     token = (await api.post(f"/api/events/{slug}/participants", {"nickname": "ann"})).body["token"]
     newest = (await api.get(f"/api/events/{slug}/messages")).body["cursor"]
     url = f"/api/events/{slug}/messages?after={newest}&wait=5"
     held = [asyncio.ensure_future(api.get(url)) for _ in range(2)]
-    while chat.broker.holding < 2:
+    while chat.broker.held.taken < 2:
         await asyncio.sleep(0.01)
     turned_away = await api.get(url)
     assert turned_away.status == 200 and turned_away.body["messages"] == []
@@ -70,24 +70,24 @@ async def test_held_polls_beyond_the_cap_are_answered_at_once(api: Api, chat: Ch
     for reply in await asyncio.gather(*held):
         assert [m["id"] for m in reply.body["messages"]] == [said.body["message"]["id"]]
         assert "retry_after" not in reply.body
-    assert chat.broker.holding == 0
-    chat.broker.max_held_per_client, chat.broker.max_held = 0, 1
+    assert chat.broker.held.taken == 0
+    chat.broker.held.max_per_client, chat.broker.held.max_total = 0, 1
     again = asyncio.ensure_future(api.get(f"/api/events/{slug}/messages?after={said.body['message']['id']}&wait=5"))
-    while chat.broker.holding < 1:
+    while chat.broker.held.taken < 1:
         await asyncio.sleep(0.01)
     assert (await api.get(url.replace(f"after={newest}", f"after={said.body['message']['id']}"))).body["retry_after"] == 5
     again.cancel()
 
 
 async def test_a_poll_without_wait_is_never_turned_away(api: Api, chat: Chat) -> None:
-    chat.broker.max_held = 1
-    chat.broker.holding = 1  # as if the server were full
+    chat.broker.held.max_total = 1
+    chat.broker.held.taken = 1  # as if the server were full
     try:
         slug = (await api.post("/api/events", _event("Full"))).body["event"]["slug"]
         reply = await api.get(f"/api/events/{slug}/messages?after=0")
         assert reply.status == 200 and "retry_after" not in reply.body
     finally:
-        chat.broker.holding = 0
+        chat.broker.held.taken = 0
 
 
 def test_oversized_headers_are_cut_off_and_the_server_goes_on(tmp_path: Path) -> None:

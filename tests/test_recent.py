@@ -7,8 +7,9 @@ import threading
 
 import pytest
 
+from chatserver.answers import PAGE_BYTES, Answers, encode_answer, fit
 from chatserver.models import Item
-from chatserver.tail import TAIL_ITEMS, Tail
+from chatserver.tail import TAIL_ITEMS, Recent, Tail, item_bytes
 from tests.conftest import Chat
 from tests.helpers import Api
 from tests.waiting import until
@@ -93,3 +94,70 @@ async def test_a_retraction_reaches_polls_served_from_memory(api: Api, chat: Cha
     again = await api.poll(slug, after=start, limit=1)  # the same cursor and limit as before
     assert again.body["messages"][0]["body"] == "" and again.body["messages"][0]["retracted"] is True
     assert again.body["more"] is True  # the retraction item follows
+
+
+def big(n: int) -> Item:
+    return item(n, "x" * 10_000)
+
+
+def test_tails_stay_within_their_byte_budget_least_recently_read_first() -> None:
+    recent = Recent(max_bytes=200_000)
+    for event_id in (1, 2, 3):
+        for n in range(1, 7):
+            recent.appended(event_id, big(n))  # 6 × ~10 KB per event: all three fit
+    assert recent.bytes <= recent.max_bytes
+    assert recent.items_after(1, 0, 10) is not None  # event 1 is read: now the most recently used
+    for n in range(1, 13):
+        recent.appended(4, big(n))  # 120 KB more: something must go
+    assert recent.bytes <= recent.max_bytes
+    assert recent.items_after(2, 0, 10) is None  # the least recently used went first
+    assert recent.items_after(1, 0, 10) is not None and recent.items_after(4, 0, 20) is not None
+    assert recent.bytes == sum(tail.bytes for tail in recent._tails.values())
+
+
+def test_one_event_over_the_whole_budget_keeps_its_newest_items() -> None:
+    recent = Recent(max_bytes=100_000)
+    for n in range(1, 41):
+        recent.appended(7, big(n))
+    assert recent.bytes <= recent.max_bytes
+    held = recent.items_after(7, 39, 10)
+    assert held is not None and [i.id for i in held[0]] == [40]  # the newest is always held
+    assert recent.items_after(7, 0, 10) is None  # the oldest are read from the disk
+    recent.retracted(7, 40)
+    assert recent.bytes == sum(tail.bytes for tail in recent._tails.values())
+
+
+def test_a_tail_counts_its_bytes_through_trims_and_retractions() -> None:
+    tail = Tail(item(1, "a" * 100))
+    for n in range(2, 3 * TAIL_ITEMS):
+        tail.append(item(n, "a" * (n % 50)))
+    assert tail.bytes == sum(item_bytes(i) for i in tail.items)
+    tail.retract(tail.last)
+    assert tail.bytes == sum(item_bytes(i) for i in tail.items)
+
+
+async def test_a_page_is_cut_to_its_byte_budget_and_says_more() -> None:
+    items = [item(n, "中" * 4000) for n in range(1, 101)]
+    page, cut = fit(items)
+    assert cut and 1 < len(page) < 100
+    assert len(encode_answer(page, page[-1].id, True, "open")) <= PAGE_BYTES
+    assert fit(items[:1], budget=10) == (items[:1], False)  # one item always goes, however large
+    assert fit([item(1), item(2)]) == ([item(1), item(2)], False)
+
+
+async def test_held_answers_last_one_loop_turn() -> None:
+    answers = Answers()
+    key = (1, 0, 500, 3, "open")
+    first = answers.shared(key, [item(3)], lambda page: b"encoded")
+    assert answers.shared(key, [item(3)], lambda page: b"again") is first  # shared within the turn
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert answers.held_bytes == 0  # forgotten once the turn is over: a one-off read is never kept
+    assert answers.shared(key, [item(3)], lambda page: b"again") == b"again"
+
+
+async def test_held_answers_stay_within_their_byte_budget() -> None:
+    answers = Answers(max_bytes=1000)
+    for n in range(10):
+        answers.shared((1, n, 500, 3, "open"), [], lambda page: b"x" * 300)
+    assert answers.held_bytes <= 1000

@@ -25,7 +25,7 @@ async def running(tmp_path: Path) -> AsyncIterator[int]:
     port = free_port()
     ready = asyncio.Event()
     options = ServeOptions(port=port, db=str(tmp_path / "chat.db"), body_timeout=BODY_TIMEOUT,
-                           idle_timeout=IDLE_TIMEOUT)
+                           header_timeout=IDLE_TIMEOUT)
     task = asyncio.ensure_future(serve(options, ready))
     await asyncio.wait_for(ready.wait(), 10)
     try:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from typing import Any
 
 import pytest
 
+from chatserver.handlers import sse
 from tests.conftest import Chat
 from tests.helpers import TIME_RE, Api
 from tests.waiting import until
@@ -30,8 +32,14 @@ class EventStream:
 
     @classmethod
     async def open(cls, port: int, path: str, last_event_id: str | None = None,
-                   token: str | None = None) -> EventStream:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                   token: str | None = None, receive_buffer: int | None = None) -> EventStream:
+        """receive_buffer: a small one makes a client that stops reading take little off the server."""
+        sock = socket.socket()
+        if receive_buffer is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+        reader, writer = await asyncio.open_connection(sock=sock)
         extra = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id is not None else ""
         extra += f"Authorization: Bearer {token}\r\n" if token is not None else ""
         writer.write(f"GET {path} HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n{extra}\r\n".encode())
@@ -49,10 +57,16 @@ class EventStream:
             if newline:
                 self._pending = rest
                 return line
-            size = int((await asyncio.wait_for(self.reader.readline(), 5)).strip(), 16)
+            head = await asyncio.wait_for(self.reader.readline(), 5)
+            if not head.strip():
+                return None  # the server closed the connection mid-stream
+            size = int(head.strip(), 16)
             if size == 0:
                 return None
-            data = (await self.reader.readexactly(size + 2))[:-2].decode()
+            try:
+                data = (await self.reader.readexactly(size + 2))[:-2].decode()
+            except asyncio.IncompleteReadError:
+                return None  # cut off inside a chunk: what came of it is no whole event
             self._pending += data
 
     async def event(self) -> dict[str, Any] | None:
@@ -210,3 +224,30 @@ async def test_a_stream_behind_memory_reads_the_disk_then_goes_on_live(
     posted = (await api.say(slug, token, "new")).body["message"]
     assert await stream.items(1) == [posted]
     stream.close()
+
+
+async def test_a_stream_that_stops_reading_is_dropped_and_resumes_without_loss(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sse, "STALL_S", 0.5)
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    path = f"/api/events/{slug}/stream"
+    stalled = await EventStream.open(http_server_port[1], path, receive_buffer=4096)
+    await until(lambda: chat.services.open_streams == 1, what="the stream to be open")
+    for n in range(400):  # 4.8 MB: more than the kernel's buffers take for a client that reads nothing
+        assert (await api.say(slug, token, f"{n} " + "中" * 3990)).status == 201
+    # The stream was never sent more than it could take, and once it took nothing for STALL_S the
+    # server let it go.
+    await until(lambda: chat.services.open_streams == 0, timeout=15, what="the stalled stream to be dropped")
+    received: list[dict[str, Any]] = []
+    while (event := await stalled.event()) is not None:
+        if event.get("event") is None:
+            received.append(event["data"])
+    stalled.close()
+    assert received, "the stream carried nothing before it stalled"
+    resumed = await EventStream.open(http_server_port[1], path, last_event_id=str(received[-1]["id"]))
+    everything = await api.read_all(slug)
+    rest = await resumed.items(len(everything) - len(received))
+    assert received + rest == everything  # every item exactly once, in order
+    resumed.close()

@@ -80,3 +80,19 @@ async def test_a_100k_transcript_streams_in_both_formats(api: Api, chat: Chat) -
     assert document["event"]["slug"] == slug and len(ids) == ITEMS + 1
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     assert json_chunks > 20
+
+
+async def test_a_transcript_page_of_the_longest_messages_stays_small(api: Api, chat: Chat) -> None:
+    slug = (await api.create_event(starts_in=-60))["event"]["slug"]
+    tokens = [(await api.join(slug, f"p{n}"))[1] for n in range(10)]  # 20 posts each: within --rate-limit
+    for n in range(200):  # 200 × 12 KB: 2.4 MB of text, more than one page may hold
+        assert (await api.say(slug, tokens[n % 10], f"{n} " + "中" * 3990)).status == 201
+    path, shown, pages = f"/e/{slug}/transcript", 0, 0
+    while path:
+        page = await api.get(path)
+        assert page.status == 200 and len(page.body.encode()) < 1.5 * 2**20
+        shown += page.body.count("中" * 3990)
+        pages += 1
+        after = page.body.split('transcript?after=', 1)[1].split('"', 1)[0] if 'rel="next"' in page.body else None
+        path = f"/e/{slug}/transcript?after={after}" if after else ""
+    assert shown == 200 and pages > 1  # each page carries on where the one before stopped

@@ -15,11 +15,13 @@ import tornado.web
 from chatserver import credentials
 from chatserver.answers import Answers
 from chatserver.broker import Broker
+from chatserver.clients import ClientKeys
 from chatserver.errors import (
     ChatError,
     Forbidden,
     PayloadTooLarge,
     RateLimited,
+    ShuttingDown,
     StorageUnavailable,
     Unauthorized,
     UnsupportedMediaType,
@@ -27,6 +29,7 @@ from chatserver.errors import (
 from chatserver.limits import Limit
 from chatserver.models import Event, Participant
 from chatserver.presence import Presence
+from chatserver.slots import Slots
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import parse_json_object
@@ -54,6 +57,10 @@ def error_body(code: str, message: str) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
+MAX_DOWNLOADS = 100
+MAX_DOWNLOADS_PER_CLIENT = 8
+
+
 @dataclass
 class Services:
     """What handlers work with, built once by make_app and handed to every route."""
@@ -68,7 +75,10 @@ class Services:
     max_body: int
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
     answers: Answers = field(default_factory=Answers)
-    transcript_downloads: int = 0
+    clients: ClientKeys = field(default_factory=ClientKeys)
+    closing: bool = False  # a graceful stop began: new polls, streams and requests get 503
+    # Transcript downloads at once, in all and per client: each holds up to a page of rows.
+    downloads: Slots = field(default_factory=lambda: Slots(MAX_DOWNLOADS, MAX_DOWNLOADS_PER_CLIENT))
     open_streams: int = 0
     in_flight: int = 0
     _idle: asyncio.Event = field(default_factory=asyncio.Event)
@@ -109,6 +119,10 @@ class ApiHandler(tornado.web.RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
 
     def prepare(self) -> None:
+        if self.services.closing:
+            # The store is closing: a new poll, stream or request is told to come back (to the
+            # server's next run) rather than answered from a database that is going away.
+            raise ShuttingDown()
         self.services.request_started()
         self._counted = True
         headers = self.request.headers
@@ -134,6 +148,7 @@ class ApiHandler(tornado.web.RequestHandler):
         # A client gone before the answer (or cut off mid-body by the body timeout) never reaches
         # on_finish: stop counting it here, or a graceful stop would wait for it in vain.
         self.on_finish()
+        super().on_connection_close()  # ends a body still being read, so no handler waits for it
 
     def data_received(self, chunk: bytes) -> None:
         if len(self._body) + len(chunk) > self.services.max_body:
@@ -141,6 +156,10 @@ class ApiHandler(tornado.web.RequestHandler):
             self._body.clear()
         elif not self._body_too_large:
             self._body.extend(chunk)
+
+    def client_key(self) -> str:
+        """The key this request's per-address limits count under (an IPv6 /64, an IPv4 address)."""
+        return self.services.clients.key(self.request.remote_ip or "")
 
     @property
     def store(self) -> Store:
@@ -191,8 +210,10 @@ class ApiHandler(tornado.web.RequestHandler):
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, ChatError):
             status, code, message = exc.status, exc.code, exc.message
-            if isinstance(exc, RateLimited | StorageUnavailable):
+            if isinstance(exc, RateLimited | StorageUnavailable | ShuttingDown):
                 self.set_header("Retry-After", str(exc.retry_after))
+            if isinstance(exc, ShuttingDown):
+                self.set_header("Connection", "close")  # the next try goes to a new connection
         elif isinstance(exc, tornado.web.HTTPError) or exc is None:
             status = exc.status_code if exc is not None else status_code
             code = http_code(status)

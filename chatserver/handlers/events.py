@@ -62,7 +62,7 @@ class EventsHandler(ApiHandler):
 
     async def post(self) -> None:
         fields = parse_event_fields(self.json_body(), partial=False)
-        await self.services.event_limiter.check(self.request.remote_ip)
+        await self.services.event_limiter.check(self.client_key())
         event, host_key = await self.store.create_event(
             fields["title"], fields.get("description", ""), fields["starts_at"], fields["ends_at"],
             fields.get("listed", True), fields.get("embed_origins"),

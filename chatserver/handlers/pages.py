@@ -8,13 +8,15 @@ from typing import Any
 
 import tornado.web
 
-from chatserver.errors import ChatError, NotFound
+from chatserver.answers import fit
+from chatserver.errors import ChatError, NotFound, ShuttingDown
 from chatserver.handlers.base import Services
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item
 from chatserver.timefmt import format_time, format_time_plain
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
 
 TRANSCRIPT_PAGE = 1000
+TRANSCRIPT_PAGE_BYTES = 2**20
 ARCHIVE_PAGE = 30
 HOME_LIST = 12
 # Messages closer than this, from one author, read as one run in the transcript (as in the room).
@@ -86,6 +88,10 @@ class PageHandler(tornado.web.RequestHandler):
         # Every page, and above all the host console: no address of ours leaks to other sites.
         self.set_header("Referrer-Policy", "no-referrer")
 
+    def prepare(self) -> None:
+        if self.services.closing:
+            raise ShuttingDown()  # the store is closing: the page comes back with the next run
+
     def get_template_namespace(self) -> dict[str, Any]:
         namespace = super().get_template_namespace()
         namespace.update(
@@ -100,6 +106,8 @@ class PageHandler(tornado.web.RequestHandler):
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, ChatError):
             status_code, message = exc.status, exc.message
+            if isinstance(exc, ShuttingDown):
+                self.set_header("Retry-After", str(exc.retry_after))
         elif status_code == 404:
             message = "There is no page at this address."
         else:
@@ -199,6 +207,8 @@ class TranscriptPage(PageHandler):
         after = query_cursor(self.get_query_argument("after", None))
         store = self.services.store
         items, more = await store.shown_page(event.id, after, TRANSCRIPT_PAGE)
+        items, cut = fit(items, TRANSCRIPT_PAGE_BYTES)  # a page of the longest messages stays small
+        more = more or cut
         self.render(
             "transcript.html", event=event, state=event.state(store.clock()),
             lines=transcript_lines(items), after=after,

@@ -13,7 +13,7 @@ class ParticipantsHandler(ApiHandler):
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
         name = joining_nickname(self.json_body())  # reserved names are refused before the limiter counts
-        await self.services.join_limiter.check(self.request.remote_ip)
+        await self.services.join_limiter.check(self.client_key())
         participant, token = await self.store.join(event.id, name)
         self.services.presence.touch(participant.id)
         self.write_json(201, {"participant": participant.to_json(), "token": token})

@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from asyncio import Future
 from collections.abc import Coroutine
 from typing import Any
 
 from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
+from chatserver.answers import fit
 from chatserver.errors import RateLimited
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 
 KEEPALIVE_S = 15.0  # a comment line this often keeps proxies and NATs from dropping a quiet stream
 PAGE = 500
+# A stream whose client has not taken one write (at most PAGE_BYTES) for this long is dropped.
+STALL_S = 60.0
 
 
 def encode_items(items: list[Item]) -> bytes:
@@ -68,10 +72,12 @@ class EventStreamHandler(StreamReader):
         self.set_header("X-Accel-Buffering", "no")  # nginx: pass each event on at once
         self._slug, self._event, self._after, self._state = slug, event, after, state
         self._done = asyncio.get_running_loop().create_future()
-        self._reading = False  # a read from disk is under way; news waits for it
-        self._missed = False  # news came meanwhile
+        self._pumping = False  # the pump is catching up; news waits for it
+        self._missed = False  # news came while the pump was reading
+        self._reads_due = self._known_reads is not None  # newer receipts are to be sent
+        self._flushing: Future[None] | None = None  # the last write, until the client has taken it
         broker, services = self.services.broker, self.services
-        client = self.request.remote_ip or ""
+        client = self.client_key()
         if not broker.admit(client):
             # Over the cap of held connections: the web client falls back to (turned-away) polls.
             raise RateLimited(HELD_CAP_RETRY_S, what="connections held open from your address")
@@ -80,9 +86,8 @@ class EventStreamHandler(StreamReader):
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
         keepalive.start()
         try:
-            self.write(b"retry: 2000\n\n" + encode_state(state))
-            self.flush()
-            self._told(self._known_reads is not None)  # what is there already, and newer receipts
+            self._send(b"retry: 2000\n\n" + encode_state(state))
+            self._told(False)  # what is there already (and newer receipts, in the pump)
             await self._done
         finally:
             keepalive.stop()
@@ -102,27 +107,37 @@ class EventStreamHandler(StreamReader):
             self._end()
 
     def _told(self, reads: bool) -> None:
-        """New items for this event (or, with reads, newer receipts): write them now."""
+        """New items for this event (or, with reads, newer receipts): write them now if the
+        connection has taken everything written before, else let the pump catch up."""
         if self._done.done():
             return
         if self._gone or self.services.broker.closing:
             return self._end()
         if reads:
-            self._spawn(self._send_reads())
-        if self._reading:
-            self._missed = True
-            return
-        while True:
-            held = self.store.recent_page(self._slug, self._after, PAGE)
-            if held is None:
-                self._spawn(self._read_from_disk())  # older than memory holds: a task reads it
-                return
-            event, items, more = held
-            if not items or not self._write_items(event, items, more, shared=True) or not more:
-                return
+            self._reads_due = True
+        if self._pumping or self._reads_due or not self._drained():
+            return self._pump_soon()
+        held = self.store.recent_page(self._slug, self._after, PAGE)
+        if held is None:
+            return self._pump_soon()  # older than memory holds: the pump reads it from disk
+        event, items, more = held
+        page, cut = fit(items)
+        if page:
+            self._write_items(event, page, more or cut, shared=not cut)
+        if more or cut:
+            self._pump_soon()
 
-    def _write_items(self, event: Event, items: list[Item], more: bool, shared: bool) -> bool:
-        """Write items (and a new state); False once the stream is complete or gone."""
+    def _drained(self) -> bool:
+        """Whether everything written so far has gone to the client."""
+        return self._flushing is None or self._flushing.done()
+
+    def _send(self, chunk: bytes) -> None:
+        """Write a chunk; only ever one is outstanding (Tornado resolves just the newest flush)."""
+        self.write(chunk)
+        self._flushing = self.flush()
+
+    def _write_items(self, event: Event, items: list[Item], more: bool, shared: bool) -> None:
+        """Write items (and a new state); the stream ends once the closing item has gone out."""
         if shared:
             key = (event.id, self._after, PAGE, event.last_item_id, "sse")
             chunk = self.services.answers.shared(key, items, encode_items)
@@ -133,30 +148,51 @@ class EventStreamHandler(StreamReader):
             self._state = state
             chunk += encode_state(state)
         self._event, self._after = event, items[-1].id
-        self.write(chunk)
-        self.flush()  # Tornado queues it; a closed connection ends us via on_connection_close
+        self._send(chunk)
         if self._reader is not None:
             self.services.presence.touch(self._reader.id)  # connected is online, as a poll is
         if state == CLOSED and not more and self._after >= event.last_item_id:
             self._end()  # the closing item has gone out: the stream is complete
-            return False
-        return True
 
-    async def _read_from_disk(self) -> None:
-        self._reading = True
+    def _pump_soon(self) -> None:
+        if self._pumping:
+            self._missed = True  # the pump looks again before it stops
+            return
+        self._pumping = True
+        self._spawn(self._pump())
+
+    async def _pump(self) -> None:
+        """Catch up, one page at a time, each once the client has taken the one before. A client
+        that takes nothing for STALL_S is dropped: it resumes from Last-Event-ID when it returns."""
         try:
             while not self._done.done():
-                event, items, more, shared = await self.page(self._slug, self._event, self._after, PAGE)
-                if not items or self._done.done() or not self._write_items(event, items, more, shared):
+                self._missed = False
+                if self._flushing is not None:
+                    await asyncio.wait_for(asyncio.shield(self._flushing), STALL_S)
+                if self._done.done():
                     break
-                await self.flush()
+                if self._reads_due:
+                    self._reads_due = False
+                    await self._send_reads()
+                    continue
+                event, items, more, shared = await self.page(self._slug, self._event, self._after, PAGE)
+                if self._done.done() or (not items and not self._missed):
+                    break
+                if items:
+                    self._write_items(event, items, more, shared)
+        except TimeoutError:
+            log.info("dropped a stream that took nothing for %.0f s", STALL_S)
+            self._drop()
         except StreamClosedError:
             self._end()
         finally:
-            self._reading = False
-        if self._missed:
-            self._missed = False
-            self._told(False)
+            self._pumping = False
+
+    def _drop(self) -> None:
+        """Close the connection now, freeing whatever it still had queued."""
+        self._end()
+        if self.request.connection is not None:
+            self.request.connection.close()  # type: ignore[attr-defined]
 
     async def _send_reads(self) -> None:
         known = self._known_reads
@@ -166,16 +202,14 @@ class EventStreamHandler(StreamReader):
         if self._done.done() or receipts["version"] <= (self._known_reads or 0):
             return
         self._known_reads = receipts["version"]
-        self.write(b"event: reads\ndata: " + dumps(receipts).encode() + b"\n\n")
-        self.flush()
+        self._send(b"event: reads\ndata: " + dumps(receipts).encode() + b"\n\n")
 
     def _keepalive(self) -> None:
-        if self._done.done():
-            return
+        if self._done.done() or not self._drained():
+            return  # a client still taking our last write needs no keep-alive
         if self._reader is not None:
             self.services.presence.touch(self._reader.id)
-        self.write(b": keepalive\n\n")
-        self.flush()
+        self._send(b": keepalive\n\n")
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatserver.answers import encode_answer
+from chatserver.answers import encode_answer, fit
 from chatserver.broker import Waiter
 from chatserver.errors import CursorAhead, InvalidRequest, NotFound, StorageUnavailable
 from chatserver.handlers.base import ApiHandler, dumps
@@ -60,12 +60,13 @@ class StreamReader(ApiHandler):
         the other process's note arrives, and reads memory.)"""
         if final and self.store.shared:
             items, more = await self.store.items_after(event.id, after, limit, fresh=True)
-            return await self.store.get_event(slug, fresh=True), items, more, False
+            return await self.store.get_event(slug, fresh=True), *_fitted(items, more), False
         held = self.store.recent_page(slug, after, limit)
         if held is not None:
-            return *held, True
+            event, items, more = held
+            return event, *_fitted(items, more), True
         items, more = await self.store.items_after(event.id, after, limit)
-        return await self.store.get_event(slug), items, more, False
+        return await self.store.get_event(slug), *_fitted(items, more), False
 
     async def participant(self, event: Event) -> Participant | None:
         """The reader, when the request carries a valid token of someone not banned: it counts as online."""
@@ -86,6 +87,12 @@ class StreamReader(ApiHandler):
             self.services.broker.release(self._waiter)
 
 
+def _fitted(items: list[Item], more: bool) -> tuple[list[Item], bool]:
+    """At most PAGE_BYTES of items; `more` also when some were left for the next read."""
+    page, cut = fit(items)
+    return page, more or cut
+
+
 class MessagesHandler(StreamReader):
     """GET reads and long-polls the stream (public); POST posts a message (participant token)."""
 
@@ -98,7 +105,7 @@ class MessagesHandler(StreamReader):
         event = await self.event_at(slug, after)
         participant = await self.participant(event)
         broker = self.services.broker
-        client = self.request.remote_ip or ""
+        client = self.client_key()
         turned_away = wait > 0 and not broker.admit(client)
         if turned_away:
             wait = 0  # over the cap of held connections: answer now, and say when to come back

@@ -5,8 +5,10 @@ from __future__ import annotations
 from tornado.iostream import StreamClosedError
 
 from chatserver import transcript
+from chatserver.errors import RateLimited
 from chatserver.handlers.base import ApiHandler
 
+DOWNLOAD_RETRY_S = 5
 _CONTENT_TYPES = {"txt": "text/plain; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
@@ -17,7 +19,10 @@ class TranscriptHandler(ApiHandler):
         event = await self.store.get_event(slug)
         self.set_header("Content-Type", _CONTENT_TYPES[fmt])
         self.set_header("Content-Disposition", f'inline; filename="{event.slug}.{fmt}"')
-        self.services.transcript_downloads += 1
+        client, downloads = self.client_key(), self.services.downloads
+        if not downloads.admit(client):
+            raise RateLimited(DOWNLOAD_RETRY_S, what="transcript downloads at once" if downloads.full()
+                              else "transcript downloads at once from your address")
         try:
             async for chunk in transcript.chunks(self.store, event, fmt):
                 self.write(chunk)
@@ -25,5 +30,5 @@ class TranscriptHandler(ApiHandler):
         except StreamClosedError:
             return
         finally:
-            self.services.transcript_downloads -= 1
+            downloads.release(client)
         self.finish()

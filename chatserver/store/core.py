@@ -16,7 +16,7 @@ from chatserver.store.rows import (
     ReadsListener,
     _event,
 )
-from chatserver.tail import Recent
+from chatserver.tail import DEFAULT_TAIL_BYTES, Recent
 from chatserver.timefmt import Millis, now_ms
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class StoreCore:
     """What every part of the Store builds on: the database, the clock, memory and listeners."""
 
-    def __init__(self, db: Backend, clock: Callable[[], Millis] = now_ms) -> None:
+    def __init__(self, db: Backend, clock: Callable[[], Millis] = now_ms, tail_bytes: int = DEFAULT_TAIL_BYTES) -> None:
         self.db = db
         self.clock = clock
         self.items_appended = 0
@@ -36,7 +36,7 @@ class StoreCore:
         # Per event, the sum of its participants' last_read_id: it grows with every read receipt,
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
-        self.recent = Recent()  # event rows and newest items as committed: woken polls read no disk
+        self.recent = Recent(tail_bytes)  # event rows and newest items as committed: woken polls read no disk
         self.remote = RemoteCommits(cast("Store", self))  # a StoreCore is only ever part of a Store
         self._hits_counted = 0
         # Other processes write to the same database (PostgreSQL): memory may lag their commits.
