@@ -54,6 +54,7 @@ class HTTPConnection(asyncio.Protocol):
         self.port = port
         self.transport: asyncio.Transport | None = None
         self.closed = False
+        self._closed_here = False  # by close(), not by the server
         self._buf = bytearray()
         self._future: asyncio.Future[Response] | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -145,16 +146,25 @@ class HTTPConnection(asyncio.Protocol):
 
     async def fetch(self, method: str, path: str, payload: Any = None, token: str | None = None,
                     timeout: float | None = 60.0) -> Response:
-        """One request with an optional JSON payload and bearer token."""
+        """One request with an optional JSON payload and bearer token. A keep-alive connection the
+        server closed while it was idle (as servers do after a while: chatserver after
+        --header-timeout) is opened again first, as HTTP clients do."""
+        if self.closed and not self._closed_here and self._future is None:
+            await self._reopen()
         body = json.dumps(payload).encode() if payload is not None else None
         headers = f"Authorization: Bearer {token}\r\n" if token else ""
         return await self.request(method, path, body, headers, timeout)
+
+    async def _reopen(self) -> None:
+        self.closed, self.transport, self._buf, self._state = False, None, bytearray(), _HEAD
+        await asyncio.get_running_loop().create_connection(lambda: self, HOST, self.port,
+                                                           local_addr=(next(_SOURCES), 0))
 
     def close(self) -> None:
         """Close the connection; a pending request fails."""
         if self.transport is not None and not self.closed:
             self.transport.close()
-        self.closed = True
+        self.closed = self._closed_here = True
 
     # -- parsing ---------------------------------------------------------------------------------
 
