@@ -118,9 +118,11 @@ def group_members(pgid: int) -> list[int]:
     return sorted(pid for pid, fields in _live_processes() if int(fields[2]) == pgid)
 
 
-def socket_owner(server_port: int, client_port: int, pids: list[int]) -> int | None:
-    """Which of pids holds the server side of the 127.0.0.1 TCP connection from client_port."""
-    local, remote = f"0100007F:{server_port:04X}", f"0100007F:{client_port:04X}"
+def socket_owner(server_port: int, client: tuple[str, int], pids: list[int]) -> int | None:
+    """Which of pids holds the server side of the TCP connection from client (address, port) to
+    127.0.0.1:server_port."""
+    address = socket.inet_aton(client[0])[::-1].hex().upper()  # /proc/net/tcp: little-endian hex
+    local, remote = f"0100007F:{server_port:04X}", f"{address}:{client[1]:04X}"
     inode = None
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
@@ -370,7 +372,7 @@ class ServerGroup:
             await asyncio.sleep(0.05)
             return
         assert conn.transport is not None
-        owner = socket_owner(self.port, conn.transport.get_extra_info("sockname")[1], self.workers)
+        owner = socket_owner(self.port, conn.transport.get_extra_info("sockname")[:2], self.workers)
         if response.status == 200 and owner is not None and owner not in self.controls:
             self.controls[owner] = conn
             return
