@@ -137,13 +137,21 @@ _SECRET_PARAM = re.compile(r"([?&][^=&]*(?:token|key|auth|secret|password|sessio
 _URLSAFE = r"(?:[A-Za-z0-9_-]|%(?:2[dD]|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA]))"
 _SECRET_SHAPE = re.compile(rf"(?<![A-Za-z0-9_-]){_URLSAFE}{{32,}}")  # from a run's start only: linear
 SECRET_MIN = 32
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def loggable_uri(uri: str) -> str:
     """The URI with secrets replaced, for the log: secret-named parameters' values, and token-shaped runs."""
     if "=" in uri:
         uri = _SECRET_PARAM.sub(r"\1[redacted]", uri)
-    return _SECRET_SHAPE.sub("[redacted]", uri) if len(uri) >= SECRET_MIN else uri
+    return _SECRET_SHAPE.sub(_redacted, uri) if len(uri) >= SECRET_MIN else uri
+
+
+def _redacted(match: re.Match[str]) -> str:
+    # Lower-case hex is a static file's version hash (?v=...), readable in the log; a token is that
+    # by chance with odds of (16/64)^43.
+    run = match.group(0)
+    return run if _HEX.fullmatch(run) else "[redacted]"
 
 
 class RedactSecrets(logging.Filter):

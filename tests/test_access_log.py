@@ -7,6 +7,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
+from chatserver.app import loggable_uri
 from tests.helpers import Api
 
 
@@ -70,3 +71,10 @@ async def test_a_host_key_never_reaches_the_log_by_value(
     assert all(slug in line for line in access), access  # ... with the slug still readable
     for line in lines:
         assert key not in line and key[:32] not in line and unquote(unquote(line)).find(key[:32]) == -1, line
+
+
+def test_static_file_versions_stay_readable() -> None:
+    version = "e929b0e7b580f16be6d5c37bd48702d2a57837ee13b16e2275eb3f0e18faebdbbde0c73516b660c932f6b9f58cd9fd92"
+    assert loggable_uri(f"/static/style.css?v={version}") == f"/static/style.css?v={version}"
+    key = "Xk2_9fQ-aZ0pLm4RtY7uBv1cD3eF5gH6iJ8kL0mN2oP"  # the shape of a host key
+    assert loggable_uri(f"/static/style.css?v={key}") == "/static/style.css?v=[redacted]"
