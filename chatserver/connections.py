@@ -18,6 +18,7 @@ import errno
 import logging
 import resource
 import socket
+from asyncio import Future
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,12 +67,29 @@ def connection_caps(total: int | None, per_client: int | None) -> tuple[int, int
     return total, per_client
 
 
-def refusal(message: str, status: str = "429 Too Many Requests") -> bytes:
-    """A complete HTTP response carrying the API's JSON error, for a connection refused at accept."""
-    body = error_body("rate_limited", message).encode()
+def refusal(message: str, status: str = "429 Too Many Requests", code: str = "rate_limited",
+            retry_after: int | None = REFUSAL_RETRY_S) -> bytes:
+    """A complete HTTP response carrying the API's JSON error, for a connection refused before any
+    handler runs."""
+    body = error_body(code, message).encode()
+    retry = f"Retry-After: {retry_after}\r\n" if retry_after is not None else ""
     head = (f"HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nRetry-After: {REFUSAL_RETRY_S}\r\nConnection: close\r\n\r\n")
+            f"Content-Length: {len(body)}\r\n{retry}Connection: close\r\n\r\n")
     return head.encode() + body
+
+
+# Tornado's HTTP/1 parser answers a request it cannot parse with exactly these bytes, then closes.
+_BARE_400 = b"HTTP/1.1 400 Bad Request\r\n\r\n"
+
+
+class _Stream(IOStream):
+    """A connection whose parser-level 400 carries the API's JSON error, as every other refusal does."""
+
+    def write(self, data: bytes | memoryview) -> Future[None]:
+        if data == _BARE_400:
+            data = refusal("The request could not be parsed: its request line or headers are malformed.",
+                           "400 Bad Request", "invalid_request", None)
+        return super().write(data)
 
 
 class Tally:
@@ -179,7 +197,7 @@ class GatedHTTPServer(HTTPServer):
             ))
             return
         try:
-            stream = IOStream(connection, max_buffer_size=self.max_buffer_size, read_chunk_size=self.read_chunk_size)
+            stream = _Stream(connection, max_buffer_size=self.max_buffer_size, read_chunk_size=self.read_chunk_size)
         except OSError:
             self.open.release(key)
             connection.close()

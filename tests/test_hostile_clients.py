@@ -353,6 +353,23 @@ async def test_at_the_cap_on_connections_the_server_waits_for_one_to_close(tmp_p
             sock.close()
 
 
+# -- 6. what the HTTP layer refuses ----------------------------------------------------------
+
+async def test_a_request_that_cannot_be_parsed_gets_the_json_error(tmp_path: Path) -> None:
+    with ServerProcess(tmp_path / "chat.db") as server:
+        log = server.drain_output()
+        for garbage in (b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n", b"NONSENSE\r\n\r\n",
+                        b"GET / HTTP/1.1\r\nHost: x\r\na header line with no colon\r\n\r\n"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(garbage)
+            answer = await asyncio.wait_for(reader.read(), 5)  # the server answers, then closes
+            writer.close()
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 ") and b"application/json" in head, answer
+            assert json.loads(body)["error"]["code"] == "invalid_request"
+        assert not [line for line in log if "Traceback" in line or " ERROR " in line]
+
+
 # -- 5. IPv6 clients are counted per /64 -------------------------------------------------------
 
 async def test_addresses_of_one_ipv6_network_share_its_limits(database: str) -> None:
