@@ -14,7 +14,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 HOST = "127.0.0.1"
@@ -416,14 +416,3 @@ def close_all(conns: list[HTTPConnection]) -> None:
     """Close every connection."""
     for conn in conns:
         conn.close()
-
-
-async def bounded(count: int, concurrency: int, job: Callable[[int], Awaitable[None]]) -> None:
-    """Run job(0..count-1) with at most concurrency running at once."""
-    counter = iter(range(count))
-
-    async def worker() -> None:
-        for index in counter:
-            await job(index)
-
-    await asyncio.gather(*(worker() for _ in range(min(concurrency, count))))

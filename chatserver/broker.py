@@ -11,8 +11,6 @@ from chatserver.slots import Slots
 
 log = logging.getLogger(__name__)
 
-WOKEN, TIMED_OUT, RELEASED = "woken", "timed_out", "released"
-
 # Read receipts wake the polls that asked for them at most this often per event.
 READS_COALESCE_S = 1.0
 
@@ -22,7 +20,7 @@ class Waiter:
 
     __slots__ = ("event_id", "future", "wants_reads")
 
-    def __init__(self, event_id: int, future: asyncio.Future[str], wants_reads: bool = False) -> None:
+    def __init__(self, event_id: int, future: asyncio.Future[None], wants_reads: bool = False) -> None:
         self.event_id = event_id
         self.future = future
         self.wants_reads = wants_reads
@@ -97,24 +95,25 @@ class Broker:
         waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads)
         self._waiters.setdefault(event_id, set()).add(waiter)
         if self.closing:
-            waiter.future.set_result(RELEASED)
+            waiter.future.set_result(None)
         return waiter
 
-    async def hold(self, waiter: Waiter, timeout: float) -> str:
-        """Wait until woken, released or timeout seconds pass; return which."""
+    async def hold(self, waiter: Waiter, timeout: float) -> None:
+        """Wait until woken or released, or until timeout seconds pass (the caller reads what there
+        is either way)."""
         if waiter.future.done():
-            return waiter.future.result()
-        timer = asyncio.get_running_loop().call_later(timeout, _settle, waiter.future, TIMED_OUT)
+            return
+        timer = asyncio.get_running_loop().call_later(timeout, _settle, waiter.future)
         self.held_polls += 1
         try:
-            return await waiter.future
+            await waiter.future
         finally:
             self.held_polls -= 1
             timer.cancel()
 
     def release(self, waiter: Waiter) -> None:
         """Forget a waiter (its poll answered or its client gone); a pending hold returns at once."""
-        _settle(waiter.future, RELEASED)
+        _settle(waiter.future)
         waiters = self._waiters.get(waiter.event_id)
         if waiters is not None:
             waiters.discard(waiter)
@@ -126,7 +125,7 @@ class Broker:
         waiters = self._waiters.pop(event_id, None)
         if waiters:
             for waiter in waiters:
-                _settle(waiter.future, WOKEN)
+                _settle(waiter.future)
         if event_id in self._subscribers and event_id not in self._due:
             self._due.add(event_id)
             asyncio.get_running_loop().call_soon(self._tell, event_id, False)
@@ -149,7 +148,7 @@ class Broker:
             return
         for waiter in [w for w in waiters if w.wants_reads]:
             waiters.discard(waiter)
-            _settle(waiter.future, WOKEN)
+            _settle(waiter.future)
         if not waiters:
             del self._waiters[event_id]
 
@@ -167,11 +166,11 @@ class Broker:
         self._reads_timers.clear()
         for event_id in list(self._waiters):
             for waiter in self._waiters.pop(event_id):
-                _settle(waiter.future, RELEASED)
+                _settle(waiter.future)
         for event_id in list(self._subscribers):
             self._tell(event_id, False)  # they see the broker closing, and end
 
 
-def _settle(future: asyncio.Future[str], outcome: str) -> None:
+def _settle(future: asyncio.Future[None]) -> None:
     if not future.done():
-        future.set_result(outcome)
+        future.set_result(None)

@@ -27,7 +27,8 @@ from chatserver.clients import DEFAULT_IPV6_PREFIX
 from chatserver.connections import DEFAULT_MAX_PER_CLIENT
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
-from chatserver.handlers.events import event_links, parse_event_fields
+from chatserver.fields import parse_event_fields
+from chatserver.links import event_links
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
 from chatserver.pg import is_postgres_url

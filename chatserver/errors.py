@@ -43,12 +43,6 @@ class NotFound(ChatError):
     default_message = "There is no such event."
 
 
-class MethodNotAllowed(ChatError):
-    status = 405
-    code = "method_not_allowed"
-    default_message = "This method is not allowed here."
-
-
 class NicknameTaken(ChatError):
     status = 409
     code = "nickname_taken"

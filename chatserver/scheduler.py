@@ -97,6 +97,3 @@ class Scheduler:
             self._cancel(event_id)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def armed(self) -> int:
-        return len(self._timers)

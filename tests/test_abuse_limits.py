@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import Chat
 from tests.helpers import Api, assert_error, iso_in
 from tests.serverproc import ServerProcess
+from tests.waiting import until
 
 
 @pytest.fixture
@@ -55,8 +56,7 @@ async def test_held_polls_beyond_the_cap_are_answered_at_once(api: Api, chat: Ch
     newest = (await api.get(f"/api/events/{slug}/messages")).body["cursor"]
     url = f"/api/events/{slug}/messages?after={newest}&wait=5"
     held = [asyncio.ensure_future(api.get(url)) for _ in range(2)]
-    while chat.broker.held.taken < 2:
-        await asyncio.sleep(0.01)
+    await until(lambda: chat.broker.held.taken == 2, what="both polls to be held")
     turned_away = await api.get(url)
     assert turned_away.status == 200 and turned_away.body["messages"] == []
     assert turned_away.body["cursor"] == newest and turned_away.body["retry_after"] == 5
@@ -73,8 +73,7 @@ async def test_held_polls_beyond_the_cap_are_answered_at_once(api: Api, chat: Ch
     assert chat.broker.held.taken == 0
     chat.broker.held.max_per_client, chat.broker.held.max_total = 0, 1
     again = asyncio.ensure_future(api.get(f"/api/events/{slug}/messages?after={said.body['message']['id']}&wait=5"))
-    while chat.broker.held.taken < 1:
-        await asyncio.sleep(0.01)
+    await until(lambda: chat.broker.held.taken == 1, what="the poll to be held")
     assert (await api.get(url.replace(f"after={newest}", f"after={said.body['message']['id']}"))).body["retry_after"] == 5
     again.cancel()
 

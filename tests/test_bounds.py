@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chatserver.clients import ClientKeys
+from chatserver.limits import SlidingWindow
 from chatserver.logbudget import BURST_S, LogBudget
 from chatserver.slots import Slots
 
@@ -76,3 +77,16 @@ def test_the_log_budget_drops_a_flood_and_says_how_much_it_dropped() -> None:
     assert budget.filter(kept)
     assert kept.getMessage().startswith(f"[{10_000 - passed} earlier lines from tornado.general not logged")
     assert kept.getMessage().endswith("Malformed HTTP message from x")
+
+
+def test_a_sliding_window_with_many_active_keys_does_not_sweep_on_every_check() -> None:
+    now = [0.0]
+    window = SlidingWindow(limit=5, window_s=10, clock=lambda: now[0])
+    for key in range(30_000):  # all active within the window: a sweep frees nothing
+        window.check(key)
+    assert window._sweep_at >= 2 * 10_000  # it waits for the map to double before sweeping again
+    now[0] += 11
+    window.check("late")
+    for key in range(40_000):
+        window.check(("new", key))
+    assert len(window._hits) <= 2 * 40_000  # the idle ones went at a later sweep

@@ -16,12 +16,12 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.helpers import Api
 from tests.serverproc import ServerProcess
+from tests.waiting import until
 
 RSS_BOUND_MIB = 150
 BIG_BODY = "中" * 4000  # 12 KB of UTF-8: the longest message there is
@@ -135,23 +135,13 @@ async def close_all(server: ServerProcess, sockets: list[socket.socket]) -> floa
     """Close the attacker's connections and wait until the server has let every one go; its RSS then."""
     for sock in sockets:
         sock.close()
-    await wait_for(lambda: held_by_server(server.port) == 0, "the server to close the connections")
+    await until(lambda: held_by_server(server.port) == 0, 20, "the server to close the connections")
     return server.rss_mib()
 
 
-async def wait_for_lines(lines: list[str], needle: str, count: int, timeout: float = 20) -> None:
-    """Until the server's log holds count lines containing needle."""
-    deadline = time.monotonic() + timeout
-    while sum(needle in line for line in lines) < count:
-        assert time.monotonic() < deadline, f"{count} log lines with {needle!r} never came"
-        await asyncio.sleep(0.02)
-
-
-async def wait_for(condition: Any, what: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
+def lines_with(log: list[str], needle: str) -> int:
+    """How many lines of the server's log so far contain needle."""
+    return sum(needle in line for line in log)
 
 
 # -- 1. one-off reads of large pages -----------------------------------------------------------
@@ -187,7 +177,8 @@ async def test_polls_that_never_read_queue_little(big_copy: tuple[Path, str]) ->
         start = server.rss_mib()
         path = f"/api/events/{slug}/messages?after=0&limit=1000"
         sockets = readers_that_never_read(server.port, [path] * 40)
-        await wait_for_lines(log, f"200 GET {path}", 40)  # every answer is written (queued)
+        # Every answer is written (queued, for clients that do not read).
+        await until(lambda: lines_with(log, f"200 GET {path}") >= 40, 20, "the 40 answers to be written")
         during = server.rss_mib()
         after = await close_all(server, sockets)
         assert during - start < RSS_BOUND_MIB, f"RSS grew from {start:.0f} to {during:.0f} MiB"
@@ -202,7 +193,7 @@ async def test_transcript_downloads_that_never_read_queue_little(big_copy: tuple
         paths = [f"/e/{slug}/transcript.txt", f"/e/{slug}/transcript.json"] * 20
         sockets = readers_that_never_read(server.port, paths)
         # Eight run at once from one address; the others are told to come back.
-        await wait_for_lines(log, "429 GET /e/", 32)
+        await until(lambda: lines_with(log, "429 GET /e/") >= 32, 20, "32 downloads to be refused")
         api = Api(server.base)
         while "chatserver_transcript_downloads 8" not in (await api.get("/metrics")).body:
             await asyncio.sleep(0.02)  # the eight are stuck on clients that do not read
@@ -221,7 +212,7 @@ async def test_streams_that_never_read_queue_little(database: str) -> None:
         slug, token = await open_event(api)
         start = server.rss_mib()
         sockets = readers_that_never_read(server.port, [f"/api/events/{slug}/stream"] * 50)
-        await wait_for(lambda: held_by_server(server.port) == 50, "the streams to be accepted")
+        await until(lambda: held_by_server(server.port) == 50, 20, "the streams to be accepted")
         peak = start
         for _ in range(12):
             await post_all(api, slug, token, ["x" * 2400] * 250)
@@ -326,7 +317,7 @@ async def test_out_of_descriptors_the_server_pauses_instead_of_spinning(tmp_path
         slug = (await Api(server.base).create_event())["event"]["slug"]
         logged, cpu, since = log_bytes(log), server.cpu_seconds(), time.monotonic()
         attackers = flood(server.port, 400)
-        await wait_for(lambda: any("out of file descriptors" in line for line in log), "the pause to be logged")
+        await until(lambda: any("out of file descriptors" in line for line in log), 20, "the pause to be logged")
         status, took = await honest_get(server.port, f"/api/events/{slug}", timeout=10)
         busy = (server.cpu_seconds() - cpu) / (time.monotonic() - since)
         # Served once the header deadline has closed the flood's first connections.
@@ -345,7 +336,7 @@ async def test_at_the_cap_on_connections_the_server_waits_for_one_to_close(tmp_p
         slug = (await Api(server.base).create_event())["event"]["slug"]
         files = server.open_files()
         attackers = flood(server.port, 30)  # the kernel's backlog holds what the server does not take
-        await wait_for(lambda: any("cap on open connections" in line for line in log), "the cap to be logged")
+        await until(lambda: any("cap on open connections" in line for line in log), 20, "the cap to be logged")
         assert server.open_files() <= files + 20  # the other 10 wait in the kernel's backlog
         status, took = await honest_get(server.port, f"/api/events/{slug}", timeout=10)
         assert status == 200 and took < 2 + 2  # once the header deadline has closed some
@@ -414,7 +405,7 @@ async def test_polls_and_streams_during_a_graceful_stop_are_told_to_come_back(da
                    b"Content-Length: 100\r\n\r\n{")
         await slow.drain()
         await loop.run_in_executor(None, server.proc.send_signal, 15)
-        await wait_for(lambda: any("shutting down" in line for line in log), "the stop to begin")
+        await until(lambda: any("shutting down" in line for line in log), 20, "the stop to begin")
         for (reader, writer), path in zip(kept, ("messages?after=0&wait=30", "stream"), strict=True):
             writer.write(f"GET /api/events/{slug}/{path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
             answer = await asyncio.wait_for(reader.read(), 15)  # the server closes after answering

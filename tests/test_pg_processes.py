@@ -8,6 +8,7 @@ import itertools
 import signal
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.pgcluster import PostgresCluster
 from tests.serverproc import ServerProcess
 from tests.test_cli import run_cli
 from tests.test_sse import EventStream
+from tests.waiting import until_sync
 
 POSTERS = 6
 POSTS_EACH = 25
@@ -127,7 +129,9 @@ def test_boundaries_are_appended_once_with_two_processes(postgres_cluster: Postg
         assert status == 201, created
         slug = created["event"]["slug"]
         cursor, codes = 0, []
-        while "closed" not in codes:
+        deadline = time.monotonic() + 30
+        while "closed" not in codes:  # each poll is held until the next boundary (or 3 s)
+            assert time.monotonic() < deadline, f"the boundaries never all came: {codes}"
             status, page = both.request("GET", f"/api/events/{slug}/messages?after={cursor}&wait=3")
             assert status == 200, page
             codes += [item.get("code") for item in page["messages"] if item["kind"] == "system"]
@@ -162,10 +166,7 @@ def test_limits_and_presence_are_shared_by_the_processes(postgres_cluster: Postg
             return next(p["online"] for p in participants if p["nickname"] == "bob")
 
         second.request("GET", f"/api/events/{slug}/messages?after=0", token=token)
-        deadline = time.monotonic() + 10
-        while not bob_online():
-            assert time.monotonic() < deadline, "bob, seen on one process, never showed online on the other"
-            time.sleep(0.2)
+        until_sync(bob_online, timeout=10, what="bob, seen on one process, to show online on the other")
 
 
 def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after_it() -> None:
@@ -185,7 +186,7 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
             held = threading.Thread(target=lambda: answer.append(second.request(
                 "GET", f"/api/events/{slug}/messages?after={cursor}&wait=30", timeout=40)))
             held.start()
-            time.sleep(0.3)
+            until_sync(lambda: _gauge(second, "chatserver_held_polls") == 1, what="the poll to be held")
 
             cluster.halt()
             status, refused = first.request("POST", f"/api/events/{slug}/messages", {"body": "lost?"}, token=token)
@@ -194,14 +195,13 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
             assert status in (200, 503)  # never a 500
             cluster.resume()
 
-            deadline = time.monotonic() + 15
-            while True:  # the pool connects again on the next request
-                status, after = first.request("POST", f"/api/events/{slug}/messages", {"body": "after"},
+            def posted_after() -> bool:  # the pool connects again on the next request
+                status, reply = first.request("POST", f"/api/events/{slug}/messages", {"body": "after"},
                                               token=token)
-                if status == 201:
-                    break
-                assert status == 503 and time.monotonic() < deadline, (status, after)
-                time.sleep(0.2)
+                assert status in (201, 503), (status, reply)  # refused while down, never a 500
+                return status == 201
+
+            until_sync(posted_after, timeout=15, what="a post to be accepted after the outage", every=0.2)
             held.join(timeout=40)
             # The second process listens again (with backoff) and hands the held poll the new item.
             assert answer and answer[0][0] == 200
@@ -215,12 +215,8 @@ def test_serve_processes_shares_one_port_and_stops_whole_on_sigterm(postgres_clu
     dsn = postgres_cluster.new_database()
     with ServerProcess(dsn, "--processes", "2", "--log-level", "warning") as server:
         server.drain_output()
+        until_sync(lambda: len(_children(server.proc.pid)) == 2, timeout=10, what="two workers to start")
         workers = _children(server.proc.pid)
-        deadline = time.monotonic() + 10
-        while len(workers) < 2:
-            assert time.monotonic() < deadline, "two workers never started"
-            time.sleep(0.1)
-            workers = _children(server.proc.pid)
         status, created = server.request("POST", "/api/events", {
             "title": "Forked", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
         assert status == 201
@@ -280,3 +276,10 @@ async def test_an_sse_stream_on_one_process_carries_what_the_other_commits(postg
             assert [item["id"] for item in await stream.items(len(posted))] == posted
         finally:
             stream.writer.close()
+
+
+def _gauge(server: ServerProcess, name: str) -> float:
+    """A gauge of /metrics, read from one server process."""
+    with urllib.request.urlopen(server.base + "/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    return float(next(line.split()[1] for line in text.splitlines() if line.startswith(name + " ")))

@@ -195,8 +195,10 @@ async def test_a_stream_with_a_token_is_online_and_carries_read_receipts(
     alice_id, alice = await api.join(slug, "alice")
     bob_id, bob = await api.join(slug, "bob")
     newest = (await api.say(slug, alice, "read me")).body["message"]["id"]
-    chat.services.presence.window_s = 0.2
-    await asyncio.sleep(0.3)  # what joining and posting counted has passed: both are offline now
+    presence = chat.services.presence
+    presence.window_s = 0.2
+    # What joining and posting counted passes: both are offline before the stream opens.
+    await until(lambda: not presence.is_online(alice_id) and not presence.is_online(bob_id), what="both offline")
     stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream?after={newest}&reads=0",
                                     token=alice)
     assert (await stream.event() or {}).get("event") == "state"

@@ -2,59 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chatserver.errors import InvalidRequest
+from chatserver.fields import parse_event_fields
 from chatserver.handlers.base import ApiHandler
+from chatserver.links import event_links
 from chatserver.models import STATES
-from chatserver.timefmt import parse_time
-from chatserver.validation import (
-    DESCRIPTION_MAX,
-    LIST_LIMIT_MAX,
-    TITLE_MAX,
-    embed_origins,
-    multi_line,
-    optional_bool,
-    query_int,
-    single_line,
-)
-
-_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins"}
-
-
-def event_links(slug: str, host_key: str) -> dict[str, str]:
-    return {
-        "room": f"/e/{slug}",
-        "host": f"/e/{slug}/host#key={host_key}",
-        "transcript": f"/e/{slug}/transcript",
-    }
-
-
-def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
-    """Validate the fields of a new event (partial=False) or of an edit (partial=True)."""
-    if partial:
-        unknown = sorted(set(body) - _EDITABLE)
-        if unknown:
-            raise InvalidRequest(f"{unknown[0]} cannot be changed; editable fields: {', '.join(sorted(_EDITABLE))}.")
-    fields: dict[str, Any] = {}
-    required = not partial
-    title = single_line(body, "title", TITLE_MAX, required=required)
-    if title is not None:
-        fields["title"] = title
-    description = multi_line(body, "description", DESCRIPTION_MAX, required=False, allow_empty=True)
-    if description is not None:
-        fields["description"] = description
-    for name in ("starts_at", "ends_at"):
-        if body.get(name) is not None:
-            fields[name] = parse_time(body[name], name)
-        elif required:
-            raise InvalidRequest(f"{name} is required.")
-    listed = optional_bool(body, "listed")
-    if listed is not None:
-        fields["listed"] = listed
-    if "embed_origins" in body:  # null is meaningful here: any site may embed again
-        fields["embed_origins"] = embed_origins(body)
-    return fields
+from chatserver.validation import LIST_LIMIT_MAX, TITLE_MAX, query_int
 
 
 class EventsHandler(ApiHandler):

@@ -25,7 +25,7 @@ class Stream(StoreCore):
         """Append a participant's message; return (item, created). A repeated client_id returns the
         first item. admit(tx) runs in the write job just before the append and may refuse it."""
         # admit() stays inside the job, so a retried client_id or a refused post uses up no rate
-        # limit. It runs in the writer thread, one job at a time; the handler's RateLimiter is
+        # limit. It runs in the writer thread, one job at a time; the handler's SlidingWindow is
         # called from nowhere else, so its plain dict and deques are never touched concurrently.
 
         async def job(tx: Transaction) -> tuple[Item, bool]:
