@@ -12,39 +12,42 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from typing import NamedTuple
 
-from chatserver.models import Item
+from chatserver.models import Item, Page
 
 # Bytes of encoded answers held within one loop turn; beyond, answers are encoded but not held.
 ANSWERS_HELD_BYTES = 16 * 2**20
-# The most bytes of items one poll answer or one stream write carries; the rest follows
-# (`more: true`). It bounds what a reader that does not read can make the server queue.
-PAGE_BYTES = 256 * 1024
-# An upper bound on an item's JSON beside its text: id, kind, times, client_id, target, keys.
-_ITEM_OVERHEAD = 256
 
-# The key says everything the bytes depend on: new items, a retraction (itself a new item) or a
-# change of state make a new key, so a held answer is never stale. Only answers read from memory
-# in one step (Store.recent_page) are held: the event's newest id and the items then agree.
-AnswerKey = tuple[int, int, int, int, str]
+
+class AnswerKey(NamedTuple):
+    """Everything the bytes depend on: new items, a retraction (itself a new item) or a change of
+    state make a new key, so a held answer is never stale. Only pages read from memory in one step
+    are held (Page.from_memory): the event's newest id and the items then agree."""
+
+    event_id: int
+    after: int
+    limit: int
+    newest: int  # the event's newest item id when the page was read
+    state: str
+    form: str  # "poll" or "sse": the same page is encoded differently for each
+
+
 Encoder = Callable[[list[Item]], bytes]
+
+
+def encode_items(items: list[Item]) -> bytes:
+    """The SSE form: `id: <cursor>` and `data: <the item as in the poll>` for each item."""
+    return "".join(
+        f"id: {item.id}\ndata: {json.dumps(item.to_json(), ensure_ascii=False, separators=(',', ':'))}\n\n"
+        for item in items
+    ).encode()
 
 
 def encode_answer(items: list[Item], cursor: int, more: bool, state: str) -> bytes:
     """`{"messages":[…],"cursor":…,"more":…,"state":…,` to be completed with the server time."""
     messages = json.dumps([item.to_json() for item in items], ensure_ascii=False, separators=(",", ":"))
     return f'{{"messages":{messages},"cursor":{cursor},"more":{"true" if more else "false"},"state":"{state}",'.encode()
-
-
-def fit(items: list[Item], budget: int = PAGE_BYTES) -> tuple[list[Item], bool]:
-    """The longest run of items from the start whose JSON fits in budget bytes (at least one item),
-    and whether any were cut. Sizes are upper bounds (4 bytes a character), so nothing is encoded."""
-    used = 0
-    for index, item in enumerate(items):
-        used += _ITEM_OVERHEAD + 4 * (len(item.body) + len(item.author or "") + len(item.client_id or ""))
-        if used > budget and index > 0:
-            return items[:index], True
-    return items, False
 
 
 class Answers:
@@ -56,11 +59,25 @@ class Answers:
         self.max_bytes = max_bytes
         self.encoded = 0  # answers built (the rest were shared)
 
-    def body(self, key: AnswerKey, items: list[Item], cursor: int, more: bool, state: str) -> bytes:
-        """`{"messages":[…],"cursor":…,"more":…,"state":…,` to be completed with the server time."""
-        return self.shared(key, items, lambda page: encode_answer(page, cursor, more, state))
+    def poll_body(self, page: Page, state: str) -> bytes:
+        """A poll's answer without its server_time, encoded once per key within this loop turn
+        when the page came from memory, else just encoded."""
+        def encode(items: list[Item]) -> bytes:
+            return encode_answer(items, page.cursor, page.more, state)
 
-    def shared(self, key: AnswerKey, items: list[Item], encode: Encoder) -> bytes:
+        if not page.from_memory:
+            return encode(page.items)
+        key = AnswerKey(page.event.id, page.after, len(page.items), page.event.last_item_id, state, "poll")
+        return self.once(key, page.items, encode)
+
+    def stream_chunk(self, page: Page, state: str) -> bytes:
+        """A page's items as SSE events, encoded once per key within this loop turn (as polls')."""
+        if not page.from_memory:
+            return encode_items(page.items)
+        key = AnswerKey(page.event.id, page.after, len(page.items), page.event.last_item_id, state, "sse")
+        return self.once(key, page.items, encode_items)
+
+    def once(self, key: AnswerKey, items: list[Item], encode: Encoder) -> bytes:
         """The items encoded by `encode`, once per key within this loop turn."""
         held = self._held.get(key)
         if held is not None:

@@ -196,7 +196,7 @@ def make_app(
     services = Services(
         store=store,
         broker=broker,
-        presence=presence or Presence(share=store.record_presence if store.shared else None),
+        presence=presence or Presence(share=store.record_presence if store.multiprocess else None),
         limiter=Limit("post", rate_limit, POST_LIMIT_WINDOW_S, "messages", store),
         event_limiter=Limit("event", event_limit, EVENT_LIMIT_WINDOW_S, "new events from your address", store),
         join_limiter=Limit("join", join_limit, JOIN_LIMIT_WINDOW_S, "joins from your address", store),

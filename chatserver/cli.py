@@ -41,7 +41,7 @@ from chatserver.server import (
     serve,
 )
 from chatserver.store import Store
-from chatserver.tail import DEFAULT_TAIL_BYTES
+from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.validation import public_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")

@@ -6,116 +6,22 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine, Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import aiosqlite
 
+from chatserver.backend import Follower, Job, Params, Row, SchemaJob
 from chatserver.errors import ChatError, StorageUnavailable
 from chatserver.migrations import DatabaseRefused, migrate
+from chatserver.sqlite_tx import SchemaTx, Tx, bind, run_to_end
 
 log = logging.getLogger("chatserver.database")
 
 T = TypeVar("T")
-Row = tuple[Any, ...]
-Params = Iterable[Any] | Mapping[str, Any]
-
-
-def _bind(params: Params) -> tuple[Any, ...] | Mapping[str, Any]:
-    """Positional parameters as a tuple; named ones (a mapping) as they are."""
-    return params if isinstance(params, Mapping) else tuple(params)
 SYNC_MODES = ("normal", "full")
 
 
-class Tx:
-    """The writer's view of the open transaction, handed to each write job in the writer thread.
-
-    Its methods are coroutines so that one job serves both backends, but here none of them ever
-    suspends: the writer thread drives each job to its end in one step (run_to_end), with no loop.
-    """
-
-    __slots__ = ("_after_commit", "conn")
-
-    # Appended to a SELECT of an event row that the job goes on to change. SQLite needs nothing:
-    # BEGIN IMMEDIATE has made this transaction the only writer already.
-    lock = ""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._after_commit: list[Callable[[], None]] = []
-
-    async def execute(self, sql: str, params: Params = ()) -> None:
-        self.conn.execute(sql, _bind(params))
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        # The writer has no row_factory, so its rows are tuples already.
-        rows: list[Row] = self.conn.execute(sql, _bind(params)).fetchall()
-        return rows
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        # fetchall steps each statement (RETURNING ones too) to its end: none stays active at COMMIT.
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Run callback on the event loop once this job's writes are durable (never if rolled back)."""
-        self._after_commit.append(callback)
-
-    def tell(self, note: str) -> None:
-        """Tell other processes of a change at commit; one process owns an SQLite file, so no one."""
-
-    async def serialize(self, key: str) -> None:
-        """Make transactions that name key run one at a time; BEGIN IMMEDIATE did that already."""
-
-
-def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Drive a write job that never suspends (its awaits are all on Tx) to its result, here and now."""
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
-    coroutine.close()
-    raise RuntimeError("a write job awaited something other than its transaction")
-
-
-class Transaction(Protocol):
-    """What a write job sees of its transaction, on either backend (Tx here, PgTx in pg.py)."""
-
-    lock: str
-
-    async def execute(self, sql: str, params: Params = ()) -> None: ...
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
-
-    def after_commit(self, callback: Callable[[], None]) -> None: ...
-
-    def tell(self, note: str) -> None: ...
-
-    async def serialize(self, key: str) -> None: ...
-
-
-# A write job runs inside the open transaction: `async def job(tx)` using only tx, the clock and
-# its arguments. On SQLite it runs in the writer thread while the loop goes on, so it must not touch
-# the loop; loop-side effects go into tx.after_commit callbacks.
-Job = Callable[[Transaction], Coroutine[Any, Any, T]]
-
-
-class Backend(Protocol):
-    """What the Store needs of a database: SQLite's Database or PostgreSQL's PgDatabase."""
-
-    path: str
-    batches_committed: int
-    jobs_committed: int
-
-    async def write(self, job: Job[T]) -> T: ...
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
-
-    async def close(self) -> None: ...
 Entry = tuple[Job[Any], asyncio.Future[Any]]
 
 
@@ -132,15 +38,15 @@ class _Run:
         self.error: BaseException | None = None  # that job's error, or BEGIN's or COMMIT's
 
 
-def _run_batch(conn: sqlite3.Connection, jobs: list[Job[Any]]) -> _Run:
+def _run_batch(tx: Tx, jobs: list[Job[Any]]) -> _Run:
     """In the writer thread: BEGIN, every job, COMMIT, all in one hop from the event loop."""
+    conn = tx.conn
     run = _Run()
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
         run.error = exc
         return run
-    tx = Tx(conn)
     try:
         for index, job in enumerate(jobs):
             try:
@@ -170,9 +76,9 @@ def _run_batch(conn: sqlite3.Connection, jobs: list[Job[Any]]) -> _Run:
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _STORAGE_MESSAGES = {
     sqlite3.SQLITE_FULL: "The server's disk is full, so nothing new can be saved; reading still works. "
-                         "Try again once the operator has freed space.",
+    "Try again once the operator has freed space.",
     sqlite3.SQLITE_READONLY: "The server's database is read-only right now, so nothing new can be saved; "
-                             "reading still works. Try again later.",
+    "reading still works. Try again later.",
     sqlite3.SQLITE_IOERR: "The server could not write to its disk; try again shortly.",
     sqlite3.SQLITE_CANTOPEN: "The server cannot open its database files; try again shortly.",
 }
@@ -182,8 +88,9 @@ def storage_unavailable(exc: sqlite3.Error, reading: bool = False) -> StorageUna
     """The 503 a client gets for a storage failure, saying which (disk full, read-only, locked...)."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code in _BUSY_CODES:
-        return StorageUnavailable("The database is locked by another program (a backup or maintenance); "
-                                  "try again in a few seconds.")
+        return StorageUnavailable(
+            "The database is locked by another program (a backup or maintenance); try again in a few seconds."
+        )
     if code in _STORAGE_MESSAGES and not reading:
         return StorageUnavailable(_STORAGE_MESSAGES[code])
     if reading:
@@ -202,6 +109,8 @@ def _rollback_in(conn: sqlite3.Connection) -> None:
 
 class Database:
     """Owns the connections. Writes are jobs queued to one writer and committed in batches."""
+
+    multiprocess = False  # one process owns an SQLite file: its memory sees every commit
 
     def __init__(self, path: str, sync: str = "normal", readers: int = 2) -> None:
         if sync not in SYNC_MODES:
@@ -223,7 +132,7 @@ class Database:
         try:
             self._writer = await self._connect()
             # migrate() refuses a foreign file first, so WAL mode is never forced on someone else's.
-            await migrate(self._writer, self.path)
+            await migrate(self)
             mode = await self._writer.execute_fetchall("PRAGMA journal_mode = WAL")
             if next(iter(mode))[0].lower() != "wal":
                 raise DatabaseRefused(f"{self.path}: cannot switch the database to WAL mode.")
@@ -264,6 +173,23 @@ class Database:
             raise ValueError("writer_pragma runs one PRAGMA on an open database")
         return [tuple(row) for row in await self._writer.execute_fetchall(statement)]
 
+    async def in_schema_lock(self, job: SchemaJob[T]) -> T:
+        """Run a migration step on the writer in a transaction of its own. BEGIN IMMEDIATE is the
+        lock: another process's writer waits for it (busy_timeout)."""
+        writer = self._writer
+        assert writer is not None
+        tx = SchemaTx(writer._conn, self.path)
+        run: _Run = await writer._execute(lambda: _run_batch(tx, [lambda _: job(tx)]))  # type: ignore[no-untyped-call]
+        if not run.committed:
+            raise run.error if run.error is not None else StorageUnavailable()
+        result, error = run.outcomes[0]
+        if error is not None:
+            raise error
+        return result  # type: ignore[no-any-return]
+
+    async def follow(self, follower: Follower) -> None:
+        """Nothing to follow: no other process writes to an SQLite file chatserver serves."""
+
     # -- reads ---------------------------------------------------------------------------------
 
     def _reader(self) -> aiosqlite.Connection:
@@ -274,7 +200,7 @@ class Database:
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         try:
-            return [tuple(row) for row in await self._reader().execute_fetchall(sql, _bind(params))]
+            return [tuple(row) for row in await self._reader().execute_fetchall(sql, bind(params))]
         except sqlite3.Error as exc:
             log.warning("read failed: %s", exc)
             raise storage_unavailable(exc, reading=True) from None
@@ -326,7 +252,7 @@ class Database:
         # One hop for the whole batch: a thread hop per statement cost more than the statements.
         # aiosqlite runs the function in the connection's own thread, the only one that may use it.
         running: asyncio.Future[_Run] = asyncio.ensure_future(
-            writer._execute(lambda: _run_batch(writer._conn, jobs))  # type: ignore[no-untyped-call]
+            writer._execute(lambda: _run_batch(Tx(writer._conn), jobs))  # type: ignore[no-untyped-call]
         )
         try:
             run = await asyncio.shield(running)
@@ -346,7 +272,7 @@ class Database:
             # Callbacks first, in order: the store updates its memory before anyone is answered.
             for callback in run.callbacks:
                 callback()
-            for (_, future), (result, error) in zip(batch, run.outcomes):
+            for (_, future), (result, error) in zip(batch, run.outcomes, strict=True):
                 if future.done():
                     continue
                 if error is not None:

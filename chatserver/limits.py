@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from chatserver.errors import RateLimited
 
 if TYPE_CHECKING:
-    from chatserver.database import Transaction
+    from chatserver.backend import Transaction
     from chatserver.store import Store
 
 
@@ -52,7 +52,7 @@ class Limit:
     """At most `limit` actions per key per `window_s` seconds; limit 0 turns it off."""
 
     def __init__(self, name: str, limit: int, window_s: float, what: str, store: Store) -> None:
-        self.name = name  # the key's prefix in the shared table: "post", "event", "join"
+        self.name = name  # the key's prefix in the rate_hits table: "post", "event", "join"
         self.memory = SlidingWindow(limit, window_s, what=what)
         self.store = store
 
@@ -61,11 +61,11 @@ class Limit:
         action that is then refused or rolled back counts nothing."""
         if self.memory.limit <= 0:
             return
-        if not self.store.shared:
+        if not self.store.multiprocess:
             self.memory.check(key)  # on SQLite, in the writer thread one job at a time (Store.post_message)
             return
-        shared = (f"{self.name}:{key}", self.memory.limit, int(self.memory.window_s * 1000), self.memory.what)
+        counted = (f"{self.name}:{key}", self.memory.limit, int(self.memory.window_s * 1000), self.memory.what)
         if tx is None:
-            await self.store.count_hit(*shared)
+            await self.store.count_hit(*counted)
         else:
-            await self.store.count_hit_in(tx, *shared)
+            await self.store.count_hit_in(tx, *counted)

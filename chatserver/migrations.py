@@ -1,62 +1,99 @@
-"""Schema versions: schema.sql is the newest version in full; MIGRATIONS bring older files forward."""
+"""Schema versions, one list of steps for both engines: schema.sql and schema_pg.sql are the newest
+version in full, for new databases; MIGRATIONS bring older ones forward."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-import aiosqlite
-
-from chatserver.resources import schema_sql
+from chatserver import resources
+from chatserver.backend import Engine, SchemaHost, SchemaTransaction, Transaction
 from chatserver.validation import nickname_key
 
-# PRAGMA application_id marks a file as chatserver's ("chat"), so a foreign database is refused.
+log = logging.getLogger("chatserver.migrations")
+
+# PRAGMA application_id marks an SQLite file as chatserver's ("chat"), so a foreign one is refused.
 APPLICATION_ID = 0x63686174
 
-async def recompute_nickname_keys(db: aiosqlite.Connection) -> None:
+# The schema version each engine was first released with: no database of that engine is older.
+FIRST_VERSION: dict[Engine, int] = {"sqlite": 1, "postgresql": 5}
+
+# Keeps an old key that collides with another's new one apart: no nickname contains a control character.
+_APART = "\x1f"
+
+
+class DatabaseRefused(Exception):
+    """The file given as the database cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A schema change said in each engine's SQL, where they differ (INTEGER and BIGINT, BLOB and BYTEA)."""
+
+    sqlite: str
+    # None only for a step older than the engine's FIRST_VERSION, which never runs there.
+    postgresql: str | None
+
+    def on(self, engine: Engine) -> str:
+        sql = self.sqlite if engine == "sqlite" else self.postgresql
+        if sql is None:
+            raise AssertionError(f"this migration step has no SQL for {engine}")
+        return sql
+
+
+async def recompute_nickname_keys(tx: Transaction) -> None:
     """Nickname keys as validation.nickname_key computes them now (it learned to ignore every
     invisible character); inside the migration's transaction.
 
     Two participants of one event whose new keys collide were told apart when they joined: the
     later one keeps its old key, so nobody is renamed and no row breaks the UNIQUE constraint."""
-    rows = list(await db.execute_fetchall("SELECT id, event_id, nickname, nickname_key FROM participants ORDER BY id"))
+    rows = await tx.fetchall("SELECT id, event_id, nickname, nickname_key FROM participants ORDER BY id")
     taken: set[tuple[int, str]] = set()
     final: dict[int, str] = {}
     for participant_id, event_id, nickname, old_key in rows:
         new_key = nickname_key(nickname)
         key = new_key if (event_id, new_key) not in taken else old_key
         if (event_id, key) in taken:  # the old key was taken by someone's new one: keep it distinct
-            key = f"{old_key}\x00{participant_id}"
+            key = f"{old_key}{_APART}{participant_id}"
         taken.add((event_id, key))
         final[participant_id] = key
     changed = [(pid, final[pid]) for pid, _, _, old_key in rows if final[pid] != old_key]
     # Through a unique placeholder first, so that no intermediate state breaks the constraint.
     for participant_id, _ in changed:
-        await db.execute("UPDATE participants SET nickname_key = ? WHERE id = ?", (f"\x00moving{participant_id}", participant_id))
+        await tx.execute(
+            "UPDATE participants SET nickname_key = ? WHERE id = ?", (f"{_APART}moving{participant_id}", participant_id)
+        )
     for participant_id, key in changed:
-        await db.execute("UPDATE participants SET nickname_key = ? WHERE id = ?", (key, participant_id))
+        await tx.execute("UPDATE participants SET nickname_key = ? WHERE id = ?", (key, participant_id))
 
 
-Step = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+# SQL the same on both engines (a str), each engine's own (Sql), or a function run with the step's
+# transaction, whose statements are the Store's dialect (parameters translated on PostgreSQL).
+Step = str | Sql | Callable[[Transaction], Awaitable[None]]
 
-# MIGRATIONS[n] takes a version-(n+1) database to version n+2: SQL, or a function run inside the
-# step's transaction. Append to this list, and apply the same change to schema.sql (and
-# schema_pg.sql), whenever the schema changes.
+# MIGRATIONS[n] takes a version-(n+1) database to version n+2, on either engine. A schema change
+# appends a step here, makes the same change in schema.sql and schema_pg.sql, and freezes the new
+# schema of each engine under tests/fixtures.
 MIGRATIONS: list[Step] = [
     # 1 -> 2: read receipts.
-    "ALTER TABLE participants ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0",
+    Sql("ALTER TABLE participants ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0", postgresql=None),
     # 2 -> 3: which sites may embed the room.
-    "ALTER TABLE events ADD COLUMN embed_origins TEXT",
+    Sql("ALTER TABLE events ADD COLUMN embed_origins TEXT", postgresql=None),
     # 3 -> 4: the home page lists what starts, or closes, soonest.
-    (
+    Sql(
         "CREATE INDEX events_listed_starts ON events (listed, starts_at);"
-        " CREATE INDEX events_listed_ends ON events (listed, ends_at)"
+        " CREATE INDEX events_listed_ends ON events (listed, ends_at)",
+        postgresql=None,
     ),
     # 4 -> 5: presence and limits shared by processes (used with PostgreSQL; kept alike here).
-    (
+    Sql(
         "ALTER TABLE participants ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;"
         " CREATE TABLE rate_hits (key TEXT NOT NULL, at INTEGER NOT NULL);"
         " CREATE INDEX rate_hits_key ON rate_hits (key, at);"
-        " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')"
+        " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')",
+        postgresql=None,
     ),
     # 5 -> 6: nickname keys ignore every invisible character (default-ignorable code points).
     recompute_nickname_keys,
@@ -64,73 +101,64 @@ MIGRATIONS: list[Step] = [
 
 
 def schema_version() -> int:
-    """The version schema.sql describes."""
+    """The version schema.sql and schema_pg.sql describe."""
     return 1 + len(MIGRATIONS)
 
 
-class DatabaseRefused(Exception):
-    """The file given as the database cannot be used; the message says why."""
+def full_schema(engine: Engine) -> str:
+    """The newest schema in full, in the engine's SQL: what a new database is created from."""
+    if engine == "sqlite":
+        return resources.schema_sql()
+    return Path(resources.schema_pg_path()).read_text(encoding="utf-8")
 
 
-async def migrate(db: aiosqlite.Connection, path: str) -> int:
-    """Create the schema in an empty file or bring an older one forward; return the version."""
-    app_id = await _pragma(db, "application_id")
-    version = await _pragma(db, "user_version")
-    tables = await db.execute_fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+async def migrate(db: SchemaHost) -> int:
+    """Create the schema in an empty database or bring an older one forward; return the version.
+
+    Each step commits with its version mark in a transaction of its own under the engine's schema
+    lock, and reads the version afresh there: of two processes starting at once, one applies each
+    step and the other finds it applied."""
+
+    async def next_step(tx: SchemaTransaction) -> tuple[int | None, int]:
+        return await _next_step(tx, db.path)
+
+    while True:
+        found, version = await db.in_schema_lock(next_step)
+        if found is not None and found < version:  # committed: say so once, in this process only
+            log.info("%s: upgraded from schema version %d to %d", db.path, found, version)
+        if version == schema_version():
+            return version
+
+
+async def _next_step(tx: SchemaTransaction, path: str) -> tuple[int | None, int]:
+    """Create the schema or apply the next step; return the version found (None: an empty
+    database) and the version the database has at commit."""
     target = schema_version()
-    if app_id != APPLICATION_ID:
-        if tables:
-            raise DatabaseRefused(
-                f"{path} is an SQLite database of another program, not chatserver's; "
-                "pass a new file or a chatserver database with --db."
-            )
-        # executescript commits first, so the whole schema goes in one explicit transaction.
-        await _script_in_transaction(
-            db,
-            schema_sql()
-            + f";\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {target};",
-        )
-        return target
+    version = await tx.version()
+    if version is None:
+        await tx.script(full_schema(tx.engine))
+        await tx.set_version(target)
+        return None, target
     if version > target:
         raise DatabaseRefused(
-            f"{path} has schema version {version}, newer than this chatserver's {target}; "
-            "upgrade chatserver."
+            f"{path} has schema version {version}, newer than this chatserver's {target}; upgrade chatserver."
         )
-    for step in range(version, target):
-        migration = MIGRATIONS[step - 1]
-        if isinstance(migration, str):
-            # The separating semicolon lets a migration end without one of its own.
-            await _script_in_transaction(db, f"{migration};\nPRAGMA user_version = {step + 1};")
-        else:
-            await _function_in_transaction(db, migration, step + 1)
-    return target
+    if version < FIRST_VERSION[tx.engine]:
+        raise unknown_version(path, version)
+    if version == target:
+        return version, version
+    step = MIGRATIONS[version - 1]
+    if isinstance(step, str | Sql):
+        await tx.script(step if isinstance(step, str) else step.on(tx.engine))
+    else:
+        await step(tx)
+    await tx.set_version(version + 1)
+    return version, version + 1
 
 
-async def _pragma(db: aiosqlite.Connection, name: str) -> int:
-    rows = await db.execute_fetchall(f"PRAGMA {name}")
-    return int(next(iter(rows))[0])
-
-
-async def _function_in_transaction(
-    db: aiosqlite.Connection, migration: Callable[[aiosqlite.Connection], Awaitable[None]], version: int
-) -> None:
-    """Run a Python migration step and set the new version, all or nothing."""
-    await db.execute("BEGIN IMMEDIATE")
-    try:
-        await migration(db)
-        await db.execute(f"PRAGMA user_version = {version}")
-        await db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            await db.rollback()
-        raise
-
-
-async def _script_in_transaction(db: aiosqlite.Connection, script: str) -> None:
-    """Run a script all or nothing (executescript alone would commit statement by statement)."""
-    try:
-        await db.executescript(f"BEGIN IMMEDIATE;\n{script}\nCOMMIT;")
-    except BaseException:
-        if db.in_transaction:
-            await db.rollback()
-        raise
+def unknown_version(path: str, version: object) -> DatabaseRefused:
+    """The refusal of a database marked as chatserver's with a version no release of it made."""
+    return DatabaseRefused(
+        f"{path} has schema version {version}, which no chatserver release made; "
+        "restore it from a backup, or pass a new database."
+    )

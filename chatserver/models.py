@@ -115,3 +115,38 @@ class Item:
         if self.retracted:
             out["retracted"] = True
         return out
+
+
+# The most bytes of items one page carries (a poll answer, a stream write, a download chunk); the
+# rest follows (`more: true`). It bounds what a reader that does not read can make the server hold.
+PAGE_BYTES = 256 * 1024
+# An upper bound on an item's JSON beside its text: id, kind, times, client_id, target, keys.
+_ITEM_OVERHEAD = 256
+
+
+def fit(items: list[Item], budget: int = PAGE_BYTES) -> tuple[list[Item], bool]:
+    """The longest run of items from the start whose JSON fits in budget bytes (at least one item),
+    and whether any were cut. Sizes are upper bounds (4 bytes a character), so nothing is encoded."""
+    used = 0
+    for index, item in enumerate(items):
+        used += _ITEM_OVERHEAD + 4 * (len(item.body) + len(item.author or "") + len(item.client_id or ""))
+        if used > budget and index > 0:
+            return items[:index], True
+    return items, False
+
+
+@dataclass(slots=True)
+class Page:
+    """Items of an event after a cursor, at most a limit and PAGE_BYTES of them, with the event as
+    it was when they were read."""
+
+    event: Event
+    after: int
+    items: list[Item]
+    more: bool  # more items follow: read on from `cursor`
+    from_memory: bool  # event and items were read from memory together, so they agree: the
+    # encoding may be shared under the event's newest id (answers.py)
+
+    @property
+    def cursor(self) -> int:
+        return self.items[-1].id if self.items else self.after

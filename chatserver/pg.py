@@ -1,4 +1,5 @@
-"""PostgreSQL plumbing (asyncpg): a pool, write jobs in their own transactions, and LISTEN/NOTIFY.
+"""PostgreSQL plumbing (asyncpg): a pool, write jobs in their own transactions, migrations under an
+advisory lock, and LISTEN/NOTIFY.
 
 The Store's SQL is written once, in the SQLite dialect it grew up with (`?` and `:name`
 parameters); `translate` turns each statement into PostgreSQL's once and caches it. Several
@@ -15,28 +16,30 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
 
-from chatserver import resources
-from chatserver.database import Job, Params, Row
+from chatserver.backend import Engine, Follower, Job, Params, Row, SchemaJob
 from chatserver.errors import ChatError, StorageUnavailable
-from chatserver.migrations import DatabaseRefused, schema_version
+from chatserver.migrations import DatabaseRefused, migrate, unknown_version
+from chatserver.remote import RemoteCommits
 
 log = logging.getLogger("chatserver.pg")
 
 T = TypeVar("T")
 CHANNEL = "chatserver"
 # Transient conflicts between processes; the job runs again in a new transaction.
-_RETRY = (asyncpg.exceptions.SerializationError, asyncpg.exceptions.DeadlockDetectedError,
-          asyncpg.exceptions.UniqueViolationError)
+_RETRY = (
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.UniqueViolationError,
+)
 _RETRIES = 3
 # Any failure of the server or the connection to it (PostgresError covers the server's refusals,
 # shutdowns and lost connections): a 503 now; the pool connects again on the next request.
 _FAILED = (OSError, TimeoutError, asyncpg.exceptions.InterfaceError, asyncpg.PostgresError)
-_SCHEMA_LOCK = 0x63686174  # pg_advisory_xact_lock key while the schema is applied ("chat")
+_SCHEMA_LOCK = 0x63686174  # pg_advisory_xact_lock key while the schema is created or migrated ("chat")
 SCHEMA_MARK = "chatserver schema "  # the comment on the events table, followed by the version
 RECONNECT_MAX_S = 5.0
 
@@ -120,8 +123,41 @@ class PgTx:
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
 
 
+class PgSchemaTx(PgTx):
+    """A migration step's transaction. The version is the comment on the events table (no table of
+    our own for it); DDL and COMMENT are transactional, so a step and its mark commit together."""
+
+    __slots__ = ("path",)
+
+    engine: Engine = "postgresql"
+
+    def __init__(self, conn: asyncpg.Connection, path: str) -> None:
+        super().__init__(conn)
+        self.path = path
+
+    async def script(self, sql: str) -> None:
+        await self.conn.execute(sql)  # no parameters: the simple protocol runs several statements
+
+    async def version(self) -> int | None:
+        if await self.conn.fetchval("SELECT to_regclass('events')") is None:
+            return None
+        mark = await self.conn.fetchval("SELECT obj_description('events'::regclass, 'pg_class')")
+        if mark is None or not mark.startswith(SCHEMA_MARK):
+            raise DatabaseRefused(f"{self.path} has an events table that is not chatserver's; use an empty database.")
+        number = mark.removeprefix(SCHEMA_MARK)
+        if not number.isdecimal():
+            raise unknown_version(self.path, repr(number))
+        return int(number)
+
+    async def set_version(self, version: int) -> None:
+        # COMMENT takes no parameters; the version is an integer.
+        await self.conn.execute(f"COMMENT ON TABLE events IS '{SCHEMA_MARK}{int(version)}'")
+
+
 class PgDatabase:
     """A pool of connections to one PostgreSQL database, and a connection that LISTENs."""
+
+    multiprocess = True  # the reason to choose PostgreSQL: other processes commit to it too
 
     def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = url
@@ -133,23 +169,16 @@ class PgDatabase:
         self._on_note: Callable[[str], None] | None = None
         self._on_reconnect: Callable[[], None] | None = None
         self._watch: asyncio.Task[None] | None = None
+        self._remote: RemoteCommits | None = None
         self._closed = False
         self.batches_committed = 0
         self.jobs_committed = 0
 
     async def open(self) -> None:
-        """Connect, and create the schema in an empty database."""
+        """Connect, and create the schema in an empty database or migrate an older one."""
         try:
             self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=self.pool_size)
-            async with self._pool.acquire() as conn, conn.transaction():
-                # Two processes starting at once on an empty database: one applies the schema.
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
-                if await conn.fetchval("SELECT to_regclass('events')") is None:
-                    await conn.execute(_schema_sql())
-                    # The version is the comment on the events table: no table of our own for it.
-                    await conn.execute(f"COMMENT ON TABLE events IS '{SCHEMA_MARK}{schema_version()}'")
-                else:
-                    self._check_version(await conn.fetchval("SELECT obj_description('events'::regclass, 'pg_class')"))
+            await migrate(self)
         except _FAILED as exc:
             await self.close()
             raise DatabaseRefused(f"cannot use the PostgreSQL database {self.path}: {exc}") from None
@@ -157,17 +186,13 @@ class PgDatabase:
             await self.close()
             raise
 
-    def _check_version(self, mark: str | None) -> None:
-        """Refuse a database that is not chatserver's, or that a newer chatserver has changed."""
-        if mark is None or not mark.startswith(SCHEMA_MARK):
-            raise DatabaseRefused(f"{self.path} has an events table that is not chatserver's; use an empty database.")
-        version = int(mark.removeprefix(SCHEMA_MARK))
-        if version > schema_version():
-            raise DatabaseRefused(f"{self.path} has schema version {version}, newer than this chatserver's "
-                                  f"{schema_version()}; upgrade chatserver.")
-        if version < schema_version():
-            # PostgreSQL support began at version 5, the current one: nothing older exists to migrate.
-            raise DatabaseRefused(f"{self.path} has schema version {version}, which this chatserver cannot migrate.")
+    async def in_schema_lock(self, job: SchemaJob[T]) -> T:
+        """Run a migration step in a transaction of its own holding the schema's advisory lock: two
+        processes starting at once take turns, and the second finds the step applied."""
+        assert self._pool is not None
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+            return await job(PgSchemaTx(conn, self.path))
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -199,9 +224,9 @@ class PgDatabase:
                         result = await job(tx)
                         if tx._notes:
                             await conn.execute(
-                                "SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS t(n, i)"
-                                " ORDER BY i",
-                                CHANNEL, [f"{self.origin} {note}" for note in tx._notes],
+                                "SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS t(n, i) ORDER BY i",
+                                CHANNEL,
+                                [f"{self.origin} {note}" for note in tx._notes],
                             )
             except ChatError:
                 raise
@@ -210,7 +235,9 @@ class PgDatabase:
                 continue
             except _FAILED as exc:
                 log.error("write failed: %s", exc)
-                raise StorageUnavailable("The server cannot write to its database right now; try again shortly.") from None
+                raise StorageUnavailable(
+                    "The server cannot write to its database right now; try again shortly."
+                ) from None
             self.batches_committed += 1
             self.jobs_committed += 1
             for callback in tx._after_commit:
@@ -219,6 +246,11 @@ class PgDatabase:
         raise StorageUnavailable("The database was too busy with conflicting writes; try again.")
 
     # -- notifications -------------------------------------------------------------------------
+
+    async def follow(self, follower: Follower) -> None:
+        """Hand the other processes' commits to follower from now on, one at a time in commit order."""
+        self._remote = RemoteCommits(follower)
+        await self.listen(self._remote.note, self._remote.resync)
 
     async def listen(self, on_note: Callable[[str], None], on_reconnect: Callable[[], None]) -> None:
         """Call on_note(note) for each other process's commit note; after a lost connection is back,
@@ -267,6 +299,8 @@ class PgDatabase:
 
     async def close(self) -> None:
         self._closed = True
+        if self._remote is not None:
+            await self._remote.stop()
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -279,11 +313,6 @@ class PgDatabase:
             with contextlib.suppress(*_FAILED):
                 await asyncio.wait_for(self._pool.close(), 10)
             self._pool = None
-
-
-@functools.lru_cache(maxsize=1)
-def _schema_sql() -> str:
-    return Path(resources.schema_pg_path()).read_text(encoding="utf-8")
 
 
 def safe_url(url: str) -> str:

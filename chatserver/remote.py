@@ -1,15 +1,12 @@
-"""Other processes' commits, told by PostgreSQL NOTIFY, applied to this process's Store in order."""
+"""Other processes' commits, told by PostgreSQL NOTIFY, handed to this process's Store in order."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
+from chatserver.backend import Follower
 from chatserver.errors import ChatError
-
-if TYPE_CHECKING:
-    from chatserver.store import Store
 
 log = logging.getLogger("chatserver.remote")
 
@@ -20,8 +17,8 @@ class RemoteCommits:
     """A queue of notes ("i <event> <item>", "e <event>", "r <event>") worked off one at a time,
     so items reach memory and the broker in the order the database committed them."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, follower: Follower) -> None:
+        self.follower = follower
         self._queue: asyncio.Queue[str] | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -52,13 +49,13 @@ class RemoteCommits:
         log.debug("applying %r", note)
         kind, *fields = note.split()
         if kind == "i":
-            await self.store.take_items_from_elsewhere(int(fields[0]), int(fields[1]))
+            await self.follower.take_items_from_elsewhere(int(fields[0]), int(fields[1]))
         elif kind == "e":
-            await self.store.reload_event(int(fields[0]))
+            await self.follower.reload_event(int(fields[0]))
         elif kind == "r":
-            self.store.reads_changed_elsewhere(int(fields[0]))
+            self.follower.reads_changed_elsewhere(int(fields[0]))
         elif kind == RESYNC:
-            await self.store.resync()
+            await self.follower.resync()
 
     async def stop(self) -> None:
         if self._task is not None:

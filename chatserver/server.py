@@ -25,7 +25,7 @@ from chatserver.connections import (
 from chatserver.pg import safe_url
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
-from chatserver.tail import DEFAULT_TAIL_BYTES
+from chatserver.recent import DEFAULT_TAIL_BYTES
 
 log = logging.getLogger("chatserver")
 

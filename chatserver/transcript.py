@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from chatserver.answers import fit
-from chatserver.models import CLOSED, Event, Item
+from chatserver.models import CLOSED, Event, Item, fit
 from chatserver.store import Store
 from chatserver.timefmt import format_time, format_time_plain
 

@@ -64,7 +64,7 @@ async def test_a_new_file_gets_the_current_schema_version(tmp_path: Path) -> Non
 def version_1_file(path: Path) -> Iterator[sqlite3.Connection]:
     """A database exactly as the first release left it (its schema is frozen in tests/fixtures)."""
     with sqlite3.connect(path) as conn:
-        conn.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text())
+        conn.executescript((Path(__file__).parent / "fixtures" / "sqlite" / "schema_v1.sql").read_text())
         conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
         conn.execute("PRAGMA user_version = 1")
         yield conn

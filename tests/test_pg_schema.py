@@ -2,6 +2,8 @@
 
 schema.sql (SQLite) is the source; schema_pg.sql is its PostgreSQL translation. Each is applied to
 an empty database and the two are compared through the databases' own catalogues, not the text.
+sqlite_catalogue and pg_catalogue also serve tests/test_migrations.py, which holds an upgraded
+database to a new one of the same engine.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ class Schema:
     # name -> (table, columns, unique, partial).
     indexes: dict[str, tuple[str, tuple[str, ...], bool, bool]] = field(default_factory=dict)
     foreign_keys: dict[str, set[tuple[tuple[str, ...], str, tuple[str, ...], str]]] = field(default_factory=dict)
+    # Each engine's own rendering of every named index (and on PostgreSQL every constraint, CHECKs
+    # too): comparable between two databases of one engine only.
+    definitions: set[str] = field(default_factory=set)
 
 
 def _normal_default(value: str | None) -> str | None:
@@ -61,42 +66,53 @@ def sqlite_schema() -> Schema:
     db = sqlite3.connect(":memory:")
     try:
         db.executescript(SQLITE_SCHEMA.read_text())
-        schema = Schema()
-        tables = db.execute(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()
-        for table, sql in tables:
-            without_rowid = re.search(r"WITHOUT\s+ROWID\s*;?\s*$", sql, re.IGNORECASE) is not None
-            info = db.execute(f"PRAGMA table_info({table})").fetchall()  # cid, name, type, notnull, dflt, pk
-            pk = tuple(row[1] for row in sorted((row for row in info if row[5]), key=lambda row: row[5]))
-            if pk:  # as in pg_constraint: a table without a primary key has no entry
-                schema.primary_keys[table] = pk
-            columns = []
-            for _, name, decl, notnull, default, in_pk in info:
-                rowid_alias = not without_rowid and pk == (name,) and decl.upper() == "INTEGER"
-                checked = re.search(rf"CHECK\s*\(\s*{re.escape(name)}\s+IN\s*\(", sql, re.IGNORECASE) is not None
-                # A rowid alias and every key column of a WITHOUT ROWID table can never be NULL.
-                not_null = bool(notnull) or rowid_alias or (bool(in_pk) and without_rowid)
-                columns.append(Column(name, decl.upper(), not_null, _normal_default(default),
-                                      auto_id=rowid_alias, enum_checked=checked))
-            schema.columns[table] = columns
-            schema.unique_constraints[table] = set()
-            for _, index, unique, origin, partial in db.execute(f"PRAGMA index_list({table})").fetchall():
-                cols = tuple(row[2] for row in db.execute(f"PRAGMA index_info({index})").fetchall())
-                if origin == "c":
-                    schema.indexes[index] = (table, cols, bool(unique), bool(partial))
-                elif origin == "u":
-                    schema.unique_constraints[table].add(cols)
-            keys: dict[int, list[Any]] = {}
-            for fk_id, _, ref, src, dst, _, on_delete, _ in db.execute(f"PRAGMA foreign_key_list({table})"):
-                keys.setdefault(fk_id, []).append((ref, src, dst, on_delete))
-            schema.foreign_keys[table] = set()
-            for parts in keys.values():
-                ref = parts[0][0]
-                dst = tuple(p[2] for p in parts) if parts[0][2] is not None else schema.primary_keys[ref]
-                schema.foreign_keys[table].add((tuple(p[1] for p in parts), ref, dst, parts[0][3]))
-        return schema
+        return sqlite_catalogue(db)
     finally:
         db.close()
+
+
+def sqlite_catalogue(db: sqlite3.Connection) -> Schema:
+    """The schema of an SQLite database, as its catalogue (sqlite_schema and the PRAGMAs) says."""
+    schema = Schema()
+    tables = db.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    for table, sql in tables:
+        without_rowid = re.search(r"WITHOUT\s+ROWID\s*;?\s*$", sql, re.IGNORECASE) is not None
+        info = db.execute(f"PRAGMA table_info({table})").fetchall()  # cid, name, type, notnull, dflt, pk
+        pk = tuple(row[1] for row in sorted((row for row in info if row[5]), key=lambda row: row[5]))
+        if pk:  # as in pg_constraint: a table without a primary key has no entry
+            schema.primary_keys[table] = pk
+        columns = []
+        for _, name, decl, notnull, default, in_pk in info:
+            rowid_alias = not without_rowid and pk == (name,) and decl.upper() == "INTEGER"
+            checked = re.search(rf"CHECK\s*\(\s*{re.escape(name)}\s+IN\s*\(", sql, re.IGNORECASE) is not None
+            # A rowid alias and every key column of a WITHOUT ROWID table can never be NULL.
+            not_null = bool(notnull) or rowid_alias or (bool(in_pk) and without_rowid)
+            columns.append(
+                Column(
+                    name, decl.upper(), not_null, _normal_default(default), auto_id=rowid_alias, enum_checked=checked
+                )
+            )
+        schema.columns[table] = columns
+        schema.unique_constraints[table] = set()
+        for _, index, unique, origin, partial in db.execute(f"PRAGMA index_list({table})").fetchall():
+            cols = tuple(row[2] for row in db.execute(f"PRAGMA index_info({index})").fetchall())
+            if origin == "c":
+                schema.indexes[index] = (table, cols, bool(unique), bool(partial))
+            elif origin == "u":
+                schema.unique_constraints[table].add(cols)
+        keys: dict[int, list[Any]] = {}
+        for fk_id, _, ref, src, dst, _, on_delete, _ in db.execute(f"PRAGMA foreign_key_list({table})"):
+            keys.setdefault(fk_id, []).append((ref, src, dst, on_delete))
+        schema.foreign_keys[table] = set()
+        for parts in keys.values():
+            ref = parts[0][0]
+            dst = tuple(p[2] for p in parts) if parts[0][2] is not None else schema.primary_keys[ref]
+            schema.foreign_keys[table].add((tuple(p[1] for p in parts), ref, dst, parts[0][3]))
+    for (sql,) in db.execute("SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"):
+        schema.definitions.add(" ".join(sql.split()))
+    return schema
 
 
 # Column names of an int2vector/array of attribute numbers, in order.
@@ -109,53 +125,79 @@ async def pg_schema(dsn: str) -> Schema:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(PG_SCHEMA.read_text())
-        schema = Schema()
-        rows = await conn.fetch(
-            """SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity
-               FROM information_schema.columns c
-               WHERE table_schema = 'public'
-                 AND table_name IN (SELECT table_name FROM information_schema.tables
-                                    WHERE table_schema = 'public' AND table_type = 'BASE TABLE')
-               ORDER BY table_name, ordinal_position""")
-        for row in rows:
-            default = row["column_default"]
-            auto_id = row["is_identity"] == "YES" or (default or "").startswith("nextval(")
-            schema.columns.setdefault(row["table_name"], []).append(Column(
-                row["column_name"], row["data_type"], row["is_nullable"] == "NO",
-                None if auto_id else _normal_default(default), auto_id=auto_id))
-        for table in schema.columns:
-            schema.unique_constraints[table] = set()
-            schema.foreign_keys[table] = set()
-        constraints = await conn.fetch(
-            f"""SELECT c.contype::text AS contype, c.conrelid::regclass::text AS tbl,
-                       c.confrelid::regclass::text AS ref,
-                       {_ATTNAMES.format(keys="c.conkey", rel="c.conrelid")} AS cols,
-                       {_ATTNAMES.format(keys="c.confkey", rel="c.confrelid")} AS ref_cols,
-                       c.confdeltype::text AS confdeltype
-                FROM pg_constraint c
-                WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f')""")
-        for con in constraints:
-            cols = tuple(con["cols"])
-            if con["contype"] == "p":
-                schema.primary_keys[con["tbl"]] = cols
-            elif con["contype"] == "u":
-                schema.unique_constraints[con["tbl"]].add(cols)
-            else:
-                schema.foreign_keys[con["tbl"]].add(
-                    (cols, con["ref"], tuple(con["ref_cols"]), ON_DELETE[con["confdeltype"]]))
-        indexes = await conn.fetch(
-            f"""SELECT x.indexname, x.tablename, i.indisunique, i.indpred IS NOT NULL AS partial,
-                       {_ATTNAMES.format(keys="i.indkey", rel="i.indrelid")} AS cols
-                FROM pg_indexes x
-                JOIN pg_index i ON i.indexrelid = format('%I.%I', x.schemaname, x.indexname)::regclass
-                WHERE x.schemaname = 'public'
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""")
-        for index in indexes:
-            schema.indexes[index["indexname"]] = (
-                index["tablename"], tuple(index["cols"]), index["indisunique"], index["partial"])
-        return schema
+        return await pg_catalogue(conn)
     finally:
         await conn.close()
+
+
+async def pg_catalogue(conn: asyncpg.Connection) -> Schema:
+    """The schema of a PostgreSQL database (its public schema), as its catalogue says."""
+    schema = Schema()
+    rows = await conn.fetch(
+        """SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity
+           FROM information_schema.columns c
+           WHERE table_schema = 'public'
+             AND table_name IN (SELECT table_name FROM information_schema.tables
+                                WHERE table_schema = 'public' AND table_type = 'BASE TABLE')
+           ORDER BY table_name, ordinal_position"""
+    )
+    for row in rows:
+        default = row["column_default"]
+        auto_id = row["is_identity"] == "YES" or (default or "").startswith("nextval(")
+        schema.columns.setdefault(row["table_name"], []).append(
+            Column(
+                row["column_name"],
+                row["data_type"],
+                row["is_nullable"] == "NO",
+                None if auto_id else _normal_default(default),
+                auto_id=auto_id,
+            )
+        )
+    for table in schema.columns:
+        schema.unique_constraints[table] = set()
+        schema.foreign_keys[table] = set()
+    constraints = await conn.fetch(
+        f"""SELECT c.contype::text AS contype, c.conrelid::regclass::text AS tbl,
+                   c.confrelid::regclass::text AS ref,
+                   {_ATTNAMES.format(keys="c.conkey", rel="c.conrelid")} AS cols,
+                   {_ATTNAMES.format(keys="c.confkey", rel="c.confrelid")} AS ref_cols,
+                   c.confdeltype::text AS confdeltype
+            FROM pg_constraint c
+            WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f')"""
+    )
+    for con in constraints:
+        cols = tuple(con["cols"])
+        if con["contype"] == "p":
+            schema.primary_keys[con["tbl"]] = cols
+        elif con["contype"] == "u":
+            schema.unique_constraints[con["tbl"]].add(cols)
+        else:
+            schema.foreign_keys[con["tbl"]].add(
+                (cols, con["ref"], tuple(con["ref_cols"]), ON_DELETE[con["confdeltype"]])
+            )
+    indexes = await conn.fetch(
+        f"""SELECT x.indexname, x.tablename, i.indisunique, i.indpred IS NOT NULL AS partial,
+                   {_ATTNAMES.format(keys="i.indkey", rel="i.indrelid")} AS cols
+            FROM pg_indexes x
+            JOIN pg_index i ON i.indexrelid = format('%I.%I', x.schemaname, x.indexname)::regclass
+            WHERE x.schemaname = 'public'
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"""
+    )
+    for index in indexes:
+        schema.indexes[index["indexname"]] = (
+            index["tablename"],
+            tuple(index["cols"]),
+            index["indisunique"],
+            index["partial"],
+        )
+    definitions = await conn.fetch(
+        """SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public'
+           UNION ALL
+           SELECT c.conrelid::regclass::text || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)
+           FROM pg_constraint c WHERE c.connamespace = 'public'::regnamespace"""
+    )
+    schema.definitions.update(row["def"] for row in definitions)
+    return schema
 
 
 @pytest.fixture(scope="module")
@@ -170,8 +212,7 @@ def test_the_same_tables_and_columns_in_the_same_order(schemas: tuple[Schema, Sc
         assert [c.name for c in pg.columns[table]] == [c.name for c in columns], table
 
 
-def test_every_column_has_a_compatible_type_and_the_same_nullness_and_default(
-        schemas: tuple[Schema, Schema]) -> None:
+def test_every_column_has_a_compatible_type_and_the_same_nullness_and_default(schemas: tuple[Schema, Schema]) -> None:
     lite, pg = schemas
     for table, columns in lite.columns.items():
         for mine, theirs in zip(columns, pg.columns[table], strict=True):

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from chatserver.answers import PAGE_BYTES, Answers, encode_answer, fit
-from chatserver.models import Item
-from chatserver.tail import TAIL_ITEMS, Recent, Tail, item_bytes
+from chatserver.answers import AnswerKey, Answers, encode_answer
+from chatserver.models import PAGE_BYTES, Item, fit
+from chatserver.recent import TAIL_ITEMS, Recent, Tail, item_bytes
 from tests.conftest import Chat
 from tests.helpers import Api
 from tests.waiting import until
@@ -147,17 +147,17 @@ async def test_a_page_is_cut_to_its_byte_budget_and_says_more() -> None:
 
 async def test_held_answers_last_one_loop_turn() -> None:
     answers = Answers()
-    key = (1, 0, 500, 3, "open")
-    first = answers.shared(key, [item(3)], lambda page: b"encoded")
-    assert answers.shared(key, [item(3)], lambda page: b"again") is first  # shared within the turn
+    key = AnswerKey(1, 0, 1, 3, "open", "poll")
+    first = answers.once(key, [item(3)], lambda page: b"encoded")
+    assert answers.once(key, [item(3)], lambda page: b"again") is first  # shared within the turn
     await asyncio.sleep(0)
     await asyncio.sleep(0)
     assert answers.held_bytes == 0  # forgotten once the turn is over: a one-off read is never kept
-    assert answers.shared(key, [item(3)], lambda page: b"again") == b"again"
+    assert answers.once(key, [item(3)], lambda page: b"again") == b"again"
 
 
 async def test_held_answers_stay_within_their_byte_budget() -> None:
     answers = Answers(max_bytes=1000)
     for n in range(10):
-        answers.shared((1, n, 500, 3, "open"), [], lambda page: b"x" * 300)
+        answers.once(AnswerKey(1, n, 0, 3, "open", "poll"), [], lambda page: b"x" * 300)
     assert answers.held_bytes <= 1000

@@ -8,10 +8,9 @@ from typing import Any
 
 import tornado.web
 
-from chatserver.answers import fit
 from chatserver.errors import ChatError, NotFound, ShuttingDown
 from chatserver.handlers.base import Services
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item
+from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, fit
 from chatserver.timefmt import format_time, format_time_plain
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
 

@@ -7,7 +7,6 @@ exactly once, in order, as the long poll does. Long-poll stays the default and a
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from asyncio import Future
 from collections.abc import Coroutine
@@ -16,11 +15,10 @@ from typing import Any
 from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
-from chatserver.answers import fit
 from chatserver.errors import RateLimited
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
-from chatserver.models import CLOSED, Event, Item
+from chatserver.models import CLOSED, Page
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor
 
@@ -30,14 +28,6 @@ KEEPALIVE_S = 15.0  # a comment line this often keeps proxies and NATs from drop
 PAGE = 500
 # A stream whose client has not taken one write (at most PAGE_BYTES) for this long is dropped.
 STALL_S = 60.0
-
-
-def encode_items(items: list[Item]) -> bytes:
-    """`id: <cursor>` and `data: <item as in the poll>` for each item."""
-    return "".join(
-        f"id: {item.id}\ndata: {json.dumps(item.to_json(), ensure_ascii=False, separators=(',', ':'))}\n\n"
-        for item in items
-    ).encode()
 
 
 def encode_state(state: str) -> bytes:
@@ -117,14 +107,12 @@ class EventStreamHandler(StreamReader):
             self._reads_due = True
         if self._pumping or self._reads_due or not self._drained():
             return self._pump_soon()
-        held = self.store.recent_page(self._slug, self._after, PAGE)
-        if held is None:
-            return self._pump_soon()  # older than memory holds: the pump reads it from disk
-        event, items, more = held
-        page, cut = fit(items)
-        if page:
-            self._write_items(event, page, more or cut, shared=not cut)
-        if more or cut:
+        page = self.store.memory_page(self._slug, self._after, PAGE)
+        if page is None:
+            return self._pump_soon()  # older than memory holds: the pump reads it from the database
+        if page.items:
+            self._write_items(page)
+        if page.more:
             self._pump_soon()
 
     def _drained(self) -> bool:
@@ -136,22 +124,19 @@ class EventStreamHandler(StreamReader):
         self.write(chunk)
         self._flushing = self.flush()
 
-    def _write_items(self, event: Event, items: list[Item], more: bool, shared: bool) -> None:
-        """Write items (and a new state); the stream ends once the closing item has gone out."""
-        if shared:
-            key = (event.id, self._after, PAGE, event.last_item_id, "sse")
-            chunk = self.services.answers.shared(key, items, encode_items)
-        else:
-            chunk = encode_items(items)
+    def _write_items(self, page: Page) -> None:
+        """Write a page's items (and a new state); the stream ends once the closing item has gone out."""
+        event = page.event
         state = event.state(self.store.clock())
+        chunk = self.services.answers.stream_chunk(page, state)
         if state != self._state:
             self._state = state
             chunk += encode_state(state)
-        self._event, self._after = event, items[-1].id
+        self._event, self._after = event, page.cursor
         self._send(chunk)
         if self._reader is not None:
             self.services.presence.touch(self._reader.id)  # connected is online, as a poll is
-        if state == CLOSED and not more and self._after >= event.last_item_id:
+        if state == CLOSED and not page.more and self._after >= event.last_item_id:
             self._end()  # the closing item has gone out: the stream is complete
 
     def _pump_soon(self) -> None:
@@ -175,11 +160,11 @@ class EventStreamHandler(StreamReader):
                     self._reads_due = False
                     await self._send_reads()
                     continue
-                event, items, more, shared = await self.page(self._slug, self._event, self._after, PAGE)
-                if self._done.done() or (not items and not self._missed):
+                page = await self.store.page(self._slug, self._event, self._after, PAGE)
+                if self._done.done() or (not page.items and not self._missed):
                     break
-                if items:
-                    self._write_items(event, items, more, shared)
+                if page.items:
+                    self._write_items(page)
         except TimeoutError:
             log.info("dropped a stream that took nothing for %.0f s", STALL_S)
             self._drop()

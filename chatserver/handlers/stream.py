@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatserver.answers import encode_answer, fit
 from chatserver.broker import Waiter
 from chatserver.errors import CursorAhead, InvalidRequest, NotFound, StorageUnavailable
 from chatserver.handlers.base import ApiHandler, dumps
-from chatserver.models import Event, Item, Participant
+from chatserver.models import Event, Page, Participant
 from chatserver.store import Store
 from chatserver.validation import (
     BODY_MAX,
@@ -49,25 +48,6 @@ class StreamReader(ApiHandler):
                 )
         return event
 
-    async def page(self, slug: str, event: Event, after: int, limit: int,
-                   final: bool = False) -> tuple[Event, list[Item], bool, bool]:
-        """The event (as now) and its items after `after`; the last flag says both came from memory
-        together, so that their encoding may be shared under the event's newest id.
-
-        final: the answer goes out as it is (no hold follows). With several processes, memory may
-        lag another process's commits by a moment, so such an answer is read from disk: a reader
-        that saw an item from one process finds it at once on the other. (A held poll is woken when
-        the other process's note arrives, and reads memory.)"""
-        if final and self.store.shared:
-            items, more = await self.store.items_after(event.id, after, limit, fresh=True)
-            return await self.store.get_event(slug, fresh=True), *_fitted(items, more), False
-        held = self.store.recent_page(slug, after, limit)
-        if held is not None:
-            event, items, more = held
-            return event, *_fitted(items, more), True
-        items, more = await self.store.items_after(event.id, after, limit)
-        return await self.store.get_event(slug), *_fitted(items, more), False
-
     async def participant(self, event: Event) -> Participant | None:
         """The reader, when the request carries a valid token of someone not banned: it counts as online."""
         token = self.bearer_token()
@@ -87,12 +67,6 @@ class StreamReader(ApiHandler):
             self.services.broker.release(self._waiter)
 
 
-def _fitted(items: list[Item], more: bool) -> tuple[list[Item], bool]:
-    """At most PAGE_BYTES of items; `more` also when some were left for the next read."""
-    page, cut = fit(items)
-    return page, more or cut
-
-
 class MessagesHandler(StreamReader):
     """GET reads and long-polls the stream (public); POST posts a message (participant token)."""
 
@@ -104,39 +78,42 @@ class MessagesHandler(StreamReader):
         known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         event = await self.event_at(slug, after)
         participant = await self.participant(event)
-        broker = self.services.broker
-        client = self.client_key()
-        turned_away = wait > 0 and not broker.admit(client)
-        if turned_away:
-            wait = 0  # over the cap of held connections: answer now, and say when to come back
-        waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None) if wait > 0 else None
         try:
-            event, items, more, shared = await self.page(slug, event, after, limit, final=waiter is None)
-            if not items and waiter is not None and not self._gone and not await self._reads_news(event, known_reads):
-                await broker.hold(waiter, wait)
-                if self._gone:
-                    return
-                event, items, more, shared = await self.page(slug, event, after, limit)
+            page, turned_away = await self._read(slug, event, after, limit, wait, known_reads)
         finally:
-            if waiter is not None:
-                broker.release(waiter)
-                broker.discharge(client)
             if participant is not None:
                 self.services.presence.touch(participant.id)
-        cursor = items[-1].id if items else after
-        state = event.state(self.store.clock())
-        if shared:
-            # Waiters woken by one commit at one cursor share one encoding of their answer.
-            key = (event.id, after, limit, event.last_item_id, state)
-            body = self.services.answers.body(key, items, cursor, more, state)
-        else:
-            body = encode_answer(items, cursor, more, state)
-        if await self._reads_news(event, known_reads):
-            body += b'"reads":' + dumps(await reads_json(self.store, event)).encode() + b","
+        if page is None:
+            return  # the client went away while the poll was held
+        body = self.services.answers.poll_body(page, page.event.state(self.store.clock()))
+        if await self._reads_news(page.event, known_reads):
+            body += b'"reads":' + dumps(await reads_json(self.store, page.event)).encode() + b","
         if turned_away:
             body += b'"retry_after":%d,' % HELD_CAP_RETRY_S
             self.set_header("Retry-After", str(HELD_CAP_RETRY_S))
         self.write_json_prefix(200, body)
+
+    async def _read(self, slug: str, event: Event, after: int, limit: int, wait: float,
+                    known_reads: int | None) -> tuple[Page | None, bool]:
+        """The page to answer with, held up to `wait` seconds while there is nothing new (None if
+        the client went away meanwhile), and whether the cap on held polls turned the hold away."""
+        broker, client = self.services.broker, self.client_key()
+        turned_away = wait > 0 and not broker.admit(client)
+        if turned_away or wait <= 0:
+            return await self.store.page(slug, event, after, limit, final=True), turned_away
+        # Watch before reading, so that a commit between the read and the hold still wakes us.
+        waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None)
+        try:
+            page = await self.store.page(slug, event, after, limit)
+            if page.items or self._gone or await self._reads_news(page.event, known_reads):
+                return (None if self._gone else page), False
+            await broker.hold(waiter, wait)
+            if self._gone:
+                return None, False
+            return await self.store.page(slug, page.event, after, limit), False
+        finally:
+            broker.release(waiter)
+            broker.discharge(client)
 
     async def _reads_news(self, event: Event, known: int | None) -> bool:
         """Whether the client asked for read receipts and the event's are newer than its own."""

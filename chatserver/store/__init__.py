@@ -8,6 +8,7 @@ from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.store.events import Events
 from chatserver.store.people import People
+from chatserver.store.processes import Processes
 from chatserver.store.rows import (
     HITS_KEPT_MS,
     MAX_DURATION_MS,
@@ -16,9 +17,8 @@ from chatserver.store.rows import (
     ReadsListener,
     check_schedule,
 )
-from chatserver.store.shared import Shared
 from chatserver.store.stream import Stream
-from chatserver.tail import DEFAULT_TAIL_BYTES
+from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.timefmt import Millis, now_ms
 
 __all__ = [
@@ -32,28 +32,24 @@ __all__ = [
 ]
 
 
-class Store(Events, People, Stream, Shared):
-    """Events, participants and their streams in SQLite; commits wake listeners afterwards."""
+class Store(Events, People, Stream, Processes):
+    """Events, participants and their streams in the database; commits wake listeners afterwards."""
 
     @classmethod
-    async def open(cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms,
-                   tail_bytes: int = DEFAULT_TAIL_BYTES) -> Store:
+    async def open(
+        cls, path: str, sync: str = "normal", clock: Callable[[], Millis] = now_ms, tail_bytes: int = DEFAULT_TAIL_BYTES
+    ) -> Store:
         """Open (creating or migrating) the SQLite file at path, or the PostgreSQL database at a
-        postgresql:// URL, which other processes may share: their commits come in as notes."""
-        if is_postgres_url(path):
-            pg = PgDatabase(path)
-            await pg.open()
-            store = cls(pg, clock, tail_bytes)
-            try:
-                await pg.listen(store.remote.note, store.remote.resync)
-            except BaseException:
-                await pg.close()
-                raise
-            return store
-        db = Database(path, sync=sync)
+        postgresql:// URL, which other processes may write to: their commits come in as notes."""
+        db: Database | PgDatabase = PgDatabase(path) if is_postgres_url(path) else Database(path, sync=sync)
         await db.open()
-        return cls(db, clock, tail_bytes)
+        store = cls(db, clock, tail_bytes)
+        try:
+            await db.follow(store)
+        except BaseException:
+            await db.close()
+            raise
+        return store
 
     async def close(self) -> None:
-        await self.remote.stop()
         await self.db.close()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
 
-from chatserver.database import Backend, Database, Transaction
+from chatserver.backend import Backend, Transaction
 from chatserver.errors import NotFound
 from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item
-from chatserver.remote import RemoteCommits
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     EventListener,
@@ -16,11 +14,8 @@ from chatserver.store.rows import (
     ReadsListener,
     _event,
 )
-from chatserver.tail import DEFAULT_TAIL_BYTES, Recent
+from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.timefmt import Millis, now_ms
-
-if TYPE_CHECKING:
-    from chatserver.store import Store
 
 
 class StoreCore:
@@ -37,10 +32,12 @@ class StoreCore:
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
         self.recent = Recent(tail_bytes)  # event rows and newest items as committed: woken polls read no disk
-        self.remote = RemoteCommits(cast("Store", self))  # a StoreCore is only ever part of a Store
         self._hits_counted = 0
-        # Other processes write to the same database (PostgreSQL): memory may lag their commits.
-        self.shared = not isinstance(db, Database)
+
+    @property
+    def multiprocess(self) -> bool:
+        """Whether other processes write to the same database (PostgreSQL): memory may lag their commits."""
+        return self.db.multiprocess
 
     def on_item(self, listener: ItemListener) -> None:
         """Call listener(event_id, item) after each committed append."""
@@ -54,8 +51,9 @@ class StoreCore:
         """Call listener(event) after each committed change to an event's schedule."""
         self._event_listeners.append(listener)
 
-    # Write jobs (def job(tx)) run in the database's writer thread, while the event loop goes on:
-    # they use only tx, the clock and their arguments; memory and listeners change in after_commit.
+    # Write jobs (def job(tx)) run inside the backend's transaction (on SQLite in its writer thread,
+    # while the event loop goes on): they use only tx, the clock and their arguments; memory and
+    # listeners change in after_commit.
 
     async def _event_in(self, tx: Transaction, event_id: int) -> Event:
         # tx.lock: on PostgreSQL the row stays locked to this transaction, so two processes never

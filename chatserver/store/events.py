@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from chatserver import credentials
-from chatserver.database import Transaction
+from chatserver.backend import Transaction
 from chatserver.errors import EventClosed, InvalidRequest, NotFound
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event
 from chatserver.store.core import StoreCore

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chatserver import credentials
-from chatserver.database import Transaction
+from chatserver.backend import Transaction
 from chatserver.errors import (
     Banned,
     EventClosed,

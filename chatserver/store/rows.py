@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chatserver.database import Row
+from chatserver.backend import Row
 from chatserver.errors import InvalidRequest
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, Participant
 from chatserver.timefmt import Millis

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from chatserver.database import Transaction
+from chatserver.backend import Transaction
 from chatserver.errors import Banned, EventClosed, NotFound, NotOpen
-from chatserver.models import CLOSED, SCHEDULED, Event, Item, Participant
+from chatserver.models import CLOSED, SCHEDULED, Event, Item, Page, Participant, fit
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _ITEM_COLUMNS, _item
 
 
 class Stream(StoreCore):
     """The Store's streams: posting into an event's items and paging through them."""
+
+    if TYPE_CHECKING:  # from the Events part of the Store
+
+        async def get_event(self, slug: str, fresh: bool = False) -> Event: ...
 
     async def post_message(
         self,
@@ -109,7 +114,7 @@ class Stream(StoreCore):
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
 
-    def recent_page(self, slug: str, after: int, limit: int) -> tuple[Event, list[Item], bool] | None:
+    def memory_page(self, slug: str, after: int, limit: int) -> Page | None:
         """The event and its items after `after` from memory, taken together (no await between, so
         they agree), or None when memory does not hold them all."""
         event = self.recent.event(slug)
@@ -118,7 +123,24 @@ class Stream(StoreCore):
         held = self.recent.items_after(event.id, after, limit)
         if held is None:
             return None
-        return event, held[0], held[1]
+        items, cut = fit(held[0])
+        return Page(event, after, items, held[1] or cut, from_memory=True)
+
+    async def page(self, slug: str, event: Event, after: int, limit: int, final: bool = False) -> Page:
+        """The event as now and its items after `after`: from memory when it holds them, else read.
+
+        final: the answer goes out as it is (no hold follows). With several processes, memory may
+        lag another process's commits by a moment, so such a page is read from the database: a
+        reader that saw an item from one process finds it at once on the other. (A held poll is
+        woken when the other process's note arrives, and reads memory.)"""
+        fresh = final and self.multiprocess
+        if not fresh:
+            held = self.memory_page(slug, after, limit)
+            if held is not None:
+                return held
+        items, more = await self.items_after(event.id, after, limit, fresh=fresh)
+        items, cut = fit(items)
+        return Page(await self.get_event(slug, fresh=fresh), after, items, more or cut, from_memory=False)
 
     async def shown_page(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
         """Items a reader sees (no retractions, nothing retracted) with id > after, and whether more follow."""

@@ -1,8 +1,9 @@
-"""Shared: what several processes sharing one PostgreSQL database need (their commits, shared limits)."""
+"""Processes: what several processes on one PostgreSQL database need (each other's commits, limits and
+presence counted in the database)."""
 
 from __future__ import annotations
 
-from chatserver.database import Transaction
+from chatserver.backend import Transaction
 from chatserver.errors import RateLimited
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
@@ -15,8 +16,9 @@ from chatserver.store.rows import (
 from chatserver.timefmt import Millis
 
 
-class Shared(StoreCore):
-    """Other processes' commits read into memory, and the limits and presence they share."""
+class Processes(StoreCore):
+    """Other processes' commits read into memory (the Store is their backend's Follower), and the
+    limits and presence that hold across processes."""
 
     async def take_items_from_elsewhere(self, event_id: int, newest: int) -> None:
         """Another process committed items up to `newest`: read what this one has not seen, in
@@ -62,8 +64,9 @@ class Shared(StoreCore):
 
         async def job(tx: Transaction) -> None:
             for participant_id, at in sorted(seen.items()):  # a fixed order: no deadlock between processes
-                await tx.execute("UPDATE participants SET seen_at = ? WHERE id = ? AND seen_at < ?",
-                                 (at, participant_id, at))
+                await tx.execute(
+                    "UPDATE participants SET seen_at = ? WHERE id = ? AND seen_at < ?", (at, participant_id, at)
+                )
 
         await self.db.write(job)
 
