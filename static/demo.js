@@ -1,35 +1,44 @@
 // The chat bar demo: copy the snippet, call the bar's JavaScript API, and show what it reports.
-"use strict";
 
-(function () {
-  // The server leaves the snippet's script address relative (it never trusts Host): complete it here.
-  const snippet = document.getElementById("snippet");
-  if (snippet) snippet.value = snippet.value.replace('<script src="/', () => `<script src="${Chat.origin()}/`);
-  for (const button of document.querySelectorAll("button[data-copy]")) {
-    button.addEventListener("click", () => Chat.copyFrom(button));
-  }
+import { copyFrom, origin } from "./dom.js";
 
-  // A pasted host link (…/e/<slug>/host#key=…) names the room too, but its key must not leave the
-  // browser (into this page's address, logs and history): send only the slug.
-  const pick = document.querySelector("form.pick");
-  if (pick) pick.addEventListener("submit", () => {
-    const room = pick.elements.room;
-    room.value = roomOf(room.value);
-  });
+const TEXT = {
+  noBar: "The chat bar did not load.",
+  nickFirst: "Type a nickname first.",
+  line: (time, text) => `${time}  ${text}`,
+};
 
-  /** The slug of a pasted room or host link (or the text itself, cut before any '#' or '?'). */
-  function roomOf(text) {
-    const link = text.trim().split(/#|%23|\?/i)[0];
-    const match = /\/e\/([^/]+)/.exec(link);
-    return match ? match[1] : link;
-  }
+const EVENTS = ["ready", "open", "close", "unread", "message", "announcement", "state", "nickname"];
 
-  const log = document.getElementById("log");
-  if (!log) return;
+// The server leaves the snippet's script address relative (it never trusts Host): complete it here.
+const snippet = document.getElementById("snippet");
+if (snippet) snippet.value = snippet.value.replace('<script src="/', () => `<script src="${origin()}/`);
+for (const button of document.querySelectorAll("button[data-copy]")) {
+  button.addEventListener("click", () => copyFrom(button));
+}
 
+/** The slug of a pasted room or host link (or the text itself, cut before any '#' or '?'). */
+function roomOf(text) {
+  const link = text.trim().split(/#|%23|\?/i)[0];
+  const match = /\/e\/([^/]+)/.exec(link);
+  return match ? match[1] : link;
+}
+
+// A pasted host link (…/e/<slug>/host#key=…) names the room too, but its key must not leave the
+// browser (into this page's address, logs and history): send only the slug.
+const pick = document.querySelector("form.pick");
+if (pick) pick.addEventListener("submit", () => {
+  const room = pick.elements.room;
+  room.value = roomOf(room.value);
+});
+
+const log = document.getElementById("log");
+if (log) listen(log);
+
+function listen(log) {
   function note(text) {
     const li = document.createElement("li");
-    li.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
+    li.textContent = TEXT.line(new Date().toLocaleTimeString(), text);
     log.append(li);
     log.scrollTop = log.scrollHeight;
   }
@@ -37,19 +46,17 @@
   // The widget loads async; it is there by the window's load event.
   window.addEventListener("load", () => {
     const bar = window.chatserver;
-    if (!bar) return note("The chat bar did not load.");
-    for (const type of ["ready", "open", "close", "unread", "message", "announcement", "state", "nickname"]) {
-      bar.on(type, (detail) => note(`${type} ${JSON.stringify(detail)}`));
-    }
+    if (!bar) return note(TEXT.noBar);
+    for (const type of EVENTS) bar.on(type, (detail) => note(`${type} ${JSON.stringify(detail)}`));
     for (const button of document.querySelectorAll("button[data-call]")) {
       button.addEventListener("click", async () => {
         const call = button.dataset.call;
         if (call !== "setNickname") return bar[call]();
         const name = document.getElementById("api-nick").value.trim();
-        if (!name) return note("Type a nickname first.");
+        if (!name) return note(TEXT.nickFirst);
         const result = await bar.setNickname(name);
         note(`setNickname → ${JSON.stringify(result)}`);
       });
     }
   });
-})();
+}

@@ -3,17 +3,21 @@
 // unread count, announcements, the state) and takes its few commands (shown or not, a nickname).
 // Messages go only to the origin the widget named in ?parent=, and commands are taken only from
 // that origin and from our own parent window: another page framing us learns and controls nothing.
-"use strict";
+// Loaded before room.js, so that no event of the room's start is missed; the room's object
+// (room-api.js) is there by the time any of them fires, and by DOMContentLoaded.
 
-(function () {
-  // Loaded before room.js, so that no event of the room's start is missed; Chat.room (room.js)
-  // is there by the time any of them fires, and by DOMContentLoaded.
-  const root = document.getElementById("room");
-  if (!root || window.parent === window) return;
+import { textOn } from "./contrast.js";
+import { store as storeText, stored as storedText } from "./dom.js";
+import { room as current } from "./room-api.js";
+
+const root = document.getElementById("room");
+if (root && window.parent !== window) bridge(root);
+
+function bridge(root) {
   const room = {
     slug: root.dataset.slug,
-    me: () => Chat.room.me(),
-    state: () => Chat.room.state(),
+    me: () => current().me(),
+    state: () => current().state(),
   };
   const params = new URLSearchParams(location.search);
   const parentOrigin = originOf(params.get("parent"));
@@ -35,18 +39,7 @@
     window.parent.postMessage(Object.assign({ chatserver: 1, type }, fields), parentOrigin);
   }
 
-  // --- looks: the site's accent colour, if it is one ----------------------------------------
-  /** Black or white, whichever reads better on `color` (by its relative luminance). */
-  function textOn(color) {
-    const probe = document.createElement("span");
-    probe.style.color = color;
-    document.documentElement.append(probe);
-    const [r, g, b] = (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).map(Number);
-    probe.remove();
-    const lin = (c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) > 0.179 ? "#111111" : "#ffffff";
-  }
-
+  // --- looks: the site's accent colour, if it is one (the bar's text colour on it) ------------
   const accent = params.get("accent");
   if (accent && window.CSS && CSS.supports("color", accent)) {
     const style = document.documentElement.style; // CSSOM, which the page's CSP allows
@@ -61,20 +54,10 @@
   const seenKey = "chatserver.embed.seen." + room.slug;
   const dismissedKey = "chatserver.embed.dismissed." + room.slug;
   const stored = (key) => {
-    try {
-      const n = Number(localStorage.getItem(key));
-      return Number.isSafeInteger(n) && n > 0 ? n : 0;
-    } catch (e) {
-      return 0;
-    }
+    const n = Number(storedText(key));
+    return Number.isSafeInteger(n) && n > 0 ? n : 0;
   };
-  const store = (key, n) => {
-    try {
-      localStorage.setItem(key, String(n));
-    } catch (e) {
-      // no storage (private mode): the count lasts as long as the page
-    }
-  };
+  const store = (key, n) => storeText(key, String(n)); // without storage: as long as the page
   let seen = stored(seenKey); // the newest item the reader had in sight
   const firstVisit = seen === 0;
   let newest = 0; // the newest item the room has shown
@@ -160,10 +143,10 @@
     if (!data || data.chatserver !== 1 || typeof data.type !== "string") return;
     if (data.type === "shown") {
       shown = !!data.open;
-      Chat.room.setOnScreen(shown);
+      current().setOnScreen(shown);
       caughtUp();
     } else if (data.type === "nickname" && typeof data.nickname === "string") {
-      const result = await Chat.room.useNickname(data.nickname);
+      const result = await current().useNickname(data.nickname);
       const me = room.me();
       const error = result.ok ? null : { code: result.code, message: result.message };
       send("nickname", { req: data.req, nickname: me ? me.nickname : null, ok: result.ok, error });
@@ -175,9 +158,9 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => {
-    if (!Chat.room) return;
-    Chat.room.setOnScreen(shown);
-    if (params.get("nickname")) Chat.room.suggestNickname(params.get("nickname"));
+    if (!current()) return;
+    current().setOnScreen(shown);
+    if (params.get("nickname")) current().suggestNickname(params.get("nickname"));
     const me = room.me();
     const head = root.querySelector(".event-head h1");
     send("hello", {
@@ -192,4 +175,4 @@
       send("ready", { unread, announcement });
     }
   });
-})();
+}

@@ -1,151 +1,154 @@
-// One room's stream for every tab of this browser: a single long poll (Chat.Stream) whose items,
+// One room's stream for every tab of this browser: a single long poll (stream.js) whose items,
 // state, read receipts and connection trouble are handed to all tabs, and kept in IndexedDB so a
 // reload shows the conversation at once and catches up from the cached cursor.
 // It runs in the shared worker (static/chat-worker.js), or in the leader tab where there is none.
-"use strict";
 
-(function () {
-  const Chat = self.Chat;
+import { db } from "./idb.js";
+import { Stream } from "./stream.js";
 
-  /**
-   * emit(message) sends to every tab; seed {items, cursor, state, reads} is what a tab taking over
-   * already knows. Messages: snapshot (all that is known, for a tab that arrives), items, state,
-   * loaded, reset, trouble, status, reads — each with `slug`.
-   */
-  class Feed {
-    constructor(slug, emit, seed) {
-      this.slug = slug;
-      this.emit = emit;
-      this.items = [];
-      this.ids = new Set();
-      this.cursor = 0;
-      this.state = null;
-      this.loaded = false;
-      this.reads = null;
-      this.trouble = null;
-      this.status = "";
-      this.token = null;
-      this.stream = null;
-      this.started = false;
-      this.stopped = false;
-      this.writing = Promise.resolve(); // cache writes, one after the other
-      if (seed) {
-        this.absorb(seed.items || [], seed.cursor || 0);
-        this.state = seed.state || null;
-        this.reads = seed.reads || null;
-      }
-    }
-
-    /** Take items in (once each, in id order); returns those that were new. */
-    absorb(items, cursor) {
-      const fresh = [];
-      const lastBefore = this.items.length ? this.items[this.items.length - 1].id : 0;
-      for (const item of items) {
-        if (!item || typeof item.id !== "number" || this.ids.has(item.id)) continue;
-        this.ids.add(item.id);
-        fresh.push(item);
-      }
-      this.items.push(...fresh);
-      if (fresh.length && fresh[0].id < lastBefore) this.items.sort((a, b) => a.id - b.id);
-      const last = this.items.length ? this.items[this.items.length - 1].id : 0;
-      this.cursor = Math.max(this.cursor, cursor || 0, last);
-      return fresh;
-    }
-
-    snapshot() {
-      return {
-        type: "snapshot", slug: this.slug, items: this.items, cursor: this.cursor, state: this.state,
-        loaded: this.loaded, reads: this.reads, trouble: this.trouble, status: this.status,
-      };
-    }
-
-    send(message) {
-      message.slug = this.slug;
-      this.emit(message);
-    }
-
-    cache(fn) {
-      if (!Chat.db) return;
-      this.writing = this.writing.then(fn, fn);
-    }
-
-    /** Read the cache (when nothing is known yet), tell every tab, then follow the stream. */
-    async start() {
-      if (this.started) return;
-      this.started = true;
-      if (!this.items.length && Chat.db) {
-        const cached = await Chat.db.loadRoom(this.slug);
-        if (this.stopped) return;
-        this.absorb(cached.items, cached.cursor);
-        if (cached.state && !this.state) this.state = cached.state;
-      }
-      this.send(this.snapshot());
-      const stream = (this.stream = new Chat.Stream(this.slug, {
-        token: () => this.token,
-        readsVersion: () => (this.reads ? this.reads.version : 0),
-        items: (items, data) => {
-          const fresh = this.absorb(items, data.cursor);
-          const cursor = this.cursor;
-          this.cache(() => Chat.db.saveItems(this.slug, fresh, cursor, data.state));
-          if (fresh.length) this.send({ type: "items", items: fresh, state: data.state, server_time: data.server_time });
-        },
-        state: (state, data) => {
-          const changed = state !== this.state;
-          this.state = state;
-          if (changed) this.cache(() => Chat.db.saveState(this.slug, state));
-          this.send({ type: "state", state, server_time: data && data.server_time });
-        },
-        reads: (reads) => {
-          this.reads = reads;
-          this.send({ type: "reads", reads });
-        },
-        loaded: () => {
-          this.loaded = true;
-          this.send({ type: "loaded" });
-        },
-        reset: () => {
-          this.items = [];
-          this.ids.clear();
-          this.cursor = 0;
-          this.loaded = false;
-          this.cache(() => Chat.db.clearRoom(this.slug));
-          this.send({ type: "reset" });
-        },
-        trouble: (info) => {
-          this.trouble = info;
-          this.send({ type: "trouble", info });
-        },
-        status: (text) => {
-          if (text === this.status) return;
-          this.status = text;
-          this.send({ type: "status", text });
-        },
-      }));
-      stream.cursor = this.cursor;
-      for (const id of this.ids) stream.seen.add(id);
-      stream.run();
-    }
-
-    /** The participant token the poll carries (so the reader counts as online). */
-    setToken(token) {
-      if ((token || null) === this.token) return;
-      this.token = token || null;
-      if (this.stream) this.stream.kick(true); // poll again now with it: the others see us online
-    }
-
-    kick(restart) {
-      if (this.stream) this.stream.kick(restart);
-    }
-
-    wake() {
-      if (this.stream) this.stream.wake();
-    }
-
-    stop() {
-      this.stopped = true;
-      if (this.stream) this.stream.stop();
+/**
+ * emit(message) sends to every tab; seed {items, cursor, state, reads} is what a tab taking over
+ * already knows. Messages: snapshot (all that is known, for a tab that arrives), items, state,
+ * loaded, reset, trouble, status, reads — each with `slug`.
+ */
+export class Feed {
+  constructor(slug, emit, seed) {
+    this.slug = slug;
+    this.emit = emit;
+    this.items = [];
+    this.ids = new Set();
+    this.cursor = 0;
+    this.state = null;
+    this.loaded = false;
+    this.reads = null;
+    this.trouble = null;
+    this.status = "";
+    this.token = null;
+    this.stream = null;
+    this.started = false;
+    this.stopped = false;
+    this.writing = Promise.resolve(); // cache writes, one after the other
+    if (seed) {
+      this.absorb(seed.items || [], seed.cursor || 0);
+      this.state = seed.state || null;
+      this.reads = seed.reads || null;
     }
   }
 
-  Chat.Feed = Feed;
-})();
+  /** Take items in (once each, in id order); returns those that were new. */
+  absorb(items, cursor) {
+    const fresh = [];
+    const lastBefore = this.items.length ? this.items[this.items.length - 1].id : 0;
+    for (const item of items) {
+      if (!item || typeof item.id !== "number" || this.ids.has(item.id)) continue;
+      this.ids.add(item.id);
+      fresh.push(item);
+    }
+    this.items.push(...fresh);
+    if (fresh.length && fresh[0].id < lastBefore) this.items.sort((a, b) => a.id - b.id);
+    const last = this.items.length ? this.items[this.items.length - 1].id : 0;
+    this.cursor = Math.max(this.cursor, cursor || 0, last);
+    return fresh;
+  }
+
+  snapshot() {
+    return {
+      type: "snapshot", slug: this.slug, items: this.items, cursor: this.cursor, state: this.state,
+      loaded: this.loaded, reads: this.reads, trouble: this.trouble, status: this.status,
+    };
+  }
+
+  send(message) {
+    message.slug = this.slug;
+    this.emit(message);
+  }
+
+  cache(fn) {
+    this.writing = this.writing.then(fn, fn);
+  }
+
+  /** Read the cache (when nothing is known yet), tell every tab, then follow the stream. */
+  async start() {
+    if (this.started) return;
+    this.started = true;
+    if (!this.items.length) {
+      const cached = await db.loadRoom(this.slug);
+      if (this.stopped) return;
+      this.absorb(cached.items, cached.cursor);
+      if (cached.state && !this.state) this.state = cached.state;
+    }
+    this.send(this.snapshot());
+    const stream = (this.stream = new Stream(this.slug, {
+      token: () => this.token,
+      readsVersion: () => (this.reads ? this.reads.version : 0),
+      items: (items, data) => {
+        const fresh = this.absorb(items, data.cursor);
+        const cursor = this.cursor;
+        this.cache(() => db.saveItems(this.slug, fresh, cursor, data.state));
+        if (fresh.length) this.send({ type: "items", items: fresh, state: data.state, server_time: data.server_time });
+      },
+      state: (state, data) => {
+        const changed = state !== this.state;
+        this.state = state;
+        if (changed) this.cache(() => db.saveState(this.slug, state));
+        this.send({ type: "state", state, server_time: data && data.server_time });
+      },
+      reads: (reads) => {
+        this.reads = reads;
+        this.send({ type: "reads", reads });
+      },
+      loaded: () => {
+        this.loaded = true;
+        this.send({ type: "loaded" });
+      },
+      reset: () => {
+        this.items = [];
+        this.ids.clear();
+        this.cursor = 0;
+        this.loaded = false;
+        this.cache(() => db.clearRoom(this.slug));
+        this.send({ type: "reset" });
+      },
+      trouble: (info) => {
+        this.trouble = info;
+        this.send({ type: "trouble", info });
+      },
+      status: (text) => {
+        if (text === this.status) return;
+        this.status = text;
+        this.send({ type: "status", text });
+      },
+    }));
+    stream.cursor = this.cursor;
+    for (const id of this.ids) stream.seen.add(id);
+    stream.run();
+  }
+
+  /** The participant token the poll carries (so the reader counts as online). */
+  setToken(token) {
+    if ((token || null) === this.token) return;
+    this.token = token || null;
+    if (this.stream) this.stream.kick(true); // poll again now with it: the others see us online
+  }
+
+  kick(restart) {
+    if (this.stream) this.stream.kick(restart);
+  }
+
+  wake() {
+    if (this.stream) this.stream.wake();
+  }
+
+  /** What a tab asks of the poll, wherever the feed runs: {type: kick|wake|token, …}. */
+  command(message) {
+    if (message.type === "kick") this.kick(!!message.restart);
+    else if (message.type === "wake") this.wake();
+    else if (message.type === "token") this.setToken(message.token);
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.stream) this.stream.stop();
+  }
+}
+

@@ -1,11 +1,36 @@
 // The host console's chat-bar panel: the one-line snippet for the host's site, and which sites may
 // show the room (the event's embed_origins, which the embed page enforces with frame-ancestors).
-"use strict";
 
-(function () {
+import { errorMessage } from "./api.js";
+import { copyFrom, origin, say } from "./dom.js";
+import { fieldError } from "./fields.js";
+
+const TEXT = {
+  notAddress: (entry) => `“${entry}” is not a web address. Write it in full, such as https://${entry.replace(/^\/+/, "")}.`,
+  notSite: (entry) => `“${entry}” is not a web site (http or https).`,
+  aPage: (entry, origin) => `“${entry}” is a page, not a site: write ${origin} instead.`,
+  anySite: "Saved: any site may show this room.",
+  noSite: "Saved: no other site may show this room.",
+  someSites: (n) => `Saved: ${n === 1 ? "one site" : n + " sites"} may show this room.`,
+};
+
+/** Why an entry is not a site's origin (with the origin it probably means), or "" when it is one. */
+function notAnOrigin(entry) {
+  let url = null;
+  try {
+    url = new URL(entry);
+  } catch (e) {
+    return TEXT.notAddress(entry);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return TEXT.notSite(entry);
+  if (url.origin !== entry) return TEXT.aPage(entry, url.origin);
+  return "";
+}
+
+/** root: the console's <article> (it tells "host:event"); hostCall: a call with the host key. */
+export function bindEmbedding(root, hostCall) {
   const form = document.getElementById("embedding");
-  const root = document.getElementById("host");
-  if (!form || !root) return;
+  if (!form) return;
   const $ = (id) => document.getElementById(id);
   const snippet = $("bar-snippet");
   const origins = $("e-origins");
@@ -13,30 +38,13 @@
   let event = null;
 
   const room = snippet.dataset.room;
-  snippet.value = `<script src="${Chat.origin()}/static/widget.js" data-room="${room}" async></script>`;
-  document.querySelector('button.copy[data-copy="bar-snippet"]').addEventListener("click", (ev) => Chat.copyFrom(ev.currentTarget));
+  snippet.value = `<script src="${origin()}/static/widget.js" data-room="${room}" async></script>`;
+  document.querySelector('button.copy[data-copy="bar-snippet"]').addEventListener("click", (ev) => copyFrom(ev.currentTarget));
 
-  function fieldError(message) {
-    Chat.say($("e-origins-error"), message);
-    if (message) origins.setAttribute("aria-invalid", "true");
-    else origins.removeAttribute("aria-invalid");
-  }
+  const originsError = (message) => fieldError($("e-origins-error"), [origins], message);
 
   function listed() {
     return origins.value.split(/[\s,]+/).map((s) => s.trim().replace(/\/+$/, "")).filter(Boolean);
-  }
-
-  /** Why an entry is not a site's origin (with the origin it probably means), or "" when it is one. */
-  function notAnOrigin(entry) {
-    let url = null;
-    try {
-      url = new URL(entry);
-    } catch (e) {
-      return `“${entry}” is not a web address. Write it in full, such as https://${entry.replace(/^\/+/, "")}.`;
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return `“${entry}” is not a web site (http or https).`;
-    if (url.origin !== entry) return `“${entry}” is a page, not a site: write ${url.origin} instead.`;
-    return "";
   }
 
   function showScope() {
@@ -61,33 +69,31 @@
     showScope();
     if (scope.value === "listed") origins.focus();
   });
-  origins.addEventListener("input", () => fieldError(""));
+  origins.addEventListener("input", () => originsError(""));
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const status = $("embedding-status");
-    Chat.say(status, "");
-    fieldError("");
-    if (!event || !Chat.hostCall) return;
+    say(status, "");
+    originsError("");
+    if (!event) return;
     const value = scope.value === "listed" ? listed() : null;
     const problem = (value || []).map(notAnOrigin).find(Boolean);
     if (problem) {
-      fieldError(problem);
+      originsError(problem);
       return origins.focus();
     }
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    const res = await Chat.hostCall("PATCH", `/api/events/${encodeURIComponent(room)}`, { embed_origins: value });
+    const res = await hostCall("PATCH", `/api/events/${encodeURIComponent(room)}`, { embed_origins: value });
     button.disabled = false;
     if (res.status === 200 && res.data && res.data.event) {
       origins.value = (res.data.event.embed_origins || []).join("\n");
       const saved = res.data.event.embed_origins;
-      Chat.say(status, saved === null ? "Saved: any site may show this room."
-        : saved.length === 0 ? "Saved: no other site may show this room."
-        : `Saved: ${saved.length === 1 ? "one site" : saved.length + " sites"} may show this room.`, "ok");
+      say(status, saved === null ? TEXT.anySite : saved.length === 0 ? TEXT.noSite : TEXT.someSites(saved.length), "ok");
     } else if (res.status !== 403) {
-      fieldError(Chat.errorMessage(res));
+      originsError(errorMessage(res));
       origins.focus();
     }
   });
-})();
+}

@@ -4,283 +4,282 @@
 // box, never on load), and an optional beep (WebAudio, no file). Settings are kept per room in
 // localStorage. With the room open in several tabs, one beep and one notification per message:
 // a visible tab marks what it shows as seen, and hidden tabs claim each alert once.
-"use strict";
 
-(function () {
-  const Chat = self.Chat;
-  const DEFAULTS = { badge: true, desktop: false, sound: false };
-  const SETTLE = 200; // ms a hidden tab waits, so that a visible tab can say it shows the message
-  const HOLD = 10000; // ms an alert's lock is kept by the tab that took it
+import { say, store, stored } from "./dom.js";
+import { sleep } from "./util.js";
 
-  function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const TEXT = {
+  announcement: "Announcement",
+  mentioned: (author) => `${author} mentioned you`,
+  title: (who, room) => `${who} · ${room}`,
+  unsupported: "This browser cannot show desktop notifications.",
+  blocked: "Desktop notifications are blocked for this site in your browser's settings.",
+  refused: "Your browser did not allow notifications for this site. You can allow them in its site settings, then tick the box again.",
+};
+const DEFAULTS = { badge: true, desktop: false, sound: false };
+const SETTLE = 200; // ms a hidden tab waits, so that a visible tab can say it shows the message
+const HOLD = 10000; // ms an alert's lock is kept by the tab that took it
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Whether `body` mentions `nickname` as a word ("@alice", "Alice:", not "malice"). */
+export function mentions(body, nickname) {
+  const nick = String(nickname || "").trim();
+  if (!nick || !body) return false;
+  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escapeRegExp(nick)}(?![\\p{L}\\p{N}_])`, "iu");
+  return pattern.test(body);
+}
+
+/**
+ * Claim an alert once per browser: resolves true for the first tab to ask for `id`. localStorage
+ * alone is not enough (tabs see each other's writes a moment late), so a Web Lock named after the
+ * item decides between tabs asking at once; it is held a while so that a slower tab finds it taken.
+ */
+async function claim(key, id) {
+  if (Number(stored(key) || 0) >= id) return false;
+  if (navigator.locks && navigator.locks.request) {
+    const got = await new Promise((resolve) => {
+      navigator.locks.request(`${key}.${id}`, { ifAvailable: true }, (lock) => {
+        resolve(!!lock);
+        return lock ? sleep(HOLD) : null;
+      }).catch(() => resolve(true));
+    });
+    if (!got) return false;
   }
+  if (Number(stored(key) || 0) < id) store(key, String(id));
+  return true;
+}
 
-  /** Whether `body` mentions `nickname` as a word ("@alice", "Alice:", not "malice"). */
-  function mentions(body, nickname) {
-    const nick = String(nickname || "").trim();
-    if (!nick || !body) return false;
-    const pattern = new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escapeRegExp(nick)}(?![\\p{L}\\p{N}_])`, "iu");
-    return pattern.test(body);
-  }
-
-  function storageGet(key) {
+export class Notifier {
+  /** options: title() → the page title without a count; nickname() → the reader's, or null. */
+  constructor(slug, options) {
+    this.slug = slug;
+    this.options = options || {};
+    this.key = "chatserver.settings." + slug;
+    this.settings = Object.assign({}, DEFAULTS);
     try {
-      return localStorage.getItem(key);
+      Object.assign(this.settings, JSON.parse(stored(this.key) || "{}"));
     } catch (e) {
-      return null;
+      // unreadable settings: the defaults
+    }
+    this.count = 0;
+    this.icon = document.querySelector('link[rel~="icon"]');
+    this.iconHref = this.icon ? this.icon.getAttribute("href") : null;
+    this.iconType = this.icon ? this.icon.getAttribute("type") : null;
+    this.image = null;
+    this.audio = null;
+    document.addEventListener("visibilitychange", () => {
+      if (!this.hidden()) this.clear();
+    });
+  }
+
+  hidden() {
+    return document.visibilityState === "hidden";
+  }
+
+  save() {
+    store(this.key, JSON.stringify(this.settings));
+  }
+
+  /** New items from others, as they arrive (not the history read at load). */
+  news(items) {
+    if (!items.length) return;
+    const last = items[items.length - 1].id;
+    if (!this.hidden()) {
+      store(`chatserver.seen.${this.slug}`, String(last)); // shown here: no alert elsewhere
+      return;
+    }
+    this.count += items.length;
+    this.show();
+    const nickname = this.options.nickname ? this.options.nickname() : null;
+    setTimeout(async () => {
+      // Shown in another tab of this room meanwhile: the reader has it, no alert.
+      if (Number(stored(`chatserver.seen.${this.slug}`) || 0) >= last) return;
+      const important = items.filter((item) => item.kind === "announcement" || mentions(item.body, nickname));
+      if (this.settings.sound && (await claim(`chatserver.beeped.${this.slug}`, last))) this.beep(important.length > 0);
+      if (this.settings.desktop) {
+        // Each its own notification (a few at most: a flood after a reconnection is not news).
+        for (const item of important.slice(-3)) {
+          if (await claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
+        }
+      }
+    }, SETTLE);
+  }
+
+  /** The title and the icon show the count while the tab is hidden (if the reader wants it). */
+  show() {
+    const base = this.options.title ? this.options.title() : document.title;
+    const counting = this.settings.badge && this.count > 0;
+    document.title = counting ? `(${this.count}) ${base}` : base;
+    if (counting) this.badge(this.count);
+    else this.restoreIcon();
+  }
+
+  clear() {
+    this.count = 0;
+    this.show();
+  }
+
+  restoreIcon() {
+    if (!this.icon || this.icon.getAttribute("href") === this.iconHref) return;
+    this.icon.setAttribute("href", this.iconHref);
+    if (this.iconType) this.icon.setAttribute("type", this.iconType);
+  }
+
+  /** Draw the icon with a red disc and the count on a canvas; the icon becomes its data: URL. */
+  badge(count) {
+    if (!this.icon) return;
+    if (!this.image && this.iconHref) {
+      this.image = new Image();
+      this.image.addEventListener("load", () => {
+        if (this.count > 0 && this.settings.badge) this.badge(this.count);
+      });
+      this.image.src = this.iconHref;
+    }
+    const size = 64;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = size;
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return;
+    if (this.image && this.image.complete && this.image.naturalWidth) ctx.drawImage(this.image, 0, 0, size, size);
+    const text = count > 99 ? "99+" : String(count);
+    const r = text.length > 2 ? 22 : 19;
+    ctx.beginPath();
+    ctx.arc(size - r - 1, r + 1, r, 0, 2 * Math.PI);
+    ctx.fillStyle = "#c5221f";
+    ctx.fill();
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "#ffffff";
+    ctx.stroke();
+    ctx.fillStyle = "#ffffff";
+    ctx.font = `bold ${text.length > 2 ? 20 : text.length > 1 ? 24 : 28}px system-ui, sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.fillText(text, size - r - 1, r + 2);
+    try {
+      this.icon.setAttribute("type", "image/png");
+      this.icon.setAttribute("href", canvas.toDataURL("image/png"));
+    } catch (e) {
+      this.restoreIcon();
     }
   }
 
-  function storageSet(key, value) {
+  desktop(item) {
+    if (typeof Notification !== "function" || Notification.permission !== "granted") return;
+    const who = item.kind === "announcement" ? TEXT.announcement : TEXT.mentioned(item.author);
+    const room = this.options.title ? this.options.title() : document.title;
     try {
-      localStorage.setItem(key, value);
+      const note = new Notification(TEXT.title(who, room), {
+        body: String(item.body || "").slice(0, 200), tag: `chatserver-${this.slug}-${item.id}`, icon: this.iconHref || undefined,
+      });
+      note.addEventListener("click", () => {
+        window.focus();
+        note.close();
+      });
     } catch (e) {
-      // no storage: settings last as long as the page
+      // Some browsers only notify from a service worker; the count in the title still shows.
     }
+  }
+
+  /** Create (or wake) the audio context; only works from a click or a key press. */
+  unlockAudio() {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return null;
+    if (!this.audio) this.audio = new Ctx();
+    if (this.audio.state === "suspended") this.audio.resume().catch(() => {});
+    return this.audio;
+  }
+
+  /** Two short sine tones; a higher second tone for a mention or an announcement. */
+  beep(important) {
+    const audio = this.audio;
+    if (!audio || audio.state !== "running") return;
+    const now = audio.currentTime;
+    const tones = important ? [660, 990] : [660, 880];
+    tones.forEach((freq, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      const at = now + i * 0.13;
+      osc.type = "sine";
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.15, at + 0.015);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.12);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + 0.13);
+    });
+    if (this.options.beeped) this.options.beeped(important);
   }
 
   /**
-   * Claim an alert once per browser: resolves true for the first tab to ask for `id`. localStorage
-   * alone is not enough (tabs see each other's writes a moment late), so a Web Lock named after the
-   * item decides between tabs asking at once; it is held a while so that a slower tab finds it taken.
+   * Wire the settings menu (a <details>): checkboxes #…badge, #…desktop, #…sound and a status
+   * line. The permission for desktop notifications is asked here, on the reader's click.
    */
-  async function claim(key, id) {
-    if (Number(storageGet(key) || 0) >= id) return false;
-    if (navigator.locks && navigator.locks.request) {
-      const got = await new Promise((resolve) => {
-        navigator.locks.request(`${key}.${id}`, { ifAvailable: true }, (lock) => {
-          resolve(!!lock);
-          return lock ? Chat.sleep(HOLD) : null;
-        }).catch(() => resolve(true));
-      });
-      if (!got) return false;
-    }
-    if (Number(storageGet(key) || 0) < id) storageSet(key, String(id));
-    return true;
-  }
-
-  class Notifier {
-    /** options: title() → the page title without a count; nickname() → the reader's, or null. */
-    constructor(slug, options) {
-      this.slug = slug;
-      this.options = options || {};
-      this.key = "chatserver.settings." + slug;
-      this.settings = Object.assign({}, DEFAULTS);
-      try {
-        Object.assign(this.settings, JSON.parse(storageGet(this.key) || "{}"));
-      } catch (e) {
-        // unreadable settings: the defaults
+  bindMenu(els) {
+    const menu = els.menu;
+    document.addEventListener("click", (ev) => {
+      if (menu.open && !menu.contains(ev.target)) menu.open = false;
+    });
+    menu.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
       }
-      this.count = 0;
-      this.icon = document.querySelector('link[rel~="icon"]');
-      this.iconHref = this.icon ? this.icon.getAttribute("href") : null;
-      this.iconType = this.icon ? this.icon.getAttribute("type") : null;
-      this.image = null;
-      this.audio = null;
-      document.addEventListener("visibilitychange", () => {
-        if (!this.hidden()) this.clear();
-      });
+    });
+    const tell = (text) => say(els.status, text);
+    els.badge.checked = !!this.settings.badge;
+    els.sound.checked = !!this.settings.sound;
+    const supported = typeof Notification === "function";
+    els.desktop.checked = supported && !!this.settings.desktop && Notification.permission === "granted";
+    if (!supported) {
+      els.desktop.disabled = true;
+      tell(TEXT.unsupported);
+    } else if (this.settings.desktop && Notification.permission === "denied") {
+      tell(TEXT.blocked);
     }
-
-    hidden() {
-      return document.visibilityState === "hidden";
-    }
-
-    save() {
-      storageSet(this.key, JSON.stringify(this.settings));
-    }
-
-    /** New items from others, as they arrive (not the history read at load). */
-    news(items) {
-      if (!items.length) return;
-      const last = items[items.length - 1].id;
-      if (!this.hidden()) {
-        storageSet(`chatserver.seen.${this.slug}`, String(last)); // shown here: no alert elsewhere
-        return;
-      }
-      this.count += items.length;
+    els.badge.addEventListener("change", () => {
+      this.settings.badge = els.badge.checked;
+      this.save();
       this.show();
-      const nickname = this.options.nickname ? this.options.nickname() : null;
-      setTimeout(async () => {
-        // Shown in another tab of this room meanwhile: the reader has it, no alert.
-        if (Number(storageGet(`chatserver.seen.${this.slug}`) || 0) >= last) return;
-        const important = items.filter((item) => item.kind === "announcement" || mentions(item.body, nickname));
-        if (this.settings.sound && (await claim(`chatserver.beeped.${this.slug}`, last))) this.beep(important.length > 0);
-        if (this.settings.desktop) {
-          // Each its own notification (a few at most: a flood after a reconnection is not news).
-          for (const item of important.slice(-3)) {
-            if (await claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
-          }
+    });
+    els.sound.addEventListener("change", () => {
+      this.settings.sound = els.sound.checked;
+      this.save();
+      if (els.sound.checked && this.unlockAudio()) this.beep(false); // a sample, and it unlocks audio
+    });
+    els.desktop.addEventListener("change", async () => {
+      tell("");
+      if (!els.desktop.checked) {
+        this.settings.desktop = false;
+        return this.save();
+      }
+      let permission = Notification.permission;
+      if (permission === "default") {
+        try {
+          permission = await Notification.requestPermission();
+        } catch (e) {
+          permission = "denied";
         }
-      }, SETTLE);
-    }
-
-    /** The title and the icon show the count while the tab is hidden (if the reader wants it). */
-    show() {
-      const base = this.options.title ? this.options.title() : document.title;
-      const counting = this.settings.badge && this.count > 0;
-      document.title = counting ? `(${this.count}) ${base}` : base;
-      if (counting) this.badge(this.count);
-      else this.restoreIcon();
-    }
-
-    clear() {
-      this.count = 0;
-      this.show();
-    }
-
-    restoreIcon() {
-      if (!this.icon || this.icon.getAttribute("href") === this.iconHref) return;
-      this.icon.setAttribute("href", this.iconHref);
-      if (this.iconType) this.icon.setAttribute("type", this.iconType);
-    }
-
-    /** Draw the icon with a red disc and the count on a canvas; the icon becomes its data: URL. */
-    badge(count) {
-      if (!this.icon) return;
-      if (!this.image && this.iconHref) {
-        this.image = new Image();
-        this.image.addEventListener("load", () => {
-          if (this.count > 0 && this.settings.badge) this.badge(this.count);
-        });
-        this.image.src = this.iconHref;
       }
-      const size = 64;
-      const canvas = document.createElement("canvas");
-      canvas.width = canvas.height = size;
-      const ctx = canvas.getContext("2d");
-      if (!ctx) return;
-      if (this.image && this.image.complete && this.image.naturalWidth) ctx.drawImage(this.image, 0, 0, size, size);
-      const text = count > 99 ? "99+" : String(count);
-      const r = text.length > 2 ? 22 : 19;
-      ctx.beginPath();
-      ctx.arc(size - r - 1, r + 1, r, 0, 2 * Math.PI);
-      ctx.fillStyle = "#c5221f";
-      ctx.fill();
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = "#ffffff";
-      ctx.stroke();
-      ctx.fillStyle = "#ffffff";
-      ctx.font = `bold ${text.length > 2 ? 20 : text.length > 1 ? 24 : 28}px system-ui, sans-serif`;
-      ctx.textAlign = "center";
-      ctx.textBaseline = "middle";
-      ctx.fillText(text, size - r - 1, r + 2);
-      try {
-        this.icon.setAttribute("type", "image/png");
-        this.icon.setAttribute("href", canvas.toDataURL("image/png"));
-      } catch (e) {
-        this.restoreIcon();
-      }
-    }
-
-    desktop(item) {
-      if (typeof Notification !== "function" || Notification.permission !== "granted") return;
-      const who = item.kind === "announcement" ? "Announcement" : `${item.author} mentioned you`;
-      const room = this.options.title ? this.options.title() : document.title;
-      try {
-        const note = new Notification(`${who} · ${room}`, {
-          body: String(item.body || "").slice(0, 200), tag: `chatserver-${this.slug}-${item.id}`, icon: this.iconHref || undefined,
-        });
-        note.addEventListener("click", () => {
-          window.focus();
-          note.close();
-        });
-      } catch (e) {
-        // Some browsers only notify from a service worker; the count in the title still shows.
-      }
-    }
-
-    /** Create (or wake) the audio context; only works from a click or a key press. */
-    unlockAudio() {
-      const Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) return null;
-      if (!this.audio) this.audio = new Ctx();
-      if (this.audio.state === "suspended") this.audio.resume().catch(() => {});
-      return this.audio;
-    }
-
-    /** Two short sine tones; a higher second tone for a mention or an announcement. */
-    beep(important) {
-      const audio = this.audio;
-      if (!audio || audio.state !== "running") return;
-      const now = audio.currentTime;
-      const tones = important ? [660, 990] : [660, 880];
-      tones.forEach((freq, i) => {
-        const osc = audio.createOscillator();
-        const gain = audio.createGain();
-        const at = now + i * 0.13;
-        osc.type = "sine";
-        osc.frequency.value = freq;
-        gain.gain.setValueAtTime(0.0001, at);
-        gain.gain.exponentialRampToValueAtTime(0.15, at + 0.015);
-        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.12);
-        osc.connect(gain).connect(audio.destination);
-        osc.start(at);
-        osc.stop(at + 0.13);
-      });
-      if (this.options.beeped) this.options.beeped(important);
-    }
-
-    /**
-     * Wire the settings menu: checkboxes #…badge, #…desktop, #…sound and a status line.
-     * The permission for desktop notifications is asked here, on the reader's click.
-     */
-    bindMenu(els) {
-      const say = (text) => Chat.say(els.status, text);
-      els.badge.checked = !!this.settings.badge;
-      els.sound.checked = !!this.settings.sound;
-      const supported = typeof Notification === "function";
-      els.desktop.checked = supported && !!this.settings.desktop && Notification.permission === "granted";
-      if (!supported) {
-        els.desktop.disabled = true;
-        say("This browser cannot show desktop notifications.");
-      } else if (this.settings.desktop && Notification.permission === "denied") {
-        say("Desktop notifications are blocked for this site in your browser's settings.");
-      }
-      els.badge.addEventListener("change", () => {
-        this.settings.badge = els.badge.checked;
-        this.save();
-        this.show();
-      });
-      els.sound.addEventListener("change", () => {
-        this.settings.sound = els.sound.checked;
-        this.save();
-        if (els.sound.checked && this.unlockAudio()) this.beep(false); // a sample, and it unlocks audio
-      });
-      els.desktop.addEventListener("change", async () => {
-        say("");
-        if (!els.desktop.checked) {
-          this.settings.desktop = false;
-          return this.save();
-        }
-        let permission = Notification.permission;
-        if (permission === "default") {
-          try {
-            permission = await Notification.requestPermission();
-          } catch (e) {
-            permission = "denied";
-          }
-        }
-        const granted = permission === "granted";
-        els.desktop.checked = granted;
-        this.settings.desktop = granted;
-        this.save();
-        if (!granted) say("Your browser did not allow notifications for this site. You can allow them in its site settings, then tick the box again.");
-      });
-      // Audio may only start after a gesture: the first click or key press on the page wakes it.
-      if (this.settings.sound) {
-        const wake = () => {
-          this.unlockAudio();
-          document.removeEventListener("pointerdown", wake, true);
-          document.removeEventListener("keydown", wake, true);
-        };
-        document.addEventListener("pointerdown", wake, true);
-        document.addEventListener("keydown", wake, true);
-      }
+      const granted = permission === "granted";
+      els.desktop.checked = granted;
+      this.settings.desktop = granted;
+      this.save();
+      if (!granted) tell(TEXT.refused);
+    });
+    // Audio may only start after a gesture: the first click or key press on the page wakes it.
+    if (this.settings.sound) {
+      const wake = () => {
+        this.unlockAudio();
+        document.removeEventListener("pointerdown", wake, true);
+        document.removeEventListener("keydown", wake, true);
+      };
+      document.addEventListener("pointerdown", wake, true);
+      document.addEventListener("keydown", wake, true);
     }
   }
+}
 
-  Chat.Notifier = Notifier;
-  Chat.mentions = mentions;
-})();

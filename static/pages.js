@@ -1,92 +1,85 @@
 // The transcript and the archive: both work without JavaScript (times in UTC); this adds local
 // dates, day dividers, clickable links in messages, and date tiles. Text is only ever set as text.
-"use strict";
 
-(function () {
-  const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  const monthFormat = new Intl.DateTimeFormat(undefined, { month: "short" });
+import { linkify } from "./links.js";
+import { zoneName } from "./time.js";
 
-  function zoneName() {
-    try {
-      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    } catch (e) {
-      return "";
-    }
-  }
+const TEXT = {
+  zone: (zone) => (zone ? ` (${zone})` : ""),
+};
 
-  // --- the transcript ---------------------------------------------------------------------------
-  function transcript(log) {
-    log.classList.add("enhanced");
-    let lastDay = null;
-    for (const li of Array.from(log.children)) {
-      const time = li.querySelector("time[datetime]");
-      const date = time ? new Date(time.getAttribute("datetime")) : null;
-      if (date && !isNaN(date)) {
-        const day = date.toDateString();
-        if (day !== lastDay) {
-          // A day divider: the times beside the items show only the hour.
-          const divider = document.createElement("li");
-          divider.className = "day";
-          divider.setAttribute("role", "presentation");
-          const label = document.createElement("span");
-          label.textContent = dayFormat.format(date);
-          divider.append(label);
-          log.insertBefore(divider, li);
-          lastDay = day;
-          li.classList.remove("cont"); // a new day starts a new run
-        }
-      }
-      if (!li.classList.contains("system")) {
-        const body = li.querySelector(".body");
-        if (body) Chat.linkify(body, body.textContent);
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: "short" });
+
+// --- the transcript ---------------------------------------------------------------------------
+function transcript(log) {
+  log.classList.add("enhanced");
+  let lastDay = null;
+  for (const li of Array.from(log.children)) {
+    const time = li.querySelector("time[datetime]");
+    const date = time ? new Date(time.getAttribute("datetime")) : null;
+    if (date && !isNaN(date)) {
+      const day = date.toDateString();
+      if (day !== lastDay) {
+        // A day divider: the times beside the items show only the hour.
+        const divider = document.createElement("li");
+        divider.className = "day";
+        divider.setAttribute("role", "presentation");
+        const label = document.createElement("span");
+        label.textContent = dayFormat.format(date);
+        divider.append(label);
+        log.insertBefore(divider, li);
+        lastDay = day;
+        li.classList.remove("cont"); // a new day starts a new run
       }
     }
-    const zone = zoneName();
-    for (const el of document.querySelectorAll(".log-end .zone")) el.textContent = zone ? ` (${zone})` : "";
-    followAnchor(log);
-    window.addEventListener("hashchange", () => followAnchor(log));
-  }
-
-  /** A link to #m<id> that lies on a later page of the transcript opens that page. */
-  function followAnchor(log) {
-    const m = /^#m(\d+)$/.exec(location.hash);
-    if (!m || document.getElementById("m" + m[1])) return;
-    const next = document.querySelector(".pager a[rel=next]");
-    const ids = Array.from(log.querySelectorAll("li[id^=m]"), (li) => Number(li.id.slice(1)));
-    const wanted = Number(m[1]);
-    if (next && ids.length && wanted > Math.max(...ids)) {
-      const url = new URL(location.href);
-      url.searchParams.set("after", String(wanted - 1));
-      url.hash = "m" + wanted;
-      location.replace(url.href);
+    if (!li.classList.contains("system")) {
+      const body = li.querySelector(".body");
+      if (body) linkify(body, body.textContent);
     }
   }
+  for (const el of document.querySelectorAll(".log-end .zone")) el.textContent = TEXT.zone(zoneName());
+  followAnchor(log);
+  window.addEventListener("hashchange", () => followAnchor(log));
+}
 
-  // --- the archive ----------------------------------------------------------------------------
-  function tiles() {
-    const thisYear = new Date().getFullYear();
-    for (const el of document.querySelectorAll("time[data-tile]")) {
-      const date = new Date(el.getAttribute("datetime"));
-      if (isNaN(date)) continue;
-      const month = document.createElement("span");
-      month.className = "tile-month";
-      month.textContent = monthFormat.format(date);
-      const day = document.createElement("span");
-      day.className = "tile-day";
-      day.textContent = String(date.getDate());
-      el.replaceChildren(month, day);
-      if (date.getFullYear() !== thisYear) {
-        const year = document.createElement("span");
-        year.className = "tile-year";
-        year.textContent = String(date.getFullYear());
-        el.append(year);
-      }
+/** A link to #m<id> that lies on a later page of the transcript opens that page. */
+function followAnchor(log) {
+  const m = /^#m(\d+)$/.exec(location.hash);
+  if (!m || document.getElementById("m" + m[1])) return;
+  const next = document.querySelector(".pager a[rel=next]");
+  const ids = Array.from(log.querySelectorAll("li[id^=m]"), (li) => Number(li.id.slice(1)));
+  const wanted = Number(m[1]);
+  if (next && ids.length && wanted > Math.max(...ids)) {
+    const url = new URL(location.href);
+    url.searchParams.set("after", String(wanted - 1));
+    url.hash = "m" + wanted;
+    location.replace(url.href);
+  }
+}
+
+// --- the archive ----------------------------------------------------------------------------
+function tiles() {
+  const thisYear = new Date().getFullYear();
+  for (const el of document.querySelectorAll("time[data-tile]")) {
+    const date = new Date(el.getAttribute("datetime"));
+    if (isNaN(date)) continue;
+    const month = document.createElement("span");
+    month.className = "tile-month";
+    month.textContent = monthFormat.format(date);
+    const day = document.createElement("span");
+    day.className = "tile-day";
+    day.textContent = String(date.getDate());
+    el.replaceChildren(month, day);
+    if (date.getFullYear() !== thisYear) {
+      const year = document.createElement("span");
+      year.className = "tile-year";
+      year.textContent = String(date.getFullYear());
+      el.append(year);
     }
   }
+}
 
-  document.addEventListener("DOMContentLoaded", () => {
-    const log = document.querySelector("ol.log");
-    if (log) transcript(log);
-    tiles();
-  });
-})();
+const log = document.querySelector("ol.log");
+if (log) transcript(log);
+tiles();

@@ -3,194 +3,196 @@
 // POST /api/events/<slug>/reads at most every 2 s, and only when it grows. Showing: the receipts
 // that come with the long poll put each other reader under the last message they have seen,
 // "Seen by bob" (a few names) or "Seen by 4" (the names in a tooltip and on a click).
-"use strict";
 
-(function () {
-  const Chat = self.Chat;
-  const EVERY = 2000; // ms between reports
-  const NAMES = 2; // up to this many readers are named in the line itself
+import { eventPath, fetchJson } from "./api.js";
 
-  /**
-   * ol: the message list (<li data-id> items, scrolled inside it); options: token() → the
-   * participant token or null; me() → the reader's participant id or null; active() → false while
-   * the list is out of sight though the tab is visible (a collapsed chat bar); changed() — called
-   * after the markers were redrawn (the list may have grown by a line).
-   */
-  class Reads {
-    constructor(slug, ol, options) {
-      this.path = `/api/events/${encodeURIComponent(slug)}/reads`;
-      this.ol = ol;
-      this.options = options || {};
-      this.onScreen = new Set(); // ids of items showing now
-      this.reported = 0;
-      this.best = 0; // the newest item seen on screen
-      this.lastSent = 0;
-      this.timer = null;
-      this.sending = false;
-      this.by = new Map(); // participant id → {nickname, last_read_id}
-      this.drawQueued = false;
-      this.observer = typeof IntersectionObserver === "function"
-        ? new IntersectionObserver((entries) => this.observed(entries), { root: ol, threshold: [0, 0.5, 1] })
-        : null;
-      document.addEventListener("visibilitychange", () => this.consider());
-    }
+const TEXT = {
+  seenBy: (names) => `Seen by ${names}`,
+  and: " and ",
+  seenByCount: (n) => `Seen by ${n}`,
+};
+const EVERY = 2000; // ms between reports
+const NAMES = 2; // up to this many readers are named in the line itself
 
-    /** Watch newly shown items. */
-    watch(lis) {
-      if (!this.observer) return;
-      for (const li of lis) if (li.dataset.id) this.observer.observe(li);
-    }
-
-    /** The list was emptied (the stream is read again from the start). */
-    reset() {
-      if (this.observer) this.observer.disconnect();
-      this.onScreen.clear();
-      this.draw();
-    }
-
-    observed(entries) {
-      const root = this.ol.getBoundingClientRect();
-      for (const entry of entries) {
-        const id = Number(entry.target.dataset.id);
-        // On screen: at least half of it, or (for a long message) a good part of the list's height.
-        const shown = entry.isIntersecting &&
-          (entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= Math.min(120, root.height / 3));
-        if (shown) this.onScreen.add(id);
-        else this.onScreen.delete(id);
-      }
-      this.consider();
-    }
-
-    consider() {
-      if (document.visibilityState !== "visible" || !this.onScreen.size) return;
-      if (this.options.active && !this.options.active()) return;
-      for (const id of this.onScreen) if (id > this.best) this.best = id;
-      this.schedule();
-    }
-
-    schedule() {
-      if (this.best <= this.reported || this.timer || this.sending) return;
-      const wait = Math.max(0, this.lastSent + EVERY - Date.now());
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.send();
-      }, wait);
-    }
-
-    async send() {
-      const token = this.options.token ? this.options.token() : null;
-      const id = this.best;
-      if (!token || token === this.refusedToken || id <= this.reported) return;
-      this.sending = true;
-      this.lastSent = Date.now();
-      let res = null;
-      try {
-        res = await Chat.api("POST", this.path, { last_read_id: id }, token, { timeout: 10000 });
-      } catch (e) {
-        res = null; // offline: the next item on screen (or the next minute) tries again
-      }
-      this.sending = false;
-      if (res && res.status === 200 && res.data && typeof res.data.last_read_id === "number") {
-        this.reported = Math.max(this.reported, id, res.data.last_read_id);
-      } else if (res && res.status === 400) {
-        this.reported = Math.max(this.reported, id); // not an item the server knows: don't insist
-      } else if (res && res.status < 500 && res.status !== 429) {
-        this.refusedToken = token; // not valid here (any more): silent until the reader joins again
-        return;
-      } else if (!res || res.status >= 500 || res.status === 429) {
-        setTimeout(() => this.schedule(), 30000);
-        return;
-      }
-      this.schedule(); // more was read meanwhile
-    }
-
-    /** Receipts from the long poll: {version, by: [{participant_id, nickname, last_read_id}]}. */
-    apply(reads) {
-      if (!reads || !Array.isArray(reads.by)) return;
-      this.by.clear();
-      for (const r of reads.by) {
-        if (r && typeof r.participant_id === "number" && typeof r.last_read_id === "number") this.by.set(r.participant_id, r);
-      }
-      this.draw();
-    }
-
-    /** Redraw the markers soon (the items or the receipts changed). */
-    draw() {
-      if (this.drawQueued) return;
-      this.drawQueued = true;
-      requestAnimationFrame(() => {
-        this.drawQueued = false;
-        this.render();
-      });
-    }
-
-    render() {
-      const me = this.options.me ? this.options.me() : null;
-      // Messages and announcements, in id order: a reader's mark goes under the last one they saw.
-      const targets = Array.from(this.ol.querySelectorAll(":scope > li.message[data-id], :scope > li.announcement[data-id]"));
-      const ids = targets.map((li) => Number(li.dataset.id));
-      const at = new Map(); // li → readers
-      for (const r of this.by.values()) {
-        if (r.participant_id === me) continue;
-        let lo = 0;
-        let hi = ids.length - 1;
-        let found = -1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if (ids[mid] <= r.last_read_id) {
-            found = mid;
-            lo = mid + 1;
-          } else {
-            hi = mid - 1;
-          }
-        }
-        if (found < 0) continue;
-        const li = targets[found];
-        if (li.dataset.author === "p" + r.participant_id) continue; // "seen" under their own message says nothing
-        if (!at.has(li)) at.set(li, []);
-        at.get(li).push(r.nickname);
-      }
-      const stick = this.ol.scrollHeight - this.ol.scrollTop - this.ol.clientHeight < 80;
-      for (const old of this.ol.querySelectorAll(":scope > li > .seen")) {
-        if (!at.has(old.parentNode)) old.remove();
-      }
-      for (const [li, names] of at) this.mark(li, names.sort((a, b) => a.localeCompare(b)));
-      if (stick) this.ol.scrollTop = this.ol.scrollHeight;
-      if (this.options.changed) this.options.changed();
-    }
-
-    mark(li, names) {
-      const all = names.join(", ");
-      let line = li.querySelector(":scope > .seen");
-      if (line && line.dataset.names === all) return;
-      if (!line) {
-        line = document.createElement("div");
-        line.className = "seen";
-        li.append(line);
-      }
-      line.dataset.names = all;
-      line.replaceChildren();
-      line.title = "Seen by " + all;
-      if (names.length <= NAMES) {
-        line.textContent = "Seen by " + names.join(" and ");
-        return;
-      }
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "link seen-toggle";
-      button.setAttribute("aria-expanded", "false");
-      button.textContent = `Seen by ${names.length}`;
-      const list = document.createElement("span");
-      list.className = "seen-names";
-      list.textContent = all;
-      list.hidden = true;
-      button.addEventListener("click", () => {
-        list.hidden = !list.hidden;
-        button.setAttribute("aria-expanded", String(!list.hidden));
-      });
-      line.append(button, " ", list);
-    }
+/**
+ * ol: the message list (<li data-id> items, scrolled inside it); options: token() → the
+ * participant token or null; me() → the reader's participant id or null; active() → false while
+ * the list is out of sight though the tab is visible (a collapsed chat bar); changed() — called
+ * after the markers were redrawn (the list may have grown by a line).
+ */
+export class Reads {
+  constructor(slug, ol, options) {
+    this.path = eventPath(slug, "/reads");
+    this.ol = ol;
+    this.options = options || {};
+    this.onScreen = new Set(); // ids of items showing now
+    this.reported = 0;
+    this.best = 0; // the newest item seen on screen
+    this.lastSent = 0;
+    this.timer = null;
+    this.sending = false;
+    this.by = new Map(); // participant id → {nickname, last_read_id}
+    this.drawQueued = false;
+    this.observer = typeof IntersectionObserver === "function"
+      ? new IntersectionObserver((entries) => this.observed(entries), { root: ol, threshold: [0, 0.5, 1] })
+      : null;
+    document.addEventListener("visibilitychange", () => this.consider());
   }
 
-  Chat.Reads = Reads;
-})();
+  /** Watch newly shown items. */
+  watch(lis) {
+    if (!this.observer) return;
+    for (const li of lis) if (li.dataset.id) this.observer.observe(li);
+  }
+
+  /** The list was emptied (the stream is read again from the start). */
+  reset() {
+    if (this.observer) this.observer.disconnect();
+    this.onScreen.clear();
+    this.draw();
+  }
+
+  observed(entries) {
+    const root = this.ol.getBoundingClientRect();
+    for (const entry of entries) {
+      const id = Number(entry.target.dataset.id);
+      // On screen: at least half of it, or (for a long message) a good part of the list's height.
+      const shown = entry.isIntersecting &&
+        (entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= Math.min(120, root.height / 3));
+      if (shown) this.onScreen.add(id);
+      else this.onScreen.delete(id);
+    }
+    this.consider();
+  }
+
+  consider() {
+    if (document.visibilityState !== "visible" || !this.onScreen.size) return;
+    if (this.options.active && !this.options.active()) return;
+    for (const id of this.onScreen) if (id > this.best) this.best = id;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.best <= this.reported || this.timer || this.sending) return;
+    const wait = Math.max(0, this.lastSent + EVERY - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.send();
+    }, wait);
+  }
+
+  async send() {
+    const token = this.options.token ? this.options.token() : null;
+    const id = this.best;
+    if (!token || token === this.refusedToken || id <= this.reported) return;
+    this.sending = true;
+    this.lastSent = Date.now();
+    let res = null;
+    try {
+      res = await fetchJson("POST", this.path, { body: { last_read_id: id }, token, timeout: 10000 });
+    } catch (e) {
+      res = null; // offline: the next item on screen (or the next minute) tries again
+    }
+    this.sending = false;
+    if (res && res.status === 200 && res.data && typeof res.data.last_read_id === "number") {
+      this.reported = Math.max(this.reported, id, res.data.last_read_id);
+    } else if (res && res.status === 400) {
+      this.reported = Math.max(this.reported, id); // not an item the server knows: don't insist
+    } else if (res && res.status < 500 && res.status !== 429) {
+      this.refusedToken = token; // not valid here (any more): silent until the reader joins again
+      return;
+    } else if (!res || res.status >= 500 || res.status === 429) {
+      setTimeout(() => this.schedule(), 30000);
+      return;
+    }
+    this.schedule(); // more was read meanwhile
+  }
+
+  /** Receipts from the long poll: {version, by: [{participant_id, nickname, last_read_id}]}. */
+  apply(reads) {
+    if (!reads || !Array.isArray(reads.by)) return;
+    this.by.clear();
+    for (const r of reads.by) {
+      if (r && typeof r.participant_id === "number" && typeof r.last_read_id === "number") this.by.set(r.participant_id, r);
+    }
+    this.draw();
+  }
+
+  /** Redraw the markers soon (the items or the receipts changed). */
+  draw() {
+    if (this.drawQueued) return;
+    this.drawQueued = true;
+    requestAnimationFrame(() => {
+      this.drawQueued = false;
+      this.render();
+    });
+  }
+
+  render() {
+    const me = this.options.me ? this.options.me() : null;
+    // Messages and announcements, in id order: a reader's mark goes under the last one they saw.
+    const targets = Array.from(this.ol.querySelectorAll(":scope > li.message[data-id], :scope > li.announcement[data-id]"));
+    const ids = targets.map((li) => Number(li.dataset.id));
+    const at = new Map(); // li → readers
+    for (const r of this.by.values()) {
+      if (r.participant_id === me) continue;
+      let lo = 0;
+      let hi = ids.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (ids[mid] <= r.last_read_id) {
+          found = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      if (found < 0) continue;
+      const li = targets[found];
+      if (li.dataset.author === "p" + r.participant_id) continue; // "seen" under their own message says nothing
+      if (!at.has(li)) at.set(li, []);
+      at.get(li).push(r.nickname);
+    }
+    const stick = this.ol.scrollHeight - this.ol.scrollTop - this.ol.clientHeight < 80;
+    for (const old of this.ol.querySelectorAll(":scope > li > .seen")) {
+      if (!at.has(old.parentNode)) old.remove();
+    }
+    for (const [li, names] of at) this.mark(li, names.sort((a, b) => a.localeCompare(b)));
+    if (stick) this.ol.scrollTop = this.ol.scrollHeight;
+    if (this.options.changed) this.options.changed();
+  }
+
+  mark(li, names) {
+    const all = names.join(", ");
+    let line = li.querySelector(":scope > .seen");
+    if (line && line.dataset.names === all) return;
+    if (!line) {
+      line = document.createElement("div");
+      line.className = "seen";
+      li.append(line);
+    }
+    line.dataset.names = all;
+    line.replaceChildren();
+    line.title = TEXT.seenBy(all);
+    if (names.length <= NAMES) {
+      line.textContent = TEXT.seenBy(names.join(TEXT.and));
+      return;
+    }
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link seen-toggle";
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = TEXT.seenByCount(names.length);
+    const list = document.createElement("span");
+    list.className = "seen-names";
+    list.textContent = all;
+    list.hidden = true;
+    button.addEventListener("click", () => {
+      list.hidden = !list.hidden;
+      button.setAttribute("aria-expanded", String(!list.hidden));
+    });
+    line.append(button, " ", list);
+  }
+}
+

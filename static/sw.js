@@ -1,8 +1,10 @@
 // The service worker (served as /sw.js, scope "/"): keeps the room readable offline. It stores the
-// app shell: each room page (/e/<slug>) network-first with the stored copy as the fallback, and the
-// static files, versioned by static_url (?v=…) and so never stale, cache-first. The API, the
-// transcript, the host console and everything else pass through untouched: it never answers for
-// the server, and the conversation itself comes from IndexedDB (static/idb.js).
+// app shell: each room page (/e/<slug>) network-first with the stored copy as the fallback; the
+// static files the pages name, versioned by static_url (?v=…) and so never stale, cache-first; and
+// the modules those import (no version: revalidated on every load, see DEVELOPERS.md) network-first,
+// with the stored copy as the fallback. The API, the transcript, the host console and everything
+// else pass through untouched: it never answers for the server, and the conversation itself comes
+// from IndexedDB (static/idb.js). A classic script on purpose: it imports nothing.
 "use strict";
 
 const CACHE = "chatserver-shell-v1";
@@ -21,13 +23,13 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-/** Store a response for `url`; older versions of the same static file are dropped. */
+/** Store a response for `url`; older versions of the same versioned static file are dropped. */
 async function keep(cache, url, response) {
   const parsed = new URL(url, self.location.origin);
-  if (parsed.pathname.startsWith("/static/")) {
+  if (parsed.pathname.startsWith("/static/") && parsed.searchParams.has("v")) {
     for (const old of await cache.keys()) {
       const o = new URL(old.url);
-      if (o.pathname === parsed.pathname && o.search !== parsed.search) await cache.delete(old);
+      if (o.pathname === parsed.pathname && o.searchParams.has("v") && o.search !== parsed.search) await cache.delete(old);
     }
   }
   await cache.put(url, response);
@@ -43,7 +45,8 @@ async function keepAll(urls, page) {
       if (parsed.origin !== self.location.origin) continue;
       if (!(parsed.pathname.startsWith("/static/") || ROOM.test(parsed.pathname))) continue;
       const key = parsed.pathname.startsWith("/static/") ? parsed.href : parsed.origin + parsed.pathname + parsed.search;
-      if (parsed.pathname.startsWith("/static/") && (await cache.match(key))) continue;
+      // A versioned file never changes; an imported module (no version) is fetched again.
+      if (parsed.pathname.startsWith("/static/") && parsed.searchParams.has("v") && (await cache.match(key))) continue;
       const response = await fetch(key, { cache: "no-cache", credentials: "omit" });
       if (response.ok) await keep(cache, key, response);
       else ok = false;
@@ -83,7 +86,11 @@ async function roomPage(request) {
   return kept || Response.error();
 }
 
-/** A static file: a versioned one never changes, so the kept copy is used when there is one. */
+/**
+ * A static file: a versioned one never changes, so the kept copy is used when there is one. Any
+ * other is asked of the network (which revalidates it), and a kept copy is refreshed with the
+ * answer; the kept copy answers when the network cannot.
+ */
 async function staticFile(request) {
   const cache = await caches.open(CACHE);
   const url = new URL(request.url);
@@ -93,11 +100,12 @@ async function staticFile(request) {
     if (kept) return kept;
   }
   try {
+    if (!versioned && self.navigator.onLine === false) throw new TypeError("offline");
     const response = await fetch(request);
-    if (response.ok && versioned) await keep(cache, request.url, response.clone());
+    if (response.ok && (versioned || (await cache.match(request.url)))) await keep(cache, request.url, response.clone());
     return response;
   } catch (e) {
-    const kept = await cache.match(request.url, { ignoreSearch: !versioned });
+    const kept = (await cache.match(request.url)) || (await cache.match(request.url, { ignoreSearch: !versioned }));
     if (kept) return kept;
     throw e;
   }

@@ -5,9 +5,24 @@
 (function () {
   "use strict";
   if (window.chatserver) return; // included twice: the first bar stays
+  const TEXT = {
+    noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>".',
+    dismiss: "Dismiss the announcement",
+    announcement: "Announcement",
+    chat: "Chat",
+    frame: "Chat room",
+    panel: (title) => "Chat: " + title,
+    hide: "Hide the chat",
+    show: "Show the chat",
+    unread: (n) => `${n} unread`,
+    opens: (when) => "opens " + when,
+    ended: "ended",
+    unavailable: "unavailable",
+    notLoaded: (room, server, site) => `chatserver: room ${room} did not load from ${server}. Does its host allow ${site} to embed it?`,
+  };
   const script = document.currentScript || document.querySelector("script[data-room][src*='widget.js']");
   const opts = (script && script.dataset) || {};
-  if (!opts.room) return console.warn('chatserver: the widget\'s <script> needs data-room="<event slug>".');
+  if (!opts.room) return console.warn(TEXT.noRoom);
   const server = new URL(script.src, location.href).origin;
   const side = opts.position === "left" ? "left" : "right";
   const yes = (v) => v !== undefined && v !== "false" && v !== "0";
@@ -63,11 +78,11 @@ iframe{display:block;width:100%;height:100%;border:0}
   wrap.style.setProperty("--af", textOn(accent));
   const banner = make("div", "b", "", { role: "status" });
   const bannerText = make("button", "bn", "", { type: "button" });
-  const dismiss = make("button", "x", "\u00d7", { type: "button", "aria-label": "Dismiss the announcement" });
-  banner.append(make("div", "bl", "Announcement"), bannerText, dismiss);
+  const dismiss = make("button", "x", "\u00d7", { type: "button", "aria-label": TEXT.dismiss });
+  banner.append(make("div", "bl", TEXT.announcement), bannerText, dismiss);
   const bar = make("button", "bar", "", { type: "button", "aria-expanded": "false" });
   const dot = make("span", "dot");
-  const title = make("span", "t", label || "Chat");
+  const title = make("span", "t", label || TEXT.chat);
   const status = make("span", "s");
   const count = make("span", "n");
   bar.append(dot, title, status, count, make("span", "c"));
@@ -76,7 +91,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   if (yes(opts.open)) query.set("open", "1");
   if (accent === opts.accent) query.set("accent", accent);
   if (opts.nickname) query.set("nickname", opts.nickname);
-  const frame = make("iframe", "", "", { src: `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`, title: "Chat room" });
+  const frame = make("iframe", "", "", { src: `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`, title: TEXT.frame });
   // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
   // (Same-origin, as on the server's own demo page, a sandbox could not hold it: none then.)
   if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
@@ -84,7 +99,9 @@ iframe{display:block;width:100%;height:100%;border:0}
   wrap.append(banner, bar, panel);
   shadow.append(wrap);
 
-  function textOn(color) { // dark text on a light accent, white on a dark one
+  // Dark text on a light accent, white on a dark one. The embed page computes the panel's text the
+  // same way (static/contrast.js): change both together.
+  function textOn(color) {
     const probe = make("i");
     probe.style.color = color;
     shadow.append(probe);
@@ -127,15 +144,15 @@ iframe{display:block;width:100%;height:100%;border:0}
   function draw() {
     wrap.classList.toggle("open", isOpen);
     bar.setAttribute("aria-expanded", String(isOpen));
-    bar.title = isOpen ? "Hide the chat" : "Show the chat";
+    bar.title = isOpen ? TEXT.hide : TEXT.show;
     panel.setAttribute("aria-hidden", String(!isOpen));
     dot.className = "dot " + (state || "");
     count.hidden = !unread || isOpen;
     count.textContent = unread > 99 ? "99+" : String(unread);
-    count.setAttribute("aria-label", `${unread} unread`);
+    count.setAttribute("aria-label", TEXT.unread(unread));
     banner.hidden = !shown || isOpen;
-    const opens = "opens " + new Date(startsAt).toLocaleString([], { weekday: "short", hour: "numeric", minute: "2-digit" });
-    if (status.textContent !== "unavailable") status.textContent = state === "closed" ? "ended" : state === "scheduled" ? opens : "";
+    const opens = TEXT.opens(new Date(startsAt).toLocaleString([], { weekday: "short", hour: "numeric", minute: "2-digit" }));
+    if (status.textContent !== TEXT.unavailable) status.textContent = state === "closed" ? TEXT.ended : state === "scheduled" ? opens : "";
   }
 
   function setOpen(open) {
@@ -151,7 +168,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       listening = true;
       clearTimeout(silent);
       if (!label && d.title) title.textContent = d.title;
-      frame.title = panel.ariaLabel = "Chat: " + (d.title || label);
+      frame.title = panel.ariaLabel = TEXT.panel(d.title || label);
       ({ starts_at: startsAt, nickname, state } = d);
       status.textContent = "";
       draw();
@@ -213,8 +230,8 @@ iframe{display:block;width:100%;height:100%;border:0}
   frame.addEventListener("load", () => {
     if (listening) return;
     silent = setTimeout(() => {
-      status.textContent = "unavailable";
-      console.warn(`chatserver: room ${opts.room} did not load from ${server}. Does its host allow ${location.origin} to embed it?`);
+      status.textContent = TEXT.unavailable;
+      console.warn(TEXT.notLoaded(opts.room, server, location.origin));
     }, 3000);
   });
 

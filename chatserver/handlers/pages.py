@@ -43,7 +43,7 @@ STATE_LABELS = {SCHEDULED: "Not started", OPEN: "Open", CLOSED: "Closed"}
 
 
 def hue(name: str | None) -> int:
-    """A stable 0–7 colour slot for a nickname: the same hash as Chat.hueOf in common.js."""
+    """A stable 0–7 colour slot for a nickname: the same hash as hueOf in static/items.js."""
     h = 0
     for ch in name or "":
         h = (h * 31 + ord(ch)) & 0xFFFFFFFF

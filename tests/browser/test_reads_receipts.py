@@ -47,14 +47,16 @@ def test_many_readers_fold_into_a_count_with_the_names_on_a_click(
     page = context_factory().new_page()
     page.goto(f"{live_server.base}/e/{slug}")
     # The receipts as the long poll delivers them, drawn on a list of our own.
-    page.evaluate("""() => {
+    page.evaluate("""async () => {
+        const { ItemList } = await import("/static/items.js");
+        const { Reads } = await import("/static/reads.js");
         const ol = document.createElement("ol");
         ol.id = "probe";
         document.body.append(ol);
-        const list = new Chat.ItemList(ol, {group: true});
+        const list = new ItemList(ol, {group: true});
         const at = new Date().toISOString();
         list.add([1, 2, 3].map((id) => ({id, kind: "message", author: "zed", participant_id: 9, body: "m" + id, created_at: at})));
-        const reads = new Chat.Reads("x", ol, {me: () => 5});
+        const reads = new Reads("x", ol, {me: () => 5});
         reads.apply({version: 7, by: [
           {participant_id: 1, nickname: "carol", last_read_id: 3},
           {participant_id: 2, nickname: "bob", last_read_id: 3},

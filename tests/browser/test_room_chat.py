@@ -80,9 +80,10 @@ def test_consecutive_messages_from_one_author_are_grouped(live_server: LiveServe
     expect(page.locator("#messages li.message.cont .author")).to_have_text(["alice", "alice"])
     expect(page.locator("#messages li.message.cont .avatar").first).to_be_hidden()
     # More than five minutes apart starts a new run (checked on the renderer itself).
-    runs = page.evaluate("""() => {
+    runs = page.evaluate("""async () => {
+        const { ItemList } = await import("/static/items.js");
         const ol = document.createElement("ol");
-        const list = new Chat.ItemList(ol, {group: true});
+        const list = new ItemList(ol, {group: true});
         const at = (min) => new Date(Date.UTC(2026, 0, 1, 12, min)).toISOString();
         list.add([
           {id: 1, kind: "message", author: "zed", participant_id: 9, body: "x", created_at: at(0)},

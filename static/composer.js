@@ -1,0 +1,135 @@
+// The room's composer: the message box with its length counter, Enter to send, and what came of
+// a send. Every message goes out through the outbox (outbox.js), which alone retries.
+
+import { errorCode, errorMessage, retryAfter } from "./api.js";
+import { say } from "./dom.js";
+import { randomId } from "./util.js";
+
+const TEXT = {
+  left: (n) => `${n} characters left`,
+  over: (n, limit) => `${n} characters over the limit of ${limit}`,
+  tooLong: (n, limit) => `Your message is ${n} characters too long; a message holds at most ${limit}.`,
+  tooFast: (seconds) => `You are sending messages too fast. Wait ${seconds} s, then send again; your message is kept.`,
+  notOpen: "The chat has not opened yet; your message is kept until it does.",
+};
+
+const LIMIT = 4000; // characters in a message (the API counts code points)
+const COUNTER_FROM = 3500; // the counter shows from here on
+
+function length(text) {
+  return Array.from(text).length; // code points, as the server counts
+}
+
+export class Composer {
+  /**
+   * els: form, input, button, error, counter. hooks: me() → the reader or null; offline() →
+   * whether the room is out of touch (a message then queues at once); landed() — a message was
+   * sent or queued, so the end of the conversation is what matters; lost() — the server no longer
+   * knows the reader's token.
+   */
+  constructor(els, outbox, hooks) {
+    Object.assign(this, { els, outbox, hooks });
+    this.sending = false;
+    this.pending = null; // {text, clientId}: a message that may or may not have reached the server
+    this.rateTimer = null;
+    const { form, input, button } = els;
+    input.addEventListener("input", () => {
+      this.update();
+      if (els.error.dataset.kind === "transient") say(els.error, "");
+    });
+    // Enter sends, Shift+Enter starts a new line (and Enter while composing with an IME does not send).
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+        ev.preventDefault();
+        if (!this.sending) (form.requestSubmit ? form.requestSubmit() : button.click());
+      }
+    });
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.submit();
+    });
+  }
+
+  /** The counter and the height, after the text changed. */
+  update() {
+    const { input, counter } = this.els;
+    const n = length(input.value);
+    if (n < COUNTER_FROM) say(counter, "");
+    else if (n <= LIMIT) say(counter, TEXT.left(LIMIT - n), LIMIT - n < 100 ? "warn" : null);
+    else say(counter, TEXT.over(n - LIMIT, LIMIT), "error");
+    if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return; // CSS does it
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 2, 200) + "px";
+  }
+
+  /** The box can be written in (it is shown, and the reader is not banned). */
+  usable() {
+    return !this.els.form.hidden && !this.els.input.disabled;
+  }
+
+  /** Show whether the reader may write: banned readers read along. */
+  allow(allowed) {
+    this.els.input.disabled = !allowed;
+    this.els.button.disabled = !allowed || this.sending;
+  }
+
+  error(text, kind) {
+    say(this.els.error, text, kind);
+  }
+
+  /** `text` went (or waits in the outbox): empty the box if it still holds it. */
+  done(text) {
+    this.pending = null;
+    if (this.els.input.value === text) this.els.input.value = "";
+    this.update();
+    this.hooks.landed();
+    if (this.usable()) this.els.input.focus();
+  }
+
+  async submit() {
+    const me = this.hooks.me();
+    if (this.sending || !me || me.banned) return;
+    const text = this.els.input.value;
+    if (!text.trim()) return;
+    if (length(text) > LIMIT) return this.error(TEXT.tooLong(length(text) - LIMIT, LIMIT), "transient");
+    clearInterval(this.rateTimer);
+    this.error("");
+    // Sending the same text again after a failure reuses its id: the server stores it only once.
+    if (!this.pending || this.pending.text !== text) this.pending = { text, clientId: randomId() };
+    const { clientId } = this.pending;
+    // Offline, reconnecting, or behind messages that still wait: it queues, to keep the order.
+    if (navigator.onLine === false || this.hooks.offline() || this.outbox.queued()) {
+      this.done(text);
+      await this.outbox.add(text, clientId);
+      return;
+    }
+    this.sending = true;
+    this.els.button.disabled = true;
+    this.els.form.setAttribute("aria-busy", "true");
+    const result = await this.outbox.post(text, clientId);
+    this.sending = false;
+    this.els.form.removeAttribute("aria-busy");
+    const now = this.hooks.me();
+    this.els.button.disabled = !!(now && now.banned);
+    if (!result.refused) return this.done(text);
+    const res = result.refused;
+    const code = errorCode(res);
+    if (code === "unauthorized") this.hooks.lost();
+    else if (code === "not_open") this.error(TEXT.notOpen);
+    else if (code === "rate_limited") this.rateLimited(retryAfter(res));
+    else this.error(errorMessage(res));
+  }
+
+  rateLimited(seconds) {
+    clearInterval(this.rateTimer);
+    let left = Math.max(1, seconds || 1);
+    const show = () => this.error(TEXT.tooFast(left), "rate");
+    show();
+    this.rateTimer = setInterval(() => {
+      left -= 1;
+      if (left > 0) return show();
+      clearInterval(this.rateTimer);
+      if (this.els.error.dataset.kind === "rate") this.error("");
+    }, 1000);
+  }
+}

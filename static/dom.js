@@ -1,0 +1,74 @@
+// Small helpers for pages: status lines, the public origin, reduced motion, copying, and
+// localStorage that never throws (private modes refuse it; then things last as long as the page).
+
+const TEXT = {
+  copied: "Copied",
+  pressCopy: "Press Ctrl+C",
+};
+
+/** Show text in an element, or hide it when the text is empty. */
+export function say(el, text, kind) {
+  if (!el) return;
+  el.textContent = text || "";
+  el.hidden = !text;
+  if (kind) el.dataset.kind = kind;
+  else delete el.dataset.kind;
+}
+
+/** The server's public origin for absolute links: --public-url when the page carries it, else the page's own. */
+export function origin() {
+  return document.documentElement.dataset.publicUrl || location.origin;
+}
+
+/** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
+export function reducedMotion() {
+  return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+}
+
+/** Copy an input's value to the clipboard; without the clipboard API, select it and copy. */
+export async function copyText(input) {
+  try {
+    await navigator.clipboard.writeText(input.value);
+    return true;
+  } catch (e) {
+    // No clipboard API (plain http, an old browser, or permission refused).
+    input.focus();
+    input.select();
+    try {
+      return document.execCommand("copy");
+    } catch (e2) {
+      return false;
+    }
+  }
+}
+
+/** Copy the value of the input named by data-copy; fall back to selecting it. */
+export async function copyFrom(button) {
+  const input = document.getElementById(button.dataset.copy);
+  if (!input) return;
+  const ok = await copyText(input);
+  const label = button.dataset.label || (button.dataset.label = button.textContent);
+  button.textContent = ok ? TEXT.copied : TEXT.pressCopy;
+  setTimeout(() => {
+    button.textContent = label;
+  }, 1500);
+}
+
+/** localStorage.getItem, or null without storage. */
+export function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** localStorage.setItem (removeItem for null); nothing without storage. */
+export function store(key, value) {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch (e) {
+    // no storage: it lasts as long as the page
+  }
+}

@@ -1,0 +1,143 @@
+// The host console's event details: the edit form (only what the host changed is sent) and
+// closing the event early.
+
+import { errorCode, errorMessage } from "./api.js";
+import { confirmAction } from "./dialog.js";
+import { say } from "./dom.js";
+import { fieldError, fieldNamed, humaneFields } from "./fields.js";
+import { hostCall } from "./host-call.js";
+import { formatTime, fromLocalInput, toLocalInput, toOffsetISO, zoneName } from "./time.js";
+
+const TEXT = {
+  zone: (zone) => `Times are in your time zone, ${zone}.`,
+  needTitle: "Give the event a title.",
+  needTime: (name) => `Choose when the event ${name === "starts_at" ? "starts" : "ends"}.`,
+  unchanged: "Nothing has changed.",
+  saved: "Saved. Everyone sees the new details.",
+  closeTitle: "Close the event now?",
+  closeText: "Everyone in the room sees that it has ended and nobody can post any more. This cannot be undone.",
+  closeOk: "Close the event",
+  closedHeading: "Closed",
+  closedSince: (at) => `The event has been closed since ${at}. Its details can no longer change; the transcript stays available.`,
+  closedNow: "The event is closed. Its details can no longer change; the transcript stays available.",
+};
+
+export class EventEditor {
+  /** path: the event's API path; host: event() → the event shown, state(), show(event) after a change. */
+  constructor(path, host) {
+    const $ = (id) => document.getElementById(id);
+    const form = $("edit");
+    const f = form.elements;
+    Object.assign(this, { path, host, form, f, $ });
+    this.fields = {
+      title: { error: $("e-title-error"), control: f.title },
+      description: { error: $("e-description-error"), control: f.description },
+      starts_at: { error: $("e-starts-error"), control: f.starts_at },
+      ends_at: { error: $("e-ends-error"), control: f.ends_at },
+    };
+    const zone = zoneName();
+    if (zone) $("edit-zone").textContent = TEXT.zone(zone);
+    for (const name of Object.keys(this.fields)) this.fields[name].control.addEventListener("input", () => this.error(name, ""));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.save();
+    });
+    $("close-now").addEventListener("click", () => this.closeNow());
+    $("close-heading").tabIndex = -1;
+  }
+
+  error(name, message) {
+    const spec = this.fields[name];
+    fieldError(spec.error, [spec.control], message);
+  }
+
+  /** Show the event in the form. */
+  fill(ev) {
+    const f = this.f;
+    f.title.value = ev.title;
+    f.description.value = ev.description || "";
+    f.starts_at.value = toLocalInput(new Date(ev.starts_at));
+    f.ends_at.value = toLocalInput(new Date(ev.ends_at));
+    f.listed.checked = !!ev.listed;
+  }
+
+  /** What can still change in this state; once closed, since when. */
+  showState(state, event) {
+    const $ = this.$;
+    this.f.starts_at.disabled = state !== "scheduled";
+    $("e-starts-note").hidden = state !== "open";
+    if (state !== "closed") return;
+    $("close-heading").textContent = TEXT.closedHeading;
+    const at = event && (event.closed_at || event.ends_at);
+    $("close-help").textContent = at ? TEXT.closedSince(formatTime(new Date(at))) : TEXT.closedNow;
+    $("close-now").hidden = true;
+  }
+
+  /** The changes the host made, or null after pointing at a field that needs attention. */
+  changes(event) {
+    const f = this.f;
+    const changes = {};
+    const title = f.title.value.trim();
+    if (!title) {
+      this.error("title", TEXT.needTitle);
+      f.title.focus();
+      return null;
+    }
+    if (title !== event.title) changes.title = title;
+    if (f.description.value !== (event.description || "")) changes.description = f.description.value;
+    if (f.listed.checked !== !!event.listed) changes.listed = f.listed.checked;
+    // Only send a time the host changed: the inputs show minutes, the stored time may not be round.
+    for (const name of ["starts_at", "ends_at"]) {
+      if (f[name].disabled) continue;
+      if (f[name].value !== toLocalInput(new Date(event[name]))) {
+        const date = fromLocalInput(f[name].value);
+        if (!date) {
+          this.error(name, TEXT.needTime(name));
+          f[name].focus();
+          return null;
+        }
+        changes[name] = toOffsetISO(date);
+      }
+    }
+    return changes;
+  }
+
+  async save() {
+    const status = this.$("edit-status");
+    say(status, "");
+    for (const name of Object.keys(this.fields)) this.error(name, "");
+    const event = this.host.event();
+    if (!event) return;
+    const changes = this.changes(event);
+    if (!changes) return;
+    if (Object.keys(changes).length === 0) return say(status, TEXT.unchanged);
+    const button = this.form.querySelector("button[type=submit]");
+    button.disabled = true;
+    const res = await hostCall("PATCH", this.path, changes);
+    button.disabled = this.host.state() === "closed";
+    if (res.status === 200 && res.data && res.data.event) {
+      this.host.show(res.data.event);
+      say(status, TEXT.saved, "ok");
+    } else if (res.status !== 403) {
+      const message = errorMessage(res);
+      const field = res.status === 400 ? fieldNamed(message, Object.keys(this.fields)) : null;
+      if (field) {
+        this.error(field, humaneFields(message));
+        this.fields[field].control.focus();
+      } else {
+        say(status, humaneFields(message), "error");
+      }
+    }
+  }
+
+  async closeNow() {
+    if (!(await confirmAction(TEXT.closeTitle, TEXT.closeText, TEXT.closeOk))) return;
+    const res = await hostCall("POST", this.path + "/close");
+    if (res.status === 200 && res.data && res.data.event) {
+      this.host.show(res.data.event);
+      this.$("close-heading").focus();
+    } else if (res.status !== 403 && errorCode(res) !== "event_closed") {
+      say(this.$("close-status"), errorMessage(res), "error");
+    }
+  }
+}

@@ -1,0 +1,210 @@
+// The host console's live view: every message with Remove and Ban (on a touch screen, for the
+// message tapped last), the count, and the announcement form.
+
+import { errorCode, errorMessage } from "./api.js";
+import { confirmAction } from "./dialog.js";
+import { say } from "./dom.js";
+import { hostCall } from "./host-call.js";
+import { ItemList } from "./items.js";
+import { formatTime } from "./time.js";
+
+const TEXT = {
+  remove: "Remove",
+  removeLabel: (who) => `Remove this ${who}`,
+  announcementWho: "announcement",
+  messageWho: (author) => `message by ${author}`,
+  ban: "Ban",
+  banLabel: (nickname) => `Ban ${nickname}`,
+  banned: "Banned",
+  removed: (author) => `Removed the message${author ? " by " + author : ""}.`,
+  banTitle: (nickname) => `Ban ${nickname}?`,
+  banText: (nickname) => `${nickname} will no longer be able to post in this room. Their messages stay unless you remove them.`,
+  isBanned: (nickname) => `${nickname} is banned.`,
+  helpClosed: "The chat as it was; the event is closed.",
+  helpTouch: "Tap a message to remove it or ban its author.",
+  helpPointer: "Point at a message (or tab to it) to remove it or ban its author.",
+  count: (n) => (n === 1 ? "1 message" : n ? `${n} messages` : ""),
+  opensAt: (at) => ` at ${at}`,
+  opens: (at) => `The chat opens${at}. Messages appear here as people write.`,
+  nothing: "Nothing has been said yet.",
+  writeFirst: "Write the announcement first.",
+  announced: "Announced to everyone in the room.",
+  tooLate: "The event is closed: nobody would see an announcement now.",
+};
+
+export class LiveView {
+  /** path: the event's API path; host: event(), state(), banned(pid) — a participant was banned. */
+  constructor(path, host) {
+    const $ = (id) => document.getElementById(id);
+    Object.assign(this, { path, host, $ });
+    this.ol = $("messages");
+    this.bannedIds = new Set(); // participant ids the host has banned
+    this.touch = window.matchMedia("(hover: none)");
+    this.helpText();
+    if (this.touch.addEventListener) this.touch.addEventListener("change", () => this.helpText());
+    this.list = new ItemList(this.ol, {
+      group: true,
+      decorate: (li, item) => this.decorate(li, item),
+      removed: (li) => {
+        const button = li.querySelector("button[data-remove]");
+        if (button) button.remove();
+      },
+    });
+    this.bindAnnouncements();
+  }
+
+  /** A small button that is disabled once the event is closed. */
+  button(text, label, onClick) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small-button";
+    button.textContent = text;
+    button.setAttribute("aria-label", label);
+    button.disabled = this.host.state() === "closed";
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
+  /** A Ban button for a participant (also in the people panel). */
+  banButton(pid, nickname) {
+    const button = this.button(TEXT.ban, TEXT.banLabel(nickname), () => this.ban(pid, nickname, button));
+    return button; // (the handler needs the button itself)
+  }
+
+  decorate(li, item) {
+    if (item.kind !== "message" && item.kind !== "announcement") return;
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    const who = item.kind === "announcement" ? TEXT.announcementWho : TEXT.messageWho(item.author);
+    const remove = this.button(TEXT.remove, TEXT.removeLabel(who), () => this.retract(li, item, remove));
+    remove.dataset.remove = String(item.id);
+    actions.append(remove);
+    if (item.kind === "message" && typeof item.participant_id === "number") {
+      const pid = item.participant_id;
+      const ban = this.banButton(pid, item.author);
+      ban.dataset.ban = String(pid);
+      if (this.bannedIds.has(pid)) this.showBanned(ban);
+      actions.append(ban);
+    }
+    li.append(actions);
+    // On a touch screen the buttons show for the message tapped last.
+    li.addEventListener("click", (ev) => {
+      if (!this.touch.matches || ev.target.closest("a, button")) return;
+      const was = li.classList.contains("selected");
+      for (const other of this.ol.querySelectorAll(".item.selected")) other.classList.remove("selected");
+      li.classList.toggle("selected", !was);
+    });
+  }
+
+  showBanned(button) {
+    button.textContent = TEXT.banned;
+    button.disabled = true;
+    button.classList.add("done");
+  }
+
+  markBanned(pid) {
+    this.bannedIds.add(pid);
+    for (const button of this.ol.querySelectorAll(`button[data-ban="${pid}"]`)) this.showBanned(button);
+  }
+
+  say(text, kind) {
+    say(this.$("chat-status"), text, kind);
+  }
+
+  /** A refusal worth saying: not a wrong key (said above) nor a closed event (the console shows it). */
+  refused(res) {
+    if (res.status !== 403 && errorCode(res) !== "event_closed") this.say(errorMessage(res), "error");
+  }
+
+  async retract(li, item, button) {
+    button.disabled = true;
+    const res = await hostCall("DELETE", `${this.path}/messages/${item.id}`);
+    if (res.status === 200) {
+      this.list.markRemoved(li);
+      this.say(TEXT.removed(item.author));
+    } else {
+      button.disabled = this.host.state() === "closed";
+      this.refused(res);
+    }
+  }
+
+  async ban(pid, nickname, button) {
+    if (!(await confirmAction(TEXT.banTitle(nickname), TEXT.banText(nickname), TEXT.banLabel(nickname)))) return;
+    if (button) button.disabled = true;
+    const res = await hostCall("POST", `${this.path}/participants/${pid}/ban`);
+    if (res.status === 200) {
+      this.markBanned(pid);
+      this.say(TEXT.isBanned(nickname));
+    } else {
+      if (button) button.disabled = this.host.state() === "closed";
+      this.refused(res);
+    }
+    this.host.banned(pid);
+  }
+
+  /** The event closed: there is nothing more to announce. */
+  closed() {
+    say(this.$("announce-status"), "");
+  }
+
+  helpText() {
+    this.$("live-help").textContent = this.host.state() === "closed" ? TEXT.helpClosed : this.touch.matches ? TEXT.helpTouch : TEXT.helpPointer;
+  }
+
+  /** Items from the stream (or an announcement just made). */
+  add(items) {
+    this.list.add(items);
+    for (const item of items) {
+      if (item.kind === "system" && item.code === "banned" && typeof item.participant_id === "number") this.markBanned(item.participant_id);
+    }
+    this.updateEmpty();
+  }
+
+  updateEmpty() {
+    const messages = this.ol.querySelectorAll(".item.message").length;
+    this.$("live-count").textContent = TEXT.count(messages);
+    const empty = this.$("live-empty");
+    const anything = this.ol.children.length > 0;
+    const event = this.host.event();
+    if (anything) empty.textContent = "";
+    else if (this.host.state() === "scheduled") empty.textContent = TEXT.opens(event ? TEXT.opensAt(formatTime(new Date(event.starts_at))) : "");
+    else empty.textContent = TEXT.nothing;
+    empty.hidden = anything;
+  }
+
+  bindAnnouncements() {
+    const form = this.$("announce");
+    const input = this.$("announce-body");
+    const status = this.$("announce-status");
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const text = input.value;
+      if (!text.trim()) {
+        say(status, TEXT.writeFirst, "error");
+        return input.focus();
+      }
+      const button = form.querySelector("button");
+      button.disabled = true;
+      const res = await hostCall("POST", this.path + "/announcements", { body: text });
+      button.disabled = this.host.state() === "closed";
+      if (res.status === 201 && res.data && res.data.message) {
+        this.add([res.data.message]);
+        this.list.scrollToBottom(false);
+        input.value = "";
+        say(status, TEXT.announced, "ok");
+      } else if (errorCode(res) === "event_closed") {
+        say(status, TEXT.tooLate, "error");
+      } else if (res.status !== 403) {
+        say(status, errorMessage(res), "error");
+      }
+    });
+    input.addEventListener("input", () => say(status, ""));
+    // Ctrl+Enter (or ⌘+Enter) posts; a plain Enter makes a new line, as in any text box.
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
+}

@@ -1,0 +1,173 @@
+// The item renderer: stream items (messages, system lines, announcements, retractions) as <li>s
+// of an <ol>, deduplicated by id and kept in id order. User text only ever goes in as text.
+
+import { linkify } from "./links.js";
+import { localTimes } from "./time.js";
+
+const TEXT = {
+  announcement: "Announcement",
+  removed: "This message was removed by the host.",
+};
+
+const GROUP_MS = 5 * 60 * 1000;
+
+/** A stable 0–7 colour slot for a nickname (the server's hue() in handlers/pages.py is the same). */
+export function hueOf(name) {
+  let h = 0;
+  for (const ch of String(name || "")) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+  return h % 8;
+}
+
+/** The disc with a nickname's initial, beside the first message of a run. */
+export function avatarFor(name) {
+  const avatar = document.createElement("span");
+  avatar.className = "avatar";
+  avatar.dataset.hue = String(hueOf(name));
+  avatar.setAttribute("aria-hidden", "true");
+  avatar.textContent = (Array.from(String(name || "?").trim())[0] || "?").toUpperCase();
+  return avatar;
+}
+
+/** The author's name in a message's meta line, in the nickname's colour. */
+export function authorFor(name) {
+  const author = document.createElement("span");
+  author.className = "author";
+  author.dataset.hue = String(hueOf(name));
+  author.textContent = name || "";
+  return author;
+}
+
+/**
+ * Renders stream items into an <ol>: one <li id="m<id>"> per item, deduplicated by id.
+ * System items and announcements get their own classes; a retraction blanks its target.
+ * options: mine(item) → bool; decorate(li, item); removed(li); group: true to show the author
+ * once per run of messages (same author, under 5 minutes apart) with an initial beside it;
+ * tail: a selector for elements that stay below every item (messages still being sent).
+ */
+export class ItemList {
+  constructor(ol, options) {
+    this.ol = ol;
+    this.options = options || {};
+    this.byId = new Map();
+    this.removed = new Set();
+    this.maxId = 0;
+  }
+
+  clear() {
+    this.byId.clear();
+    this.removed.clear();
+    this.maxId = 0;
+    this.ol.replaceChildren();
+  }
+
+  nearBottom() {
+    const el = this.ol;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  }
+
+  scrollToBottom(smooth) {
+    const el = this.ol;
+    if (smooth && el.scrollTo) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+    else el.scrollTop = el.scrollHeight;
+  }
+
+  /** Add items; returns the <li>s that are new. Sticks to the bottom if the reader was there. */
+  add(items) {
+    const stick = this.nearBottom();
+    const added = [];
+    for (const item of items) {
+      const li = this.addOne(item);
+      if (li) added.push(li);
+    }
+    if (stick) this.scrollToBottom(false);
+    return added;
+  }
+
+  addOne(item) {
+    if (!item || typeof item.id !== "number") return null;
+    if (item.kind === "retraction") {
+      this.removed.add(item.target);
+      const target = this.byId.get(item.target);
+      if (target) this.markRemoved(target);
+      return null;
+    }
+    if (this.byId.has(item.id)) return null;
+    if (!["message", "system", "announcement"].includes(item.kind)) return null; // unknown kinds are ignored
+    const li = this.build(item);
+    if (this.options.mine && this.options.mine(item)) li.classList.add("mine");
+    if (this.options.decorate) this.options.decorate(li, item);
+    localTimes(li);
+    // Keep id order even if a post's own response and the poll arrive out of order.
+    let before = null;
+    if (item.id < this.maxId) {
+      for (const [id, el] of this.byId) {
+        if (id > item.id && (!before || id < Number(before.dataset.id))) before = el;
+      }
+    }
+    if (!before && this.options.tail) before = this.ol.querySelector(`:scope > ${this.options.tail}`);
+    this.ol.insertBefore(li, before);
+    this.byId.set(item.id, li);
+    this.maxId = Math.max(this.maxId, item.id);
+    if (item.retracted || this.removed.has(item.id)) this.markRemoved(li);
+    if (this.options.group) {
+      this.regroup(li);
+      if (li.nextElementSibling) this.regroup(li.nextElementSibling);
+    }
+    return li;
+  }
+
+  /** The <li> of one item, not yet in the list. */
+  build(item) {
+    const li = document.createElement("li");
+    li.id = "m" + item.id;
+    li.className = "item " + item.kind;
+    li.dataset.id = String(item.id);
+    li.dataset.at = String(Date.parse(item.created_at) || 0);
+    if (item.code) li.dataset.code = item.code;
+    if (item.kind === "message") li.dataset.author = item.participant_id != null ? "p" + item.participant_id : "n" + item.author;
+
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    if (item.kind === "message") {
+      meta.append(authorFor(item.author));
+    } else if (item.kind === "announcement") {
+      const label = document.createElement("span");
+      label.className = "author";
+      label.textContent = TEXT.announcement;
+      meta.append(label);
+    }
+    const time = document.createElement("time");
+    time.setAttribute("datetime", item.created_at);
+    time.dataset.local = this.options.group ? "auto" : "time";
+    time.textContent = item.created_at;
+    meta.append(time);
+
+    const body = document.createElement("div");
+    body.className = "body";
+    if (item.kind === "system") body.textContent = item.body;
+    else linkify(body, item.body);
+
+    if (this.options.group && item.kind === "message") li.append(avatarFor(item.author));
+    li.append(meta, body);
+    return li;
+  }
+
+  /** A message continues the run above it: same author, a message too, within 5 minutes. */
+  regroup(li) {
+    if (!li.classList.contains("message")) return;
+    const prev = li.previousElementSibling;
+    const cont =
+      !!prev &&
+      prev.classList.contains("message") &&
+      prev.dataset.author === li.dataset.author &&
+      Number(li.dataset.at) - Number(prev.dataset.at) < GROUP_MS;
+    li.classList.toggle("cont", cont);
+  }
+
+  markRemoved(li) {
+    li.classList.add("retracted");
+    const body = li.querySelector(".body");
+    if (body) body.textContent = TEXT.removed;
+    if (this.options.removed) this.options.removed(li);
+  }
+}

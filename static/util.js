@@ -1,0 +1,27 @@
+// Small helpers without the DOM, for pages and workers alike: waiting, and ids for safe retries.
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Like sleep, but resolves early (to true) when `signal` aborts. */
+export function sleepUnless(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal && signal.aborted) return resolve(true);
+    const done = (woken) => {
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener("abort", onAbort);
+      resolve(woken);
+    };
+    const onAbort = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    if (signal) signal.addEventListener("abort", onAbort);
+  });
+}
+
+/** A random id for safe retries of a post (works outside secure contexts too). */
+export function randomId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return "c-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
