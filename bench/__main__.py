@@ -31,15 +31,31 @@ DEFAULT_OUT = Path(__file__).with_name("results.json")
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("QUICK", "") in ("1", "yes", "true"),
-                        help="small counts, well under a minute (also QUICK=1)")
-    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                        help=f"comma-separated subset of {','.join(GROUPS)} (also BENCH_ONLY)")
-    parser.add_argument("--idle-hold", type=float, default=float(os.environ.get("BENCH_IDLE_HOLD", "0") or 0),
-                        help="seconds to hold the idle polls (default 60, quick 5; also BENCH_IDLE_HOLD)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=os.environ.get("QUICK", "") in ("1", "yes", "true"),
+        help="small counts, well under a minute (also QUICK=1)",
+    )
+    parser.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help=f"comma-separated subset of {','.join(GROUPS)} (also BENCH_ONLY)",
+    )
+    parser.add_argument(
+        "--idle-hold",
+        type=float,
+        default=float(os.environ.get("BENCH_IDLE_HOLD", "0") or 0),
+        help="seconds to hold the idle polls (default 60, quick 5; also BENCH_IDLE_HOLD)",
+    )
     parser.add_argument("--servers", default=",".join(KINDS), help="which servers to measure (default both)")
-    parser.add_argument("--chatserver-arg", action="append", default=[], metavar="ARG",
-                        help="extra argument for `chatserver serve`, e.g. --chatserver-arg=--log-level=warning")
+    parser.add_argument(
+        "--chatserver-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="extra argument for `chatserver serve`, e.g. --chatserver-arg=--log-level=warning",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary directory (databases, logs)")
     args = parser.parse_args(argv)
@@ -130,8 +146,11 @@ def log_problems(workdir: Path) -> dict[str, list[str]]:
         text = log.read_text(errors="replace").splitlines()
         lines = [ln for ln in text if any(m in ln for m in (" WARNING ", " ERROR ", " CRITICAL ", "Traceback"))]
         found.setdefault(kind, []).extend(f"{log.name}: {ln}" for ln in lines)
-    return {kind: lines[:50] + ([f"... {len(lines) - 50} more"] if len(lines) > 50 else [])
-            for kind, lines in found.items() if lines}
+    return {
+        kind: lines[:50] + ([f"... {len(lines) - 50} more"] if len(lines) > 50 else [])
+        for kind, lines in found.items()
+        if lines
+    }
 
 
 def git_state() -> dict[str, Any]:
@@ -139,8 +158,14 @@ def git_state() -> dict[str, Any]:
 
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=10, check=False,
-                                  cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+            return subprocess.run(
+                ["git", *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+                cwd=Path(__file__).resolve().parent.parent,
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
@@ -150,8 +175,12 @@ def git_state() -> dict[str, Any]:
 
 def machine() -> dict[str, Any]:
     """Where the figures come from."""
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "tornado": tornado.version,
-            "platform": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "tornado": tornado.version,
+        "platform": platform.platform(),
+    }
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -164,12 +193,20 @@ async def main(args: argparse.Namespace) -> int:
     if args.idle_hold > 0:
         settings.idle_hold = args.idle_hold
     pinned = pin(GENERATOR_CPU)
-    print(f"bench: {'quick' if args.quick else 'full'} run, servers on CPU 0 (fan-out PG: not pinned), load generator "
-          f"{'on CPU 1' if pinned else 'NOT pinned (fewer than 2 CPUs)'}; temp dir {workdir}", file=sys.stderr)
+    print(
+        f"bench: {'quick' if args.quick else 'full'} run, servers on CPU 0 (fan-out PG: not pinned), load generator "
+        f"{'on CPU 1' if pinned else 'NOT pinned (fewer than 2 CPUs)'}; temp dir {workdir}",
+        file=sys.stderr,
+    )
     started, wall0 = datetime.now(UTC), time.perf_counter()
-    report: dict[str, Any] = {"started_at": started.isoformat(timespec="seconds"), "quick": args.quick,
-                              "settings": {k: v for k, v in vars(settings).items() if k != "workdir"},
-                              "machine": machine(), "git_at_start": git_state(), "cases": []}
+    report: dict[str, Any] = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "settings": {k: v for k, v in vars(settings).items() if k != "workdir"},
+        "machine": machine(),
+        "git_at_start": git_state(),
+        "cases": [],
+    }
     rows: list[Row] = []
     entries: dict[str, dict[str, Any]] = {}
     try:
@@ -241,13 +278,20 @@ def judge(case: Case, entry: dict[str, Any], reference: dict[str, Any] | None) -
         value, met = (None, None)
         if isinstance(chat, (int, float)):
             value, met = target.judge(chat, base if isinstance(base, (int, float)) else None)
-        verdicts[target.describe()] = {"metric": target.metric, "compare": target.compare, "limit": target.limit,
-                                       "value": value, "met": met, "why": target.why}
+        verdicts[target.describe()] = {
+            "metric": target.metric,
+            "compare": target.compare,
+            "limit": target.limit,
+            "value": value,
+            "met": met,
+            "why": target.why,
+        }
     return verdicts
 
 
-def case_rows(case: Case, entry: dict[str, Any], servers: list[str],
-              reference: dict[str, Any] | None = None) -> list[Row]:
+def case_rows(
+    case: Case, entry: dict[str, Any], servers: list[str], reference: dict[str, Any] | None = None
+) -> list[Row]:
     """Table rows for one case: one per metric, baseline and chatserver side by side. With a
     reference, the baseline column holds the reference case's chatserver figures instead."""
     base_entry = reference if case.reference is not None else entry.get(BASELINE)

@@ -33,9 +33,16 @@ class Room:
     """One event: its fields, its items in memory, and a condition its held polls wait on."""
 
     def __init__(self, slug: str, fields: dict[str, Any]) -> None:
-        self.event = {"slug": slug, "title": fields.get("title"), "description": fields.get("description", ""),
-                      "starts_at": fields.get("starts_at"), "ends_at": fields.get("ends_at"),
-                      "state": "open", "listed": True, "created_at": now_text()}
+        self.event = {
+            "slug": slug,
+            "title": fields.get("title"),
+            "description": fields.get("description", ""),
+            "starts_at": fields.get("starts_at"),
+            "ends_at": fields.get("ends_at"),
+            "state": "open",
+            "listed": True,
+            "created_at": now_text(),
+        }
         self.items: list[dict[str, Any]] = []
         self.cond = tornado.locks.Condition()
 
@@ -91,12 +98,18 @@ class MessagesHandler(Base):
 
     def post(self, slug: str) -> None:
         room = self.room(slug)
-        owner = self.state.tokens.get(self.request.headers.get("Authorization", "")[len("Bearer "):])
+        owner = self.state.tokens.get(self.request.headers.get("Authorization", "")[len("Bearer ") :])
         if owner is None or owner[0] != slug:
             raise tornado.web.HTTPError(401)
         body = json.loads(self.request.body)
-        item = {"id": len(room.items) + 1, "kind": "message", "author": owner[1], "body": body["body"],
-                "created_at": now_text(), "client_id": body.get("client_id")}
+        item = {
+            "id": len(room.items) + 1,
+            "kind": "message",
+            "author": owner[1],
+            "body": body["body"],
+            "created_at": now_text(),
+            "client_id": body.get("client_id"),
+        }
         room.items.append(item)
         room.cond.notify_all()
         self.reply(201, {"message": item})
@@ -117,9 +130,16 @@ class MessagesHandler(Base):
                 return  # the client went away
             finally:
                 self.state.held_polls -= 1
-        items = room.items[after:after + limit]
-        self.reply(200, {"messages": items, "cursor": items[-1]["id"] if items else after,
-                         "more": after + limit < len(room.items), "state": "open"})
+        items = room.items[after : after + limit]
+        self.reply(
+            200,
+            {
+                "messages": items,
+                "cursor": items[-1]["id"] if items else after,
+                "more": after + limit < len(room.items),
+                "state": "open",
+            },
+        )
 
     def on_connection_close(self) -> None:
         if self.wait_future is not None:
@@ -151,13 +171,15 @@ class MetricsHandler(Base):
 def make_app(max_wait: float) -> tornado.web.Application:
     """The routes, sharing one State."""
     deps = {"state": State(max_wait)}
-    return tornado.web.Application([
-        (r"/api/events", EventsHandler, deps),
-        (r"/api/events/([^/]+)/participants", ParticipantsHandler, deps),
-        (r"/api/events/([^/]+)/messages", MessagesHandler, deps),
-        (r"/e/([^/]+)/transcript\.(txt|json)", TranscriptHandler, deps),
-        (r"/metrics", MetricsHandler, deps),
-    ])
+    return tornado.web.Application(
+        [
+            (r"/api/events", EventsHandler, deps),
+            (r"/api/events/([^/]+)/participants", ParticipantsHandler, deps),
+            (r"/api/events/([^/]+)/messages", MessagesHandler, deps),
+            (r"/e/([^/]+)/transcript\.(txt|json)", TranscriptHandler, deps),
+            (r"/metrics", MetricsHandler, deps),
+        ]
+    )
 
 
 async def main() -> None:

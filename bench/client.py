@@ -110,8 +110,9 @@ class HTTPConnection(asyncio.Protocol):
 
     # -- requests --------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: str = "",
-                timeout: float | None = 60.0) -> asyncio.Future[Response]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: str = "", timeout: float | None = 60.0
+    ) -> asyncio.Future[Response]:
         """Send one request; the future resolves with its Response. headers: extra 'Name: value\\r\\n' lines."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Response] = loop.create_future()
@@ -130,8 +131,9 @@ class HTTPConnection(asyncio.Protocol):
             self._timer = loop.call_later(timeout, self._on_timeout)
         return future
 
-    def stream(self, path: str, on_chunk: ChunkCallback, on_end: EndCallback, headers: str = "",
-               timeout: float | None = 60.0) -> asyncio.Future[Response]:
+    def stream(
+        self, path: str, on_chunk: ChunkCallback, on_end: EndCallback, headers: str = "", timeout: float | None = 60.0
+    ) -> asyncio.Future[Response]:
         """GET path in streaming mode. The future resolves with the response head (body b"") as soon
         as it is parsed; timeout only bounds the wait for it. Then on_chunk gets every piece of the
         decoded body as it arrives (chunked, Content-Length or until-close; piece boundaries are
@@ -144,8 +146,9 @@ class HTTPConnection(asyncio.Protocol):
             self._on_chunk, self._on_end = on_chunk, on_end
         return future
 
-    async def fetch(self, method: str, path: str, payload: Any = None, token: str | None = None,
-                    timeout: float | None = 60.0) -> Response:
+    async def fetch(
+        self, method: str, path: str, payload: Any = None, token: str | None = None, timeout: float | None = 60.0
+    ) -> Response:
         """One request with an optional JSON payload and bearer token. A keep-alive connection the
         server closed while it was idle (as servers do after a while: chatserver after
         --header-timeout) is opened again first, as HTTP clients do."""
@@ -157,8 +160,9 @@ class HTTPConnection(asyncio.Protocol):
 
     async def _reopen(self) -> None:
         self.closed, self.transport, self._buf, self._state = False, None, bytearray(), _HEAD
-        await asyncio.get_running_loop().create_connection(lambda: self, HOST, self.port,
-                                                           local_addr=(next(_SOURCES), 0))
+        await asyncio.get_running_loop().create_connection(
+            lambda: self, HOST, self.port, local_addr=(next(_SOURCES), 0)
+        )
 
     def close(self) -> None:
         """Close the connection; a pending request fails."""
@@ -177,7 +181,7 @@ class HTTPConnection(asyncio.Protocol):
                 if end < 0:
                     return
                 lines = buf[:end].decode("latin-1").split("\r\n")
-                del buf[:end + 4]
+                del buf[: end + 4]
                 self._status = int(lines[0].split(" ", 2)[1])
                 headers = self._headers = {}
                 for line in lines[1:]:
@@ -202,28 +206,28 @@ class HTTPConnection(asyncio.Protocol):
             elif state == _BODY:
                 if len(buf) < self._remaining:
                     return
-                body = bytes(buf[:self._remaining])
-                del buf[:self._remaining]
+                body = bytes(buf[: self._remaining])
+                del buf[: self._remaining]
                 self._complete(body)
             elif state == _CHUNK_SIZE:
                 end = buf.find(b"\r\n")
                 if end < 0:
                     return
                 size = int(buf[:end].split(b";", 1)[0], 16)
-                del buf[:end + 2]
+                del buf[: end + 2]
                 self._remaining = size
                 self._state = _CHUNK_DATA if size else _TRAILER
             elif state == _CHUNK_DATA:
                 if len(buf) < self._remaining + 2:
                     return
-                self._parts.append(bytes(buf[:self._remaining]))
-                del buf[:self._remaining + 2]
+                self._parts.append(bytes(buf[: self._remaining]))
+                del buf[: self._remaining + 2]
                 self._state = _CHUNK_SIZE
             elif state == _TRAILER:
                 end = buf.find(b"\r\n")
                 if end < 0:
                     return
-                del buf[:end + 2]
+                del buf[: end + 2]
                 if end == 0:  # the empty line that ends the (usually empty) trailer section
                     if self._on_chunk is not None:
                         self._end_stream(None)
@@ -285,7 +289,7 @@ class HTTPConnection(asyncio.Protocol):
             if size == 0 or len(data) < stop + 2:
                 break
             pos = stop + 2
-            self._deliver(data[size_end + 2:stop])
+            self._deliver(data[size_end + 2 : stop])
             if self._on_chunk is None:  # the consumer ended the stream
                 return b""
             size_end = data.find(b"\r\n", pos)
@@ -366,10 +370,13 @@ class SSEParser:
         for block in blocks:
             # The usual shape first, "id: <id>\ndata: <one line>", without the general loop.
             newline = block.find(b"\n")
-            if block.startswith(b"id: ") and block.startswith(b"data: ", newline + 1) \
-                    and block.find(b"\n", newline + 1) < 0:
+            if (
+                block.startswith(b"id: ")
+                and block.startswith(b"data: ", newline + 1)
+                and block.find(b"\n", newline + 1) < 0
+            ):
                 self.events += 1
-                on_event(b"message", block[newline + 7:], block[4:newline], received_at)
+                on_event(b"message", block[newline + 7 :], block[4:newline], received_at)
                 continue
             kind, data, event_id = b"message", None, None
             for line in block.split(b"\n"):
@@ -389,8 +396,9 @@ class SSEParser:
                 on_event(kind, data, event_id, received_at)
 
 
-async def open_many(port: int, count: int, concurrency: int = 100, timeout: float = 30.0,
-                    probe: str | None = "/metrics") -> list[HTTPConnection]:
+async def open_many(
+    port: int, count: int, concurrency: int = 100, timeout: float = 30.0, probe: str | None = "/metrics"
+) -> list[HTTPConnection]:
     """Open count connections, each proven accepted by one GET probe before the next connect starts.
 
     The servers listen with Tornado's default backlog of 128 and accept more slowly than this client

@@ -199,12 +199,30 @@ class ServerProcess:
             self.cmd = [sys.executable, str(BASELINE_SCRIPT), "--port", str(self.port), "--max-wait", str(max_wait)]
         else:
             assert db is not None
-            self.cmd = [sys.executable, "-m", "chatserver", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                        "--db", str(db), "--rate-limit", "0", "--max-wait", str(max_wait),
-                        # Setting up joins a crowd and schedules many events from a few addresses. The
-                        # caps on connections and held polls stay at their defaults (bench/client.py
-                        # spreads the readers over 64 loopback addresses).
-                        "--event-limit", "0", "--join-limit", "0", *extra]
+            self.cmd = [
+                sys.executable,
+                "-m",
+                "chatserver",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--db",
+                str(db),
+                "--rate-limit",
+                "0",
+                "--max-wait",
+                str(max_wait),
+                # Setting up joins a crowd and schedules many events from a few addresses. The
+                # caps on connections and held polls stay at their defaults (bench/client.py
+                # spreads the readers over 64 loopback addresses).
+                "--event-limit",
+                "0",
+                "--join-limit",
+                "0",
+                *extra,
+            ]
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -217,7 +235,10 @@ class ServerProcess:
         with self.log_path.open("ab") as log:
             # Popen returns at once (fork + exec). preexec_fn is safe here: the generator runs no threads.
             self.proc = subprocess.Popen(  # noqa: ASYNC220
-                self.cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                self.cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 preexec_fn=_child_setup,  # noqa: PLW1509
             )
         deadline = time.monotonic() + timeout
@@ -293,8 +314,9 @@ class ServerProcess:
 
 
 @asynccontextmanager
-async def running(kind: str, workdir: Path, *, db: Path | None = None, max_wait: float = 60.0,
-                  extra: list[str] | None = None) -> AsyncIterator[ServerProcess]:
+async def running(
+    kind: str, workdir: Path, *, db: Path | None = None, max_wait: float = 60.0, extra: list[str] | None = None
+) -> AsyncIterator[ServerProcess]:
     """A started server, stopped on exit whatever happens."""
     if kind == CHATSERVER and db is None:
         db = workdir / f"bench-{free_port()}.db"
@@ -315,15 +337,43 @@ class ServerGroup:
     for total(). cpu() sums the started process and every live process below it.
     """
 
-    def __init__(self, workdir: Path, db: str, processes: int, max_wait: float, extra: list[str],
-                 side_cpu: Callable[[], dict[str, float]] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        db: str,
+        processes: int,
+        max_wait: float,
+        extra: list[str],
+        side_cpu: Callable[[], dict[str, float]] | None = None,
+    ) -> None:
         self.port = free_port()
         self.processes = processes
         self.log_path = workdir / f"{CHATSERVER}-p{processes}-{self.port}.log"
-        self.cmd = [sys.executable, "-m", "chatserver", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                    "--db", db, "--rate-limit", "0", "--max-wait", str(max_wait),
-                    "--event-limit", "0", "--join-limit", "0",
-                    "--processes", str(processes), "--log-level", "warning", *extra]
+        self.cmd = [
+            sys.executable,
+            "-m",
+            "chatserver",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--db",
+            db,
+            "--rate-limit",
+            "0",
+            "--max-wait",
+            str(max_wait),
+            "--event-limit",
+            "0",
+            "--join-limit",
+            "0",
+            "--processes",
+            str(processes),
+            "--log-level",
+            "warning",
+            *extra,
+        ]
         self._side_cpu = side_cpu
         self.proc: subprocess.Popen[bytes] | None = None
         self.workers: list[int] = []  # the pids that serve: the workers, or the started process when N == 1
@@ -341,8 +391,12 @@ class ServerGroup:
         """Start the group and wait until every worker answers HTTP on a connection of its own."""
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(  # noqa: ASYNC220 - returns at once (fork + exec)
-                self.cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_unpinned_child_setup, start_new_session=True,  # noqa: PLW1509
+                self.cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_unpinned_child_setup,
+                start_new_session=True,  # noqa: PLW1509
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and len(self.controls) < self.processes:
@@ -354,8 +408,10 @@ class ServerGroup:
                 continue
             await self._probe()
         if len(self.controls) < self.processes:
-            raise TimeoutError(f"{len(self.controls)} of {self.processes} chatserver processes answered within "
-                               f"{timeout:.0f} s ({self.probes} connections tried):\n{self.log_tail()}")
+            raise TimeoutError(
+                f"{len(self.controls)} of {self.processes} chatserver processes answered within "
+                f"{timeout:.0f} s ({self.probes} connections tried):\n{self.log_tail()}"
+            )
 
     async def _probe(self) -> None:
         """One new connection and GET /metrics; keep it as a control if a worker without one accepted it."""
@@ -416,9 +472,13 @@ class ServerGroup:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(5)
-        self.stop_report = {"members_at_stop": members, "stop_s": time.monotonic() - started,
-                            "needed_sigkill": killed, "left_behind": group_members(self.pid),
-                            "supervisor_exit": self.proc.returncode}
+        self.stop_report = {
+            "members_at_stop": members,
+            "stop_s": time.monotonic() - started,
+            "needed_sigkill": killed,
+            "left_behind": group_members(self.pid),
+            "supervisor_exit": self.proc.returncode,
+        }
 
     def log_tail(self, lines: int = 20) -> str:
         """The last lines of the group's log."""
@@ -437,9 +497,15 @@ def _signal_group(pgid: int, sig: int) -> None:
 
 
 @asynccontextmanager
-async def running_group(workdir: Path, db: str, processes: int, *, max_wait: float = 60.0,
-                        extra: list[str] | None = None,
-                        side_cpu: Callable[[], dict[str, float]] | None = None) -> AsyncIterator[ServerGroup]:
+async def running_group(
+    workdir: Path,
+    db: str,
+    processes: int,
+    *,
+    max_wait: float = 60.0,
+    extra: list[str] | None = None,
+    side_cpu: Callable[[], dict[str, float]] | None = None,
+) -> AsyncIterator[ServerGroup]:
     """A started ServerGroup, stopped on exit whatever happens."""
     server = ServerGroup(workdir, db, processes, max_wait, extra or [], side_cpu)
     try:

@@ -62,6 +62,7 @@ class Answers:
     def poll_body(self, page: Page, state: str) -> bytes:
         """A poll's answer without its server_time, encoded once per key within this loop turn
         when the page came from memory, else just encoded."""
+
         def encode(items: list[Item]) -> bytes:
             return encode_answer(items, page.cursor, page.more, state)
 

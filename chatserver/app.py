@@ -130,8 +130,14 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
         # A 503 is an answer we chose (a stop, a full disk) and logged on its own: not an error.
         log = access_log.warning if status < 500 or status == 503 else access_log.error
     request = handler.request
-    log("%d %s %s (%s) %.2fms", status, request.method, loggable_uri(request.uri or ""), request.remote_ip,
-        1000.0 * request.request_time())
+    log(
+        "%d %s %s (%s) %.2fms",
+        status,
+        request.method,
+        loggable_uri(request.uri or ""),
+        request.remote_ip,
+        1000.0 * request.request_time(),
+    )
 
 
 # Query parameters whose values may be secrets, should a client put one in a URL against the rules.

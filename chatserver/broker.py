@@ -44,8 +44,9 @@ class Broker:
     that turn, so one write carries every item of a batch, with no future or timer per delivery.
     """
 
-    def __init__(self, reads_coalesce_s: float = READS_COALESCE_S, max_held: int = 0,
-                 max_held_per_client: int = 0) -> None:
+    def __init__(
+        self, reads_coalesce_s: float = READS_COALESCE_S, max_held: int = 0, max_held_per_client: int = 0
+    ) -> None:
         self._waiters: dict[int, set[Waiter]] = {}
         # Caps on connections held open (polls that wait, streams), in all and per client address;
         # 0 is no cap. They keep one address, or a flood, from holding every file descriptor.

@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +32,7 @@ from chatserver.links import event_links
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
 from chatserver.pg import is_postgres_url
+from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.server import (
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_MAX_HELD,
@@ -41,24 +42,9 @@ from chatserver.server import (
     serve,
 )
 from chatserver.store import Store
-from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.validation import public_url
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
-
-
-def _port(text: str) -> int:
-    value = _whole_number(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, not {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = _whole_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
-    return value
 
 
 def _whole_number(text: str) -> int:
@@ -68,11 +54,22 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
 
 
-def _positive_int(text: str) -> int:
-    value = _whole_number(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
-    return value
+def _whole_number_in(low: int, high: int | None, says: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high (no bound when None), else 'must be <says>'."""
+
+    def parse(text: str) -> int:
+        value = _whole_number(text)
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {says}, not {text!r}")
+        return value
+
+    return parse
+
+
+_port = _whole_number_in(0, 65535, "a port number from 0 to 65535")
+_non_negative_int = _whole_number_in(0, None, "a whole number, 0 or more")
+_positive_int = _whole_number_in(1, None, "1 or more")
+_ipv6_prefix = _whole_number_in(1, 128, "an IPv6 prefix length from 1 to 128")
 
 
 def _seconds(text: str) -> float:
@@ -85,13 +82,6 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _ipv6_prefix(text: str) -> int:
-    value = _whole_number(text)
-    if not 1 <= value <= 128:
-        raise argparse.ArgumentTypeError(f"must be an IPv6 prefix length from 1 to 128, not {text!r}")
-    return value
-
-
 def _public_url(text: str) -> str:
     try:
         return public_url(text)
@@ -99,7 +89,9 @@ def _public_url(text: str) -> str:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
-PUBLIC_URL_HELP = "the server's public origin, e.g. https://chat.example.org, for the absolute links it prints and serves"
+PUBLIC_URL_HELP = (
+    "the server's public origin, e.g. https://chat.example.org, for the absolute links it prints and serves"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,53 +100,118 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_db(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--db", default="./chat.db",
-                         help="SQLite database file (default ./chat.db), or a postgresql://user@host/dbname URL")
+        sub.add_argument(
+            "--db",
+            default="./chat.db",
+            help="SQLite database file (default ./chat.db), or a postgresql://user@host/dbname URL",
+        )
 
     run = commands.add_parser("serve", help="run the server until SIGINT/SIGTERM")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=_port, default=8888, help="port to listen on (default 8888)")
     with_db(run)
-    run.add_argument("--rate-limit", type=_non_negative_int, default=DEFAULT_RATE_LIMIT,
-                     help="messages a participant may post per 10 s; 0 turns the limit off (default 20)")
-    run.add_argument("--max-wait", type=_seconds, default=DEFAULT_MAX_WAIT,
-                     help="longest hold of a long poll in seconds (default 55)")
-    run.add_argument("--sync", choices=SYNC_MODES, default="normal",
-                     help="normal: no acknowledged message lost if the process dies; "
-                          "full: none lost on power loss either (default normal)")
+    run.add_argument(
+        "--rate-limit",
+        type=_non_negative_int,
+        default=DEFAULT_RATE_LIMIT,
+        help="messages a participant may post per 10 s; 0 turns the limit off (default 20)",
+    )
+    run.add_argument(
+        "--max-wait",
+        type=_seconds,
+        default=DEFAULT_MAX_WAIT,
+        help="longest hold of a long poll in seconds (default 55)",
+    )
+    run.add_argument(
+        "--sync",
+        choices=SYNC_MODES,
+        default="normal",
+        help="normal: no acknowledged message lost if the process dies; "
+        "full: none lost on power loss either (default normal)",
+    )
     run.add_argument("--log-level", choices=LOG_LEVELS, default="info")
-    run.add_argument("--processes", type=_positive_int, default=1,
-                     help="server processes sharing the port (needs --db postgresql://...; default 1)")
-    run.add_argument("--event-limit", type=_non_negative_int, default=DEFAULT_EVENT_LIMIT,
-                     help=f"events one client address may schedule per hour; 0 = no limit (default {DEFAULT_EVENT_LIMIT})")
-    run.add_argument("--join-limit", type=_non_negative_int, default=DEFAULT_JOIN_LIMIT,
-                     help=f"joins from one client address per minute; 0 = no limit (default {DEFAULT_JOIN_LIMIT})")
-    run.add_argument("--max-held", type=_non_negative_int, default=DEFAULT_MAX_HELD,
-                     help=f"polls and streams held open at once; beyond it polls answer at once (default {DEFAULT_MAX_HELD})")
-    run.add_argument("--max-held-per-client", type=_non_negative_int, default=DEFAULT_MAX_HELD_PER_CLIENT,
-                     help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_HELD_PER_CLIENT})")
-    run.add_argument("--max-connections", type=_non_negative_int, default=None,
-                     help="open connections at once, idle ones included; 0 = no cap (default: the open-files "
-                          "limit, raised to its hard limit, less a reserve)")
-    run.add_argument("--max-connections-per-client", type=_non_negative_int, default=None,
-                     help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_PER_CLIENT}, "
-                          "at most a quarter of --max-connections)")
-    run.add_argument("--header-timeout", type=_seconds, default=DEFAULT_HEADER_TIMEOUT,
-                     help="seconds a connection may take to send a request's headers, and stay idle between "
-                          f"requests (default {DEFAULT_HEADER_TIMEOUT:g})")
-    run.add_argument("--ipv6-prefix", type=_ipv6_prefix, default=DEFAULT_IPV6_PREFIX,
-                     help=f"IPv6 clients are counted per network of this prefix length (default {DEFAULT_IPV6_PREFIX})")
-    run.add_argument("--tail-mb", type=_positive_int, default=DEFAULT_TAIL_BYTES // 2**20,
-                     help="MiB of newest items kept in memory, all events together "
-                          f"(default {DEFAULT_TAIL_BYTES // 2**20})")
-    run.add_argument("--log-budget", type=_non_negative_int, default=DEFAULT_LOG_BUDGET,
-                     help="log lines per second from each source before the rest are counted, not written; "
-                          f"0 = no limit (default {DEFAULT_LOG_BUDGET})")
-    run.add_argument("--xheaders", action="store_true",
-                     help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx); "
-                          "connections are then not counted per client (the proxy's job)")
-    run.add_argument("--public-url", type=_public_url, default=None,
-                     help=PUBLIC_URL_HELP + " (default: each browser's own address for the page)")
+    run.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=1,
+        help="server processes sharing the port (needs --db postgresql://...; default 1)",
+    )
+    run.add_argument(
+        "--event-limit",
+        type=_non_negative_int,
+        default=DEFAULT_EVENT_LIMIT,
+        help=f"events one client address may schedule per hour; 0 = no limit (default {DEFAULT_EVENT_LIMIT})",
+    )
+    run.add_argument(
+        "--join-limit",
+        type=_non_negative_int,
+        default=DEFAULT_JOIN_LIMIT,
+        help=f"joins from one client address per minute; 0 = no limit (default {DEFAULT_JOIN_LIMIT})",
+    )
+    run.add_argument(
+        "--max-held",
+        type=_non_negative_int,
+        default=DEFAULT_MAX_HELD,
+        help=f"polls and streams held open at once; beyond it polls answer at once (default {DEFAULT_MAX_HELD})",
+    )
+    run.add_argument(
+        "--max-held-per-client",
+        type=_non_negative_int,
+        default=DEFAULT_MAX_HELD_PER_CLIENT,
+        help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_HELD_PER_CLIENT})",
+    )
+    run.add_argument(
+        "--max-connections",
+        type=_non_negative_int,
+        default=None,
+        help="open connections at once, idle ones included; 0 = no cap (default: the open-files "
+        "limit, raised to its hard limit, less a reserve)",
+    )
+    run.add_argument(
+        "--max-connections-per-client",
+        type=_non_negative_int,
+        default=None,
+        help=f"the same per client address; 0 = no cap (default {DEFAULT_MAX_PER_CLIENT}, "
+        "at most a quarter of --max-connections)",
+    )
+    run.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=DEFAULT_HEADER_TIMEOUT,
+        help="seconds a connection may take to send a request's headers, and stay idle between "
+        f"requests (default {DEFAULT_HEADER_TIMEOUT:g})",
+    )
+    run.add_argument(
+        "--ipv6-prefix",
+        type=_ipv6_prefix,
+        default=DEFAULT_IPV6_PREFIX,
+        help=f"IPv6 clients are counted per network of this prefix length (default {DEFAULT_IPV6_PREFIX})",
+    )
+    run.add_argument(
+        "--tail-mb",
+        type=_positive_int,
+        default=DEFAULT_TAIL_BYTES // 2**20,
+        help=f"MiB of newest items kept in memory, all events together (default {DEFAULT_TAIL_BYTES // 2**20})",
+    )
+    run.add_argument(
+        "--log-budget",
+        type=_non_negative_int,
+        default=DEFAULT_LOG_BUDGET,
+        help="log lines per second from each source before the rest are counted, not written; "
+        f"0 = no limit (default {DEFAULT_LOG_BUDGET})",
+    )
+    run.add_argument(
+        "--xheaders",
+        action="store_true",
+        help="trust X-Real-IP/X-Forwarded-For (only behind a proxy such as nginx); "
+        "connections are then not counted per client (the proxy's job)",
+    )
+    run.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=None,
+        help=PUBLIC_URL_HELP + " (default: each browser's own address for the page)",
+    )
 
     create = commands.add_parser("create", help="schedule an event and print its room and host links")
     create.add_argument("--title", required=True)
@@ -163,8 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--description", default="")
     create.add_argument("--unlisted", action="store_true", help="keep the event off the public lists")
     # --base-url: the old name, kept so that existing scripts work.
-    create.add_argument("--public-url", "--base-url", dest="public_url", type=_public_url,
-                        default="http://127.0.0.1:8888", help=PUBLIC_URL_HELP + " (default http://127.0.0.1:8888)")
+    create.add_argument(
+        "--public-url",
+        "--base-url",
+        dest="public_url",
+        type=_public_url,
+        default="http://127.0.0.1:8888",
+        help=PUBLIC_URL_HELP + " (default http://127.0.0.1:8888)",
+    )
     with_db(create)
 
     export = commands.add_parser("export", help="write an event's transcript to standard output")
@@ -183,27 +246,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check_db_file(args.db, must_exist=args.command in ("export", "backup"))
         if args.command == "serve":
-            logging.basicConfig(
-                level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-            )
+            logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # it logs every statement at DEBUG
             if args.log_budget:
                 budget = LogBudget(args.log_budget)
                 for handler in logging.getLogger().handlers:
                     handler.addFilter(budget)
             options = ServeOptions(
-                host=args.host, port=args.port, db=args.db, sync=args.sync,
-                rate_limit=args.rate_limit, max_wait=args.max_wait, xheaders=args.xheaders,
-                event_limit=args.event_limit, join_limit=args.join_limit,
-                max_held=args.max_held, max_held_per_client=args.max_held_per_client,
-                public_url=args.public_url, max_connections=args.max_connections,
-                max_connections_per_client=args.max_connections_per_client, header_timeout=args.header_timeout,
-                ipv6_prefix=args.ipv6_prefix, tail_bytes=args.tail_mb * 2**20,
+                host=args.host,
+                port=args.port,
+                db=args.db,
+                sync=args.sync,
+                rate_limit=args.rate_limit,
+                max_wait=args.max_wait,
+                xheaders=args.xheaders,
+                event_limit=args.event_limit,
+                join_limit=args.join_limit,
+                max_held=args.max_held,
+                max_held_per_client=args.max_held_per_client,
+                public_url=args.public_url,
+                max_connections=args.max_connections,
+                max_connections_per_client=args.max_connections_per_client,
+                header_timeout=args.header_timeout,
+                ipv6_prefix=args.ipv6_prefix,
+                tail_bytes=args.tail_mb * 2**20,
             )
             if args.processes > 1:
                 if not is_postgres_url(args.db):
-                    print("chatserver: --processes needs a shared database: --db postgresql://...; an SQLite "
-                          "file has one writing process.", file=sys.stderr)
+                    print(
+                        "chatserver: --processes needs a shared database: --db postgresql://...; an SQLite "
+                        "file has one writing process.",
+                        file=sys.stderr,
+                    )
                     return 2
                 # Bind first, then fork: every process accepts on the same listening socket.
                 sockets = bind_sockets(args.port, args.host, backlog=LISTEN_BACKLOG)
@@ -214,13 +288,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "create":
             asyncio.run(_create(args, sys.stdout))
         elif args.command == "backup" and is_postgres_url(args.db):
-            print("chatserver: backup copies an SQLite file; back up a PostgreSQL database with pg_dump "
-                  "(docs/deploying.md).", file=sys.stderr)
+            print(
+                "chatserver: backup copies an SQLite file; back up a PostgreSQL database with pg_dump "
+                "(docs/deploying.md).",
+                file=sys.stderr,
+            )
             return 2
         elif args.command == "backup":
             report = backup(args.db, args.out)
-            print(f"Backed up {report.events} events and {report.items} items to {report.path} "
-                  f"({report.size_bytes / 2**20:.1f} MiB).")
+            print(
+                f"Backed up {report.events} events and {report.items} items to {report.path} "
+                f"({report.size_bytes / 2**20:.1f} MiB)."
+            )
         else:
             asyncio.run(_export(args, sys.stdout))
     except DatabaseRefused as exc:
@@ -282,9 +361,7 @@ def _check_db_file(path: str, must_exist: bool) -> None:
     file = Path(path)
     if not file.exists():
         if must_exist:
-            raise DatabaseRefused(
-                f"there is no database at {path}; pass the --db file the server uses."
-            )
+            raise DatabaseRefused(f"there is no database at {path}; pass the --db file the server uses.")
         return
     if file.is_dir():
         raise DatabaseRefused(f"{path} is a directory; pass a database file with --db.")
@@ -295,21 +372,21 @@ def _check_db_file(path: str, must_exist: bool) -> None:
         raise DatabaseRefused(f"{path} cannot be read: {exc.strerror or exc}.") from None
     # An empty file is an empty database to SQLite; anything else must start with its header.
     if header and header != SQLITE_HEADER:
-        raise DatabaseRefused(
-            f"{path} is not an SQLite database; pass a new file or a chatserver database with --db."
-        )
+        raise DatabaseRefused(f"{path} is not an SQLite database; pass a new file or a chatserver database with --db.")
 
 
 async def _create(args: argparse.Namespace, out: TextIO) -> None:
     fields = parse_event_fields(
-        {"title": args.title, "description": args.description,
-         "starts_at": args.starts_at, "ends_at": args.ends_at},
+        {"title": args.title, "description": args.description, "starts_at": args.starts_at, "ends_at": args.ends_at},
         partial=False,
     )
     store = await Store.open(args.db)
     try:
         event, host_key = await store.create_event(
-            fields["title"], fields.get("description", ""), fields["starts_at"], fields["ends_at"],
+            fields["title"],
+            fields.get("description", ""),
+            fields["starts_at"],
+            fields["ends_at"],
             listed=not args.unlisted,
         )
     finally:

@@ -67,14 +67,20 @@ def connection_caps(total: int | None, per_client: int | None) -> tuple[int, int
     return total, per_client
 
 
-def refusal(message: str, status: str = "429 Too Many Requests", code: str = "rate_limited",
-            retry_after: int | None = REFUSAL_RETRY_S) -> bytes:
+def refusal(
+    message: str,
+    status: str = "429 Too Many Requests",
+    code: str = "rate_limited",
+    retry_after: int | None = REFUSAL_RETRY_S,
+) -> bytes:
     """A complete HTTP response carrying the API's JSON error, for a connection refused before any
     handler runs."""
     body = error_body(code, message).encode()
     retry = f"Retry-After: {retry_after}\r\n" if retry_after is not None else ""
-    head = (f"HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\n{retry}Connection: close\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n{retry}Connection: close\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -87,8 +93,12 @@ class _Stream(IOStream):
 
     def write(self, data: bytes | memoryview) -> Future[None]:
         if data == _BARE_400:
-            data = refusal("The request could not be parsed: its request line or headers are malformed.",
-                           "400 Bad Request", "invalid_request", None)
+            data = refusal(
+                "The request could not be parsed: its request line or headers are malformed.",
+                "400 Bad Request",
+                "invalid_request",
+                None,
+            )
         return super().write(data)
 
 
@@ -120,8 +130,9 @@ class Tally:
 class GatedHTTPServer(HTTPServer):
     """Tornado's HTTPServer with an accept loop that keeps within caps (see the module's docstring)."""
 
-    def initialize(self, *args: Any, max_total: int = 0, max_per_client: int = 0,
-                   clients: ClientKeys | None = None, **kwargs: Any) -> None:
+    def initialize(
+        self, *args: Any, max_total: int = 0, max_per_client: int = 0, clients: ClientKeys | None = None, **kwargs: Any
+    ) -> None:
         """max_total, max_per_client: 0 is no cap; clients None counts nobody per address (behind
         a proxy every connection comes from the proxy: cap per client there, e.g. nginx limit_conn)."""
         super().initialize(*args, **kwargs)
@@ -191,10 +202,13 @@ class GatedHTTPServer(HTTPServer):
         key = self.clients.key(address[0] if isinstance(address, tuple) else "")
         if not self.open.admit(key):
             self._refused.add(key)
-            _refuse(connection, refusal(
-                f"Too many connections from your address ({self.open.held(key)}); close some and try again "
-                f"in {REFUSAL_RETRY_S} s."
-            ))
+            _refuse(
+                connection,
+                refusal(
+                    f"Too many connections from your address ({self.open.held(key)}); close some and try again "
+                    f"in {REFUSAL_RETRY_S} s."
+                ),
+            )
             return
         try:
             stream = _Stream(connection, max_buffer_size=self.max_buffer_size, read_chunk_size=self.read_chunk_size)

@@ -95,7 +95,6 @@ class StorageUnavailable(ChatError):
     retry_after = 5  # seconds, sent as Retry-After: storage faults are cleared by people, not at once
 
 
-
 class ShuttingDown(ChatError):
     status = 503
     code = "shutting_down"

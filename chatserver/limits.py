@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 class SlidingWindow:
     """`limit` actions per `window_s` seconds per key, counted in this process's memory; 0 turns it off."""
 
-    def __init__(self, limit: int, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic,
-                 what: str = "messages") -> None:
+    def __init__(
+        self, limit: int, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic, what: str = "messages"
+    ) -> None:
         self.limit = limit
         self.window_s = window_s
         self.what = what  # named in the 429's message: "Too many <what>; try again in N s."

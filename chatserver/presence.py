@@ -22,8 +22,12 @@ class Presence:
     given (several processes): each writes who it has seen every SHARE_EVERY_S seconds, and a
     participant seen by any process within the window is online on all of them."""
 
-    def __init__(self, window_s: float = ONLINE_WINDOW_S, clock: Callable[[], float] = time.monotonic,
-                 share: Callable[[dict[int, Millis]], Awaitable[None]] | None = None) -> None:
+    def __init__(
+        self,
+        window_s: float = ONLINE_WINDOW_S,
+        clock: Callable[[], float] = time.monotonic,
+        share: Callable[[dict[int, Millis]], Awaitable[None]] | None = None,
+    ) -> None:
         self.window_s = window_s
         self._clock = clock
         self._seen: dict[int, float] = {}

@@ -21,9 +21,7 @@ def resource_root() -> Path:
     for root in candidates:
         if (root / "schema.sql").is_file() and (root / "templates").is_dir():
             return root
-    raise RuntimeError(
-        "chatserver cannot find its schema.sql and templates; reinstall it with `pip install .`"
-    )
+    raise RuntimeError("chatserver cannot find its schema.sql and templates; reinstall it with `pip install .`")
 
 
 def schema_sql() -> str:

@@ -44,9 +44,7 @@ class Scheduler:
         await asyncio.gather(*(self._fire(event.id) for event in due))
         if self._running:
             # A safety net for events written by another process (`chatserver create`).
-            self._rescan = asyncio.get_running_loop().call_later(
-                self.rescan_s, lambda: self._spawn(self._scan())
-            )
+            self._rescan = asyncio.get_running_loop().call_later(self.rescan_s, lambda: self._spawn(self._scan()))
 
     def watch(self, event: Event) -> None:
         """(Re)arm the timer for event's next boundary; the Store calls this after every change."""

@@ -23,9 +23,9 @@ from chatserver.connections import (
     connection_caps,
 )
 from chatserver.pg import safe_url
+from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
-from chatserver.recent import DEFAULT_TAIL_BYTES
 
 log = logging.getLogger("chatserver")
 
@@ -65,15 +65,23 @@ class ServeOptions:
     public_url: str | None = None
 
 
-async def serve(options: ServeOptions, ready: asyncio.Event | None = None,
-                sockets: list[socket.socket] | None = None) -> None:
+async def serve(
+    options: ServeOptions, ready: asyncio.Event | None = None, sockets: list[socket.socket] | None = None
+) -> None:
     """Serve until SIGINT or SIGTERM, then answer held polls and close the database cleanly."""
     store = await Store.open(options.db, sync=options.sync, tail_bytes=options.tail_bytes)
     broker = Broker(max_held=options.max_held, max_held_per_client=options.max_held_per_client)
     scheduler = Scheduler(store)
-    app = make_app(store, broker, max_wait=options.max_wait, rate_limit=options.rate_limit,
-                   event_limit=options.event_limit, join_limit=options.join_limit,
-                   public_url=options.public_url, ipv6_prefix=options.ipv6_prefix)
+    app = make_app(
+        store,
+        broker,
+        max_wait=options.max_wait,
+        rate_limit=options.rate_limit,
+        event_limit=options.event_limit,
+        join_limit=options.join_limit,
+        public_url=options.public_url,
+        ipv6_prefix=options.ipv6_prefix,
+    )
     services = app.settings["services"]
     max_connections, per_client = connection_caps(options.max_connections, options.max_connections_per_client)
     server = GatedHTTPServer(

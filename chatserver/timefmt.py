@@ -65,7 +65,12 @@ def parse_time(value: object, field: str) -> Millis:
         # RFC 3339 allows a leap second (:60); fold it into the next second.
         leap = int(second) == 60
         dt = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), 59 if leap else int(second),
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            59 if leap else int(second),
             tzinfo=timezone(offset),
         )
         if leap:

@@ -39,7 +39,7 @@ async def pieces(store: Store, event: Event) -> AsyncIterator[list[Item]]:
         while page:
             piece, _ = fit(page)
             yield piece
-            page = page[len(piece):]
+            page = page[len(piece) :]
 
 
 async def text_chunks(store: Store, event: Event) -> AsyncIterator[str]:

@@ -32,10 +32,24 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # (so "alice" and "al\u200bice" collide) and do not count as content: a nickname or a body made only
 # of them and white space is refused.
 _IGNORABLE_RANGES = (
-    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
-    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800),
-    (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
-    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
 _IGNORABLE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _IGNORABLE_RANGES) + "]")
 _IGNORABLE_CHARS = frozenset(chr(c) for lo, hi in _IGNORABLE_RANGES for c in range(lo, hi + 1))
@@ -69,11 +83,26 @@ EMBED_ORIGINS_MAX = 20
 # symbols and spaces trimmed from both ends, is one of these ("HOST", "Ho\u200bst", fullwidth
 # "Ｈｏｓｔ", "(Host)", "Host:" all are), or when its first word is made only of punctuation and
 # symbols ("*", "-", ">", "* alice joined."): what the transcript puts before a system item's text.
-RESERVED_NICKNAMES = frozenset({
-    "announcement", "announcements", "you",
-    "host", "hosts", "the host", "moderator", "moderators", "mod", "mods",
-    "admin", "admins", "administrator", "administrators", "system", "chatserver",
-})
+RESERVED_NICKNAMES = frozenset(
+    {
+        "announcement",
+        "announcements",
+        "you",
+        "host",
+        "hosts",
+        "the host",
+        "moderator",
+        "moderators",
+        "mod",
+        "mods",
+        "admin",
+        "admins",
+        "administrator",
+        "administrators",
+        "system",
+        "chatserver",
+    }
+)
 # What counts as punctuation or a symbol there: Unicode's P* and M* (marks riding on them) and the
 # math, currency and modifier symbols. Other symbols (So: emoji, pictographs) are not: "🎉" or
 # "❤ Anna" impersonate nobody.

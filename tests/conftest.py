@@ -21,7 +21,6 @@ from chatserver.store import Store
 from tests.helpers import Api
 from tests.pgcluster import PostgresCluster, find_postgres_bin
 
-
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -82,8 +81,9 @@ def settings() -> dict[str, object]:
 
 
 @pytest.fixture
-def chat(io_loop: IOLoop, tmp_path: Path, settings: dict[str, object], backend: str,
-         request: pytest.FixtureRequest) -> Iterator[Chat]:
+def chat(
+    io_loop: IOLoop, tmp_path: Path, settings: dict[str, object], backend: str, request: pytest.FixtureRequest
+) -> Iterator[Chat]:
     db_path = tmp_path / "chat.db"
     cluster: PostgresCluster | None = None
     dsn: str | None = None

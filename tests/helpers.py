@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
@@ -13,7 +13,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
 def iso_in(seconds: float) -> str:
     """An RFC 3339 UTC time `seconds` from now (negative for the past)."""
-    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    moment = datetime.now(UTC) + timedelta(seconds=seconds)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -53,8 +53,13 @@ class Api:
         if data is None and method in ("POST", "PATCH", "PUT"):
             data = b""
         response: HTTPResponse = await self.client.fetch(
-            self.base_url + path, method=method, body=data, headers=all_headers,
-            raise_error=False, request_timeout=timeout, allow_nonstandard_methods=True,
+            self.base_url + path,
+            method=method,
+            body=data,
+            headers=all_headers,
+            raise_error=False,
+            request_timeout=timeout,
+            allow_nonstandard_methods=True,
         )
         text = response.body.decode("utf-8") if response.body else ""
         content_type = response.headers.get("Content-Type", "")
@@ -77,8 +82,12 @@ class Api:
 
     async def create_event(self, starts_in: float = -60, lasts: float = 3600, **fields: Any) -> dict[str, Any]:
         """Schedule an event (open by default) and return the 201 body."""
-        body = {"title": "Weekly Tornado meeting", "starts_at": iso_in(starts_in),
-                "ends_at": iso_in(starts_in + lasts), **fields}
+        body = {
+            "title": "Weekly Tornado meeting",
+            "starts_at": iso_in(starts_in),
+            "ends_at": iso_in(starts_in + lasts),
+            **fields,
+        }
         reply = await self.post("/api/events", body)
         assert reply.status == 201, reply.body
         return reply.body
@@ -95,8 +104,9 @@ class Api:
             payload["client_id"] = client_id
         return await self.post(f"/api/events/{slug}/messages", payload, token=token)
 
-    async def poll(self, slug: str, after: int = 0, wait: float = 0, limit: int | None = None,
-                   token: str | None = None) -> Reply:
+    async def poll(
+        self, slug: str, after: int = 0, wait: float = 0, limit: int | None = None, token: str | None = None
+    ) -> Reply:
         query = f"after={after}&wait={wait}" + (f"&limit={limit}" if limit is not None else "")
         return await self.get(f"/api/events/{slug}/messages?{query}", token=token, timeout=wait + 20)
 
@@ -120,14 +130,14 @@ TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 def parse_z(text: str) -> datetime:
     """Parse API.md's time format (`2026-11-21T20:15:00.000Z`), failing on any other."""
     assert TIME_RE.match(text), text
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def assert_server_time(reply: Reply) -> None:
     """Every JSON response carries server_time, in API.md's format, from the server's clock now."""
     assert isinstance(reply.body, dict), reply.body
     server_time = parse_z(reply.body["server_time"])
-    assert abs((server_time - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert abs((server_time - datetime.now(UTC)).total_seconds()) < 5
 
 
 def assert_error(reply: Reply, status: int, code: str, field: str | None = None) -> None:

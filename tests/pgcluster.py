@@ -141,13 +141,24 @@ class PostgresCluster:
         """Create a brand-new empty database (from template0) and return its DSN."""
         with self._lock:
             name = f"test_{next(self._counter)}"
-        self.psql(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' LC_COLLATE \'C\' LC_CTYPE \'C\'')
+        self.psql(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
         return self.dsn(name)
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run SQL with psql (stops on the first error) and return what it printed, unaligned."""
-        cmd = [str(self.bindir / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-               "-d", self.dsn(database), "-c", sql]
+        cmd = [
+            str(self.bindir / "psql"),
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            self.dsn(database),
+            "-c",
+            sql,
+        ]
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=60, env=self._env())
         except subprocess.TimeoutExpired as err:
@@ -161,8 +172,21 @@ class PostgresCluster:
         _stop_server(self.bindir, self.data, self._as_user)
 
     def resume(self, timeout: float = 60) -> None:
-        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                   "-w", "-t", str(int(timeout)), "start"], "pg_ctl start", timeout=timeout + 10)
+        self._run(
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                str(int(timeout)),
+                "start",
+            ],
+            "pg_ctl start",
+            timeout=timeout + 10,
+        )
 
     def stop(self) -> None:
         """Stop the server (fast, then immediate, then SIGKILL) and remove the directory; idempotent."""
@@ -192,8 +216,12 @@ class PostgresCluster:
         try:
             return subprocess.Popen(
                 [sys.executable, __file__, "watch", str(self.bindir), str(self.dir), *self._as_user],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True, cwd="/")
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd="/",
+            )
         except OSError:
             return None  # the sweep at the next start still cleans up after a killed session
 
@@ -216,8 +244,10 @@ class PostgresCluster:
         try:
             pwd.getpwnam(RUN_AS)
         except KeyError:
-            raise PostgresError(f"running as root and there is no {RUN_AS!r} user to run PostgreSQL as "
-                                "(Debian's postgresql package creates it)") from None
+            raise PostgresError(
+                f"running as root and there is no {RUN_AS!r} user to run PostgreSQL as "
+                "(Debian's postgresql package creates it)"
+            ) from None
         return _as_user_prefix()
 
     def _temp_base(self) -> str:
@@ -238,8 +268,15 @@ class PostgresCluster:
 
     def _run(self, args: list[str], what: str, timeout: float) -> subprocess.CompletedProcess[str]:
         try:
-            out = subprocess.run([*self._as_user, *args], capture_output=True, text=True, check=False, timeout=timeout,
-                                 cwd=self.dir, env=self._env())
+            out = subprocess.run(
+                [*self._as_user, *args],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=timeout,
+                cwd=self.dir,
+                env=self._env(),
+            )
         except subprocess.TimeoutExpired as err:
             raise PostgresError(f"{what} did not finish within {timeout:.0f} s{self._log_tail()}") from err
         if out.returncode != 0:
@@ -247,8 +284,23 @@ class PostgresCluster:
         return out
 
     def _initdb(self) -> None:
-        self._run([str(self.bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
-                   "-E", "UTF8", "--locale=C", "--no-sync"], "initdb", timeout=120)
+        self._run(
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            "initdb",
+            timeout=120,
+        )
         # Our settings go last in postgresql.conf, so they win over initdb's.
         lines = [f"{key} = {value}" for key, value in SETTINGS.items()]
         lines.append(f"unix_socket_directories = '{self.socket_dir}'")
@@ -261,8 +313,21 @@ class PostgresCluster:
             port = _free_port()
             self._set_port(port)
             try:
-                self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                           "-w", "-t", str(int(timeout)), "start"], "pg_ctl start", timeout=timeout + 10)
+                self._run(
+                    [
+                        str(self.bindir / "pg_ctl"),
+                        "-D",
+                        str(self.data),
+                        "-l",
+                        str(self.log),
+                        "-w",
+                        "-t",
+                        str(int(timeout)),
+                        "start",
+                    ],
+                    "pg_ctl start",
+                    timeout=timeout + 10,
+                )
                 return port
             except PostgresError:
                 _stop_server(self.bindir, self.data, self._as_user)  # in case it came up after all
@@ -298,8 +363,14 @@ def _stop_server(bindir: Path, data: Path, as_user: list[str]) -> None:
     """pg_ctl stop -m fast, then -m immediate, then SIGKILL the postmaster: never leave it running."""
     for mode in ("fast", "immediate"):
         try:
-            out = subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "-t", "20",
-                                  "stop"], capture_output=True, text=True, check=False, timeout=30, cwd="/")
+            out = subprocess.run(
+                [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", mode, "-w", "-t", "20", "stop"],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=30,
+                cwd="/",
+            )
             if out.returncode == 0 or not (data / "postmaster.pid").exists():
                 return
         except (OSError, subprocess.TimeoutExpired):

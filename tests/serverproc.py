@@ -38,7 +38,9 @@ class ServerProcess:
 
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatserver", "serve", "--port", str(self.port), "--db", str(db), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=limit_files,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            preexec_fn=limit_files,
         )
         deadline = time.monotonic() + 15
         while True:
@@ -53,8 +55,9 @@ class ServerProcess:
                     raise RuntimeError("server did not start within 15 s") from None
                 time.sleep(0.05)
 
-    def request(self, method: str, path: str, body: Any = None, token: str | None = None,
-                timeout: float = 10) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10
+    ) -> tuple[int, Any]:
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"

@@ -74,7 +74,9 @@ async def test_held_polls_beyond_the_cap_are_answered_at_once(api: Api, chat: Ch
     chat.broker.held.max_per_client, chat.broker.held.max_total = 0, 1
     again = asyncio.ensure_future(api.get(f"/api/events/{slug}/messages?after={said.body['message']['id']}&wait=5"))
     await until(lambda: chat.broker.held.taken == 1, what="the poll to be held")
-    assert (await api.get(url.replace(f"after={newest}", f"after={said.body['message']['id']}"))).body["retry_after"] == 5
+    assert (await api.get(url.replace(f"after={newest}", f"after={said.body['message']['id']}"))).body[
+        "retry_after"
+    ] == 5
     again.cancel()
 
 

@@ -45,23 +45,31 @@ def logged_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [record.getMessage() for record in caplog.records]
 
 
-@pytest.mark.parametrize("shape", [
-    "/demo/embed?room={link}",  # the demo's own form takes a pasted host link
-    "/demo/embed?room={link_twice}",  # ... encoded once more by a careless client
-    "/e/{slug}/host%23key={key}",  # a host link whose '#' was percent-encoded on the way
-    "/e/{slug}?k={key}",  # any parameter name
-    "/e/{slug}/{key}",  # anywhere in the path
-    "/e/{slug}/host%23key={key_encoded}",  # every character of the key percent-encoded
-    "/demo/embed?room={link}&accent=%ff",  # refused (400): Tornado logs the URL with its own warning
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "/demo/embed?room={link}",  # the demo's own form takes a pasted host link
+        "/demo/embed?room={link_twice}",  # ... encoded once more by a careless client
+        "/e/{slug}/host%23key={key}",  # a host link whose '#' was percent-encoded on the way
+        "/e/{slug}?k={key}",  # any parameter name
+        "/e/{slug}/{key}",  # anywhere in the path
+        "/e/{slug}/host%23key={key_encoded}",  # every character of the key percent-encoded
+        "/demo/embed?room={link}&accent=%ff",  # refused (400): Tornado logs the URL with its own warning
+    ],
+)
 async def test_a_host_key_never_reaches_the_log_by_value(
     api: Api, caplog: pytest.LogCaptureFixture, shape: str
 ) -> None:
     created = await api.create_event()
     slug, key = created["event"]["slug"], created["host_key"]
     link = quote(host_link(slug, key), safe="")
-    path = shape.format(slug=slug, key=key, link=link, link_twice=quote(link, safe=""),
-                        key_encoded="".join(f"%{ord(c):02X}" for c in key))
+    path = shape.format(
+        slug=slug,
+        key=key,
+        link=link,
+        link_twice=quote(link, safe=""),
+        key_encoded="".join(f"%{ord(c):02X}" for c in key),
+    )
     with caplog.at_level(logging.INFO):
         reply = await api.get(path)
     assert reply.status < 500

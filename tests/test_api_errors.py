@@ -47,37 +47,43 @@ async def room(api: Api) -> tuple[dict[str, Any], str]:
 # -- unknown paths and wrong methods ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/api/"),
-    ("GET", "/api/nothing"),
-    ("POST", "/api/nothing"),
-    ("GET", "/api/events/"),
-    ("GET", "/api/event"),
-    ("GET", "/api/events/{slug}/nothing"),
-    ("POST", "/api/events/{slug}/participants/1/unban"),
-    ("DELETE", "/api/v2/events"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/api/"),
+        ("GET", "/api/nothing"),
+        ("POST", "/api/nothing"),
+        ("GET", "/api/events/"),
+        ("GET", "/api/event"),
+        ("GET", "/api/events/{slug}/nothing"),
+        ("POST", "/api/events/{slug}/participants/1/unban"),
+        ("DELETE", "/api/v2/events"),
+    ],
+)
 async def test_unknown_api_paths_are_json_404(api: Api, method: str, path: str) -> None:
     created, _ = await room(api)
     reply = await api.request(method, path.replace("{slug}", created["event"]["slug"]))
     assert_json_error(reply, 404, "not_found")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("PUT", "/api/events"),
-    ("DELETE", "/api/events"),
-    ("PATCH", "/api/events"),
-    ("POST", "/api/events/{slug}"),
-    ("PUT", "/api/events/{slug}"),
-    ("DELETE", "/api/events/{slug}"),
-    ("GET", "/api/events/{slug}/close"),
-    ("DELETE", "/api/events/{slug}/participants"),
-    ("PUT", "/api/events/{slug}/messages"),
-    ("GET", "/api/events/{slug}/messages/1"),
-    ("GET", "/api/events/{slug}/announcements"),
-    ("GET", "/api/events/{slug}/participants/1/ban"),
-    ("OPTIONS", "/api/events"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("PUT", "/api/events"),
+        ("DELETE", "/api/events"),
+        ("PATCH", "/api/events"),
+        ("POST", "/api/events/{slug}"),
+        ("PUT", "/api/events/{slug}"),
+        ("DELETE", "/api/events/{slug}"),
+        ("GET", "/api/events/{slug}/close"),
+        ("DELETE", "/api/events/{slug}/participants"),
+        ("PUT", "/api/events/{slug}/messages"),
+        ("GET", "/api/events/{slug}/messages/1"),
+        ("GET", "/api/events/{slug}/announcements"),
+        ("GET", "/api/events/{slug}/participants/1/ban"),
+        ("OPTIONS", "/api/events"),
+    ],
+)
 async def test_wrong_methods_are_json_405(api: Api, chat: Chat, method: str, path: str) -> None:
     created, _ = await room(api)
     slug = created["event"]["slug"]
@@ -140,7 +146,9 @@ async def test_oversized_chunked_body_without_content_length_is_json_413(api: Ap
         await write(b'"}')
 
     request = HTTPRequest(
-        f"{api.base_url}/api/events/{slug}/messages", method="POST", body_producer=produce,
+        f"{api.base_url}/api/events/{slug}/messages",
+        method="POST",
+        body_producer=produce,
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
         request_timeout=10,
     )
@@ -157,29 +165,35 @@ def _deep(n: int) -> bytes:
     return b'{"title": ' + b"[" * n + b"]" * n + b"}"
 
 
-@pytest.mark.parametrize("raw", [
-    pytest.param(_deep(20_000), id="deeply-nested-json"),
-    pytest.param(b'{"title": NaN, "starts_at": Infinity, "ends_at": -Infinity}', id="nan-and-infinity"),
-    pytest.param(b'{"title": 1' + b"0" * 5000 + b"}", id="5000-digit-number"),
-    pytest.param(b'{"title": 1e999}', id="huge-float"),
-    pytest.param(b'{"title": "\\ud800", "starts_at": "x", "ends_at": "y"}', id="lone-surrogate"),
-    pytest.param(b'{"title": {"$gt": ""}}', id="object-title"),
-    pytest.param(b'{"title": "x", "title": 5}', id="duplicate-key"),
-    pytest.param(b"\xef\xbb\xbf{}", id="utf8-bom"),
-    pytest.param(b"\x00" * 100, id="nul-bytes"),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(_deep(20_000), id="deeply-nested-json"),
+        pytest.param(b'{"title": NaN, "starts_at": Infinity, "ends_at": -Infinity}', id="nan-and-infinity"),
+        pytest.param(b'{"title": 1' + b"0" * 5000 + b"}", id="5000-digit-number"),
+        pytest.param(b'{"title": 1e999}', id="huge-float"),
+        pytest.param(b'{"title": "\\ud800", "starts_at": "x", "ends_at": "y"}', id="lone-surrogate"),
+        pytest.param(b'{"title": {"$gt": ""}}', id="object-title"),
+        pytest.param(b'{"title": "x", "title": 5}', id="duplicate-key"),
+        pytest.param(b"\xef\xbb\xbf{}", id="utf8-bom"),
+        pytest.param(b"\x00" * 100, id="nul-bytes"),
+    ],
+)
 async def test_hostile_event_bodies_are_400(api: Api, chat: Chat, raw: bytes) -> None:
     reply = await api.post("/api/events", raw=raw)
     assert_json_error(reply, 400, "invalid_request")
     assert count_rows(chat, "events") == 0
 
 
-@pytest.mark.parametrize("payload", [
-    pytest.param({"nickname": "\ud800"}, id="lone-surrogate"),
-    pytest.param({"nickname": "\u202eecila"}, id="bidi-override"),
-    pytest.param({"nickname": {"a": 1}}, id="object"),
-    pytest.param({"nickname": True}, id="bool"),
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param({"nickname": "\ud800"}, id="lone-surrogate"),
+        pytest.param({"nickname": "\u202eecila"}, id="bidi-override"),
+        pytest.param({"nickname": {"a": 1}}, id="object"),
+        pytest.param({"nickname": True}, id="bool"),
+    ],
+)
 async def test_hostile_nicknames_are_400(api: Api, chat: Chat, payload: dict[str, Any]) -> None:
     created, _ = await room(api)
     slug = created["event"]["slug"]
@@ -188,20 +202,23 @@ async def test_hostile_nicknames_are_400(api: Api, chat: Chat, payload: dict[str
     assert count_rows(chat, "participants") == 1
 
 
-@pytest.mark.parametrize("path", [
-    "/api/events/%00",
-    "/api/events/%ff%fe",
-    "/api/events/" + "a" * 3000,
-    "/api/events/x'%20OR%20'1'='1",
-    "/api/events/{slug}/messages?after=1e3",
-    "/api/events/{slug}/messages?after=%00",
-    "/api/events/{slug}/messages?wait=1e400",
-    "/api/events/{slug}/messages?limit=99999999999999999999999999",
-    "/api/events/{slug}/messages?after=0&after=1",
-    "/api/events?limit=1e3",
-    "/api/events?before=99999999999999999999999999",
-    "/api/events?state=%ff",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/events/%00",
+        "/api/events/%ff%fe",
+        "/api/events/" + "a" * 3000,
+        "/api/events/x'%20OR%20'1'='1",
+        "/api/events/{slug}/messages?after=1e3",
+        "/api/events/{slug}/messages?after=%00",
+        "/api/events/{slug}/messages?wait=1e400",
+        "/api/events/{slug}/messages?limit=99999999999999999999999999",
+        "/api/events/{slug}/messages?after=0&after=1",
+        "/api/events?limit=1e3",
+        "/api/events?before=99999999999999999999999999",
+        "/api/events?state=%ff",
+    ],
+)
 async def test_strange_requests_get_a_json_answer_below_500(api: Api, path: str) -> None:
     created, _ = await room(api)
     reply = await api.get(path.replace("{slug}", created["event"]["slug"]))
@@ -252,7 +269,10 @@ async def test_failed_posts_change_nothing(api: Api, chat: Chat) -> None:
     slug = created["event"]["slug"]
     stream = await api.read_all(slug)
     attempts: list[tuple[Any, str | None]] = [
-        ({"body": ""}, token), ({"body": "x" * 4001}, token), ({"body": "hi"}, None), ({"body": "hi"}, "nope"),
+        ({"body": ""}, token),
+        ({"body": "x" * 4001}, token),
+        ({"body": "hi"}, None),
+        ({"body": "hi"}, "nope"),
         ({"body": "hi", "client_id": "c" * 65}, token),
     ]
     for body, credential in attempts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -53,7 +53,7 @@ async def test_create_returns_event_host_key_and_links(api: Api) -> None:
     assert event["listed"] is True
     assert event["starts_at"] == body["starts_at"] and event["ends_at"] == body["ends_at"]
     created = parse_z(event["created_at"])
-    assert abs((created - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert abs((created - datetime.now(UTC)).total_seconds()) < 5
 
     host_key = reply.body["host_key"]
     assert isinstance(host_key, str) and len(host_key) >= 22
@@ -85,7 +85,7 @@ async def test_unlisted_event_can_be_created(api: Api) -> None:
 
 
 async def test_times_with_offsets_are_normalised_to_utc(api: Api) -> None:
-    start = (datetime.now(timezone.utc) + timedelta(days=1)).replace(microsecond=250_000)
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=250_000)
     end = start + timedelta(hours=2, milliseconds=7)
     plus_one = timezone(timedelta(hours=1))
     minus_half = timezone(-timedelta(hours=5, minutes=30))
@@ -113,9 +113,11 @@ async def test_boundary_lengths_are_accepted(api: Api) -> None:
 
 
 async def test_exactly_31_days_is_accepted(api: Api) -> None:
-    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=1)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     end = start + timedelta(days=31)
-    body = event_body(starts_at=start.isoformat().replace("+00:00", "Z"), ends_at=end.isoformat().replace("+00:00", "Z"))
+    body = event_body(
+        starts_at=start.isoformat().replace("+00:00", "Z"), ends_at=end.isoformat().replace("+00:00", "Z")
+    )
     reply = await api.post("/api/events", body)
     assert reply.status == 201, reply.body
 
@@ -154,8 +156,9 @@ INVALID_EVENTS = [
     pytest.param(event_body(starts_at=iso_in(7200), ends_at=iso_in(3600)), "ends_at", id="ends-before-starts"),
     pytest.param(event_body(starts_at=iso_in(3600), ends_at=iso_in(3600)), "ends_at", id="ends-equals-starts"),
     pytest.param(event_body(starts_at=iso_in(-7200), ends_at=iso_in(-3600)), "ends_at", id="ends-in-the-past"),
-    pytest.param(event_body(starts_at=iso_in(60), ends_at=iso_in(60 + 31 * DAY + 60)), "ends_at",
-                 id="longer-than-31-days"),
+    pytest.param(
+        event_body(starts_at=iso_in(60), ends_at=iso_in(60 + 31 * DAY + 60)), "ends_at", id="longer-than-31-days"
+    ),
     pytest.param(event_body(listed="yes"), "listed", id="listed-string"),
     pytest.param(event_body(listed=1), "listed", id="listed-number"),
 ]
@@ -170,16 +173,19 @@ async def test_invalid_event_is_refused_naming_the_field(
     assert count_rows(chat, "events") == 0
 
 
-@pytest.mark.parametrize("raw", [
-    pytest.param(b'[{"title": "x"}]', id="json-list"),
-    pytest.param(b'"a string"', id="json-string"),
-    pytest.param(b"null", id="json-null"),
-    pytest.param(b'{"title": "x", ', id="malformed-json"),
-    pytest.param(b"title=x&starts_at=y", id="form-encoded"),
-    pytest.param(b"", id="empty-body"),
-    pytest.param(b'{"title": "caf\xe9", "starts_at": "x", "ends_at": "y"}', id="invalid-utf8"),
-    pytest.param(b"\xff\xfe\x00", id="binary"),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b'[{"title": "x"}]', id="json-list"),
+        pytest.param(b'"a string"', id="json-string"),
+        pytest.param(b"null", id="json-null"),
+        pytest.param(b'{"title": "x", ', id="malformed-json"),
+        pytest.param(b"title=x&starts_at=y", id="form-encoded"),
+        pytest.param(b"", id="empty-body"),
+        pytest.param(b'{"title": "caf\xe9", "starts_at": "x", "ends_at": "y"}', id="invalid-utf8"),
+        pytest.param(b"\xff\xfe\x00", id="binary"),
+    ],
+)
 async def test_body_that_is_not_a_json_object_is_refused(api: Api, chat: Chat, raw: bytes) -> None:
     reply = await api.post("/api/events", raw=raw)
     assert_error(reply, 400, "invalid_request")
@@ -287,16 +293,19 @@ async def test_empty_listing(api: Api) -> None:
     assert reply.body["events"] == [] and reply.body["next"] is None
 
 
-@pytest.mark.parametrize("query, field", [
-    ("state=bogus", "state"),
-    ("state=OPEN", "state"),
-    ("limit=0", "limit"),
-    ("limit=-1", "limit"),
-    ("limit=abc", "limit"),
-    ("limit=2.5", "limit"),
-    ("before=abc", "before"),
-    ("before=-3", "before"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("state=bogus", "state"),
+        ("state=OPEN", "state"),
+        ("limit=0", "limit"),
+        ("limit=-1", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=2.5", "limit"),
+        ("before=abc", "before"),
+        ("before=-3", "before"),
+    ],
+)
 async def test_listing_refuses_bad_query(api: Api, query: str, field: str) -> None:
     await api.create_event()
     reply = await api.get(f"/api/events?{query}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from tests.helpers import Api, TIME_RE, assert_error, iso_in
+from tests.helpers import TIME_RE, Api, assert_error, iso_in
 
 BACKENDS = ("sqlite", "postgresql")  # the same tests on both engines (tests/conftest.py)
 
@@ -67,12 +67,16 @@ async def test_patch_edits_title_description_and_listed(api: Api) -> None:
 
 async def test_patch_changes_times_normalised_to_utc(api: Api) -> None:
     room = await make_room(api, starts_in=3600, lasts=3600)
-    start = (datetime.now(timezone.utc) + timedelta(days=2)).replace(microsecond=125_000)
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=125_000)
     end = start + timedelta(hours=3)
-    reply = await api.patch(f"/api/events/{room.slug}", {
-        "starts_at": start.astimezone(timezone(timedelta(hours=1))).isoformat(timespec="milliseconds"),
-        "ends_at": end.astimezone(timezone(-timedelta(hours=5, minutes=30))).isoformat(timespec="milliseconds"),
-    }, token=room.key)
+    reply = await api.patch(
+        f"/api/events/{room.slug}",
+        {
+            "starts_at": start.astimezone(timezone(timedelta(hours=1))).isoformat(timespec="milliseconds"),
+            "ends_at": end.astimezone(timezone(-timedelta(hours=5, minutes=30))).isoformat(timespec="milliseconds"),
+        },
+        token=room.key,
+    )
     assert reply.status == 200, reply.body
     event = reply.body["event"]
     assert event["starts_at"] == start.strftime("%Y-%m-%dT%H:%M:%S.125Z")
@@ -98,23 +102,24 @@ async def test_patch_with_nothing_changes_nothing(api: Api) -> None:
     assert reply.body["event"]["title"] == room.event["title"]
 
 
-@pytest.mark.parametrize("payload, field", [
-    pytest.param({"title": ""}, "title", id="empty-title"),
-    pytest.param({"title": "   "}, "title", id="whitespace-title"),
-    pytest.param({"title": "t" * 201}, "title", id="title-201"),
-    pytest.param({"title": 5}, "title", id="number-title"),
-    pytest.param({"description": "d" * 5001}, "description", id="description-5001"),
-    pytest.param({"listed": "no"}, "listed", id="listed-string"),
-    pytest.param({"ends_at": "tomorrow"}, "ends_at", id="garbage-time"),
-    pytest.param({"ends_at": "2030-01-01T10:00:00"}, "ends_at", id="time-without-offset"),
-    pytest.param({"ends_at": iso_in(-30)}, "ends_at", id="ends-in-the-past"),
-    pytest.param({"ends_at": iso_in(40 * 24 * 3600)}, "ends_at", id="longer-than-31-days"),
-    pytest.param({"title": "Fine", "listed": 0}, "listed", id="one-bad-field-of-two"),
-    pytest.param({"slug": "mine"}, "slug", id="not-editable"),
-])
-async def test_patch_with_bad_fields_is_400_and_changes_nothing(
-    api: Api, payload: dict[str, Any], field: str
-) -> None:
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        pytest.param({"title": ""}, "title", id="empty-title"),
+        pytest.param({"title": "   "}, "title", id="whitespace-title"),
+        pytest.param({"title": "t" * 201}, "title", id="title-201"),
+        pytest.param({"title": 5}, "title", id="number-title"),
+        pytest.param({"description": "d" * 5001}, "description", id="description-5001"),
+        pytest.param({"listed": "no"}, "listed", id="listed-string"),
+        pytest.param({"ends_at": "tomorrow"}, "ends_at", id="garbage-time"),
+        pytest.param({"ends_at": "2030-01-01T10:00:00"}, "ends_at", id="time-without-offset"),
+        pytest.param({"ends_at": iso_in(-30)}, "ends_at", id="ends-in-the-past"),
+        pytest.param({"ends_at": iso_in(40 * 24 * 3600)}, "ends_at", id="longer-than-31-days"),
+        pytest.param({"title": "Fine", "listed": 0}, "listed", id="one-bad-field-of-two"),
+        pytest.param({"slug": "mine"}, "slug", id="not-editable"),
+    ],
+)
+async def test_patch_with_bad_fields_is_400_and_changes_nothing(api: Api, payload: dict[str, Any], field: str) -> None:
     room = await make_room(api)
     before = await get_event(api, room.slug)
     reply = await api.patch(f"/api/events/{room.slug}", payload, token=room.key)
@@ -217,12 +222,15 @@ async def test_after_close_the_event_can_no_longer_change(api: Api) -> None:
     assert_error(await api.say(room.slug, room.alice, "after"), 410, "event_closed")
     assert_error(await api.post(f"/api/events/{room.slug}/participants", {"nickname": "carol"}), 410, "event_closed")
     assert_error(await api.post(f"/api/events/{room.slug}/close", token=room.key), 410, "event_closed")
-    assert_error(await api.post(f"/api/events/{room.slug}/announcements", {"body": "hi"}, token=room.key),
-                 410, "event_closed")
-    assert_error(await api.delete(f"/api/events/{room.slug}/messages/{message_id}", token=room.key),
-                 410, "event_closed")
-    assert_error(await api.post(f"/api/events/{room.slug}/participants/{room.bob_id}/ban", token=room.key),
-                 410, "event_closed")
+    assert_error(
+        await api.post(f"/api/events/{room.slug}/announcements", {"body": "hi"}, token=room.key), 410, "event_closed"
+    )
+    assert_error(
+        await api.delete(f"/api/events/{room.slug}/messages/{message_id}", token=room.key), 410, "event_closed"
+    )
+    assert_error(
+        await api.post(f"/api/events/{room.slug}/participants/{room.bob_id}/ban", token=room.key), 410, "event_closed"
+    )
     assert await api.read_all(room.slug) == stream
     assert (await get_event(api, room.slug))["state"] == "closed"
 
@@ -346,7 +354,10 @@ async def test_ban_stops_the_token_from_posting(api: Api) -> None:
     assert reply.body["participant"] == {"id": room.bob_id, "nickname": "bob", "banned": True}
     banned_item = (await api.read_all(room.slug))[-1]
     assert (banned_item["kind"], banned_item.get("code"), banned_item.get("participant_id")) == (
-        "system", "banned", room.bob_id)
+        "system",
+        "banned",
+        room.bob_id,
+    )
     listed = (await api.get(f"/api/events/{room.slug}/participants")).body["participants"]
     assert {p["nickname"]: p["banned"] for p in listed} == {"alice": False, "bob": True}
     assert_error(await api.say(room.slug, room.bob, "hello?"), 403, "banned")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,8 +23,6 @@ RATE_LIMIT = 3
 def settings() -> dict[str, object]:
     """This module's server: a small post limit, so the limit is reached in a few requests."""
     return {"max_wait": 5.0, "rate_limit": RATE_LIMIT}
-
-
 
 
 async def event_with(api: Api, *nicks: str, **fields: Any) -> tuple[dict[str, Any], list[str]]:
@@ -53,8 +51,8 @@ async def test_post_returns_the_item(api: Api) -> None:
     assert item["author"] == "alice"
     assert item["body"] == "hello, world"
     assert item["client_id"] == "c-7f3a"
-    created_at = datetime.strptime(item["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
-    assert abs((created_at - datetime.now(timezone.utc)).total_seconds()) < 5
+    created_at = datetime.strptime(item["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    assert abs((created_at - datetime.now(UTC)).total_seconds()) < 5
 
     stream = await api.read_all(slug)
     assert stream[-1] == item
@@ -175,12 +173,15 @@ async def test_post_without_token_is_401(api: Api) -> None:
     assert await api.read_all(slug) == before
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer not-a-real-token",
-    "Bearer ",
-    "Basic YWxpY2U6c2VjcmV0",
-    "not-a-real-token",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer not-a-real-token",
+        "Bearer ",
+        "Basic YWxpY2U6c2VjcmV0",
+        "not-a-real-token",
+    ],
+)
 async def test_post_with_a_bad_authorization_is_401(api: Api, header: str) -> None:
     created, _ = await event_with(api, "alice")
     slug = created["event"]["slug"]
@@ -243,20 +244,23 @@ async def test_post_to_unknown_event_is_404(api: Api) -> None:
     assert_error(reply, 404, "not_found")
 
 
-@pytest.mark.parametrize("payload, field", [
-    pytest.param({"body": ""}, "body", id="empty"),
-    pytest.param({"body": "  \n\t  "}, "body", id="white-space-only"),
-    pytest.param({"body": "\u00a0\u2003"}, "body", id="unicode-space-only"),
-    pytest.param({"body": "x" * 4001}, "body", id="4001-chars"),
-    pytest.param({"body": 12}, "body", id="number"),
-    pytest.param({"body": ["hi"]}, "body", id="list"),
-    pytest.param({"body": None}, "body", id="null"),
-    pytest.param({}, "body", id="missing"),
-    pytest.param({"body": "bell\x07"}, "body", id="control-character"),
-    pytest.param({"body": "hi", "client_id": "c" * 65}, "client_id", id="client_id-65-chars"),
-    pytest.param({"body": "hi", "client_id": ""}, "client_id", id="client_id-empty"),
-    pytest.param({"body": "hi", "client_id": 7}, "client_id", id="client_id-number"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        pytest.param({"body": ""}, "body", id="empty"),
+        pytest.param({"body": "  \n\t  "}, "body", id="white-space-only"),
+        pytest.param({"body": "\u00a0\u2003"}, "body", id="unicode-space-only"),
+        pytest.param({"body": "x" * 4001}, "body", id="4001-chars"),
+        pytest.param({"body": 12}, "body", id="number"),
+        pytest.param({"body": ["hi"]}, "body", id="list"),
+        pytest.param({"body": None}, "body", id="null"),
+        pytest.param({}, "body", id="missing"),
+        pytest.param({"body": "bell\x07"}, "body", id="control-character"),
+        pytest.param({"body": "hi", "client_id": "c" * 65}, "client_id", id="client_id-65-chars"),
+        pytest.param({"body": "hi", "client_id": ""}, "client_id", id="client_id-empty"),
+        pytest.param({"body": "hi", "client_id": 7}, "client_id", id="client_id-number"),
+    ],
+)
 async def test_invalid_message_is_400(api: Api, payload: dict[str, Any], field: str) -> None:
     created, [token] = await event_with(api, "alice")
     slug = created["event"]["slug"]
@@ -399,21 +403,24 @@ async def test_limit_bounds_are_accepted(api: Api) -> None:
     assert most.status == 200 and most.body["more"] is False
 
 
-@pytest.mark.parametrize("query, field", [
-    ("after=-1", "after"),
-    ("after=abc", "after"),
-    ("after=1.5", "after"),
-    ("after=", "after"),
-    ("after=99999999999999999999999", "after"),
-    ("limit=0", "limit"),
-    ("limit=1001", "limit"),
-    ("limit=abc", "limit"),
-    ("limit=-5", "limit"),
-    ("wait=-1", "wait"),
-    ("wait=abc", "wait"),
-    ("wait=nan", "wait"),
-    ("wait=inf", "wait"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("after=-1", "after"),
+        ("after=abc", "after"),
+        ("after=1.5", "after"),
+        ("after=", "after"),
+        ("after=99999999999999999999999", "after"),
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=-5", "limit"),
+        ("wait=-1", "wait"),
+        ("wait=abc", "wait"),
+        ("wait=nan", "wait"),
+        ("wait=inf", "wait"),
+    ],
+)
 async def test_malformed_query_is_400(api: Api, query: str, field: str) -> None:
     created, _ = await event_with(api, "alice")
     reply = await api.get(f"/api/events/{created['event']['slug']}/messages?{query}")

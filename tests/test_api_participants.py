@@ -89,7 +89,8 @@ async def test_join_returns_participant_and_a_long_random_token(api: Api) -> Non
     assert other.body["participant"]["id"] != participant["id"]
     listed = await participants(api, slug)
     assert [(p["id"], p["nickname"]) for p in listed] == [
-        (participant["id"], "alice"), (other.body["participant"]["id"], "bob"),
+        (participant["id"], "alice"),
+        (other.body["participant"]["id"], "bob"),
     ]
 
 
@@ -135,21 +136,24 @@ async def test_join_is_allowed_while_scheduled(api: Api) -> None:
     assert await nicknames(api, slug) == ["early bird"]
 
 
-@pytest.mark.parametrize("body", [
-    pytest.param({"nickname": "n" * 33}, id="33-chars"),
-    pytest.param({"nickname": "   "}, id="whitespace-only"),
-    pytest.param({"nickname": ""}, id="empty"),
-    pytest.param({"nickname": "al\x07ice"}, id="bell"),
-    pytest.param({"nickname": "al\nice"}, id="newline"),
-    pytest.param({"nickname": "al\tice"}, id="tab"),
-    pytest.param({"nickname": "al\x00ice"}, id="nul"),
-    pytest.param({"nickname": "al\x7fice"}, id="del"),
-    pytest.param({"nickname": "al\u0085ice"}, id="c1-control"),
-    pytest.param({"nickname": 42}, id="number"),
-    pytest.param({"nickname": ["alice"]}, id="list"),
-    pytest.param({}, id="missing"),
-    pytest.param({"name": "alice"}, id="wrong-field"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"nickname": "n" * 33}, id="33-chars"),
+        pytest.param({"nickname": "   "}, id="whitespace-only"),
+        pytest.param({"nickname": ""}, id="empty"),
+        pytest.param({"nickname": "al\x07ice"}, id="bell"),
+        pytest.param({"nickname": "al\nice"}, id="newline"),
+        pytest.param({"nickname": "al\tice"}, id="tab"),
+        pytest.param({"nickname": "al\x00ice"}, id="nul"),
+        pytest.param({"nickname": "al\x7fice"}, id="del"),
+        pytest.param({"nickname": "al\u0085ice"}, id="c1-control"),
+        pytest.param({"nickname": 42}, id="number"),
+        pytest.param({"nickname": ["alice"]}, id="list"),
+        pytest.param({}, id="missing"),
+        pytest.param({"name": "alice"}, id="wrong-field"),
+    ],
+)
 async def test_invalid_nickname_is_refused(api: Api, body: dict[str, Any]) -> None:
     slug = await open_event(api)
     before = await api.read_all(slug)
@@ -264,7 +268,8 @@ async def test_participant_list_reveals_no_secrets(api: Api) -> None:
 async def test_concurrent_joins_with_the_same_nickname_admit_one(api: Api) -> None:
     slug = await open_event(api)
     replies = await asyncio.gather(
-        join(api, slug, {"nickname": "Alice"}), join(api, slug, {"nickname": "alice"}),
+        join(api, slug, {"nickname": "Alice"}),
+        join(api, slug, {"nickname": "alice"}),
         join(api, slug, {"nickname": "ALICE"}),
     )
     assert sorted(r.status for r in replies) == [201, 409, 409], [r.body for r in replies]
@@ -284,7 +289,9 @@ async def ban(api: Api, slug: str, key: str, participant_id: int) -> None:
     assert reply.status == 200, reply.body
 
 
-async def test_a_banned_participant_is_offline_at_once_and_polling_does_not_bring_them_back(api: Api, chat: Chat) -> None:
+async def test_a_banned_participant_is_offline_at_once_and_polling_does_not_bring_them_back(
+    api: Api, chat: Chat
+) -> None:
     created = await api.create_event()
     slug, key = created["event"]["slug"], created["host_key"]
     await api.join(slug, "alice")

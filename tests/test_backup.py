@@ -14,22 +14,23 @@ from tests.test_cli import run_cli
 def test_backup_while_the_server_takes_posts(tmp_path: Path) -> None:
     db, copy = tmp_path / "chat.db", tmp_path / "copy.db"
     with ServerProcess(db, "--rate-limit", "0") as server:
-        _, created = server.request("POST", "/api/events", {
-            "title": "Backed up", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        _, created = server.request(
+            "POST", "/api/events", {"title": "Backed up", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
         slug = created["event"]["slug"]
         _, joined = server.request("POST", f"/api/events/{slug}/participants", {"nickname": "alice"})
         before = []
         for n in range(20):
-            _, reply = server.request("POST", f"/api/events/{slug}/messages", {"body": f"m{n}"},
-                                      token=joined["token"])
+            _, reply = server.request("POST", f"/api/events/{slug}/messages", {"body": f"m{n}"}, token=joined["token"])
             before.append(reply["message"]["id"])
         # Posts keep arriving while the backup runs: it must neither block them nor copy half a commit.
         stop, during = threading.Event(), []
 
         def keep_posting() -> None:
             while not stop.is_set():
-                status, reply = server.request("POST", f"/api/events/{slug}/messages", {"body": "during"},
-                                               token=joined["token"])
+                status, reply = server.request(
+                    "POST", f"/api/events/{slug}/messages", {"body": "during"}, token=joined["token"]
+                )
                 assert status == 201
                 during.append(reply["message"]["id"])
 
@@ -47,11 +48,10 @@ def test_backup_while_the_server_takes_posts(tmp_path: Path) -> None:
     with sqlite3.connect(copy) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
-        copied = [row[0] for row in conn.execute(
-            "SELECT id FROM items WHERE kind = 'message' ORDER BY id")]
+        copied = [row[0] for row in conn.execute("SELECT id FROM items WHERE kind = 'message' ORDER BY id")]
     # A snapshot: everything acknowledged before the backup, then a prefix of what came during it.
-    assert copied[:len(before)] == before
-    assert copied[len(before):] == during[:len(copied) - len(before)]
+    assert copied[: len(before)] == before
+    assert copied[len(before) :] == during[: len(copied) - len(before)]
     assert not list(tmp_path.glob("*.partial"))
 
     # The copy is a chatserver database: a server started on it serves the room.

@@ -15,16 +15,19 @@ from chatserver.logbudget import BURST_S, LogBudget
 from chatserver.slots import Slots
 
 
-@pytest.mark.parametrize(("address", "key"), [
-    ("203.0.113.7", "203.0.113.7"),
-    ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
-    ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),  # one spelling
-    ("::ffff:203.0.113.7", "203.0.113.7"),  # IPv4 on a dual-stack socket counts as IPv4
-    ("fe80::1%eth0", "fe80::/64"),  # a zone index names no other client
-    ("::1", "::/64"),
-    ("", ""),  # a Unix socket
-    ("not an address", "not an address"),
-])
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::1", "2001:db8:1:2::/64"),  # one spelling
+        ("::ffff:203.0.113.7", "203.0.113.7"),  # IPv4 on a dual-stack socket counts as IPv4
+        ("fe80::1%eth0", "fe80::/64"),  # a zone index names no other client
+        ("::1", "::/64"),
+        ("", ""),  # a Unix socket
+        ("not an address", "not an address"),
+    ],
+)
 def test_client_keys(address: str, key: str) -> None:
     assert ClientKeys().key(address) == key
 

@@ -44,7 +44,11 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 15) -> subproc
     """Run `python -m chatserver ARGS` to completion (a hang fails the test, it does not stall it)."""
     return subprocess.run(
         [sys.executable, "-m", "chatserver", *args],
-        check=False, capture_output=True, text=True, timeout=timeout, cwd=cwd,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
     )
 
 
@@ -57,12 +61,14 @@ class Server:
         self._log_file = self.log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "chatserver", "serve", "--port", str(self.port), "--db", str(db), *extra],
-            stdout=self._log_file, stderr=subprocess.STDOUT,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
         )
         wait_for_port(self.proc, self.port, self.log)
 
-    def request(self, method: str, path: str, body: Any = None, token: str | None = None,
-                timeout: float = 10) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10
+    ) -> tuple[int, Any]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             send(conn, method, path, body, token)
@@ -89,8 +95,9 @@ class Server:
         self._log_file.close()
 
 
-def wait_for_port(proc: subprocess.Popen[Any], port: int, log: Path | None = None,
-                  timeout: float = START_TIMEOUT_S) -> None:
+def wait_for_port(
+    proc: subprocess.Popen[Any], port: int, log: Path | None = None, timeout: float = START_TIMEOUT_S
+) -> None:
     """Return once port accepts connections; fail if proc exits or timeout passes first."""
     deadline = time.monotonic() + timeout
     while True:
@@ -106,8 +113,7 @@ def wait_for_port(proc: subprocess.Popen[Any], port: int, log: Path | None = Non
             time.sleep(0.05)  # a connect attempt failed at once: retry shortly
 
 
-def send(conn: http.client.HTTPConnection, method: str, path: str, body: Any = None,
-         token: str | None = None) -> None:
+def send(conn: http.client.HTTPConnection, method: str, path: str, body: Any = None, token: str | None = None) -> None:
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -154,8 +160,9 @@ def test_serve_answers_then_sigterm_answers_held_poll_and_leaves_a_clean_databas
     db = tmp_path / "chat.db"
     server = server_factory(db, "--max-wait", "55")
 
-    status, created = server.request("POST", "/api/events", {
-        "title": "CLI test", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+    status, created = server.request(
+        "POST", "/api/events", {"title": "CLI test", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+    )
     assert status == 201, created
     slug = created["event"]["slug"]
     status, joined = server.request("POST", f"/api/events/{slug}/participants", {"nickname": "alice"})
@@ -208,8 +215,9 @@ def test_serve_answers_then_sigterm_answers_held_poll_and_leaves_a_clean_databas
 def test_serve_restarts_on_the_same_database(tmp_path: Path, server_factory: Any) -> None:
     db = tmp_path / "chat.db"
     first = server_factory(db)
-    status, created = first.request("POST", "/api/events", {
-        "title": "Kept", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+    status, created = first.request(
+        "POST", "/api/events", {"title": "Kept", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+    )
     assert status == 201
     assert first.stop() == 0
 
@@ -219,18 +227,21 @@ def test_serve_restarts_on_the_same_database(tmp_path: Path, server_factory: Any
     assert second.stop() == 0
 
 
-@pytest.mark.parametrize("option, value", [
-    ("--port", "abc"),
-    ("--port", "70000"),
-    ("--sync", "sometimes"),
-    ("--max-wait", "-1"),
-    ("--max-wait", "soon"),
-    ("--rate-limit", "-2"),
-    ("--rate-limit", "many"),
-    ("--log-level", "loud"),
-    ("--public-url", "https://chat.example.org/chat"),
-    ("--public-url", "chat.example.org"),
-])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("--port", "abc"),
+        ("--port", "70000"),
+        ("--sync", "sometimes"),
+        ("--max-wait", "-1"),
+        ("--max-wait", "soon"),
+        ("--rate-limit", "-2"),
+        ("--rate-limit", "many"),
+        ("--log-level", "loud"),
+        ("--public-url", "https://chat.example.org/chat"),
+        ("--public-url", "chat.example.org"),
+    ],
+)
 def test_serve_refuses_a_bad_option(tmp_path: Path, option: str, value: str) -> None:
     result = run_cli("serve", "--port", "0", "--db", str(tmp_path / "chat.db"), option, value)
     assert result.returncode != 0
@@ -299,9 +310,24 @@ def test_version() -> None:
 def test_create_prints_links_and_stores_the_event(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "chat.db"
     starts, ends = "2030-06-01T18:00:00+02:00", "2030-06-01T19:30:00+02:00"
-    code = main(["create", "--title", "Release party", "--starts-at", starts, "--ends-at", ends,
-                 "--description", "Bring questions.", "--unlisted", "--db", str(db),
-                 "--base-url", "https://chat.example.org/"])
+    code = main(
+        [
+            "create",
+            "--title",
+            "Release party",
+            "--starts-at",
+            starts,
+            "--ends-at",
+            ends,
+            "--description",
+            "Bring questions.",
+            "--unlisted",
+            "--db",
+            str(db),
+            "--base-url",
+            "https://chat.example.org/",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     room = next(line.split()[-1] for line in out.splitlines() if line.startswith("room:"))
@@ -327,8 +353,9 @@ def test_create_prints_links_and_stores_the_event(tmp_path: Path, capsys: pytest
 
 def test_create_then_export_through_the_program(tmp_path: Path) -> None:
     db = tmp_path / "chat.db"
-    result = run_cli("create", "--title", "Listed", "--starts-at", iso_in(600), "--ends-at", iso_in(4200),
-                     "--db", str(db))
+    result = run_cli(
+        "create", "--title", "Listed", "--starts-at", iso_in(600), "--ends-at", iso_in(4200), "--db", str(db)
+    )
     assert result.returncode == 0, result.stderr
     slug = next(line for line in result.stdout.splitlines() if line.startswith("room:")).rsplit("/", 1)[1]
     exported = run_cli("export", slug, "--format", "json", "--db", str(db))
@@ -340,14 +367,18 @@ def test_create_then_export_through_the_program(tmp_path: Path) -> None:
     assert body["messages"] == []
 
 
-@pytest.mark.parametrize("starts, ends, complaint", [
-    ("2030-06-01T18:00:00", "2030-06-01T19:00:00Z", "starts_at"),
-    ("2030-06-01T18:00:00Z", "2030-06-01 19:00", "ends_at"),
-    ("2030-06-01T18:00:00Z", "2030-06-01T17:00:00Z", "ends_at must be after starts_at"),
-    ("2020-06-01T18:00:00Z", "2020-06-01T19:00:00Z", "ends_at must be in the future"),
-])
-def test_create_refuses_bad_times(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                  starts: str, ends: str, complaint: str) -> None:
+@pytest.mark.parametrize(
+    "starts, ends, complaint",
+    [
+        ("2030-06-01T18:00:00", "2030-06-01T19:00:00Z", "starts_at"),
+        ("2030-06-01T18:00:00Z", "2030-06-01 19:00", "ends_at"),
+        ("2030-06-01T18:00:00Z", "2030-06-01T17:00:00Z", "ends_at must be after starts_at"),
+        ("2020-06-01T18:00:00Z", "2020-06-01T19:00:00Z", "ends_at must be in the future"),
+    ],
+)
+def test_create_refuses_bad_times(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], starts: str, ends: str, complaint: str
+) -> None:
     db = tmp_path / "chat.db"
     code = main(["create", "--title", "T", "--starts-at", starts, "--ends-at", ends, "--db", str(db)])
     captured = capsys.readouterr()
@@ -357,10 +388,24 @@ def test_create_refuses_bad_times(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize("option", ["--public-url", "--base-url"])
-def test_create_prints_links_under_the_public_url(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  option: str) -> None:
-    code = main(["create", "--title", "Release party", "--starts-at", iso_in(60), "--ends-at", iso_in(3600),
-                 "--db", str(tmp_path / "chat.db"), option, "HTTPS://Chat.Example.org/"])
+def test_create_prints_links_under_the_public_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    code = main(
+        [
+            "create",
+            "--title",
+            "Release party",
+            "--starts-at",
+            iso_in(60),
+            "--ends-at",
+            iso_in(3600),
+            "--db",
+            str(tmp_path / "chat.db"),
+            option,
+            "HTTPS://Chat.Example.org/",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     links = [line.split()[-1] for line in out.splitlines() if line.startswith(("room:", "host:", "transcript:"))]
@@ -368,15 +413,35 @@ def test_create_prints_links_under_the_public_url(tmp_path: Path, capsys: pytest
     assert all(link.startswith("https://chat.example.org/e/") for link in links), links
 
 
-@pytest.mark.parametrize("value", [
-    "chat.example.org", "https://chat.example.org/chat", "https://chat.example.org/?x=1",
-    "https://chat.example.org/#top", "ftp://chat.example.org", "javascript:alert(1)",
-    "https://user@chat.example.org", "https://", "https://chat.example.org:99999",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "chat.example.org",
+        "https://chat.example.org/chat",
+        "https://chat.example.org/?x=1",
+        "https://chat.example.org/#top",
+        "ftp://chat.example.org",
+        "javascript:alert(1)",
+        "https://user@chat.example.org",
+        "https://",
+        "https://chat.example.org:99999",
+    ],
+)
 def test_create_refuses_a_public_url_that_is_not_an_origin(tmp_path: Path, value: str) -> None:
     db = tmp_path / "chat.db"
-    result = run_cli("create", "--title", "T", "--starts-at", iso_in(60), "--ends-at", iso_in(120),
-                     "--db", str(db), "--public-url", value)
+    result = run_cli(
+        "create",
+        "--title",
+        "T",
+        "--starts-at",
+        iso_in(60),
+        "--ends-at",
+        iso_in(120),
+        "--db",
+        str(db),
+        "--public-url",
+        value,
+    )
     assert result.returncode == 2
     assert "argument --public-url" in result.stderr and "such as https://chat.example.org" in result.stderr
     assert repr(value) in result.stderr
@@ -398,8 +463,9 @@ async def _event_with_messages(db: Path) -> str:
     store = await Store.open(str(db))
     try:
         now = store.clock()
-        event, _ = await store.create_event("Weekly Tornado meeting", "Agenda:\nreleases", now - 60_000,
-                                            now + 3_600_000, listed=True)
+        event, _ = await store.create_event(
+            "Weekly Tornado meeting", "Agenda:\nreleases", now - 60_000, now + 3_600_000, listed=True
+        )
         alice, _ = await store.join(event.id, "alice")
         await store.post_message(event.id, alice, "hello", "c-1", admit=admit_all)
         await store.post_message(event.id, alice, "two\nlines", None, admit=admit_all)

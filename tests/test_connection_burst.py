@@ -61,8 +61,9 @@ def fd_count(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-async def http(port: int, method: str, path: str, body: Any = None, token: str | None = None,
-               timeout: float = 10) -> tuple[int, bytes]:
+async def http(
+    port: int, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10
+) -> tuple[int, bytes]:
     """One request on its own connection (Connection: close); the status and the raw body."""
     data = json.dumps(body).encode() if body is not None else b""
     head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", f"Content-Length: {len(data)}"]
@@ -80,8 +81,9 @@ async def http(port: int, method: str, path: str, body: Any = None, token: str |
     return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
 
 
-async def api(port: int, method: str, path: str, body: Any = None, token: str | None = None,
-              timeout: float = 10) -> tuple[int, Any]:
+async def api(
+    port: int, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10
+) -> tuple[int, Any]:
     status, raw = await http(port, method, path, body, token, timeout)
     return status, json.loads(raw)
 
@@ -94,8 +96,9 @@ async def held_polls(port: int) -> int:
     return int(match.group(1))
 
 
-async def until(check: Callable[[], Awaitable[bool]], what: str, deadline_s: float = SETTLE_S,
-                interval: float = 0.05) -> None:
+async def until(
+    check: Callable[[], Awaitable[bool]], what: str, deadline_s: float = SETTLE_S, interval: float = 0.05
+) -> None:
     """Await check() until it is true; fail naming `what` after deadline_s."""
     deadline = time.monotonic() + deadline_s
     while not await check():
@@ -119,8 +122,7 @@ def accept_queue(port: int) -> int:
 async def wave(port: int, slug: str, newest: int, size: int, first: int) -> None:
     """`size` clients at once, of every kind in turn; the held ones drop once all their polls are held."""
     drop = asyncio.Event()
-    poll = (f"GET /api/events/{slug}/messages?after={newest}&wait=30 HTTP/1.1\r\n"
-            "Host: 127.0.0.1\r\n\r\n").encode()
+    poll = (f"GET /api/events/{slug}/messages?after={newest}&wait=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").encode()
     half = f"GET /api/events/{slug}/messa".encode()
 
     async def client(n: int, writer: asyncio.StreamWriter) -> None:
@@ -149,7 +151,9 @@ async def wave(port: int, slug: str, newest: int, size: int, first: int) -> None
             await until(queue_short, "the accept queue drained", 10, interval=0.005)
             batch = range(start, min(start + BATCH, first + size))
             connections = await asyncio.gather(*(asyncio.open_connection("127.0.0.1", port) for _ in batch))
-            clients += [asyncio.create_task(client(n, writer)) for n, (_, writer) in zip(batch, connections)]
+            clients += [
+                asyncio.create_task(client(n, writer)) for n, (_, writer) in zip(batch, connections, strict=True)
+            ]
         await until(all_held, f"{polls} long polls held", 10)
     finally:
         drop.set()
@@ -165,8 +169,12 @@ def test_ten_thousand_dropped_connections_leave_nothing_behind(tmp_path: Path, n
         assert size >= 100, f"descriptor limits too low: ours {nofile}, the server's {open_files_limit(pid)}"
 
         async def run() -> None:
-            status, created = await api(server.port, "POST", "/api/events", {
-                "title": "Burst", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+            status, created = await api(
+                server.port,
+                "POST",
+                "/api/events",
+                {"title": "Burst", "starts_at": iso_in(-60), "ends_at": iso_in(3600)},
+            )
             assert status == 201, created
             slug = created["event"]["slug"]
             status, page = await api(server.port, "GET", f"/api/events/{slug}/messages?after=0")
@@ -198,9 +206,11 @@ def test_ten_thousand_dropped_connections_leave_nothing_behind(tmp_path: Path, n
                 done += size
             await settled("the burst")
             rss_after = proc_status(pid, "VmRSS")
-            print(f"\n{CLIENTS} connect-and-drop cycles in waves of {size} in {time.monotonic() - started:.1f} s; "
-                  f"server RSS {rss_warm} KiB after the warm-up of {WARM_UP}, {rss_after} KiB after "
-                  f"({rss_after - rss_warm:+d} KiB); {fd_count(pid)} descriptors open (was {fds_before})")
+            print(
+                f"\n{CLIENTS} connect-and-drop cycles in waves of {size} in {time.monotonic() - started:.1f} s; "
+                f"server RSS {rss_warm} KiB after the warm-up of {WARM_UP}, {rss_after} KiB after "
+                f"({rss_after - rss_warm:+d} KiB); {fd_count(pid)} descriptors open (was {fds_before})"
+            )
             assert rss_after - rss_warm < RSS_GROWTH_LIMIT_KIB, "the server's memory grew with dropped connections"
 
             # The server still works: a held poll is woken by a post and gets it.
@@ -208,14 +218,20 @@ def test_ten_thousand_dropped_connections_leave_nothing_behind(tmp_path: Path, n
             assert status == 201, joined
             status, page = await api(server.port, "GET", f"/api/events/{slug}/messages?after={newest}")
             waiting = asyncio.ensure_future(
-                api(server.port, "GET", f"/api/events/{slug}/messages?after={page['cursor']}&wait=10"))
+                api(server.port, "GET", f"/api/events/{slug}/messages?after={page['cursor']}&wait=10")
+            )
 
             async def one_held() -> bool:
                 return await held_polls(server.port) == 1
 
             await until(one_held, "the new long poll held")
-            status, posted = await api(server.port, "POST", f"/api/events/{slug}/messages",
-                                       {"body": "still here", "client_id": "c1"}, token=joined["token"])
+            status, posted = await api(
+                server.port,
+                "POST",
+                f"/api/events/{slug}/messages",
+                {"body": "still here", "client_id": "c1"},
+                token=joined["token"],
+            )
             assert status == 201, posted
             status, page = await asyncio.wait_for(waiting, 5)
             assert status == 200, page

@@ -114,14 +114,13 @@ async def test_a_client_that_disconnects_frees_its_waiter(api: Api, chat: Chat) 
     cursor = (await api.poll(slug)).body["cursor"]
     host, port = api.base_url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    writer.write(
-        f"GET /api/events/{slug}/messages?after={cursor}&wait=30 HTTP/1.1\r\nHost: x\r\n\r\n".encode()
-    )
+    writer.write(f"GET /api/events/{slug}/messages?after={cursor}&wait=30 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     await writer.drain()
     await until(lambda: chat.broker.held_polls == 1, what="the poll to be held")
     writer.close()
-    await until(lambda: chat.broker.waiting() == 0 and chat.broker.held_polls == 0,
-                timeout=2, what="the waiter to be freed")
+    await until(
+        lambda: chat.broker.waiting() == 0 and chat.broker.held_polls == 0, timeout=2, what="the waiter to be freed"
+    )
 
 
 async def test_shutdown_answers_held_polls(api: Api, chat: Chat) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,15 +22,17 @@ from tests.serverproc import ServerProcess
 def test_acknowledged_posts_survive_sigkill(tmp_path: Path, sync: str) -> None:
     db = tmp_path / "chat.db"
     with ServerProcess(db, "--rate-limit", "0", "--sync", sync) as server:
-        status, created = server.request("POST", "/api/events", {
-            "title": "Crash", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        status, created = server.request(
+            "POST", "/api/events", {"title": "Crash", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
         assert status == 201
         slug = created["event"]["slug"]
         status, joined = server.request("POST", f"/api/events/{slug}/participants", {"nickname": "alice"})
         acknowledged = []
         for n in range(40):
-            status, reply = server.request("POST", f"/api/events/{slug}/messages",
-                                           {"body": f"m{n}", "client_id": f"c{n}"}, token=joined["token"])
+            status, reply = server.request(
+                "POST", f"/api/events/{slug}/messages", {"body": f"m{n}", "client_id": f"c{n}"}, token=joined["token"]
+            )
             assert status == 201
             acknowledged.append(reply["message"]["id"])
         server.proc.send_signal(signal.SIGKILL)
@@ -46,8 +48,9 @@ def test_acknowledged_posts_survive_sigkill(tmp_path: Path, sync: str) -> None:
         status, page = server.request("GET", f"/api/events/{slug}/messages?after=0&limit=1000")
         assert [m["id"] for m in page["messages"] if m["kind"] == "message"] == acknowledged
         # The retry of an acknowledged post after the crash is recognised, not stored twice.
-        status, retry = server.request("POST", f"/api/events/{slug}/messages",
-                                       {"body": "m39", "client_id": "c39"}, token=joined["token"])
+        status, retry = server.request(
+            "POST", f"/api/events/{slug}/messages", {"body": "m39", "client_id": "c39"}, token=joined["token"]
+        )
         assert status == 200 and retry["message"]["id"] == acknowledged[-1]
 
 
@@ -113,8 +116,12 @@ async def test_every_migration_gives_the_schema_of_a_new_file(tmp_path: Path) ->
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
             return {
                 "columns": {t: sorted(tuple(r[1:6]) for r in conn.execute(f"PRAGMA table_info({t})")) for t in tables},
-                "indexes": sorted(r[0] for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")),
+                "indexes": sorted(
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
+                    )
+                ),
             }
 
     assert shape(upgraded) == shape(tmp_path / "new.db")
@@ -124,8 +131,11 @@ async def test_a_future_migration_is_applied_on_top(tmp_path: Path, monkeypatch:
     path = str(tmp_path / "old.db")
     await (await Store.open(path)).close()
     current = migrations.schema_version()
-    monkeypatch.setattr(migrations, "MIGRATIONS",
-                        [*migrations.MIGRATIONS, "ALTER TABLE events ADD COLUMN topic TEXT NOT NULL DEFAULT ''"])
+    monkeypatch.setattr(
+        migrations,
+        "MIGRATIONS",
+        [*migrations.MIGRATIONS, "ALTER TABLE events ADD COLUMN topic TEXT NOT NULL DEFAULT ''"],
+    )
     await (await Store.open(path)).close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
@@ -161,12 +171,19 @@ async def test_nickname_keys_are_recomputed_and_old_collisions_kept_apart(tmp_pa
     store = await Store.open(str(path))
     await store.close()
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at)"
-                     " VALUES ('keysroom1', 'Keys', 0, 9000000000000, x'00', 0)")
+        conn.execute(
+            "INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at)"
+            " VALUES ('keysroom1', 'Keys', 0, 9000000000000, x'00', 0)"
+        )
         # The keys version 5 stored: it did not ignore U+3164 or U+034F.
-        for n, (nick, key) in enumerate([("alice", "alice"), ("al\u3164ice", "al\u1160ice"), ("bo\u034fb", "bo\u034fb")]):
-            conn.execute("INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
-                         " VALUES (1, ?, ?, ?, 0)", (nick, key, bytes([n])))
+        for n, (nick, key) in enumerate(
+            [("alice", "alice"), ("al\u3164ice", "al\u1160ice"), ("bo\u034fb", "bo\u034fb")]
+        ):
+            conn.execute(
+                "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
+                " VALUES (1, ?, ?, ?, 0)",
+                (nick, key, bytes([n])),
+            )
         conn.execute("PRAGMA user_version = 5")
     store = await Store.open(str(path))
     try:

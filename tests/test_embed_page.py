@@ -88,17 +88,28 @@ async def test_the_demo_page_explains_an_unknown_room(api: Api) -> None:
 async def test_the_demo_page_never_echoes_a_pasted_host_key(api: Api) -> None:
     created = await api.create_event(title="Demo room")
     slug, key = created["event"]["slug"], created["host_key"]
-    for pasted in (f"https://chat.example.org/e/{slug}/host#key={key}", f"https://chat.example.org/e/{slug}/host?k={key}"):
+    for pasted in (
+        f"https://chat.example.org/e/{slug}/host#key={key}",
+        f"https://chat.example.org/e/{slug}/host?k={key}",
+    ):
         page = await api.get(f"/demo/embed?room={quote(pasted, safe='')}")
         assert page.status == 200 and f'data-room="{slug}"' in page.body
         assert key not in page.body
     # An unknown room's link is shown back to correct it: the room link, without what a host link adds.
-    missing = await api.get(f"/demo/embed?room={quote(f'https://chat.example.org/e/nosuchroom/host#key={key}', safe='')}")
+    missing = await api.get(
+        f"/demo/embed?room={quote(f'https://chat.example.org/e/nosuchroom/host#key={key}', safe='')}"
+    )
     assert missing.status == 404 and key not in missing.body
     assert 'value="https://chat.example.org/e/nosuchroom"' in missing.body
 
 
-PUBLIC = {"max_wait": 5.0, "rate_limit": 20, "event_limit": 0, "join_limit": 0, "public_url": "https://chat.example.org"}
+PUBLIC = {
+    "max_wait": 5.0,
+    "rate_limit": 20,
+    "event_limit": 0,
+    "join_limit": 0,
+    "public_url": "https://chat.example.org",
+}
 
 
 @pytest.mark.parametrize("settings", [PUBLIC])  # the server started with --public-url https://chat.example.org

@@ -146,6 +146,7 @@ def lines_with(log: list[str], needle: str) -> int:
 
 # -- 1. one-off reads of large pages -----------------------------------------------------------
 
+
 async def test_one_off_reads_of_large_pages_are_not_kept(database: str) -> None:
     with ServerProcess(database, "--rate-limit", "0") as server:
         server.drain_output()
@@ -168,6 +169,7 @@ async def test_one_off_reads_of_large_pages_are_not_kept(database: str) -> None:
 
 
 # -- 3. readers that never read --------------------------------------------------------------
+
 
 async def test_polls_that_never_read_queue_little(big_copy: tuple[Path, str]) -> None:
     db, slug = big_copy
@@ -226,9 +228,11 @@ async def test_streams_that_never_read_queue_little(database: str) -> None:
 
 # -- 4. many busy events ---------------------------------------------------------------------
 
+
 async def test_the_tails_of_many_events_stay_within_their_budget(tmp_path: Path) -> None:
-    with ServerProcess(tmp_path / "chat.db", "--rate-limit", "0", "--event-limit", "0", "--join-limit", "0",
-                       "--tail-mb", "8") as server:
+    with ServerProcess(
+        tmp_path / "chat.db", "--rate-limit", "0", "--event-limit", "0", "--join-limit", "0", "--tail-mb", "8"
+    ) as server:
         server.drain_output()
         api = Api(server.base)
         start = server.rss_mib()
@@ -311,8 +315,16 @@ async def test_half_sent_requests_from_one_address_leave_room_for_everyone(tmp_p
 
 async def test_out_of_descriptors_the_server_pauses_instead_of_spinning(tmp_path: Path) -> None:
     # No caps at all: the flood takes every descriptor, and accept() fails with EMFILE.
-    with ServerProcess(tmp_path / "chat.db", "--max-connections", "0", "--max-connections-per-client", "0",
-                       "--header-timeout", "3", nofile=256) as server:
+    with ServerProcess(
+        tmp_path / "chat.db",
+        "--max-connections",
+        "0",
+        "--max-connections-per-client",
+        "0",
+        "--header-timeout",
+        "3",
+        nofile=256,
+    ) as server:
         log = server.drain_output()
         slug = (await Api(server.base).create_event())["event"]["slug"]
         logged, cpu, since = log_bytes(log), server.cpu_seconds(), time.monotonic()
@@ -330,8 +342,9 @@ async def test_out_of_descriptors_the_server_pauses_instead_of_spinning(tmp_path
 
 
 async def test_at_the_cap_on_connections_the_server_waits_for_one_to_close(tmp_path: Path) -> None:
-    with ServerProcess(tmp_path / "chat.db", "--max-connections", "20", "--max-connections-per-client", "0",
-                       "--header-timeout", "2") as server:
+    with ServerProcess(
+        tmp_path / "chat.db", "--max-connections", "20", "--max-connections-per-client", "0", "--header-timeout", "2"
+    ) as server:
         log = server.drain_output()
         slug = (await Api(server.base).create_event())["event"]["slug"]
         files = server.open_files()
@@ -346,11 +359,15 @@ async def test_at_the_cap_on_connections_the_server_waits_for_one_to_close(tmp_p
 
 # -- 6. what the HTTP layer refuses ----------------------------------------------------------
 
+
 async def test_a_request_that_cannot_be_parsed_gets_the_json_error(tmp_path: Path) -> None:
     with ServerProcess(tmp_path / "chat.db") as server:
         log = server.drain_output()
-        for garbage in (b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n", b"NONSENSE\r\n\r\n",
-                        b"GET / HTTP/1.1\r\nHost: x\r\na header line with no colon\r\n\r\n"):
+        for garbage in (
+            b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"NONSENSE\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: x\r\na header line with no colon\r\n\r\n",
+        ):
             reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
             writer.write(garbage)
             answer = await asyncio.wait_for(reader.read(), 5)  # the server answers, then closes
@@ -363,6 +380,7 @@ async def test_a_request_that_cannot_be_parsed_gets_the_json_error(tmp_path: Pat
 
 # -- 5. IPv6 clients are counted per /64 -------------------------------------------------------
 
+
 async def test_addresses_of_one_ipv6_network_share_its_limits(database: str) -> None:
     with ServerProcess(database, "--xheaders", "--join-limit", "2") as server:
         server.drain_output()
@@ -370,8 +388,9 @@ async def test_addresses_of_one_ipv6_network_share_its_limits(database: str) -> 
         slug = (await api.create_event())["event"]["slug"]
 
         async def join(nickname: str, address: str) -> int:
-            reply = await api.post(f"/api/events/{slug}/participants", {"nickname": nickname},
-                                   headers={"X-Real-IP": address})
+            reply = await api.post(
+                f"/api/events/{slug}/participants", {"nickname": nickname}, headers={"X-Real-IP": address}
+            )
             return reply.status
 
         assert await join("a", "2001:db8:1:2::1") == 201
@@ -385,6 +404,7 @@ async def test_addresses_of_one_ipv6_network_share_its_limits(database: str) -> 
 
 
 # -- 11. a graceful stop ---------------------------------------------------------------------
+
 
 async def test_polls_and_streams_during_a_graceful_stop_are_told_to_come_back(database: str) -> None:
     with ServerProcess(database) as server:
@@ -401,8 +421,9 @@ async def test_polls_and_streams_during_a_graceful_stop_are_told_to_come_back(da
             kept.append((reader, writer))
         # A request still in flight keeps the server draining: a body that has not all come.
         _, slow = await asyncio.open_connection("127.0.0.1", server.port)
-        slow.write(b"POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                   b"Content-Length: 100\r\n\r\n{")
+        slow.write(
+            b"POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
         await slow.drain()
         await loop.run_in_executor(None, server.proc.send_signal, 15)
         await until(lambda: any("shutting down" in line for line in log), 20, "the stop to begin")

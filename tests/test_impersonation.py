@@ -31,9 +31,24 @@ async def nicknames(api: Api, slug: str) -> list[str]:
     return [p["nickname"] for p in reply.body["participants"]]
 
 
-@pytest.mark.parametrize("name", [
-    "Announcement", "System", "Host", "Moderator", "*", "HOST", "Ho\u200bst", "Ｈｏｓｔ", "admin", "(Host)", "-", ">",
-], ids=repr)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Announcement",
+        "System",
+        "Host",
+        "Moderator",
+        "*",
+        "HOST",
+        "Ho\u200bst",
+        "Ｈｏｓｔ",
+        "admin",
+        "(Host)",
+        "-",
+        ">",
+    ],
+    ids=repr,
+)
 async def test_a_reserved_name_is_refused_and_changes_nothing(api: Api, chat: Chat, name: str) -> None:
     slug = (await api.create_event())["event"]["slug"]
     before = await api.read_all(slug)

@@ -20,35 +20,83 @@ LONG = "a" * 4000
 # "json": the API's error shape (the API, files, transcripts); "html": the HTML error page.
 PATHS = [
     # static files
-    *((path, "json") for path in (
-        "/static/x%00", "/static/style.css%00", "/static/x%00.js?v=1", "/static/%00", "/static/%ff",
-        "/static/..%2fchatserver%2fapp.py", "/static/%2e%2e/%2e%2e/setup.cfg", "/static/..%2f..%2fsetup.cfg",
-        "/static/..\\..\\setup.cfg", "/static/..%5c..%5csetup.cfg", "/static/x%0d%0aSet-Cookie:%20a=b",
-        "/static/", "/static/.", "/static/%2e", f"/static/{LONG}", "/static/widget.js%00?v=%ff",
-    )),
+    *(
+        (path, "json")
+        for path in (
+            "/static/x%00",
+            "/static/style.css%00",
+            "/static/x%00.js?v=1",
+            "/static/%00",
+            "/static/%ff",
+            "/static/..%2fchatserver%2fapp.py",
+            "/static/%2e%2e/%2e%2e/setup.cfg",
+            "/static/..%2f..%2fsetup.cfg",
+            "/static/..\\..\\setup.cfg",
+            "/static/..%5c..%5csetup.cfg",
+            "/static/x%0d%0aSet-Cookie:%20a=b",
+            "/static/",
+            "/static/.",
+            "/static/%2e",
+            f"/static/{LONG}",
+            "/static/widget.js%00?v=%ff",
+        )
+    ),
     # pages (and paths no route takes)
-    *((path, "html") for path in (
-        "/e/{slug}%00", "/e/{slug}%00/host", "/e/{slug}%00/embed", "/e/{slug}%00/transcript",
-        "/e/%00/transcript", "/e/{slug}%0d%0a", "/e/%ff", "/e/%ff/host", "/e/%ff/embed", "/e/..%2f..%2fsetup.cfg",
-        f"/e/{LONG}", "/e/{slug}\\host", "/e/{slug}/host%00", "/%ff", "/%00", "/demo/embed?room=%ff",
-        "/sw.js%00", "/sw.js/..%2fsetup.cfg",
-        "/e/{slug}/transcript?after=%ff", "/archive?before=%ff", "/archive?q=%ff",
-    )),
+    *(
+        (path, "html")
+        for path in (
+            "/e/{slug}%00",
+            "/e/{slug}%00/host",
+            "/e/{slug}%00/embed",
+            "/e/{slug}%00/transcript",
+            "/e/%00/transcript",
+            "/e/{slug}%0d%0a",
+            "/e/%ff",
+            "/e/%ff/host",
+            "/e/%ff/embed",
+            "/e/..%2f..%2fsetup.cfg",
+            f"/e/{LONG}",
+            "/e/{slug}\\host",
+            "/e/{slug}/host%00",
+            "/%ff",
+            "/%00",
+            "/demo/embed?room=%ff",
+            "/sw.js%00",
+            "/sw.js/..%2fsetup.cfg",
+            "/e/{slug}/transcript?after=%ff",
+            "/archive?before=%ff",
+            "/archive?q=%ff",
+        )
+    ),
     # transcripts and the API
-    *((path, "json") for path in (
-        "/e/%ff/transcript.json", "/e/{slug}%00/transcript.txt", "/api/events/{slug}%00", "/api/events/%ff",
-        "/api/events/{slug}%00/messages?after=0", "/api/events/{slug}%00/stream", "/api/events/%ff/messages",
-        "/api/events/{slug}%00/participants", "/api/events/%00", "/api/%ff", "/api/events/..%2f..%2fsetup.cfg",
-        f"/api/events/{LONG}", "/api/events/{slug}%0d%0a/messages",
-        "/api/events/{slug}/messages?after=%ff", "/api/events?q=%ff",
-    )),
+    *(
+        (path, "json")
+        for path in (
+            "/e/%ff/transcript.json",
+            "/e/{slug}%00/transcript.txt",
+            "/api/events/{slug}%00",
+            "/api/events/%ff",
+            "/api/events/{slug}%00/messages?after=0",
+            "/api/events/{slug}%00/stream",
+            "/api/events/%ff/messages",
+            "/api/events/{slug}%00/participants",
+            "/api/events/%00",
+            "/api/%ff",
+            "/api/events/..%2f..%2fsetup.cfg",
+            f"/api/events/{LONG}",
+            "/api/events/{slug}%0d%0a/messages",
+            "/api/events/{slug}/messages?after=%ff",
+            "/api/events?q=%ff",
+        )
+    ),
 ]
 
 
 def logged_faults(caplog: pytest.LogCaptureFixture) -> list[str]:
     """Log records that carry a traceback, or that say the server failed (an uncaught exception, a 500)."""
     return [
-        r.getMessage() for r in caplog.records
+        r.getMessage()
+        for r in caplog.records
         if r.exc_info or r.name == "tornado.application" or r.levelno >= logging.ERROR
     ]
 
@@ -88,8 +136,12 @@ async def test_other_methods_on_static_files_get_the_json_error(api: Api, method
 
 async def test_junk_in_a_static_files_version_still_serves_the_file(api: Api, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO):
-        for path in ("/static/widget.js?v=%ff", "/static/style.css?v=%00%ff", "/static/style.css?v=..%2f..%2fx",
-                     "/sw.js?v=%ff%00"):
+        for path in (
+            "/static/widget.js?v=%ff",
+            "/static/style.css?v=%00%ff",
+            "/static/style.css?v=..%2f..%2fx",
+            "/sw.js?v=%ff%00",
+        ):
             reply = await api.get(path)
             assert reply.status == 200, (path, reply.body)
     assert logged_faults(caplog) == []

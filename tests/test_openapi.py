@@ -187,8 +187,14 @@ def test_every_component_is_used() -> None:
     text = json.dumps(DOCUMENT["paths"]) + json.dumps(DOCUMENT["components"])
     for kind, components in DOCUMENT["components"].items():
         if kind == "securitySchemes":
-            used = {name for item in DOCUMENT["paths"].values() for op in item.values() if isinstance(op, dict)
-                    for requirement in op.get("security", []) for name in requirement}
+            used = {
+                name
+                for item in DOCUMENT["paths"].values()
+                for op in item.values()
+                if isinstance(op, dict)
+                for requirement in op.get("security", [])
+                for name in requirement
+            }
             assert used == set(components)
             continue
         for name in components:
@@ -228,8 +234,11 @@ def documented_error_codes() -> dict[str, set[int]]:
 
 
 def test_error_codes_are_the_codes_of_the_code() -> None:
-    in_code = {(cls.code, cls.status) for cls in vars(errors).values()
-               if isinstance(cls, type) and issubclass(cls, errors.ChatError)}
+    in_code = {
+        (cls.code, cls.status)
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.ChatError)
+    }
     documented = documented_error_codes()
     # Each code is in some operation's answers, or (statuses that no documented method can get,
     # such as 405 for a method an endpoint lacks) said in the document's description.
@@ -298,8 +307,15 @@ def check_reply(reply: Reply, method: str, path: str) -> None:
 
 async def test_answers_on_the_main_paths_match_the_document(api: Api) -> None:
     E = "/api/events/{slug}"
-    created = await api.post("/api/events", {"title": "Doc check", "starts_at": iso_in(-60), "ends_at": iso_in(3600),
-                                             "embed_origins": ["https://app.example.org"]})
+    created = await api.post(
+        "/api/events",
+        {
+            "title": "Doc check",
+            "starts_at": iso_in(-60),
+            "ends_at": iso_in(3600),
+            "embed_origins": ["https://app.example.org"],
+        },
+    )
     check_reply(created, "POST", "/api/events")
     slug, key = created.body["event"]["slug"], created.body["host_key"]
     e = f"/api/events/{slug}"
@@ -317,19 +333,24 @@ async def test_answers_on_the_main_paths_match_the_document(api: Api) -> None:
     token, pid = joined.body["token"], joined.body["participant"]["id"]
     posted = await api.post(f"{e}/messages", {"body": "hello", "client_id": "c-1"}, token=token)
     check_reply(posted, "POST", E + "/messages")
-    check_reply(await api.post(f"{e}/messages", {"body": "hello", "client_id": "c-1"}, token=token),
-                "POST", E + "/messages")
+    check_reply(
+        await api.post(f"{e}/messages", {"body": "hello", "client_id": "c-1"}, token=token), "POST", E + "/messages"
+    )
     check_reply(await api.post(f"{e}/messages", {"body": "hello"}), "POST", E + "/messages")
-    check_reply(await api.post(f"{e}/announcements", {"body": "Ten minutes left."}, token=key),
-                "POST", E + "/announcements")
+    check_reply(
+        await api.post(f"{e}/announcements", {"body": "Ten minutes left."}, token=key), "POST", E + "/announcements"
+    )
     check_reply(await api.post(f"{e}/reads", {"last_read_id": 1}, token=token), "POST", E + "/reads")
     check_reply(await api.get(f"{e}/reads"), "GET", E + "/reads")
     check_reply(await api.get(f"{e}/messages?after=0&reads=0", token=token), "GET", E + "/messages")
     check_reply(await api.get(f"{e}/messages?after=99999"), "GET", E + "/messages")
-    check_reply(await api.delete(f"{e}/messages/{posted.body['message']['id']}", token=key),
-                "DELETE", E + "/messages/{id}")
+    check_reply(
+        await api.delete(f"{e}/messages/{posted.body['message']['id']}", token=key), "DELETE", E + "/messages/{id}"
+    )
     check_reply(await api.get(f"{e}/participants"), "GET", E + "/participants")
-    check_reply(await api.post(f"{e}/participants/{pid}/ban", token=key), "POST", E + "/participants/{participant_id}/ban")
+    check_reply(
+        await api.post(f"{e}/participants/{pid}/ban", token=key), "POST", E + "/participants/{participant_id}/ban"
+    )
     check_reply(await api.post(f"{e}/messages", {"body": "again"}, token=token), "POST", E + "/messages")
     check_reply(await api.get(f"/e/{slug}/transcript.json"), "GET", "/e/{slug}/transcript.json")
     check_reply(await api.get(f"/e/{slug}/transcript.txt"), "GET", "/e/{slug}/transcript.txt")

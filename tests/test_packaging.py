@@ -59,7 +59,11 @@ def test_pip_install_gives_a_working_server(tmp_path: Path) -> None:
     python, chatserver = venv / "bin" / "python", venv / "bin" / "chatserver"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", str(source)],
-        capture_output=True, text=True, timeout=PIP_TIMEOUT_S, env=env, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT_S,
+        env=env,
+        cwd=tmp_path,
     )
     assert install.returncode == 0, f"pip install failed:\n{install.stdout}\n{install.stderr}"
 
@@ -67,9 +71,17 @@ def test_pip_install_gives_a_working_server(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run(
-        [str(python), "-c", "import chatserver, chatserver.resources as r; "
-                            "print(chatserver.__file__); print(r.resource_root())"],
-        capture_output=True, text=True, timeout=30, env=env, cwd=elsewhere, check=True,
+        [
+            str(python),
+            "-c",
+            "import chatserver, chatserver.resources as r; print(chatserver.__file__); print(r.resource_root())",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        cwd=elsewhere,
+        check=True,
     ).stdout.splitlines()
     assert Path(where[0]).is_relative_to(venv), where
     share = Path(where[1])
@@ -80,8 +92,14 @@ def test_pip_install_gives_a_working_server(tmp_path: Path) -> None:
         installed = {p.relative_to(share / folder) for p in (share / folder).rglob("*") if p.is_file()}
         assert shipped <= installed, f"not installed from {folder}/: {sorted(map(str, shipped - installed))}"
 
-    version = subprocess.run([str(python), "-m", "chatserver", "--version"], capture_output=True, text=True,
-                             timeout=30, env=env, cwd=elsewhere)
+    version = subprocess.run(
+        [str(python), "-m", "chatserver", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        cwd=elsewhere,
+    )
     assert version.returncode == 0, version.stderr
     assert version.stdout.startswith("chatserver ")
 
@@ -90,7 +108,10 @@ def test_pip_install_gives_a_working_server(tmp_path: Path) -> None:
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
             [str(chatserver), "serve", "--port", str(port), "--db", str(tmp_path / "chat.db")],
-            stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=elsewhere,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=elsewhere,
         )
         try:
             wait_for_port(proc, port, log)
@@ -103,8 +124,9 @@ def test_pip_install_gives_a_working_server(tmp_path: Path) -> None:
             assert status == 200 and css == (source / "static" / "style.css").read_bytes()
 
             # Creating an event needs the schema from schema.sql.
-            status, _, created = _get(port, "/api/events", "POST", {
-                "title": "Installed", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+            status, _, created = _get(
+                port, "/api/events", "POST", {"title": "Installed", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+            )
             assert status == 201, created
             slug = json.loads(created)["event"]["slug"]
             status, content_type, room = _get(port, f"/e/{slug}")

@@ -6,7 +6,16 @@ import pytest
 
 from tests.helpers import Api
 
-PAGES = ["/", "/archive", "/archive?q=x", "/e/{slug}", "/e/{slug}/transcript", "/e/{slug}/host", "/e/nosuchevent", "/no/such/page"]
+PAGES = [
+    "/",
+    "/archive",
+    "/archive?q=x",
+    "/e/{slug}",
+    "/e/{slug}/transcript",
+    "/e/{slug}/host",
+    "/e/nosuchevent",
+    "/no/such/page",
+]
 
 
 def directives(csp: str) -> dict[str, list[str]]:
@@ -52,8 +61,18 @@ async def test_static_files_are_not_sniffed(api: Api) -> None:
         assert reply.headers.get("X-Content-Type-Options") == "nosniff", path
 
 
-HOST_PAGES = ["/", "/archive", "/e/{slug}", "/e/{slug}/host", "/e/{slug}/embed", "/e/{slug}/transcript",
-              "/demo/embed", "/demo/embed?room={slug}", "/e/nosuchevent", "/no/such/page"]
+HOST_PAGES = [
+    "/",
+    "/archive",
+    "/e/{slug}",
+    "/e/{slug}/host",
+    "/e/{slug}/embed",
+    "/e/{slug}/transcript",
+    "/demo/embed",
+    "/demo/embed?room={slug}",
+    "/e/nosuchevent",
+    "/no/such/page",
+]
 
 
 @pytest.mark.parametrize("path", HOST_PAGES)

@@ -48,13 +48,16 @@ def opening_tag(html: str, element_id: str) -> str:
 # -- every page answers ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [
-    "/",
-    "/archive",
-    "/e/{slug}",
-    "/e/{slug}/transcript",
-    "/e/{slug}/host",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/archive",
+        "/e/{slug}",
+        "/e/{slug}/transcript",
+        "/e/{slug}/host",
+    ],
+)
 async def test_every_page_answers_html(api: Api, path: str) -> None:
     created = await api.create_event()
     html = await page(api, path.format(slug=created["event"]["slug"]))
@@ -62,11 +65,15 @@ async def test_every_page_answers_html(api: Api, path: str) -> None:
     assert 'href="/archive"' in html
 
 
-@pytest.mark.parametrize(("starts_in", "close", "shown", "hidden"), [
-    (3600, False, "waiting", ("chat", "closed")),
-    (-60, False, "chat", ("waiting", "closed")),
-    (-60, True, "closed", ("waiting", "chat")),
-], ids=["scheduled", "open", "closed"])
+@pytest.mark.parametrize(
+    ("starts_in", "close", "shown", "hidden"),
+    [
+        (3600, False, "waiting", ("chat", "closed")),
+        (-60, False, "chat", ("waiting", "closed")),
+        (-60, True, "closed", ("waiting", "chat")),
+    ],
+    ids=["scheduled", "open", "closed"],
+)
 async def test_room_shows_the_part_for_its_state(
     api: Api, starts_in: float, close: bool, shown: str, hidden: tuple[str, ...]
 ) -> None:
@@ -232,7 +239,7 @@ async def test_pages_load_only_their_own_scripts_and_styles(api: Api) -> None:
         assert not re.search(r"\son[a-z]+=", html), path  # no inline event handlers
         scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S)
         assert scripts, path
-        for attributes, inline in scripts:
+        for _attributes, inline in scripts:
             assert inline.strip() == "", f"inline script on {path}"
         urls = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', html)
         for url in urls:

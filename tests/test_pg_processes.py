@@ -43,8 +43,9 @@ class RoundRobin:
         self._turn = itertools.cycle(range(len(servers)))
         self._lock = threading.Lock()
 
-    def request(self, method: str, path: str, body: Any = None, token: str | None = None,
-                timeout: float = 10) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 10
+    ) -> tuple[int, Any]:
         with self._lock:
             server = self.servers[next(self._turn)]
         return server.request(method, path, body, token=token, timeout=timeout)
@@ -55,8 +56,9 @@ def test_two_processes_deliver_every_item_once_in_order(postgres_cluster: Postgr
     options = ("--rate-limit", "0", "--join-limit", "0", "--log-level", "warning")
     with two_processes(dsn, *options) as (first, second):
         both = RoundRobin([first, second])
-        status, created = both.request("POST", "/api/events", {
-            "title": "Shared", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        status, created = both.request(
+            "POST", "/api/events", {"title": "Shared", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
         assert status == 201, created
         slug = created["event"]["slug"]
         tokens = []
@@ -73,8 +75,12 @@ def test_two_processes_deliver_every_item_once_in_order(postgres_cluster: Postgr
 
         def post(n: int) -> None:
             for k in range(POSTS_EACH):
-                status, reply = both.request("POST", f"/api/events/{slug}/messages",
-                                             {"body": f"p{n} m{k}", "client_id": f"p{n}-{k}"}, token=tokens[n])
+                status, reply = both.request(
+                    "POST",
+                    f"/api/events/{slug}/messages",
+                    {"body": f"p{n} m{k}", "client_id": f"p{n}-{k}"},
+                    token=tokens[n],
+                )
                 if status != 201:
                     failures.append(f"post p{n}-{k}: {status} {reply}")
                     return
@@ -124,8 +130,9 @@ def test_boundaries_are_appended_once_with_two_processes(postgres_cluster: Postg
     with two_processes(dsn, *options) as (first, second):
         both = RoundRobin([first, second])
         # Opens a second from now and closes a second later: both schedulers race for both items.
-        status, created = both.request("POST", "/api/events", {
-            "title": "Boundaries", "starts_at": iso_in(1), "ends_at": iso_in(2)})
+        status, created = both.request(
+            "POST", "/api/events", {"title": "Boundaries", "starts_at": iso_in(1), "ends_at": iso_in(2)}
+        )
         assert status == 201, created
         slug = created["event"]["slug"]
         cursor, codes = 0, []
@@ -144,8 +151,9 @@ def test_limits_and_presence_are_shared_by_the_processes(postgres_cluster: Postg
     dsn = postgres_cluster.new_database()
     options = ("--rate-limit", "3", "--join-limit", "2", "--log-level", "warning")
     with two_processes(dsn, *options) as (first, second):
-        status, created = first.request("POST", "/api/events", {
-            "title": "Limits", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        status, created = first.request(
+            "POST", "/api/events", {"title": "Limits", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
         slug = created["event"]["slug"]
         # Joins per address: one on each process, then the third is refused wherever it goes.
         assert first.request("POST", f"/api/events/{slug}/participants", {"nickname": "ann"})[0] == 201
@@ -174,8 +182,9 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
     with PostgresCluster() as cluster:
         dsn = cluster.new_database()
         with two_processes(dsn, "--log-level", "warning") as (first, second):
-            _, created = first.request("POST", "/api/events", {
-                "title": "Outage", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+            _, created = first.request(
+                "POST", "/api/events", {"title": "Outage", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+            )
             slug = created["event"]["slug"]
             _, joined = first.request("POST", f"/api/events/{slug}/participants", {"nickname": "ann"})
             token = joined["token"]
@@ -183,8 +192,11 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
             cursor = before["message"]["id"]
             # A poll held on the second process across the outage.
             answer: list[tuple[int, Any]] = []
-            held = threading.Thread(target=lambda: answer.append(second.request(
-                "GET", f"/api/events/{slug}/messages?after={cursor}&wait=30", timeout=40)))
+            held = threading.Thread(
+                target=lambda: answer.append(
+                    second.request("GET", f"/api/events/{slug}/messages?after={cursor}&wait=30", timeout=40)
+                )
+            )
             held.start()
             until_sync(lambda: _gauge(second, "chatserver_held_polls") == 1, what="the poll to be held")
 
@@ -196,8 +208,7 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
             cluster.resume()
 
             def posted_after() -> bool:  # the pool connects again on the next request
-                status, reply = first.request("POST", f"/api/events/{slug}/messages", {"body": "after"},
-                                              token=token)
+                status, reply = first.request("POST", f"/api/events/{slug}/messages", {"body": "after"}, token=token)
                 assert status in (201, 503), (status, reply)  # refused while down, never a 500
                 return status == 201
 
@@ -217,8 +228,9 @@ def test_serve_processes_shares_one_port_and_stops_whole_on_sigterm(postgres_clu
         server.drain_output()
         until_sync(lambda: len(_children(server.proc.pid)) == 2, timeout=10, what="two workers to start")
         workers = _children(server.proc.pid)
-        status, created = server.request("POST", "/api/events", {
-            "title": "Forked", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        status, created = server.request(
+            "POST", "/api/events", {"title": "Forked", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
         assert status == 201
         for _ in range(6):  # whichever worker accepts, the event is there
             assert server.request("GET", f"/api/events/{created['event']['slug']}")[0] == 200
@@ -258,8 +270,9 @@ def test_processes_and_backup_need_the_right_engine(tmp_path: Path) -> None:
 async def test_an_sse_stream_on_one_process_carries_what_the_other_commits(postgres_cluster: PostgresCluster) -> None:
     dsn = postgres_cluster.new_database()
     with two_processes(dsn, "--log-level", "warning") as (first, second):
-        _, created = first.request("POST", "/api/events", {
-            "title": "Streams", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+        _, created = first.request(
+            "POST", "/api/events", {"title": "Streams", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
         slug = created["event"]["slug"]
         _, joined = first.request("POST", f"/api/events/{slug}/participants", {"nickname": "ann"})
         cursor = second.request("GET", f"/api/events/{slug}/messages?after=0")[1]["cursor"]
@@ -270,7 +283,8 @@ async def test_an_sse_stream_on_one_process_carries_what_the_other_commits(postg
             posted = []
             for n in range(5):
                 status, reply = await asyncio.to_thread(
-                    first.request, "POST", f"/api/events/{slug}/messages", {"body": f"m{n}"}, joined["token"])
+                    first.request, "POST", f"/api/events/{slug}/messages", {"body": f"m{n}"}, joined["token"]
+                )
                 assert status == 201
                 posted.append(reply["message"]["id"])
             assert [item["id"] for item in await stream.items(len(posted))] == posted

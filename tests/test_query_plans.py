@@ -38,8 +38,15 @@ async def _exercise_every_endpoint(api: Api) -> None:
     await api.delete(f"/api/events/{slug}/messages/{message['id']}", token=key)
     await api.post(f"/api/events/{slug}/participants/{bob_id}/ban", token=key)
     await api.patch(f"/api/events/{slug}", {"title": "Renamed"}, token=key)
-    for path in ("/", "/archive?q=x", f"/e/{slug}", f"/e/{slug}/transcript", f"/e/{slug}/host",
-                 f"/e/{slug}/transcript.txt", f"/e/{slug}/transcript.json"):
+    for path in (
+        "/",
+        "/archive?q=x",
+        f"/e/{slug}",
+        f"/e/{slug}/transcript",
+        f"/e/{slug}/host",
+        f"/e/{slug}/transcript.txt",
+        f"/e/{slug}/transcript.json",
+    ):
         assert (await api.get(path)).status == 200, path
     await api.post(f"/api/events/{slug}/close", token=key)
     assert alice_id

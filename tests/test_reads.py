@@ -43,11 +43,19 @@ async def test_bad_read_reports_are_refused_and_change_nothing(api: Api) -> None
     slug, people, newest = await room(api)
     _, bob = people["bob"]
     assert_error(await api.post(f"/api/events/{slug}/reads", {"last_read_id": newest}), 401, "unauthorized")
-    assert_error(await api.post(f"/api/events/{slug}/reads", {"last_read_id": newest + 1}, token=bob),
-                 400, "invalid_request", "last_read_id")
+    assert_error(
+        await api.post(f"/api/events/{slug}/reads", {"last_read_id": newest + 1}, token=bob),
+        400,
+        "invalid_request",
+        "last_read_id",
+    )
     for bad in ("3", -1, True, None, 2.5):
-        assert_error(await api.post(f"/api/events/{slug}/reads", {"last_read_id": bad}, token=bob),
-                     400, "invalid_request", "last_read_id")
+        assert_error(
+            await api.post(f"/api/events/{slug}/reads", {"last_read_id": bad}, token=bob),
+            400,
+            "invalid_request",
+            "last_read_id",
+        )
     assert (await api.get(f"/api/events/{slug}/reads")).body["reads"] == []
 
 

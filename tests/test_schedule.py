@@ -122,7 +122,10 @@ async def test_boundaries_passed_while_down_are_appended_in_order_at_start(tmp_p
     # The server is down for three hours: both events' remaining boundaries pass meanwhile.
     async with running(db, clock=lambda: now_ms() + 3 * HOUR_MS) as (api, _):
         assert kinds(await api.read_all(live)) == [
-            ("system", "opened"), ("system", "joined"), ("message", "before the restart"), ("system", "closed"),
+            ("system", "opened"),
+            ("system", "joined"),
+            ("message", "before the restart"),
+            ("system", "closed"),
         ]
         assert kinds(await api.read_all(later)) == [("system", "opened"), ("system", "closed")]
         for slug in (live, later):

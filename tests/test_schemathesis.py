@@ -37,17 +37,21 @@ MAX_EXAMPLES = 60  # per operation: about 1700 requests, 15-30 s on a slow machi
 MAX_WAIT = "0.2"  # the server's --max-wait: a generated wait=55 holds for 0.2 s
 
 DOCUMENT = json.loads(resources.files("chatserver").joinpath("openapi.json").read_text("utf-8"))
-CONFIG = schemathesis.Config.from_dict({
-    "seed": 20261121,
-    "generation": {"mode": "all", "deterministic": True, "database": "none", "max-examples": MAX_EXAMPLES},
-    # The fuzzing phase only: neither the examples nor the coverage phase can be combined with
-    # @SCHEMA.given (and the coverage phase's hundreds of boundary cases per operation would take
-    # minutes), and the document declares no links for the stateful phase.
-    "phases": {
-        "examples": {"enabled": False}, "coverage": {"enabled": False}, "stateful": {"enabled": False},
-    },
-    "request-timeout": 10,
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 20261121,
+        "generation": {"mode": "all", "deterministic": True, "database": "none", "max-examples": MAX_EXAMPLES},
+        # The fuzzing phase only: neither the examples nor the coverage phase can be combined with
+        # @SCHEMA.given (and the coverage phase's hundreds of boundary cases per operation would take
+        # minutes), and the document declares no links for the stateful phase.
+        "phases": {
+            "examples": {"enabled": False},
+            "coverage": {"enabled": False},
+            "stateful": {"enabled": False},
+        },
+        "request-timeout": 10,
+    }
+)
 SCHEMA = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -100,10 +104,16 @@ class Live:
 
 
 def make_event(server: ServerProcess, title: str, *, join: bool = False, post: bool = False) -> Event:
-    status, body = server.request("POST", "/api/events", {
-        "title": title, "description": "Set up for the schemathesis run.",
-        "starts_at": iso_in(-60), "ends_at": iso_in(3 * 3600),
-    })
+    status, body = server.request(
+        "POST",
+        "/api/events",
+        {
+            "title": title,
+            "description": "Set up for the schemathesis run.",
+            "starts_at": iso_in(-60),
+            "ends_at": iso_in(3 * 3600),
+        },
+    )
     assert status == 201, body
     event = Event(body["event"]["slug"], body["host_key"])
     if join:
@@ -111,8 +121,9 @@ def make_event(server: ServerProcess, title: str, *, join: bool = False, post: b
         assert status == 201, body
         event.token, event.participant_id = body["token"], body["participant"]["id"]
     if post:
-        status, body = server.request("POST", f"/api/events/{event.slug}/messages", {"body": "hello"},
-                                      token=event.token)
+        status, body = server.request(
+            "POST", f"/api/events/{event.slug}/messages", {"body": "hello"}, token=event.token
+        )
         assert status == 201, body
         event.message_id = body["message"]["id"]
     return event
@@ -146,7 +157,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         server.proc.wait(timeout=15)
         reader.join(timeout=10)
     text = b"".join(log).decode("utf-8", "replace")
-    assert "Traceback" not in text, text[text.index("Traceback") - 2000:]
+    assert "Traceback" not in text, text[text.index("Traceback") - 2000 :]
 
 
 def credential(case: schemathesis.Case, event: Event) -> str | None:
@@ -212,10 +223,13 @@ def test_the_run_reached_the_real_logic() -> None:
 ODD_IDS = ["\u00b2", "\u0661", "\uff11", "0x1", "1e3", "-1", " 1", "1.0", "+1", "9" * 19]
 
 
-@pytest.mark.parametrize("label", [
-    "DELETE /api/events/{slug}/messages/{id}",
-    "POST /api/events/{slug}/participants/{participant_id}/ban",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "DELETE /api/events/{slug}/messages/{id}",
+        "POST /api/events/{slug}/participants/{participant_id}/ban",
+    ],
+)
 def test_ids_that_are_not_plain_numbers_are_404s(live: Live, label: str) -> None:
     method, path = label.split(" ", 1)
     operation = SCHEMA[path][method]
@@ -224,7 +238,9 @@ def test_ids_that_are_not_plain_numbers_are_404s(live: Live, label: str) -> None
     for value in ODD_IDS:
         case = operation.Case(path_parameters={"slug": event.slug, name: value})
         response = case.call_and_validate(
-            base_url=live.server.base, session=live.session, checks=CHECKS,
+            base_url=live.server.base,
+            session=live.session,
+            checks=CHECKS,
             headers={"Authorization": f"Bearer {event.host_key}"},
         )
         assert response.status_code == 404, (value, response.text)
@@ -233,7 +249,9 @@ def test_ids_that_are_not_plain_numbers_are_404s(live: Live, label: str) -> None
 def test_the_run_covers_every_documented_operation() -> None:
     labels = {operation.label for operation in operations_of(SCHEMA)}
     documented = {
-        f"{method.upper()} {path}" for path, item in DOCUMENT["paths"].items() for method in item
+        f"{method.upper()} {path}"
+        for path, item in DOCUMENT["paths"].items()
+        for method in item
         if method != "parameters"
     }
     assert labels == documented

@@ -13,8 +13,9 @@ from tests.helpers import Api, assert_error, iso_in
 
 async def _exercise_everything(api: Api) -> list[str]:
     """A session touching every credentialed path, with right and wrong secrets; the secrets used."""
-    created = (await api.post("/api/events", {"title": "Secret", "starts_at": iso_in(-60),
-                                              "ends_at": iso_in(3600)})).body
+    created = (
+        await api.post("/api/events", {"title": "Secret", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+    ).body
     slug, key = created["event"]["slug"], created["host_key"]
     alice = (await api.post(f"/api/events/{slug}/participants", {"nickname": "alice"})).body
     bob = (await api.post(f"/api/events/{slug}/participants", {"nickname": "bob"})).body
@@ -57,19 +58,20 @@ async def test_only_hashes_are_stored(api: Api, chat: Chat) -> None:
 
 
 async def test_secrets_are_long_random_and_distinct(api: Api) -> None:
-    created = (await api.post("/api/events", {"title": "Keys", "starts_at": iso_in(-60),
-                                              "ends_at": iso_in(3600)})).body
+    created = (await api.post("/api/events", {"title": "Keys", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})).body
     slug = created["event"]["slug"]
-    tokens = [(await api.post(f"/api/events/{slug}/participants", {"nickname": f"p{n}"})).body["token"]
-              for n in range(20)]
+    tokens = [
+        (await api.post(f"/api/events/{slug}/participants", {"nickname": f"p{n}"})).body["token"] for n in range(20)
+    ]
     for secret in [created["host_key"], *tokens]:
         assert len(secret) >= 43  # 256 bits, URL-safe base64
     assert len(set(tokens)) == len(tokens)
 
 
 async def test_a_secret_put_in_a_url_is_not_logged(api: Api, caplog: pytest.LogCaptureFixture) -> None:
-    created = (await api.post("/api/events", {"title": "Leaky client", "starts_at": iso_in(-60),
-                                              "ends_at": iso_in(3600)})).body
+    created = (
+        await api.post("/api/events", {"title": "Leaky client", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+    ).body
     slug, key = created["event"]["slug"], created["host_key"]
     with caplog.at_level(logging.DEBUG, logger="tornado.access"):
         await api.post(f"/api/events/{slug}/close?key={key}&x=1")
@@ -80,8 +82,7 @@ async def test_a_secret_put_in_a_url_is_not_logged(api: Api, caplog: pytest.LogC
 
 
 async def test_credentials_never_travel_in_urls(api: Api) -> None:
-    created = (await api.post("/api/events", {"title": "URLs", "starts_at": iso_in(-60),
-                                              "ends_at": iso_in(3600)})).body
+    created = (await api.post("/api/events", {"title": "URLs", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})).body
     slug, key = created["event"]["slug"], created["host_key"]
     # The host link keeps the key in the fragment, which browsers never send to a server.
     assert created["links"]["host"] == f"/e/{slug}/host#key={key}"

@@ -24,8 +24,9 @@ async def running(tmp_path: Path) -> AsyncIterator[int]:
     """serve() in this process with short timeouts; stopped with SIGTERM, as an operator would."""
     port = free_port()
     ready = asyncio.Event()
-    options = ServeOptions(port=port, db=str(tmp_path / "chat.db"), body_timeout=BODY_TIMEOUT,
-                           header_timeout=IDLE_TIMEOUT)
+    options = ServeOptions(
+        port=port, db=str(tmp_path / "chat.db"), body_timeout=BODY_TIMEOUT, header_timeout=IDLE_TIMEOUT
+    )
     task = asyncio.ensure_future(serve(options, ready))
     await asyncio.wait_for(ready.wait(), 10)
     try:
@@ -57,8 +58,10 @@ async def get(port: int, path: str) -> dict[str, object]:
 async def test_a_trickling_body_is_cut_off_and_nothing_is_created(tmp_path: Path) -> None:
     async with running(tmp_path) as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 500\r\n\r\n{\"title\": \"slow")
+        writer.write(
+            b"POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 500\r\n\r\n{"title": "slow'
+        )
         waited, answer = await closed_after(reader)
         writer.close()
         assert BODY_TIMEOUT * 0.8 <= waited < BODY_TIMEOUT + 2
@@ -81,8 +84,9 @@ async def test_an_idle_keep_alive_connection_is_closed_and_others_go_on(tmp_path
         writer.write(b"GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n")
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
         assert head.startswith(b"HTTP/1.1 200")
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length")))
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
         await reader.readexactly(length)
         waited, _ = await closed_after(reader)  # then nothing more is sent on it
         writer.close()

@@ -25,14 +25,21 @@ def settings() -> dict[str, object]:
 class EventStream:
     """A raw HTTP/1.1 client reading one SSE response event by event."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, status: int,
-                 headers: dict[str, str]) -> None:
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, status: int, headers: dict[str, str]
+    ) -> None:
         self.reader, self.writer, self.status, self.headers = reader, writer, status, headers
         self._pending = ""  # body text read but not yet split into lines
 
     @classmethod
-    async def open(cls, port: int, path: str, last_event_id: str | None = None,
-                   token: str | None = None, receive_buffer: int | None = None) -> EventStream:
+    async def open(
+        cls,
+        port: int,
+        path: str,
+        last_event_id: str | None = None,
+        token: str | None = None,
+        receive_buffer: int | None = None,
+    ) -> EventStream:
         """receive_buffer: a small one makes a client that stops reading take little off the server."""
         sock = socket.socket()
         if receive_buffer is not None:
@@ -45,7 +52,7 @@ class EventStream:
         writer.write(f"GET {path} HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n{extra}\r\n".encode())
         status = int((await reader.readline()).split()[1])
         headers: dict[str, str] = {}
-        while (line := (await reader.readline()).decode().strip()):
+        while line := (await reader.readline()).decode().strip():
             name, _, value = line.partition(":")
             headers[name.lower()] = value.strip()
         return cls(reader, writer, status, headers)
@@ -121,8 +128,7 @@ async def test_the_stream_carries_the_polls_items_then_new_ones(
     posted = (await api.say(slug, token, "live")).body["message"]
     assert await stream.items(1) == [posted]
     stream.close()
-    await until(lambda: chat.services.open_streams == 0 and chat.broker.waiting() == 0,
-                what="the stream to be freed")
+    await until(lambda: chat.services.open_streams == 0 and chat.broker.waiting() == 0, what="the stream to be freed")
 
 
 async def test_reconnecting_with_last_event_id_resumes_exactly_once(
@@ -199,8 +205,9 @@ async def test_a_stream_with_a_token_is_online_and_carries_read_receipts(
     presence.window_s = 0.2
     # What joining and posting counted passes: both are offline before the stream opens.
     await until(lambda: not presence.is_online(alice_id) and not presence.is_online(bob_id), what="both offline")
-    stream = await EventStream.open(http_server_port[1], f"/api/events/{slug}/stream?after={newest}&reads=0",
-                                    token=alice)
+    stream = await EventStream.open(
+        http_server_port[1], f"/api/events/{slug}/stream?after={newest}&reads=0", token=alice
+    )
     assert (await stream.event() or {}).get("event") == "state"
     people = (await api.get(f"/api/events/{slug}/participants")).body["participants"]
     assert {p["nickname"]: p["online"] for p in people} == {"alice": True, "bob": False}

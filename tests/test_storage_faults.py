@@ -13,8 +13,9 @@ from tests.helpers import Api, assert_error, iso_in
 
 
 async def _room(api: Api) -> tuple[str, str]:
-    created = (await api.post("/api/events", {"title": "Faults", "starts_at": iso_in(-60),
-                                              "ends_at": iso_in(3600)})).body
+    created = (
+        await api.post("/api/events", {"title": "Faults", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+    ).body
     slug = created["event"]["slug"]
     joined = (await api.post(f"/api/events/{slug}/participants", {"nickname": "alice"})).body
     return slug, joined["token"]
@@ -82,8 +83,9 @@ async def test_a_lock_held_by_another_process_is_a_503_not_a_500(api: Api, chat:
     slug, token = await _room(api)
     first = (await api.say(slug, token, "before")).body["message"]["id"]
     await chat.store.db.writer_pragma("PRAGMA busy_timeout = 200")  # don't wait the full 5 s here
-    other = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(chat.db_path)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(chat.db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert other.stdout is not None and other.stdout.readline().strip() == "locked"
         refused = await api.say(slug, token, "during the lock", client_id="busy-1")

@@ -18,8 +18,10 @@ def _fill(db_path: Path, event_slug: str, start_id: int) -> None:
     """Bulk-load messages behind the server's back (test data only: the server sees a committed stream)."""
     with sqlite3.connect(db_path) as conn:
         (event_id,) = conn.execute("SELECT id FROM events WHERE slug = ?", (event_slug,)).fetchone()
-        rows = ((event_id, start_id + n, "message", "alice", f"line {n} " + "x" * 40, 1_795_000_000_000 + n)
-                for n in range(ITEMS))
+        rows = (
+            (event_id, start_id + n, "message", "alice", f"line {n} " + "x" * 40, 1_795_000_000_000 + n)
+            for n in range(ITEMS)
+        )
         conn.executemany(
             "INSERT INTO items (event_id, id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows
         )
@@ -38,9 +40,7 @@ def _peak_rss_kib() -> int:
 
 async def _download(api: Api, path: str) -> tuple[bytes, int]:
     chunks: list[bytes] = []
-    response = await AsyncHTTPClient().fetch(
-        api.base_url + path, streaming_callback=chunks.append, request_timeout=120
-    )
+    response = await AsyncHTTPClient().fetch(api.base_url + path, streaming_callback=chunks.append, request_timeout=120)
     assert response.code == 200
     return b"".join(chunks), len(chunks)
 
@@ -93,6 +93,6 @@ async def test_a_transcript_page_of_the_longest_messages_stays_small(api: Api, c
         assert page.status == 200 and len(page.body.encode()) < 1.5 * 2**20
         shown += page.body.count("中" * 3990)
         pages += 1
-        after = page.body.split('transcript?after=', 1)[1].split('"', 1)[0] if 'rel="next"' in page.body else None
+        after = page.body.split("transcript?after=", 1)[1].split('"', 1)[0] if 'rel="next"' in page.body else None
         path = f"/e/{slug}/transcript?after={after}" if after else ""
     assert shown == 200 and pages > 1  # each page carries on where the one before stopped

@@ -29,8 +29,7 @@ async def _open_room(api: Api) -> tuple[str, str, str]:
 @pytest.mark.parametrize("content_type", FORM_TYPES)
 async def test_a_form_post_is_refused_and_creates_nothing(api: Api, content_type: str) -> None:
     before = len((await api.get("/api/events?state=open")).body["events"])
-    reply = await api.post("/api/events", raw=json.dumps(NEW_EVENT).encode(),
-                           headers={"Content-Type": content_type})
+    reply = await api.post("/api/events", raw=json.dumps(NEW_EVENT).encode(), headers={"Content-Type": content_type})
     assert_error(reply, 415, "unsupported_media_type")
     assert "application/json" in reply.body["error"]["message"]
     assert len((await api.get("/api/events?state=open")).body["events"]) == before
@@ -55,19 +54,28 @@ async def test_form_posts_with_credentials_change_nothing(api: Api, content_type
 
 async def test_json_types_with_parameters_are_accepted(api: Api) -> None:
     slug, key, token = await _open_room(api)
-    said = await api.post(f"/api/events/{slug}/messages", raw=b'{"body": "hi"}', token=token,
-                          headers={"Content-Type": "Application/JSON; charset=utf-8"})
+    said = await api.post(
+        f"/api/events/{slug}/messages",
+        raw=b'{"body": "hi"}',
+        token=token,
+        headers={"Content-Type": "Application/JSON; charset=utf-8"},
+    )
     assert said.status == 201
-    patched = await api.patch(f"/api/events/{slug}", raw=b'{"title": "Renamed"}', token=key,
-                              headers={"Content-Type": "application/merge-patch+json"})
+    patched = await api.patch(
+        f"/api/events/{slug}",
+        raw=b'{"title": "Renamed"}',
+        token=key,
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
     assert patched.status == 200 and patched.body["event"]["title"] == "Renamed"
 
 
 async def test_a_bodiless_host_action_takes_any_type(api: Api) -> None:
     # Client libraries add a type to a bare POST (Tornado's says urlencoded): nothing is read from it.
     slug, key, _ = await _open_room(api)
-    closed = await api.post(f"/api/events/{slug}/close", raw=b"", token=key,
-                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    closed = await api.post(
+        f"/api/events/{slug}/close", raw=b"", token=key, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert closed.status == 200 and closed.body["event"]["state"] == "closed"
 
 
@@ -81,9 +89,15 @@ async def test_cors_is_off(api: Api) -> None:
     ]:
         assert reply.status in (200, 201)
         assert not [name for name in reply.headers if name.lower().startswith("access-control-")]
-    preflight = await api.request("OPTIONS", f"/api/events/{slug}/messages", headers={
-        **origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type"})
+    preflight = await api.request(
+        "OPTIONS",
+        f"/api/events/{slug}/messages",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
     assert_error(preflight, 405, "method_not_allowed")
     assert "Access-Control-Allow-Origin" not in preflight.headers
 

@@ -7,9 +7,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +40,9 @@ async def slugs(db: Database) -> list[str]:
     return [row[0] for row in await db.fetchall("SELECT slug FROM events ORDER BY id")]
 
 
-def adds(slug: str, log: list[str] | None = None, runs: Counter[str] | None = None) -> Callable[[Tx], Coroutine[Any, Any, str]]:
+def adds(
+    slug: str, log: list[str] | None = None, runs: Counter[str] | None = None
+) -> Callable[[Tx], Coroutine[Any, Any, str]]:
     """A job that inserts slug and, once committed, logs it."""
 
     async def job(tx: Tx) -> str:
@@ -126,7 +128,9 @@ async def test_a_failing_job_rolls_the_batch_back_and_the_others_run_again(
         committed: list[str] = []
         runs: Counter[str] = Counter()
         results = await asyncio.gather(
-            db.write(adds("a", committed, runs)), db.write(failing), db.write(adds("b", committed, runs)),
+            db.write(adds("a", committed, runs)),
+            db.write(failing),
+            db.write(adds("b", committed, runs)),
             return_exceptions=True,
         )
         assert results[0] == "a" and isinstance(results[1], error) and results[2] == "b"

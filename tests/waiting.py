@@ -16,8 +16,9 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0, what: str =
         await asyncio.sleep(0.002)
 
 
-def until_sync(condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition",
-               every: float = 0.05) -> None:
+def until_sync(
+    condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition", every: float = 0.05
+) -> None:
     """The same for tests that drive a server process from threads: check every `every` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():

@@ -18,13 +18,18 @@ SSE_CPU_TARGET = 0.2
 TRANSCRIPT_MIB = 16
 
 # Why a target may be missed, shown under a NOT MET verdict (docs/performance.md has the measurements).
-FANOUT_CPU_WHY = ("a saturated long poll costs one HTTP round trip per response in both servers, and most of "
-                  "it is Tornado's (parse, route, handler, write); chatserver's own code is under 10 % of it")
-FANOUT_P99_WHY = ("a wave of N answers takes N round trips of that same cost, and a post that lands during a "
-                  "wave waits for it")
+FANOUT_CPU_WHY = (
+    "a saturated long poll costs one HTTP round trip per response in both servers, and most of "
+    "it is Tornado's (parse, route, handler, write); chatserver's own code is under 10 % of it"
+)
+FANOUT_P99_WHY = (
+    "a wave of N answers takes N round trips of that same cost, and a post that lands during a wave waits for it"
+)
 SSE_WHY = "relative to chatserver's own long poll, which got cheaper too; compare the absolute µs"
-POSTS_WHY = ("every chatserver post is a durable SQLite commit (batched) and a validated, authenticated "
-             "request; the baseline appends to a list; the ratio ranges about 0.5-0.8x between runs")
+POSTS_WHY = (
+    "every chatserver post is a durable SQLite commit (batched) and a validated, authenticated "
+    "request; the baseline appends to a list; the ratio ranges about 0.5-0.8x between runs"
+)
 
 
 @dataclass(frozen=True)
@@ -81,37 +86,77 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
     # fanout-sse compares with chatserver's long-poll fan-out of this run: run that too (chatserver only).
     reference_only = "fanout-sse" in only and "fanout" not in only
     for waiters in settings.fanout_waiters:
-        found.append(Case("fanout-sse" if reference_only else "fanout", _fanout_title(waiters),
-                          functools.partial(_fanout, settings, waiters, "poll"), 240,
-                          servers=(CHATSERVER,) if reference_only else KINDS,
-                          targets=() if reference_only else (
-                              Target("server CPU µs/delivery", 0.8, why=FANOUT_CPU_WHY),
-                              Target("p99 post-to-receipt ms", 1.0, why=FANOUT_P99_WHY),
-                              Target("errors", 0, "value<=")),
-                          note="chatserver only: the reference for fan-out SSE" if reference_only else None))
+        found.append(
+            Case(
+                "fanout-sse" if reference_only else "fanout",
+                _fanout_title(waiters),
+                functools.partial(_fanout, settings, waiters, "poll"),
+                240,
+                servers=(CHATSERVER,) if reference_only else KINDS,
+                targets=()
+                if reference_only
+                else (
+                    Target("server CPU µs/delivery", 0.8, why=FANOUT_CPU_WHY),
+                    Target("p99 post-to-receipt ms", 1.0, why=FANOUT_P99_WHY),
+                    Target("errors", 0, "value<="),
+                ),
+                note="chatserver only: the reference for fan-out SSE" if reference_only else None,
+            )
+        )
     for waiters in settings.fanout_waiters:
-        found.append(Case("fanout-sse", f"fan-out SSE {waiters:,} waiters",
-                          functools.partial(_fanout, settings, waiters, "sse"), 240,
-                          servers=(CHATSERVER,),  # the baseline server has no SSE
-                          reference=_fanout_title(waiters),
-                          targets=(Target("server CPU µs/delivery", SSE_CPU_TARGET, why=SSE_WHY),
-                                   Target("errors", 0, "value<=")),
-                          note=f"baseline column = chatserver long-poll, {_fanout_title(waiters)}, this run"))
+        found.append(
+            Case(
+                "fanout-sse",
+                f"fan-out SSE {waiters:,} waiters",
+                functools.partial(_fanout, settings, waiters, "sse"),
+                240,
+                servers=(CHATSERVER,),  # the baseline server has no SSE
+                reference=_fanout_title(waiters),
+                targets=(Target("server CPU µs/delivery", SSE_CPU_TARGET, why=SSE_WHY), Target("errors", 0, "value<=")),
+                note=f"baseline column = chatserver long-poll, {_fanout_title(waiters)}, this run",
+            )
+        )
     found += _fanout_pg_cases(settings)
-    found.append(Case("idle", f"idle {settings.idle_polls:,} polls {settings.idle_hold:g} s",
-                      lambda kind: idle.run(kind, settings), settings.idle_hold + 300,
-                      targets=(Target("RSS KiB/held poll", 16, "value<="), Target("errors", 0, "value<="))))
-    found.append(Case("posts", f"posts {settings.posts_total:,} by {settings.posters}",
-                      lambda kind: posts.run(kind, settings), 300,
-                      targets=(Target("posts/s", 0.7, "ratio>=", why=POSTS_WHY), Target("errors", 0, "value<="))))
-    found.append(Case("herd", f"herd {settings.herd_clients:,} x {settings.herd_behind} behind",
-                      lambda kind: herd.run(kind, settings), 240,
-                      targets=(Target("time to serve all s", 1.2), Target("errors", 0, "value<="))))
-    found.append(Case("transcript", f"transcript {settings.transcript_items:,} items",
-                      lambda kind: transcript.run(kind, settings), 600,
-                      # Constant memory: the growth stays this small whatever the size of the room.
-                      targets=(Target(".txt peak RSS growth MiB", TRANSCRIPT_MIB, "value<="),
-                               Target(".json peak RSS growth MiB", TRANSCRIPT_MIB, "value<="))))
+    found.append(
+        Case(
+            "idle",
+            f"idle {settings.idle_polls:,} polls {settings.idle_hold:g} s",
+            lambda kind: idle.run(kind, settings),
+            settings.idle_hold + 300,
+            targets=(Target("RSS KiB/held poll", 16, "value<="), Target("errors", 0, "value<=")),
+        )
+    )
+    found.append(
+        Case(
+            "posts",
+            f"posts {settings.posts_total:,} by {settings.posters}",
+            lambda kind: posts.run(kind, settings),
+            300,
+            targets=(Target("posts/s", 0.7, "ratio>=", why=POSTS_WHY), Target("errors", 0, "value<=")),
+        )
+    )
+    found.append(
+        Case(
+            "herd",
+            f"herd {settings.herd_clients:,} x {settings.herd_behind} behind",
+            lambda kind: herd.run(kind, settings),
+            240,
+            targets=(Target("time to serve all s", 1.2), Target("errors", 0, "value<=")),
+        )
+    )
+    found.append(
+        Case(
+            "transcript",
+            f"transcript {settings.transcript_items:,} items",
+            lambda kind: transcript.run(kind, settings),
+            600,
+            # Constant memory: the growth stays this small whatever the size of the room.
+            targets=(
+                Target(".txt peak RSS growth MiB", TRANSCRIPT_MIB, "value<="),
+                Target(".json peak RSS growth MiB", TRANSCRIPT_MIB, "value<="),
+            ),
+        )
+    )
     return [case for case in found if case.group in only]
 
 
@@ -122,12 +167,28 @@ def _fanout_pg_cases(settings: Settings) -> list[Case]:
     one, two = (f"fan-out PG {waiters:,} waiters, {n} process{'es' if n > 1 else ''}" for n in (1, 2))
     checks = (Target("errors", 0, "value<="), Target(fanout_pg.LEFT_BEHIND, 0, "value<="))
     return [
-        Case("fanout-pg", one, functools.partial(fanout_pg.run, settings, shared, 1, False), 240,
-             servers=(CHATSERVER,), targets=checks, shown=False, unavailable=fanout_pg.unavailable),
-        Case("fanout-pg", two, functools.partial(fanout_pg.run, settings, shared, 2, True), 240,
-             servers=(CHATSERVER,), reference=one, targets=checks, unavailable=fanout_pg.unavailable,
-             note="baseline column = chatserver --processes 1, chatserver column = --processes 2; both on "
-                  "one PostgreSQL, a new database each; servers and PostgreSQL NOT pinned, load generator on CPU 1"),
+        Case(
+            "fanout-pg",
+            one,
+            functools.partial(fanout_pg.run, settings, shared, 1, False),
+            240,
+            servers=(CHATSERVER,),
+            targets=checks,
+            shown=False,
+            unavailable=fanout_pg.unavailable,
+        ),
+        Case(
+            "fanout-pg",
+            two,
+            functools.partial(fanout_pg.run, settings, shared, 2, True),
+            240,
+            servers=(CHATSERVER,),
+            reference=one,
+            targets=checks,
+            unavailable=fanout_pg.unavailable,
+            note="baseline column = chatserver --processes 1, chatserver column = --processes 2; both on "
+            "one PostgreSQL, a new database each; servers and PostgreSQL NOT pinned, load generator on CPU 1",
+        ),
     ]
 
 

@@ -66,38 +66,50 @@ def expect(response: Response, status: int, what: str) -> Any:
 async def create_event(conn: HTTPConnection, title: str = "Benchmark") -> str:
     """Schedule an event that is open now for two hours; return its slug."""
     starts_at, ends_at = event_window()
-    body = expect(await conn.fetch("POST", "/api/events", {"title": title, "starts_at": starts_at,
-                                                             "ends_at": ends_at}), 201, "create event")
+    body = expect(
+        await conn.fetch("POST", "/api/events", {"title": title, "starts_at": starts_at, "ends_at": ends_at}),
+        201,
+        "create event",
+    )
     return str(body["event"]["slug"])
 
 
 async def join(conn: HTTPConnection, slug: str, nickname: str) -> str:
     """Join the event; return the participant token."""
-    body = expect(await conn.fetch("POST", f"/api/events/{slug}/participants", {"nickname": nickname}),
-                  201, f"join as {nickname}")
+    body = expect(
+        await conn.fetch("POST", f"/api/events/{slug}/participants", {"nickname": nickname}), 201, f"join as {nickname}"
+    )
     return str(body["token"])
 
 
-async def post(conn: HTTPConnection, slug: str, token: str, text: str, client_id: str,
-               timeout: float = 60.0) -> Response:
+async def post(
+    conn: HTTPConnection, slug: str, token: str, text: str, client_id: str, timeout: float = 60.0
+) -> Response:
     """Post one message (the caller checks the status)."""
-    return await conn.fetch("POST", f"/api/events/{slug}/messages", {"body": text, "client_id": client_id},
-                            token=token, timeout=timeout)
+    return await conn.fetch(
+        "POST", f"/api/events/{slug}/messages", {"body": text, "client_id": client_id}, token=token, timeout=timeout
+    )
 
 
 async def newest_cursor(conn: HTTPConnection, slug: str) -> int:
     """The cursor after every item the event has now."""
     cursor, more = 0, True
     while more:
-        body = expect(await conn.fetch("GET", f"/api/events/{slug}/messages?after={cursor}&limit=1000"),
-                      200, "read the stream")
+        body = expect(
+            await conn.fetch("GET", f"/api/events/{slug}/messages?after={cursor}&limit=1000"), 200, "read the stream"
+        )
         cursor, more = int(body["cursor"]), bool(body["more"])
     return cursor
 
 
-async def post_many(conns: list[HTTPConnection], slug: str, tokens: list[str], total: int,
-                    text: str = "message {i} of the benchmark: the quick brown fox jumps over the lazy dog",
-                    timeout: float = 60.0) -> tuple[list[float], int]:
+async def post_many(
+    conns: list[HTTPConnection],
+    slug: str,
+    tokens: list[str],
+    total: int,
+    text: str = "message {i} of the benchmark: the quick brown fox jumps over the lazy dog",
+    timeout: float = 60.0,
+) -> tuple[list[float], int]:
     """Post total messages, one loop per connection (conns[i] posts as tokens[i]); return latencies (s), errors."""
     latencies: list[float] = []
     errors = 0
@@ -116,7 +128,9 @@ async def post_many(conns: list[HTTPConnection], slug: str, tokens: list[str], t
             if response.status != 201:
                 errors += 1
 
-    await asyncio.gather(*(poster(conn, token, who) for who, (conn, token) in enumerate(zip(conns, tokens))))
+    await asyncio.gather(
+        *(poster(conn, token, who) for who, (conn, token) in enumerate(zip(conns, tokens, strict=True)))
+    )
     return latencies, errors
 
 

@@ -84,7 +84,7 @@ async def _waiter(conn: HTTPConnection, number: int, slug: str, cursor: int, tal
             client_id = item.get("client_id") or ""
             if item.get("kind") != "message" or not client_id.startswith(PREFIX):
                 continue  # system items and the like are not part of the count
-            index = int(client_id[len(PREFIX):])
+            index = int(client_id[len(PREFIX) :])
             if seen >> index & 1:
                 tally.duplicates += 1
                 continue
@@ -109,15 +109,14 @@ def _fast_index(data: bytes, event_id: bytes | None) -> int:
     cheaper than the server): chatserver's items are flat objects that start with "id" and carry
     "kind" and "client_id" in compact form. Anything else, including every item that is not one
     of the poster's messages, returns _SLOW for json.loads to decide."""
-    if event_id is None or not data.startswith(b'{"id":' + event_id + b',"kind":"message",') \
-            or data[-1:] != b"}":
+    if event_id is None or not data.startswith(b'{"id":' + event_id + b',"kind":"message",') or data[-1:] != b"}":
         return _SLOW
     start = data.find(_CLIENT_ID)
     end = data.find(b'"', start + len(_CLIENT_ID))
     if start < 0 or end < 0:
         return _SLOW
     try:
-        return int(data[start + len(_CLIENT_ID):end])
+        return int(data[start + len(_CLIENT_ID) : end])
     except ValueError:
         return _SLOW
 
@@ -177,10 +176,9 @@ class _StreamWaiter:
             self.tally.bad_events += 1
             return _BAD
         client_id = item.get("client_id") or ""
-        if item.get("kind") != "message" or not client_id.startswith(PREFIX) \
-                or not client_id[len(PREFIX):].isdigit():
+        if item.get("kind") != "message" or not client_id.startswith(PREFIX) or not client_id[len(PREFIX) :].isdigit():
             return _OTHER  # system items and the like are not part of the count
-        return int(client_id[len(PREFIX):])
+        return int(client_id[len(PREFIX) :])
 
     def on_end(self, exc: Exception | None) -> None:
         if self.count < self.tally.messages:  # the stream ended (or broke) before every message came
@@ -193,8 +191,13 @@ async def _sse_waiter(conn: HTTPConnection, number: int, slug: str, cursor: int,
     """Open the stream once at cursor and count what it delivers until all messages arrived."""
     waiter = _StreamWaiter(number, tally)
     try:
-        head = await conn.stream(f"/api/events/{slug}/stream?after={cursor}", waiter.parser.feed, waiter.on_end,
-                                 headers="Accept: text/event-stream\r\n", timeout=SETUP_TIMEOUT)
+        head = await conn.stream(
+            f"/api/events/{slug}/stream?after={cursor}",
+            waiter.parser.feed,
+            waiter.on_end,
+            headers="Accept: text/event-stream\r\n",
+            timeout=SETUP_TIMEOUT,
+        )
     except (ConnectionError, TimeoutError):
         tally.transport_errors += 1
         return
@@ -205,8 +208,9 @@ async def _sse_waiter(conn: HTTPConnection, number: int, slug: str, cursor: int,
     await waiter.done
 
 
-async def _wait_streams(server: Server, control: HTTPConnection, tasks: list[asyncio.Task[None]],
-                        tally: _Tally, waiters: int) -> None:
+async def _wait_streams(
+    server: Server, control: HTTPConnection, tasks: list[asyncio.Task[None]], tally: _Tally, waiters: int
+) -> None:
     """Until every stream has sent its first event and the server counts them all as open."""
     deadline = time.monotonic() + SETUP_TIMEOUT
     open_streams = 0
@@ -218,9 +222,11 @@ async def _wait_streams(server: Server, control: HTTPConnection, tasks: list[asy
         if any(task.done() for task in tasks):
             break  # a waiter failed before the measurement started
         await asyncio.sleep(0.1)
-    raise BenchError(f"only {tally.streams_open} of {waiters} streams sent their first event "
-                     f"(server: {open_streams} open, {tally.non_200} not 200, "
-                     f"{tally.transport_errors} transport errors)")
+    raise BenchError(
+        f"only {tally.streams_open} of {waiters} streams sent their first event "
+        f"(server: {open_streams} open, {tally.non_200} not 200, "
+        f"{tally.transport_errors} transport errors)"
+    )
 
 
 async def _post(conn: HTTPConnection, slug: str, token: str, index: int, tally: _Tally) -> tuple[float, bool]:
@@ -233,12 +239,14 @@ async def _post(conn: HTTPConnection, slug: str, token: str, index: int, tally: 
     return response.received_at - tally.sent[index], response.status == 201
 
 
-async def run(kind: str, settings: Settings, waiters: int, transport: Transport = "poll",
-              serve: ServerFactory | None = None) -> Result:
+async def run(
+    kind: str, settings: Settings, waiters: int, transport: Transport = "poll", serve: ServerFactory | None = None
+) -> Result:
     """One fan-out case against a fresh server (of kind, or from serve), with long-poll or SSE waiters."""
     messages, rate = settings.fanout_messages, settings.fanout_rate
-    start_server = serve or (lambda: running(kind, settings.workdir, max_wait=settings.max_wait,
-                                             extra=settings.chatserver_args))
+    start_server = serve or (
+        lambda: running(kind, settings.workdir, max_wait=settings.max_wait, extra=settings.chatserver_args)
+    )
     async with start_server() as server:
         control = await HTTPConnection.open(server.port)
         posters = await open_many(server.port, messages)  # one participant, a connection per message
@@ -277,8 +285,15 @@ async def run(kind: str, settings: Settings, waiters: int, transport: Transport 
             tally.responses = sum(parser.pieces for parser in tally.parsers) - pieces0
         unfinished = sum(1 for got in tally.progress if got < messages)
         missing = sum(messages - got for got in tally.progress)
-        errors = (tally.non_200 + tally.transport_errors + tally.duplicates + tally.out_of_order + tally.bad_events
-                  + missing + post_errors)
+        errors = (
+            tally.non_200
+            + tally.transport_errors
+            + tally.duplicates
+            + tally.out_of_order
+            + tally.bad_events
+            + missing
+            + post_errors
+        )
         span = (tally.last_receipt if not pending else end) - start
         side_cpu = {name: side1[name] - side0.get(name, 0.0) for name in side1}
         result = Result()
@@ -292,17 +307,35 @@ async def run(kind: str, settings: Settings, waiters: int, transport: Transport 
             "load-gen CPU %": (gen1 - gen0) / (end - start) * 100,
         }
         # poll: poll answers; sse: pieces of stream body read after the start (about one per socket read)
-        responses = ("poll_responses", "items_per_response") if transport == "poll" else \
-            ("stream_pieces", "items_per_stream_piece")
+        responses = (
+            ("poll_responses", "items_per_response")
+            if transport == "poll"
+            else ("stream_pieces", "items_per_stream_piece")
+        )
         result.details = {
-            "transport": transport, "waiters": waiters, "messages": messages, "post_rate_target": rate,
+            "transport": transport,
+            "waiters": waiters,
+            "messages": messages,
+            "post_rate_target": rate,
             "post_rate_achieved": (messages - 1) / max(1e-9, tally.sent[-1] - tally.sent[0]),
-            "deliveries": tally.deliveries, "expected_deliveries": waiters * messages,
-            responses[0]: tally.responses, responses[1]: tally.deliveries / max(1, tally.responses),
-            "span_s": span, "server_cpu_s": cpu1 - cpu0, "side_cpu_s": side_cpu,
-            "post_p50_ms": ms(percentile(post_latencies, 0.5)), "post_p99_ms": ms(percentile(post_latencies, 0.99)),
-            "errors": {"non_200": tally.non_200, "transport": tally.transport_errors, "duplicates": tally.duplicates,
-                       "out_of_order": tally.out_of_order, "bad_events": tally.bad_events, "missing": missing,
-                       "waiters_unfinished": unfinished, "post_not_201": post_errors},
+            "deliveries": tally.deliveries,
+            "expected_deliveries": waiters * messages,
+            responses[0]: tally.responses,
+            responses[1]: tally.deliveries / max(1, tally.responses),
+            "span_s": span,
+            "server_cpu_s": cpu1 - cpu0,
+            "side_cpu_s": side_cpu,
+            "post_p50_ms": ms(percentile(post_latencies, 0.5)),
+            "post_p99_ms": ms(percentile(post_latencies, 0.99)),
+            "errors": {
+                "non_200": tally.non_200,
+                "transport": tally.transport_errors,
+                "duplicates": tally.duplicates,
+                "out_of_order": tally.out_of_order,
+                "bad_events": tally.bad_events,
+                "missing": missing,
+                "waiters_unfinished": unfinished,
+                "post_not_201": post_errors,
+            },
         }
         return result

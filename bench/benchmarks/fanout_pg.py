@@ -83,7 +83,7 @@ class SharedCluster:
             text = Path(self.cluster.log).read_text(errors="replace")
         except OSError:
             return []
-        new, self._log_offset = text[self._log_offset:], len(text)
+        new, self._log_offset = text[self._log_offset :], len(text)
         lines = [line for line in new.splitlines() if any(mark in line for mark in PG_LOG_MARKS)]
         return lines[:20] + ([f"... {len(lines) - 20} more"] if len(lines) > 20 else [])
 
@@ -102,8 +102,14 @@ async def run(settings: Settings, shared: SharedCluster, processes: int, close: 
     @asynccontextmanager
     async def serve() -> AsyncIterator[ServerGroup]:
         dsn = shared.get().new_database()
-        async with running_group(settings.workdir, dsn, processes, max_wait=settings.max_wait,
-                                 extra=settings.chatserver_args, side_cpu=shared.cpu) as server:
+        async with running_group(
+            settings.workdir,
+            dsn,
+            processes,
+            max_wait=settings.max_wait,
+            extra=settings.chatserver_args,
+            side_cpu=shared.cpu,
+        ) as server:
             servers.append(server)
             yield server
 
@@ -127,11 +133,16 @@ def group_details(server: ServerGroup, pg_problems: list[str]) -> dict[str, Any]
     survivors = server.stop_report.get("members_at_stop", [])
     replaced = [pid for pid in server.workers if isinstance(survivors, list) and pid not in survivors]
     if replaced:
-        print(f"  NOTE: worker(s) {replaced} were not there at stop: replaced or died during the run",
-              file=sys.stderr)
+        print(f"  NOTE: worker(s) {replaced} were not there at stop: replaced or died during the run", file=sys.stderr)
     for line in pg_problems[:5]:
         print(f"  PostgreSQL logged: {line}", file=sys.stderr)
-    return {"processes": server.processes, "supervisor_pid": server.pid, "worker_pids": server.workers,
-            "held_polls_per_worker": {str(pid): n for pid, n in held.items()},
-            "workers_gone_before_stop": replaced, "probe_connections": server.probes,
-            "stop": server.stop_report, "postgresql_log_problems": pg_problems}
+    return {
+        "processes": server.processes,
+        "supervisor_pid": server.pid,
+        "worker_pids": server.workers,
+        "held_polls_per_worker": {str(pid): n for pid, n in held.items()},
+        "workers_gone_before_stop": replaced,
+        "probe_connections": server.probes,
+        "stop": server.stop_report,
+        "postgresql_log_problems": pg_problems,
+    }

@@ -66,10 +66,15 @@ async def run(kind: str, settings: Settings) -> Result:
             "errors": clients - len(good),
         }
         result.details = {
-            "clients": clients, "items_behind": behind, "server_cpu_s": cpu1 - cpu0,
+            "clients": clients,
+            "items_behind": behind,
+            "server_cpu_s": cpu1 - cpu0,
             "load_gen_cpu_pct": (gen1 - gen0) / (end - start) * 100,
-            "errors": {"not_answered": len(pending), "failed": len(done) - len(served),
-                       "wrong_answer": len(served) - len(good)},
+            "errors": {
+                "not_answered": len(pending),
+                "failed": len(done) - len(served),
+                "wrong_answer": len(served) - len(good),
+            },
         }
         return result
 

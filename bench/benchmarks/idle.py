@@ -73,9 +73,15 @@ async def run(kind: str, settings: Settings) -> Result:
             "errors": errors,
         }
         result.details = {
-            "polls": count, "hold_s": hold, "setup_s": setup_s, "rss_before_kib": rss_before,
-            "rss_held_kib": rss_held, "rss_after_hold_kib": rss_after, "server_cpu_s": cpu1 - cpu0,
-            "held_at_end": held_at_end, "load_gen_cpu_pct": (gen1 - gen0) / (end - start) * 100,
+            "polls": count,
+            "hold_s": hold,
+            "setup_s": setup_s,
+            "rss_before_kib": rss_before,
+            "rss_held_kib": rss_held,
+            "rss_after_hold_kib": rss_after,
+            "server_cpu_s": cpu1 - cpu0,
+            "held_at_end": held_at_end,
+            "load_gen_cpu_pct": (gen1 - gen0) / (end - start) * 100,
             "errors": {"answered_during_hold": answered_early, "not_woken_by_message": not_woken},
         }
         return result

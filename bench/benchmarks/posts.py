@@ -40,6 +40,12 @@ async def run(kind: str, settings: Settings) -> Result:
             "server CPU µs/post": (cpu1 - cpu0) / max(1, len(latencies)) * 1e6,
             "errors": errors,
         }
-        result.details = {"posts": total, "posters": posters, "answered": len(latencies), "elapsed_s": end - start,
-                          "server_cpu_s": cpu1 - cpu0, "load_gen_cpu_pct": (gen1 - gen0) / (end - start) * 100}
+        result.details = {
+            "posts": total,
+            "posters": posters,
+            "answered": len(latencies),
+            "elapsed_s": end - start,
+            "server_cpu_s": cpu1 - cpu0,
+            "load_gen_cpu_pct": (gen1 - gen0) / (end - start) * 100,
+        }
         return result

@@ -63,7 +63,9 @@ async def _fill(server: ServerProcess, settings: Settings, result: Result) -> st
         close_all(conns + [control])
     if errors:
         raise BenchError(f"{errors} of {settings.transcript_items} posts failed while filling the room")
-    result.details.update(items=settings.transcript_items, fill_s=elapsed, fill_posts_per_s=settings.transcript_items / elapsed)
+    result.details.update(
+        items=settings.transcript_items, fill_s=elapsed, fill_posts_per_s=settings.transcript_items / elapsed
+    )
     return slug
 
 
@@ -84,7 +86,13 @@ async def _download(server: ServerProcess, slug: str, fmt: str, settings: Settin
     found = response.body.count(MARK)
     result.metrics[f".{fmt} download s"] = elapsed
     result.metrics[f".{fmt} peak RSS growth MiB"] = (hwm1 - (rss0 if reset else hwm0)) / 1024
-    result.details[fmt] = {"status": response.status, "bytes": len(response.body), "messages_found": found,
-                           "rss_before_kib": rss0, "hwm_after_kib": hwm1, "hwm_reset": reset,
-                           "mib_per_s": len(response.body) / 2**20 / elapsed if elapsed > 0 else None}
+    result.details[fmt] = {
+        "status": response.status,
+        "bytes": len(response.body),
+        "messages_found": found,
+        "rss_before_kib": rss0,
+        "hwm_after_kib": hwm1,
+        "hwm_reset": reset,
+        "mib_per_s": len(response.body) / 2**20 / elapsed if elapsed > 0 else None,
+    }
     return 0 if response.status == 200 and found == settings.transcript_items else 1

@@ -53,8 +53,11 @@ def http_code(status: int) -> str:
 
 def error_body(code: str, message: str) -> str:
     """API.md's error object, with the server's clock as every JSON answer carries it."""
-    return json.dumps({"error": {"code": code, "message": message}, "server_time": format_time(now_ms())},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {"error": {"code": code, "message": message}, "server_time": format_time(now_ms())},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 MAX_DOWNLOADS = 100

@@ -17,14 +17,21 @@ class EventsHandler(ApiHandler):
         fields = parse_event_fields(self.json_body(), partial=False)
         await self.services.event_limiter.check(self.client_key())
         event, host_key = await self.store.create_event(
-            fields["title"], fields.get("description", ""), fields["starts_at"], fields["ends_at"],
-            fields.get("listed", True), fields.get("embed_origins"),
+            fields["title"],
+            fields.get("description", ""),
+            fields["starts_at"],
+            fields["ends_at"],
+            fields.get("listed", True),
+            fields.get("embed_origins"),
         )
-        self.write_json(201, {
-            "event": event.to_json(self.store.clock()),
-            "host_key": host_key,
-            "links": event_links(event.slug, host_key),
-        })
+        self.write_json(
+            201,
+            {
+                "event": event.to_json(self.store.clock()),
+                "host_key": host_key,
+                "links": event_links(event.slug, host_key),
+            },
+        )
 
     async def get(self) -> None:
         state = self.get_query_argument("state", None) or None

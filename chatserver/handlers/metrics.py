@@ -11,8 +11,7 @@ class MetricsHandler(ApiHandler):
         metrics = [
             ("chatserver_held_polls", "gauge", "Long polls held open now.", services.broker.held_polls),
             ("chatserver_open_streams", "gauge", "Streaming connections open now.", services.open_streams),
-            ("chatserver_transcript_downloads", "gauge", "Transcript downloads in progress.",
-             services.downloads.taken),
+            ("chatserver_transcript_downloads", "gauge", "Transcript downloads in progress.", services.downloads.taken),
             ("chatserver_items_total", "counter", "Items appended since start.", services.store.items_appended),
         ]
         lines = []

@@ -21,6 +21,7 @@ HOME_LIST = 12
 # Messages closer than this, from one author, read as one run in the transcript (as in the room).
 GROUP_MS = 5 * 60 * 1000
 
+
 # Pages load only their own scripts and styles (no inline script or style); user text is never markup.
 def csp(frame_ancestors: str = "'none'") -> str:
     """The pages' Content-Security-Policy: our own scripts and styles only; framed only as allowed."""
@@ -64,7 +65,9 @@ def transcript_lines(items: list[Item]) -> list[Line]:
     prev: Item | None = None
     for item in items:
         cont = (
-            prev is not None and item.kind == "message" and prev.kind == "message"
+            prev is not None
+            and item.kind == "message"
+            and prev.kind == "message"
             and (prev.participant_id, prev.author) == (item.participant_id, item.author)
             and item.created_at - prev.created_at < GROUP_MS
         )
@@ -94,8 +97,12 @@ class PageHandler(tornado.web.RequestHandler):
     def get_template_namespace(self) -> dict[str, Any]:
         namespace = super().get_template_namespace()
         namespace.update(
-            iso=format_time, plain=format_time_plain, now=self.services.store.clock(),
-            hue=hue, state_labels=STATE_LABELS, embedded=False,
+            iso=format_time,
+            plain=format_time_plain,
+            now=self.services.store.clock(),
+            hue=hue,
+            state_labels=STATE_LABELS,
+            embedded=False,
             # --public-url, for the scripts' absolute links; never the request's Host (anyone can send one).
             public_url=self.services.public_url,
         )
@@ -133,7 +140,11 @@ class HomePage(PageHandler):
         open_events, more_open = await store.soonest(OPEN, HOME_LIST)
         upcoming, more_upcoming = await store.soonest(SCHEDULED, HOME_LIST)
         self.render(
-            "home.html", open_events=open_events, more_open=more_open, upcoming=upcoming, more_upcoming=more_upcoming,
+            "home.html",
+            open_events=open_events,
+            more_open=more_open,
+            upcoming=upcoming,
+            more_upcoming=more_upcoming,
         )
 
 
@@ -187,7 +198,11 @@ class EmbedDemoPage(PageHandler):
         upcoming, _ = await store.soonest(SCHEDULED, HOME_LIST)
         options = {name: self.get_query_argument(name, "").strip()[:100] for name in self.OPTIONS}
         self.render(
-            "demo_embed.html", event=event, problem=problem, asked=asked, choices=open_events + upcoming,
+            "demo_embed.html",
+            event=event,
+            problem=problem,
+            asked=asked,
+            choices=open_events + upcoming,
             options=options,
         )
 
@@ -209,8 +224,11 @@ class TranscriptPage(PageHandler):
         items, cut = fit(items, TRANSCRIPT_PAGE_BYTES)  # a page of the longest messages stays small
         more = more or cut
         self.render(
-            "transcript.html", event=event, state=event.state(store.clock()),
-            lines=transcript_lines(items), after=after,
+            "transcript.html",
+            event=event,
+            state=event.state(store.clock()),
+            lines=transcript_lines(items),
+            after=after,
             next_after=items[-1].id if more else None,
         )
 

@@ -21,12 +21,21 @@ class ParticipantsHandler(ApiHandler):
     async def get(self, slug: str) -> None:
         event = await self.store.get_event(slug)
         presence = self.services.presence
-        self.write_json(200, {"participants": [
-            # A banned participant is never online, whatever this or another process saw of them.
-            {**p.to_json(), "online": not p.banned and presence.is_online(p.id, p.seen_at), "banned": p.banned,
-             "last_read_id": p.last_read_id}
-            for p in await self.store.participants(event.id)
-        ]})
+        self.write_json(
+            200,
+            {
+                "participants": [
+                    # A banned participant is never online, whatever this or another process saw of them.
+                    {
+                        **p.to_json(),
+                        "online": not p.banned and presence.is_online(p.id, p.seen_at),
+                        "banned": p.banned,
+                        "last_read_id": p.last_read_id,
+                    }
+                    for p in await self.store.participants(event.id)
+                ]
+            },
+        )
 
 
 class BanHandler(ApiHandler):

@@ -93,8 +93,9 @@ class MessagesHandler(StreamReader):
             self.set_header("Retry-After", str(HELD_CAP_RETRY_S))
         self.write_json_prefix(200, body)
 
-    async def _read(self, slug: str, event: Event, after: int, limit: int, wait: float,
-                    known_reads: int | None) -> tuple[Page | None, bool]:
+    async def _read(
+        self, slug: str, event: Event, after: int, limit: int, wait: float, known_reads: int | None
+    ) -> tuple[Page | None, bool]:
         """The page to answer with, held up to `wait` seconds while there is nothing new (None if
         the client went away meanwhile), and whether the cap on held polls turned the hold away."""
         broker, client = self.services.broker, self.client_key()

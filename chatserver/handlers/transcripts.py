@@ -21,8 +21,12 @@ class TranscriptHandler(ApiHandler):
         self.set_header("Content-Disposition", f'inline; filename="{event.slug}.{fmt}"')
         client, downloads = self.client_key(), self.services.downloads
         if not downloads.admit(client):
-            raise RateLimited(DOWNLOAD_RETRY_S, what="transcript downloads at once" if downloads.full()
-                              else "transcript downloads at once from your address")
+            raise RateLimited(
+                DOWNLOAD_RETRY_S,
+                what="transcript downloads at once"
+                if downloads.full()
+                else "transcript downloads at once from your address",
+            )
         try:
             async for chunk in transcript.chunks(self.store, event, fmt):
                 self.write(chunk)

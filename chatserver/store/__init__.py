@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
+from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.store.events import Events
 from chatserver.store.people import People
 from chatserver.store.processes import Processes
@@ -18,7 +19,6 @@ from chatserver.store.rows import (
     check_schedule,
 )
 from chatserver.store.stream import Stream
-from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.timefmt import Millis, now_ms
 
 __all__ = [

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from chatserver.backend import Backend, Transaction
 from chatserver.errors import NotFound
 from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item
+from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     EventListener,
@@ -14,7 +15,6 @@ from chatserver.store.rows import (
     ReadsListener,
     _event,
 )
-from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.timefmt import Millis, now_ms
 
 

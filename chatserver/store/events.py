@@ -46,10 +46,18 @@ class Events(StoreCore):
                 slug = credentials.new_slug()
             row = await tx.fetchone(
                 "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
-                " listed, created_at, embed_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
-                + _EVENT_COLUMNS,
-                (slug, title, description, starts_at, ends_at,
-                 credentials.hash_secret(host_key), int(listed), now, _origins_column(embed_origins)),
+                " listed, created_at, embed_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + _EVENT_COLUMNS,
+                (
+                    slug,
+                    title,
+                    description,
+                    starts_at,
+                    ends_at,
+                    credentials.hash_secret(host_key),
+                    int(listed),
+                    now,
+                    _origins_column(embed_origins),
+                ),
             )
             assert row is not None
             return await self._settle(tx, _event(row), now, changed=True)
@@ -90,8 +98,7 @@ class Events(StoreCore):
             where.append("title LIKE :title ESCAPE '\\'")
             params["title"] = f"%{escaped}%"
         rows = await self.db.fetchall(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)}"
-            " ORDER BY id DESC LIMIT :limit",
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT :limit",
             params,
         )
         events = [_event(row) for row in rows[:limit]]
@@ -107,8 +114,7 @@ class Events(StoreCore):
         else:
             raise ValueError("soonest() lists open or scheduled events")
         rows = await self.db.fetchall(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE listed = 1 AND {where}"
-            f" ORDER BY {order}, id LIMIT :limit",
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE listed = 1 AND {where} ORDER BY {order}, id LIMIT :limit",
             {"now": self.clock(), "limit": limit + 1},
         )
         return [_event(row) for row in rows[:limit]], len(rows) > limit
@@ -129,9 +135,15 @@ class Events(StoreCore):
             row = await tx.fetchone(
                 "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
                 " embed_origins = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
-                (changes.get("title", event.title), changes.get("description", event.description),
-                 starts_at, ends_at, int(changes.get("listed", event.listed)),
-                 _origins_column(changes.get("embed_origins", event.embed_origins)), event_id),
+                (
+                    changes.get("title", event.title),
+                    changes.get("description", event.description),
+                    starts_at,
+                    ends_at,
+                    int(changes.get("listed", event.listed)),
+                    _origins_column(changes.get("embed_origins", event.embed_origins)),
+                    event_id,
+                ),
             )
             assert row is not None
             return await self._settle(tx, _event(row), now, changed=True)

@@ -32,9 +32,7 @@ class People(StoreCore):
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed("The event is closed; nobody can join it any more.")
-            if await tx.fetchone(
-                "SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)
-            ):
+            if await tx.fetchone("SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)):
                 raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
             row = await tx.fetchone(
                 "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
@@ -83,8 +81,13 @@ class People(StoreCore):
                 await tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
                 participant.banned = True
                 await self._append(
-                    tx, event_id, "system", f"{participant.nickname} was removed by the host.", now,
-                    code="banned", participant_id=participant_id,
+                    tx,
+                    event_id,
+                    "system",
+                    f"{participant.nickname} was removed by the host.",
+                    now,
+                    code="banned",
+                    participant_id=participant_id,
                 )
             return participant
 
@@ -106,9 +109,7 @@ class People(StoreCore):
             if row[1]:  # read here, in the writer, so that a report racing the ban cannot land after it
                 raise Banned("The host has removed you from this event; your reads are no longer recorded.")
             if item_id > event.last_item_id:
-                raise InvalidRequest(
-                    f"last_read_id {item_id} is beyond the newest item ({event.last_item_id})."
-                )
+                raise InvalidRequest(f"last_read_id {item_id} is beyond the newest item ({event.last_item_id}).")
             stored = int(row[0])
             if item_id <= stored:
                 return stored  # receipts only move forward
@@ -122,8 +123,7 @@ class People(StoreCore):
     async def reads(self, event_id: int) -> tuple[list[Participant], int]:
         """Participants who have read something, and the event's reads version."""
         rows = await self.db.fetchall(
-            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? AND last_read_id > 0"
-            " ORDER BY id",
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? AND last_read_id > 0 ORDER BY id",
             (event_id,),
         )
         readers = [_participant(row) for row in rows]

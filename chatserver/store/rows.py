@@ -33,8 +33,19 @@ ReadsListener = Callable[[int], None]
 
 def _event(row: Row) -> Event:
     return Event(
-        row[0], row[1], row[2], row[3], row[4], row[5], bytes(row[6]), bool(row[7]), row[8],
-        row[9], row[10], row[11], tuple(row[12].split()) if row[12] is not None else None,
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        bytes(row[6]),
+        bool(row[7]),
+        row[8],
+        row[9],
+        row[10],
+        row[11],
+        tuple(row[12].split()) if row[12] is not None else None,
     )
 
 

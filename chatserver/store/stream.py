@@ -53,8 +53,14 @@ class Stream(StoreCore):
                 raise EventClosed("The event is closed; messages can no longer be posted.")
             await admit(tx)
             item = await self._append(
-                tx, event_id, "message", body, now, author=participant.nickname,
-                participant_id=participant.id, client_id=client_id,
+                tx,
+                event_id,
+                "message",
+                body,
+                now,
+                author=participant.nickname,
+                participant_id=participant.id,
+                client_id=client_id,
             )
             return item, True
 

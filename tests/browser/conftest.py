@@ -19,8 +19,14 @@ from tests.serverproc import ServerProcess
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -64,8 +70,11 @@ class LiveServer:
         return self.process.request(method, path, body, token)
 
     def create_event(self, starts_in: float = -60, lasts: float = 3600, **fields: Any) -> dict[str, Any]:
-        status, created = self.api("POST", "/api/events", {
-            "title": "Browser test", "starts_at": iso_in(starts_in), "ends_at": iso_in(starts_in + lasts), **fields})
+        status, created = self.api(
+            "POST",
+            "/api/events",
+            {"title": "Browser test", "starts_at": iso_in(starts_in), "ends_at": iso_in(starts_in + lasts), **fields},
+        )
         assert status == 201, created
         return created
 

@@ -20,8 +20,9 @@ chatserver-bar { display: none !important; top: 0 !important; left: 0 !important
 """
 
 
-def app_page(context: Any, site: tuple[str, dict[str, str]], server: LiveServer, slug: str,
-             attrs: str = "", css: str = "") -> Any:
+def app_page(
+    context: Any, site: tuple[str, dict[str, str]], server: LiveServer, slug: str, attrs: str = "", css: str = ""
+) -> Any:
     """Open a page of the other site that carries the one-line snippet (and maybe some CSS)."""
     origin, pages = site
     path = f"/app-{len(pages)}"

@@ -25,9 +25,7 @@ def public_server(tmp_path: Path) -> Iterator[LiveServer]:
         server.stop()
 
 
-def test_a_pasted_host_link_leaves_only_the_slug_in_the_address(
-    live_server: LiveServer, context_factory: Any
-) -> None:
+def test_a_pasted_host_link_leaves_only_the_slug_in_the_address(live_server: LiveServer, context_factory: Any) -> None:
     created = live_server.create_event(title="Acme support", listed=False)
     slug, key = created["event"]["slug"], created["host_key"]
     page = context_factory().new_page()

@@ -35,7 +35,8 @@ def test_only_allowed_sites_can_frame_the_room(
     assert status == 200
     assert framed_room_count(context, site, pages, embed_url) == 1  # this site is allowed
 
-    status, _ = live_server.api("PATCH", f"/api/events/{slug}", {"embed_origins": ["https://elsewhere.example"]},
-                                token=key)
+    status, _ = live_server.api(
+        "PATCH", f"/api/events/{slug}", {"embed_origins": ["https://elsewhere.example"]}, token=key
+    )
     assert status == 200
     assert framed_room_count(context, site, pages, embed_url) == 0  # refused by the browser

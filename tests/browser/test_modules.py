@@ -15,8 +15,24 @@ from tests.browser.test_chat_bar import app_page, room_in, wait_ready
 # Accents a site may give the bar: named, hex, rgb(), hsl(), and a grid of hues and lightnesses,
 # around the threshold where dark text gives way to white.
 ACCENTS = [
-    "#000", "#fff", "#1a5fb4", "#ffcc00", "#4caf50", "#0f766e", "#808080", "#9e9e9e", "#a0a0a0", "#b4b4b4",
-    "red", "orange", "gold", "teal", "rebeccapurple", "hotpink", "rgb(120 200 120)", "rgb(0 128 255)",
+    "#000",
+    "#fff",
+    "#1a5fb4",
+    "#ffcc00",
+    "#4caf50",
+    "#0f766e",
+    "#808080",
+    "#9e9e9e",
+    "#a0a0a0",
+    "#b4b4b4",
+    "red",
+    "orange",
+    "gold",
+    "teal",
+    "rebeccapurple",
+    "hotpink",
+    "rgb(120 200 120)",
+    "rgb(0 128 255)",
     "#ff000080",
 ] + [f"hsl({hue} {sat}% {light}%)" for hue in range(0, 360, 30) for sat in (60, 100) for light in (35, 50, 65)]
 

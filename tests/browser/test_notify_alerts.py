@@ -107,7 +107,9 @@ def test_desktop_notifications_for_mentions_and_announcements_after_a_click(
     page.keyboard.press("Escape")
     expect(desktop).to_be_hidden()
 
-    second = open_room(context, live_server, slug, expect_composer=True)  # the same reader in a second tab: one alert, not two
+    second = open_room(
+        context, live_server, slug, expect_composer=True
+    )  # the same reader in a second tab: one alert, not two
     for tab in (page, second):
         hide(tab)
     say(live_server, slug, bob, "nothing for you")
@@ -138,11 +140,14 @@ def test_the_optional_sound_plays_for_news_in_a_hidden_tab(live_server: LiveServ
     slug = live_server.create_event()["event"]["slug"]
     bob = live_server.join(slug, "bob")
     context = context_factory()
-    context.add_init_script(HIDEABLE + """
+    context.add_init_script(
+        HIDEABLE
+        + """
         window.__tones = 0;
         const create = AudioContext.prototype.createOscillator;
         AudioContext.prototype.createOscillator = function () { window.__tones += 1; return create.call(this); };
-    """)
+    """
+    )
     page = open_room(context, live_server, slug, "alice")
     page.get_by_text("Notifications", exact=True).click()
     page.get_by_label("A short sound when something new arrives").check()

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
 
-
 SLOW_STEP_MS = 15_000
 
 
@@ -80,7 +79,8 @@ def test_a_reload_offline_shows_the_cached_room_and_keeps_the_outbox(
     # what is asserted does not change.
     expect(page.locator("h1")).to_have_text("Offline room", timeout=SLOW_STEP_MS)
     expect(page.locator("#messages li.message .body")).to_have_text(
-        ["cached 0", "cached 1", "cached 2"], timeout=SLOW_STEP_MS)
+        ["cached 0", "cached 1", "cached 2"], timeout=SLOW_STEP_MS
+    )
     expect(page.locator("#connection")).to_be_visible(timeout=SLOW_STEP_MS)
     expect(page.locator("#me")).to_have_text("alice")
 
@@ -93,7 +93,8 @@ def test_a_reload_offline_shows_the_cached_room_and_keeps_the_outbox(
     context.set_offline(False)
     expect(page.locator("#messages li.outgoing")).to_have_count(0, timeout=SLOW_STEP_MS)
     expect(page.locator("#messages li.message .body")).to_have_text(
-        ["cached 0", "cached 1", "cached 2", "written offline"], timeout=SLOW_STEP_MS)
+        ["cached 0", "cached 1", "cached 2", "written offline"], timeout=SLOW_STEP_MS
+    )
     expect(page.locator("#connection")).to_be_hidden(timeout=SLOW_STEP_MS)
     assert bodies(live_server, slug) == ["cached 0", "cached 1", "cached 2", "written offline"]
 

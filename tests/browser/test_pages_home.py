@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,7 +44,7 @@ def test_schedule_an_event_and_open_both_links(live_server: LiveServer, context_
     status, body = live_server.api("GET", f"/api/events/{slug}")
     assert status == 200
     event = body["event"]
-    expected_start = start.astimezone(timezone.utc)
+    expected_start = start.astimezone(UTC)
     assert event["starts_at"] == expected_start.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert event["ends_at"] == (expected_start + timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert (event["title"], event["description"], event["listed"]) == ("Release party", "Cake at four.", True)
@@ -112,7 +112,7 @@ def test_lists_show_open_and_upcoming_events_in_local_time(live_server: LiveServ
     expect(open_list.get_by_role("link")).to_have_text(["Happening now"])
     upcoming_list = page.get_by_role("region", name="Upcoming")
     expect(upcoming_list.get_by_role("link")).to_have_text(["Later today"])
-    start = datetime.strptime(upcoming["event"]["starts_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    start = datetime.strptime(upcoming["event"]["starts_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     local = start.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M")
     expect(upcoming_list.locator("time")).to_contain_text(local)
     expect(upcoming_list).to_contain_text("in 3 hours")

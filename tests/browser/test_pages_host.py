@@ -68,7 +68,9 @@ def test_ban_an_author_from_the_live_view(live_server: LiveServer, context_facto
     dialog.get_by_role("button", name="Ban troll").click()
 
     expect(people.locator("li", has_text="troll")).to_contain_text("banned")
-    expect(host.locator("#messages li", has_text="first!!!").get_by_role("button", name="Ban troll")).to_have_text("Banned")
+    expect(host.locator("#messages li", has_text="first!!!").get_by_role("button", name="Ban troll")).to_have_text(
+        "Banned"
+    )
     status, reply = live_server.api("POST", f"/api/events/{slug}/messages", {"body": "again"}, troll)
     assert (status, reply["error"]["code"]) == (403, "banned")
 
@@ -134,7 +136,9 @@ def test_host_gives_the_snippet_and_chooses_the_sites_that_may_embed(
     slug = created["event"]["slug"]
     host = open_console(context_factory(), live_server, created)
     snippet = host.get_by_label("The chat bar's snippet")
-    expect(snippet).to_have_value(f'<script src="{live_server.base}/static/widget.js" data-room="{slug}" async></script>')
+    expect(snippet).to_have_value(
+        f'<script src="{live_server.base}/static/widget.js" data-room="{slug}" async></script>'
+    )
     expect(host.get_by_label("Any site")).to_be_checked()
 
     host.get_by_label("Only the sites listed here").check()
@@ -142,7 +146,8 @@ def test_host_gives_the_snippet_and_chooses_the_sites_that_may_embed(
     sites.fill("https://app.example.org/dashboard")  # a page, not an origin
     host.get_by_role("button", name="Save sites").click()
     expect(host.locator("#e-origins-error")).to_have_text(
-        "“https://app.example.org/dashboard” is a page, not a site: write https://app.example.org instead.")
+        "“https://app.example.org/dashboard” is a page, not a site: write https://app.example.org instead."
+    )
     assert live_server.api("GET", f"/api/events/{slug}")[1]["event"]["embed_origins"] is None  # nothing changed
 
     sites.fill("https://app.example.org\nhttp://localhost:8000/")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +32,7 @@ def closed_event_with_chat(server: LiveServer, title: str = "Weekly meeting") ->
 
 
 def local_hhmm(created_at: str) -> str:
-    moment = datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(ZONE)).strftime("%H:%M")
 
 

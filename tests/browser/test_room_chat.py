@@ -47,15 +47,23 @@ def test_links_become_clickable_and_safe(live_server: LiveServer, context_factor
     slug = live_server.create_event()["event"]["slug"]
     bob = live_server.join(slug, "bob")
     page = open_room(context_factory(), live_server, slug)
-    say(live_server, slug, bob,
+    say(
+        live_server,
+        slug,
+        bob,
         "Docs: https://www.tornadoweb.org/en/stable/?q=1#x, and (see http://example.org/a_(b)). "
-        "Not links: javascript:alert(1) ftp://example.org <a href=\"https://evil.example\">x</a>")
+        'Not links: javascript:alert(1) ftp://example.org <a href="https://evil.example">x</a>',
+    )
 
     links = page.locator("#messages li.message .body a")
     expect(links).to_have_count(3)
-    expect(links).to_have_text([
-        "https://www.tornadoweb.org/en/stable/?q=1#x", "http://example.org/a_(b)", "https://evil.example",
-    ])
+    expect(links).to_have_text(
+        [
+            "https://www.tornadoweb.org/en/stable/?q=1#x",
+            "http://example.org/a_(b)",
+            "https://evil.example",
+        ]
+    )
     for i in range(3):
         expect(links.nth(i)).to_have_attribute("target", "_blank")
         expect(links.nth(i)).to_have_attribute("rel", "noopener nofollow ugc")
@@ -180,7 +188,8 @@ def test_a_lost_token_sends_back_to_the_nickname_prompt(live_server: LiveServer,
     slug = live_server.create_event()["event"]["slug"]
     context = context_factory()
     context.add_init_script(
-        f'localStorage.setItem("chatserver.participant.{slug}", JSON.stringify({{id: 99, nickname: "ghost", token: "not-a-token"}}))')
+        f'localStorage.setItem("chatserver.participant.{slug}", JSON.stringify({{id: 99, nickname: "ghost", token: "not-a-token"}}))'
+    )
     page = open_room(context, live_server, slug)
     expect(page.locator("#me")).to_have_text("ghost")
     send(page, "hello?")

@@ -28,7 +28,9 @@ def assert_not_reloaded(page: Any) -> None:
 
 
 def test_waiting_room_turns_into_the_chat_at_the_opening(live_server: LiveServer, context_factory: Any) -> None:
-    slug = live_server.create_event(starts_in=2, lasts=60, title="Starts soon", description="Agenda: hello")["event"]["slug"]
+    slug = live_server.create_event(starts_in=2, lasts=60, title="Starts soon", description="Agenda: hello")["event"][
+        "slug"
+    ]
     page = open_room(context_factory(), live_server, slug)
 
     waiting = page.locator("#waiting")
