@@ -2,31 +2,37 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# Two stamps: `make run` installs the runtime only; `make test` adds the test tools on top, once.
+RUNTIME := $(VENV)/.runtime-stamp
+TESTING := $(VENV)/.test-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
 DB     ?= ./chat.db
 
 .PHONY: run test venv clean bench
 
-$(STAMP): setup.cfg pyproject.toml
+$(RUNTIME): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(TESTING): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TESTING)
 
-venv: $(STAMP)
+venv: $(RUNTIME)
 
-run: $(STAMP)
+run: $(RUNTIME)
 	$(BIN)/chatserver serve --host $(HOST) --port $(PORT) --db $(DB)
 
-test: $(STAMP)
+test: $(TESTING)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Baseline vs chatserver, five benchmarks plus SSE fan-out (~6 min; QUICK=1: under a minute;
 # ONLY=fanout,fanout-sse,fanout-pg,idle,posts,herd,transcript).
 # Prints a table and writes bench/results.json. See bench/README.md.
-bench: $(STAMP)
+bench: $(TESTING)
 	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
 
 clean:

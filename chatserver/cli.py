@@ -39,6 +39,7 @@ from chatserver.server import (
     DEFAULT_MAX_HELD_PER_CLIENT,
     LISTEN_BACKLOG,
     ServeOptions,
+    announce,
     serve,
 )
 from chatserver.store import Store
@@ -281,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return 2
                 # Bind first, then fork: every process accepts on the same listening socket.
                 sockets = bind_sockets(args.port, args.host, backlog=LISTEN_BACKLOG)
+                announce(options)
                 _fork_workers(args.processes)  # returns in each worker
                 asyncio.run(serve(options, sockets=sockets))
             else:

@@ -65,6 +65,20 @@ class ServeOptions:
     public_url: str | None = None
 
 
+def browser_url(options: ServeOptions) -> str:
+    """The address to open in a browser: the public URL, else where the server listens."""
+    if options.public_url:
+        return options.public_url + "/"
+    # Listening on every address (0.0.0.0, ::) is reachable on this machine as 127.0.0.1.
+    host = "127.0.0.1" if options.host in ("", "0.0.0.0", "::") else options.host
+    return f"http://[{host}]:{options.port}/" if ":" in host else f"http://{host}:{options.port}/"
+
+
+def announce(options: ServeOptions) -> None:
+    """One plain line on standard output for whoever started the server: where to point the browser."""
+    print(f"Open {browser_url(options)} in your browser.", flush=True)
+
+
 async def serve(
     options: ServeOptions, ready: asyncio.Event | None = None, sockets: list[socket.socket] | None = None
 ) -> None:
@@ -109,6 +123,8 @@ async def serve(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stopping.set)
         log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, safe_url(options.db))
+        if sockets is None:  # with several processes, the parent has said it once (cli.py)
+            announce(options)
         if ready is not None:
             ready.set()
         await stopping.wait()

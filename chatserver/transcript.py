@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 from chatserver.models import CLOSED, Event, Item, fit
 from chatserver.store import Store
@@ -11,6 +14,12 @@ from chatserver.timefmt import format_time, format_time_plain
 
 FORMATS = ("txt", "json")
 ROWS_READ = 200  # items read from the database at a time: at most 2.4 MB of the longest messages
+INDENT = "    "  # before each continuation line of a body: an item's own line always starts with "["
+NAME_CHARS = 80  # the title's part of a download's file name, at most (in characters)
+# What a file name must not hold in any system: separators, reserved characters, controls, and the
+# bidirectional controls and line separators that could make the name display as another one.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]+')
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9._]+")  # a dash too, so that runs of dashes become one
 
 
 def text_header(event: Event, now: int) -> str:
@@ -23,14 +32,33 @@ def text_header(event: Event, now: int) -> str:
 
 
 def text_line(item: Item) -> str:
-    """`[2026-11-21 20:15:03 UTC] alice: hello`; a body's line breaks keep it on one line."""
-    body = " ↵ ".join(item.body.splitlines()) if "\n" in item.body else item.body
+    """`[2026-11-21 20:15:03 UTC] alice: hello`; each further line of the body follows, indented."""
+    first, *rest = item.body.splitlines() or [""]
+    body = "".join([first, *(f"\n{INDENT}{line}" for line in rest)])
     stamp = f"[{format_time_plain(item.created_at)}]"
     if item.kind == "message":
         return f"{stamp} {item.author}: {body}\n"
     if item.kind == "announcement":
         return f"{stamp} Announcement: {body}\n"
     return f"{stamp} * {body}\n"
+
+
+def _name_part(text: str, unsafe: re.Pattern[str], fallback: str) -> str:
+    """Runs of unsafe characters as one "-", no dots or dashes at the ends, bounded; else the fallback."""
+    cleaned = unsafe.sub("-", " ".join(text.split()))[:NAME_CHARS].strip(" .-")
+    return cleaned or fallback
+
+
+def content_disposition(event: Event, fmt: str) -> str:
+    """`inline; filename="<ASCII title>-<date>.<fmt>"; filename*=UTF-8''<title>-<date>.<fmt>` (RFC 6266)."""
+    date = format_time_plain(event.starts_at)[:10]
+    title = unicodedata.normalize("NFC", event.title)
+    # The fallback keeps the letters of accented Latin text (é → e) and replaces the rest.
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    ascii_name = f"{_name_part(plain, _NOT_PLAIN, event.slug)}-{date}.{fmt}"
+    full_name = f"{_name_part(title, _UNSAFE_NAME, event.slug)}-{date}.{fmt}"
+    encoded = quote(full_name, safe="!#$&+-.^_`|~")
+    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
 
 
 async def pieces(store: Store, event: Event) -> AsyncIterator[list[Item]]:

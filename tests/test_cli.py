@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from chatserver.cli import main
+from chatserver.server import ServeOptions, browser_url
 from chatserver.store import Store
 from chatserver.timefmt import parse_time
 from tests.helpers import iso_in
@@ -225,6 +226,35 @@ def test_serve_restarts_on_the_same_database(tmp_path: Path, server_factory: Any
     status, body = second.request("GET", f"/api/events/{created['event']['slug']}")
     assert status == 200 and body["event"]["title"] == "Kept"
     assert second.stop() == 0
+
+
+def wait_for_line(server: Server, line: str, timeout: float = START_TIMEOUT_S) -> None:
+    """Return once the server has written this line; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while line not in server.output().splitlines():
+        assert time.monotonic() < deadline, f"no line {line!r} in:\n{server.output()}"
+        time.sleep(0.05)  # the line follows the listen by a moment: look again shortly
+
+
+def test_serve_says_which_address_to_open(tmp_path: Path, server_factory: Any) -> None:
+    server = server_factory(tmp_path / "chat.db")
+    wait_for_line(server, f"Open http://127.0.0.1:{server.port}/ in your browser.")
+    assert server.stop() == 0
+
+
+def test_serve_says_the_public_url_when_there_is_one(tmp_path: Path, server_factory: Any) -> None:
+    server = server_factory(tmp_path / "chat.db", "--public-url", "https://Chat.Example.org/")
+    wait_for_line(server, "Open https://chat.example.org/ in your browser.")
+    assert f":{server.port}/ in your browser" not in server.output()
+    assert server.stop() == 0
+
+
+@pytest.mark.parametrize(
+    "host, url",
+    [("0.0.0.0", "http://127.0.0.1:9000/"), ("::", "http://127.0.0.1:9000/"), ("::1", "http://[::1]:9000/")],
+)
+def test_the_address_to_open_is_one_a_browser_reaches(host: str, url: str) -> None:
+    assert browser_url(ServeOptions(host=host, port=9000, db="chat.db")) == url
 
 
 @pytest.mark.parametrize(
@@ -486,15 +516,16 @@ def test_export_txt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert header.splitlines()[0] == "# Weekly Tornado meeting"
     assert " UTC to " in header.splitlines()[1]
     assert header.splitlines()[2:] == ["# Agenda:", "# releases"]
-    lines = [line.split("] ", 1)[1] for line in body.splitlines()]
+    lines = [line.split("] ", 1)[1] if line.startswith("[") else line for line in body.splitlines()]
     assert lines == [
         "* The event is open.",
         "* alice joined.",
         "alice: hello",
-        "alice: two ↵ lines",
+        "alice: two",
+        "    lines",
         "Announcement: Welcome, everyone",
     ]
-    assert all(line.startswith("[") and " UTC] " in line for line in body.splitlines())
+    assert all(line.startswith("[") and " UTC] " in line or line.startswith("    ") for line in body.splitlines())
     assert "oops" not in out
 
 

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +145,127 @@ def test_pip_install_gives_a_working_server(tmp_path: Path) -> None:
                 proc.wait(timeout=10)
     assert (tmp_path / "chat.db").is_file()
     assert not (elsewhere / "chat.db").exists()
+
+
+# -- make run and make test -----------------------------------------------------------------------
+
+_FAKE_PYTHON = """
+import os, sys
+from pathlib import Path
+
+# Stands in for `python3 -m venv DIR`: a venv whose pip, python and chatserver only log their arguments.
+log = os.environ["FAKE_LOG"]
+with open(log, "a") as out:
+    out.write("venv " + " ".join(sys.argv[1:]) + "\\n")
+bin_dir = Path(sys.argv[-1], "bin")
+bin_dir.mkdir(parents=True, exist_ok=True)
+for tool in ("pip", "python", "chatserver"):
+    path = bin_dir / tool
+    path.write_text(f'#!/bin/sh\\necho "{tool} $*" >> "$FAKE_LOG"\\n')
+    path.chmod(0o755)
+"""
+
+
+def _make(tree: Path, target: str, log: Path) -> list[str]:
+    """Run `make TARGET` with a stand-in python; return what it ran in the venv, one line a call."""
+    before = log.read_text().splitlines() if log.exists() else []
+    env = {**os.environ, "FAKE_LOG": str(log)}
+    result = subprocess.run(
+        ["make", "--no-print-directory", target, f"PYTHON={sys.executable} {tree / 'fake_python.py'}"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return log.read_text().splitlines()[len(before) :]
+
+
+@pytest.fixture
+def make_tree(tmp_path: Path) -> Path:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in ("Makefile", "setup.cfg", "pyproject.toml"):
+        shutil.copy(SOURCE / name, tree / name)
+    (tree / "fake_python.py").write_text(_FAKE_PYTHON)
+    return tree
+
+
+def _installs(calls: list[str]) -> list[str]:
+    return [call for call in calls if call.startswith(("venv ", "pip "))]
+
+
+def test_make_run_installs_the_runtime_only_and_make_test_adds_the_test_tools_once(
+    make_tree: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "calls.log"
+    ran = _make(make_tree, "run", log)
+    assert _installs(ran) == ["venv -m venv .venv", "pip install --quiet --upgrade pip", "pip install --quiet -e ."]
+    assert ran[-1].startswith("chatserver serve --host 127.0.0.1 --port 8888")
+
+    ran = _make(make_tree, "test", log)
+    assert _installs(ran) == ["pip install --quiet -e .[test]"]
+    assert ran[-1].startswith("python -m pytest")
+
+    assert _installs(_make(make_tree, "run", log)) == []
+    assert _installs(_make(make_tree, "test", log)) == []
+
+
+def test_make_test_then_make_run_installs_nothing_more(make_tree: Path, tmp_path: Path) -> None:
+    log = tmp_path / "calls.log"
+    assert _installs(_make(make_tree, "test", log)) == [
+        "venv -m venv .venv",
+        "pip install --quiet --upgrade pip",
+        "pip install --quiet -e .",
+        "pip install --quiet -e .[test]",
+    ]
+    assert _installs(_make(make_tree, "run", log)) == []
+    # A change to the project's metadata installs again, the test tools too.
+    later = time.time() + 5
+    os.utime(make_tree / "setup.cfg", (later, later))
+    assert _installs(_make(make_tree, "test", log)) == [
+        "venv -m venv .venv",
+        "pip install --quiet --upgrade pip",
+        "pip install --quiet -e .",
+        "pip install --quiet -e .[test]",
+    ]
+
+
+@pytest.mark.slow
+def test_make_venv_installs_quietly_without_the_test_tools(tmp_path: Path) -> None:
+    """What `make run` installs, for real: no setuptools banner, the checkout on the path, no pytest."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    source = tmp_path / "src"
+    shutil.copytree(SOURCE, source, ignore=_ignore)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    made = subprocess.run(
+        ["make", "--no-print-directory", "venv", f"PYTHON={sys.executable}"],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT_S,
+    )
+    output = made.stdout + made.stderr
+    assert made.returncode == 0, output
+    assert "Editable installation" not in output and "*****" not in output, output
+    python = source / ".venv" / "bin" / "python"
+    found = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import chatserver, importlib.util as u; print(chatserver.__file__, u.find_spec('pytest'))",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == [str(source / "chatserver" / "__init__.py"), "None"]
