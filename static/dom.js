@@ -54,21 +54,45 @@ export async function copyFrom(button) {
   }, 1500);
 }
 
-/** localStorage.getItem, or null without storage. */
+// Without localStorage (blocked, as in a third-party frame when the browser blocks third-party
+// storage, or in some private modes) values are kept in memory: they last as long as the page.
+const memory = new Map();
+let kept = null; // whether localStorage works here (tried once)
+
+/** Whether values stored here outlive the page (localStorage works), tried once. */
+export function storageKept() {
+  if (kept === null) {
+    try {
+      const key = "chatserver.probe";
+      localStorage.setItem(key, "1");
+      localStorage.removeItem(key);
+      kept = true;
+    } catch (e) {
+      kept = false;
+    }
+  }
+  return kept;
+}
+
+/** localStorage.getItem; without storage, what this page stored. */
 export function stored(key) {
+  if (!storageKept()) return memory.has(key) ? memory.get(key) : null;
   try {
     return localStorage.getItem(key);
   } catch (e) {
-    return null;
+    return memory.has(key) ? memory.get(key) : null;
   }
 }
 
-/** localStorage.setItem (removeItem for null); nothing without storage. */
+/** localStorage.setItem (removeItem for null); without storage, kept in memory for the page. */
 export function store(key, value) {
+  if (value === null) memory.delete(key);
+  else memory.set(key, value);
+  if (!storageKept()) return;
   try {
     if (value === null) localStorage.removeItem(key);
     else localStorage.setItem(key, value);
   } catch (e) {
-    // no storage: it lasts as long as the page
+    // full or refused now: the copy in memory lasts as long as the page
   }
 }

@@ -7,8 +7,12 @@
 // (room-api.js) is there by the time any of them fires, and by DOMContentLoaded.
 
 import { textOn } from "./contrast.js";
-import { store as storeText, stored as storedText } from "./dom.js";
+import { storageKept, store as storeText, stored as storedText } from "./dom.js";
 import { room as current } from "./room-api.js";
+
+const TEXT = {
+  forgetful: "Your browser blocks the chat's storage on this site, so it will not remember your nickname on the next page.",
+};
 
 const root = document.getElementById("room");
 if (root && window.parent !== window) bridge(root);
@@ -57,14 +61,24 @@ function bridge(root) {
     const n = Number(storedText(key));
     return Number.isSafeInteger(n) && n > 0 ? n : 0;
   };
-  const store = (key, n) => storeText(key, String(n)); // without storage: as long as the page
-  let seen = stored(seenKey); // the newest item the reader had in sight
+  // Without storage of our own (blocked third-party storage), the embedding page keeps the two ids
+  // for us (widget.js) and hands them back in ?seen= and ?dismissed=: only counts depend on them.
+  const forgetful = !storageKept();
+  const given = (name) => {
+    const n = Number(params.get(name));
+    return forgetful && Number.isSafeInteger(n) && n > 0 ? n : 0;
+  };
+  const store = (key, n) => {
+    storeText(key, String(n)); // without storage: in memory, as long as the page
+    if (forgetful) send("keep", key === seenKey ? { seen: n } : { dismissed: n });
+  };
+  let seen = stored(seenKey) || given("seen"); // the newest item the reader had in sight
   const firstVisit = seen === 0;
   let newest = 0; // the newest item the room has shown
   let unread = 0;
   let shown = params.get("open") === "1";
   let announcement = null; // the newest announcement not dismissed: {id, body, created_at}
-  let dismissed = stored(dismissedKey);
+  let dismissed = stored(dismissedKey) || given("dismissed");
   let loaded = false; // the conversation is shown up to date (the chat bar's "ready")
 
   const inSight = () => shown && document.visibilityState === "visible";
@@ -159,6 +173,16 @@ function bridge(root) {
 
   document.addEventListener("DOMContentLoaded", () => {
     if (!current()) return;
+    if (forgetful) {
+      // Third-party storage blocked: the room works, for this page only. Say so, once, plainly.
+      const note = document.createElement("p");
+      note.className = "notice storage-note";
+      note.setAttribute("role", "note");
+      note.textContent = TEXT.forgetful;
+      const head = root.querySelector(".event-head");
+      if (head) head.after(note);
+      else root.prepend(note);
+    }
     current().setOnScreen(shown);
     if (params.get("nickname")) current().suggestNickname(params.get("nickname"));
     const me = room.me();

@@ -20,13 +20,15 @@ function pageFiles() {
 /** Register the service worker and have it keep `urls` (besides this page and its files) for offline use. */
 export async function keepOffline(urls) {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return false;
-  const sw = navigator.serviceWorker;
-  sw.addEventListener("message", (e) => {
-    if (e.data && e.data.type === "cached" && e.data.page === location.pathname + location.search) {
-      document.documentElement.dataset.offlineReady = e.data.ok ? "true" : "false";
-    }
-  });
   try {
+    // Any step may be refused (a SecurityError in a third-party frame with storage blocked, or an
+    // opaque origin): the room then works online only, as it does without a service worker.
+    const sw = navigator.serviceWorker;
+    sw.addEventListener("message", (e) => {
+      if (e.data && e.data.type === "cached" && e.data.page === location.pathname + location.search) {
+        document.documentElement.dataset.offlineReady = e.data.ok ? "true" : "false";
+      }
+    });
     await sw.register("/sw.js", { scope: "/" });
     const registration = await sw.ready;
     const worker = registration.active;
@@ -34,6 +36,8 @@ export async function keepOffline(urls) {
     worker.postMessage({ type: "cache", page: location.pathname + location.search, urls: pageFiles().concat(urls || []) });
     return true;
   } catch (e) {
-    return false; // no service worker (an old browser, a private window): the room works online
+    // No service worker (an old browser, a private window, a third-party frame): online only.
+    console.info(`chatserver: no offline copy here (${(e && e.name) || e})`);
+    return false;
   }
 }

@@ -42,7 +42,12 @@ export class Outbox {
     this.timer = null;
     this.failures = 0;
     this.counter = 0;
-    this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("chatserver.outbox." + slug) : null;
+    this.channel = null; // tells this room's other tabs that the outbox changed
+    try {
+      if (typeof BroadcastChannel === "function") this.channel = new BroadcastChannel("chatserver.outbox." + slug);
+    } catch (e) {
+      console.warn(`chatserver: BroadcastChannel is not available here (${e.name}); the outbox is this tab's own`);
+    }
     if (this.channel) this.channel.addEventListener("message", () => this.reload());
   }
 

@@ -3,6 +3,10 @@
 // elect a leader with a Web Lock: the leader polls (feed.js) and passes everything on over a
 // BroadcastChannel; when it closes, its lock is released and the next tab in line takes over at
 // once, from what it already has. Without either, each tab polls for itself.
+// In a third-party frame (the chat bar on another site) any of these may be refused: the worker
+// fails to start, BroadcastChannel throws, or the lock request rejects (a SecurityError). Each
+// failure falls through to the next way, down to the tab polling for itself, and says why in the
+// console: the room must never sit waiting for a poll that nobody holds.
 // Posts never go through here: a tab sends them itself, so they never wait behind the held poll.
 
 import { Feed } from "./feed.js";
@@ -106,14 +110,17 @@ export function connectRoom(slug, handlers, options) {
     try {
       worker = new SharedWorker(opts.worker, { name: "chatserver", type: "module" });
     } catch (e) {
-      return false; // refused (some private modes): elect a leader instead
+      fellBackFrom("SharedWorker", e); // refused (some private modes, third-party frames)
+      return false;
     }
     const port = worker.port;
     let fellBack = false;
-    worker.addEventListener("error", () => {
-      // The worker could not start (its script failed to load): the tabs elect a leader instead.
+    worker.addEventListener("error", (e) => {
+      // The worker could not start (its script failed to load, or refused in a third-party
+      // frame): the tabs elect a leader instead, or each polls alone.
       if (fellBack) return;
       fellBack = true;
+      fellBackFrom("SharedWorker", e && (e.message || e.type));
       port.close();
       useLeader() || useSolo();
     });
@@ -134,13 +141,32 @@ export function connectRoom(slug, handlers, options) {
     return true;
   }
 
+  /** Say in the console why this tab is served another way (never silently). */
+  function fellBackFrom(what, error) {
+    console.warn(`chatserver: ${what} is not available here (${(error && error.name) || error}); falling back`);
+  }
+
   function useLeader() {
-    if (!(navigator.locks && navigator.locks.request) || typeof BroadcastChannel === "undefined") return false;
-    const channel = new BroadcastChannel("chatserver.room." + slug);
+    let locks = null;
+    try {
+      locks = navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
+    } catch (e) {
+      locks = null; // the getter itself may throw in an opaque or third-party context
+    }
+    if (!locks || typeof BroadcastChannel === "undefined") return false;
+    let channel;
+    try {
+      channel = new BroadcastChannel("chatserver.room." + slug);
+    } catch (e) {
+      fellBackFrom("BroadcastChannel", e);
+      return false;
+    }
     const tabId = randomId();
+    let gaveUp = false;
     let feed = null;
     setMode("follower");
     channel.addEventListener("message", (e) => {
+      if (gaveUp) return;
       const message = e.data || {};
       if (feed) {
         // The leader answers its followers.
@@ -155,8 +181,27 @@ export function connectRoom(slug, handlers, options) {
       if (feed) feed.command(message);
       else channel.postMessage(Object.assign({ slug, from: tabId }, message));
     };
-    navigator.locks.request("chatserver.poll." + slug, () => {
-      // Leader until this tab goes away (the browser then releases the lock for the next one).
+    let request;
+    try {
+      request = locks.request("chatserver.poll." + slug, () => {
+        // Leader until this tab goes away (the browser then releases the lock for the next one).
+        return lead();
+      });
+    } catch (e) {
+      request = Promise.reject(e);
+    }
+    request.catch((e) => {
+      // Refused (a SecurityError in a third-party frame, or storage blocked): poll alone.
+      if (feed || gaveUp) return;
+      gaveUp = true;
+      channel.close();
+      fellBackFrom("Web Locks", e);
+      useSolo();
+    });
+    send({ type: "hello" }); // the leader, if there is one, answers with all it knows
+    return true;
+
+    function lead() {
       setMode("leader");
       feed = new Feed(slug, (message) => {
         channel.postMessage(message);
@@ -165,9 +210,7 @@ export function connectRoom(slug, handlers, options) {
       feed.setToken(token);
       feed.start();
       return new Promise(() => {});
-    }).catch(() => {});
-    send({ type: "hello" }); // the leader, if there is one, answers with all it knows
-    return true;
+    }
   }
 
   function useSolo() {

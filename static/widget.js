@@ -91,16 +91,22 @@ iframe{display:block;width:100%;height:100%;border:0}
   if (yes(opts.open)) query.set("open", "1");
   if (accent === opts.accent) query.set("accent", accent);
   if (opts.nickname) query.set("nickname", opts.nickname);
+  // The room's storage blocked: we keep 2 ids (docs/embed.md).
+  const kk = `chatserver.b.${server}.${opts.room}`;
+  const kh = () => {
+    try { return JSON.parse(localStorage.getItem(kk)) || {}; } catch (e) { return {}; }
+  };
+  const IDS = ["seen", "dismissed"];
+  for (const k of IDS) if (Number.isSafeInteger(kh()[k])) query.set(k, kh()[k]);
   const frame = make("iframe", "", "", { src: `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`, title: TEXT.frame });
   // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
-  // (Same-origin, as on the server's own demo page, a sandbox could not hold it: none then.)
+  // (None same-origin, as on the demo page: a sandbox could not hold it.)
   if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
   panel.append(frame);
   wrap.append(banner, bar, panel);
   shadow.append(wrap);
 
-  // Dark text on a light accent, white on a dark one. The embed page computes the panel's text the
-  // same way (static/contrast.js): change both together.
+  // Dark text on a light accent, white on a dark one; as static/contrast.js: change both together.
   function textOn(color) {
     const probe = make("i");
     probe.style.color = color;
@@ -110,7 +116,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     return r * 0.299 + g * 0.587 + b * 0.114 > 160 ? "#111" : "#fff";
   }
 
-  // --- state --------------------------------------------------------------------------------
+  // --- state
   const listeners = {};
   const queued = []; // commands given before the room listened
   const waiters = new Map(); // setNickname request id -> its promise's resolve
@@ -185,6 +191,11 @@ iframe{display:block;width:100%;height:100%;border:0}
       draw();
       emit("unread", { count: unread });
     },
+    keep(d) {
+      const now = kh();
+      for (const k of IDS) if (Number.isSafeInteger(d[k])) now[k] = d[k];
+      try { localStorage.setItem(kk, JSON.stringify(now)); } catch (e) {}
+    },
     message: (d) => emit("message", d.message),
     announcement(d) {
       shown = d.announcement || null;
@@ -225,7 +236,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     draw();
     bar.focus();
   });
-  // A page the server refuses to be framed by (or a server out of reach) loads no room: say so.
+  // Framing refused, or the server out of reach: no room loads. Say so.
   let silent;
   frame.addEventListener("load", () => {
     if (listening) return;

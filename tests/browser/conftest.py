@@ -117,9 +117,12 @@ def context_factory(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-@pytest.fixture
-def other_site() -> Iterator[tuple[str, dict[str, str]]]:
-    """A minimal web app on another origin (another port of 127.0.0.1): it serves pages[path]."""
+@pytest.fixture(params=["same-site", "cross-site"])
+def other_site(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
+    """A minimal web app on another origin: it serves pages[path]. Twice over: "same-site" is another
+    port of 127.0.0.1 (the chat server's host: the same site, so storage is shared), "cross-site" is
+    http://localhost:<port> (another site, as app.example.com is to chat.example.org: the framed room
+    is a third-party frame, with its storage partitioned, SharedWorker and Web Locks refused)."""
     pages: dict[str, str] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -137,7 +140,8 @@ def other_site() -> Iterator[tuple[str, dict[str, str]]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", pages
+        host = "127.0.0.1" if request.param == "same-site" else "localhost"
+        yield f"http://{host}:{server.server_address[1]}", pages
     finally:
         server.shutdown()
         server.server_close()

@@ -40,6 +40,11 @@ def app_page(
     return page
 
 
+def cross_site(site: tuple[str, dict[str, str]]) -> bool:
+    """Whether the app is another site than the chat server (the "cross-site" run of other_site)."""
+    return site[0].startswith("http://localhost:")
+
+
 def room_in(page: Any) -> Any:
     """The room inside the bar's iframe."""
     return page.frame_locator("chatserver-bar iframe")
@@ -63,6 +68,14 @@ def test_bar_on_another_site_chats_with_the_room_page(
     bar.click()
     expect(bar).to_have_attribute("aria-expanded", "true")
     room = room_in(app)
+    note = room.locator(".storage-note")
+    if cross_site(other_site):
+        # Chromium here blocks third-party storage: the room works for this page, and says it forgets.
+        expect(note).to_have_text(
+            "Your browser blocks the chat's storage on this site, so it will not remember your nickname on the next page."
+        )
+    else:
+        expect(note).to_have_count(0)
     room.get_by_label("Choose a nickname").fill("carol")
     room.get_by_role("button", name="Join").click()
     room.locator("#body").fill("Exports fail for me since this morning")
@@ -221,7 +234,50 @@ def test_bars_in_several_tabs_share_one_connection(
     tabs = [app_page(context, other_site, live_server, slug) for _ in range(3)]
     for tab in tabs:
         wait_ready(tab)
-    settles_at(live_server, 1)  # three pages of the app, one long poll held for all of them
+    # Three pages of the app, one long poll held for all of them. Cross-site, where the browser
+    # refuses the framed room its SharedWorker and Web Locks, each page polls for itself instead.
+    settles_at(live_server, 3 if cross_site(other_site) else 1)
     live_server.api("POST", f"/api/events/{slug}/messages", {"body": "to every tab"}, token=bob)
     for tab in tabs:
         expect(tab.locator("chatserver-bar .n")).to_have_text("1")
+
+
+# Every storage and coordination path refused at once, in every frame: what a strict browser, or a
+# future default, may do to a third-party frame.
+REFUSE_ALL = """(() => {
+  const refuse = () => { throw new DOMException("refused by the test", "SecurityError"); };
+  Object.defineProperty(window, "localStorage", { get: refuse, configurable: true });
+  window.SharedWorker = function () { refuse(); };
+  window.BroadcastChannel = function () { refuse(); };
+  if (navigator.locks) navigator.locks.request = () => Promise.reject(new DOMException("refused", "SecurityError"));
+  if (window.indexedDB) indexedDB.open = refuse;
+  if (navigator.serviceWorker) navigator.serviceWorker.register = () => Promise.reject(new DOMException("refused", "SecurityError"));
+})();"""
+
+
+def test_the_bar_works_with_every_storage_path_refused(
+    live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
+) -> None:
+    slug = live_server.create_event(title="Strict")["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    context = context_factory()
+    context.add_init_script(REFUSE_ALL)
+    warnings: list[str] = []
+    context.on("console", lambda m: warnings.append(m.text))
+    app = app_page(context, other_site, live_server, slug)
+    wait_ready(app)  # `ready` arrives: the room polls for itself
+    live_server.api("POST", f"/api/events/{slug}/messages", {"body": "still here"}, token=bob)
+    expect(app.locator("chatserver-bar .n")).to_have_text("1")
+
+    app.locator("chatserver-bar .bar").click()
+    room = room_in(app)
+    expect(room.locator(".storage-note")).to_contain_text("will not remember your nickname")
+    room.get_by_label("Choose a nickname").fill("ivy")
+    room.get_by_role("button", name="Join").click()
+    room.locator("#body").fill("works without storage")
+    room.locator("#body").press("Enter")
+    expect(room.locator("#messages")).to_contain_text("works without storage")
+    other = open_room(context_factory(), live_server, slug)
+    expect(other.locator("#messages")).to_contain_text("works without storage")
+    expect(room.locator("#me")).to_have_text("ivy")  # kept in memory for the page's lifetime
+    assert any("falling back" in text for text in warnings)  # never silently

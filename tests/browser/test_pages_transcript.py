@@ -63,13 +63,16 @@ def test_transcript_anchors_local_times_and_downloads(live_server: LiveServer, c
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download text (.txt)").click()
-    assert download.value.suggested_filename == f"{slug}.txt"
+    # Named by the server (Content-Disposition): the title and the start date.
+    _, event = live_server.api("GET", f"/api/events/{slug}")
+    name = f"{event['event']['title']}-{event['event']['starts_at'][:10]}"
+    assert download.value.suggested_filename == f"{name}.txt"
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "] alice: hello\n" in text and "oops" not in text
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download JSON (.json)").click()
-    assert download.value.suggested_filename == f"{slug}.json"
+    assert download.value.suggested_filename == f"{name}.json"
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert [m["id"] for m in data["messages"]] == [i["id"] for i in shown]
 
