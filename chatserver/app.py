@@ -60,8 +60,9 @@ _SLUG = r"([^/]+)"
 WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
 
 
-# A control character, raw or percent-encoded (the router sees the encoded path): no name of ours
-# has one, and a NUL would reach the file system (os.stat raises) or PostgreSQL (text refuses it).
+# A control character, raw or percent-encoded (the router sees the encoded path): no static file's
+# name has one, and a NUL would reach the file system (os.stat raises). Slugs are checked by
+# Store.get_event before any database sees them.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]|%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
 
 _FILE_MESSAGES = {
