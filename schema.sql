@@ -67,6 +67,9 @@ CREATE TABLE items (
     target         INTEGER,
     -- Set on an item the host retracted; its body is blanked.
     retracted      INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
+    -- The item's fields beyond these, a JSON object ("changes" of "updated", "previous" and
+    -- "nickname" of "renamed"); NULL when it has none.
+    data           TEXT,
     PRIMARY KEY (event_id, id)
 ) WITHOUT ROWID;
 -- Safe retries: one item per participant and client_id.

@@ -58,6 +58,8 @@ CREATE TABLE items (
     client_id      TEXT,
     target         BIGINT,
     retracted      SMALLINT NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
+    -- The item's fields beyond these, a JSON object as text; NULL when it has none.
+    data           TEXT,
     PRIMARY KEY (event_id, id)
 );
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;

@@ -31,7 +31,7 @@ from chatserver.handlers.pages import (
     RoomPage,
     TranscriptPage,
 )
-from chatserver.handlers.participants import BanHandler, ParticipantsHandler
+from chatserver.handlers.participants import BanHandler, ParticipantHandler, ParticipantsHandler
 from chatserver.handlers.sse import EventStreamHandler
 from chatserver.handlers.stream import (
     AnnouncementsHandler,
@@ -52,9 +52,12 @@ DEFAULT_MAX_BODY = 64 * 1024
 # be a whole office behind NAT; they stop scripts that fill a room or the home page.
 DEFAULT_EVENT_LIMIT = 60
 DEFAULT_JOIN_LIMIT = 120
+# Per participant: nickname changes per ten minutes. Each one is an item everyone sees.
+DEFAULT_RENAME_LIMIT = 3
 POST_LIMIT_WINDOW_S = 10.0
 EVENT_LIMIT_WINDOW_S = 3600.0
 JOIN_LIMIT_WINDOW_S = 60.0
+RENAME_LIMIT_WINDOW_S = 600.0
 
 _SLUG = r"([^/]+)"
 WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
@@ -197,6 +200,7 @@ def make_app(
     max_body: int = DEFAULT_MAX_BODY,
     event_limit: int = DEFAULT_EVENT_LIMIT,
     join_limit: int = DEFAULT_JOIN_LIMIT,
+    rename_limit: int = DEFAULT_RENAME_LIMIT,
     presence: Presence | None = None,
     public_url: str | None = None,
     ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
@@ -212,6 +216,7 @@ def make_app(
         limiter=Limit("post", rate_limit, POST_LIMIT_WINDOW_S, "messages", store),
         event_limiter=Limit("event", event_limit, EVENT_LIMIT_WINDOW_S, "new events from your address", store),
         join_limiter=Limit("join", join_limit, JOIN_LIMIT_WINDOW_S, "joins from your address", store),
+        rename_limiter=Limit("rename", rename_limit, RENAME_LIMIT_WINDOW_S, "nickname changes", store),
         max_wait=max_wait,
         max_body=max_body,
         public_url=public_url,
@@ -231,6 +236,7 @@ def make_app(
         (rf"/api/events/{_SLUG}/close", CloseHandler, deps),
         (rf"/api/events/{_SLUG}/host", HostCheckHandler, deps),
         (rf"/api/events/{_SLUG}/participants", ParticipantsHandler, deps),
+        (rf"/api/events/{_SLUG}/participants/{_SLUG}", ParticipantHandler, deps),
         (rf"/api/events/{_SLUG}/participants/{_SLUG}/ban", BanHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),

@@ -97,6 +97,8 @@ MIGRATIONS: list[Step] = [
     ),
     # 5 -> 6: nickname keys ignore every invisible character (default-ignorable code points).
     recompute_nickname_keys,
+    # 6 -> 7: an item's extras as JSON ("changes" of an edit, "previous" and "nickname" of a rename).
+    "ALTER TABLE items ADD COLUMN data TEXT",
 ]
 
 

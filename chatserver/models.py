@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,9 @@ class Item:
     client_id: str | None
     target: int | None
     retracted: bool
+    # Fields of this kind or code beyond the standard ones ("changes" of an "updated" item,
+    # "previous" and "nickname" of a "renamed" one), stored as JSON in items.data.
+    data: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -114,6 +118,9 @@ class Item:
             out["target"] = self.target
         if self.retracted:
             out["retracted"] = True
+        if self.data:
+            for key, value in self.data.items():
+                out.setdefault(key, value)  # an extra never overrides a standard key
         return out
 
 
@@ -124,12 +131,19 @@ PAGE_BYTES = 256 * 1024
 _ITEM_OVERHEAD = 256
 
 
+def data_json(data: dict[str, Any]) -> str:
+    """An item's extras as stored in items.data and measured by fit."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def fit(items: list[Item], budget: int = PAGE_BYTES) -> tuple[list[Item], bool]:
     """The longest run of items from the start whose JSON fits in budget bytes (at least one item),
     and whether any were cut. Sizes are upper bounds (4 bytes a character), so nothing is encoded."""
     used = 0
     for index, item in enumerate(items):
         used += _ITEM_OVERHEAD + 4 * (len(item.body) + len(item.author or "") + len(item.client_id or ""))
+        if item.data:
+            used += 4 * len(data_json(item.data))  # rare (system items), so encoding them here costs little
         if used > budget and index > 0:
             return items[:index], True
     return items, False

@@ -13,7 +13,7 @@ import dataclasses
 import sys
 from collections import OrderedDict
 
-from chatserver.models import Event, Item
+from chatserver.models import Event, Item, data_json
 
 TAIL_ITEMS = 1024  # newest items kept per event: a reconnecting crowd a little behind is served too
 EVENTS_HELD = 10_000  # events whose rows are kept; beyond that the map starts again
@@ -24,8 +24,10 @@ _ITEM_BYTES = 400
 
 
 def item_bytes(item: Item) -> int:
-    """About what holding an item costs (its body measured exactly: sys.getsizeof is O(1))."""
-    return _ITEM_BYTES + sys.getsizeof(item.body)
+    """About what holding an item costs (its body measured exactly: sys.getsizeof is O(1); extras,
+    which only a few system items have, by their JSON)."""
+    extras = sys.getsizeof(data_json(item.data)) if item.data else 0
+    return _ITEM_BYTES + sys.getsizeof(item.body) + extras
 
 
 class Tail:

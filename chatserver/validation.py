@@ -298,9 +298,14 @@ def joining_nickname(obj: dict[str, Any]) -> str:
     A reserved name is answered as a taken one (409 nickname_taken), with a message that says why.
     """
     value = nickname(obj)
+    refuse_reserved(value)
+    return value
+
+
+def refuse_reserved(value: str) -> None:
+    """409 nickname_taken, saying why, for a reserved nickname (a join's or a rename's)."""
     if is_reserved_nickname(value):
         raise NicknameTaken(f"The nickname {value!r} is reserved; choose another.")
-    return value
 
 
 def optional_bool(obj: dict[str, Any], field: str) -> bool | None:

@@ -5,6 +5,7 @@ new database; a failed step leaves it as it was; starts at once on one database 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 import threading
@@ -35,7 +36,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ENGINES = ("sqlite", "postgresql")
 HOUR = 3600 * 1000
 # The version that brought each column: an older database has no such column to fill.
-COLUMN_SINCE = {"last_read_id": 2, "embed_origins": 3, "seen_at": 5}
+COLUMN_SINCE = {"last_read_id": 2, "embed_origins": 3, "seen_at": 5, "data": 7}
 
 
 def frozen(engine: str) -> dict[int, Path]:
@@ -238,6 +239,7 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
         client_id: str | None = None,
         target: int | None = None,
         retracted: bool = False,
+        data: dict[str, Any] | None = None,
     ) -> Item:
         items = written.items[slug]
         new = Item(
@@ -251,6 +253,7 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
             client_id,
             target,
             retracted,
+            data,
         )
         await insert(
             "items",
@@ -266,6 +269,7 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
                 "client_id": client_id,
                 "target": target,
                 "retracted": int(retracted),
+                "data": json.dumps(data) if data is not None else None,
             },
         )
         items.append(new)
@@ -310,6 +314,15 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
     await item("openroom1", "retraction", "", target=oops.id)
     await item("openroom1", "system", "Carol was removed by the host.", code="banned", participant=carol)
     await item("openroom1", "message", "still here", author="bo\u034fb", participant=lookalike)
+    if version >= 7:  # extras: what an edit changed (older releases had no column for them)
+        changes = {"title": "The open one, renamed", "ends_at": "2026-11-21T21:00:00.000Z"}
+        await item(
+            "openroom1",
+            "system",
+            "The host changed the title and the end time.",
+            code="updated",
+            data={"changes": changes},
+        )
 
     await event("overroom1", CLOSED, now - 4 * HOUR, now + HOUR, phase=2, closed_early_at=now - 3 * HOUR)
     await item("overroom1", "system", "The event is open.", code="opened")
@@ -373,6 +386,14 @@ async def check_serves(store: Store, written: Written) -> None:
     assert [p.nickname for p in await store.participants(room.id)][-1] == "Zed"
     with pytest.raises(EventClosed):
         await store.join(over.id, "Frank")
+    # Items with extras (an edit's changes, a rename's names) are written and read back from disk.
+    await store.update_event(room.id, {"title": "Edited after the upgrade"})
+    await store.rename(room.id, zed.id, zed.id, "Zoe", admit)
+    items, _ = await store.items_after(room.id, again.id + 1, 100, fresh=True)
+    assert [item.to_json().get("changes") or item.to_json().get("previous") for item in items] == [
+        {"title": "Edited after the upgrade"},
+        "Zed",
+    ]
 
 
 # -- the tests -----------------------------------------------------------------------------------

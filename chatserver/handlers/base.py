@@ -74,6 +74,7 @@ class Services:
     limiter: Limit
     event_limiter: Limit
     join_limiter: Limit
+    rename_limiter: Limit
     max_wait: float
     max_body: int
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)

@@ -1,10 +1,10 @@
-"""Participants: join with a nickname, list with presence, ban (host)."""
+"""Participants: join with a nickname, list with presence, rename oneself, ban (host)."""
 
 from __future__ import annotations
 
 from chatserver.errors import NotFound
 from chatserver.handlers.base import ApiHandler
-from chatserver.validation import joining_nickname
+from chatserver.validation import joining_nickname, nickname
 
 
 class ParticipantsHandler(ApiHandler):
@@ -38,14 +38,35 @@ class ParticipantsHandler(ApiHandler):
         )
 
 
+def path_id(participant_id: str) -> int:
+    """A participant id from the path; anything but digits names nobody (404)."""
+    if not (participant_id.isascii() and participant_id.isdigit()) or len(participant_id) > 18:
+        raise NotFound(f"There is no participant {participant_id} in this event.")
+    return int(participant_id)
+
+
+class ParticipantHandler(ApiHandler):
+    """PATCH renames the participant whose token the request carries; same id, same token."""
+
+    async def patch(self, slug: str, participant_id: str) -> None:
+        event = await self.store.get_event(slug)
+        target = path_id(participant_id)
+        caller = await self.require_participant(event, "to change a nickname (Authorization: Bearer <token>)")
+        name = nickname(self.json_body())  # reserved names are checked by the Store, unless unchanged
+        limiter = self.services.rename_limiter
+        participant = await self.store.rename(
+            event.id, target, caller.id, name, admit=lambda tx: limiter.check(caller.id, tx)
+        )
+        self.services.presence.touch(participant.id)
+        self.write_json(200, {"participant": participant.to_json()})
+
+
 class BanHandler(ApiHandler):
     """POST bans a participant: their token can no longer post (host)."""
 
     async def post(self, slug: str, participant_id: str) -> None:
         event = await self.store.get_event(slug)
         self.require_host(event)
-        if not (participant_id.isascii() and participant_id.isdigit()) or len(participant_id) > 18:
-            raise NotFound(f"There is no participant {participant_id} in this event.")
-        participant = await self.store.ban(event.id, int(participant_id))
+        participant = await self.store.ban(event.id, path_id(participant_id))
         self.services.presence.forget(participant.id)
         self.write_json(200, {"participant": {**participant.to_json(), "banned": participant.banned}})

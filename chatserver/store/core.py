@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from chatserver.backend import Backend, Transaction
 from chatserver.errors import NotFound
-from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item
+from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item, data_json
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
@@ -101,6 +102,7 @@ class StoreCore:
         participant_id: int | None = None,
         client_id: str | None = None,
         target: int | None = None,
+        data: dict[str, Any] | None = None,
     ) -> Item:
         # The per-event id comes from the event row inside the write transaction, so ids are
         # committed in order and a reader can never see id n+1 before id n.
@@ -109,11 +111,11 @@ class StoreCore:
             (event_id,),
         )
         assert row is not None
-        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False)
+        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False, data)
         await tx.execute(
             "INSERT INTO items (event_id, id, kind, code, author, participant_id, body, created_at,"
-            " client_id, target) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target),
+            " client_id, target, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target, data_column(data)),
         )
         tx.after_commit(lambda: self._emit_item(event_id, item))
         tx.tell(f"i {event_id} {item.id}")
@@ -130,3 +132,8 @@ class StoreCore:
             self._reads_versions[event_id] += growth
         for listener in self._reads_listeners:
             listener(event_id)
+
+
+def data_column(data: dict[str, Any] | None) -> str | None:
+    """items.data: an item's extras as JSON text, NULL when it has none."""
+    return data_json(data) if data else None

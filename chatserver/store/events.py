@@ -17,7 +17,16 @@ from chatserver.store.rows import (
     _origins_column,
     check_schedule,
 )
-from chatserver.timefmt import Millis
+from chatserver.timefmt import Millis, format_time
+
+# The fields an `updated` item reports, in the order its sentence names them.
+_EDIT_FIELDS = ("title", "description", "starts_at", "ends_at")
+_FIELD_NAMES = {
+    "title": "the title",
+    "description": "the description",
+    "starts_at": "the start time",
+    "ends_at": "the end time",
+}
 
 # What a slug may be made of (credentials.new_slug makes 10 of [a-z2-9]), generously.
 _SLUG_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -146,7 +155,15 @@ class Events(StoreCore):
                 ),
             )
             assert row is not None
-            return await self._settle(tx, _event(row), now, changed=True)
+            edited = _event(row)
+            changed = edit_changes(event, edited)
+            if changed:
+                # Before any boundary the edit brings due: "updated", then "The event is open."
+                item = await self._append(
+                    tx, event_id, "system", edit_sentence(changed), now, code="updated", data={"changes": changed}
+                )
+                edited.last_item_id = item.id
+            return await self._settle(tx, edited, now, changed=True)
 
         return await self.db.write(job)
 
@@ -179,3 +196,22 @@ class Events(StoreCore):
             return await self._settle(tx, await self._event_in(tx, event_id), self.clock())
 
         return await self.db.write(job)
+
+
+def edit_changes(before: Event, after: Event) -> dict[str, str]:
+    """The shown fields an edit really changed, with their new values as the API writes them."""
+    changed: dict[str, str] = {}
+    for name in _EDIT_FIELDS:
+        value = getattr(after, name)
+        if value != getattr(before, name):
+            changed[name] = format_time(value) if name.endswith("_at") else value
+    return changed
+
+
+def edit_sentence(changed: dict[str, str]) -> str:
+    """ "The host changed the title and the end time.": what an `updated` item says."""
+    names = [_FIELD_NAMES[name] for name in _EDIT_FIELDS if name in changed]
+    if "starts_at" in changed and "ends_at" in changed:
+        names[-2:] = ["the start and end times"]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"The host changed {listed}."

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from chatserver import credentials
 from chatserver.backend import Transaction
 from chatserver.errors import (
     Banned,
     EventClosed,
+    Forbidden,
     InvalidRequest,
     NicknameTaken,
     NotFound,
@@ -14,7 +17,7 @@ from chatserver.errors import (
 from chatserver.models import CLOSED, Participant
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
-from chatserver.validation import nickname_key
+from chatserver.validation import nickname_key, refuse_reserved
 
 
 class People(StoreCore):
@@ -89,6 +92,63 @@ class People(StoreCore):
                     code="banned",
                     participant_id=participant_id,
                 )
+            return participant
+
+        return await self.db.write(job)
+
+    async def rename(
+        self,
+        event_id: int,
+        participant_id: int,
+        caller_id: int,
+        nickname: str,
+        admit: Callable[[Transaction], Awaitable[None]],
+    ) -> Participant:
+        """Give a participant a new nickname, asked for with their own token (caller_id); same id,
+        same token. A new name appends a `renamed` item; the same name changes nothing.
+        admit(tx) runs just before the change and may refuse it (the limit counts renames made)."""
+        key = nickname_key(nickname)
+
+        async def job(tx: Transaction) -> Participant:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            row = await tx.fetchone(
+                f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE id = ? AND event_id = ?",
+                (participant_id, event_id),
+            )
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id} in this event.")
+            if participant_id != caller_id:
+                raise Forbidden("A participant can rename only themselves: use your own participant id.")
+            participant = _participant(row)
+            if participant.banned:
+                raise Banned("The host has removed you from this event; you can no longer change your nickname.")
+            if event.state(now) == CLOSED:
+                raise EventClosed("The event is closed; nicknames can no longer change.")
+            if nickname == participant.nickname:
+                return participant  # nothing to say, nothing counted
+            refuse_reserved(nickname)
+            taken = await tx.fetchone(
+                "SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ? AND id != ?",
+                (event_id, key, participant_id),
+            )
+            if taken:
+                raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
+            await admit(tx)
+            await tx.execute(
+                "UPDATE participants SET nickname = ?, nickname_key = ? WHERE id = ?", (nickname, key, participant_id)
+            )
+            previous, participant.nickname = participant.nickname, nickname
+            await self._append(
+                tx,
+                event_id,
+                "system",
+                f"{previous} is now {nickname}.",
+                now,
+                code="renamed",
+                participant_id=participant_id,
+                data={"previous": previous, "nickname": nickname},
+            )
             return participant
 
         return await self.db.write(job)

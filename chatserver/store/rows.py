@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from chatserver.backend import Row
@@ -16,7 +17,7 @@ _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
     " closed_early_at, phase, last_item_id, embed_origins"
 )
-_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted"
+_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data"
 _PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at"
 
 # Listed events by state at :now (a closed_early_at is always in the past once set).
@@ -54,7 +55,8 @@ def _origins_column(origins: tuple[str, ...] | None) -> str | None:
 
 
 def _item(row: Row) -> Item:
-    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]))
+    data = json.loads(row[10]) if row[10] is not None else None
+    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]), data)
 
 
 def _participant(row: Row) -> Participant:

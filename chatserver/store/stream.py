@@ -43,8 +43,10 @@ class Stream(StoreCore):
                 )
                 if row is not None:
                     return _item(row), False
-            banned = await tx.fetchone("SELECT banned FROM participants WHERE id = ?", (participant.id,))
-            if banned is None or banned[0]:
+            # Read here, in the transaction: a ban or a rename that committed since the handler
+            # looked the token up applies to this post.
+            current = await tx.fetchone("SELECT banned, nickname FROM participants WHERE id = ?", (participant.id,))
+            if current is None or current[0]:
                 raise Banned()
             state = event.state(now)
             if state == SCHEDULED:
@@ -58,7 +60,7 @@ class Stream(StoreCore):
                 "message",
                 body,
                 now,
-                author=participant.nickname,
+                author=current[1],
                 participant_id=participant.id,
                 client_id=client_id,
             )
