@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 DB     ?= ./chat.db
 
-.PHONY: run test venv clean bench
+.PHONY: run test venv clean bench screenshots
 
 $(RUNTIME): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(TESTING)
 # Prints a table and writes bench/results.json. See bench/README.md.
 bench: $(TESTING)
 	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+
+# Every page at desktop and phone sizes, light and dark, into /tmp/chatserver-shots; the README's
+# shots are copied into docs/ (tests/browser/screenshots.py).
+screenshots: $(TESTING)
+	$(BIN)/python -m tests.browser.screenshots --keep
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -35,6 +35,19 @@ if (pick) pick.addEventListener("submit", () => {
 const log = document.getElementById("log");
 if (log) listen(log);
 
+// The bar (and its announcement banner) floats over the page's bottom corner: the page keeps room
+// for it, below its end (as tall as the bar is now) and, on a wide screen, beside it (demo.css).
+function makeRoom() {
+  const bar = document.querySelector("chatserver-bar");
+  if (!bar || typeof ResizeObserver !== "function") return;
+  const html = document.documentElement;
+  html.dataset.barSide = bar.dataset.side || "right";
+  new ResizeObserver(() => {
+    html.style.setProperty("--bar-height", `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+  }).observe(bar);
+}
+window.addEventListener("load", makeRoom);
+
 function listen(log) {
   function note(text) {
     const li = document.createElement("li");

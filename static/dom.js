@@ -96,3 +96,14 @@ export function store(key, value) {
     // full or refused now: the copy in memory lasts as long as the page
   }
 }
+
+/**
+ * Call fn(key) when another tab or frame of this browser (same storage) changes one of `keys`, or
+ * clears the storage (key null). Without storage nothing is shared, so nothing is ever called.
+ */
+export function watchStored(keys, fn) {
+  if (!storageKept()) return;
+  window.addEventListener("storage", (ev) => {
+    if (ev.key === null || keys.includes(ev.key)) fn(ev.key);
+  });
+}

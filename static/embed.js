@@ -3,15 +3,21 @@
 // unread count, announcements, the state) and takes its few commands (shown or not, a nickname).
 // Messages go only to the origin the widget named in ?parent=, and commands are taken only from
 // that origin and from our own parent window: another page framing us learns and controls nothing.
+// The visitor's identity here is this embedding site's own (identity.js), so what the page hears
+// (the nickname, `mine`) is about someone who joined in this frame; and the page may set the
+// nickname only after the visitor clicked in the frame, or when the host listed its origin in
+// embed_origins (otherwise it is only suggested in the join form). docs/embed.md has the rules.
 // Loaded before room.js, so that no event of the room's start is missed; the room's object
 // (room-api.js) is there by the time any of them fires, and by DOMContentLoaded.
 
 import { textOn } from "./contrast.js";
 import { storageKept, store as storeText, stored as storedText } from "./dom.js";
+import { embeddingOrigin, originOf } from "./identity.js";
 import { room as current } from "./room-api.js";
 
 const TEXT = {
   forgetful: "Your browser blocks the chat's storage on this site, so it will not remember your nickname on the next page.",
+  needsClick: "The nickname was suggested in the chat's join form, not set: a page may set it only after the visitor clicks in the chat, or when the room's host lists the page's site among those that may show the room.",
 };
 
 const root = document.getElementById("room");
@@ -26,16 +32,16 @@ function bridge(root) {
   const params = new URLSearchParams(location.search);
   const parentOrigin = originOf(params.get("parent"));
   if (!parentOrigin) return;
-
-  /** The origin itself when `text` is exactly an http(s) origin, else null. */
-  function originOf(text) {
-    try {
-      const url = new URL(text || "");
-      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === text ? text : null;
-    } catch (e) {
-      return null;
-    }
-  }
+  // A site the host listed in embed_origins (and truly our parent) may set the nickname at once.
+  const listed = (root.dataset.embedOrigins || "").split(/\s+/).includes(parentOrigin);
+  const trusted = listed && embeddingOrigin() === parentOrigin;
+  let clicked = false; // the visitor's own click or key inside this frame
+  const click = (ev) => {
+    if (ev.isTrusted) clicked = true;
+  };
+  document.addEventListener("pointerdown", click, true);
+  document.addEventListener("keydown", click, true);
+  const activated = () => clicked || !!(navigator.userActivation && navigator.userActivation.hasBeenActive);
 
   document.documentElement.classList.add("in-bar"); // the bar shows the title and the state
 
@@ -94,10 +100,18 @@ function bridge(root) {
   }
 
   function caughtUp() {
+    if (inSight() && announcement) settle(announcement.id); // read in the open panel: no banner after
     if (!inSight() || newest <= seen) return countUnread(0);
     seen = newest;
     store(seenKey, seen);
     countUnread(0);
+  }
+
+  /** An announcement dismissed, or read in the open panel: it does not come back, here or on the next page. */
+  function settle(id) {
+    dismissed = Math.max(dismissed, id);
+    store(dismissedKey, dismissed);
+    showAnnouncement(null);
   }
 
   function showAnnouncement(next) {
@@ -140,6 +154,11 @@ function bridge(root) {
   });
 
   root.addEventListener("room:state", (ev) => send("state", { state: ev.detail.state }));
+  // The host changed the title or the times: the bar shows them too.
+  root.addEventListener("room:details", (ev) => {
+    const { title, starts_at, ends_at } = ev.detail;
+    send("details", { title, starts_at, ends_at });
+  });
   root.addEventListener("room:me", () => {
     const me = room.me();
     send("nickname", { nickname: me ? me.nickname : null, ok: true });
@@ -160,14 +179,14 @@ function bridge(root) {
       current().setOnScreen(shown);
       caughtUp();
     } else if (data.type === "nickname" && typeof data.nickname === "string") {
-      const result = await current().useNickname(data.nickname);
+      let result = { ok: false, code: "needs_click", message: TEXT.needsClick };
+      if (trusted || activated()) result = await current().useNickname(data.nickname);
+      else current().suggestNickname(data.nickname);
       const me = room.me();
       const error = result.ok ? null : { code: result.code, message: result.message };
       send("nickname", { req: data.req, nickname: me ? me.nickname : null, ok: result.ok, error });
     } else if (data.type === "dismiss" && announcement && data.id === announcement.id) {
-      dismissed = announcement.id;
-      store(dismissedKey, dismissed);
-      showAnnouncement(null);
+      settle(announcement.id);
     }
   });
 

@@ -2,7 +2,7 @@
 // event in the lists below (they were rendered before it existed).
 
 import { copyText, origin, reducedMotion, say } from "./dom.js";
-import { formatFull, relativeText, whenText } from "./time.js";
+import { localTimes, relativeHints, relativeText, whenText } from "./time.js";
 
 const TEXT = {
   title: (title) => `“${title}”`,
@@ -11,6 +11,7 @@ const TEXT = {
   opensBy: (relative) => `It opens by itself ${relative || "soon"}.`,
   unlisted: " It is not listed: only people with the link can find it.",
   until: "until ",
+  count: (n, more) => `${n}${more ? "+" : ""}`,
   hostLink: "Host link",
   roomLink: "Room link",
   copied: "Copied",
@@ -45,6 +46,7 @@ export function showCreated(data) {
   $("created").scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" });
 }
 
+/** The new event in its list, as the server renders the others: soonest first, local times, the count. */
 function addToList(ev, roomUrl) {
   const open = ev.state === "open";
   const panel = document.querySelector(`section[aria-labelledby="${open ? "open" : "upcoming"}-heading"]`);
@@ -68,11 +70,42 @@ function addToList(ev, roomUrl) {
     link.appendChild(dot);
   }
   link.appendChild(document.createTextNode(ev.title));
+  // Open events show when they close; upcoming ones when they start, and how soon.
+  const at = open ? ev.ends_at : ev.starts_at;
+  const time = document.createElement("time");
+  time.setAttribute("datetime", at);
+  time.dataset.local = open ? "auto" : "datetime";
   const when = document.createElement("span");
   when.className = "event-when";
-  when.textContent = (open ? TEXT.until : "") + formatFull(new Date(open ? ev.ends_at : ev.starts_at));
+  if (open) {
+    when.append(TEXT.until, time);
+  } else {
+    const relative = document.createElement("span");
+    relative.className = "relative";
+    relative.dataset.until = at;
+    when.append(time, " ", relative);
+  }
   item.append(link, when);
-  list.prepend(item);
+  localTimes(item);
+  relativeHints(item);
+  const later = [...list.children].find((li) => {
+    const t = li.querySelector("time[datetime]");
+    return t && Date.parse(t.getAttribute("datetime")) > Date.parse(at);
+  });
+  list.insertBefore(item, later || null);
+  count(panel.querySelector("h2"), list.children.length);
+}
+
+/** The count beside a list's heading; a "+" (more than the page shows) stays. */
+function count(heading, n) {
+  if (!heading) return;
+  let badge = heading.querySelector(".count");
+  if (!badge) {
+    badge = document.createElement("span");
+    badge.className = "count";
+    heading.append(" ", badge);
+  }
+  badge.textContent = TEXT.count(n, badge.textContent.trim().endsWith("+"));
 }
 
 async function copy(button) {

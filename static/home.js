@@ -4,14 +4,14 @@
 import { TEXT as API_TEXT, errorMessage, fetchJson } from "./api.js";
 import { say } from "./dom.js";
 import { fieldError, fieldNamed, humaneFields } from "./fields.js";
+import { DstNote } from "./dst.js";
 import { bindCreated, showCreated } from "./home-created.js";
 import {
-  durationText, fromLocalInput, offsetText, pad, rangeFormat, relativeText, toLocalDate, toLocalInput, toOffsetISO,
+  durationText, fromLocalInput, offsetText, pad, rangeFormat, relativeHints, toLocalDate, toLocalInput, toOffsetISO,
   whenText, zoneName,
 } from "./time.js";
 
 const TEXT = {
-  relative: (text) => `· ${text}`,
   zone: (zone) => (zone ? `Times are in your time zone, ${zone}.` : "Times are in your time zone."),
   where: (zone, offset) => (zone ? `${zone} (${offset})` : offset),
   summary: (when, length, where) => `${when} · ${length} · ${where}`,
@@ -31,15 +31,9 @@ const TEXT = {
 const MINUTE = 60 * 1000;
 const MAX_DAYS = 31;
 
-// --- relative hints in the lists ("in 2 h") -------------------------------------------------
-function refreshRelative() {
-  for (const el of document.querySelectorAll("[data-until]")) {
-    const text = relativeText(Date.parse(el.dataset.until) - Date.now());
-    el.textContent = text ? TEXT.relative(text) : "";
-  }
-}
-refreshRelative();
-setInterval(refreshRelative, 30 * 1000);
+// --- relative hints in the lists ("· in 2 hours") ------------------------------------------
+relativeHints(document);
+setInterval(() => relativeHints(document), 30 * 1000);
 
 const form = document.getElementById("schedule");
 if (form) scheduling(form);
@@ -54,19 +48,22 @@ function scheduling(form) {
   const zone = zoneName();
 
   // --- reading the form -----------------------------------------------------------------------
+  // On the nights the clocks change, a note says which moment a time means (or that it is skipped).
+  const startNote = new DstNote(f.time.closest(".pair"), [f.date, f.time], () => startChanged());
+  const endNote = new DstNote(f.ends_at, [f.ends_at], () => summarise());
+
   /** The start as a local Date from the date and time inputs; null when incomplete. */
   function startDate() {
-    const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(f.date.value || "");
+    const d = /^\d{4}-\d{2}-\d{2}$/.test(f.date.value || "");
     const t = /^(\d{2}):(\d{2})/.exec(f.time.value || "");
-    if (!d || !t) return null;
-    const date = new Date(+d[1], +d[2] - 1, +d[3], +t[1], +t[2], 0, 0);
-    return isNaN(date) ? null : date;
+    return startNote.update(d && t ? `${f.date.value}T${t[1]}:${t[2]}` : null);
   }
 
   const customEnd = () => f.duration.value === "custom";
 
   function endDate(start) {
-    if (customEnd()) return fromLocalInput(f.ends_at.value);
+    if (customEnd()) return endNote.update(f.ends_at.value);
+    endNote.update(null);
     return start ? new Date(start.getTime() + Number(f.duration.value) * MINUTE) : null;
   }
 

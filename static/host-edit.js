@@ -4,9 +4,10 @@
 import { errorCode, errorMessage } from "./api.js";
 import { confirmAction } from "./dialog.js";
 import { say } from "./dom.js";
+import { DstNote } from "./dst.js";
 import { fieldError, fieldNamed, humaneFields } from "./fields.js";
 import { hostCall } from "./host-call.js";
-import { formatTime, fromLocalInput, toLocalInput, toOffsetISO, zoneName } from "./time.js";
+import { formatTime, toLocalInput, toOffsetISO, zoneName } from "./time.js";
 
 const TEXT = {
   zone: (zone) => `Times are in your time zone, ${zone}.`,
@@ -38,6 +39,13 @@ export class EventEditor {
     const zone = zoneName();
     if (zone) $("edit-zone").textContent = TEXT.zone(zone);
     for (const name of Object.keys(this.fields)) this.fields[name].control.addEventListener("input", () => this.error(name, ""));
+    // On the nights the clocks change, a note says which moment a time means (or that it is skipped).
+    this.notes = {};
+    for (const name of ["starts_at", "ends_at"]) {
+      const note = new DstNote(f[name], [f[name]], () => this.error(name, ""));
+      f[name].addEventListener("input", () => note.update(f[name].value));
+      this.notes[name] = note;
+    }
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.save();
@@ -56,8 +64,11 @@ export class EventEditor {
     const f = this.f;
     f.title.value = ev.title;
     f.description.value = ev.description || "";
-    f.starts_at.value = toLocalInput(new Date(ev.starts_at));
-    f.ends_at.value = toLocalInput(new Date(ev.ends_at));
+    for (const name of ["starts_at", "ends_at"]) {
+      const at = new Date(ev[name]);
+      f[name].value = toLocalInput(at);
+      this.notes[name].set(f[name].value, at);
+    }
     f.listed.checked = !!ev.listed;
   }
 
@@ -86,11 +97,14 @@ export class EventEditor {
     if (title !== event.title) changes.title = title;
     if (f.description.value !== (event.description || "")) changes.description = f.description.value;
     if (f.listed.checked !== !!event.listed) changes.listed = f.listed.checked;
-    // Only send a time the host changed: the inputs show minutes, the stored time may not be round.
+    // Only send a time the host changed: the inputs show minutes, the stored time may not be round,
+    // and the same wall time may be another moment (the second 02:30 of the night the clocks go back).
+    const minute = (date) => Math.floor(date.getTime() / 60000);
     for (const name of ["starts_at", "ends_at"]) {
       if (f[name].disabled) continue;
-      if (f[name].value !== toLocalInput(new Date(event[name]))) {
-        const date = fromLocalInput(f[name].value);
+      const stored = new Date(event[name]);
+      const date = this.notes[name].update(f[name].value);
+      if (f[name].value !== toLocalInput(stored) || (date && minute(date) !== minute(stored))) {
         if (!date) {
           this.error(name, TEXT.needTime(name));
           f[name].focus();

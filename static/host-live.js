@@ -1,12 +1,14 @@
 // The host console's live view: every message with Remove and Ban (on a touch screen, for the
-// message tapped last), the count, and the announcement form.
+// message tapped last), the count, and the announcement form. Remove can be undone for a few
+// seconds (undo.js): the room sees nothing until the time is up.
 
 import { errorCode, errorMessage } from "./api.js";
 import { confirmAction } from "./dialog.js";
 import { say } from "./dom.js";
-import { hostCall } from "./host-call.js";
+import { hostCall, readKey } from "./host-call.js";
 import { ItemList } from "./items.js";
 import { formatTime } from "./time.js";
+import { UndoToast } from "./undo.js";
 
 const TEXT = {
   remove: "Remove",
@@ -17,6 +19,9 @@ const TEXT = {
   banLabel: (nickname) => `Ban ${nickname}`,
   banned: "Banned",
   removed: (author) => `Removed the message${author ? " by " + author : ""}.`,
+  removedAnnouncement: "Removed the announcement.",
+  removing: (kind) => (kind === "announcement" ? "Announcement removed" : "Message removed"),
+  kept: "Not removed.",
   banTitle: (nickname) => `Ban ${nickname}?`,
   banText: (nickname) => `${nickname} will no longer be able to post in this room. Their messages stay unless you remove them.`,
   isBanned: (nickname) => `${nickname} is banned.`,
@@ -51,6 +56,7 @@ export class LiveView {
       },
     });
     this.bindAnnouncements();
+    this.undoToast = new UndoToast($("chat-status")); // under the list, where the outcome is said
   }
 
   /** A small button that is disabled once the event is closed. */
@@ -116,12 +122,42 @@ export class LiveView {
     if (res.status !== 403 && errorCode(res) !== "event_closed") this.say(errorMessage(res), "error");
   }
 
-  async retract(li, item, button) {
+  /** Remove, undoably: the item looks removed here at once, and the DELETE goes in 5 s. */
+  retract(li, item, button) {
     button.disabled = true;
-    const res = await hostCall("DELETE", `${this.path}/messages/${item.id}`);
+    li.classList.add("removing");
+    this.say("");
+    this.undoToast.offer(
+      TEXT.removing(item.kind),
+      (keepalive) => this.remove(li, item, button, keepalive),
+      () => {
+        li.classList.remove("removing");
+        button.disabled = this.host.state() === "closed";
+        this.say(TEXT.kept);
+      },
+    );
+  }
+
+  async remove(li, item, button, keepalive) {
+    const path = `${this.path}/messages/${item.id}`;
+    let res;
+    if (keepalive) {
+      // The page is going away: only a keepalive request outlives it (hostCall's fetch would not).
+      try {
+        const r = await fetch(path, {
+          method: "DELETE", headers: { Authorization: "Bearer " + readKey() }, keepalive: true, cache: "no-store", credentials: "omit",
+        });
+        res = { status: r.status, data: await r.json().catch(() => null) };
+      } catch (e) {
+        res = { status: 0, data: null };
+      }
+    } else {
+      res = await hostCall("DELETE", path);
+    }
+    li.classList.remove("removing");
     if (res.status === 200) {
       this.list.markRemoved(li);
-      this.say(TEXT.removed(item.author));
+      this.say(item.kind === "announcement" ? TEXT.removedAnnouncement : TEXT.removed(item.author));
     } else {
       button.disabled = this.host.state() === "closed";
       this.refused(res);

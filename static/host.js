@@ -10,7 +10,7 @@ import { EventEditor } from "./host-edit.js";
 import { LiveView } from "./host-live.js";
 import { People, tag } from "./people.js";
 import { Stream } from "./stream.js";
-import { localTimes } from "./time.js";
+import { localTimes, toLocalInput } from "./time.js";
 import { sleep } from "./util.js";
 
 const TEXT = {
@@ -81,6 +81,7 @@ function start(root) {
   const stream = new Stream(root.dataset.slug, {
     items: (items) => {
       live.add(items);
+      for (const item of items) if (item.kind === "system" && item.code === "updated") applyChanges(item.changes);
       if (items.some((i) => i.kind === "system" && (i.code === "joined" || i.code === "banned"))) people.load();
     },
     state: (next) => {
@@ -118,6 +119,26 @@ function start(root) {
     editor.fill(ev);
     setState(ev.state || state);
     root.dispatchEvent(new CustomEvent("host:event", { detail: ev })); // for host-embed.js
+  }
+
+  /** The details changed (here, in another tab, by the API): show them; what the host is typing stays. */
+  function applyChanges(changes) {
+    if (!event || !changes || typeof changes !== "object") return;
+    const next = { ...event };
+    for (const name of ["title", "description", "starts_at", "ends_at"]) {
+      if (typeof changes[name] === "string") next[name] = changes[name];
+    }
+    const form = $("edit").elements;
+    const shown = {
+      title: event.title,
+      description: event.description || "",
+      starts_at: toLocalInput(new Date(event.starts_at)),
+      ends_at: toLocalInput(new Date(event.ends_at)),
+    };
+    const typed = Object.keys(shown).filter((name) => form[name].value !== shown[name]).map((name) => [name, form[name].value]);
+    showEvent(next);
+    for (const [name, value] of typed) form[name].value = value;
+    live.updateEmpty(); // "The chat opens at …" follows a new start
   }
 
   async function refreshEvent() {

@@ -1,19 +1,15 @@
 // Who the reader is in a room: the participant token, kept per room in localStorage; joining with
-// a nickname (and the join form), forgetting it, being banned, and a token the server no longer
-// knows. The token only ever travels in the Authorization header.
+// a nickname, renaming, forgetting it, being banned, and a token the server no longer knows. The
+// room's own page and the chat bar on each embedding site keep separate identities (a page of one
+// site must not act as the visitor of another; docs/embed.md), and every change reaches the other
+// tabs of the same storage at once. The token only ever travels in the Authorization header.
+// The forms that show all this are in nickname.js.
 
-import { TEXT as API_TEXT, errorCode, errorMessage, eventPath, fetchJson } from "./api.js";
-import { say, store, stored } from "./dom.js";
+import { TEXT as API_TEXT, errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
+import { store, stored, watchStored } from "./dom.js";
 
 const TEXT = {
-  typeFirst: "Type a nickname first.",
-  empty: "The nickname is empty.",
-  reserved: (nickname) =>
-    `“${nickname}” is kept for the hosts and the room's own notices, so nobody can mistake you for them. Please choose another nickname.`,
-  taken: (nickname) =>
-    `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`,
-  lostMessage: "Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept.",
-  lostMessages: "Your nickname for this room is no longer valid here, so your messages were not sent. Choose a nickname to join again, then retry them.",
+  notJoined: "Join the room first.",
 };
 
 function read(key) {
@@ -23,19 +19,59 @@ function read(key) {
   } catch (e) {
     me = null;
   }
-  return me && typeof me.token === "string" && typeof me.nickname === "string" ? me : null;
+  return me && typeof me.token === "string" && typeof me.nickname === "string" && typeof me.id === "number" ? me : null;
+}
+
+/** The origin `text` when it is exactly an http(s) origin, else null. */
+export function originOf(text) {
+  try {
+    const url = new URL(text || "");
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === text ? text : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/**
+ * The origin of the page that frames this embed page (the chat bar's site), or null on the room's
+ * own page. Where the browser tells a frame its real parent (location.ancestorOrigins: Chromium,
+ * Safari), that one counts: a page naming another site in ?parent= still gets an identity of its own.
+ */
+export function embeddingOrigin() {
+  if (!document.documentElement.classList.contains("embedded")) return null;
+  const ancestors = location.ancestorOrigins;
+  if (ancestors && ancestors.length) return ancestors[0];
+  return originOf(new URLSearchParams(location.search).get("parent")) || "unknown";
+}
+
+/** Why the reader changed from `was` to `now` (both read from storage), or null when they did not. */
+function change(was, now) {
+  if (!was && !now) return null;
+  if (!now) return "forgot";
+  if (!was || was.id !== now.id || was.token !== now.token) return "joined";
+  if (now.banned && !was.banned) return "banned";
+  if (now.nickname !== was.nickname) return "renamed";
+  return null;
 }
 
 export class Identity {
   /**
-   * hooks: changed(why) after every change of who the reader is ("joined", "forgot", "banned",
-   * "lost"); closed() when a join finds the event closed.
+   * hooks: changed(why, elsewhere) after every change of who the reader is ("joined", "renamed",
+   * "forgot", "banned", "lost"; elsewhere: it happened in another tab or frame); closed() when a
+   * call finds the event closed; offered() when the room page's identity (see offered()) changed.
+   * embedder: the embedding page's origin in a chat bar (embeddingOrigin()), else null.
    */
-  constructor(slug, hooks) {
-    this.key = "chatserver.participant." + slug;
+  constructor(slug, hooks, embedder) {
+    this.roomKey = "chatserver.participant." + slug; // the room's own page (earlier versions: every frame too)
+    this.key = embedder ? `${this.roomKey}.in.${embedder}` : this.roomKey;
+    this.scope = embedder ? `${slug} in ${embedder}` : slug; // what the outbox is kept under, likewise
     this.path = eventPath(slug, "/participants");
     this.hooks = hooks;
     this.me = read(this.key); // {id, nickname, token, banned?} or null
+    watchStored([this.key, this.roomKey], (key) => {
+      if (key !== this.roomKey || this.key === this.roomKey) this.reload();
+      if (key !== this.key && this.hooks.offered) this.hooks.offered();
+    });
   }
 
   token() {
@@ -50,6 +86,14 @@ export class Identity {
   save() {
     // Private browsing without storage: the nickname lasts as long as the page.
     store(this.key, this.me ? JSON.stringify(this.me) : null);
+  }
+
+  /** Another tab or frame changed who the reader is: follow it. */
+  reload() {
+    const was = this.me;
+    this.me = read(this.key);
+    const why = change(was, this.me);
+    if (why) this.hooks.changed(why, true);
   }
 
   /**
@@ -70,23 +114,81 @@ export class Identity {
     }
     this.me = { id: res.data.participant.id, nickname: res.data.participant.nickname, token: res.data.token };
     this.save();
-    this.hooks.changed("joined");
+    this.hooks.changed("joined", false);
     return { ok: true };
   }
 
-  /** "change nickname": the next message needs a new join. */
+  /**
+   * Take a new nickname, as the same participant: {ok: true}, or {ok: false, code, message, wait}
+   * (wait: seconds until another rename may work, when rate limited). Banned, an unknown token and a
+   * closed event change who the reader is, as a message refused for those reasons does.
+   */
+  async rename(nickname) {
+    const me = this.me;
+    if (!me) return { ok: false, code: "unauthorized", message: TEXT.notJoined };
+    if (nickname === me.nickname) return { ok: true };
+    let res;
+    try {
+      res = await fetchJson("PATCH", `${this.path}/${me.id}`, { body: { nickname }, token: me.token, timeout: 15000 });
+    } catch (e) {
+      return { ok: false, code: "network", message: API_TEXT.unreachable };
+    }
+    const code = errorCode(res);
+    if (res.status === 200 && res.data && res.data.participant) {
+      if (this.me && this.me.id === me.id) {
+        this.me = { ...this.me, nickname: res.data.participant.nickname };
+        this.save();
+        this.hooks.changed("renamed", false);
+      }
+      return { ok: true };
+    }
+    if (code === "event_closed") this.hooks.closed();
+    else if (code === "banned") this.banned();
+    else if (code === "unauthorized") this.lost();
+    return { ok: false, code, message: errorMessage(res), wait: retryAfter(res) };
+  }
+
+  /** A "renamed" item of the stream: the reader's name changed elsewhere (another frame's copy). */
+  follow(item) {
+    const me = this.me;
+    // Items come in order, so following each rename from the name we have ends at the newest one.
+    if (!me || item.participant_id !== me.id || item.previous !== me.nickname || typeof item.nickname !== "string") return;
+    this.me = { ...me, nickname: item.nickname };
+    this.save();
+    this.hooks.changed("renamed", true);
+  }
+
+  /**
+   * In a chat bar: the identity this browser has on the room's own page (same-site storage only),
+   * which the visitor may take on here with a click; null on the room page or once joined here.
+   */
+  offered() {
+    return this.key === this.roomKey || this.me ? null : read(this.roomKey);
+  }
+
+  /** Take on the room page's identity (the visitor's click on "Continue as …"). */
+  adopt() {
+    const other = this.offered();
+    if (!other) return false;
+    this.me = other;
+    this.save();
+    this.hooks.changed("joined", false);
+    return true;
+  }
+
+  /** "Leave": this browser forgets the nickname (the participant stays in the room's list). */
   forget() {
     this.me = null;
     this.save();
-    this.hooks.changed("forgot");
+    this.hooks.changed("forgot", false);
   }
 
   /** The host banned the reader: they read on, but cannot post. */
   banned() {
     if (!this.me || this.me.banned) return;
-    this.me.banned = true;
+    this.me = { ...this.me, banned: true };
     this.save();
-    this.hooks.changed("banned");
+    this.hooks.changed("banned", false);
   }
 
   /** The server no longer knows the token (a reset database, cleared data, …). */
@@ -94,74 +196,7 @@ export class Identity {
     if (!this.me) return false;
     this.me = null;
     this.save();
-    this.hooks.changed("lost");
+    this.hooks.changed("lost", false);
     return true;
-  }
-}
-
-/** The join form: a nickname, refusals explained beside it, and the notice of a lost nickname. */
-export class JoinForm {
-  /** els: form, input, error, notice; joined() after a join from the form. */
-  constructor(identity, els, joined) {
-    Object.assign(this, { identity, els });
-    els.form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const nickname = els.input.value.trim();
-      say(els.error, "");
-      if (!nickname) {
-        say(els.error, TEXT.typeFirst);
-        els.input.focus();
-        return;
-      }
-      const button = els.form.querySelector("button[type=submit]");
-      button.disabled = true;
-      const result = await identity.join(nickname);
-      button.disabled = false;
-      if (result.ok) {
-        joined();
-      } else if (result.code !== "event_closed") {
-        this.refused(nickname, result);
-        els.input.focus();
-      }
-    });
-  }
-
-  /** Join as `nickname` for another script (embed.js): a different name replaces the current one. */
-  async use(nickname) {
-    const name = String(nickname || "").trim();
-    const me = this.identity.me;
-    if (me && me.nickname.toLowerCase() === name.toLowerCase()) return { ok: true };
-    if (!name) return { ok: false, code: "invalid_request", message: TEXT.empty };
-    const result = await this.identity.join(name);
-    if (!result.ok) {
-      this.els.input.value = name; // shown ready to change, with why it was refused
-      this.refused(name, result);
-    }
-    return result;
-  }
-
-  /** Explain a refused join beside the nickname field. */
-  refused(nickname, result) {
-    if (result.code === "event_closed") return;
-    if (result.code === "nickname_taken") {
-      // A name reserved for a role ("Host", "Announcement", "*") is refused with the same code: the
-      // server's message says so, and "someone is already called Host" would mislead.
-      const reserved = / is reserved;/.test(result.message || "");
-      say(this.els.error, reserved ? TEXT.reserved(nickname) : TEXT.taken(nickname));
-      this.els.input.select();
-    } else {
-      say(this.els.error, result.message);
-    }
-  }
-
-  /** The nickname was lost while sending: say so, and ask for one. */
-  lost(several) {
-    say(this.els.notice, several ? TEXT.lostMessages : TEXT.lostMessage);
-  }
-
-  /** Clear what the form says (after a join, or a fresh start). */
-  clear() {
-    say(this.els.notice, "");
-    say(this.els.error, "");
   }
 }

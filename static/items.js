@@ -11,6 +11,31 @@ const TEXT = {
 
 const GROUP_MS = 5 * 60 * 1000;
 
+// The server's sentences about a participant start with the nickname ("Bob joined.").
+const NAMED = { joined: / joined\.$/, banned: / was removed by the host\.$/ };
+
+/** A system line's text, the nicknames in it isolated (<bdi>): "محمد joined." stays a sentence. */
+export function systemText(el, item) {
+  const body = String(item.body || "");
+  el.replaceChildren();
+  el.dir = "auto"; // the sentence decides the direction; isolated names do not count
+  const names = [];
+  if (item.code === "renamed") names.push(item.previous, item.nickname);
+  const suffix = NAMED[item.code] && NAMED[item.code].exec(body);
+  if (suffix) names.push(body.slice(0, suffix.index));
+  let at = 0;
+  for (const name of names) {
+    const found = typeof name === "string" && name ? body.indexOf(name, at) : -1;
+    if (found < 0) continue;
+    if (found > at) el.append(body.slice(at, found));
+    const bdi = document.createElement("bdi");
+    bdi.textContent = name;
+    el.append(bdi);
+    at = found + name.length;
+  }
+  if (at < body.length) el.append(body.slice(at));
+}
+
 /** A stable 0–7 colour slot for a nickname (the server's hue() in handlers/pages.py is the same). */
 export function hueOf(name) {
   let h = 0;
@@ -33,6 +58,7 @@ export function authorFor(name) {
   const author = document.createElement("span");
   author.className = "author";
   author.dataset.hue = String(hueOf(name));
+  author.dir = "auto"; // an isolate with its own direction: a right-to-left name does not reorder the line
   author.textContent = name || "";
   return author;
 }
@@ -51,6 +77,17 @@ export class ItemList {
     this.byId = new Map();
     this.removed = new Set();
     this.maxId = 0;
+    // A reader at the bottom stays there when the list itself shrinks or grows (the composer gives
+    // way to the closed notice, an announcement is pinned above, the window is resized).
+    this.atBottom = true;
+    ol.addEventListener("scroll", () => {
+      this.atBottom = this.nearBottom();
+    }, { passive: true });
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => {
+        if (this.atBottom && ol.clientHeight) this.scrollToBottom(false);
+      }).observe(ol);
+    }
   }
 
   clear() {
@@ -144,7 +181,7 @@ export class ItemList {
 
     const body = document.createElement("div");
     body.className = "body";
-    if (item.kind === "system") body.textContent = item.body;
+    if (item.kind === "system") systemText(body, item);
     else linkify(body, item.body);
 
     if (this.options.group && item.kind === "message") li.append(avatarFor(item.author));

@@ -25,13 +25,16 @@ function reason(res) {
 }
 
 /**
- * options: token() → the participant token (or null: nothing is sent until there is one);
+ * options: scope (what the outbox is kept under, default the slug); token() → the participant token
+ * (or null: nothing is sent until there is one);
  * changed(entries, sendingId) — show them; sent(entry, item) — the server stored it as `item`;
  * refused(entry, res) — marked failed; waiting(why|null) — why sending is paused, if it is.
  */
 export class Outbox {
   constructor(slug, options) {
-    this.slug = slug;
+    // What it is kept under: the room, or the room in one embedding site's chat bar (options.scope),
+    // so that a message written as one identity is never sent with another's token.
+    this.slug = (options && options.scope) || slug;
     this.path = eventPath(slug, "/messages");
     this.options = options || {};
     this.entries = [];

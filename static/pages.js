@@ -1,6 +1,7 @@
 // The transcript and the archive: both work without JavaScript (times in UTC); this adds local
 // dates, day dividers, clickable links in messages, and date tiles. Text is only ever set as text.
 
+import { systemText } from "./items.js";
 import { linkify } from "./links.js";
 import { zoneName } from "./time.js";
 
@@ -33,11 +34,11 @@ function transcript(log) {
         li.classList.remove("cont"); // a new day starts a new run
       }
     }
-    if (!li.classList.contains("system")) {
-      const body = li.querySelector(".body");
-      if (body) linkify(body, body.textContent);
-    }
+    const body = li.querySelector(".body");
+    if (body && li.classList.contains("system")) systemText(body, { body: body.textContent, code: li.dataset.code });
+    else if (body) linkify(body, body.textContent);
   }
+
   for (const el of document.querySelectorAll(".log-end .zone")) el.textContent = TEXT.zone(zoneName());
   followAnchor(log);
   window.addEventListener("hashchange", () => followAnchor(log));
@@ -82,4 +83,6 @@ function tiles() {
 
 const log = document.querySelector("ol.log");
 if (log) transcript(log);
+const description = document.querySelector(".transcript-page .description");
+if (description) linkify(description, description.textContent); // the event's description: its addresses as links
 tiles();

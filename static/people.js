@@ -24,7 +24,9 @@ function personRow(p, closed) {
   dot.setAttribute("aria-hidden", "true");
   const name = document.createElement("span");
   name.className = "nick";
-  name.textContent = p.nickname;
+  const bdi = document.createElement("bdi"); // in its own direction: a right-to-left name does not reorder the row
+  bdi.textContent = p.nickname;
+  name.append(bdi);
   li.append(dot, name);
   return { li, online };
 }

@@ -1,5 +1,7 @@
-// Read receipts. Reporting: an item counts as read once it has been on screen (an
-// IntersectionObserver on the message list) in a visible tab; the newest such item id is sent to
+// Read receipts. Reporting: an item counts as read once its end has been on screen, or it has
+// filled the whole list (a message taller than the list), in a visible tab: checked for the items
+// an IntersectionObserver finds in the list, as they come and as the reader scrolls. The newest such
+// item id is sent to
 // POST /api/events/<slug>/reads at most every 2 s, and only when it grows. Showing: the receipts
 // that come with the long poll put each other reader under the last message they have seen,
 // "Seen by bob" (a few names) or "Seen by 4" (the names in a tooltip and on a click).
@@ -10,9 +12,23 @@ const TEXT = {
   seenBy: (names) => `Seen by ${names}`,
   and: " and ",
   seenByCount: (n) => `Seen by ${n}`,
+  comma: ", ",
 };
 const EVERY = 2000; // ms between reports
 const NAMES = 2; // up to this many readers are named in the line itself
+
+/** Append `sentence(names)` with each name a <bdi>: a right-to-left nickname keeps its place. */
+function withNames(el, sentence, names, joiner) {
+  const [before, after] = sentence("\u0000").split("\u0000");
+  if (before) el.append(before);
+  names.forEach((name, i) => {
+    if (i) el.append(joiner);
+    const bdi = document.createElement("bdi");
+    bdi.textContent = name;
+    el.append(bdi);
+  });
+  if (after) el.append(after);
+}
 
 /**
  * ol: the message list (<li data-id> items, scrolled inside it); options: token() → the
@@ -25,7 +41,9 @@ export class Reads {
     this.path = eventPath(slug, "/reads");
     this.ol = ol;
     this.options = options || {};
-    this.onScreen = new Set(); // ids of items showing now
+    this.onScreen = new Set(); // ids of items read on screen now (their end shown, or filling the list)
+    this.inView = new Set(); // the <li>s at least partly in the list's view
+    this.checkQueued = false;
     this.reported = 0;
     this.best = 0; // the newest item seen on screen
     this.lastSent = 0;
@@ -34,9 +52,11 @@ export class Reads {
     this.by = new Map(); // participant id → {nickname, last_read_id}
     this.drawQueued = false;
     this.observer = typeof IntersectionObserver === "function"
-      ? new IntersectionObserver((entries) => this.observed(entries), { root: ol, threshold: [0, 0.5, 1] })
+      ? new IntersectionObserver((entries) => this.observed(entries), { root: ol, threshold: [0, 0.25, 0.5, 0.75, 1] })
       : null;
-    document.addEventListener("visibilitychange", () => this.consider());
+    // A message taller than the list crosses no threshold while it scrolls by: look on each scroll.
+    ol.addEventListener("scroll", () => this.queueCheck(), { passive: true });
+    document.addEventListener("visibilitychange", () => this.check());
   }
 
   /** Watch newly shown items. */
@@ -49,18 +69,42 @@ export class Reads {
   reset() {
     if (this.observer) this.observer.disconnect();
     this.onScreen.clear();
+    this.inView.clear();
     this.draw();
   }
 
   observed(entries) {
-    const root = this.ol.getBoundingClientRect();
     for (const entry of entries) {
-      const id = Number(entry.target.dataset.id);
-      // On screen: at least half of it, or (for a long message) a good part of the list's height.
-      const shown = entry.isIntersecting &&
-        (entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= Math.min(120, root.height / 3));
-      if (shown) this.onScreen.add(id);
-      else this.onScreen.delete(id);
+      if (entry.isIntersecting) this.inView.add(entry.target);
+      else this.inView.delete(entry.target);
+    }
+    this.check();
+  }
+
+  queueCheck() {
+    if (this.checkQueued) return;
+    this.checkQueued = true;
+    requestAnimationFrame(() => {
+      this.checkQueued = false;
+      this.check();
+    });
+  }
+
+  /** Which items in view count as read now: their end is on screen, or they fill the list. */
+  check() {
+    const view = this.ol.getBoundingClientRect();
+    const top = view.top + this.ol.clientTop;
+    const bottom = top + this.ol.clientHeight;
+    this.onScreen.clear();
+    for (const li of this.inView) {
+      if (!li.isConnected) {
+        this.inView.delete(li);
+        continue;
+      }
+      const r = li.getBoundingClientRect();
+      const endShown = r.bottom > top && r.bottom <= bottom + 1;
+      const fills = r.top <= top + 1 && r.bottom >= bottom - 1;
+      if (endShown || fills) this.onScreen.add(Number(li.dataset.id));
     }
     this.consider();
   }
@@ -176,7 +220,7 @@ export class Reads {
     line.replaceChildren();
     line.title = TEXT.seenBy(all);
     if (names.length <= NAMES) {
-      line.textContent = TEXT.seenBy(names.join(TEXT.and));
+      withNames(line, TEXT.seenBy, names, TEXT.and);
       return;
     }
     const button = document.createElement("button");
@@ -186,7 +230,7 @@ export class Reads {
     button.textContent = TEXT.seenByCount(names.length);
     const list = document.createElement("span");
     list.className = "seen-names";
-    list.textContent = all;
+    withNames(list, (n) => n, names, TEXT.comma);
     list.hidden = true;
     button.addEventListener("click", () => {
       list.hidden = !list.hidden;

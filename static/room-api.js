@@ -7,7 +7,7 @@ let current = null;
 /**
  * The room's side: its object of queries and commands. slug; state(); me() → {id, nickname,
  * banned} of the reader, or null before joining; useNickname(nickname) → {ok, code, message}: join
- * as `nickname` (a different name replaces the current one, only once the server agrees);
+ * as `nickname`, or once joined rename to it (the same participant, once the server agrees);
  * suggestNickname(nickname): put it in the join form (it is not sent until the reader joins);
  * setOnScreen(shown): whether the reader can see the room now (the chat bar's panel open or not).
  */

@@ -7,26 +7,28 @@
 import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
 import { Composer } from "./composer.js";
+import { fitRoom } from "./fit.js";
 import { db } from "./idb.js";
-import { Identity, JoinForm } from "./identity.js";
+import { embeddingOrigin, Identity } from "./identity.js";
 import { ItemList } from "./items.js";
 import { Jump } from "./jump.js";
+import { Nicknames } from "./nickname.js";
 import { mentions, Notifier } from "./notify.js";
 import { keepOffline } from "./offline.js";
 import { Outbox } from "./outbox.js";
 import { Outgoing } from "./outgoing.js";
+import { Pinned } from "./pinned.js";
 import { Reads } from "./reads.js";
 import { roomPeople } from "./room-people.js";
 import { announce, provideRoom } from "./room-api.js";
 import { connectRoom, sharedWorkerUrl } from "./tabs.js";
 import { EventDetails } from "./waiting.js";
 
-const TEXT = {
-  banned: "The host removed you from this room. You can still read along.",
-};
-
 const root = document.getElementById("room");
-if (root) start(root);
+if (root) {
+  fitRoom(root); // on a phone: the screen's height, the keyboard, a folded description
+  start(root);
+}
 
 function start(root) {
   const slug = root.dataset.slug;
@@ -48,9 +50,12 @@ function start(root) {
   let loaded = false;
   let troubled = false;
 
-  const identity = new Identity(slug, { changed: whoChanged, closed: () => setState("closed") });
-  const joinEls = { form: $("join"), input: $("nickname"), error: $("join-error"), notice: $("join-notice") };
-  const joinForm = new JoinForm(identity, joinEls, () => (state === "open" ? bodyInput : $("waiting-forget")).focus());
+  // The chat bar's frame keeps an identity per embedding site, apart from this room page's.
+  const identity = new Identity(slug, { changed: whoChanged, closed: () => setState("closed"), offered: () => showForms() }, embeddingOrigin());
+  const nicknames = new Nicknames(identity, {
+    render: () => showForms(),
+    done: () => (state === "open" ? (composer.usable() ? bodyInput : messages) : $("waiting-change-nick")).focus(),
+  });
   const me = () => identity.me;
 
   const list = new ItemList(messages, {
@@ -62,6 +67,7 @@ function start(root) {
     },
   });
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
+  const pinned = new Pinned(slug, { box: $("pinned"), body: $("pinned-body"), time: $("pinned-time"), close: $("pinned-close") });
   const notifier = new Notifier(slug, { title: () => details.title, nickname: () => (me() ? me().nickname : null) });
   const reads = new Reads(slug, messages, {
     token: () => (me() && !me().banned ? me().token : null),
@@ -71,6 +77,7 @@ function start(root) {
   const people = roomPeople(slug, identity, () => chatShown, () => state === "closed");
   const banner = new ConnectionBanner({ box: $("connection"), text: $("connection-text"), retry: $("reconnect-now"), root });
   const outbox = new Outbox(slug, {
+    scope: identity.scope,
     token: () => identity.token(),
     changed: (entries, sendingId) => outgoing.render(entries, sendingId),
     sent: (entry, item) => {
@@ -80,7 +87,7 @@ function start(root) {
     refused: (entry) => {
       const code = entry.error && entry.error.code;
       if (code === "unauthorized") {
-        if (identity.lost()) joinForm.lost(true);
+        if (identity.lost()) nicknames.lost(true);
       } else if (code === "banned") {
         identity.banned();
       } else if (code === "event_closed" && state !== "closed") {
@@ -101,8 +108,8 @@ function start(root) {
     },
     lost: () => {
       identity.lost();
-      joinForm.lost(false);
-      joinEls.input.focus();
+      nicknames.lost(false);
+      nicknames.input.focus();
     },
   });
 
@@ -113,26 +120,16 @@ function start(root) {
   }
 
   function showForms() {
-    const joinable = state === "scheduled" || state === "open";
-    // The nickname prompt sits where it is needed: in the waiting room, or under the messages.
-    const home = state === "scheduled" ? $("waiting-join") : chatFoot;
-    if (joinEls.form.parentNode !== home) home.prepend(joinEls.form);
-    joinEls.form.hidden = !joinable || me() !== null;
-    composerEl.hidden = state !== "open" || me() === null;
-    $("waiting-me").hidden = state !== "scheduled" || me() === null;
-    const banned = !!me() && !!me().banned;
-    composer.allow(!banned);
-    if (!me()) return;
-    $("me").textContent = me().nickname;
-    $("waiting-nick").textContent = me().nickname;
-    $("forget").hidden = banned;
-    if (banned) composer.error(TEXT.banned);
+    const can = nicknames.show(state); // the join and rename forms, "You are …", the banned notice
+    composerEl.hidden = !can.compose;
+    composer.allow(!can.banned);
   }
 
   function setState(next) {
     if (!isState(next)) return;
     const previous = state;
-    const hadFocusInForms = composerEl.contains(document.activeElement) || joinEls.form.contains(document.activeElement);
+    const stuck = list.nearBottom(); // the reader is at the newest line: keep it in view
+    const hadFocusInForms = [composerEl, nicknames.join, nicknames.rename].some((el) => el.contains(document.activeElement));
     state = next;
     showState(root, $("state-badge"), next);
     waiting.hidden = next !== "scheduled";
@@ -145,38 +142,38 @@ function start(root) {
     // Nothing new can come any more once closed; in a chat bar, the bar itself tells what is new.
     $("alerts").hidden = next === "closed" || embedded;
     showForms();
+    if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;
     announce(root, "state", { state: next });
     if (next === "open") {
       list.scrollToBottom(false);
       if (focusIsLost() || waiting.contains(document.activeElement) || hadFocusInForms) {
-        (me() ? bodyInput : joinEls.input).focus();
+        (me() ? bodyInput : nicknames.input).focus();
       }
     }
     if (next === "closed" && hadFocusInForms) $("closed-heading").focus(); // the composer went away under the cursor
     if (next === "open" || next === "closed") people.load();
   }
 
-  /** Who the reader is changed (joined, forgot, banned, lost): the forms and the poll follow. */
-  function whoChanged(why) {
+  /** Who the reader is changed, here or in another tab (elsewhere): the forms and the poll follow. */
+  function whoChanged(why, elsewhere) {
     stream.setToken(identity.token()); // the poll carries it: the others see us online at once
     const anew = why === "joined" || why === "forgot";
-    if (anew) {
-      composer.error("");
-      joinForm.clear();
-    }
-    if (why === "joined") joinEls.input.value = "";
+    if (anew) composer.error("");
+    nicknames.changed(why);
     showForms();
-    if (why === "forgot") joinEls.input.focus();
-    if (anew) people.load();
+    if (why === "forgot" && !elsewhere) nicknames.input.focus();
+    if (anew || why === "renamed") people.load();
+    if (anew || why === "lost") {
+      // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
+      for (const li of messages.querySelectorAll("li.message:not(.outgoing)")) li.classList.toggle("mine", !!me() && li.dataset.author === "p" + me().id);
+    }
     if (why === "joined") {
       reads.consider();
       outbox.flush(); // messages kept from before (a lost nickname) can go now
     }
     announce(root, "me");
   }
-
-  for (const id of ["forget", "waiting-forget"]) $(id).addEventListener("click", () => identity.forget());
 
   // --- the stream -----------------------------------------------------------------------------
   function onItems(items) {
@@ -185,10 +182,13 @@ function start(root) {
     for (const item of items) outbox.delivered(item); // our own messages, arrived: no longer pending
     reads.watch(added);
     reads.draw();
+    pinned.take(items);
     let refreshPeople = false;
     for (const item of items) {
       if (item.kind !== "system") continue;
-      if (item.code === "joined" || item.code === "banned") refreshPeople = true;
+      if (item.code === "updated") details.apply(item.changes); // the host changed the details: "room:details"
+      if (item.code === "joined" || item.code === "banned" || item.code === "renamed") refreshPeople = true;
+      if (item.code === "renamed") identity.follow(item); // the reader's own name, changed in another frame
       if (item.code === "banned" && me() && item.participant_id === me().id) identity.banned();
     }
     if (refreshPeople) people.load();
@@ -256,6 +256,7 @@ function start(root) {
       loaded = false;
       messages.setAttribute("aria-busy", "true");
       list.clear();
+      pinned.clear();
       reads.reset();
       jump.readAll();
       outbox.reload(); // its messages stay below the conversation read again
@@ -277,10 +278,8 @@ function start(root) {
     slug,
     state: () => state,
     me: () => (me() ? { id: me().id, nickname: me().nickname, banned: !!me().banned } : null),
-    useNickname: (nickname) => joinForm.use(nickname),
-    suggestNickname(nickname) {
-      if (!me() && !joinEls.input.value) joinEls.input.value = String(nickname || "").slice(0, 32);
-    },
+    useNickname: (nickname) => nicknames.use(nickname),
+    suggestNickname: (nickname) => nicknames.suggest(nickname),
     setOnScreen(shown) {
       const was = onScreen;
       onScreen = !!shown;
@@ -302,7 +301,7 @@ function start(root) {
   } else {
     // Messages written here that never reached the server before the event closed (offline the
     // whole time): show the conversation with them, marked as not sent, rather than lose them.
-    db.outbox.list(slug).then((entries) => {
+    db.outbox.list(identity.scope).then((entries) => {
       if (!entries || !entries.length) return;
       chatShown = true;
       setState("closed");

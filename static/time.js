@@ -5,6 +5,7 @@ const TEXT = {
   units: { s: "s", min: "min", h: "h", day: "day", days: "days" },
   utc: "UTC",
   startingNow: "starting now",
+  relative: (text) => `· ${text}`,
   days: (n) => (n === 1 ? "1 day" : `${n} days`),
   hours: (n) => (n === 1 ? "1 hour" : `${n} hours`),
   minutes: (n) => `${n} min`,
@@ -124,6 +125,14 @@ export function relativeText(ms) {
   const day = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const now = new Date();
   return relative.format(Math.round((day(new Date(now.getTime() + ms)) - day(now)) / (24 * 60 * MINUTE)), "day");
+}
+
+/** Fill the [data-until] elements under `root` with how soon their moment is ("· in 3 hours"). */
+export function relativeHints(root) {
+  for (const el of root.querySelectorAll("[data-until]")) {
+    const text = relativeText(Date.parse(el.dataset.until) - Date.now());
+    el.textContent = text ? TEXT.relative(text) : "";
+  }
 }
 
 /** "1 day 2 hours 30 min": a length of time in words. */

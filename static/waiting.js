@@ -1,7 +1,11 @@
-// The room's event details while people wait: the countdown to the start by the server's clock,
-// and the title, description and times kept current (the host may change them meanwhile).
+// The room's event details: the countdown to the start by the server's clock, and the title,
+// description and times kept current. The host may change them at any time: each change comes
+// through the stream as a system item {code: "updated", changes} (and, while the event waits to
+// start, a reload of the details now and then catches anything missed).
 
 import { eventPath, fetchJson } from "./api.js";
+import { linkify } from "./links.js";
+import { announce } from "./room-api.js";
 import { formatDuration, localTimes } from "./time.js";
 
 const TEXT = {
@@ -23,6 +27,12 @@ export class EventDetails {
     this.lastRefresh = Date.now();
     this.countdownEl = document.getElementById("countdown");
     this.waiting = document.getElementById("waiting");
+    this.head = root.querySelector(".event-head");
+    const description = this.head.querySelector(".description");
+    if (description) {
+      description.dataset.text = description.textContent;
+      linkify(description, description.textContent); // addresses become links
+    }
   }
 
   /** The server's time, from an answer: the countdown follows its clock, not this browser's. */
@@ -37,6 +47,61 @@ export class EventDetails {
     this.countdownEl.textContent = left <= 0.5 ? TEXT.soon : TEXT.startsIn(formatDuration(left));
   }
 
+  /** What the page shows now: {title, starts_at, ends_at} (what the chat bar shows too). */
+  current() {
+    const h1 = this.head.querySelector("h1");
+    return { title: h1 ? h1.textContent : "", starts_at: this.root.dataset.startsAt, ends_at: this.root.dataset.endsAt };
+  }
+
+  /**
+   * Show new details: {title?, description?, starts_at?, ends_at?} (an `updated` item's changes,
+   * new values only). Tells the page's other scripts ("room:details") when anything changed.
+   */
+  apply(changes) {
+    if (!changes || typeof changes !== "object") return false;
+    const root = this.root;
+    let changed = false;
+    const title = changes.title;
+    const h1 = this.head.querySelector("h1");
+    if (typeof title === "string" && title && h1 && h1.textContent !== title) {
+      h1.textContent = title;
+      this.title = TEXT.pageTitle(title);
+      this.retitled(); // the document's title, with its unread count
+      changed = true;
+    }
+    if (typeof changes.description === "string") changed = this.describe(changes.description) || changed;
+    for (const [name, cls, key] of [["starts_at", "starts", "startsAt"], ["ends_at", "ends", "endsAt"]]) {
+      const at = changes[name];
+      if (typeof at !== "string" || isNaN(Date.parse(at)) || Date.parse(root.dataset[key]) === Date.parse(at)) continue;
+      root.dataset[key] = at;
+      for (const t of root.querySelectorAll("time." + cls)) t.setAttribute("datetime", at);
+      changed = true;
+    }
+    if (!changed) return false;
+    this.startsAt = Date.parse(root.dataset.startsAt);
+    localTimes(this.head);
+    localTimes(this.waiting);
+    this.countdown();
+    announce(root, "details", this.current());
+    return true;
+  }
+
+  /** The description, its addresses as links; hidden when empty. */
+  describe(text) {
+    let el = this.head.querySelector(".description");
+    if (el && el.dataset.text === text) return false;
+    if (!el) {
+      if (!text) return false;
+      el = document.createElement("p");
+      el.className = "description";
+      this.head.append(el);
+    }
+    el.dataset.text = text;
+    linkify(el, text);
+    el.hidden = !text;
+    return true;
+  }
+
   /** Show what is current: now with `force`, else at most every 20 s. */
   async refresh(force) {
     if (!force && Date.now() - this.lastRefresh < REFRESH_EVERY) return;
@@ -49,23 +114,10 @@ export class EventDetails {
     }
     if (res.status !== 200 || !res.data || !res.data.event) return;
     const ev = res.data.event;
-    const root = this.root;
-    this.startsAt = Date.parse(ev.starts_at);
-    for (const t of root.querySelectorAll("time.starts")) t.setAttribute("datetime", ev.starts_at);
-    for (const t of root.querySelectorAll("time.ends")) t.setAttribute("datetime", ev.closed_at || ev.ends_at);
-    localTimes(root.querySelector(".event-head"));
-    localTimes(this.waiting);
-    const h1 = root.querySelector(".event-head h1");
-    if (ev.title && h1.textContent !== ev.title) {
-      h1.textContent = ev.title;
-      this.title = TEXT.pageTitle(ev.title);
-      this.retitled();
-    }
-    const description = root.querySelector(".event-head .description");
-    if (description && typeof ev.description === "string") {
-      description.textContent = ev.description;
-      description.hidden = !ev.description;
-    }
+    const changes = { starts_at: ev.starts_at, ends_at: ev.closed_at || ev.ends_at };
+    if (ev.title) changes.title = ev.title;
+    if (typeof ev.description === "string") changes.description = ev.description;
+    this.apply(changes);
     this.countdown();
   }
 }

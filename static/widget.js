@@ -181,6 +181,13 @@ iframe{display:block;width:100%;height:100%;border:0}
       tell("shown", { open: isOpen });
       for (const m of queued.splice(0)) frame.contentWindow.postMessage(m, server);
     },
+    details(d) {
+      // The host changed the details: the title (unless the site chose a label) and the opening time.
+      if (!label && d.title) title.textContent = d.title;
+      if (d.title) frame.title = panel.ariaLabel = TEXT.panel(d.title);
+      if (d.starts_at) startsAt = d.starts_at;
+      draw();
+    },
     ready(d) {
       handlers.unread({ count: d.unread });
       markReady({ title: title.textContent, state, nickname });
@@ -254,7 +261,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     isOpen: () => isOpen,
     unread: () => unread,
     nickname: () => nickname,
-    /** Join (or rejoin) as `name`: a promise of {ok, nickname, error}. */
+    /** Join as `name`, or rename when joined: {ok, nickname, error}; error.code "needs_click" when only suggested. */
     setNickname(name) {
       const req = ++requests;
       return new Promise((resolve) => {

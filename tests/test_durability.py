@@ -17,6 +17,9 @@ from chatserver.store import Store
 from tests.helpers import iso_in
 from tests.serverproc import ServerProcess
 
+# The frozen schemas of earlier versions (tests/fixtures/README.md).
+FIXTURES = Path(__file__).parent / "fixtures" / "sqlite"
+
 
 @pytest.mark.parametrize("sync", ["normal", "full"])
 def test_acknowledged_posts_survive_sigkill(tmp_path: Path, sync: str) -> None:
@@ -168,9 +171,9 @@ async def test_foreign_and_corrupt_files_are_refused(tmp_path: Path) -> None:
 
 async def test_nickname_keys_are_recomputed_and_old_collisions_kept_apart(tmp_path: Path) -> None:
     path = tmp_path / "v5.db"
-    store = await Store.open(str(path))
-    await store.close()
     with sqlite3.connect(path) as conn:
+        conn.executescript((FIXTURES / "schema_v5.sql").read_text())
+        conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
         conn.execute(
             "INSERT INTO events (slug, title, starts_at, ends_at, host_key_hash, created_at)"
             " VALUES ('keysroom1', 'Keys', 0, 9000000000000, x'00', 0)"

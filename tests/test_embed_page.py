@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from urllib.parse import quote
 
 import pytest
@@ -55,7 +56,10 @@ async def test_the_widget_script_is_small_plain_and_loadable_from_any_site(api: 
     assert reply.headers["Cache-Control"] == "public, max-age=300"  # unversioned URL: a release shows soon
     assert reply.headers["X-Content-Type-Options"] == "nosniff"
     raw = reply.body.encode("utf-8")
-    assert len(raw) < 12 * 1024
+    # A budget, not a goal: the bar loads on other people's pages. Unminified, with its comments;
+    # what a proxy that compresses (docs/deploying.md) sends is the second number.
+    assert len(raw) < 16 * 1024
+    assert len(gzip.compress(raw, 9)) < 6 * 1024
     assert raw.isascii()  # whatever encoding the host page declares, it reads the same
     assert "innerHTML" not in reply.body and "eval(" not in reply.body
 

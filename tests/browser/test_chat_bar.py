@@ -180,7 +180,8 @@ def test_hostile_css_does_not_break_the_bar(
 def test_javascript_api_and_one_global(
     live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
 ) -> None:
-    slug = live_server.create_event(title="API")["event"]["slug"]
+    # A site the host listed may set the nickname without a click (test_chat_bar_identity.py).
+    slug = live_server.create_event(title="API", embed_origins=[other_site[0]])["event"]["slug"]
     bob = live_server.join(slug, "bob")
     app = app_page(context_factory(), other_site, live_server, slug, attrs='data-label="Help" data-position="left"')
     wait_ready(app)
@@ -214,6 +215,19 @@ def test_javascript_api_and_one_global(
     app.evaluate("chatserver.close()")
     types = app.evaluate("seen.map(([type]) => type)")
     assert types.index("open") < types.index("close")
+
+
+def test_the_hosts_new_title_reaches_the_bar(
+    live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
+) -> None:
+    created = live_server.create_event(title="Old title")
+    slug, key = created["event"]["slug"], created["host_key"]
+    app = app_page(context_factory(), other_site, live_server, slug)
+    wait_ready(app)
+    expect(app.locator("chatserver-bar .t")).to_have_text("Old title")
+    assert live_server.api("PATCH", f"/api/events/{slug}", {"title": "New title"}, token=key)[0] == 200
+    expect(app.locator("chatserver-bar .t")).to_have_text("New title")  # through the stream, no reload
+    expect(app.locator("chatserver-bar iframe")).to_have_attribute("title", "Chat: New title")
 
 
 def test_a_site_not_allowed_gets_an_unavailable_bar(

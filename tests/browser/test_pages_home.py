@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -117,3 +118,27 @@ def test_lists_show_open_and_upcoming_events_in_local_time(live_server: LiveServ
     expect(upcoming_list.locator("time")).to_contain_text(local)
     expect(upcoming_list).to_contain_text("in 3 hours")
     expect(page.get_by_text("Secret")).to_have_count(0)
+
+
+def test_a_scheduled_event_joins_its_list_like_the_others(live_server: LiveServer, context_factory: Any) -> None:
+    live_server.create_event(title="Tomorrow", starts_in=86400 + 3600)
+    live_server.create_event(title="In four days", starts_in=4 * 86400)
+    page = context_factory(timezone_id=ZONE, locale="en-US").new_page()
+    page.goto(live_server.base + "/")
+    upcoming = page.get_by_role("region", name="Upcoming")
+    expect(upcoming.locator(".count")).to_have_text("2")
+
+    start = datetime.now(ZoneInfo(ZONE)) + timedelta(days=2)
+    page.get_by_label("Title").fill("The new one")
+    page.get_by_label("Start date").fill(start.strftime("%Y-%m-%d"))
+    page.get_by_label("Start time").fill("11:00")
+    page.get_by_role("button", name="Schedule the event").click()
+    expect(page.get_by_role("heading", name="“The new one” is scheduled")).to_be_visible()
+
+    # Soonest first, the count beside the list, and every line in one format: "Dec 4, 2026, 11:00 AM · in 2 days".
+    expect(upcoming.get_by_role("link")).to_have_text(["Tomorrow", "The new one", "In four days"])
+    expect(upcoming.locator(".count")).to_have_text("3")
+    shape = r"^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M · (tomorrow|in \d+ days)$"
+    whens = upcoming.locator(".event-when")
+    expect(whens).to_have_text([re.compile(shape)] * 3, use_inner_text=True)
+    assert whens.nth(1).inner_text().startswith(start.strftime("%b ") + str(start.day) + start.strftime(", %Y, 11:00"))

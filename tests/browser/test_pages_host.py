@@ -41,7 +41,7 @@ def test_retraction_and_announcement_reach_the_room(live_server: LiveServer, con
     spam = host.locator("#" + str(host.locator("#messages li", has_text="buy cheap pills").get_attribute("id")))
     spam.get_by_role("button", name="Remove").click()
 
-    expect(spam).to_contain_text("removed by the host")
+    expect(spam).to_contain_text("removed by the host", timeout=8000)  # once the time to undo is up
     expect(reader.locator("#messages")).not_to_contain_text("buy cheap pills", timeout=2000)
     expect(reader.locator("#messages")).to_contain_text("a fine message")
 

@@ -1,0 +1,236 @@
+// The reader's nickname on the room page: the join form (with "Continue as …" in a chat bar whose
+// visitor joined on the room's own page), "You are …" with Change nickname, the rename form (with
+// Cancel and Leave), and the plain notice that takes the composer's place for a banned reader.
+// Who the reader is lives in identity.js; this module only shows it and asks for changes.
+
+import { say, storageKept } from "./dom.js";
+
+const TEXT = {
+  typeFirst: "Type a nickname first.",
+  empty: "The nickname is empty.",
+  reserved: (nickname) =>
+    `“${nickname}” is kept for the hosts and the room's own notices, so nobody can mistake you for them. Please choose another nickname.`,
+  taken: (nickname) =>
+    `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`,
+  lostMessage: "Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept.",
+  lostMessages: "Your nickname for this room is no longer valid here, so your messages were not sent. Choose a nickname to join again, then retry them.",
+  lost: "Your nickname for this room is no longer valid here. Choose a nickname to join again.",
+  pageOnly: "Up to 32 characters. This browser does not let the chat keep it, so your nickname lasts for this page only.",
+  continueAs: (nickname) => `Continue as ${nickname}`,
+  continueWhy: "the nickname you have on this room's own page",
+  banned: "The host removed you from this room. You can still read along.",
+  renameBanned: "The host removed you from this room, so you cannot change your nickname.",
+  tooMany: (wait) => `You have changed your nickname several times in a short while. Try again in ${wait}.`,
+  seconds: (n) => (n === 1 ? "1 second" : `${n} seconds`),
+  minutes: (n) => (n === 1 ? "1 minute" : `${n} minutes`),
+  aMoment: "a moment",
+};
+
+const $ = (id) => document.getElementById(id);
+
+function waitText(seconds) {
+  if (!seconds) return TEXT.aMoment;
+  return seconds < 90 ? TEXT.seconds(seconds) : TEXT.minutes(Math.ceil(seconds / 60));
+}
+
+/** A refused join or rename in words, for the field it is about. */
+function refusal(nickname, result) {
+  if (result.code === "nickname_taken") {
+    // A name reserved for a role ("Host", "Announcement", "*") is refused with the same code: the
+    // server's message says so, and "someone is already called Host" would mislead.
+    return / is reserved;/.test(result.message || "") ? TEXT.reserved(nickname) : TEXT.taken(nickname);
+  }
+  if (result.code === "rate_limited") return TEXT.tooMany(waitText(result.wait));
+  if (result.code === "banned") return TEXT.renameBanned;
+  return result.message;
+}
+
+export class Nicknames {
+  /**
+   * identity: identity.js; hooks: render() — show the forms again (room.js showForms); done() —
+   * a join or rename from the forms succeeded (focus goes on); state() — the event's state.
+   */
+  constructor(identity, hooks) {
+    Object.assign(this, { identity, hooks });
+    this.join = $("join");
+    this.input = $("nickname");
+    this.rename = $("rename");
+    this.newName = $("new-nickname");
+    this.note = $("banned-note");
+    this.renaming = false;
+    this.suggested = null; // the last name an embedding page suggested, still in the field
+    say(this.note, TEXT.banned);
+    this.note.hidden = true;
+    if (!storageKept()) $("join-help").textContent = TEXT.pageOnly;
+    this.offer = this.offerButton();
+
+    this.join.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.submitJoin();
+    });
+    this.rename.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.submitRename();
+    });
+    this.rename.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Escape") return;
+      ev.preventDefault(); // in the chat bar, Escape here cancels the rename, not the panel
+      this.closeRename(true);
+    });
+    $("rename-cancel").addEventListener("click", () => this.closeRename(true));
+    $("leave").addEventListener("click", () => identity.forget());
+    for (const id of ["change-nick", "waiting-change-nick"]) $(id).addEventListener("click", () => this.openRename());
+  }
+
+  /** "Continue as …": in a chat bar, the room page's identity taken on with a click. */
+  offerButton() {
+    const row = document.createElement("p");
+    row.className = "continue-as";
+    row.hidden = true;
+    const button = document.createElement("button");
+    button.type = "button";
+    const why = document.createElement("span");
+    why.className = "small muted";
+    why.textContent = TEXT.continueWhy;
+    row.append(button, " ", why);
+    this.join.prepend(row);
+    button.addEventListener("click", () => {
+      if (this.identity.adopt()) this.hooks.done();
+    });
+    return { row, button };
+  }
+
+  /** Place and show the forms for the state; → {compose, banned}: what the composer may do. */
+  show(state) {
+    const me = this.identity.me;
+    const joinable = state === "scheduled" || state === "open";
+    const banned = !!me && !!me.banned;
+    // The nickname prompt sits where it is needed: in the waiting room, or under the messages.
+    const home = state === "scheduled" ? $("waiting-join") : $("chat-foot");
+    if (this.join.parentNode !== home || this.rename.parentNode !== home) home.prepend(this.join, this.rename, this.note);
+    if (!me || !joinable) this.renaming = false;
+    this.join.hidden = !joinable || !!me;
+    this.rename.hidden = !this.renaming;
+    this.note.hidden = !banned || !joinable;
+    $("waiting-me").hidden = state !== "scheduled" || !me || banned || this.renaming;
+    const offered = this.identity.offered();
+    this.offer.row.hidden = !offered;
+    if (offered) this.offer.button.textContent = TEXT.continueAs(offered.nickname);
+    if (me) {
+      $("me").textContent = me.nickname;
+      $("waiting-nick").textContent = me.nickname;
+    }
+    return { compose: state === "open" && !!me && !banned && !this.renaming, banned };
+  }
+
+  /** Who the reader is changed (identity.js hooks.changed): what the forms say follows. */
+  changed(why) {
+    if (why === "joined" || why === "forgot") this.clear();
+    if (why === "joined") this.input.value = "";
+    if (why === "banned" && this.renaming) {
+      say($("rename-error"), TEXT.renameBanned);
+      this.rename.querySelector("button[type=submit]").disabled = true;
+    }
+    if (why === "lost" && this.renaming) say($("join-notice"), TEXT.lost);
+  }
+
+  async submitJoin() {
+    const nickname = this.input.value.trim();
+    say($("join-error"), "");
+    if (!nickname) {
+      say($("join-error"), TEXT.typeFirst);
+      this.input.focus();
+      return;
+    }
+    const button = this.join.querySelector("button[type=submit]");
+    button.disabled = true;
+    const result = await this.identity.join(nickname);
+    button.disabled = false;
+    if (result.ok) {
+      this.hooks.done();
+    } else if (result.code !== "event_closed") {
+      this.refusedJoin(nickname, result);
+      this.input.focus();
+    }
+  }
+
+  refusedJoin(nickname, result) {
+    if (result.code === "event_closed") return;
+    say($("join-error"), refusal(nickname, result));
+    if (result.code === "nickname_taken") this.input.select();
+  }
+
+  openRename() {
+    const me = this.identity.me;
+    if (!me || me.banned) return;
+    this.renaming = true;
+    this.newName.value = me.nickname;
+    say($("rename-error"), "");
+    this.rename.querySelector("button[type=submit]").disabled = false;
+    this.hooks.render();
+    this.newName.focus();
+    this.newName.select();
+  }
+
+  /** Close the rename form; with `refocus`, the focus goes back to what opened it. */
+  closeRename(refocus) {
+    if (!this.renaming) return;
+    this.renaming = false;
+    this.hooks.render();
+    if (refocus) this.hooks.done();
+  }
+
+  async submitRename() {
+    const nickname = this.newName.value.trim();
+    const error = $("rename-error");
+    say(error, "");
+    if (!nickname) {
+      say(error, TEXT.typeFirst);
+      return this.newName.focus();
+    }
+    const button = this.rename.querySelector("button[type=submit]");
+    button.disabled = true;
+    const result = await this.identity.rename(nickname);
+    if (result.ok) return this.closeRename(true);
+    if (result.code === "unauthorized" || result.code === "event_closed") return; // the forms changed already
+    button.disabled = result.code === "banned";
+    say(error, refusal(nickname, result));
+    this.newName.focus();
+    if (result.code === "nickname_taken") this.newName.select();
+  }
+
+  /**
+   * Join as `nickname` for the embedding page (embed.js, once allowed): a rename when joined
+   * already. → {ok, code, message}; a refused join shows the name and why in the join form.
+   */
+  async use(nickname) {
+    const name = String(nickname || "").trim();
+    if (!name) return { ok: false, code: "invalid_request", message: TEXT.empty };
+    if (this.identity.me) return this.identity.rename(name);
+    const result = await this.identity.join(name);
+    if (!result.ok) {
+      this.input.value = name; // shown ready to change, with why it was refused
+      this.refusedJoin(name, result);
+    }
+    return result;
+  }
+
+  /** Put a name the embedding page suggests in the join form, unless the reader typed one. */
+  suggest(nickname) {
+    if (this.identity.me) return;
+    if (this.input.value && this.input.value !== this.suggested) return;
+    this.suggested = String(nickname || "").trim().slice(0, 32);
+    this.input.value = this.suggested;
+  }
+
+  /** The nickname was lost while sending: say so, and ask for one. */
+  lost(several) {
+    say($("join-notice"), several ? TEXT.lostMessages : TEXT.lostMessage);
+  }
+
+  /** Clear what the join form says (after a join, or a fresh start). */
+  clear() {
+    say($("join-notice"), "");
+    say($("join-error"), "");
+  }
+}

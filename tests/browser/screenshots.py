@@ -1,0 +1,157 @@
+"""Take the screenshots in docs/ from a real server with a seeded conversation: `make screenshots`.
+
+Every page at desktop (1280×800) and phone (390×844) sizes, light and dark, into an output folder
+(default /tmp/chatserver-shots) for a walk through; the ones the README shows are copied to docs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, LiveServer
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# Shots the README and docs link to: (page, size, scheme) → file in docs/.
+KEPT = {
+    ("room", "desktop", "light"): "screenshot.png",
+    ("room", "desktop", "dark"): "screenshot-room-dark.png",
+    ("room", "phone", "light"): "screenshot-room-phone.png",
+    ("room", "phone", "dark"): "screenshot-room-phone-dark.png",
+    ("transcript", "desktop", "light"): "screenshot-transcript-light.png",
+    ("transcript", "desktop", "dark"): "screenshot-transcript-dark.png",
+    ("host", "desktop", "light"): "screenshot-host.png",
+    ("demo", "desktop", "light"): "screenshot-chat-bar.png",
+    ("demo-collapsed", "desktop", "light"): "screenshot-chat-bar-collapsed.png",
+}
+
+CONVERSATION = [
+    ("alice", "Morning all! Agenda is in the description; first up: the 6.5 release."),
+    ("bob", "I pushed the IOStream fix last night, CI is green on 3.11 to 3.13."),
+    ("carol", "@bob nice. Does it cover the half-closed socket case from last week?"),
+    ("bob", "It does:\n\n    stream.set_close_callback(on_close)\n\nand a test that closes the write side first."),
+    ("dana", "مرحبا! أتابع من القاهرة، شكرا على التسجيل."),
+    ("alice", "Let's cut 6.5b1 on Friday then. Notes: www.tornadoweb.org/en/latest/releases.html"),
+]
+
+
+def seed(server: LiveServer, closed: bool = False) -> dict[str, Any]:
+    """An open event with a few people, a conversation, an announcement and read receipts."""
+    created = server.create_event(
+        starts_in=-1800,
+        lasts=3600 * 2,
+        title="Weekly Tornado meeting",
+        description="Agenda: the 6.5 release, IOStream fixes, docs. Notes: https://www.tornadoweb.org/",
+    )
+    slug = created["event"]["slug"]
+    tokens = {name: server.join(slug, name) for name in ("alice", "bob", "carol", "dana")}
+    for number, (name, body) in enumerate(CONVERSATION):
+        status, _ = server.api("POST", f"/api/events/{slug}/messages", {"body": body}, tokens[name])
+        assert status == 201
+        if number == 2:
+            status, _ = server.api(
+                "POST",
+                f"/api/events/{slug}/announcements",
+                {"body": "Recording starts at :30; the transcript stays up for a month."},
+                created["host_key"],
+            )
+            assert status == 201
+    if closed:
+        server.api("POST", f"/api/events/{slug}/close", None, created["host_key"])
+    created["tokens"] = tokens
+    return created
+
+
+def settle(page: Any, name: str) -> None:
+    """Wait until the page shows what it is for (a long poll never lets the network go idle)."""
+    if name == "room":
+        page.locator("#messages[aria-busy=false]").wait_for(state="attached")
+    if name == "host":
+        page.locator("#messages li").first.wait_for()
+    if name.startswith("demo"):
+        page.frame_locator("iframe").first.locator("#messages[aria-busy=false]").wait_for(state="attached")
+    page.evaluate("document.fonts.ready.then(() => new Promise(requestAnimationFrame))")
+
+
+def open_page(context: Any, url: str) -> Any:
+    """A new page at url; on a busy machine a navigation now and then stalls, so once more if so."""
+    for attempt in (1, 2):
+        page = context.new_page()
+        try:
+            page.goto(url, wait_until="domcontentloaded", timeout=20000)
+            return page
+        except Exception:
+            page.close()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def shoot(browser: Any, server: LiveServer, out: Path) -> list[Path]:
+    """Every page in every size and scheme; returns the files written."""
+    past = seed(server, closed=True)
+    written = []
+    for size, viewport in SIZES.items():
+        for scheme in ("light", "dark"):
+            event = seed(server)  # each context joins as "erin": a room of its own
+            slug, key = event["event"]["slug"], event["host_key"]
+            pages = {
+                "home": "/",
+                "room": f"/e/{slug}",
+                "host": f"/e/{slug}/host#key={key}",
+                "transcript": f"/e/{past['event']['slug']}/transcript",
+                "archive": "/archive",
+                "demo": f"/demo/embed?room={slug}&open=1",
+                "demo-collapsed": f"/demo/embed?room={slug}",
+            }
+            context = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
+            try:
+                for name, path in pages.items():
+                    page = open_page(context, server.base + path)
+                    if name == "room":
+                        page.get_by_label("Choose a nickname").fill("erin")
+                        page.get_by_role("button", name="Join").click()
+                        page.locator("#composer").wait_for()
+                        page.locator("#body").fill("Friday works for me.")
+                    settle(page, name)
+                    file = out / f"{name}-{size}-{scheme}.png"
+                    page.screenshot(path=str(file))
+                    written.append(file)
+                    page.close()
+            finally:
+                context.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="/tmp/chatserver-shots", help="folder for every shot")
+    parser.add_argument("--keep", action="store_true", help="also copy the README's shots into docs/")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        server = LiveServer(Path(tmp) / "chat.db", "--rate-limit", "0")
+        try:
+            files = shoot(browser, server, out)
+        finally:
+            server.stop()
+            browser.close()
+    for file in files:
+        print(file)
+    if args.keep:
+        for (name, size, scheme), target in KEPT.items():
+            shutil.copyfile(out / f"{name}-{size}-{scheme}.png", ROOT / "docs" / target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
