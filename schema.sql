@@ -20,6 +20,8 @@ CREATE TABLE events (
     last_item_id    INTEGER NOT NULL DEFAULT 0,
     -- Origins allowed to frame the embedded room, space-separated; NULL lets any origin.
     embed_origins   TEXT,
+    -- The event's default language (a catalog code: "de", "pt_BR"); NULL: none chosen (English).
+    language        TEXT,
     CHECK (ends_at > starts_at)
 );
 -- Listing listed events newest first, filtered by state.

@@ -22,6 +22,8 @@ CREATE TABLE events (
     last_item_id    BIGINT   NOT NULL DEFAULT 0,
     -- Origins allowed to frame the embedded room, space-separated; NULL lets any origin.
     embed_origins   TEXT,
+    -- The event's default language (a catalog code: "de", "pt_BR"); NULL: none chosen (English).
+    language        TEXT,
     CHECK (ends_at > starts_at)
 );
 CREATE INDEX events_listed ON events (listed, id);

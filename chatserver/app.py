@@ -12,7 +12,8 @@ from tornado.log import access_log
 from chatserver import resources
 from chatserver.broker import Broker
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
-from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code
+from chatserver.errors import N_
+from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code, reader_language
 from chatserver.handlers.events import (
     CloseHandler,
     EventHandler,
@@ -23,6 +24,7 @@ from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.openapi import OpenApiHandler
 from chatserver.handlers.pages import (
     ArchivePage,
+    CatalogHandler,
     EmbedDemoPage,
     EmbedPage,
     HomePage,
@@ -69,9 +71,9 @@ WIDGET = "widget.js"  # the chat bar's script, which other sites include by its 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]|%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
 
 _FILE_MESSAGES = {
-    400: "The address is malformed (it is not valid UTF-8, or a parameter is not).",
-    404: "There is no such file.",
-    405: "This method is not allowed on a file; use GET.",
+    400: N_("The address is malformed (it is not valid UTF-8, or a parameter is not)."),
+    404: N_("There is no such file."),
+    405: N_("This method is not allowed on a file; use GET."),
 }
 
 
@@ -95,7 +97,10 @@ class StaticFiles(tornado.web.StaticFileHandler):
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """The API's JSON error, so that every refusal outside the pages reads alike (and is short)."""
-        message = _FILE_MESSAGES.get(status_code, "The file could not be served.")
+        services: Services = self.settings["services"]
+        message = reader_language(self, services.languages).translate(
+            _FILE_MESSAGES.get(status_code, N_("The file could not be served."))
+        )
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(error_body(http_code(status_code), message))
@@ -213,10 +218,30 @@ def make_app(
         store=store,
         broker=broker,
         presence=presence or Presence(share=store.record_presence if store.multiprocess else None),
-        limiter=Limit("post", rate_limit, POST_LIMIT_WINDOW_S, "messages", store),
-        event_limiter=Limit("event", event_limit, EVENT_LIMIT_WINDOW_S, "new events from your address", store),
-        join_limiter=Limit("join", join_limit, JOIN_LIMIT_WINDOW_S, "joins from your address", store),
-        rename_limiter=Limit("rename", rename_limit, RENAME_LIMIT_WINDOW_S, "nickname changes", store),
+        limiter=Limit(
+            "post", rate_limit, POST_LIMIT_WINDOW_S, N_("Too many messages; try again in {seconds} s."), store
+        ),
+        event_limiter=Limit(
+            "event",
+            event_limit,
+            EVENT_LIMIT_WINDOW_S,
+            N_("Too many new events from your address; try again in {seconds} s."),
+            store,
+        ),
+        join_limiter=Limit(
+            "join",
+            join_limit,
+            JOIN_LIMIT_WINDOW_S,
+            N_("Too many joins from your address; try again in {seconds} s."),
+            store,
+        ),
+        rename_limiter=Limit(
+            "rename",
+            rename_limit,
+            RENAME_LIMIT_WINDOW_S,
+            N_("Too many nickname changes; try again in {seconds} s."),
+            store,
+        ),
         max_wait=max_wait,
         max_body=max_body,
         public_url=public_url,
@@ -253,6 +278,7 @@ def make_app(
         (rf"/e/{_SLUG}/host", HostPage, deps),
         (rf"/e/{_SLUG}/embed", EmbedPage, deps),
         (r"/demo/embed", EmbedDemoPage, deps),
+        (r"/i18n/([A-Za-z_]{2,12})\.json", CatalogHandler, deps),
     ]
     app_settings: dict[str, Any] = {
         "template_path": resources.template_path(),

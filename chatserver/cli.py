@@ -28,6 +28,7 @@ from chatserver.connections import DEFAULT_MAX_PER_CLIENT
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
 from chatserver.fields import parse_event_fields
+from chatserver.i18n import Languages
 from chatserver.links import event_links
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
@@ -220,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--ends-at", required=True, help="RFC 3339 time with offset")
     create.add_argument("--description", default="")
     create.add_argument("--unlisted", action="store_true", help="keep the event off the public lists")
+    create.add_argument(
+        "--language", default=None, help="the event's default language, e.g. de or pt-BR (default: none, English)"
+    )
     # --base-url: the old name, kept so that existing scripts work.
     create.add_argument(
         "--public-url",
@@ -379,7 +383,13 @@ def _check_db_file(path: str, must_exist: bool) -> None:
 
 async def _create(args: argparse.Namespace, out: TextIO) -> None:
     fields = parse_event_fields(
-        {"title": args.title, "description": args.description, "starts_at": args.starts_at, "ends_at": args.ends_at},
+        {
+            "title": args.title,
+            "description": args.description,
+            "starts_at": args.starts_at,
+            "ends_at": args.ends_at,
+            "language": args.language,
+        },
         partial=False,
     )
     store = await Store.open(args.db)
@@ -390,6 +400,7 @@ async def _create(args: argparse.Namespace, out: TextIO) -> None:
             fields["starts_at"],
             fields["ends_at"],
             listed=not args.unlisted,
+            language=fields.get("language"),
         )
     finally:
         await store.close()
@@ -406,7 +417,7 @@ async def _export(args: argparse.Namespace, out: TextIO) -> None:
     store = await Store.open(args.db)
     try:
         event = await store.get_event(args.slug)
-        async for chunk in transcript.chunks(store, event, args.format):
+        async for chunk in transcript.chunks(store, event, args.format, Languages()):
             out.write(chunk)
     finally:
         await store.close()

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from chatserver.backend import Follower, Job, Params, Row, SchemaJob
-from chatserver.errors import ChatError, StorageUnavailable
+from chatserver.errors import N_, ChatError, StorageUnavailable
 from chatserver.migrations import DatabaseRefused, migrate
 from chatserver.sqlite_tx import SchemaTx, Tx, bind, run_to_end
 
@@ -75,12 +75,16 @@ def _run_batch(tx: Tx, jobs: list[Job[Any]]) -> _Run:
 # SQLite's primary result codes (the low byte of an extended code) that say why storage refused.
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _STORAGE_MESSAGES = {
-    sqlite3.SQLITE_FULL: "The server's disk is full, so nothing new can be saved; reading still works. "
-    "Try again once the operator has freed space.",
-    sqlite3.SQLITE_READONLY: "The server's database is read-only right now, so nothing new can be saved; "
-    "reading still works. Try again later.",
-    sqlite3.SQLITE_IOERR: "The server could not write to its disk; try again shortly.",
-    sqlite3.SQLITE_CANTOPEN: "The server cannot open its database files; try again shortly.",
+    sqlite3.SQLITE_FULL: N_(
+        "The server's disk is full, so nothing new can be saved; reading still works. "
+        "Try again once the operator has freed space."
+    ),
+    sqlite3.SQLITE_READONLY: N_(
+        "The server's database is read-only right now, so nothing new can be saved; "
+        "reading still works. Try again later."
+    ),
+    sqlite3.SQLITE_IOERR: N_("The server could not write to its disk; try again shortly."),
+    sqlite3.SQLITE_CANTOPEN: N_("The server cannot open its database files; try again shortly."),
 }
 
 
@@ -89,12 +93,12 @@ def storage_unavailable(exc: sqlite3.Error, reading: bool = False) -> StorageUna
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code in _BUSY_CODES:
         return StorageUnavailable(
-            "The database is locked by another program (a backup or maintenance); try again in a few seconds."
+            N_("The database is locked by another program (a backup or maintenance); try again in a few seconds.")
         )
     if code in _STORAGE_MESSAGES and not reading:
         return StorageUnavailable(_STORAGE_MESSAGES[code])
     if reading:
-        return StorageUnavailable("The server cannot read its database right now; try again shortly.")
+        return StorageUnavailable(N_("The server cannot read its database right now; try again shortly."))
     return StorageUnavailable()
 
 
@@ -194,7 +198,7 @@ class Database:
 
     def _reader(self) -> aiosqlite.Connection:
         if not self._readers:
-            raise StorageUnavailable("The database is closed.")
+            raise StorageUnavailable(N_("The database is closed."))
         self._next_reader = (self._next_reader + 1) % len(self._readers)
         return self._readers[self._next_reader]
 
@@ -220,7 +224,7 @@ class Database:
         the others are run again. A job runs in the writer thread: it must not touch the event loop.
         """
         if self._closed or self._writer is None:
-            raise StorageUnavailable("The database is closed.")
+            raise StorageUnavailable(N_("The database is closed."))
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending.append((job, future))
         if self._writer_task is None or self._writer_task.done():

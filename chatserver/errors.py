@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from chatserver.i18n import fill
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name for "translated later"
+    """Mark a message for the catalogs; it is translated when written, in the reader's language."""
+    return message
+
 
 class ChatError(Exception):
-    """An error the client caused or must act on; rendered as API.md's JSON error."""
+    """An error the client caused or must act on; rendered as API.md's JSON error. Its message is
+    an English template with {name} placeholders, filled with `values` in the reader's language."""
 
     status = 400
     code = "invalid_request"
-    default_message = "The request is not valid."
+    default_message = N_("The request is not valid.")
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.default_message)
-        self.message = message or self.default_message
+    def __init__(self, message: str | None = None, **values: object) -> None:
+        self.template = message or self.default_message
+        self.values: Mapping[str, object] = values
+        self.message = fill(self.template, values)  # English, for logs and tests
+        super().__init__(self.message)
+
+    def localized(self, translate: Callable[[str, Mapping[str, object]], str]) -> str:
+        """The message in a language: translate(template, values) as Language.translate does."""
+        return translate(self.template, self.values)
 
 
 class InvalidRequest(ChatError):
@@ -22,81 +38,84 @@ class InvalidRequest(ChatError):
 class Unauthorized(ChatError):
     status = 401
     code = "unauthorized"
-    default_message = "A valid participant token is required: join the event first."
+    default_message = N_("A valid participant token is required: join the event first.")
 
 
 class Forbidden(ChatError):
     status = 403
     code = "forbidden"
-    default_message = "This action needs the event's host key."
+    default_message = N_("This action needs the event's host key.")
 
 
 class Banned(ChatError):
     status = 403
     code = "banned"
-    default_message = "The host has removed you from this event; you can no longer post."
+    default_message = N_("The host has removed you from this event; you can no longer post.")
 
 
 class NotFound(ChatError):
     status = 404
     code = "not_found"
-    default_message = "There is no such event."
+    default_message = N_("There is no such event.")
 
 
 class NicknameTaken(ChatError):
     status = 409
     code = "nickname_taken"
-    default_message = "That nickname is already taken in this event; choose another."
+    default_message = N_("That nickname is already taken in this event; choose another.")
 
 
 class NotOpen(ChatError):
     status = 409
     code = "not_open"
-    default_message = "The event has not started yet; messages can be posted once it opens."
+    default_message = N_("The event has not started yet; messages can be posted once it opens.")
 
 
 class CursorAhead(ChatError):
     status = 409
     code = "cursor_ahead"
-    default_message = "The cursor is beyond the newest item of this event; reload the stream from 0."
+    default_message = N_("The cursor is beyond the newest item of this event; reload the stream from 0.")
 
 
 class EventClosed(ChatError):
     status = 410
     code = "event_closed"
-    default_message = "The event is closed; it can be read but no longer changed."
+    default_message = N_("The event is closed; it can be read but no longer changed.")
 
 
 class PayloadTooLarge(ChatError):
     status = 413
     code = "payload_too_large"
-    default_message = "The request body is too large."
+    default_message = N_("The request body is too large.")
 
 
 class UnsupportedMediaType(ChatError):
     status = 415
     code = "unsupported_media_type"
-    default_message = "Send the request body as JSON, with Content-Type: application/json."
+    default_message = N_("Send the request body as JSON, with Content-Type: application/json.")
 
 
 class RateLimited(ChatError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, retry_after: float, what: str = "messages") -> None:
+    default_message = N_("Too many messages; try again in {seconds} s.")
+
+    def __init__(self, retry_after: float, message: str | None = None) -> None:
+        """`message` is the limit's own template, with {seconds} for the wait (Retry-After)."""
         self.retry_after = max(1, int(retry_after + 0.999))
-        super().__init__(f"Too many {what}; try again in {self.retry_after} s.")
+        super().__init__(message, seconds=self.retry_after)
 
 
 class StorageUnavailable(ChatError):
     status = 503
     code = "storage_unavailable"
-    default_message = "The server cannot write to its database right now; try again shortly."
+    default_message = N_("The server cannot write to its database right now; try again shortly.")
     retry_after = 5  # seconds, sent as Retry-After: storage faults are cleared by people, not at once
 
 
 class ShuttingDown(ChatError):
     status = 503
     code = "shutting_down"
-    default_message = "The server is restarting; try again in a moment."
+    default_message = N_("The server is restarting; try again in a moment.")
     retry_after = 2  # seconds, sent as Retry-After: a restart takes about that long

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatserver.errors import InvalidRequest
+from chatserver.errors import N_, InvalidRequest
 from chatserver.timefmt import parse_time
 from chatserver.validation import (
     DESCRIPTION_MAX,
     TITLE_MAX,
     embed_origins,
+    event_language,
     multi_line,
     optional_bool,
     single_line,
 )
 
-_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins"}
+_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins", "language"}
 
 
 def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
@@ -23,7 +24,11 @@ def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
     if partial:
         unknown = sorted(set(body) - _EDITABLE)
         if unknown:
-            raise InvalidRequest(f"{unknown[0]} cannot be changed; editable fields: {', '.join(sorted(_EDITABLE))}.")
+            raise InvalidRequest(
+                N_("{field} cannot be changed; editable fields: {fields}."),
+                field=unknown[0],
+                fields=", ".join(sorted(_EDITABLE)),
+            )
     fields: dict[str, Any] = {}
     required = not partial
     title = single_line(body, "title", TITLE_MAX, required=required)
@@ -36,10 +41,12 @@ def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
         if body.get(name) is not None:
             fields[name] = parse_time(body[name], name)
         elif required:
-            raise InvalidRequest(f"{name} is required.")
+            raise InvalidRequest(N_("{field} is required."), field=name)
     listed = optional_bool(body, "listed")
     if listed is not None:
         fields["listed"] = listed
     if "embed_origins" in body:  # null is meaningful here: any site may embed again
         fields["embed_origins"] = embed_origins(body)
+    if "language" in body:  # null too: back to no language of its own
+        fields["language"] = event_language(body)
     return fields

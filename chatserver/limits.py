@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
-from chatserver.errors import RateLimited
+from chatserver.errors import N_, RateLimited
 
 if TYPE_CHECKING:
     from chatserver.backend import Transaction
@@ -19,11 +19,15 @@ class SlidingWindow:
     """`limit` actions per `window_s` seconds per key, counted in this process's memory; 0 turns it off."""
 
     def __init__(
-        self, limit: int, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic, what: str = "messages"
+        self,
+        limit: int,
+        window_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+        message: str = N_("Too many messages; try again in {seconds} s."),
     ) -> None:
         self.limit = limit
         self.window_s = window_s
-        self.what = what  # named in the 429's message: "Too many <what>; try again in N s."
+        self.message = message  # the 429's message template, with {seconds} for the wait
         self._clock = clock
         self._hits: dict[Hashable, deque[float]] = {}
         self._sweep_at = 10_000  # keys held before idle ones are swept out
@@ -37,7 +41,7 @@ class SlidingWindow:
         while hits and now - hits[0] >= self.window_s:
             hits.popleft()
         if len(hits) >= self.limit:
-            raise RateLimited(retry_after=self.window_s - (now - hits[0]), what=self.what)
+            raise RateLimited(self.window_s - (now - hits[0]), self.message)
         hits.append(now)
         if len(self._hits) > self._sweep_at:
             self._sweep(now)
@@ -52,9 +56,9 @@ class SlidingWindow:
 class Limit:
     """At most `limit` actions per key per `window_s` seconds; limit 0 turns it off."""
 
-    def __init__(self, name: str, limit: int, window_s: float, what: str, store: Store) -> None:
+    def __init__(self, name: str, limit: int, window_s: float, message: str, store: Store) -> None:
         self.name = name  # the key's prefix in the rate_hits table: "post", "event", "join"
-        self.memory = SlidingWindow(limit, window_s, what=what)
+        self.memory = SlidingWindow(limit, window_s, message=message)
         self.store = store
 
     async def check(self, key: Hashable, tx: Transaction | None = None) -> None:
@@ -65,7 +69,7 @@ class Limit:
         if not self.store.multiprocess:
             self.memory.check(key)  # on SQLite, in the writer thread one job at a time (Store.post_message)
             return
-        counted = (f"{self.name}:{key}", self.memory.limit, int(self.memory.window_s * 1000), self.memory.what)
+        counted = (f"{self.name}:{key}", self.memory.limit, int(self.memory.window_s * 1000), self.memory.message)
         if tx is None:
             await self.store.count_hit(*counted)
         else:

@@ -99,6 +99,8 @@ MIGRATIONS: list[Step] = [
     recompute_nickname_keys,
     # 6 -> 7: an item's extras as JSON ("changes" of an edit, "previous" and "nickname" of a rename).
     "ALTER TABLE items ADD COLUMN data TEXT",
+    # 7 -> 8: an event's default language (its transcript header, its pages when the reader states none).
+    "ALTER TABLE events ADD COLUMN language TEXT",
 ]
 
 

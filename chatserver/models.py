@@ -32,6 +32,7 @@ class Event:
     phase: int
     last_item_id: int
     embed_origins: tuple[str, ...] | None = None  # None: any site may embed the room
+    language: str | None = None  # the default language, a catalog code ("de", "pt_BR"); None: English
 
     def closes_at(self) -> Millis:
         """When the room closed or will close: an early close wins over ends_at."""
@@ -63,6 +64,7 @@ class Event:
             "created_at": format_time(self.created_at),
             "closed_at": format_time(self.closes_at()) if state == CLOSED else None,
             "embed_origins": list(self.embed_origins) if self.embed_origins is not None else None,
+            "language": self.language,
         }
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from chatserver.backend import Engine, Follower, Job, Params, Row, SchemaJob
-from chatserver.errors import ChatError, StorageUnavailable
+from chatserver.errors import N_, ChatError, StorageUnavailable
 from chatserver.migrations import DatabaseRefused, migrate, unknown_version
 from chatserver.remote import RemoteCommits
 
@@ -198,13 +198,13 @@ class PgDatabase:
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         if self._pool is None or self._closed:
-            raise StorageUnavailable("The database is closed.")
+            raise StorageUnavailable(N_("The database is closed."))
         converted, args = _args(sql, params)
         try:
             return [tuple(record) for record in await self._pool.fetch(converted, *args)]
         except _FAILED as exc:
             log.warning("read failed: %s", exc)
-            raise StorageUnavailable("The server cannot reach its database right now; try again shortly.") from None
+            raise StorageUnavailable(N_("The server cannot reach its database right now; try again shortly.")) from None
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -215,7 +215,7 @@ class PgDatabase:
     async def write(self, job: Job[T]) -> T:
         """Run job(tx) in its own transaction; return its result once committed and its callbacks ran."""
         if self._pool is None or self._closed:
-            raise StorageUnavailable("The database is closed.")
+            raise StorageUnavailable(N_("The database is closed."))
         for attempt in range(_RETRIES):
             try:
                 async with self._pool.acquire() as conn:
@@ -236,14 +236,14 @@ class PgDatabase:
             except _FAILED as exc:
                 log.error("write failed: %s", exc)
                 raise StorageUnavailable(
-                    "The server cannot write to its database right now; try again shortly."
+                    N_("The server cannot write to its database right now; try again shortly.")
                 ) from None
             self.batches_committed += 1
             self.jobs_committed += 1
             for callback in tx._after_commit:
                 callback()
             return result
-        raise StorageUnavailable("The database was too busy with conflicting writes; try again.")
+        raise StorageUnavailable(N_("The database was too busy with conflicting writes; try again."))
 
     # -- notifications -------------------------------------------------------------------------
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
-from chatserver.errors import InvalidRequest
+from babel import Locale
+from babel.dates import format_datetime
+
+from chatserver.errors import N_, InvalidRequest
+from chatserver.i18n import Language
 
 Millis = int
 
@@ -34,8 +39,22 @@ def format_time(ms: Millis) -> str:
 
 
 def format_time_plain(ms: Millis) -> str:
-    """Format as `2026-11-21 20:15:03 UTC`, for transcripts."""
+    """Format as `2026-11-21 20:15:03 UTC`, the same in every language: the transcript file's lines."""
     return datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def format_time_in(ms: Millis, language: Language) -> str:
+    """A time in UTC as the language writes it (CLDR's medium date and time) and "UTC":
+    `Nov 21, 2026, 8:15:03 PM UTC`, `21.11.2026, 20:15:03 UTC`. For pages and transcript headers."""
+    moment = datetime.fromtimestamp(ms // 1000, UTC)
+    stamp = format_datetime(moment, format="medium", tzinfo=UTC, locale=_babel_locale(language.code))
+    return language.translate(N_("{time} UTC"), {"time": stamp})
+
+
+@lru_cache(maxsize=32)
+def _babel_locale(code: str) -> Locale:
+    """Babel's locale data for a catalog code, parsed once (a page formats hundreds of times)."""
+    return Locale.parse(code)
 
 
 def parse_time(value: object, field: str) -> Millis:
@@ -45,12 +64,15 @@ def parse_time(value: object, field: str) -> Millis:
     range, or an instant outside 1970..9999 (in UTC) is refused.
     """
     if not isinstance(value, str):
-        raise InvalidRequest(f"{field} must be an RFC 3339 time string, such as 2026-11-21T20:15:00Z.")
+        raise InvalidRequest(N_("{field} must be an RFC 3339 time string, such as 2026-11-21T20:15:00Z."), field=field)
     match = _RFC3339.fullmatch(value.strip())
     if not match:
         raise InvalidRequest(
-            f"{field} must be an RFC 3339 time with an offset, such as 2026-11-21T20:15:00Z "
-            "or 2026-11-21T21:15:00+01:00."
+            N_(
+                "{field} must be an RFC 3339 time with an offset, such as 2026-11-21T20:15:00Z "
+                "or 2026-11-21T21:15:00+01:00."
+            ),
+            field=field,
         )
     year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
     try:
@@ -78,7 +100,7 @@ def parse_time(value: object, field: str) -> Millis:
         millis = int((fraction or "0")[:3].ljust(3, "0"))
         stamp = int(dt.timestamp()) * 1000 + millis
     except (ValueError, OverflowError):
-        raise InvalidRequest(f"{field} is not a real date and time.") from None
+        raise InvalidRequest(N_("{field} is not a real date and time."), field=field) from None
     if not 0 <= stamp <= LATEST_MS:
-        raise InvalidRequest(f"{field} must be between 1970 and the end of 9999, in UTC.")
+        raise InvalidRequest(N_("{field} must be between 1970 and the end of 9999, in UTC."), field=field)
     return stamp

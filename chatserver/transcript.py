@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import AsyncIterator
 from urllib.parse import quote
 
+from chatserver.errors import N_
+from chatserver.i18n import Languages
 from chatserver.models import CLOSED, Event, Item, fit
 from chatserver.store import Store
 from chatserver.timefmt import format_time, format_time_plain
@@ -22,10 +24,16 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u20
 _NOT_PLAIN = re.compile(r"[^A-Za-z0-9._]+")  # a dash too, so that runs of dashes become one
 
 
-def text_header(event: Event, now: int) -> str:
+def text_header(event: Event, now: int, languages: Languages) -> str:
+    """The title, the times and the description, in the event's language (English when it has none)."""
+    language = languages.match(event.language) or languages.source
     lines = [f"# {event.title}"]
     ends = event.closes_at() if event.state(now) == CLOSED else event.ends_at
-    lines.append(f"# {format_time_plain(event.starts_at)} to {format_time_plain(ends)}")
+    # The times as the item lines write them (2026-11-21 20:15:03 UTC) in every language: one
+    # format in the whole file, which a reader's tools can read; only the words around them change.
+    times = {"starts": format_time_plain(event.starts_at), "ends": format_time_plain(ends)}
+    span = language.translate(N_("{starts} to {ends}"), times)
+    lines.append(f"# {span}")
     for line in event.description.splitlines():
         lines.append(f"# {line}".rstrip())
     return "\n".join(lines) + "\n\n"
@@ -70,8 +78,8 @@ async def pieces(store: Store, event: Event) -> AsyncIterator[list[Item]]:
             page = page[len(piece) :]
 
 
-async def text_chunks(store: Store, event: Event) -> AsyncIterator[str]:
-    yield text_header(event, store.clock())
+async def text_chunks(store: Store, event: Event, languages: Languages) -> AsyncIterator[str]:
+    yield text_header(event, store.clock(), languages)
     async for piece in pieces(store, event):
         yield "".join(text_line(item) for item in piece)
 
@@ -87,5 +95,6 @@ async def json_chunks(store: Store, event: Event) -> AsyncIterator[str]:
     yield "]}\n"
 
 
-def chunks(store: Store, event: Event, fmt: str) -> AsyncIterator[str]:
-    return text_chunks(store, event) if fmt == "txt" else json_chunks(store, event)
+def chunks(store: Store, event: Event, fmt: str, languages: Languages) -> AsyncIterator[str]:
+    """The transcript in a format; `languages` for the .txt header's words (the items stay English)."""
+    return text_chunks(store, event, languages) if fmt == "txt" else json_chunks(store, event)

@@ -8,7 +8,8 @@ import re
 import unicodedata
 from typing import Any
 
-from chatserver.errors import InvalidRequest, NicknameTaken
+from chatserver.errors import N_, InvalidRequest, NicknameTaken
+from chatserver.i18n import LANGUAGES
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -75,6 +76,9 @@ _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # scheme://host[:port], nothing after: what CSP frame-ancestors and postMessage compare.
 _ORIGIN = re.compile(r"https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(:[0-9]{1,5})?")
 EMBED_ORIGINS_MAX = 20
+TOO_LONG = N_("{field} must be at most {max} characters.")
+# An event's language: a catalog code, however its case and separator are written ("pt-BR" is pt_BR).
+_LANGUAGE_CODES = {code.lower().replace("_", "-"): code for code, _name in LANGUAGES}
 
 # Nicknames nobody may join under, as nickname_key forms (issue 13: impersonation). The .txt
 # transcript and the room label authors who are not participants "Announcement" (announcements)
@@ -112,15 +116,15 @@ _SYMBOL_CATEGORIES = frozenset({"Sm", "Sc", "Sk"})
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     """Decode a request body that must be one JSON object."""
     if not raw.strip():
-        raise InvalidRequest("The request body must be a JSON object.")
+        raise InvalidRequest(N_("The request body must be a JSON object."))
     try:
         value = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InvalidRequest("The request body is not valid UTF-8.") from None
+        raise InvalidRequest(N_("The request body is not valid UTF-8.")) from None
     except (ValueError, RecursionError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
+        raise InvalidRequest(N_("The request body is not valid JSON.")) from None
     if not isinstance(value, dict):
-        raise InvalidRequest("The request body must be a JSON object.")
+        raise InvalidRequest(N_("The request body must be a JSON object."))
     return value
 
 
@@ -170,18 +174,20 @@ def _longest_mark_run(text: str) -> int:
 def _check_marks(text: str, field: str) -> None:
     if _longest_mark_run(text) > COMBINING_MAX:
         raise InvalidRequest(
-            f"{field} must not stack more than {COMBINING_MAX} combining marks (accents) on one character."
+            N_("{field} must not stack more than {max} combining marks (accents) on one character."),
+            field=field,
+            max=COMBINING_MAX,
         )
 
 
 def _string(obj: dict[str, Any], field: str, required: bool) -> str | None:
     if field not in obj or obj[field] is None:
         if required:
-            raise InvalidRequest(f"{field} is required.")
+            raise InvalidRequest(N_("{field} is required."), field=field)
         return None
     value = obj[field]
     if not isinstance(value, str):
-        raise InvalidRequest(f"{field} must be a string.")
+        raise InvalidRequest(N_("{field} must be a string."), field=field)
     return value
 
 
@@ -196,11 +202,11 @@ def single_line(obj: dict[str, Any], field: str, max_len: int, required: bool = 
         return None
     value = _trim(unicodedata.normalize("NFC", value))
     if not value:
-        raise InvalidRequest(f"{field} must not be empty.")
+        raise InvalidRequest(N_("{field} must not be empty."), field=field)
     if len(value) > max_len:
-        raise InvalidRequest(f"{field} must be at most {max_len} characters.")
+        raise InvalidRequest(TOO_LONG, field=field, max=max_len)
     if _has_control(value) or any(sep in value for sep in _LINE_SEPARATORS):
-        raise InvalidRequest(f"{field} must not contain control characters or line breaks.")
+        raise InvalidRequest(N_("{field} must not contain control characters or line breaks."), field=field)
     _check_marks(value, field)
     return value
 
@@ -221,11 +227,11 @@ def multi_line(
         value = value.replace(sep, "\n")
     value = unicodedata.normalize("NFC", value)
     if not allow_empty and _is_blank(value):
-        raise InvalidRequest(f"{field} must not be empty or only white space.")
+        raise InvalidRequest(N_("{field} must not be empty or only white space."), field=field)
     if len(value) > max_len:
-        raise InvalidRequest(f"{field} must be at most {max_len} characters.")
+        raise InvalidRequest(TOO_LONG, field=field, max=max_len)
     if _has_control(value, allow="\n\t"):
-        raise InvalidRequest(f"{field} must not contain control characters.")
+        raise InvalidRequest(N_("{field} must not contain control characters."), field=field)
     _check_marks(value, field)
     return value
 
@@ -240,9 +246,9 @@ def client_id(obj: dict[str, Any]) -> str | None:
     if value is None:
         return None
     if not 1 <= len(value) <= CLIENT_ID_MAX:
-        raise InvalidRequest(f"client_id must be 1 to {CLIENT_ID_MAX} characters.")
+        raise InvalidRequest(N_("{field} must be 1 to {max} characters."), field="client_id", max=CLIENT_ID_MAX)
     if _has_control(value):
-        raise InvalidRequest("client_id must not contain control characters.")
+        raise InvalidRequest(N_("{field} must not contain control characters."), field="client_id")
     return value
 
 
@@ -255,9 +261,9 @@ def nickname(obj: dict[str, Any]) -> str:
     value = single_line(obj, "nickname", NICKNAME_MAX)
     assert value is not None
     if any(ch in _BIDI_CONTROLS for ch in value):
-        raise InvalidRequest("nickname must not contain bidirectional control characters.")
+        raise InvalidRequest(N_("{field} must not contain bidirectional control characters."), field="nickname")
     if not nickname_key(value):
-        raise InvalidRequest("nickname must contain a visible character.")
+        raise InvalidRequest(N_("{field} must contain a visible character."), field="nickname")
     return value
 
 
@@ -305,7 +311,7 @@ def joining_nickname(obj: dict[str, Any]) -> str:
 def refuse_reserved(value: str) -> None:
     """409 nickname_taken, saying why, for a reserved nickname (a join's or a rename's)."""
     if is_reserved_nickname(value):
-        raise NicknameTaken(f"The nickname {value!r} is reserved; choose another.")
+        raise NicknameTaken(N_("The nickname '{nickname}' is reserved; choose another."), nickname=value)
 
 
 def optional_bool(obj: dict[str, Any], field: str) -> bool | None:
@@ -314,7 +320,7 @@ def optional_bool(obj: dict[str, Any], field: str) -> bool | None:
         return None
     value = obj[field]
     if not isinstance(value, bool):
-        raise InvalidRequest(f"{field} must be true or false.")
+        raise InvalidRequest(N_("{field} must be true or false."), field=field)
     return value
 
 
@@ -322,12 +328,10 @@ def query_int(raw: str | None, field: str, default: int, lo: int, hi: int) -> in
     """A decimal integer query argument within [lo, hi]: ASCII digits only (leading zeros are fine)."""
     if raw is None:
         return default
-    if not _DIGITS.fullmatch(raw):
-        raise InvalidRequest(f"{field} must be a whole number from {lo} to {hi}.")
     digits = raw.lstrip("0") or "0"
     # Compare lengths first, so a long string is never turned into a huge int.
-    if len(digits) > len(str(hi)) or not lo <= int(digits) <= hi:
-        raise InvalidRequest(f"{field} must be a whole number from {lo} to {hi}.")
+    if not _DIGITS.fullmatch(raw) or len(digits) > len(str(hi)) or not lo <= int(digits) <= hi:
+        raise InvalidRequest(N_("{field} must be a whole number from {lo} to {hi}."), field=field, lo=lo, hi=hi)
     return int(digits)
 
 
@@ -341,12 +345,12 @@ def query_wait(raw: str | None, max_wait: float) -> float:
     if raw is None or raw == "":
         return 0.0
     if raw.startswith("-") and _NUMBER.fullmatch(raw[1:]):
-        raise InvalidRequest("wait must be a number of seconds from 0 up.")
+        raise InvalidRequest(N_("{field} must be a number of seconds from 0 up."), field="wait")
     if not _NUMBER.fullmatch(raw):
-        raise InvalidRequest("wait must be a number of seconds, such as 25 or 0.5.")
+        raise InvalidRequest(N_("{field} must be a number of seconds, such as 25 or 0.5."), field="wait")
     value = float(raw)
     if not math.isfinite(value):
-        raise InvalidRequest("wait must be a number of seconds from 0 up to the server's limit.")
+        raise InvalidRequest(N_("{field} must be a number of seconds from 0 up to the server's limit."), field="wait")
     return float(min(value, max_wait))
 
 
@@ -356,20 +360,39 @@ def embed_origins(obj: dict[str, Any]) -> tuple[str, ...] | None:
     if value is None:
         return None
     if not isinstance(value, list) or len(value) > EMBED_ORIGINS_MAX:
-        raise InvalidRequest(f"embed_origins must be null (any site) or a list of at most {EMBED_ORIGINS_MAX} origins.")
+        raise InvalidRequest(
+            N_("{field} must be null (any site) or a list of at most {max} origins."),
+            field="embed_origins",
+            max=EMBED_ORIGINS_MAX,
+        )
     origins: list[str] = []
     for entry in value:
         match = _ORIGIN.fullmatch(entry.strip()) if isinstance(entry, str) else None
         # A port above 65535 is no origin: browsers' postMessage would throw on it.
         if not match or (match.group(2) and int(match.group(2)[1:]) > 65535):
             raise InvalidRequest(
-                "embed_origins must list origins such as https://app.example.org or http://localhost:8000, "
-                "with no path."
+                N_("{field} must list origins such as https://app.example.org or http://localhost:8000, with no path."),
+                field="embed_origins",
             )
         origin = entry.strip().lower()
         if origin not in origins:
             origins.append(origin)
     return tuple(origins)
+
+
+def event_language(obj: dict[str, Any]) -> str | None:
+    """An event's default language: null (none) or a catalog code, as "pt_BR" or in BCP 47 ("pt-BR")."""
+    value = obj.get("language")
+    if value is None:
+        return None
+    code = _LANGUAGE_CODES.get(value.strip().lower().replace("_", "-")) if isinstance(value, str) else None
+    if code is None:
+        raise InvalidRequest(
+            N_("{field} must be null or one of {codes}."),
+            field="language",
+            codes=", ".join(code for code, _name in LANGUAGES),
+        )
+    return code
 
 
 def public_url(text: str) -> str:
@@ -380,8 +403,9 @@ def public_url(text: str) -> str:
     origin = scheme.lower() + sep + rest.lower()
     match = _ORIGIN.fullmatch(origin)
     if not match or (match.group(2) and int(match.group(2)[1:]) > 65535):
+        # Said to whoever starts the server (--public-url), in English: not a catalog message.
         raise InvalidRequest(
-            f"the public URL must be an origin such as https://chat.example.org (http or https, a host, "
+            "the public URL must be an origin such as https://chat.example.org (http or https, a host, "
             f"an optional port; no path, query or fragment), not {text!r}."
         )
     return origin

@@ -36,7 +36,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ENGINES = ("sqlite", "postgresql")
 HOUR = 3600 * 1000
 # The version that brought each column: an older database has no such column to fill.
-COLUMN_SINCE = {"last_read_id": 2, "embed_origins": 3, "seen_at": 5, "data": 7}
+COLUMN_SINCE = {"last_read_id": 2, "embed_origins": 3, "seen_at": 5, "data": 7, "language": 8}
 
 
 def frozen(engine: str) -> dict[int, Path]:
@@ -193,6 +193,7 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
         phase: int,
         closed_early_at: int | None = None,
         origins: str | None = None,
+        language: str | None = None,
     ) -> None:
         title, description, created_at = f"The {state} one", f"{state}, made by version {version}", now - 5 * HOUR
         event_id = await insert(
@@ -209,6 +210,7 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
                 "closed_early_at": closed_early_at,
                 "phase": phase,
                 "embed_origins": origins,
+                "language": language,
             },
         )
         written.events[slug] = Event(
@@ -225,6 +227,7 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
             phase,
             0,
             tuple(origins.split()) if origins is not None and version >= 3 else None,
+            language if version >= 8 else None,
         )
         written.states[slug], written.items[slug], written.people[slug] = state, [], []
 
@@ -299,7 +302,13 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
     erin = await join("soonroom1", "Er\u034fin")  # a combining grapheme joiner: "erin" only from version 6
 
     await event(
-        "openroom1", OPEN, now - 2 * HOUR, now + 2 * HOUR, phase=1, origins="https://blog.example https://news.example"
+        "openroom1",
+        OPEN,
+        now - 2 * HOUR,
+        now + 2 * HOUR,
+        phase=1,
+        origins="https://blog.example https://news.example",
+        language="pt_BR",
     )
     await item("openroom1", "system", "The event is open.", code="opened")
     alice = await join("openroom1", "Alice")
@@ -386,6 +395,9 @@ async def check_serves(store: Store, written: Written) -> None:
     assert [p.nickname for p in await store.participants(room.id)][-1] == "Zed"
     with pytest.raises(EventClosed):
         await store.join(over.id, "Frank")
+    # An event's language (none before version 8) is written and read back from disk.
+    await store.update_event(soon.id, {"language": "de"})
+    assert (await store.get_event(soon.slug, fresh=True)).language == "de"
     # Items with extras (an edit's changes, a rename's names) are written and read back from disk.
     await store.update_event(room.id, {"title": "Edited after the upgrade"})
     await store.rename(room.id, zed.id, zed.id, "Zoe", admit)

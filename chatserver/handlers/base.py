@@ -10,6 +10,7 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
+import tornado.locale
 import tornado.web
 
 from chatserver import credentials
@@ -17,6 +18,7 @@ from chatserver.answers import Answers
 from chatserver.broker import Broker
 from chatserver.clients import ClientKeys
 from chatserver.errors import (
+    N_,
     ChatError,
     Forbidden,
     PayloadTooLarge,
@@ -26,6 +28,7 @@ from chatserver.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from chatserver.i18n import COOKIE, Language, Languages
 from chatserver.limits import Limit
 from chatserver.models import Event, Participant
 from chatserver.presence import Presence
@@ -35,6 +38,7 @@ from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import parse_json_object
 
 log = logging.getLogger("chatserver.api")
+BODY_TOO_LARGE = N_("The request body is larger than {limit} bytes.")
 
 # Codes for the errors Tornado raises itself (unknown method, malformed request line, ...).
 HTTP_CODES = {
@@ -78,6 +82,7 @@ class Services:
     max_wait: float
     max_body: int
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
+    languages: Languages = field(default_factory=Languages)
     answers: Answers = field(default_factory=Answers)
     clients: ClientKeys = field(default_factory=ClientKeys)
     closing: bool = False  # a graceful stop began: new polls, streams and requests get 503
@@ -106,8 +111,42 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def reader_language(handler: tornado.web.RequestHandler, languages: Languages, fallback: str | None = None) -> Language:
+    """The language a request asks for: a `locale` query argument or the menu's cookie, else
+    Accept-Language, else `fallback` (an event's language), else English."""
+    try:
+        chosen = handler.get_query_argument("locale", None) or handler.get_cookie(COOKIE)
+    except tornado.web.HTTPError:  # a query that is not UTF-8: no choice made
+        chosen = None
+    return languages.negotiate(chosen, handler.request.headers.get("Accept-Language"), fallback)
+
+
+class Localized(tornado.web.RequestHandler):
+    """A handler that answers in the reader's language (see reader_language), chosen when first
+    needed (tornado.locale's hook, with our catalogs)."""
+
+    services: Services
+    _language: Language | None = None
+    _fallback: str | None = None
+
+    def get_user_locale(self) -> tornado.locale.Locale:
+        return self.language.locale
+
+    @property
+    def language(self) -> Language:
+        if self._language is None:
+            self._language = reader_language(self, self.services.languages, self._fallback)
+        return self._language
+
+    def fall_back_to(self, code: str | None) -> None:
+        """Use this language (an event's) when the reader states none we speak; chosen anew."""
+        self._fallback = code
+        self._language = None
+        self.__dict__.pop("_locale", None)  # Tornado's cache of get_user_locale(), if it was asked
+
+
 @tornado.web.stream_request_body
-class ApiHandler(tornado.web.RequestHandler):
+class ApiHandler(Localized):
     """JSON API handler: bodies are streamed in so an oversized one gets a JSON 413, not a reset."""
 
     services: Services
@@ -132,16 +171,19 @@ class ApiHandler(tornado.web.RequestHandler):
         headers = self.request.headers
         length = headers.get("Content-Length")
         if length is not None and length.isdigit() and int(length) > self.services.max_body:
-            raise PayloadTooLarge(f"The request body is larger than {self.services.max_body} bytes.")
+            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.services.max_body)
         has_body = (length is not None and length != "0") or "Transfer-Encoding" in headers
         content_type = headers.get("Content-Type", "")
         if has_body and self.request.method not in ("GET", "HEAD") and not is_json_type(content_type):
             # A cross-site <form> can only send urlencoded, multipart or text/plain bodies; refusing
             # them means no page elsewhere can make a browser post here. (An empty body carries
             # nothing, so a client library's default type on a bare POST /close does no harm.)
-            raise UnsupportedMediaType(
-                f"Send the request body as JSON with Content-Type: application/json, not {content_type or 'no type'}."
-            )
+            if content_type:
+                raise UnsupportedMediaType(
+                    N_("Send the request body as JSON with Content-Type: application/json, not {content_type}."),
+                    content_type=content_type,
+                )
+            raise UnsupportedMediaType()  # no type at all: the plain advice
 
     def on_finish(self) -> None:
         if getattr(self, "_counted", False):
@@ -172,7 +214,7 @@ class ApiHandler(tornado.web.RequestHandler):
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object (prepare() has checked that it was sent as JSON)."""
         if self._body_too_large:
-            raise PayloadTooLarge(f"The request body is larger than {self.services.max_body} bytes.")
+            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.services.max_body)
         return parse_json_object(bytes(self._body))
 
     def bearer_token(self) -> str | None:
@@ -183,19 +225,20 @@ class ApiHandler(tornado.web.RequestHandler):
             return None
         return value.strip()
 
-    async def require_participant(self, event: Event, why: str) -> Participant:
-        """The participant of this event whose token the request carries, or 401 saying why it is needed."""
+    async def require_participant(self, event: Event, refusal: str) -> Participant:
+        """The participant of this event whose token the request carries, or 401 with the refusal
+        (a message saying why the token is needed)."""
         token = self.bearer_token()
         participant = await self.store.participant_by_token(event.id, token) if token else None
         if participant is None:
-            raise Unauthorized(f"A valid participant token for this event is required {why}.")
+            raise Unauthorized(refusal)
         return participant
 
     def require_host(self, event: Event) -> None:
         """Refuse unless the request carries this event's host key."""
         key = self.bearer_token()
         if key is None or not credentials.secret_matches(key, event.host_key_hash):
-            raise Forbidden("A missing or wrong host key: use the key from the host link.")
+            raise Forbidden(N_("A missing or wrong host key: use the key from the host link."))
 
     def compute_etag(self) -> None:
         """No ETag: API answers are no-store, and hashing every body costs the poll path."""
@@ -213,7 +256,7 @@ class ApiHandler(tornado.web.RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, ChatError):
-            status, code, message = exc.status, exc.code, exc.message
+            status, code, message = exc.status, exc.code, exc.localized(self.language.translate)
             if isinstance(exc, RateLimited | StorageUnavailable | ShuttingDown):
                 self.set_header("Retry-After", str(exc.retry_after))
             if isinstance(exc, ShuttingDown):
@@ -221,10 +264,10 @@ class ApiHandler(tornado.web.RequestHandler):
         elif isinstance(exc, tornado.web.HTTPError) or exc is None:
             status = exc.status_code if exc is not None else status_code
             code = http_code(status)
-            message = _http_message(status)
+            message = http_message(status, self.language)
         else:
             status, code = 500, "internal_error"
-            message = "Something went wrong on the server; it has been logged. Try again."
+            message = self.language.translate(N_("Something went wrong on the server; it has been logged. Try again."))
         # send_error() cleared the response; restore our headers with the real status.
         self.set_default_headers()
         self.set_status(status)
@@ -250,15 +293,24 @@ def is_json_type(content_type: str) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
-def _http_message(status: int) -> str:
-    if status == 404:
-        return "There is no such API endpoint; see the API documentation."
-    if status == 405:
-        return "This method is not allowed on this endpoint."
+# The messages of the errors Tornado raises itself on the API's paths, by status; any other status
+# says its standard reason phrase (English: HTTP's own words, as a client library shows them).
+_HTTP_MESSAGES = {
+    400: N_("Bad Request."),
+    404: N_("There is no such API endpoint; see the API documentation."),
+    405: N_("This method is not allowed on this endpoint."),
+    413: N_("Request Entity Too Large."),
+}
+
+
+def http_message(status: int, language: Language) -> str:
+    """The message of an error Tornado raised, in the reader's language where it has one."""
+    if status in _HTTP_MESSAGES:
+        return language.translate(_HTTP_MESSAGES[status])
     try:
         return f"{HTTPStatus(status).phrase}."
     except ValueError:
-        return "The request could not be handled."
+        return language.translate(N_("The request could not be handled."))
 
 
 class ApiNotFound(ApiHandler):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatserver.errors import InvalidRequest
+from chatserver.errors import N_, InvalidRequest
 from chatserver.fields import parse_event_fields
 from chatserver.handlers.base import ApiHandler
 from chatserver.links import event_links
@@ -23,6 +23,7 @@ class EventsHandler(ApiHandler):
             fields["ends_at"],
             fields.get("listed", True),
             fields.get("embed_origins"),
+            fields.get("language"),
         )
         self.write_json(
             201,
@@ -36,7 +37,7 @@ class EventsHandler(ApiHandler):
     async def get(self) -> None:
         state = self.get_query_argument("state", None) or None
         if state is not None and state not in STATES:
-            raise InvalidRequest("state must be one of open, scheduled or closed.")
+            raise InvalidRequest(N_("{field} must be one of open, scheduled or closed."), field="state")
         limit = query_int(self.get_query_argument("limit", None), "limit", 50, 1, LIST_LIMIT_MAX)
         before_arg = self.get_query_argument("before", None)
         before = query_int(before_arg, "before", 0, 1, 2**62) if before_arg else None

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import tornado.web
+from babel.lists import format_list
 
-from chatserver.errors import ChatError, NotFound, ShuttingDown
-from chatserver.handlers.base import Services
+from chatserver.errors import N_, ChatError, NotFound, ShuttingDown
+from chatserver.handlers.base import Localized, Services, error_body
+from chatserver.i18n import LANGUAGES, Language
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, fit
-from chatserver.timefmt import format_time, format_time_plain
+from chatserver.store.events import EDIT_FIELDS
+from chatserver.timefmt import format_time, format_time_in
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
 
 TRANSCRIPT_PAGE = 1000
@@ -40,7 +44,59 @@ def embed_ancestors(origins: tuple[str, ...] | None) -> str:
 
 _CSP = csp()
 
-STATE_LABELS = {SCHEDULED: "Not started", OPEN: "Open", CLOSED: "Closed"}
+# The state badge's words; the namespace's state_labels has them in the reader's language.
+STATE_LABELS = {SCHEDULED: N_("Not started"), OPEN: N_("Open"), CLOSED: N_("Closed")}
+
+# System items' sentences by code: the store writes them in English (item.body, the contract's
+# text); pages say them in the reader's language. Names are taken from the item, never translated.
+_SYSTEM_SENTENCES = {
+    "opened": N_("The event is open."),
+    "closed": N_("The event is closed."),
+    "joined": N_("{nickname} joined."),
+    "banned": N_("{nickname} was removed by the host."),
+    "renamed": N_("{previous} is now {nickname}."),
+}
+_NAMED_SUFFIX = {"joined": " joined.", "banned": " was removed by the host."}
+_UPDATED = N_("The host changed {fields}.")
+_EDITED_FIELDS = {
+    "title": N_("the title"),
+    "description": N_("the description"),
+    "starts_at": N_("the start time"),
+    "ends_at": N_("the end time"),
+}
+_BOTH_TIMES = N_("the start and end times")
+
+
+def system_text(item: Item, language: Language) -> str:
+    """A system item's sentence in a language; its English body when the language has no words
+    for it (an unknown code, an untranslated sentence)."""
+    template = _SYSTEM_SENTENCES.get(item.code or "")
+    if item.code == "updated" and item.data and language.locale.translate(_UPDATED) != _UPDATED:
+        changed = [name for name in EDIT_FIELDS if name in item.data.get("changes", {})]
+        names = [language.translate(_EDITED_FIELDS[name]) for name in changed]
+        if "starts_at" in changed and "ends_at" in changed:
+            names[-2:] = [language.translate(_BOTH_TIMES)]
+        if names:
+            return language.translate(_UPDATED, {"fields": format_list(names, locale=language.code)})
+    if template is None or language.locale.translate(template) == template:
+        return item.body
+    values = dict(item.data or {})
+    suffix = _NAMED_SUFFIX.get(item.code or "")
+    if suffix is not None:
+        values["nickname"] = item.body.removesuffix(suffix)
+    return language.translate(template, values)
+
+
+def words(language: Language) -> Callable[..., str]:
+    """The templates' `_`: Tornado's (message, plural_message, count), with {name} placeholders
+    filled from keyword arguments: `_("It opens at {time}.", time=...)`; {count} for plurals."""
+
+    def translate(message: str, plural_message: str | None = None, count: int | None = None, **values: object) -> str:
+        if plural_message is not None and count is not None:
+            return language.translate_plural(message, plural_message, count, values)
+        return language.translate(message, values)
+
+    return translate
 
 
 def hue(name: str | None) -> int:
@@ -76,7 +132,7 @@ def transcript_lines(items: list[Item]) -> list[Line]:
     return lines
 
 
-class PageHandler(tornado.web.RequestHandler):
+class PageHandler(Localized):
     """Renders templates; errors become an HTML page with the same wording as the API's."""
 
     services: Services
@@ -85,6 +141,8 @@ class PageHandler(tornado.web.RequestHandler):
         self.services = services
 
     def set_default_headers(self) -> None:
+        # The words follow the reader's language choice: a shared cache must not mix them.
+        self.set_header("Vary", "Accept-Language, Cookie")
         self.set_header("Content-Security-Policy", _CSP)
         self.set_header("X-Content-Type-Options", "nosniff")
         # Every page, and above all the host console: no address of ours leaks to other sites.
@@ -96,28 +154,36 @@ class PageHandler(tornado.web.RequestHandler):
 
     def get_template_namespace(self) -> dict[str, Any]:
         namespace = super().get_template_namespace()
+        language = self.language
         namespace.update(
             iso=format_time,
-            plain=format_time_plain,
+            # A time as the reader's language writes it, in UTC (the scripts show it in their zone).
+            plain=lambda ms: format_time_in(ms, language),
             now=self.services.store.clock(),
             hue=hue,
-            state_labels=STATE_LABELS,
+            state_labels={state: language.translate(label) for state, label in STATE_LABELS.items()},
+            _=words(language),
+            system_text=lambda item: system_text(item, language),
             embedded=False,
             # --public-url, for the scripts' absolute links; never the request's Host (anyone can send one).
             public_url=self.services.public_url,
+            language=language,
+            languages=LANGUAGES,
+            catalog_url=catalog_url(language) if language.code != "en" else None,
         )
         return namespace
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
+        translate = self.language.translate
         if isinstance(exc, ChatError):
-            status_code, message = exc.status, exc.message
+            status_code, message = exc.status, exc.localized(translate)
             if isinstance(exc, ShuttingDown):
                 self.set_header("Retry-After", str(exc.retry_after))
         elif status_code == 404:
-            message = "There is no page at this address."
+            message = translate(N_("There is no page at this address."))
         else:
-            message = "Something went wrong on the server; it has been logged."
+            message = translate(N_("Something went wrong on the server; it has been logged."))
         self.set_status(status_code)
         self.render("error.html", status=status_code, message=message)
 
@@ -127,10 +193,13 @@ class PageHandler(tornado.web.RequestHandler):
         super().log_exception(typ, value, tb)
 
     async def event_or_404(self, slug: str) -> Event:
+        """The event of an event page; the page speaks its language when the reader states none."""
         try:
-            return await self.services.store.get_event(slug)
+            event = await self.services.store.get_event(slug)
         except NotFound:
-            raise NotFound("There is no event at this address. The link may be mistyped.") from None
+            raise NotFound(N_("There is no event at this address. The link may be mistyped.")) from None
+        self.fall_back_to(event.language)
+        return event
 
 
 class HomePage(PageHandler):
@@ -191,7 +260,7 @@ class EmbedDemoPage(PageHandler):
             try:
                 event = await self.services.store.get_event(slug[:64])
             except NotFound:
-                problem = "There is no event with that link or slug."
+                problem = self.language.translate(N_("There is no event with that link or slug."))
                 self.set_status(404)
         store = self.services.store
         open_events, _ = await store.soonest(OPEN, HOME_LIST)
@@ -245,3 +314,32 @@ class ArchivePage(PageHandler):
 class NotFoundPage(PageHandler):
     def prepare(self) -> None:
         raise tornado.web.HTTPError(404)
+
+
+def catalog_url(language: Language) -> str:
+    """The front end's catalog for a language, named by its version: cached for good."""
+    return f"/i18n/{language.code}.json?v={language.version}"
+
+
+class CatalogHandler(Localized):
+    """GET /i18n/<code>.json: the front end's words in one language (static/i18n.js reads it)."""
+
+    def initialize(self, services: Services) -> None:
+        self.services = services
+
+    def get(self, code: str) -> None:
+        language = self.services.languages.by_code.get(code)
+        if language is None:
+            self.set_status(404)
+            self.set_header("Content-Type", "application/json; charset=utf-8")
+            message = self.language.translate(N_("There is no catalog for that language."))
+            self.finish(error_body("not_found", message))
+            return
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Access-Control-Allow-Origin", "*")  # public words; a worker may fetch them
+        if self.get_query_argument("v", None) == language.version:
+            self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        else:
+            self.set_header("Cache-Control", "no-cache")
+        self.finish(language.catalog)

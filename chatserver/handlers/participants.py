@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatserver.errors import NotFound
+from chatserver.errors import N_, NotFound
 from chatserver.handlers.base import ApiHandler
 from chatserver.validation import joining_nickname, nickname
 
@@ -41,7 +41,7 @@ class ParticipantsHandler(ApiHandler):
 def path_id(participant_id: str) -> int:
     """A participant id from the path; anything but digits names nobody (404)."""
     if not (participant_id.isascii() and participant_id.isdigit()) or len(participant_id) > 18:
-        raise NotFound(f"There is no participant {participant_id} in this event.")
+        raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
     return int(participant_id)
 
 
@@ -51,7 +51,13 @@ class ParticipantHandler(ApiHandler):
     async def patch(self, slug: str, participant_id: str) -> None:
         event = await self.store.get_event(slug)
         target = path_id(participant_id)
-        caller = await self.require_participant(event, "to change a nickname (Authorization: Bearer <token>)")
+        caller = await self.require_participant(
+            event,
+            N_(
+                "A valid participant token for this event is required to change a nickname "
+                "(Authorization: Bearer <token>)."
+            ),
+        )
         name = nickname(self.json_body())  # reserved names are checked by the Store, unless unchanged
         limiter = self.services.rename_limiter
         participant = await self.store.rename(

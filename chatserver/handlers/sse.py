@@ -15,7 +15,7 @@ from typing import Any
 from tornado.ioloop import PeriodicCallback
 from tornado.iostream import StreamClosedError
 
-from chatserver.errors import RateLimited
+from chatserver.errors import N_, RateLimited
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
 from chatserver.models import CLOSED, Page
@@ -70,7 +70,9 @@ class EventStreamHandler(StreamReader):
         client = self.client_key()
         if not broker.admit(client):
             # Over the cap of held connections: the web client falls back to (turned-away) polls.
-            raise RateLimited(HELD_CAP_RETRY_S, what="connections held open from your address")
+            raise RateLimited(
+                HELD_CAP_RETRY_S, N_("Too many connections held open from your address; try again in {seconds} s.")
+            )
         services.open_streams += 1
         subscriber = broker.subscribe(event.id, self._told, wants_reads=self._known_reads is not None)
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.broker import Waiter
-from chatserver.errors import CursorAhead, InvalidRequest, NotFound, StorageUnavailable
+from chatserver.errors import N_, CursorAhead, InvalidRequest, NotFound, StorageUnavailable
 from chatserver.handlers.base import ApiHandler, dumps
 from chatserver.models import Event, Page, Participant
 from chatserver.store import Store
@@ -44,7 +44,9 @@ class StreamReader(ApiHandler):
             event = await self.store.get_event(slug, fresh=True)  # the disk has the last word on a 409
             if after > event.last_item_id:
                 raise CursorAhead(
-                    f"after={after} is beyond the newest item ({event.last_item_id}); reload from after=0."
+                    N_("after={after} is beyond the newest item ({newest}); reload from after=0."),
+                    after=after,
+                    newest=event.last_item_id,
                 )
         return event
 
@@ -122,7 +124,10 @@ class MessagesHandler(StreamReader):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        participant = await self.require_participant(event, "(Authorization: Bearer <token>); join first")
+        participant = await self.require_participant(
+            event,
+            N_("A valid participant token for this event is required (Authorization: Bearer <token>); join first."),
+        )
         body = self.json_body()
         text = multi_line(body, "body", BODY_MAX)
         retry_key = client_id(body)
@@ -152,11 +157,15 @@ class ReadsHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        participant = await self.require_participant(event, "to report reads")
+        participant = await self.require_participant(
+            event, N_("A valid participant token for this event is required to report reads.")
+        )
         body = self.json_body()
         item_id = body.get("last_read_id")
         if isinstance(item_id, bool) or not isinstance(item_id, int) or item_id < 0:
-            raise InvalidRequest("last_read_id must be the id of an item of this event (an integer >= 0).")
+            raise InvalidRequest(
+                N_("{field} must be the id of an item of this event (an integer >= 0)."), field="last_read_id"
+            )
         stored = await self.store.mark_read(event.id, participant.id, item_id)
         self.services.presence.touch(participant.id)
         self.write_json(200, {"participant_id": participant.id, "last_read_id": stored})
@@ -180,6 +189,6 @@ class RetractHandler(ApiHandler):
         event = await self.store.get_event(slug)
         self.require_host(event)
         if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18:
-            raise NotFound(f"There is no message {item_id} in this event.")
+            raise NotFound(N_("There is no message {id} in this event."), id=item_id)
         item = await self.store.retract(event.id, int(item_id))
         self.write_json(200, {"message": item.to_json()})

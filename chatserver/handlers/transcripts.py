@@ -5,7 +5,7 @@ from __future__ import annotations
 from tornado.iostream import StreamClosedError
 
 from chatserver import transcript
-from chatserver.errors import RateLimited
+from chatserver.errors import N_, RateLimited
 from chatserver.handlers.base import ApiHandler
 
 DOWNLOAD_RETRY_S = 5
@@ -21,14 +21,16 @@ class TranscriptHandler(ApiHandler):
         self.set_header("Content-Disposition", transcript.content_disposition(event, fmt))
         client, downloads = self.client_key(), self.services.downloads
         if not downloads.admit(client):
+            if downloads.full():
+                raise RateLimited(
+                    DOWNLOAD_RETRY_S, N_("Too many transcript downloads at once; try again in {seconds} s.")
+                )
             raise RateLimited(
                 DOWNLOAD_RETRY_S,
-                what="transcript downloads at once"
-                if downloads.full()
-                else "transcript downloads at once from your address",
+                N_("Too many transcript downloads at once from your address; try again in {seconds} s."),
             )
         try:
-            async for chunk in transcript.chunks(self.store, event, fmt):
+            async for chunk in transcript.chunks(self.store, event, fmt, self.services.languages):
                 self.write(chunk)
                 await self.flush()  # waits for the client, so memory stays bounded by one page
         except StreamClosedError:

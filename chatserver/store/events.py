@@ -7,7 +7,7 @@ from typing import Any
 
 from chatserver import credentials
 from chatserver.backend import Transaction
-from chatserver.errors import EventClosed, InvalidRequest, NotFound
+from chatserver.errors import N_, EventClosed, InvalidRequest, NotFound
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
@@ -20,7 +20,7 @@ from chatserver.store.rows import (
 from chatserver.timefmt import Millis, format_time
 
 # The fields an `updated` item reports, in the order its sentence names them.
-_EDIT_FIELDS = ("title", "description", "starts_at", "ends_at")
+EDIT_FIELDS = ("title", "description", "starts_at", "ends_at")
 _FIELD_NAMES = {
     "title": "the title",
     "description": "the description",
@@ -28,6 +28,7 @@ _FIELD_NAMES = {
     "ends_at": "the end time",
 }
 
+NO_EVENT = N_("There is no event with this link; check the address.")
 # What a slug may be made of (credentials.new_slug makes 10 of [a-z2-9]), generously.
 _SLUG_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -43,6 +44,7 @@ class Events(StoreCore):
         ends_at: Millis,
         listed: bool,
         embed_origins: tuple[str, ...] | None = None,
+        language: str | None = None,
     ) -> tuple[Event, str]:
         """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
         host_key = credentials.new_secret()
@@ -55,7 +57,8 @@ class Events(StoreCore):
                 slug = credentials.new_slug()
             row = await tx.fetchone(
                 "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
-                " listed, created_at, embed_origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + _EVENT_COLUMNS,
+                " listed, created_at, embed_origins, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                + _EVENT_COLUMNS,
                 (
                     slug,
                     title,
@@ -66,6 +69,7 @@ class Events(StoreCore):
                     int(listed),
                     now,
                     _origins_column(embed_origins),
+                    language,
                 ),
             )
             assert row is not None
@@ -82,11 +86,11 @@ class Events(StoreCore):
         if not _SLUG_SHAPE.fullmatch(slug):
             # No slug has anything else; and PostgreSQL refuses a NUL in text, which would read as
             # an outage (503) instead of the 404 an address that names nothing gets.
-            raise NotFound("There is no event with this link; check the address.")
+            raise NotFound(NO_EVENT)
         generation = self.recent.generation
         row = await self.db.fetchone(f"SELECT {_EVENT_COLUMNS} FROM events WHERE slug = ?", (slug,))
         if row is None:
-            raise NotFound("There is no event with this link; check the address.")
+            raise NotFound(NO_EVENT)
         event = _event(row)
         self.recent.keep_event(event, generation)
         return event
@@ -129,7 +133,7 @@ class Events(StoreCore):
         return [_event(row) for row in rows[:limit]], len(rows) > limit
 
     async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
-        """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins)."""
+        """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins, language)."""
 
         async def job(tx: Transaction) -> Event:
             now = self.clock()
@@ -139,11 +143,13 @@ class Events(StoreCore):
             starts_at = changes.get("starts_at", event.starts_at)
             ends_at = changes.get("ends_at", event.ends_at)
             if starts_at != event.starts_at and event.state(now) == OPEN:
-                raise InvalidRequest("starts_at can no longer change: the event has already opened.")
+                raise InvalidRequest(
+                    N_("{field} can no longer change: the event has already opened."), field="starts_at"
+                )
             check_schedule(starts_at, ends_at, now)
             row = await tx.fetchone(
                 "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
-                " embed_origins = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+                " embed_origins = ?, language = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
                 (
                     changes.get("title", event.title),
                     changes.get("description", event.description),
@@ -151,13 +157,14 @@ class Events(StoreCore):
                     ends_at,
                     int(changes.get("listed", event.listed)),
                     _origins_column(changes.get("embed_origins", event.embed_origins)),
+                    changes.get("language", event.language),
                     event_id,
                 ),
             )
             assert row is not None
             edited = _event(row)
             changed = edit_changes(event, edited)
-            if changed:
+            if changed:  # not for listed, embed_origins or language: the room shows none of them
                 # Before any boundary the edit brings due: "updated", then "The event is open."
                 item = await self._append(
                     tx, event_id, "system", edit_sentence(changed), now, code="updated", data={"changes": changed}
@@ -174,7 +181,7 @@ class Events(StoreCore):
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
-                raise EventClosed("The event is already closed.")
+                raise EventClosed(N_("The event is already closed."))
             row = await tx.fetchone(
                 f"UPDATE events SET closed_early_at = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}",
                 (now, event_id),
@@ -201,7 +208,7 @@ class Events(StoreCore):
 def edit_changes(before: Event, after: Event) -> dict[str, str]:
     """The shown fields an edit really changed, with their new values as the API writes them."""
     changed: dict[str, str] = {}
-    for name in _EDIT_FIELDS:
+    for name in EDIT_FIELDS:
         value = getattr(after, name)
         if value != getattr(before, name):
             changed[name] = format_time(value) if name.endswith("_at") else value
@@ -210,7 +217,7 @@ def edit_changes(before: Event, after: Event) -> dict[str, str]:
 
 def edit_sentence(changed: dict[str, str]) -> str:
     """ "The host changed the title and the end time.": what an `updated` item says."""
-    names = [_FIELD_NAMES[name] for name in _EDIT_FIELDS if name in changed]
+    names = [_FIELD_NAMES[name] for name in EDIT_FIELDS if name in changed]
     if "starts_at" in changed and "ends_at" in changed:
         names[-2:] = ["the start and end times"]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from chatserver import credentials
 from chatserver.backend import Transaction
 from chatserver.errors import (
+    N_,
     Banned,
     EventClosed,
     Forbidden,
@@ -18,6 +19,8 @@ from chatserver.models import CLOSED, Participant
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
 from chatserver.validation import nickname_key, refuse_reserved
+
+NICKNAME_TAKEN = N_("The nickname '{nickname}' is taken in this event; choose another.")
 
 
 class People(StoreCore):
@@ -34,9 +37,9 @@ class People(StoreCore):
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
-                raise EventClosed("The event is closed; nobody can join it any more.")
+                raise EventClosed(N_("The event is closed; nobody can join it any more."))
             if await tx.fetchone("SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)):
-                raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
+                raise NicknameTaken(NICKNAME_TAKEN, nickname=nickname)
             row = await tx.fetchone(
                 "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
                 f" VALUES (?, ?, ?, ?, ?) RETURNING {_PARTICIPANT_COLUMNS}",
@@ -78,7 +81,7 @@ class People(StoreCore):
                 (participant_id, event_id),
             )
             if row is None:
-                raise NotFound(f"There is no participant {participant_id} in this event.")
+                raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
             participant = _participant(row)
             if not participant.banned:
                 await tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
@@ -117,14 +120,14 @@ class People(StoreCore):
                 (participant_id, event_id),
             )
             if row is None:
-                raise NotFound(f"There is no participant {participant_id} in this event.")
+                raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
             if participant_id != caller_id:
-                raise Forbidden("A participant can rename only themselves: use your own participant id.")
+                raise Forbidden(N_("A participant can rename only themselves: use your own participant id."))
             participant = _participant(row)
             if participant.banned:
-                raise Banned("The host has removed you from this event; you can no longer change your nickname.")
+                raise Banned(N_("The host has removed you from this event; you can no longer change your nickname."))
             if event.state(now) == CLOSED:
-                raise EventClosed("The event is closed; nicknames can no longer change.")
+                raise EventClosed(N_("The event is closed; nicknames can no longer change."))
             if nickname == participant.nickname:
                 return participant  # nothing to say, nothing counted
             refuse_reserved(nickname)
@@ -133,7 +136,7 @@ class People(StoreCore):
                 (event_id, key, participant_id),
             )
             if taken:
-                raise NicknameTaken(f"The nickname {nickname!r} is taken in this event; choose another.")
+                raise NicknameTaken(NICKNAME_TAKEN, nickname=nickname)
             await admit(tx)
             await tx.execute(
                 "UPDATE participants SET nickname = ?, nickname_key = ? WHERE id = ?", (nickname, key, participant_id)
@@ -165,11 +168,16 @@ class People(StoreCore):
                 (participant_id, event_id),
             )
             if row is None:
-                raise NotFound(f"There is no participant {participant_id} in this event.")
+                raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
             if row[1]:  # read here, in the writer, so that a report racing the ban cannot land after it
-                raise Banned("The host has removed you from this event; your reads are no longer recorded.")
+                raise Banned(N_("The host has removed you from this event; your reads are no longer recorded."))
             if item_id > event.last_item_id:
-                raise InvalidRequest(f"last_read_id {item_id} is beyond the newest item ({event.last_item_id}).")
+                raise InvalidRequest(
+                    N_("{field} {id} is beyond the newest item ({newest})."),
+                    field="last_read_id",
+                    id=item_id,
+                    newest=event.last_item_id,
+                )
             stored = int(row[0])
             if item_id <= stored:
                 return stored  # receipts only move forward

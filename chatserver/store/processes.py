@@ -36,15 +36,15 @@ class Processes(StoreCore):
                 self.recent.retracted(event_id, item.target)
             self._emit_item(event_id, item)
 
-    async def count_hit(self, key: str, limit: int, window_ms: Millis, what: str) -> None:
-        """Count one action under key in the shared sliding window, or refuse it (429)."""
+    async def count_hit(self, key: str, limit: int, window_ms: Millis, message: str) -> None:
+        """Count one action under key in the shared sliding window, or refuse it (429 with message)."""
 
         async def job(tx: Transaction) -> None:
-            await self.count_hit_in(tx, key, limit, window_ms, what)
+            await self.count_hit_in(tx, key, limit, window_ms, message)
 
         await self.db.write(job)
 
-    async def count_hit_in(self, tx: Transaction, key: str, limit: int, window_ms: Millis, what: str) -> None:
+    async def count_hit_in(self, tx: Transaction, key: str, limit: int, window_ms: Millis, message: str) -> None:
         """The same, inside a write job: a refused or rolled-back action counts for nothing."""
         now = self.clock()
         await tx.serialize(key)  # two processes counting the same key take turns
@@ -52,7 +52,7 @@ class Processes(StoreCore):
         row = await tx.fetchone("SELECT count(*), min(at) FROM rate_hits WHERE key = ?", (key,))
         assert row is not None
         if int(row[0]) >= limit:
-            raise RateLimited(retry_after=(int(row[1]) + window_ms - now) / 1000, what=what)
+            raise RateLimited((int(row[1]) + window_ms - now) / 1000, message)
         await tx.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", (key, now))
         self._hits_counted += 1
         if self._hits_counted % 1000 == 0:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from chatserver.backend import Row
-from chatserver.errors import InvalidRequest
+from chatserver.errors import N_, InvalidRequest
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, Participant
 from chatserver.timefmt import Millis
 
@@ -15,7 +15,7 @@ HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
 
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
-    " closed_early_at, phase, last_item_id, embed_origins"
+    " closed_early_at, phase, last_item_id, embed_origins, language"
 )
 _ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data"
 _PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at"
@@ -47,6 +47,7 @@ def _event(row: Row) -> Event:
         row[10],
         row[11],
         tuple(row[12].split()) if row[12] is not None else None,
+        row[13],
     )
 
 
@@ -66,8 +67,13 @@ def _participant(row: Row) -> Participant:
 def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:
     """The rules of API.md for an event's times."""
     if ends_at <= starts_at:
-        raise InvalidRequest("ends_at must be after starts_at.")
+        raise InvalidRequest(N_("{field} must be after {other}."), field="ends_at", other="starts_at")
     if ends_at <= now:
-        raise InvalidRequest("ends_at must be in the future.")
+        raise InvalidRequest(N_("{field} must be in the future."), field="ends_at")
     if ends_at - starts_at > MAX_DURATION_MS:
-        raise InvalidRequest("An event lasts at most 31 days: move ends_at closer to starts_at.")
+        raise InvalidRequest(
+            N_("An event lasts at most {days} days: move {field} closer to {other}."),
+            days=MAX_DURATION_MS // (24 * 3600 * 1000),
+            field="ends_at",
+            other="starts_at",
+        )

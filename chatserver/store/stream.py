@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from chatserver.backend import Transaction
-from chatserver.errors import Banned, EventClosed, NotFound, NotOpen
+from chatserver.errors import N_, Banned, EventClosed, NotFound, NotOpen
 from chatserver.models import CLOSED, SCHEDULED, Event, Item, Page, Participant, fit
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _ITEM_COLUMNS, _item
@@ -52,7 +52,7 @@ class Stream(StoreCore):
             if state == SCHEDULED:
                 raise NotOpen()
             if state == CLOSED:
-                raise EventClosed("The event is closed; messages can no longer be posted.")
+                raise EventClosed(N_("The event is closed; messages can no longer be posted."))
             await admit(tx)
             item = await self._append(
                 tx,
@@ -92,7 +92,7 @@ class Stream(StoreCore):
                 "SELECT kind, retracted FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
             )
             if row is None or row[0] not in ("message", "announcement"):
-                raise NotFound(f"There is no message {item_id} in this event.")
+                raise NotFound(N_("There is no message {id} in this event."), id=item_id)
             if row[1]:
                 # Without statistics the planner prefers the primary key, which walks the whole event.
                 existing = await tx.fetchone(
