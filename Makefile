@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 DB     ?= ./chat.db
 
-.PHONY: run test venv clean bench screenshots
+.PHONY: run test venv clean bench screenshots translations
 
 $(RUNTIME): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(TESTING)
 # shots are copied into docs/ (tests/browser/screenshots.py).
 screenshots: $(TESTING)
 	$(BIN)/python -m tests.browser.screenshots --keep
+
+# Extract every message into chatserver/locale/chatserver.pot and bring each language's .po up to it.
+translations: $(TESTING)
+	$(BIN)/python -m chatserver.translations
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

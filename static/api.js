@@ -1,16 +1,21 @@
 // The JSON API, called one way everywhere (pages and workers): credentials in the Authorization
 // header, never in the URL and never as cookies; never from the HTTP cache. fetchJson resolves to
-// {status, data, headers} and rejects only when the network fails or the call is aborted.
+// {status, data, headers} and rejects only when the network fails or the call is aborted. Every
+// call asks for the page's language (Accept-Language), so the API's error messages match the page.
+
+import { lang, t } from "./i18n.js";
 
 export const TEXT = {
-  unreachable: "The server could not be reached. Check your connection and try again.",
-  answered: (status) => `The server answered ${status}; please try again.`,
-  nothing: "nothing",
+  unreachable: t("The server could not be reached. Check your connection and try again."),
+  // Translators: {status} is an HTTP status code, such as 502.
+  answered: (status) => t("The server answered {status}; please try again.", { status: String(status) }),
+  nothing: t("The server did not answer; please try again."),
 };
 
 /** Start a call: the Response, whatever its status. */
 export function send(method, path, { body, token, signal, accept = "application/json" } = {}) {
-  const headers = { Accept: accept };
+  // The page's language first; the server falls back to English for what it cannot say in it.
+  const headers = { Accept: accept, "Accept-Language": lang };
   const hasBody = body !== undefined && body !== null;
   if (hasBody) headers["Content-Type"] = "application/json";
   if (token) headers.Authorization = "Bearer " + token;
@@ -56,7 +61,8 @@ export function errorCode(res) {
 
 export function errorMessage(res, fallback) {
   if (res && res.data && res.data.error && res.data.error.message) return res.data.error.message;
-  return fallback || TEXT.answered(res ? res.status : TEXT.nothing);
+  if (fallback) return fallback;
+  return res && res.status ? TEXT.answered(res.status) : TEXT.nothing;
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date); null when absent. */

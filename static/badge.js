@@ -1,6 +1,9 @@
 // The event's state as a badge (room and host console); a state only ever moves forward.
 
-const TEXT = { scheduled: "Not started", open: "Open", closed: "Closed" };
+import { t } from "./i18n.js";
+
+// Translators: the event's state, on a badge beside its times.
+const TEXT = { scheduled: t("Not started"), open: t("Open"), closed: t("Closed") };
 
 const STAGE = { scheduled: 0, open: 1, closed: 2 };
 

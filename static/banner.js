@@ -1,12 +1,16 @@
 // The connection banner (room and host console): why the page is out of touch with the server
 // and when it tries again, counting down; hidden again once a poll gets through.
 
+import { t } from "./i18n.js";
+
 const TEXT = {
-  gone: "This event no longer exists on the server.",
-  offline: (left) => (left > 0 ? `You are offline. Trying again in ${left} s…` : "You are offline. Trying again…"),
-  busy: "The server is busy.",
-  lost: "Connection lost.",
-  reconnecting: (why, left) => (left > 0 ? `${why} Reconnecting in ${left} s…` : `${why} Reconnecting…`),
+  gone: t("This event no longer exists on the server."),
+  // Translators: {n} is the number of seconds until the next try ("s" for seconds).
+  offline: (n) => (n > 0 ? t("You are offline. Trying again in {n} s…", { n }) : t("You are offline. Trying again…")),
+  busy: (n) => (n > 0 ? t("The server is busy. Reconnecting in {n} s…", { n }) : t("The server is busy. Reconnecting…")),
+  lost: (n) => (n > 0 ? t("Connection lost. Reconnecting in {n} s…", { n }) : t("Connection lost. Reconnecting…")),
+  // Translators: two sentences in a row: why the page is out of touch, then what that means on it.
+  more: (sentence, after) => t("{sentence} {after}", { sentence, after }),
 };
 
 export class ConnectionBanner {
@@ -40,13 +44,13 @@ export class ConnectionBanner {
       const left = Math.max(0, Math.ceil((info.retryAt - Date.now()) / 1000));
       // Messages written now wait in the outbox; the banner says when the next try is.
       if (navigator.onLine === false && info.reason !== "rate_limited") return this.write(TEXT.offline(left));
-      this.write(TEXT.reconnecting(info.reason === "rate_limited" ? TEXT.busy : TEXT.lost, left));
+      this.write(info.reason === "rate_limited" ? TEXT.busy(left) : TEXT.lost(left));
     };
     tick();
     this.timer = setInterval(tick, 1000);
   }
 
   write(sentence) {
-    this.text.textContent = this.after ? `${sentence} ${this.after}` : sentence;
+    this.text.textContent = this.after ? TEXT.more(sentence, this.after) : sentence;
   }
 }

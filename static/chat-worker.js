@@ -3,8 +3,20 @@
 // seventh, posts included). Each tab connects a port and joins a room; every item is sent to
 // every port of that room. Its URL carries the versions of the modules it imports (?deps=), so
 // that a release of any of them starts a new worker instead of joining the old one.
+// The modules it runs on come with a dynamic import: they load the language's catalog first (a
+// top-level await in i18n.js), and a tab's "connect" that came meanwhile would find no listener
+// and wait forever. So the listener is here at once, and each port's messages wait for them, in order.
 
-import { Feed } from "./feed.js";
+let Feed = null;
+let broken = null; // why the modules did not load: each tab is told, and serves itself another way
+const ready = import("./feed.js").then(
+  (module) => {
+    Feed = module.Feed;
+  },
+  (e) => {
+    broken = String((e && e.message) || e);
+  },
+);
 
 const LINGER = 3000; // ms a room keeps polling after its last tab left: a reload comes straight back
 const rooms = new Map(); // slug → {feed, ports: Set<MessagePort>, timer}
@@ -36,6 +48,7 @@ function leave(port, slug) {
 function onMessage(port, joined, message) {
   if (!message || typeof message.slug !== "string") return;
   const slug = message.slug;
+  if (broken) return port.postMessage({ type: "broken", slug, reason: broken });
   if (message.type === "join") {
     const room = roomFor(slug);
     room.ports.add(port);
@@ -58,11 +71,11 @@ function onMessage(port, joined, message) {
 self.addEventListener("connect", (event) => {
   const port = event.ports[0];
   const joined = new Set();
-  port.addEventListener("message", (e) => onMessage(port, joined, e.data));
+  port.addEventListener("message", (e) => ready.then(() => onMessage(port, joined, e.data)));
   // Where ports report their end (a closed tab), forget them without waiting for "leave".
-  port.addEventListener("close", () => {
+  port.addEventListener("close", () => ready.then(() => {
     for (const slug of joined) leave(port, slug);
     joined.clear();
-  });
+  }));
   port.start();
 });

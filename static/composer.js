@@ -3,18 +3,23 @@
 
 import { errorCode, errorMessage, retryAfter } from "./api.js";
 import { say } from "./dom.js";
+import { lang, t, tn } from "./i18n.js";
 import { randomId } from "./util.js";
 
 const TEXT = {
-  left: (n) => `${n} characters left`,
-  over: (n, limit) => `${n} characters over the limit of ${limit}`,
-  tooLong: (n, limit) => `Your message is ${n} characters too long; a message holds at most ${limit}.`,
-  tooFast: (seconds) => `You are sending messages too fast. Wait ${seconds} s, then send again; your message is kept.`,
-  notOpen: "The chat has not opened yet; your message is kept until it does.",
+  left: (n) => tn("{n} character left", "{n} characters left", n),
+  // Translators: {limit} is the most characters a message may have (4000).
+  over: (n, limit) => tn("{n} character over the limit of {limit}", "{n} characters over the limit of {limit}", n, { limit }),
+  tooLong: (n, limit) =>
+    tn("Your message is {n} character too long; a message holds at most {limit}.", "Your message is {n} characters too long; a message holds at most {limit}.", n, { limit }),
+  tooFast: (seconds) => t("You are sending messages too fast. Wait {seconds} s, then send again; your message is kept.", { seconds }),
+  notOpen: t("The chat has not opened yet; your message is kept until it does."),
 };
 
 const LIMIT = 4000; // characters in a message (the API counts code points)
 const COUNTER_FROM = 3500; // the counter shows from here on
+// The limit as the language writes it; a four-digit number without a separator ("4000", as before).
+const LIMIT_TEXT = new Intl.NumberFormat(lang, { useGrouping: "min2" }).format(LIMIT);
 
 function length(text) {
   return Array.from(text).length; // code points, as the server counts
@@ -56,7 +61,7 @@ export class Composer {
     const n = length(input.value);
     if (n < COUNTER_FROM) say(counter, "");
     else if (n <= LIMIT) say(counter, TEXT.left(LIMIT - n), LIMIT - n < 100 ? "warn" : null);
-    else say(counter, TEXT.over(n - LIMIT, LIMIT), "error");
+    else say(counter, TEXT.over(n - LIMIT, LIMIT_TEXT), "error");
     if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return; // CSS does it
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight + 2, 200) + "px";
@@ -91,7 +96,7 @@ export class Composer {
     if (this.sending || !me || me.banned) return;
     const text = this.els.input.value;
     if (!text.trim()) return;
-    if (length(text) > LIMIT) return this.error(TEXT.tooLong(length(text) - LIMIT, LIMIT), "transient");
+    if (length(text) > LIMIT) return this.error(TEXT.tooLong(length(text) - LIMIT, LIMIT_TEXT), "transient");
     clearInterval(this.rateTimer);
     this.error("");
     // Sending the same text again after a failure reuses its id: the server stores it only once.

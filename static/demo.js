@@ -1,11 +1,11 @@
 // The chat bar demo: copy the snippet, call the bar's JavaScript API, and show what it reports.
 
 import { copyFrom, origin } from "./dom.js";
+import { lang, t } from "./i18n.js";
 
 const TEXT = {
-  noBar: "The chat bar did not load.",
-  nickFirst: "Type a nickname first.",
-  line: (time, text) => `${time}  ${text}`,
+  noBar: t("The chat bar did not load."),
+  nickFirst: t("Type a nickname first."),
 };
 
 const EVENTS = ["ready", "open", "close", "unread", "message", "announcement", "state", "nickname"];
@@ -51,7 +51,8 @@ window.addEventListener("load", makeRoom);
 function listen(log) {
   function note(text) {
     const li = document.createElement("li");
-    li.textContent = TEXT.line(new Date().toLocaleTimeString(), text);
+    // The time, then what the bar reported (its event names and data, as the API gives them).
+    li.textContent = `${new Date().toLocaleTimeString(lang)}  ${text}`;
     log.append(li);
     log.scrollTop = log.scrollHeight;
   }

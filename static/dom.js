@@ -1,9 +1,14 @@
 // Small helpers for pages: status lines, the public origin, reduced motion, copying, and
-// localStorage that never throws (private modes refuse it; then things last as long as the page).
+// localStorage that never throws (private modes refuse it; then things last as long as the page),
+// and translated sentences with names or elements in them.
+
+import { t } from "./i18n.js";
 
 const TEXT = {
-  copied: "Copied",
-  pressCopy: "Press Ctrl+C",
+  // Translators: on a Copy button, for a moment after it copied a link.
+  copied: t("Copied"),
+  // Translators: on a Copy button when the browser could not copy: the text is selected instead.
+  pressCopy: t("Press Ctrl+C"),
 };
 
 /** Show text in an element, or hide it when the text is empty. */
@@ -15,6 +20,28 @@ export function say(el, text, kind) {
   else delete el.dataset.kind;
 }
 
+/**
+ * Append a translated sentence to `el`, its {name} placeholders filled from `values`: a string as
+ * an isolated name (<bdi>: a right-to-left nickname keeps its place in the sentence, and the
+ * sentence keeps its own order around it), a Node as it is. The sentence is split at its
+ * placeholders, never parsed as HTML.
+ */
+export function appendSentence(el, sentence, values) {
+  for (const part of sentence.split(/(\{\w+\})/)) {
+    const name = /^\{(\w+)\}$/.exec(part);
+    const value = name && Object.hasOwn(values, name[1]) ? values[name[1]] : null;
+    if (value === null || value === undefined) {
+      if (part) el.append(part);
+    } else if (typeof value === "string") {
+      const bdi = document.createElement("bdi");
+      bdi.textContent = value;
+      el.append(bdi);
+    } else {
+      el.append(value);
+    }
+  }
+}
+
 /** The server's public origin for absolute links: --public-url when the page carries it, else the page's own. */
 export function origin() {
   return document.documentElement.dataset.publicUrl || location.origin;
@@ -22,7 +49,7 @@ export function origin() {
 
 /** Whether the reader asked for less motion (smooth scrolling and animations stay off then). */
 export function reducedMotion() {
-  return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches); // i18n: a media query
 }
 
 /** Copy an input's value to the clipboard; without the clipboard API, select it and copy. */

@@ -2,23 +2,33 @@
 // twice (clocks go back) or never (clocks go forward). The forms show a note under such a field that
 // says which moment is meant, and lets the reader pick the second of two.
 
+import { lang, t } from "./i18n.js";
+
 const TEXT = {
-  twice: (time, which, zone) => `${time} happens twice that night: this is the ${which}, at ${time} ${zone}.`,
-  first: "first",
-  second: "second",
-  pick: (which, time, zone) => `Use the ${which}: ${time} ${zone}`,
+  // Translators: a wall time that happens twice when the clocks go back; {zone} is such as "CEST (UTC+2)".
+  twice: [
+    (time, zone) => t("{time} happens twice that night: this is the first, at {time} {zone}.", { time, zone }),
+    (time, zone) => t("{time} happens twice that night: this is the second, at {time} {zone}.", { time, zone }),
+  ],
+  // Translators: a button that picks the other of the two moments a wall time means.
+  pick: [
+    (time, zone) => t("Use the first: {time} {zone}", { time, zone }),
+    (time, zone) => t("Use the second: {time} {zone}", { time, zone }),
+  ],
   gap: (time, day, from, to, becomes) =>
-    `${time} does not exist on ${day} in your time zone: clocks jump from ${from} to ${to}; it will be ${becomes}.`,
-  zone: (name, offset) => (name ? `${name} (${offset})` : `(${offset})`),
-  utc: (sign, hours, minutes) => `UTC${sign}${hours}${minutes ? ":" + String(minutes).padStart(2, "0") : ""}`,
+    t("{time} does not exist on {day} in your time zone: clocks jump from {from} to {to}; it will be {becomes}.", { time, day, from, to, becomes }),
+  // Translators: a time zone's name and its offset from UTC: "CEST (UTC+2)".
+  zone: (name, offset) => (name ? t("{name} ({offset})", { name, offset }) : t("({offset})", { offset })),
+  // Translators: a time zone's offset from UTC, such as "UTC+01:00".
+  utc: (offset) => t("UTC{offset}", { offset }),
 };
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
 
-const wallFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short", timeZone: "UTC" });
-const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: "UTC" });
-const zoneFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", timeZoneName: "short" });
+const wallFormat = new Intl.DateTimeFormat(lang, { timeStyle: "short", timeZone: "UTC" });
+const dayFormat = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" });
+const zoneFormat = new Intl.DateTimeFormat(lang, { hour: "numeric", timeZoneName: "short" });
 
 /** The reader's offset from UTC at a moment, in minutes east. */
 const offsetAt = (ms) => -new Date(ms).getTimezoneOffset();
@@ -32,7 +42,8 @@ function reads(date, [y, mo, d, h, mi]) {
 /** "UTC+2", "UTC+5:30", "UTC−3" (a real minus sign, for people to read). */
 function utcText(offset) {
   const abs = Math.abs(offset);
-  return TEXT.utc(offset < 0 ? "−" : "+", Math.floor(abs / 60), abs % 60);
+  const minutes = abs % 60;
+  return TEXT.utc(`${offset < 0 ? "−" : "+"}${Math.floor(abs / 60)}${minutes ? ":" + String(minutes).padStart(2, "0") : ""}`);
 }
 
 /** "CEST (UTC+2)" where the language has a name for the zone at that moment, else "(UTC+2)". */
@@ -91,7 +102,7 @@ export class DstNote {
   /** after: the element the note follows; controls: the inputs it describes; picked(): the reader chose the other moment. */
   constructor(after, controls, picked) {
     this.el = document.createElement("p");
-    this.el.className = "field-note dst-note";
+    this.el.className = "field-note dst-note"; // i18n: class names
     this.el.id = `dst-note-${++notes}`;
     this.el.hidden = true;
     this.el.setAttribute("aria-live", "polite");
@@ -160,8 +171,8 @@ export class DstNote {
       return;
     }
     const [chosen, other] = this.which ? [found.moments[1], found.moments[0]] : found.moments;
-    const names = this.which ? [TEXT.second, TEXT.first] : [TEXT.first, TEXT.second];
-    this.text.textContent = TEXT.twice(time, names[0], zoneText(chosen));
-    this.button.textContent = TEXT.pick(names[1], time, zoneText(other));
+    const otherWhich = 1 - this.which;
+    this.text.textContent = TEXT.twice[this.which](time, zoneText(chosen));
+    this.button.textContent = TEXT.pick[otherWhich](time, zoneText(other));
   }
 }

@@ -12,12 +12,35 @@
 
 import { textOn } from "./contrast.js";
 import { storageKept, store as storeText, stored as storedText } from "./dom.js";
+import { dir, lang, t, tn } from "./i18n.js";
 import { embeddingOrigin, originOf } from "./identity.js";
 import { room as current } from "./room-api.js";
 
 const TEXT = {
-  forgetful: "Your browser blocks the chat's storage on this site, so it will not remember your nickname on the next page.",
-  needsClick: "The nickname was suggested in the chat's join form, not set: a page may set it only after the visitor clicks in the chat, or when the room's host lists the page's site among those that may show the room.",
+  forgetful: t("Your browser blocks the chat's storage on this site, so it will not remember your nickname on the next page."),
+  needsClick: t("The nickname was suggested in the chat's join form, not set: a page may set it only after the visitor clicks in the chat, or when the room's host lists the page's site among those that may show the room."),
+  // Translators: the accessible name of the chat bar's unread badge on another site.
+  unread: (n) => tn("{n} unread", "{n} unread", n),
+  // The chat bar's own words (widget.js, on the other site): it shows them once the room says hello.
+  // Placeholders stay as they are; the bar fills them.
+  bar: {
+    dismiss: t("Dismiss the announcement"),
+    // Translators: the label above an announcement shown over the collapsed chat bar.
+    announcement: t("Announcement"),
+    // Translators: the chat bar's text while the room's title is not known.
+    chat: t("Chat"),
+    frame: t("Chat room"),
+    // Translators: the name of the chat bar's panel; {title} is the room's title.
+    panel: t("Chat: {title}"),
+    hide: t("Hide the chat"),
+    show: t("Show the chat"),
+    // Translators: beside the chat bar's title before the room opens; {when} is a weekday and a time.
+    opens: t("opens {when}"),
+    // Translators: beside the chat bar's title once the event is over.
+    ended: t("ended"),
+    // Translators: beside the chat bar's title when the room could not be shown on this site.
+    unavailable: t("unavailable"),
+  },
 };
 
 const root = document.getElementById("room");
@@ -96,7 +119,7 @@ function bridge(root) {
   function countUnread(n) {
     if (n === unread) return;
     unread = n;
-    send("unread", { count: unread });
+    send("unread", { count: unread, label: TEXT.unread(unread) });
   }
 
   function caughtUp() {
@@ -149,7 +172,7 @@ function bridge(root) {
       store(seenKey, seen);
     }
     if (inSight()) caughtUp();
-    if (!loaded) send("ready", { unread, announcement });
+    if (!loaded) send("ready", { unread, unread_label: TEXT.unread(unread), announcement });
     loaded = true;
   });
 
@@ -212,10 +235,13 @@ function bridge(root) {
       starts_at: root.dataset.startsAt,
       ends_at: root.dataset.endsAt,
       nickname: me ? me.nickname : null,
+      lang, // the language the room speaks (?locale=, else the browser's), for the bar's formats
+      dir,
+      texts: TEXT.bar,
     });
     if (room.state() === "closed" && !loaded) {
       loaded = true; // a closed room shows its notice, not a conversation to wait for
-      send("ready", { unread, announcement });
+      send("ready", { unread, unread_label: TEXT.unread(unread), announcement });
     }
   });
 }

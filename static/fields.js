@@ -1,9 +1,11 @@
 // Form fields and the API's refusals: an error beside the field it is about, in words.
 
 import { say } from "./dom.js";
+import { t } from "./i18n.js";
 
+// Translators: an event's fields, as named inside the server's error messages.
 const TEXT = {
-  words: { title: "the title", description: "the description", starts_at: "the start", ends_at: "the end" },
+  words: { title: t("the title"), description: t("the description"), starts_at: t("the start"), ends_at: t("the end") },
 };
 
 /** An event-form error in words: "ends_at must be after starts_at." → "The end must be after the start." */

@@ -1,9 +1,13 @@
 // The room on a phone (style.css sizes it to the screen): the composer stays above the on-screen
 // keyboard, and a long event description folds to two lines with a "More" button.
 
+import { t } from "./i18n.js";
+
 const TEXT = {
-  more: "More",
-  less: "Less",
+  // Translators: a button under an event's long description, folded to two lines on a phone.
+  more: t("More"),
+  // Translators: the same button once the description is unfolded.
+  less: t("Less"),
 };
 
 /** Both parts, for the room's root element. */

@@ -2,23 +2,32 @@
 // event in the lists below (they were rendered before it existed).
 
 import { copyText, origin, reducedMotion, say } from "./dom.js";
+import { lang, t } from "./i18n.js";
 import { localTimes, relativeHints, relativeText, whenText } from "./time.js";
 
 const TEXT = {
-  title: (title) => `“${title}”`,
-  when: (when) => `${when}. `,
-  openNow: "It is open now.",
-  opensBy: (relative) => `It opens by itself ${relative || "soon"}.`,
-  unlisted: " It is not listed: only people with the link can find it.",
-  until: "until ",
-  count: (n, more) => `${n}${more ? "+" : ""}`,
-  hostLink: "Host link",
-  roomLink: "Room link",
-  copied: "Copied",
-  copy: "Copy",
-  copiedTo: (what) => `${what} copied to the clipboard.`,
-  selected: (what) => `${what} selected: press Ctrl+C (or ⌘C) to copy it.`,
+  // Translators: the title of the event just scheduled, in the language's quotation marks.
+  title: (title) => t("“{title}”", { title }),
+  // Translators: {when} is the event's date and times.
+  when: (when) => t("{when}.", { when }),
+  openNow: t("It is open now."),
+  // Translators: {relative} is how soon, such as "in 3 hours" or "tomorrow".
+  opensBy: (relative) => (relative ? t("It opens by itself {relative}.", { relative }) : t("It opens by itself soon.")),
+  unlisted: t("It is not listed: only people with the link can find it."),
+  // Translators: an open event in the list on the start page; {time} is when it ends.
+  until: t("until {time}"),
+  // Translators: beside a list's heading when it holds more events than the page shows, such as "50+".
+  more: (n) => t("{n}+", { n }),
+  copied: t("Copied"),
+  copy: t("Copy"),
+  copiedTo: { "host-link": t("Host link copied to the clipboard."), "room-link": t("Room link copied to the clipboard.") },
+  selected: {
+    "host-link": t("Host link selected: press Ctrl+C (or ⌘C) to copy it."),
+    "room-link": t("Room link selected: press Ctrl+C (or ⌘C) to copy it."),
+  },
 };
+
+const numbers = new Intl.NumberFormat(lang);
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,10 +39,9 @@ export function showCreated(data) {
   $("created-title").textContent = TEXT.title(ev.title);
   const start = new Date(ev.starts_at);
   const end = new Date(ev.ends_at);
-  $("created-when").textContent =
-    TEXT.when(whenText(start, end)) +
-    (ev.state === "open" ? TEXT.openNow : TEXT.opensBy(relativeText(start - Date.now()))) +
-    (ev.listed ? "" : TEXT.unlisted);
+  const sentences = [TEXT.when(whenText(start, end)), ev.state === "open" ? TEXT.openNow : TEXT.opensBy(relativeText(start - Date.now()))];
+  if (!ev.listed) sentences.push(TEXT.unlisted);
+  $("created-when").textContent = sentences.join(" ");
   $("room-link").value = room;
   $("host-link").value = host;
   $("room-open").href = room;
@@ -78,7 +86,9 @@ function addToList(ev, roomUrl) {
   const when = document.createElement("span");
   when.className = "event-when";
   if (open) {
-    when.append(TEXT.until, time);
+    // The time element where the sentence has its placeholder.
+    const [before, after] = TEXT.until.split("{time}");
+    when.append(before, time, after || "");
   } else {
     const relative = document.createElement("span");
     relative.className = "relative";
@@ -105,16 +115,16 @@ function count(heading, n) {
     badge.className = "count";
     heading.append(" ", badge);
   }
-  badge.textContent = TEXT.count(n, badge.textContent.trim().endsWith("+"));
+  badge.textContent = badge.textContent.trim().endsWith("+") ? TEXT.more(n) : numbers.format(n);
 }
 
 async function copy(button) {
   const input = $(button.dataset.copy);
-  const what = button.dataset.copy === "host-link" ? TEXT.hostLink : TEXT.roomLink;
+  const which = button.dataset.copy === "host-link" ? "host-link" : "room-link";
   if (await copyText(input)) {
     button.textContent = TEXT.copied;
     button.classList.add("copied");
-    say($("copy-status"), TEXT.copiedTo(what));
+    say($("copy-status"), TEXT.copiedTo[which]);
     setTimeout(() => {
       button.textContent = TEXT.copy;
       button.classList.remove("copied");
@@ -122,7 +132,7 @@ async function copy(button) {
   } else {
     input.focus();
     input.select();
-    say($("copy-status"), TEXT.selected(what));
+    say($("copy-status"), TEXT.selected[which]);
   }
 }
 

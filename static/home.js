@@ -6,26 +6,32 @@ import { say } from "./dom.js";
 import { fieldError, fieldNamed, humaneFields } from "./fields.js";
 import { DstNote } from "./dst.js";
 import { bindCreated, showCreated } from "./home-created.js";
+import { t, tn } from "./i18n.js";
 import {
   durationText, fromLocalInput, offsetText, pad, rangeFormat, relativeHints, toLocalDate, toLocalInput, toOffsetISO,
   whenText, zoneName,
 } from "./time.js";
 
 const TEXT = {
-  zone: (zone) => (zone ? `Times are in your time zone, ${zone}.` : "Times are in your time zone."),
-  where: (zone, offset) => (zone ? `${zone} (${offset})` : offset),
-  summary: (when, length, where) => `${when} · ${length} · ${where}`,
-  endBeforeStart: (start) => `${start}: the end must come after the start.`,
-  startPast: ". The start is already past, so the room opens at once.",
-  needTitle: "Give the event a title.",
-  needStart: "Choose the start date and time.",
-  needEnd: "Choose when the event ends.",
-  needDuration: "Choose a duration.",
-  endAfterStart: "The end must come after the start.",
-  endPast: "The end is already past: choose a later start or end.",
-  tooLong: (days) => `An event lasts at most ${days} days.`,
-  scheduling: "Scheduling…",
-  schedule: "Schedule the event",
+  // Translators: {zone} is a time zone's name, such as Europe/Berlin.
+  zone: (zone) => (zone ? t("Times are in your time zone, {zone}.", { zone }) : t("Times are in your time zone.")),
+  // Translators: a time zone's name and its offset, such as "Europe/Berlin (UTC+2)".
+  where: (zone, offset) => (zone ? t("{zone} ({offset})", { zone, offset }) : offset),
+  // Translators: under the times of a new event, such as "Tue 3 June, 14:00–15:00 · 1 h · Europe/Berlin (UTC+2)".
+  summary: (when, length, where) => t("{when} · {length} · {where}", { when, length, where }),
+  summaryPast: (when, length, where) => t("{when} · {length} · {where}. The start is already past, so the room opens at once.", { when, length, where }),
+  // Translators: {start} is the start's date and time.
+  endBeforeStart: (start) => t("{start}: the end must come after the start.", { start }),
+  needTitle: t("Give the event a title."),
+  needStart: t("Choose the start date and time."),
+  needEnd: t("Choose when the event ends."),
+  needDuration: t("Choose a duration."),
+  endAfterStart: t("The end must come after the start."),
+  endPast: t("The end is already past: choose a later start or end."),
+  tooLong: (days) => tn("An event lasts at most {n} day.", "An event lasts at most {n} days.", days),
+  // Translators: the Schedule button while the event is being scheduled.
+  scheduling: t("Scheduling…"),
+  schedule: t("Schedule the event"),
 };
 
 const MINUTE = 60 * 1000;
@@ -54,9 +60,9 @@ function scheduling(form) {
 
   /** The start as a local Date from the date and time inputs; null when incomplete. */
   function startDate() {
-    const d = /^\d{4}-\d{2}-\d{2}$/.test(f.date.value || "");
-    const t = /^(\d{2}):(\d{2})/.exec(f.time.value || "");
-    return startNote.update(d && t ? `${f.date.value}T${t[1]}:${t[2]}` : null);
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(f.date.value || "");
+    const hm = /^(\d{2}):(\d{2})/.exec(f.time.value || "");
+    return startNote.update(day && hm ? `${f.date.value}T${hm[1]}:${hm[2]}` : null);
   }
 
   const customEnd = () => f.duration.value === "custom";
@@ -91,10 +97,10 @@ function scheduling(form) {
       out.textContent = TEXT.zone(zone);
       return;
     }
-    let text = TEXT.summary(whenText(start, end), durationText(end - start), TEXT.where(zone, offsetText(start)));
-    if (end <= start) text = TEXT.endBeforeStart(rangeFormat(start).format(start));
-    else if (start < Date.now() && end > Date.now()) text += TEXT.startPast;
-    out.textContent = text;
+    const parts = [whenText(start, end), durationText(end - start), TEXT.where(zone, offsetText(start))];
+    if (end <= start) out.textContent = TEXT.endBeforeStart(rangeFormat(start).format(start));
+    else if (start < Date.now() && end > Date.now()) out.textContent = TEXT.summaryPast(...parts);
+    else out.textContent = TEXT.summary(...parts);
   }
 
   // Moving the start keeps a custom end the same length after it.

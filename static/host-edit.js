@@ -7,20 +7,23 @@ import { say } from "./dom.js";
 import { DstNote } from "./dst.js";
 import { fieldError, fieldNamed, humaneFields } from "./fields.js";
 import { hostCall } from "./host-call.js";
+import { t } from "./i18n.js";
 import { formatTime, toLocalInput, toOffsetISO, zoneName } from "./time.js";
 
 const TEXT = {
-  zone: (zone) => `Times are in your time zone, ${zone}.`,
-  needTitle: "Give the event a title.",
-  needTime: (name) => `Choose when the event ${name === "starts_at" ? "starts" : "ends"}.`,
-  unchanged: "Nothing has changed.",
-  saved: "Saved. Everyone sees the new details.",
-  closeTitle: "Close the event now?",
-  closeText: "Everyone in the room sees that it has ended and nobody can post any more. This cannot be undone.",
-  closeOk: "Close the event",
-  closedHeading: "Closed",
-  closedSince: (at) => `The event has been closed since ${at}. Its details can no longer change; the transcript stays available.`,
-  closedNow: "The event is closed. Its details can no longer change; the transcript stays available.",
+  // Translators: {zone} is a time zone's name, such as Europe/Berlin.
+  zone: (zone) => t("Times are in your time zone, {zone}.", { zone }),
+  needTitle: t("Give the event a title."),
+  needTime: (name) => (name === "starts_at" ? t("Choose when the event starts.") : t("Choose when the event ends.")),
+  unchanged: t("Nothing has changed."),
+  saved: t("Saved. Everyone sees the new details."),
+  closeTitle: t("Close the event now?"),
+  closeText: t("Everyone in the room sees that it has ended and nobody can post any more. This cannot be undone."),
+  closeOk: t("Close the event"),
+  // Translators: the heading of the host console's "Close the event" part once the event is closed.
+  closedHeading: t("Closed"),
+  closedSince: (at) => t("The event has been closed since {time}. Its details can no longer change; the transcript stays available.", { time: at }),
+  closedNow: t("The event is closed. Its details can no longer change; the transcript stays available."),
 };
 
 export class EventEditor {
@@ -70,6 +73,7 @@ export class EventEditor {
       this.notes[name].set(f[name].value, at);
     }
     f.listed.checked = !!ev.listed;
+    f.language.value = ev.language || "";
   }
 
   /** What can still change in this state; once closed, since when. */
@@ -97,6 +101,7 @@ export class EventEditor {
     if (title !== event.title) changes.title = title;
     if (f.description.value !== (event.description || "")) changes.description = f.description.value;
     if (f.listed.checked !== !!event.listed) changes.listed = f.listed.checked;
+    if ((f.language.value || null) !== (event.language || null)) changes.language = f.language.value || null;
     // Only send a time the host changed: the inputs show minutes, the stored time may not be round,
     // and the same wall time may be another moment (the second 02:30 of the night the clocks go back).
     const minute = (date) => Math.floor(date.getTime() / 60000);

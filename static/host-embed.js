@@ -4,14 +4,17 @@
 import { errorMessage } from "./api.js";
 import { copyFrom, origin, say } from "./dom.js";
 import { fieldError } from "./fields.js";
+import { t, tn } from "./i18n.js";
 
 const TEXT = {
-  notAddress: (entry) => `“${entry}” is not a web address. Write it in full, such as https://${entry.replace(/^\/+/, "")}.`,
-  notSite: (entry) => `“${entry}” is not a web site (http or https).`,
-  aPage: (entry, origin) => `“${entry}” is a page, not a site: write ${origin} instead.`,
-  anySite: "Saved: any site may show this room.",
-  noSite: "Saved: no other site may show this room.",
-  someSites: (n) => `Saved: ${n === 1 ? "one site" : n + " sites"} may show this room.`,
+  // Translators: {entry} is what the host typed; {example} the same as a full address (https://…).
+  notAddress: (entry) => t("“{entry}” is not a web address. Write it in full, such as {example}.", { entry, example: "https://" + entry.replace(/^\/+/, "") }),
+  notSite: (entry) => t("“{entry}” is not a web site (http or https).", { entry }),
+  // Translators: {entry} is what the host typed (a page's address); {origin} the site it is on.
+  aPage: (entry, origin) => t("“{entry}” is a page, not a site: write {origin} instead.", { entry, origin }),
+  anySite: t("Saved: any site may show this room."),
+  noSite: t("Saved: no other site may show this room."),
+  someSites: (n) => tn("Saved: one site may show this room.", "Saved: {n} sites may show this room.", n),
 };
 
 /** Why an entry is not a site's origin (with the origin it probably means), or "" when it is one. */

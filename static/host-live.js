@@ -6,35 +6,38 @@ import { errorCode, errorMessage } from "./api.js";
 import { confirmAction } from "./dialog.js";
 import { say } from "./dom.js";
 import { hostCall, readKey } from "./host-call.js";
+import { t, tn } from "./i18n.js";
 import { ItemList } from "./items.js";
 import { formatTime } from "./time.js";
 import { UndoToast } from "./undo.js";
 
 const TEXT = {
-  remove: "Remove",
-  removeLabel: (who) => `Remove this ${who}`,
-  announcementWho: "announcement",
-  messageWho: (author) => `message by ${author}`,
-  ban: "Ban",
-  banLabel: (nickname) => `Ban ${nickname}`,
-  banned: "Banned",
-  removed: (author) => `Removed the message${author ? " by " + author : ""}.`,
-  removedAnnouncement: "Removed the announcement.",
-  removing: (kind) => (kind === "announcement" ? "Announcement removed" : "Message removed"),
-  kept: "Not removed.",
-  banTitle: (nickname) => `Ban ${nickname}?`,
-  banText: (nickname) => `${nickname} will no longer be able to post in this room. Their messages stay unless you remove them.`,
-  isBanned: (nickname) => `${nickname} is banned.`,
-  helpClosed: "The chat as it was; the event is closed.",
-  helpTouch: "Tap a message to remove it or ban its author.",
-  helpPointer: "Point at a message (or tab to it) to remove it or ban its author.",
-  count: (n) => (n === 1 ? "1 message" : n ? `${n} messages` : ""),
-  opensAt: (at) => ` at ${at}`,
-  opens: (at) => `The chat opens${at}. Messages appear here as people write.`,
-  nothing: "Nothing has been said yet.",
-  writeFirst: "Write the announcement first.",
-  announced: "Announced to everyone in the room.",
-  tooLate: "The event is closed: nobody would see an announcement now.",
+  // Translators: a button beside a message in the host console.
+  remove: t("Remove"),
+  removeAnnouncementLabel: t("Remove this announcement"),
+  removeMessageLabel: (author) => t("Remove this message by {author}", { author }),
+  // Translators: a button beside a message or a participant in the host console.
+  ban: t("Ban"),
+  banLabel: (nickname) => t("Ban {nickname}", { nickname }),
+  // Translators: the Ban button once the participant is banned.
+  banned: t("Banned"),
+  removed: (author) => (author ? t("Removed the message by {author}.", { author }) : t("Removed the message.")),
+  removedAnnouncement: t("Removed the announcement."),
+  removing: (kind) => (kind === "announcement" ? t("Announcement removed") : t("Message removed")),
+  kept: t("Not removed."),
+  banTitle: (nickname) => t("Ban {nickname}?", { nickname }),
+  banText: (nickname) => t("{nickname} will no longer be able to post in this room. Their messages stay unless you remove them.", { nickname }),
+  isBanned: (nickname) => t("{nickname} is banned.", { nickname }),
+  helpClosed: t("The chat as it was; the event is closed."),
+  helpTouch: t("Tap a message to remove it or ban its author."),
+  helpPointer: t("Point at a message (or tab to it) to remove it or ban its author."),
+  count: (n) => (n ? tn("{n} message", "{n} messages", n) : ""),
+  opensAt: (at) => t("The chat opens at {time}. Messages appear here as people write.", { time: at }),
+  opens: t("The chat opens later. Messages appear here as people write."),
+  nothing: t("Nothing has been said yet."),
+  writeFirst: t("Write the announcement first."),
+  announced: t("Announced to everyone in the room."),
+  tooLate: t("The event is closed: nobody would see an announcement now."),
 };
 
 export class LiveView {
@@ -81,8 +84,8 @@ export class LiveView {
     if (item.kind !== "message" && item.kind !== "announcement") return;
     const actions = document.createElement("div");
     actions.className = "actions";
-    const who = item.kind === "announcement" ? TEXT.announcementWho : TEXT.messageWho(item.author);
-    const remove = this.button(TEXT.remove, TEXT.removeLabel(who), () => this.retract(li, item, remove));
+    const label = item.kind === "announcement" ? TEXT.removeAnnouncementLabel : TEXT.removeMessageLabel(item.author);
+    const remove = this.button(TEXT.remove, label, () => this.retract(li, item, remove));
     remove.dataset.remove = String(item.id);
     actions.append(remove);
     if (item.kind === "message" && typeof item.participant_id === "number") {
@@ -203,7 +206,7 @@ export class LiveView {
     const anything = this.ol.children.length > 0;
     const event = this.host.event();
     if (anything) empty.textContent = "";
-    else if (this.host.state() === "scheduled") empty.textContent = TEXT.opens(event ? TEXT.opensAt(formatTime(new Date(event.starts_at))) : "");
+    else if (this.host.state() === "scheduled") empty.textContent = event ? TEXT.opensAt(formatTime(new Date(event.starts_at))) : TEXT.opens;
     else empty.textContent = TEXT.nothing;
     empty.hidden = anything;
   }

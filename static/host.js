@@ -8,6 +8,7 @@ import { bindEmbedding } from "./host-embed.js";
 import { hostCall, readKey, useKey } from "./host-call.js";
 import { EventEditor } from "./host-edit.js";
 import { LiveView } from "./host-live.js";
+import { t, tn } from "./i18n.js";
 import { People, tag } from "./people.js";
 import { Stream } from "./stream.js";
 import { localTimes, toLocalInput } from "./time.js";
@@ -15,27 +16,34 @@ import { sleep } from "./util.js";
 
 const TEXT = {
   wrongKey: [
-    "This host key is wrong",
-    "The key in this link does not belong to this event, so nothing can be changed with it. " +
-      "Open the complete host link you saved when you scheduled the event; if you copied it by hand, " +
-      "check that nothing was cut off at the end.",
+    t("This host key is wrong"),
+    t("The key in this link does not belong to this event, so nothing can be changed with it. Open the complete host link you saved when you scheduled the event; if you copied it by hand, check that nothing was cut off at the end."),
   ],
   noKey: [
-    "This link has no host key",
-    "The host console needs the complete host link you got when you scheduled the event: " +
-      "it ends in #key= followed by a long code.",
+    t("This link has no host key"),
+    // Translators: "#key=" is part of the link and stays as it is.
+    t("The host console needs the complete host link you got when you scheduled the event: it ends in #key= followed by a long code."),
   ],
-  gone: ["This event no longer exists", "There is no event at this address any more."],
-  unchecked: "The host key could not be checked",
-  reload: "Reload the page to try again.",
-  retrying: "The server could not be reached; trying again…",
-  pageTitle: (title) => `Host: ${title} · chatserver`,
-  actionsMayFail: "Actions may fail until then.",
-  banned: "banned",
-  online: "online",
-  offline: "offline",
-  tookPart: (all) => `${all} took part`,
-  summary: (online, all) => `${online} online · ${all} joined`,
+  gone: [t("This event no longer exists"), t("There is no event at this address any more.")],
+  unchecked: t("The host key could not be checked"),
+  reload: t("Reload the page to try again."),
+  retrying: t("The server could not be reached; trying again…"),
+  // Translators: the browser tab's title of the host console; {title} is the event's title.
+  pageTitle: (title) => t("Host: {title} · chatserver", { title }),
+  actionsMayFail: t("Actions may fail until then."),
+  // Translators: a participant's state in the host console's list of people.
+  banned: t("banned"),
+  // Translators: a participant's state in the host console's list of people.
+  online: t("online"),
+  // Translators: a participant's state in the host console's list of people.
+  offline: t("offline"),
+  // Translators: under the host console's list of people once the event is closed.
+  tookPart: (all) => tn("{n} took part", "{n} took part", all),
+  // Translators: under the host console's list of people, such as "3 online · 5 joined".
+  onlineCount: (n) => tn("{n} online", "{n} online", n),
+  joinedCount: (n) => tn("{n} joined", "{n} joined", n),
+  // Translators: {online} and {joined} are the two counts above, such as "3 online · 5 joined".
+  summary: (online, joined) => t("{online} · {joined}", { online, joined }),
 };
 
 const PEOPLE_EVERY = 10000;
@@ -74,7 +82,7 @@ function start(root) {
       if (!p.banned) li.append(live.banButton(p.id, p.nickname));
     },
     summary: (all, online) => {
-      $("people-summary").textContent = all.length ? (state === "closed" ? TEXT.tookPart(all.length) : TEXT.summary(online, all.length)) : "";
+      $("people-summary").textContent = all.length ? (state === "closed" ? TEXT.tookPart(all.length) : TEXT.summary(TEXT.onlineCount(online), TEXT.joinedCount(all.length))) : "";
     },
   });
   const banner = new ConnectionBanner({ box: $("connection"), after: TEXT.actionsMayFail, kind: "error" });

@@ -45,11 +45,11 @@ async function run(stores, mode, fn) {
   const db = await open();
   return new Promise((resolve, reject) => {
     const out = {};
-    const t = db.transaction(stores, mode);
-    t.oncomplete = () => resolve(out);
-    t.onerror = () => reject(t.error);
-    t.onabort = () => reject(t.error || new Error("transaction aborted"));
-    fn(t, out);
+    const tx = db.transaction(stores, mode);
+    tx.oncomplete = () => resolve(out);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
+    fn(tx, out);
   });
 }
 
@@ -58,11 +58,11 @@ const roomItems = (slug) => IDBKeyRange.bound([slug, -Infinity], [slug, Infinity
 /** {cursor, state, items} cached for a room; nothing (cursor 0) when there is no cache. */
 async function loadRoom(slug) {
   try {
-    const out = await run(["rooms", "items"], "readonly", (t, o) => {
-      t.objectStore("rooms").get(slug).onsuccess = (e) => {
+    const out = await run(["rooms", "items"], "readonly", (tx, o) => {
+      tx.objectStore("rooms").get(slug).onsuccess = (e) => {
         o.room = e.target.result || null;
       };
-      t.objectStore("items").getAll(roomItems(slug)).onsuccess = (e) => {
+      tx.objectStore("items").getAll(roomItems(slug)).onsuccess = (e) => {
         o.items = e.target.result.map((row) => row.item);
       };
     });
@@ -79,8 +79,8 @@ async function loadRoom(slug) {
  */
 async function saveItems(slug, items, cursor, state) {
   try {
-    await run(["rooms", "items"], "readwrite", (t) => {
-      const store = t.objectStore("items");
+    await run(["rooms", "items"], "readwrite", (tx) => {
+      const store = tx.objectStore("items");
       for (const item of items) {
         store.put({ slug, id: item.id, item });
         if (item.kind === "retraction" && typeof item.target === "number") {
@@ -92,7 +92,7 @@ async function saveItems(slug, items, cursor, state) {
           };
         }
       }
-      const rooms = t.objectStore("rooms");
+      const rooms = tx.objectStore("rooms");
       rooms.get(slug).onsuccess = (e) => {
         const room = e.target.result || { slug, cursor: 0, state: null };
         room.cursor = Math.max(room.cursor || 0, cursor || 0);
@@ -114,9 +114,9 @@ async function saveState(slug, state) {
 /** Forget a room's stream (the server's stream was reset: it is read again from the start). */
 async function clearRoom(slug) {
   try {
-    await run(["rooms", "items"], "readwrite", (t) => {
-      t.objectStore("items").delete(roomItems(slug));
-      t.objectStore("rooms").delete(slug);
+    await run(["rooms", "items"], "readwrite", (tx) => {
+      tx.objectStore("items").delete(roomItems(slug));
+      tx.objectStore("rooms").delete(slug);
     });
   } catch (e) {
     // nothing cached, or no IndexedDB
@@ -127,8 +127,8 @@ async function clearRoom(slug) {
 
 async function outboxList(slug) {
   try {
-    const out = await run(["outbox"], "readonly", (t, o) => {
-      t.objectStore("outbox").index("slug").getAll(slug).onsuccess = (e) => {
+    const out = await run(["outbox"], "readonly", (tx, o) => {
+      tx.objectStore("outbox").index("slug").getAll(slug).onsuccess = (e) => {
         o.entries = e.target.result;
       };
     });
@@ -141,7 +141,7 @@ async function outboxList(slug) {
 /** One write to the outbox: true once it has committed, false without storage. */
 async function outboxWrite(fn) {
   try {
-    await run(["outbox"], "readwrite", (t) => fn(t.objectStore("outbox")));
+    await run(["outbox"], "readwrite", (tx) => fn(tx.objectStore("outbox")));
     return true;
   } catch (e) {
     return false;

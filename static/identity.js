@@ -7,9 +7,10 @@
 
 import { TEXT as API_TEXT, errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
 import { store, stored, watchStored } from "./dom.js";
+import { t } from "./i18n.js";
 
 const TEXT = {
-  notJoined: "Join the room first.",
+  notJoined: t("Join the room first."),
 };
 
 function read(key) {

@@ -2,9 +2,12 @@
 // bottom counts them and jumps down to them; reading down to the end clears it.
 
 import { reducedMotion } from "./dom.js";
+import { t, tn } from "./i18n.js";
 
 const TEXT = {
-  newMessages: (n) => (n === 1 ? "1 new message" : `${n} new messages`),
+  newMessages: (n) => tn("{n} new message", "{n} new messages", n),
+  // Translators: a small tag on the first message that arrived while the reader was scrolled up.
+  newTag: t("New"),
 };
 
 export class Jump {
@@ -36,6 +39,7 @@ export class Jump {
   add(news) {
     if (this.unread === 0) {
       for (const old of this.list.ol.querySelectorAll(".first-unread")) old.classList.remove("first-unread");
+      news[0].dataset.newLabel = TEXT.newTag; // the tag style.css draws on it
       news[0].classList.add("first-unread");
     }
     this.unread += news.length;

@@ -3,34 +3,48 @@
 // Cancel and Leave), and the plain notice that takes the composer's place for a banned reader.
 // Who the reader is lives in identity.js; this module only shows it and asks for changes.
 
-import { say, storageKept } from "./dom.js";
+import { appendSentence, say, storageKept } from "./dom.js";
+import { lang, t } from "./i18n.js";
 
 const TEXT = {
-  typeFirst: "Type a nickname first.",
-  empty: "The nickname is empty.",
+  typeFirst: t("Type a nickname first."),
+  empty: t("The nickname is empty."),
   reserved: (nickname) =>
-    `“${nickname}” is kept for the hosts and the room's own notices, so nobody can mistake you for them. Please choose another nickname.`,
+    t("“{nickname}” is kept for the hosts and the room's own notices, so nobody can mistake you for them. Please choose another nickname.", { nickname }),
   taken: (nickname) =>
-    `Someone in this room is already called “${nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.`,
-  lostMessage: "Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept.",
-  lostMessages: "Your nickname for this room is no longer valid here, so your messages were not sent. Choose a nickname to join again, then retry them.",
-  lost: "Your nickname for this room is no longer valid here. Choose a nickname to join again.",
-  pageOnly: "Up to 32 characters. This browser does not let the chat keep it, so your nickname lasts for this page only.",
-  continueAs: (nickname) => `Continue as ${nickname}`,
-  continueWhy: "the nickname you have on this room's own page",
-  banned: "The host removed you from this room. You can still read along.",
-  renameBanned: "The host removed you from this room, so you cannot change your nickname.",
-  tooMany: (wait) => `You have changed your nickname several times in a short while. Try again in ${wait}.`,
-  seconds: (n) => (n === 1 ? "1 second" : `${n} seconds`),
-  minutes: (n) => (n === 1 ? "1 minute" : `${n} minutes`),
-  aMoment: "a moment",
+    t("Someone in this room is already called “{nickname}” (capitals and look-alike letters count as the same name). Please choose another nickname.", { nickname }),
+  lostMessage: t("Your nickname for this room is no longer valid here, so your message was not sent. Choose a nickname to join again; your message is kept."),
+  lostMessages: t("Your nickname for this room is no longer valid here, so your messages were not sent. Choose a nickname to join again, then retry them."),
+  lost: t("Your nickname for this room is no longer valid here. Choose a nickname to join again."),
+  pageOnly: t("Up to 32 characters. This browser does not let the chat keep it, so your nickname lasts for this page only."),
+  continueAs: t("Continue as {nickname}"),
+  // Translators: beside the button "Continue as …" in a chat bar on another site.
+  continueWhy: t("the nickname you have on this room's own page"),
+  banned: t("The host removed you from this room. You can still read along."),
+  renameBanned: t("The host removed you from this room, so you cannot change your nickname."),
+  // Translators: {when} says how soon, such as "in 30 seconds" or "in a moment".
+  tooMany: (when) => t("You have changed your nickname several times in a short while. Try again {when}.", { when }),
+  aMoment: t("in a moment"),
+  // The server's own words for a reserved name (chatserver/validation.py), in the page's language
+  // as the API answers in it: a reserved name is refused with the same code as a taken one.
+  serverReserved: t("The nickname '{nickname}' is reserved; choose another."),
 };
 
+const soon = new Intl.RelativeTimeFormat(lang, { numeric: "always" });
 const $ = (id) => document.getElementById(id);
 
+/** How soon another try may work: "in 30 seconds", "in 2 minutes", "in a moment". */
 function waitText(seconds) {
   if (!seconds) return TEXT.aMoment;
-  return seconds < 90 ? TEXT.seconds(seconds) : TEXT.minutes(Math.ceil(seconds / 60));
+  return seconds < 90 ? soon.format(seconds, "second") : soon.format(Math.ceil(seconds / 60), "minute");
+}
+
+/** Whether the server's refusal says the name is reserved (its message, in English or the page's language). */
+function isReserved(message) {
+  const text = message || "";
+  if (/ is reserved;/.test(text)) return true;
+  const [before, after] = TEXT.serverReserved.split("{nickname}");
+  return after !== undefined && text.length >= before.length + after.length && text.startsWith(before) && text.endsWith(after);
 }
 
 /** A refused join or rename in words, for the field it is about. */
@@ -38,7 +52,7 @@ function refusal(nickname, result) {
   if (result.code === "nickname_taken") {
     // A name reserved for a role ("Host", "Announcement", "*") is refused with the same code: the
     // server's message says so, and "someone is already called Host" would mislead.
-    return / is reserved;/.test(result.message || "") ? TEXT.reserved(nickname) : TEXT.taken(nickname);
+    return isReserved(result.message) ? TEXT.reserved(nickname) : TEXT.taken(nickname);
   }
   if (result.code === "rate_limited") return TEXT.tooMany(waitText(result.wait));
   if (result.code === "banned") return TEXT.renameBanned;
@@ -115,7 +129,10 @@ export class Nicknames {
     $("waiting-me").hidden = state !== "scheduled" || !me || banned || this.renaming;
     const offered = this.identity.offered();
     this.offer.row.hidden = !offered;
-    if (offered) this.offer.button.textContent = TEXT.continueAs(offered.nickname);
+    if (offered) {
+      this.offer.button.replaceChildren(); // the name isolated in the sentence: a right-to-left one keeps its place
+      appendSentence(this.offer.button, TEXT.continueAs, { nickname: offered.nickname });
+    }
     if (me) {
       $("me").textContent = me.nickname;
       $("waiting-nick").textContent = me.nickname;

@@ -6,16 +6,22 @@
 // a visible tab marks what it shows as seen, and hidden tabs claim each alert once.
 
 import { say, store, stored } from "./dom.js";
+import { lang, t } from "./i18n.js";
 import { sleep } from "./util.js";
 
 const TEXT = {
-  announcement: "Announcement",
-  mentioned: (author) => `${author} mentioned you`,
-  title: (who, room) => `${who} · ${room}`,
-  unsupported: "This browser cannot show desktop notifications.",
-  blocked: "Desktop notifications are blocked for this site in your browser's settings.",
-  refused: "Your browser did not allow notifications for this site. You can allow them in its site settings, then tick the box again.",
+  announcement: t("Announcement"),
+  // Translators: a desktop notification's title when someone wrote the reader's nickname.
+  mentioned: (author) => t("{author} mentioned you", { author }),
+  // Translators: a desktop notification's title: who ("bob mentioned you") and the room's title.
+  title: (who, room) => t("{who} · {room}", { who, room }),
+  // Translators: the browser tab's title while it is hidden: {n} new messages, then the room's title.
+  counted: (n, title) => t("({n}) {title}", { n, title }),
+  unsupported: t("This browser cannot show desktop notifications."),
+  blocked: t("Desktop notifications are blocked for this site in your browser's settings."),
+  refused: t("Your browser did not allow notifications for this site. You can allow them in its site settings, then tick the box again."),
 };
+const numbers = new Intl.NumberFormat(lang); // the count on the tab's icon
 const DEFAULTS = { badge: true, desktop: false, sound: false };
 const SETTLE = 200; // ms a hidden tab waits, so that a visible tab can say it shows the message
 const HOLD = 10000; // ms an alert's lock is kept by the tab that took it
@@ -112,7 +118,7 @@ export class Notifier {
   show() {
     const base = this.options.title ? this.options.title() : document.title;
     const counting = this.settings.badge && this.count > 0;
-    document.title = counting ? `(${this.count}) ${base}` : base;
+    document.title = counting ? TEXT.counted(this.count, base) : base;
     if (counting) this.badge(this.count);
     else this.restoreIcon();
   }
@@ -144,7 +150,7 @@ export class Notifier {
     const ctx = canvas.getContext("2d");
     if (!ctx) return;
     if (this.image && this.image.complete && this.image.naturalWidth) ctx.drawImage(this.image, 0, 0, size, size);
-    const text = count > 99 ? "99+" : String(count);
+    const text = count > 99 ? `${numbers.format(99)}+` : numbers.format(count);
     const r = text.length > 2 ? 22 : 19;
     ctx.beginPath();
     ctx.arc(size - r - 1, r + 1, r, 0, 2 * Math.PI);
@@ -154,7 +160,7 @@ export class Notifier {
     ctx.strokeStyle = "#ffffff";
     ctx.stroke();
     ctx.fillStyle = "#ffffff";
-    ctx.font = `bold ${text.length > 2 ? 20 : text.length > 1 ? 24 : 28}px system-ui, sans-serif`;
+    ctx.font = `bold ${text.length > 2 ? 20 : text.length > 1 ? 24 : 28}px system-ui, sans-serif`; // i18n: a font
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.fillText(text, size - r - 1, r + 2);

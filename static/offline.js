@@ -1,7 +1,9 @@
 // Keeps the room readable offline: registers the service worker (/sw.js, scope "/") and asks it to
 // store this page and the files it runs on, so the next visit works without a network. The
 // conversation itself comes from IndexedDB (idb.js). When the page and its files are stored,
-// <html data-offline-ready> is set.
+// <html data-offline-ready> is set. The page's catalog (its words, i18n.js) is kept too.
+
+import { catalogUrl } from "./i18n.js";
 
 /**
  * The static files this page runs on: those it names (entry modules and styles, versioned by
@@ -33,7 +35,8 @@ export async function keepOffline(urls) {
     const registration = await sw.ready;
     const worker = registration.active;
     if (!worker) return false;
-    worker.postMessage({ type: "cache", page: location.pathname + location.search, urls: pageFiles().concat(urls || []) });
+    const files = pageFiles().concat(urls || [], catalogUrl ? [catalogUrl] : []);
+    worker.postMessage({ type: "cache", page: location.pathname + location.search, urls: files });
     return true;
   } catch (e) {
     // No service worker (an old browser, a private window, a third-party frame): online only.

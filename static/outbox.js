@@ -6,14 +6,16 @@
 // Web Lock lets one send at a time, and a BroadcastChannel tells the others to show the change.
 
 import { errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
+import { t } from "./i18n.js";
 import { db } from "./idb.js";
 import { randomId } from "./util.js";
 
+// Why a message was not sent, by the server's error code (shown under the message).
 const TEXT = {
-  event_closed: "The event has closed.",
-  banned: "The host removed you from this room.",
-  unauthorized: "Your nickname is no longer valid in this room. Join again, then retry.",
-  not_found: "This event no longer exists.",
+  event_closed: t("The event has closed."),
+  banned: t("The host removed you from this room."),
+  unauthorized: t("Your nickname is no longer valid in this room. Join again, then retry."),
+  not_found: t("This event no longer exists."),
 };
 
 const MAX_BACKOFF = 30000;

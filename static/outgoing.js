@@ -2,20 +2,22 @@
 // order written, each saying why it waits, or that it was not sent (with the reason, Retry and
 // Discard).
 
+import { t } from "./i18n.js";
 import { authorFor, avatarFor } from "./items.js";
 import { linkify } from "./links.js";
 
 const TEXT = {
-  you: "You",
-  notSent: "Not sent",
-  retry: "Retry",
-  discard: "Discard",
-  sending: "Sending…",
-  offline: "Waiting for the network…",
-  network: "Waiting for the server…",
-  rate: "Waiting a moment (sending too fast)…",
-  nickname: "Waiting for a nickname…",
-  not_open: "Waiting for the chat to open…",
+  // Translators: the author of a message still being sent, before the reader has a nickname.
+  you: t("You"),
+  notSent: t("Not sent"),
+  retry: t("Retry"),
+  discard: t("Discard"),
+  sending: t("Sending…"),
+  offline: t("Waiting for the network…"),
+  network: t("Waiting for the server…"),
+  rate: t("Waiting a moment (sending too fast)…"),
+  nickname: t("Waiting for a nickname…"),
+  not_open: t("Waiting for the chat to open…"),
 };
 
 const WAITS = ["sending", "offline", "network", "rate", "nickname", "not_open"];
@@ -61,7 +63,7 @@ export class Outgoing {
   build(entry) {
     const me = this.me();
     const li = document.createElement("li");
-    li.className = "item message mine outgoing";
+    li.className = "item message mine outgoing"; // i18n: class names
     li.dataset.clientId = entry.clientId;
     const nickname = me ? me.nickname : TEXT.you;
     li.dataset.author = me ? "p" + me.id : "me";
@@ -80,7 +82,7 @@ export class Outgoing {
     why.className = "reason";
     const actions = document.createElement("span");
     actions.className = "actions";
-    actions.append(button("retry", TEXT.retry, "small-button"), button("discard", TEXT.discard, "small-button danger-button"));
+    actions.append(button("retry", TEXT.retry, "small-button"), button("discard", TEXT.discard, "small-button danger-button")); // i18n: class names
     failure.append(why, actions);
     li.append(avatarFor(nickname), meta, body, failure);
     return li;
@@ -119,7 +121,7 @@ export class Outgoing {
   }
 
   clicked(ev) {
-    const target = ev.target.closest("li.outgoing button[data-action]");
+    const target = ev.target.closest("li.outgoing button[data-action]"); // i18n: a selector
     if (!target) return;
     const li = target.closest("li.outgoing");
     if (target.dataset.action === "retry") {

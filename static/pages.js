@@ -1,16 +1,20 @@
 // The transcript and the archive: both work without JavaScript (times in UTC); this adds local
 // dates, day dividers, clickable links in messages, and date tiles. Text is only ever set as text.
 
+import { lang, t } from "./i18n.js";
 import { systemText } from "./items.js";
 import { linkify } from "./links.js";
 import { zoneName } from "./time.js";
 
 const TEXT = {
-  zone: (zone) => (zone ? ` (${zone})` : ""),
+  // Translators: after "Times are shown in your time zone" at the end of a transcript; {zone} is its name, such as Europe/Berlin.
+  zone: (zone) => (zone ? " " + t("({zone})", { zone }) : ""),
 };
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-const monthFormat = new Intl.DateTimeFormat(undefined, { month: "short" });
+const dayFormat = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+const monthFormat = new Intl.DateTimeFormat(lang, { month: "short" });
+// The tile's day and year as plain numbers, in the language's digits.
+const plainNumber = new Intl.NumberFormat(lang, { useGrouping: false });
 
 // --- the transcript ---------------------------------------------------------------------------
 function transcript(log) {
@@ -70,12 +74,12 @@ function tiles() {
     month.textContent = monthFormat.format(date);
     const day = document.createElement("span");
     day.className = "tile-day";
-    day.textContent = String(date.getDate());
+    day.textContent = plainNumber.format(date.getDate());
     el.replaceChildren(month, day);
     if (date.getFullYear() !== thisYear) {
       const year = document.createElement("span");
       year.className = "tile-year";
-      year.textContent = String(date.getFullYear());
+      year.textContent = plainNumber.format(date.getFullYear());
       el.append(year);
     }
   }

@@ -2,16 +2,20 @@
 // every join or ban, the present first and the banned last; each page adds its own tags.
 
 import { eventPath, fetchJson } from "./api.js";
+import { lang, t } from "./i18n.js";
 
 const TEXT = {
-  failed: "The list could not be loaded; it is tried again soon.",
-  nobody: "Nobody has joined yet.",
+  failed: t("The list could not be loaded; it is tried again soon."),
+  nobody: t("Nobody has joined yet."),
 };
+
+// Nicknames in the order of the page's language, capitals and accents aside.
+const byName = new Intl.Collator(lang, { sensitivity: "base" });
 
 /** The order of a participant list: the present first, the banned last, then by nickname. */
 function byPresence(a, b) {
   return (a.banned ? 1 : 0) - (b.banned ? 1 : 0) || (b.online ? 1 : 0) - (a.online ? 1 : 0) ||
-    a.nickname.localeCompare(b.nickname, undefined, { sensitivity: "base" });
+    byName.compare(a.nickname, b.nickname);
 }
 
 /** A participant-list row: online dot and nickname (as text); pages append their own tags. */

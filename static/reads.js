@@ -7,27 +7,36 @@
 // "Seen by bob" (a few names) or "Seen by 4" (the names in a tooltip and on a click).
 
 import { eventPath, fetchJson } from "./api.js";
+import { appendSentence } from "./dom.js";
+import { lang, t, tn } from "./i18n.js";
 
 const TEXT = {
-  seenBy: (names) => `Seen by ${names}`,
-  and: " and ",
-  seenByCount: (n) => `Seen by ${n}`,
-  comma: ", ",
+  // Translators: under a message; {names} is a list of nicknames ("alice and bob").
+  seenBy: t("Seen by {names}"),
+  seenByAll: (names) => t("Seen by {names}", { names }),
+  // Translators: under a message, on a button that shows the names of those who have seen it.
+  seenByCount: (n) => tn("Seen by {n}", "Seen by {n}", n),
 };
 const EVERY = 2000; // ms between reports
 const NAMES = 2; // up to this many readers are named in the line itself
+// "alice and bob" in the line itself; "bob, carol, dave" in the tooltip and the list of all.
+const sentenceList = new Intl.ListFormat(lang, { type: "conjunction" });
+const plainList = new Intl.ListFormat(lang, { type: "unit", style: "short" });
+const byName = new Intl.Collator(lang);
 
-/** Append `sentence(names)` with each name a <bdi>: a right-to-left nickname keeps its place. */
-function withNames(el, sentence, names, joiner) {
-  const [before, after] = sentence("\u0000").split("\u0000");
-  if (before) el.append(before);
-  names.forEach((name, i) => {
-    if (i) el.append(joiner);
+/** A list of names as the language writes it, each name a <bdi>: a right-to-left nickname keeps its place. */
+function nameList(names, format) {
+  const out = document.createDocumentFragment();
+  for (const part of format.formatToParts(names)) {
+    if (part.type !== "element") {
+      out.append(part.value);
+      continue;
+    }
     const bdi = document.createElement("bdi");
-    bdi.textContent = name;
-    el.append(bdi);
-  });
-  if (after) el.append(after);
+    bdi.textContent = part.value;
+    out.append(bdi);
+  }
+  return out;
 }
 
 /**
@@ -202,7 +211,7 @@ export class Reads {
     for (const old of this.ol.querySelectorAll(":scope > li > .seen")) {
       if (!at.has(old.parentNode)) old.remove();
     }
-    for (const [li, names] of at) this.mark(li, names.sort((a, b) => a.localeCompare(b)));
+    for (const [li, names] of at) this.mark(li, names.sort(byName.compare));
     if (stick) this.ol.scrollTop = this.ol.scrollHeight;
     if (this.options.changed) this.options.changed();
   }
@@ -218,19 +227,19 @@ export class Reads {
     }
     line.dataset.names = all;
     line.replaceChildren();
-    line.title = TEXT.seenBy(all);
+    line.title = TEXT.seenByAll(plainList.format(names));
     if (names.length <= NAMES) {
-      withNames(line, TEXT.seenBy, names, TEXT.and);
+      appendSentence(line, TEXT.seenBy, { names: nameList(names, sentenceList) });
       return;
     }
     const button = document.createElement("button");
     button.type = "button";
-    button.className = "link seen-toggle";
+    button.className = "link seen-toggle"; // i18n: class names
     button.setAttribute("aria-expanded", "false");
     button.textContent = TEXT.seenByCount(names.length);
     const list = document.createElement("span");
     list.className = "seen-names";
-    withNames(list, (n) => n, names, TEXT.comma);
+    list.append(nameList(names, plainList));
     list.hidden = true;
     button.addEventListener("click", () => {
       list.hidden = !list.hidden;

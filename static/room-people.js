@@ -1,19 +1,29 @@
 // The room's people panel: who is here (the reader tagged "you", the banned "removed"), online
 // first, with the counts in the heading and in the panel's toggle on small screens.
 
+import { lang, t, tn } from "./i18n.js";
 import { People, tag } from "./people.js";
 
 const TEXT = {
-  you: "you",
-  removed: "removed",
-  tagsJoin: ", ",
-  online: ", online",
-  offline: ", offline",
-  presence: (nickname, online) => `${nickname}: ${online ? "online" : "offline"}`,
-  countClosed: (all) => `(${all})`,
-  countOnline: (online) => `(${online} online)`,
-  summary: (online, all) => `${online} online · ${all} in all`,
+  // Translators: a tag beside the reader's own name in the list of people.
+  you: t("you"),
+  // Translators: a tag beside the name of someone the host removed from the room.
+  removed: t("removed"),
+  // Translators: read by screen readers right after a name in the list of people.
+  online: t(", online"),
+  // Translators: read by screen readers right after a name in the list of people.
+  offline: t(", offline"),
+  presence: (nickname, online) => (online ? t("{nickname}: online", { nickname }) : t("{nickname}: offline", { nickname })),
+  // Translators: how many people joined, in parentheses after the heading "People".
+  countClosed: (n) => t("({n})", { n }),
+  countOnline: (n) => tn("({n} online)", "({n} online)", n),
+  countNow: (n) => tn("{n} online", "{n} online", n),
+  countAll: (n) => tn("{n} in all", "{n} in all", n),
+  // Translators: {online} is "3 online", {all} is "5 in all".
+  summary: (online, all) => t("{online} · {all}", { online, all }),
 };
+
+const tagList = new Intl.ListFormat(lang, { type: "unit", style: "short" }); // "you, removed"
 
 const EVERY = 20000; // ms between refreshes of the participant list
 
@@ -36,7 +46,7 @@ export function roomPeople(slug, identity, shown, closed) {
       const tags = [];
       if (mine) tags.push(TEXT.you);
       if (p.banned) tags.push(TEXT.removed);
-      if (tags.length) li.append(tag(tags.join(TEXT.tagsJoin)));
+      if (tags.length) li.append(tag(tagList.format(tags)));
       const status = document.createElement("span");
       status.className = "visually-hidden";
       status.textContent = online ? TEXT.online : TEXT.offline;
@@ -46,7 +56,7 @@ export function roomPeople(slug, identity, shown, closed) {
     summary: (all, online) => {
       const count = closed() ? TEXT.countClosed(all.length) : TEXT.countOnline(online);
       $("people-count").textContent = count;
-      $("people-summary").textContent = closed() ? count : TEXT.summary(online, all.length);
+      $("people-summary").textContent = closed() ? count : TEXT.summary(TEXT.countNow(online), TEXT.countAll(all.length));
     },
   });
 }

@@ -3,12 +3,14 @@
 // a page and in a worker (no document there: the tabs forward their visibility).
 
 import { decode, errorCode, eventPath, fetchJson, retryAfter, send } from "./api.js";
+import { t } from "./i18n.js";
 import { readEvents } from "./sse.js";
 import { sleepUnless } from "./util.js";
 
+// What the status handler is told; in a worker, in the language its URL names (tabs.js).
 const TEXT = {
-  gone: "This event no longer exists.",
-  retrying: (seconds) => `Connection lost; trying again in ${seconds} s.`,
+  gone: t("This event no longer exists."),
+  retrying: (n) => t("Connection lost; trying again in {n} s.", { n }),
 };
 
 // Streams unless the page (or the worker, from the room's URL) says ?transport=poll: an escape

@@ -5,10 +5,19 @@
 // with the stored copy as the fallback. The API, the transcript, the host console and everything
 // else pass through untouched: it never answers for the server, and the conversation itself comes
 // from IndexedDB (static/idb.js). A classic script on purpose: it imports nothing.
+// Languages: it shows nothing to anyone (no notifications, no pages of its own), so it has no
+// words and does not load a catalog. It keeps the page's catalog (/i18n/<code>.json?v=…, versioned
+// like a static file) with the rest, so that a room read offline stays in its language.
 "use strict";
 
 const CACHE = "chatserver-shell-v1";
 const ROOM = /^\/e\/[^/]+$/;
+const CATALOG = /^\/i18n\/[A-Za-z_]+\.json$/;
+
+/** A file kept cache-first once it is versioned: the static files, and the catalogs. */
+function isFile(pathname) {
+  return pathname.startsWith("/static/") || CATALOG.test(pathname);
+}
 
 self.addEventListener("install", () => {
   self.skipWaiting();
@@ -26,7 +35,7 @@ self.addEventListener("activate", (event) => {
 /** Store a response for `url`; older versions of the same versioned static file are dropped. */
 async function keep(cache, url, response) {
   const parsed = new URL(url, self.location.origin);
-  if (parsed.pathname.startsWith("/static/") && parsed.searchParams.has("v")) {
+  if (isFile(parsed.pathname) && parsed.searchParams.has("v")) {
     for (const old of await cache.keys()) {
       const o = new URL(old.url);
       if (o.pathname === parsed.pathname && o.searchParams.has("v") && o.search !== parsed.search) await cache.delete(old);
@@ -43,10 +52,10 @@ async function keepAll(urls, page) {
     try {
       const parsed = new URL(url, self.location.origin);
       if (parsed.origin !== self.location.origin) continue;
-      if (!(parsed.pathname.startsWith("/static/") || ROOM.test(parsed.pathname))) continue;
-      const key = parsed.pathname.startsWith("/static/") ? parsed.href : parsed.origin + parsed.pathname + parsed.search;
+      if (!(isFile(parsed.pathname) || ROOM.test(parsed.pathname))) continue;
+      const key = isFile(parsed.pathname) ? parsed.href : parsed.origin + parsed.pathname + parsed.search;
       // A versioned file never changes; an imported module (no version) is fetched again.
-      if (parsed.pathname.startsWith("/static/") && parsed.searchParams.has("v") && (await cache.match(key))) continue;
+      if (isFile(parsed.pathname) && parsed.searchParams.has("v") && (await cache.match(key))) continue;
       const response = await fetch(key, { cache: "no-cache", credentials: "omit" });
       if (response.ok) await keep(cache, key, response);
       else ok = false;
@@ -118,7 +127,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && ROOM.test(url.pathname)) {
     event.respondWith(roomPage(request));
-  } else if (url.pathname.startsWith("/static/")) {
+  } else if (isFile(url.pathname)) {
     event.respondWith(staticFile(request));
   }
   // Everything else (the API above all) goes to the network as if there were no worker.

@@ -10,18 +10,23 @@
 // Posts never go through here: a tab sends them itself, so they never wait behind the held poll.
 
 import { Feed } from "./feed.js";
+import { catalogUrl, lang } from "./i18n.js";
 import { streaming } from "./stream.js";
 import { randomId } from "./util.js";
 
 /**
  * The shared worker's URL from the room's data-worker (its static_url) and data-worker-deps (the
- * versions of the modules it imports: a release of any of them starts a new worker), or null.
+ * versions of the modules it imports: a release of any of them starts a new worker), or null. It
+ * names the page's language and catalog too (i18n.js reads them there): the worker speaks the
+ * page's language (its API calls ask for it), and each language gets a worker of its own.
  */
 export function sharedWorkerUrl(data) {
   const url = data.worker;
   if (!url) return null;
-  const pollOnly = streaming ? "" : "&transport=poll"; // the worker follows the page's choice
-  return `${url}${url.includes("?") ? "&" : "?"}deps=${encodeURIComponent(data.workerDeps || "")}${pollOnly}`;
+  const params = new URLSearchParams({ deps: data.workerDeps || "", lang });
+  if (catalogUrl) params.set("catalog", catalogUrl);
+  if (!streaming) params.set("transport", "poll"); // the worker follows the page's choice
+  return `${url}${url.includes("?") ? "&" : "?"}${params}`;
 }
 
 /**
@@ -115,17 +120,20 @@ export function connectRoom(slug, handlers, options) {
     }
     const port = worker.port;
     let fellBack = false;
-    worker.addEventListener("error", (e) => {
-      // The worker could not start (its script failed to load, or refused in a third-party
-      // frame): the tabs elect a leader instead, or each polls alone.
+    // The worker could not start (its script failed to load, or refused in a third-party frame),
+    // or it started but its modules did not load ("broken"): the tabs elect a leader instead, or
+    // each polls alone.
+    const abandon = (why) => {
       if (fellBack) return;
       fellBack = true;
-      fellBackFrom("SharedWorker", e && (e.message || e.type));
+      fellBackFrom("SharedWorker", why);
       port.close();
       useLeader() || useSolo();
-    });
+    };
+    worker.addEventListener("error", (e) => abandon(e && (e.message || e.type)));
     port.addEventListener("message", (e) => {
-      if (!fellBack) deliver(e.data);
+      if (e.data && e.data.type === "broken") abandon(e.data.reason);
+      else if (!fellBack) deliver(e.data);
     });
     port.start();
     setMode("worker");
@@ -195,7 +203,7 @@ export function connectRoom(slug, handlers, options) {
       if (feed || gaveUp) return;
       gaveUp = true;
       channel.close();
-      fellBackFrom("Web Locks", e);
+      fellBackFrom("Web Locks", e); // i18n: for the console
       useSolo();
     });
     send({ type: "hello" }); // the leader, if there is one, answers with all it knows

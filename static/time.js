@@ -1,22 +1,34 @@
 // Times in the reader's time zone and language: formatting, the <time data-local> elements, and
 // the conversions between Dates, RFC 3339 strings and <input type=datetime-local> values.
 
+import { lang, t, tn } from "./i18n.js";
+
 const TEXT = {
-  units: { s: "s", min: "min", h: "h", day: "day", days: "days" },
-  utc: "UTC",
-  startingNow: "starting now",
-  relative: (text) => `· ${text}`,
-  days: (n) => (n === 1 ? "1 day" : `${n} days`),
-  hours: (n) => (n === 1 ? "1 hour" : `${n} hours`),
-  minutes: (n) => `${n} min`,
-  range: (start, end) => `${start} – ${end}`,
+  // Translators: the countdown's units, abbreviated; keep the no-break space between number and unit.
+  seconds: (n) => t("{n}\u00a0s", { n }),
+  minutesShort: (n) => t("{n}\u00a0min", { n }),
+  hoursShort: (n) => t("{n}\u00a0h", { n }),
+  daysShort: (n) => tn("{n}\u00a0day", "{n}\u00a0days", n),
+  // Translators: a time zone's offset from UTC, such as "UTC+01:00".
+  utc: (offset) => t("UTC{offset}", { offset }),
+  startingNow: t("starting now"),
+  // Translators: how soon something starts, after its date: "· in 3 hours".
+  relative: (when) => t("· {when}", { when }),
+  days: (n) => tn("{n} day", "{n} days", n),
+  hours: (n) => tn("{n} hour", "{n} hours", n),
+  minutes: (n) => t("{n} min", { n }),
+  // Translators: a span of time, from {start} to {end}.
+  range: (start, end) => t("{start} – {end}", { start, end }),
 };
 
 const MINUTE = 60 * 1000;
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+const timeFormat = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
+// Two digits ("05"), in the language's own digits; and a run of units ("2 h 05 min") as it lists them.
+const twoDigits = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2 });
+const units = new Intl.ListFormat(lang, { type: "unit", style: "narrow" });
+const fullFormat = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medium" });
 
 export function pad(n) {
   return String(n).padStart(2, "0");
@@ -56,13 +68,10 @@ export function localTimes(root) {
 /** "2 h 05 min", "3 min 07 s", "12 s": a duration in seconds, for countdowns. */
 export function formatDuration(seconds) {
   const s = Math.max(0, Math.round(seconds));
-  const u = TEXT.units;
-  const n = (value, unit) => `${value}\u00a0${unit}`;
-  if (s < 60) return n(s, u.s);
-  if (s < 3600) return `${n(Math.floor(s / 60), u.min)} ${n(pad(s % 60), u.s)}`;
-  if (s < 86400) return `${n(Math.floor(s / 3600), u.h)} ${n(pad(Math.floor((s % 3600) / 60)), u.min)}`;
-  const days = Math.floor(s / 86400);
-  return `${n(days, days === 1 ? u.day : u.days)} ${n(Math.floor((s % 86400) / 3600), u.h)}`;
+  if (s < 60) return TEXT.seconds(s);
+  if (s < 3600) return units.format([TEXT.minutesShort(Math.floor(s / 60)), TEXT.seconds(twoDigits.format(s % 60))]);
+  if (s < 86400) return units.format([TEXT.hoursShort(Math.floor(s / 3600)), TEXT.minutesShort(twoDigits.format(Math.floor((s % 3600) / 60)))]);
+  return units.format([TEXT.daysShort(Math.floor(s / 86400)), TEXT.hoursShort(Math.floor((s % 86400) / 3600))]);
 }
 
 /** The browser's offset from UTC on that date, as [sign, "hh:mm"]. */
@@ -75,7 +84,7 @@ function offsetOf(date) {
 /** "UTC+01:00" (with a real minus sign west of Greenwich), for people to read. */
 export function offsetText(date) {
   const [east, hm] = offsetOf(date);
-  return `${TEXT.utc}${east ? "+" : "−"}${hm}`;
+  return TEXT.utc(`${east ? "+" : "−"}${hm}`);
 }
 
 /** A Date as RFC 3339 with the browser's offset for that date, e.g. 2026-11-21T20:00:00+01:00. */
@@ -105,13 +114,13 @@ export function fromLocalInput(value) {
 /** The reader's time zone by name ("Europe/Berlin"), or "" when the browser does not say. */
 export function zoneName() {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    return Intl.DateTimeFormat(lang).resolvedOptions().timeZone || "";
   } catch (e) {
     return "";
   }
 }
 
-const relative = typeof Intl.RelativeTimeFormat === "function" ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+const relative = typeof Intl.RelativeTimeFormat === "function" ? new Intl.RelativeTimeFormat(lang, { numeric: "auto" }) : null;
 
 /** "in 5 minutes", "in 3 hours", "tomorrow": how far off a moment `ms` from now is ("" without Intl support). */
 export function relativeText(ms) {
@@ -145,14 +154,14 @@ export function durationText(ms) {
   if (days) parts.push(TEXT.days(days));
   if (hours) parts.push(TEXT.hours(hours));
   if (mins) parts.push(TEXT.minutes(mins));
-  return parts.join(" ") || TEXT.minutes(0);
+  return parts.length ? units.format(parts) : TEXT.minutes(0);
 }
 
 /** A short date and time, with the year only when it is not this year's. */
 export function rangeFormat(start) {
   const options = { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" };
   if (start.getFullYear() !== new Date().getFullYear()) options.year = "numeric";
-  return new Intl.DateTimeFormat(undefined, options);
+  return new Intl.DateTimeFormat(lang, options);
 }
 
 /** "Sat, Nov 21, 8:00 – 9:00 PM" in the reader's language and time zone. */

@@ -2,9 +2,10 @@
 // button, and the action itself runs only when the time is up, when another one starts, or when
 // the page is hidden or left (then with keepalive: the request outlives the page).
 
+import { t } from "./i18n.js";
+
 const TEXT = {
-  undo: "Undo",
-  separator: " · ",
+  undo: t("Undo"),
 };
 
 const SECONDS = 5;
@@ -19,9 +20,9 @@ export class UndoToast {
     this.text = document.createElement("span");
     this.button = document.createElement("button");
     this.button.type = "button";
-    this.button.className = "link toast-undo";
+    this.button.className = "link toast-undo"; // i18n: class names
     this.button.textContent = TEXT.undo;
-    box.append(this.text, TEXT.separator, this.button);
+    box.append(this.text, " · ", this.button); // a separator, not a word
     place.before(box);
     this.box = box;
     this.pending = null; // {run(keepalive), undo(), timer}

@@ -4,14 +4,17 @@
 // start, a reload of the details now and then catches anything missed).
 
 import { eventPath, fetchJson } from "./api.js";
+import { t } from "./i18n.js";
 import { linkify } from "./links.js";
 import { announce } from "./room-api.js";
 import { formatDuration, localTimes } from "./time.js";
 
 const TEXT = {
-  soon: "Starting any moment now…",
-  startsIn: (duration) => "Starts in " + duration,
-  pageTitle: (title) => `${title} · chatserver`,
+  soon: t("Starting any moment now…"),
+  // Translators: the countdown in the waiting room; {duration} is such as "2 h 05 min".
+  startsIn: (duration) => t("Starts in {duration}", { duration }),
+  // Translators: the browser tab's title for a room: the event's title, then the site's name.
+  pageTitle: (title) => t("{title} · chatserver", { title }),
 };
 
 const REFRESH_EVERY = 20000; // ms between reloads of the event's details while it is scheduled
@@ -74,7 +77,7 @@ export class EventDetails {
       const at = changes[name];
       if (typeof at !== "string" || isNaN(Date.parse(at)) || Date.parse(root.dataset[key]) === Date.parse(at)) continue;
       root.dataset[key] = at;
-      for (const t of root.querySelectorAll("time." + cls)) t.setAttribute("datetime", at);
+      for (const el of root.querySelectorAll("time." + cls)) el.setAttribute("datetime", at);
       changed = true;
     }
     if (!changed) return false;

@@ -1,30 +1,46 @@
 // chatserver's chat bar, one line on any page (docs/embed.md):
 //   <script src="https://chat.example.org/static/widget.js" data-room="SLUG" async></script>
+// Its language: data-locale, else the page's <html lang>, else the browser's (the server decides);
+// its own few words come from the frame (hello's texts), English until then.
 // The room is an iframe of the server, out of the page's reach; the bar is in a shadow root whose
 // !important :host rules outrank the page's CSS. postMessage only with that frame, at its origin.
 (function () {
   "use strict";
   if (window.chatserver) return; // included twice: the first bar stays
+  // The bar's words, replaced by the room's translations (embed.js) when it says hello; {x} is a value.
   const TEXT = {
-    noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>".',
     dismiss: "Dismiss the announcement",
     announcement: "Announcement",
     chat: "Chat",
     frame: "Chat room",
-    panel: (title) => "Chat: " + title,
+    panel: "Chat: {title}",
     hide: "Hide the chat",
     show: "Show the chat",
-    unread: (n) => `${n} unread`,
-    opens: (when) => "opens " + when,
+    unread: "{n} unread",
+    opens: "opens {when}",
     ended: "ended",
     unavailable: "unavailable",
+  };
+  const DEV = {
+    noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>".',
     notLoaded: (room, server, site) => `chatserver: room ${room} did not load from ${server}. Does its host allow ${site} to embed it?`,
   };
+  const put = (text, value) => text.replace(/\{\w+\}/, () => value);
   const script = document.currentScript || document.querySelector("script[data-room][src*='widget.js']");
   const opts = (script && script.dataset) || {};
-  if (!opts.room) return console.warn(TEXT.noRoom);
+  if (!opts.room) return console.warn(DEV.noRoom);
   const server = new URL(script.src, location.href).origin;
-  const side = opts.position === "left" ? "left" : "right";
+  const page = document.documentElement;
+  const RTL = /^(ar|he|iw|fa|ur|ps|yi|dv|ckb|sd|ug)([-_]|$)/i;
+  let locale, rtl;
+  // The locale the room speaks: data-locale, else the page's own language (none: the browser's);
+  // right to left by that code, else by the page's dir (or its lang when it sets no dir).
+  function choose(code) {
+    locale = (code || page.lang || "").trim();
+    rtl = code || !/^(rtl|ltr)$/.test(page.dir) ? RTL.test(locale) : page.dir === "rtl";
+  }
+  choose(opts.locale);
+  let lang = []; // the room's language once it said hello, for Intl (the browser's until then)
   const yes = (v) => v !== undefined && v !== "false" && v !== "0";
   const accent = opts.accent && CSS.supports("color", opts.accent) ? opts.accent : "#1a5fb4";
   const label = (opts.label || "").trim();
@@ -40,7 +56,7 @@
 button:focus-visible{outline:3px solid #ffbf47;outline-offset:-3px}
 .dot{flex:none;width:9px;height:9px;border-radius:50%;background:#57d06f;box-shadow:0 0 0 2px #fff8}
 .dot.scheduled{background:#ffd166}.dot.closed{background:#b0b0b0}
-.t{flex:1;min-width:0;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-weight:600;text-align:left}
+.t{flex:1;min-width:0;overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-weight:600;text-align:start}
 .s{font-size:12px;opacity:.9;white-space:nowrap}
 .n{min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font-size:12px;font-weight:700;line-height:20px;text-align:center}
 .c{flex:none;width:9px;height:9px;border:solid;border-width:2px 2px 0 0;transform:translateY(2px) rotate(-45deg)}
@@ -48,15 +64,15 @@ button:focus-visible{outline:3px solid #ffbf47;outline-offset:-3px}
 .p{width:380px;max-width:calc(100vw - 32px);height:min(560px,calc(100vh - 60px));background:#fff;border:1px solid #c8c8c4;border-top:0}
 .w:not(.open) .p{position:absolute;top:100%;right:0;visibility:hidden}
 iframe{display:block;width:100%;height:100%;border:0}
-.b{position:relative;margin-bottom:8px;padding:10px 38px 10px 12px;border:1px solid #c99700;border-radius:10px;background:#fff6d6;color:#5c4300;box-shadow:0 2px 12px #0003}
+.b{position:relative;margin-bottom:8px;padding:10px 12px;padding-inline-end:38px;border:1px solid #c99700;border-radius:10px;background:#fff6d6;color:#5c4300;box-shadow:0 2px 12px #0003}
 .bl{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.06em}
-.bn{display:-webkit-box;-webkit-line-clamp:4;-webkit-box-orient:vertical;overflow:hidden;width:100%;padding:0;border:0;background:none;color:inherit;text-align:left;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}
-.x{position:absolute;top:6px;right:6px;width:28px;height:28px;padding:0;border:0;border-radius:6px;background:none;color:inherit;font-size:20px;cursor:pointer}
+[dir=rtl] .bl{letter-spacing:0}
+.bn{display:-webkit-box;-webkit-line-clamp:4;-webkit-box-orient:vertical;overflow:hidden;width:100%;padding:0;border:0;background:none;color:inherit;text-align:start;cursor:pointer;white-space:pre-wrap;overflow-wrap:anywhere}
+.x{position:absolute;top:6px;inset-inline-end:6px;width:28px;height:28px;padding:0;border:0;border-radius:6px;background:none;color:inherit;font-size:20px;cursor:pointer}
 @media (prefers-color-scheme:dark){.w{color:#e8e8e5}.p{background:#1e2023;border-color:#3a3d42}.b{background:#332b10;color:#f2d27a;border-color:#d4a72c}}`;
 
   // A custom element: no page rule for div, span or button reaches it.
   const host = document.createElement("chatserver-bar");
-  host.dataset.side = side;
   const shadow = host.attachShadow({ mode: "open" });
   document.documentElement.append(host); // beside <body>: a page that hides or rebuilds its body keeps the bar
   if (shadow.adoptedStyleSheets) {
@@ -74,31 +90,45 @@ iframe{display:block;width:100%;height:100%;border:0}
     return e;
   }
   const wrap = make("div", "w");
+  // The corner: data-position, else the right one, mirrored for a right-to-left language.
+  function place() {
+    host.dataset.side = opts.position === "left" || (opts.position !== "right" && rtl) ? "left" : "right";
+    wrap.dir = rtl ? "rtl" : "ltr";
+  }
+  place();
   wrap.style.setProperty("--a", accent);
   wrap.style.setProperty("--af", textOn(accent));
   const banner = make("div", "b", "", { role: "status" });
-  const bannerText = make("button", "bn", "", { type: "button" });
-  const dismiss = make("button", "x", "\u00d7", { type: "button", "aria-label": TEXT.dismiss });
-  banner.append(make("div", "bl", TEXT.announcement), bannerText, dismiss);
+  const bannerText = make("button", "bn", "", { type: "button", dir: "auto" });
+  const dismiss = make("button", "x", "\u00d7", { type: "button" });
+  const bannerLabel = make("div", "bl");
+  banner.append(bannerLabel, bannerText, dismiss);
   const bar = make("button", "bar", "", { type: "button", "aria-expanded": "false" });
   const dot = make("span", "dot");
-  const title = make("span", "t", label || TEXT.chat);
+  const title = make("bdi", "", label); // the room's title in its own direction, at the bar's start
+  let roomTitle = "";
   const status = make("span", "s");
   const count = make("span", "n");
-  bar.append(dot, title, status, count, make("span", "c"));
+  const name = make("span", "t");
+  name.append(title);
+  bar.append(dot, name, status, count, make("span", "c"));
   const panel = make("div", "p", "", { role: "region" });
-  const query = new URLSearchParams({ parent: location.origin });
-  if (yes(opts.open)) query.set("open", "1");
-  if (accent === opts.accent) query.set("accent", accent);
-  if (opts.nickname) query.set("nickname", opts.nickname);
   // The room's storage blocked: we keep 2 ids (docs/embed.md).
   const kk = `chatserver.b.${server}.${opts.room}`;
   const kh = () => {
     try { return JSON.parse(localStorage.getItem(kk)) || {}; } catch (e) { return {}; }
   };
   const IDS = ["seen", "dismissed"];
-  for (const k of IDS) if (Number.isSafeInteger(kh()[k])) query.set(k, kh()[k]);
-  const frame = make("iframe", "", "", { src: `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`, title: TEXT.frame });
+  function src(open) {
+    const query = new URLSearchParams({ parent: location.origin });
+    if (open) query.set("open", "1");
+    if (accent === opts.accent) query.set("accent", accent);
+    if (opts.nickname) query.set("nickname", opts.nickname);
+    if (locale) query.set("locale", locale);
+    for (const k of IDS) if (Number.isSafeInteger(kh()[k])) query.set(k, kh()[k]);
+    return `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`;
+  }
+  const frame = make("iframe", "", "", { src: src(yes(opts.open)) });
   // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
   // (None same-origin, as on the demo page: a sandbox could not hold it.)
   if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
@@ -123,6 +153,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   let listening = false;
   let isOpen = false;
   let unread = 0;
+  let unreadLabel = ""; // the badge's name in the room's language, for this count
   let state = null;
   let startsAt = null;
   let shown = null; // the announcement in the banner
@@ -148,16 +179,20 @@ iframe{display:block;width:100%;height:100%;border:0}
   }
 
   function draw() {
+    dismiss.setAttribute("aria-label", TEXT.dismiss);
+    bannerLabel.textContent = TEXT.announcement;
+    if (!label && !roomTitle) title.textContent = TEXT.chat;
+    if (!listening) frame.title = TEXT.frame;
     wrap.classList.toggle("open", isOpen);
     bar.setAttribute("aria-expanded", String(isOpen));
     bar.title = isOpen ? TEXT.hide : TEXT.show;
     panel.setAttribute("aria-hidden", String(!isOpen));
     dot.className = "dot " + (state || "");
     count.hidden = !unread || isOpen;
-    count.textContent = unread > 99 ? "99+" : String(unread);
-    count.setAttribute("aria-label", TEXT.unread(unread));
+    count.textContent = unread > 99 ? (99).toLocaleString(lang) + "+" : unread.toLocaleString(lang);
+    count.setAttribute("aria-label", unreadLabel || put(TEXT.unread, unread.toLocaleString(lang)));
     banner.hidden = !shown || isOpen;
-    const opens = TEXT.opens(new Date(startsAt).toLocaleString([], { weekday: "short", hour: "numeric", minute: "2-digit" }));
+    const opens = put(TEXT.opens, new Date(startsAt).toLocaleString(lang, { weekday: "short", hour: "numeric", minute: "2-digit" }));
     if (status.textContent !== TEXT.unavailable) status.textContent = state === "closed" ? TEXT.ended : state === "scheduled" ? opens : "";
   }
 
@@ -173,8 +208,13 @@ iframe{display:block;width:100%;height:100%;border:0}
     hello(d) {
       listening = true;
       clearTimeout(silent);
+      // The room's language: its words for the bar, its formats, its direction.
+      for (const k in d.texts || {}) if (Object.hasOwn(TEXT, k) && typeof d.texts[k] === "string") TEXT[k] = d.texts[k];
+      if (typeof d.lang === "string" && d.lang) lang = d.lang;
+      if (d.dir === "rtl" || d.dir === "ltr") wrap.dir = d.dir;
+      if (d.title) roomTitle = d.title;
       if (!label && d.title) title.textContent = d.title;
-      frame.title = panel.ariaLabel = TEXT.panel(d.title || label);
+      frame.title = panel.ariaLabel = put(TEXT.panel, d.title || label);
       ({ starts_at: startsAt, nickname, state } = d);
       status.textContent = "";
       draw();
@@ -183,18 +223,20 @@ iframe{display:block;width:100%;height:100%;border:0}
     },
     details(d) {
       // The host changed the details: the title (unless the site chose a label) and the opening time.
+      if (d.title) roomTitle = d.title;
       if (!label && d.title) title.textContent = d.title;
-      if (d.title) frame.title = panel.ariaLabel = TEXT.panel(d.title);
+      if (d.title) frame.title = panel.ariaLabel = put(TEXT.panel, d.title);
       if (d.starts_at) startsAt = d.starts_at;
       draw();
     },
     ready(d) {
-      handlers.unread({ count: d.unread });
+      handlers.unread({ count: d.unread, label: d.unread_label });
       markReady({ title: title.textContent, state, nickname });
       emit("ready", { state, nickname });
     },
     unread(d) {
       unread = Number(d.count) || 0;
+      unreadLabel = typeof d.label === "string" ? d.label : "";
       draw();
       emit("unread", { count: unread });
     },
@@ -249,7 +291,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     if (listening) return;
     silent = setTimeout(() => {
       status.textContent = TEXT.unavailable;
-      console.warn(TEXT.notLoaded(opts.room, server, location.origin));
+      console.warn(DEV.notLoaded(opts.room, server, location.origin));
     }, 3000);
   });
 
@@ -275,6 +317,14 @@ iframe{display:block;width:100%;height:100%;border:0}
     },
     off(type, fn) {
       listeners[type] = (listeners[type] || []).filter((f) => f !== fn);
+    },
+    /** Speak `code` ("de", "pt-BR"): the room loads again in it; open or not, commands kept. */
+    setLocale(code) {
+      choose(String(code || ""));
+      place();
+      listening = false; // commands wait for the new room's hello
+      clearTimeout(silent);
+      frame.src = src(isOpen);
     },
   });
   draw();

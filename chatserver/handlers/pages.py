@@ -9,10 +9,11 @@ from typing import Any
 
 import tornado.web
 from babel.lists import format_list
+from tornado.escape import xhtml_escape
 
 from chatserver.errors import N_, ChatError, NotFound, ShuttingDown
 from chatserver.handlers.base import Localized, Services, error_body
-from chatserver.i18n import LANGUAGES, Language
+from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, fit
 from chatserver.store.events import EDIT_FIELDS
 from chatserver.timefmt import format_time, format_time_in
@@ -99,6 +100,24 @@ def words(language: Language) -> Callable[..., str]:
     return translate
 
 
+def fill_in(text: str, **values: object) -> str:
+    """The templates' `fill`: `fill(_("Starts at {when}"), when=...)`, escaped by {{ }} as a whole."""
+    return fill(text, values)
+
+
+def markup(message: str, **values: object) -> str:
+    """A translated sentence with markup inside, for {% raw %}: the message's text escaped, its
+    placeholders filled with the values as given (HTML the template built; it escapes user text)."""
+    return fill(xhtml_escape(message), values)
+
+
+# The language menu's cookie lives a year (as static/lang-menu.js sets it).
+COOKIE_MAX_AGE = 365 * 24 * 3600
+# What the menu's form sends along (where a page is: a later page, a search, the demo's room and
+# options); nothing else, so that no key pasted into a query ends up in a page.
+MENU_KEEPS = ("after", "before", "q", "room")
+
+
 def hue(name: str | None) -> int:
     """A stable 0–7 colour slot for a nickname: the same hash as hueOf in static/items.js."""
     h = 0
@@ -136,6 +155,8 @@ class PageHandler(Localized):
     """Renders templates; errors become an HTML page with the same wording as the API's."""
 
     services: Services
+    # A page's ?locale= is the language menu without JavaScript: the choice is kept (the cookie).
+    remembers_locale = True
 
     def initialize(self, services: Services) -> None:
         self.services = services
@@ -151,6 +172,27 @@ class PageHandler(Localized):
     def prepare(self) -> None:
         if self.services.closing:
             raise ShuttingDown()  # the store is closing: the page comes back with the next run
+        self.remember_locale()
+
+    def remember_locale(self) -> None:
+        """Keep a language asked for with ?locale=<code> in the menu's cookie, for the next pages."""
+        if not self.remembers_locale:
+            return
+        try:
+            asked = self.get_query_argument("locale", None)
+        except tornado.web.HTTPError:  # not UTF-8: no choice made
+            return
+        chosen = self.services.languages.match(asked)
+        if chosen is not None:
+            self.set_cookie(COOKIE, chosen.code, path="/", max_age=COOKIE_MAX_AGE, samesite="Lax")
+
+    def menu_query(self) -> list[tuple[str, str]]:
+        """The page's query arguments that the menu's form sends along with its choice."""
+        keeps = (*MENU_KEEPS, *EmbedDemoPage.OPTIONS)
+        arguments = self.request.query_arguments
+        pairs = [(name, arguments[name][0].decode("utf-8", "replace")[:500]) for name in keeps if name in arguments]
+        # A pasted host link's key is never shown back (as on the demo page itself).
+        return [(name, pasted_room(value) if name == "room" else value) for name, value in pairs]
 
     def get_template_namespace(self) -> dict[str, Any]:
         namespace = super().get_template_namespace()
@@ -170,6 +212,9 @@ class PageHandler(Localized):
             language=language,
             languages=LANGUAGES,
             catalog_url=catalog_url(language) if language.code != "en" else None,
+            fill=fill_in,
+            markup=markup,
+            menu_query=self.menu_query(),
         )
         return namespace
 
@@ -225,6 +270,9 @@ class RoomPage(PageHandler):
 
 class EmbedPage(PageHandler):
     """/e/<slug>/embed: the room without the site around it, for the chat bar's iframe."""
+
+    # Its ?locale= is the embedding site's choice (data-locale), not the reader's: not kept.
+    remembers_locale = False
 
     async def get(self, slug: str) -> None:
         event = await self.event_or_404(slug)

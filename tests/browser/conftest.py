@@ -64,6 +64,8 @@ class LiveServer:
         self.db = db
         self.options = options
         self.process = ServerProcess(db, *options)
+        # Read its output as it comes: a full pipe (64 KiB of access log) would stall the server.
+        self.log = self.process.drain_output()
         self.base = self.process.base
 
     def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
@@ -88,6 +90,7 @@ class LiveServer:
         port = self.process.port
         self.process.__exit__(None, None, None)
         self.process = ServerProcess(self.db, *self.options, port=port)
+        self.log = self.process.drain_output()
 
     def stop(self) -> None:
         self.process.__exit__(None, None, None)

@@ -160,3 +160,21 @@ def test_host_gives_the_snippet_and_chooses_the_sites_that_may_embed(
     host.get_by_role("button", name="Save sites").click()
     expect(host.locator("#embedding-status")).to_have_text("Saved: any site may show this room.")
     assert live_server.api("GET", f"/api/events/{slug}")[1]["event"]["embed_origins"] is None
+
+
+def test_the_host_chooses_the_events_language_for_its_transcript(live_server: LiveServer, context_factory: Any) -> None:
+    created = live_server.create_event(title="Sprechstunde")
+    slug = created["event"]["slug"]
+    host = open_console(context_factory(), live_server, created)
+    language = host.get_by_label("Language of the event")
+    expect(language).to_have_value("")  # none chosen: each reader's own
+    language.select_option(label="Deutsch")
+    host.get_by_role("button", name="Save changes").click()
+    expect(host.locator("#edit-status")).to_contain_text("Saved.")
+    assert live_server.api("GET", f"/api/events/{slug}")[1]["event"]["language"] == "de"
+    host.reload()
+    expect(host.get_by_label("Language of the event")).to_have_value("de")
+    # A reader whose browser asks only for a language we do not have gets the event's.
+    reader = context_factory(locale="sv-SE", extra_http_headers={"Accept-Language": "sv"}).new_page()
+    reader.goto(f"{live_server.base}/e/{slug}")
+    expect(reader.locator("html")).to_have_attribute("lang", "de")

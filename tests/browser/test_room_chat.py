@@ -226,7 +226,7 @@ def test_enter_sends_shift_enter_adds_a_line_and_the_counter_warns(
     box.fill("x" * 3900)
     expect(counter).to_have_text("100 characters left")
     box.fill("é" * 4001)
-    expect(counter).to_have_text("1 characters over the limit of 4000")
+    expect(counter).to_have_text("1 character over the limit of 4000")
     box.press("Enter")
     expect(page.locator("#send-error")).to_contain_text("too long")
     expect(page.locator("#messages li.message")).to_have_count(1)
