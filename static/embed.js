@@ -122,11 +122,15 @@ function bridge(root) {
     send("unread", { count: unread, label: TEXT.unread(unread) });
   }
 
+  /** The reader has the room in sight: all of it counts as read. Out of sight, nothing changes (a
+   * tab switched away and back, or the page loading, must not clear the count of what is unread). */
   function caughtUp() {
-    if (inSight() && announcement) settle(announcement.id); // read in the open panel: no banner after
-    if (!inSight() || newest <= seen) return countUnread(0);
-    seen = newest;
-    store(seenKey, seen);
+    if (!inSight()) return;
+    if (announcement) settle(announcement.id); // read in the open panel: no banner after
+    if (newest > seen) {
+      seen = newest;
+      store(seenKey, seen);
+    }
     countUnread(0);
   }
 

@@ -109,6 +109,20 @@ def test_unread_badge_counts_while_collapsed_and_across_pages(
     expect(badge).to_have_text("2")
     expect(badge).to_have_attribute("aria-label", "2 unread")
     assert app.evaluate("chatserver.unread()") == 2
+    # The tab hidden and shown again (or any visibility change) reads nothing: the count stands.
+    panel = next(frame for frame in app.frames if "/embed" in frame.url)
+    app.evaluate(
+        "() => { window.probed = new Promise((done) => addEventListener('message', (ev) => {"
+        " if (ev.data && ev.data.type === 'probe') done(); })); }"
+    )
+    # Messages from the frame arrive in order: once the probe sent after the event is in, whatever
+    # the event made the room say has reached the bar (whose listener runs first).
+    panel.evaluate(
+        "document.dispatchEvent(new Event('visibilitychange'));"
+        " window.parent.postMessage({chatserver: 1, type: 'probe'}, '*')"
+    )
+    app.evaluate("window.probed")
+    assert badge.text_content() == "2" and app.evaluate("chatserver.unread()") == 2
 
     app.locator("chatserver-bar .bar").click()  # read them
     expect(badge).to_be_hidden()
