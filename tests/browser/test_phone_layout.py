@@ -102,7 +102,9 @@ def test_the_room_is_the_screen(live_server: LiveServer, context_factory: Any, w
 
     # A compact header: the long description folds to two lines, with More to read it all.
     head = page.locator(".event-head")
-    assert head.evaluate("(el) => el.getBoundingClientRect().bottom") < 0.25 * height
+    # Under 30 %, where the complaint was 40 %: at 360 px the times line may take two lines,
+    # depending on the clock (two-digit hours), which put it at 27 % in a CI run.
+    assert head.evaluate("(el) => el.getBoundingClientRect().bottom") < 0.3 * height
     more = head.get_by_role("button", name="More")
     more.click()
     expect(head.get_by_role("button", name="Less")).to_have_attribute("aria-expanded", "true")
