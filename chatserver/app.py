@@ -14,6 +14,7 @@ from chatserver.broker import Broker
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.errors import N_
 from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code, reader_language
+from chatserver.handlers.calendar import CalendarHandler
 from chatserver.handlers.events import (
     CloseHandler,
     EventHandler,
@@ -271,6 +272,7 @@ def make_app(
         (r"/metrics", MetricsHandler, deps),
         (r"/(sw\.js)", ServiceWorkerFile, {"path": resources.static_path()}),
         (rf"/e/{_SLUG}/transcript\.(txt|json)", TranscriptHandler, deps),
+        (rf"/e/{_SLUG}\.ics", CalendarHandler, deps),  # before the room's /e/<slug>, which would take it
         (r"/", HomePage, deps),
         (r"/archive", ArchivePage, deps),
         (rf"/e/{_SLUG}", RoomPage, deps),

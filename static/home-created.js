@@ -1,6 +1,7 @@
 // The start page after scheduling: the room link and the host link with copy buttons, and the new
 // event in the lists below (they were rendered before it existed).
 
+import { fillCalendarLinks } from "./calendar-links.js";
 import { copyText, origin, reducedMotion, say } from "./dom.js";
 import { lang, t } from "./i18n.js";
 import { localTimes, relativeHints, relativeText, whenText } from "./time.js";
@@ -46,6 +47,7 @@ export function showCreated(data) {
   $("host-link").value = host;
   $("room-open").href = room;
   $("host-open").href = host;
+  fillCalendarLinks($("created-calendar"), ev);
   if (ev.listed) addToList(ev, room);
   $("schedule-part").hidden = true;
   $("created").hidden = false;

@@ -6,6 +6,7 @@
 
 import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
+import { roomCalendarLinks } from "./calendar-links.js";
 import { Composer } from "./composer.js";
 import { fitRoom } from "./fit.js";
 import { db } from "./idb.js";
@@ -67,6 +68,7 @@ function start(root) {
     },
   });
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
+  roomCalendarLinks(root); // "Add to calendar", kept to the details as the host edits them
   const pinned = new Pinned(slug, { box: $("pinned"), body: $("pinned-body"), time: $("pinned-time"), close: $("pinned-close") });
   const notifier = new Notifier(slug, { title: () => details.title, nickname: () => (me() ? me().nickname : null) });
   const reads = new Reads(slug, messages, {

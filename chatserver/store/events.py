@@ -95,6 +95,14 @@ class Events(StoreCore):
         self.recent.keep_event(event, generation)
         return event
 
+    async def edit_count(self, event_id: int) -> int:
+        """How many edits the event had: its `updated` items (a calendar file's SEQUENCE)."""
+        # Within the event's part of the primary key; edits are few, messages are only skipped.
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM items WHERE event_id = ? AND kind = ? AND code = ?", (event_id, "system", "updated")
+        )
+        return int(row[0]) if row else 0
+
     async def list_events(
         self, state: str | None, limit: int, before: int | None, title_query: str | None = None
     ) -> tuple[list[Event], int | None]:
