@@ -131,6 +131,7 @@ _ALLOWED_TEXT = {
     "chatserver",
     "· chatserver",
     "Acme",
+    "Outlook",
     "chatserver.open()",
     "chatserver.close()",
     "chatserver.setNickname(…)",
