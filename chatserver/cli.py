@@ -335,6 +335,9 @@ def _fork_workers(count: int) -> None:
     for _ in range(count):
         pid = os.fork()
         if pid == 0:
+            # Held until serve() has its own handlers: a SIGTERM while the worker starts must stop
+            # it gracefully, not kill it (which the parent would report as a failure).
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
             return
         workers.add(pid)
 

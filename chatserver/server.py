@@ -83,6 +83,13 @@ async def serve(
     options: ServeOptions, ready: asyncio.Event | None = None, sockets: list[socket.socket] | None = None
 ) -> None:
     """Serve until SIGINT or SIGTERM, then answer held polls and close the database cleanly."""
+    # From the first moment: a stop asked while the database opens is honoured once it has, not
+    # the default action's death (a worker of --processes blocks both signals until here).
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     store = await Store.open(options.db, sync=options.sync, tail_bytes=options.tail_bytes)
     broker = Broker(max_held=options.max_held, max_held_per_client=options.max_held_per_client)
     scheduler = Scheduler(store)
@@ -111,8 +118,6 @@ async def serve(
         # Behind a proxy every connection is the proxy's: count clients there (nginx limit_conn).
         clients=None if options.xheaders else services.clients,
     )
-    loop = asyncio.get_running_loop()
-    stopping = asyncio.Event()
     try:
         await scheduler.start()
         # A deep accept queue: a crowd reconnecting at once (after a restart) is not dropped into SYN retries.
@@ -120,8 +125,6 @@ async def serve(
             server.add_sockets(sockets)  # bound before the processes forked (--processes)
         else:
             server.listen(options.port, options.host, backlog=LISTEN_BACKLOG)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stopping.set)
         log.info("chatserver serving on http://%s:%d with %s", options.host, options.port, safe_url(options.db))
         if sockets is None:  # with several processes, the parent has said it once (cli.py)
             announce(options)

@@ -225,7 +225,7 @@ def test_an_outage_of_postgresql_loses_nothing_and_held_polls_are_answered_after
 def test_serve_processes_shares_one_port_and_stops_whole_on_sigterm(postgres_cluster: PostgresCluster) -> None:
     dsn = postgres_cluster.new_database()
     with ServerProcess(dsn, "--processes", "2", "--log-level", "warning") as server:
-        server.drain_output()
+        log = server.drain_output()
         until_sync(lambda: len(_children(server.proc.pid)) == 2, timeout=10, what="two workers to start")
         workers = _children(server.proc.pid)
         status, created = server.request(
@@ -235,7 +235,8 @@ def test_serve_processes_shares_one_port_and_stops_whole_on_sigterm(postgres_clu
         for _ in range(6):  # whichever worker accepts, the event is there
             assert server.request("GET", f"/api/events/{created['event']['slug']}")[0] == 200
         server.proc.send_signal(signal.SIGTERM)
-        assert server.proc.wait(timeout=20) == 0
+        code = server.proc.wait(timeout=20)
+        assert code == 0, "\n".join(log)  # the parent names a worker that failed
         for worker in workers:
             assert not Path(f"/proc/{worker}").exists() or _zombie(worker), f"worker {worker} outlived the parent"
 
