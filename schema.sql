@@ -1,6 +1,30 @@
 -- chatserver schema, the current version in full (chatserver/migrations.py brings older files forward).
 -- Times are integer milliseconds since the Unix epoch, by the server clock, always UTC.
 
+-- A recurring meeting: one link, its rule, and occurrences that are ordinary events (events.series).
+CREATE TABLE series (
+    id            INTEGER PRIMARY KEY,
+    slug          TEXT    NOT NULL UNIQUE,
+    title         TEXT    NOT NULL,
+    description   TEXT    NOT NULL DEFAULT '',
+    -- The RFC 5545 RRULE value, canonical (chatserver/recurrence.py), and the IANA zone it runs in.
+    rrule         TEXT    NOT NULL,
+    time_zone     TEXT    NOT NULL,
+    -- The first occurrence (the rule's DTSTART): every one keeps its wall-clock start and length.
+    starts_at     INTEGER NOT NULL,
+    ends_at       INTEGER NOT NULL,
+    host_key_hash BLOB    NOT NULL,
+    listed        INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1)),
+    created_at    INTEGER NOT NULL,
+    -- Set when the host ended the series: no occurrence is added after that.
+    ended_at      INTEGER,
+    -- The calendar feed's SEQUENCE: one more with every edit of the series.
+    sequence      INTEGER NOT NULL DEFAULT 0,
+    embed_origins TEXT,
+    language      TEXT,
+    CHECK (ends_at > starts_at)
+);
+
 -- CHATEVENT of the original design: one scheduled chat room.
 CREATE TABLE events (
     id              INTEGER PRIMARY KEY,
@@ -22,6 +46,10 @@ CREATE TABLE events (
     embed_origins   TEXT,
     -- The event's default language (a catalog code: "de", "pt_BR"); NULL: none chosen (English).
     language        TEXT,
+    -- The series this event is an occurrence of (its slug), and the start the rule gave it (the
+    -- calendar's RECURRENCE-ID), which stays when the host moves this one occurrence.
+    series          TEXT    REFERENCES series (slug),
+    recurrence_at   INTEGER,
     CHECK (ends_at > starts_at)
 );
 -- Listing listed events newest first, filtered by state.
@@ -31,6 +59,8 @@ CREATE INDEX events_listed_starts ON events (listed, starts_at);
 CREATE INDEX events_listed_ends ON events (listed, ends_at);
 -- The scheduler's look-up of events whose boundary items are still to come.
 CREATE INDEX events_unfinished ON events (starts_at) WHERE phase < 2;
+-- A series' occurrences, each once.
+CREATE UNIQUE INDEX events_series ON events (series, recurrence_at) WHERE series IS NOT NULL;
 
 -- Accountless participants: a nickname per event and the hash of a bearer token.
 CREATE TABLE participants (

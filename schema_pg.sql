@@ -2,6 +2,30 @@
 -- tests/test_pg_schema.py checks that the two agree). Applied by chatserver/pg.py to an empty
 -- database. Times are integer milliseconds since the Unix epoch, by the server clock, always UTC.
 
+-- A recurring meeting: one link, its rule, and occurrences that are ordinary events (events.series).
+CREATE TABLE series (
+    id            BIGSERIAL PRIMARY KEY,
+    slug          TEXT     NOT NULL UNIQUE,
+    title         TEXT     NOT NULL,
+    description   TEXT     NOT NULL DEFAULT '',
+    -- The RFC 5545 RRULE value, canonical (chatserver/recurrence.py), and the IANA zone it runs in.
+    rrule         TEXT     NOT NULL,
+    time_zone     TEXT     NOT NULL,
+    -- The first occurrence (the rule's DTSTART): every one keeps its wall-clock start and length.
+    starts_at     BIGINT   NOT NULL,
+    ends_at       BIGINT   NOT NULL,
+    host_key_hash BYTEA    NOT NULL,
+    listed        SMALLINT NOT NULL DEFAULT 1 CHECK (listed IN (0, 1)),
+    created_at    BIGINT   NOT NULL,
+    -- Set when the host ended the series: no occurrence is added after that.
+    ended_at      BIGINT,
+    -- The calendar feed's SEQUENCE: one more with every edit of the series.
+    sequence      BIGINT   NOT NULL DEFAULT 0,
+    embed_origins TEXT,
+    language      TEXT,
+    CHECK (ends_at > starts_at)
+);
+
 -- CHATEVENT of the original design: one scheduled chat room.
 CREATE TABLE events (
     id              BIGSERIAL PRIMARY KEY,
@@ -24,12 +48,18 @@ CREATE TABLE events (
     embed_origins   TEXT,
     -- The event's default language (a catalog code: "de", "pt_BR"); NULL: none chosen (English).
     language        TEXT,
+    -- The series this event is an occurrence of (its slug), and the start the rule gave it (the
+    -- calendar's RECURRENCE-ID), which stays when the host moves this one occurrence.
+    series          TEXT     REFERENCES series (slug),
+    recurrence_at   BIGINT,
     CHECK (ends_at > starts_at)
 );
 CREATE INDEX events_listed ON events (listed, id);
 CREATE INDEX events_listed_starts ON events (listed, starts_at);
 CREATE INDEX events_listed_ends ON events (listed, ends_at);
 CREATE INDEX events_unfinished ON events (starts_at) WHERE phase < 2;
+-- A series' occurrences, each once.
+CREATE UNIQUE INDEX events_series ON events (series, recurrence_at) WHERE series IS NOT NULL;
 
 -- Accountless participants: a nickname per event and the hash of a bearer token.
 CREATE TABLE participants (

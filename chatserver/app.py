@@ -14,7 +14,7 @@ from chatserver.broker import Broker
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.errors import N_
 from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code, reader_language
-from chatserver.handlers.calendar import CalendarHandler
+from chatserver.handlers.calendar import CalendarHandler, SeriesCalendarHandler
 from chatserver.handlers.events import (
     CloseHandler,
     EventHandler,
@@ -35,6 +35,8 @@ from chatserver.handlers.pages import (
     TranscriptPage,
 )
 from chatserver.handlers.participants import BanHandler, ParticipantHandler, ParticipantsHandler
+from chatserver.handlers.series import SeriesCollectionHandler, SeriesEndHandler, SeriesHandler, SeriesHostCheckHandler
+from chatserver.handlers.series_pages import SeriesEmbedPage, SeriesHostPage, SeriesPage
 from chatserver.handlers.sse import EventStreamHandler
 from chatserver.handlers.stream import (
     AnnouncementsHandler,
@@ -267,18 +269,26 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
+        (r"/api/series", SeriesCollectionHandler, deps),
+        (rf"/api/series/{_SLUG}", SeriesHandler, deps),
+        (rf"/api/series/{_SLUG}/end", SeriesEndHandler, deps),
+        (rf"/api/series/{_SLUG}/host", SeriesHostCheckHandler, deps),
         (r"/api/openapi\.json", OpenApiHandler, deps),
         (r"/api/.*", ApiNotFound, deps),
         (r"/metrics", MetricsHandler, deps),
         (r"/(sw\.js)", ServiceWorkerFile, {"path": resources.static_path()}),
         (rf"/e/{_SLUG}/transcript\.(txt|json)", TranscriptHandler, deps),
         (rf"/e/{_SLUG}\.ics", CalendarHandler, deps),  # before the room's /e/<slug>, which would take it
+        (rf"/s/{_SLUG}\.ics", SeriesCalendarHandler, deps),
         (r"/", HomePage, deps),
         (r"/archive", ArchivePage, deps),
         (rf"/e/{_SLUG}", RoomPage, deps),
         (rf"/e/{_SLUG}/transcript", TranscriptPage, deps),
         (rf"/e/{_SLUG}/host", HostPage, deps),
         (rf"/e/{_SLUG}/embed", EmbedPage, deps),
+        (rf"/s/{_SLUG}", SeriesPage, deps),
+        (rf"/s/{_SLUG}/host", SeriesHostPage, deps),
+        (rf"/s/{_SLUG}/embed", SeriesEmbedPage, deps),
         (r"/demo/embed", EmbedDemoPage, deps),
         (r"/i18n/([A-Za-z_]{2,12})\.json", CatalogHandler, deps),
     ]

@@ -25,11 +25,11 @@ from chatserver.app import (
 from chatserver.backup import backup
 from chatserver.clients import DEFAULT_IPV6_PREFIX
 from chatserver.connections import DEFAULT_MAX_PER_CLIENT
+from chatserver.create import add_arguments as add_create_arguments
+from chatserver.create import create
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
-from chatserver.fields import parse_event_fields
 from chatserver.i18n import Languages
-from chatserver.links import event_links
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
 from chatserver.pg import is_postgres_url
@@ -215,15 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=PUBLIC_URL_HELP + " (default: each browser's own address for the page)",
     )
 
-    create = commands.add_parser("create", help="schedule an event and print its room and host links")
-    create.add_argument("--title", required=True)
-    create.add_argument("--starts-at", required=True, help="RFC 3339 time with offset, e.g. 2026-11-21T20:00:00Z")
-    create.add_argument("--ends-at", required=True, help="RFC 3339 time with offset")
-    create.add_argument("--description", default="")
-    create.add_argument("--unlisted", action="store_true", help="keep the event off the public lists")
-    create.add_argument(
-        "--language", default=None, help="the event's default language, e.g. de or pt-BR (default: none, English)"
-    )
+    create = commands.add_parser("create", help="schedule an event (or a series, with --rrule) and print its links")
+    add_create_arguments(create)
     # --base-url: the old name, kept so that existing scripts work.
     create.add_argument(
         "--public-url",
@@ -292,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 asyncio.run(serve(options))
         elif args.command == "create":
-            asyncio.run(_create(args, sys.stdout))
+            asyncio.run(create(args, sys.stdout))
         elif args.command == "backup" and is_postgres_url(args.db):
             print(
                 "chatserver: backup copies an SQLite file; back up a PostgreSQL database with pg_dump "
@@ -382,38 +375,6 @@ def _check_db_file(path: str, must_exist: bool) -> None:
     # An empty file is an empty database to SQLite; anything else must start with its header.
     if header and header != SQLITE_HEADER:
         raise DatabaseRefused(f"{path} is not an SQLite database; pass a new file or a chatserver database with --db.")
-
-
-async def _create(args: argparse.Namespace, out: TextIO) -> None:
-    fields = parse_event_fields(
-        {
-            "title": args.title,
-            "description": args.description,
-            "starts_at": args.starts_at,
-            "ends_at": args.ends_at,
-            "language": args.language,
-        },
-        partial=False,
-    )
-    store = await Store.open(args.db)
-    try:
-        event, host_key = await store.create_event(
-            fields["title"],
-            fields.get("description", ""),
-            fields["starts_at"],
-            fields["ends_at"],
-            listed=not args.unlisted,
-            language=fields.get("language"),
-        )
-    finally:
-        await store.close()
-    base = args.public_url
-    links = event_links(event.slug, host_key)
-    out.write(f"Scheduled {event.title!r} ({event.state(store.clock())})\n")
-    out.write(f"room:       {base}{links['room']}\n")
-    out.write(f"host:       {base}{links['host']}\n")
-    out.write(f"transcript: {base}{links['transcript']}\n")
-    out.write("The host link is the key to the event: share only the room link.\n")
 
 
 async def _export(args: argparse.Namespace, out: TextIO) -> None:

@@ -50,3 +50,19 @@ def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
     if "language" in body:  # null too: back to no language of its own
         fields["language"] = event_language(body)
     return fields
+
+
+# What a series edit may change (API.md 1.1): its schedule stays; a host moves one occurrence instead.
+_SERIES_EDITABLE = {"title", "description", "listed", "embed_origins", "language"}
+
+
+def parse_series_edit(body: dict[str, Any]) -> dict[str, Any]:
+    """Validate the fields of a series edit."""
+    unknown = sorted(set(body) - _SERIES_EDITABLE)
+    if unknown:
+        raise InvalidRequest(
+            N_("{field} cannot be changed; editable fields: {fields}."),
+            field=unknown[0],
+            fields=", ".join(sorted(_SERIES_EDITABLE)),
+        )
+    return parse_event_fields(body, partial=True)

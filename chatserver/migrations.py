@@ -101,6 +101,27 @@ MIGRATIONS: list[Step] = [
     "ALTER TABLE items ADD COLUMN data TEXT",
     # 7 -> 8: an event's default language (its transcript header, its pages when the reader states none).
     "ALTER TABLE events ADD COLUMN language TEXT",
+    # 8 -> 9: series, whose occurrences are events (events.series, events.recurrence_at).
+    Sql(
+        "CREATE TABLE series (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+        " description TEXT NOT NULL DEFAULT '', rrule TEXT NOT NULL, time_zone TEXT NOT NULL,"
+        " starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, host_key_hash BLOB NOT NULL,"
+        " listed INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1)), created_at INTEGER NOT NULL,"
+        " ended_at INTEGER, sequence INTEGER NOT NULL DEFAULT 0, embed_origins TEXT, language TEXT,"
+        " CHECK (ends_at > starts_at));"
+        " ALTER TABLE events ADD COLUMN series TEXT REFERENCES series (slug);"
+        " ALTER TABLE events ADD COLUMN recurrence_at INTEGER;"
+        " CREATE UNIQUE INDEX events_series ON events (series, recurrence_at) WHERE series IS NOT NULL",
+        postgresql="CREATE TABLE series (id BIGSERIAL PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+        " description TEXT NOT NULL DEFAULT '', rrule TEXT NOT NULL, time_zone TEXT NOT NULL,"
+        " starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL, host_key_hash BYTEA NOT NULL,"
+        " listed SMALLINT NOT NULL DEFAULT 1 CHECK (listed IN (0, 1)), created_at BIGINT NOT NULL,"
+        " ended_at BIGINT, sequence BIGINT NOT NULL DEFAULT 0, embed_origins TEXT, language TEXT,"
+        " CHECK (ends_at > starts_at));"
+        " ALTER TABLE events ADD COLUMN series TEXT REFERENCES series (slug);"
+        " ALTER TABLE events ADD COLUMN recurrence_at BIGINT;"
+        " CREATE UNIQUE INDEX events_series ON events (series, recurrence_at) WHERE series IS NOT NULL",
+    ),
 ]
 
 

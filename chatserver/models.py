@@ -33,12 +33,18 @@ class Event:
     last_item_id: int
     embed_origins: tuple[str, ...] | None = None  # None: any site may embed the room
     language: str | None = None  # the default language, a catalog code ("de", "pt_BR"); None: English
+    series: str | None = None  # the slug of the series this event is an occurrence of
+    recurrence_at: Millis | None = None  # the start its series' rule gave it (kept when it is moved)
 
     def closes_at(self) -> Millis:
         """When the room closed or will close: an early close wins over ends_at."""
         if self.closed_early_at is not None:
             return min(self.closed_early_at, self.ends_at)
         return self.ends_at
+
+    def cancelled(self) -> bool:
+        """Closed before it opened: the meeting does not take place."""
+        return self.closed_early_at is not None and self.closed_early_at <= self.starts_at
 
     def state(self, now: Millis) -> str:
         """scheduled, open or closed, by the server clock."""
@@ -65,6 +71,8 @@ class Event:
             "closed_at": format_time(self.closes_at()) if state == CLOSED else None,
             "embed_origins": list(self.embed_origins) if self.embed_origins is not None else None,
             "language": self.language,
+            "series": self.series,
+            "cancelled": self.cancelled(),
         }
 
 

@@ -34,6 +34,14 @@ class Scheduler:
         await self._scan()
 
     async def _scan(self) -> None:
+        await self.rescan()
+        if self._running:
+            # A safety net for events written by another process (`chatserver create`), and for a
+            # clock that jumped (the timers run on the loop's monotonic time).
+            self._rescan = asyncio.get_running_loop().call_later(self.rescan_s, lambda: self._spawn(self._scan()))
+
+    async def rescan(self) -> None:
+        """Append every boundary due by the Store's clock and re-arm every timer from it."""
         events = await self.store.unfinished_events()
         now = self.store.clock()
         due = [event for event in events if event.due_phase(now) > event.phase]
@@ -42,9 +50,6 @@ class Scheduler:
                 self.watch(event)
         # Submitted together, the catch-ups share one commit; each appends its own items in order.
         await asyncio.gather(*(self._fire(event.id) for event in due))
-        if self._running:
-            # A safety net for events written by another process (`chatserver create`).
-            self._rescan = asyncio.get_running_loop().call_later(self.rescan_s, lambda: self._spawn(self._scan()))
 
     def watch(self, event: Event) -> None:
         """(Re)arm the timer for event's next boundary; the Store calls this after every change."""

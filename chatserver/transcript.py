@@ -11,6 +11,7 @@ from urllib.parse import quote
 from chatserver.errors import N_
 from chatserver.i18n import Languages
 from chatserver.models import CLOSED, Event, Item, fit
+from chatserver.series import Series
 from chatserver.store import Store
 from chatserver.timefmt import format_time, format_time_plain
 
@@ -57,7 +58,7 @@ def _name_part(text: str, unsafe: re.Pattern[str], fallback: str) -> str:
     return cleaned or fallback
 
 
-def content_disposition(event: Event, fmt: str) -> str:
+def content_disposition(event: Event | Series, fmt: str) -> str:
     """`inline; filename="<ASCII title>-<date>.<fmt>"; filename*=UTF-8''<title>-<date>.<fmt>` (RFC 6266)."""
     date = format_time_plain(event.starts_at)[:10]
     title = unicodedata.normalize("NFC", event.title)

@@ -38,7 +38,7 @@ export function calendarLinks(ev) {
 export function fillCalendarLinks(box, ev) {
   if (!box) return;
   const links = calendarLinks(ev);
-  for (const a of box.querySelectorAll("a[data-calendar]")) a.href = links[a.dataset.calendar];
+  for (const a of box.querySelectorAll("a[data-calendar]")) if (links[a.dataset.calendar]) a.href = links[a.dataset.calendar];
   for (const el of box.querySelectorAll("[data-needs-script]")) el.hidden = false;
 }
 

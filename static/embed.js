@@ -7,9 +7,15 @@
 // (the nickname, `mine`) is about someone who joined in this frame; and the page may set the
 // nickname only after the visitor clicked in the frame, or when the host listed its origin in
 // embed_origins (otherwise it is only suggested in the join form). docs/embed.md has the rules.
+// A series' bar (/s/<slug>/embed) shows one meeting at a time: when the next one opens,
+// series-follow.js loads the frame again and it shows that one. The frame remembers in its own URL
+// (history.replaceState, ?was=) which meeting it showed, so that the next one knows the bar moved on:
+// all that is said in it is news (the count starts again, per meeting), and the page's kept ids of
+// the last meeting (?for=) are not taken for this one's. docs/embed.md, "Following a series".
 // Loaded before room.js, so that no event of the room's start is missed; the room's object
 // (room-api.js) is there by the time any of them fires, and by DOMContentLoaded.
 
+import { fetchJson } from "./api.js";
 import { textOn } from "./contrast.js";
 import { storageKept, store as storeText, stored as storedText } from "./dom.js";
 import { dir, lang, t, tn } from "./i18n.js";
@@ -49,6 +55,7 @@ if (root && window.parent !== window) bridge(root);
 function bridge(root) {
   const room = {
     slug: root.dataset.slug,
+    series: root.dataset.series || null,
     me: () => current().me(),
     state: () => current().state(),
   };
@@ -83,6 +90,23 @@ function bridge(root) {
     if (CSS.supports("color", soft)) style.setProperty("--accent-soft", soft);
   }
 
+  // --- a series' bar: which meeting this frame showed before it moved on to this one ----------
+  const was = params.get("was");
+  const movedOn = !!room.series && !!was && was !== room.slug;
+  /** Keep in the frame's own URL what its next load needs: this meeting, and whether it is in sight. */
+  function remember() {
+    if (!room.series) return;
+    const url = new URL(location.href);
+    url.searchParams.set("was", room.slug);
+    url.searchParams.delete("open");
+    if (shown) url.searchParams.set("open", "1");
+    try {
+      history.replaceState(history.state, "", url);
+    } catch (e) {
+      // not allowed here: the next meeting counts as a first visit
+    }
+  }
+
   // --- what the reader has seen: kept per room, so the count survives moving between pages ---
   const seenKey = "chatserver.embed.seen." + room.slug;
   const dismissedKey = "chatserver.embed.dismissed." + room.slug;
@@ -92,18 +116,23 @@ function bridge(root) {
   };
   // Without storage of our own (blocked third-party storage), the embedding page keeps the two ids
   // for us (widget.js) and hands them back in ?seen= and ?dismissed=: only counts depend on them.
+  // They are the ids of the room ?for= names (absent: this one); a series' bar may have moved on since.
   const forgetful = !storageKept();
+  const ours = !params.get("for") || params.get("for") === room.slug;
   const given = (name) => {
     const n = Number(params.get(name));
-    return forgetful && Number.isSafeInteger(n) && n > 0 ? n : 0;
+    return forgetful && ours && Number.isSafeInteger(n) && n > 0 ? n : 0;
   };
   const store = (key, n) => {
     storeText(key, String(n)); // without storage: in memory, as long as the page
-    if (forgetful) send("keep", key === seenKey ? { seen: n } : { dismissed: n });
+    if (forgetful) send("keep", Object.assign({ room: room.slug }, key === seenKey ? { seen: n } : { dismissed: n }));
   };
   let seen = stored(seenKey) || given("seen"); // the newest item the reader had in sight
-  const firstVisit = seen === 0;
+  // The first time here, what was said before is not "unread"; but a bar that moved on to the next
+  // meeting was there from its start: all of this meeting is news.
+  const firstVisit = seen === 0 && !movedOn;
   let newest = 0; // the newest item the room has shown
+  let firstNews = 0; // the first item counted as unread here
   let unread = 0;
   let shown = params.get("open") === "1";
   let announcement = null; // the newest announcement not dismissed: {id, body, created_at}
@@ -153,7 +182,10 @@ function bridge(root) {
       if (typeof item.id !== "number" || item.id <= newest) continue; // each item counts once
       newest = item.id;
       const talk = item.kind === "message" || item.kind === "announcement";
-      if (talk && !mine(item) && item.id > seen && !(firstVisit && !live)) added += 1;
+      if (talk && !mine(item) && item.id > seen && !(firstVisit && !live)) {
+        added += 1;
+        firstNews = firstNews || item.id;
+      }
       if (item.kind === "announcement" && item.id > dismissed) {
         showAnnouncement({ id: item.id, body: item.body, created_at: item.created_at });
       } else if (item.kind === "retraction" && announcement && item.target === announcement.id) {
@@ -161,7 +193,7 @@ function bridge(root) {
       }
       if (talk && live) {
         send("message", {
-          message: { id: item.id, kind: item.kind, author: item.author, body: item.body, created_at: item.created_at, mine: mine(item) },
+          message: { id: item.id, kind: item.kind, author: item.author, body: item.body, created_at: item.created_at, mine: mine(item), slug: room.slug },
         });
       }
     }
@@ -174,6 +206,10 @@ function bridge(root) {
     if (firstVisit && newest > seen) {
       seen = newest;
       store(seenKey, seen);
+    } else if (movedOn && !seen && newest) {
+      // Moved on to this meeting: it counts as visited, its news unread, on the app's next page too.
+      seen = (firstNews || newest + 1) - 1;
+      if (seen) store(seenKey, seen);
     }
     if (inSight()) caughtUp();
     if (!loaded) send("ready", { unread, unread_label: TEXT.unread(unread), announcement });
@@ -181,6 +217,18 @@ function bridge(root) {
   });
 
   root.addEventListener("room:state", (ev) => send("state", { state: ev.detail.state }));
+  // A series' meeting closed: the bar shows the next one (its title, "opens …"), as a new page of the
+  // app would; this frame keeps the closed notice and its countdown until that one opens.
+  if (room.series) {
+    root.addEventListener("room:state", async (ev) => {
+      if (ev.detail.state !== "closed") return;
+      const res = await fetchJson("GET", `/api/series/${encodeURIComponent(room.series)}`, { timeout: 15000 }).catch(() => null);
+      const next = res && res.status === 200 && res.data && res.data.series && res.data.series.current;
+      if (!next || next.slug === room.slug || room.state() !== "closed") return;
+      send("details", { title: next.title, starts_at: next.starts_at, ends_at: next.ends_at });
+      send("state", { state: next.state });
+    });
+  }
   // The host changed the title or the times: the bar shows them too.
   root.addEventListener("room:details", (ev) => {
     const { title, starts_at, ends_at } = ev.detail;
@@ -203,6 +251,7 @@ function bridge(root) {
     if (!data || data.chatserver !== 1 || typeof data.type !== "string") return;
     if (data.type === "shown") {
       shown = !!data.open;
+      remember();
       current().setOnScreen(shown);
       caughtUp();
     } else if (data.type === "nickname" && typeof data.nickname === "string") {
@@ -212,10 +261,16 @@ function bridge(root) {
       const me = room.me();
       const error = result.ok ? null : { code: result.code, message: result.message };
       send("nickname", { req: data.req, nickname: me ? me.nickname : null, ok: result.ok, error });
+    } else if (data.type === "suggest" && typeof data.nickname === "string") {
+      current().suggestNickname(data.nickname); // the name the visitor had in a series' last meeting
     } else if (data.type === "dismiss" && announcement && data.id === announcement.id) {
       settle(announcement.id);
     }
   });
+
+  // Going away (a series' next meeting, another language): the bar holds its commands until the next hello.
+  window.addEventListener("pagehide", () => send("bye"));
+  remember();
 
   document.addEventListener("DOMContentLoaded", () => {
     if (!current()) return;
@@ -234,6 +289,8 @@ function bridge(root) {
     const me = room.me();
     const head = root.querySelector(".event-head h1");
     send("hello", {
+      slug: room.slug, // a series' bar: the meeting shown now (series: the series' slug)
+      series: room.series,
       title: head ? head.textContent : "",
       state: room.state(),
       starts_at: root.dataset.startsAt,

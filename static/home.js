@@ -1,37 +1,35 @@
-// The start page: schedule an event in the browser's time zone (then home-created.js shows the
-// room link and the host link). Also keeps the "in 3 h" hints of the upcoming list current.
+// The start page: schedule an event, or a series of them (home-repeat.js), in the browser's time
+// zone or another one (home-zone.js); then home-created.js shows the links. Also keeps the "in 3 h"
+// hints of the upcoming list current.
 
 import { TEXT as API_TEXT, errorMessage, fetchJson } from "./api.js";
 import { say } from "./dom.js";
 import { fieldError, fieldNamed, humaneFields } from "./fields.js";
 import { DstNote } from "./dst.js";
 import { bindCreated, showCreated } from "./home-created.js";
+import { RepeatChoice } from "./home-repeat.js";
+import { whenSummary } from "./home-summary.js";
+import { ZoneChoice } from "./home-zone.js";
 import { t, tn } from "./i18n.js";
-import {
-  durationText, fromLocalInput, offsetText, pad, rangeFormat, relativeHints, toLocalDate, toLocalInput, toOffsetISO,
-  whenText, zoneName,
-} from "./time.js";
+import { relativeHints } from "./time.js";
+import { fromWall, toWall, zonedISO } from "./zoned-time.js";
 
 const TEXT = {
-  // Translators: {zone} is a time zone's name, such as Europe/Berlin.
-  zone: (zone) => (zone ? t("Times are in your time zone, {zone}.", { zone }) : t("Times are in your time zone.")),
-  // Translators: a time zone's name and its offset, such as "Europe/Berlin (UTC+2)".
-  where: (zone, offset) => (zone ? t("{zone} ({offset})", { zone, offset }) : offset),
-  // Translators: under the times of a new event, such as "Tue 3 June, 14:00–15:00 · 1 h · Europe/Berlin (UTC+2)".
-  summary: (when, length, where) => t("{when} · {length} · {where}", { when, length, where }),
-  summaryPast: (when, length, where) => t("{when} · {length} · {where}. The start is already past, so the room opens at once.", { when, length, where }),
-  // Translators: {start} is the start's date and time.
-  endBeforeStart: (start) => t("{start}: the end must come after the start.", { start }),
   needTitle: t("Give the event a title."),
   needStart: t("Choose the start date and time."),
   needEnd: t("Choose when the event ends."),
   needDuration: t("Choose a duration."),
   endAfterStart: t("The end must come after the start."),
   endPast: t("The end is already past: choose a later start or end."),
+  seriesPast: t("A series cannot start in the past: choose a later start."),
   tooLong: (days) => tn("An event lasts at most {n} day.", "An event lasts at most {n} days.", days),
   // Translators: the Schedule button while the event is being scheduled.
   scheduling: t("Scheduling…"),
   schedule: t("Schedule the event"),
+  scheduleSeries: t("Schedule the series"),
+  // Translators: a series' fields, as named inside the server's error messages ("The schedule gives more than 366 occurrences…").
+  words: { rrule: t("the schedule"), time_zone: t("the time zone") },
+  chooseEnd: t("Choose when the series ends: after a number of meetings, or on a date."),
 };
 
 const MINUTE = 60 * 1000;
@@ -51,31 +49,55 @@ function scheduling(form) {
   const submit = form.querySelector("button[type=submit]");
   const generalError = $("schedule-error");
   const endField = $("end-field");
-  const zone = zoneName();
+  const zones = new ZoneChoice(() => zoneChanged());
+  const repeat = new RepeatChoice(form, () => {
+    submit.textContent = repeat.repeats() ? TEXT.scheduleSeries : TEXT.schedule;
+    clearField("rrule");
+    summarise();
+  });
 
   // --- reading the form -----------------------------------------------------------------------
-  // On the nights the clocks change, a note says which moment a time means (or that it is skipped).
+  // On the nights the clocks change, a note says which moment a time means (or that it is skipped):
+  // in the browser's own zone, whose clock the inputs know. In another zone, the first of two is meant.
   const startNote = new DstNote(f.time.closest(".pair"), [f.date, f.time], () => startChanged());
   const endNote = new DstNote(f.ends_at, [f.ends_at], () => summarise());
 
-  /** The start as a local Date from the date and time inputs; null when incomplete. */
-  function startDate() {
-    const day = /^\d{4}-\d{2}-\d{2}$/.test(f.date.value || "");
-    const hm = /^(\d{2}):(\d{2})/.exec(f.time.value || "");
-    return startNote.update(day && hm ? `${f.date.value}T${hm[1]}:${hm[2]}` : null);
+  /** A wall time in the chosen zone as a Date: null when incomplete. */
+  function moment(wall, note) {
+    if (zones.isOwn()) return note.update(wall);
+    note.update(null);
+    return fromWall(wall, zones.zone);
   }
 
+  /** The start's wall time ("2027-01-05T10:00") from the date and time inputs; null when incomplete. */
+  function startWall() {
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(f.date.value || "");
+    const hm = /^(\d{2}):(\d{2})/.exec(f.time.value || "");
+    return day && hm ? `${f.date.value}T${hm[1]}:${hm[2]}` : null;
+  }
+
+  const startDate = () => moment(startWall(), startNote);
   const customEnd = () => f.duration.value === "custom";
 
   function endDate(start) {
-    if (customEnd()) return endNote.update(f.ends_at.value);
+    if (customEnd()) return moment(f.ends_at.value || null, endNote);
     endNote.update(null);
     return start ? new Date(start.getTime() + Number(f.duration.value) * MINUTE) : null;
   }
 
+  /** A series' first meeting: on the start date, or on the first chosen weekday after it; as long as the form says. */
+  function firstMeeting(start, end) {
+    const wall = startWall();
+    if (!repeat.repeats() || !start || !end || !wall) return null;
+    const day = repeat.firstDay(f.date.value);
+    const first = day === f.date.value ? start : fromWall(`${day}${wall.slice(10)}`, zones.zone);
+    return { day, start: first, end: new Date(first.getTime() + (end - start)) };
+  }
+
   function setStart(date) {
-    f.date.value = toLocalDate(date);
-    f.time.value = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+    const wall = toWall(date, zones.zone);
+    f.date.value = wall.slice(0, 10);
+    f.time.value = wall.slice(11, 16);
   }
 
   /** The next full hour, or the one after if that is less than a quarter of an hour away. */
@@ -87,20 +109,18 @@ function scheduling(form) {
     return slot;
   }
   setStart(nextSlot());
+  repeat.setDay(f.date.value);
 
   // --- the summary under the times ------------------------------------------------------------
   function summarise() {
-    const out = $("when-summary");
     const start = startDate();
     const end = endDate(start);
-    if (!start || !end) {
-      out.textContent = TEXT.zone(zone);
-      return;
-    }
-    const parts = [whenText(start, end), durationText(end - start), TEXT.where(zone, offsetText(start))];
-    if (end <= start) out.textContent = TEXT.endBeforeStart(rangeFormat(start).format(start));
-    else if (start < Date.now() && end > Date.now()) out.textContent = TEXT.summaryPast(...parts);
-    else out.textContent = TEXT.summary(...parts);
+    const first = firstMeeting(start, end);
+    whenSummary($("when-summary"), {
+      start, end, zone: zones.zone, own: zones.own, rule: repeat.rule(), first,
+      problem: first ? repeat.problem(first.day) : "",
+      past: first && first.start < Date.now() ? TEXT.seriesPast : "",
+    });
   }
 
   // Moving the start keeps a custom end the same length after it.
@@ -108,10 +128,11 @@ function scheduling(form) {
   function startChanged() {
     const start = startDate();
     if (customEnd() && start && lastStart) {
-      const end = fromLocalInput(f.ends_at.value);
-      if (end) f.ends_at.value = toLocalInput(new Date(start.getTime() + (end - lastStart)));
+      const end = fromWall(f.ends_at.value, zones.zone);
+      if (end) f.ends_at.value = toWall(new Date(start.getTime() + (end - lastStart)), zones.zone);
     }
     if (start) lastStart = start;
+    repeat.setDay(f.date.value);
     clearField("starts_at");
     summarise();
   }
@@ -120,12 +141,19 @@ function scheduling(form) {
     input.addEventListener("input", startChanged);
   }
 
+  // Another zone: the same wall times, now read in it.
+  function zoneChanged() {
+    lastStart = startDate();
+    clearAll();
+    summarise();
+  }
+
   let lastMinutes = Number(f.duration.value);
   f.duration.addEventListener("change", () => {
     const start = startDate();
     if (customEnd()) {
       endField.hidden = false;
-      if (!f.ends_at.value && start) f.ends_at.value = toLocalInput(new Date(start.getTime() + lastMinutes * MINUTE));
+      if (!f.ends_at.value && start) f.ends_at.value = toWall(new Date(start.getTime() + lastMinutes * MINUTE), zones.zone);
       f.ends_at.focus();
     } else {
       endField.hidden = true;
@@ -146,6 +174,7 @@ function scheduling(form) {
     description: { error: "f-description-error", controls: () => [f.description] },
     starts_at: { error: "f-start-error", controls: () => [f.date, f.time] },
     ends_at: { error: "f-end-error", controls: () => [customEnd() ? f.ends_at : f.duration] },
+    rrule: { error: "f-repeat-error", controls: () => [repeat.control()] },
   };
 
   const showField = (name, message) => fieldError($(FIELDS[name].error), FIELDS[name].controls(), message);
@@ -160,20 +189,38 @@ function scheduling(form) {
   f.description.addEventListener("input", () => clearField("description"));
 
   /** Checks the browser can make before asking the server; returns {field: message}. */
-  function check(title, start, end) {
+  function check(title, start, end, first) {
     const problems = {};
     if (!title) problems.title = TEXT.needTitle;
     if (!start) problems.starts_at = TEXT.needStart;
+    else if (first && first.start < Date.now()) problems.starts_at = TEXT.seriesPast;
     if (!end) problems.ends_at = customEnd() ? TEXT.needEnd : TEXT.needDuration;
     else if (start && end <= start) problems.ends_at = TEXT.endAfterStart;
-    else if (end <= Date.now()) problems.ends_at = TEXT.endPast;
+    else if (!first && end <= Date.now()) problems.ends_at = TEXT.endPast;
     else if (start && end - start > MAX_DAYS * 24 * 60 * MINUTE) problems.ends_at = TEXT.tooLong(MAX_DAYS);
+    const rule = repeat.problem(first ? first.day : null);
+    if (rule) problems.rrule = rule;
     return problems;
   }
 
   function focusFirstInvalid() {
     const first = form.querySelector("[aria-invalid=true]");
     if (first) first.focus();
+  }
+
+  /** A refusal in words: the API's field names as the form calls them. */
+  function humane(message) {
+    return humaneFields(message.replace(/\b(rrule|time_zone)\b/g, (name) => TEXT.words[name]));
+  }
+
+  /** What to send, and where: a one-off event, or a series from its first meeting. */
+  function request(title, start, end, first) {
+    const body = { title, description: f.description.value, listed: f.listed.checked };
+    if (!first) return ["/api/events", { ...body, starts_at: zonedISO(start, zones.zone), ends_at: zonedISO(end, zones.zone) }];
+    return ["/api/series", {
+      ...body, starts_at: zonedISO(first.start, zones.zone), ends_at: zonedISO(first.end, zones.zone),
+      rrule: repeat.rule(), time_zone: zones.zone,
+    }];
   }
 
   // --- sending ----------------------------------------------------------------------------------
@@ -183,41 +230,45 @@ function scheduling(form) {
     const title = f.title.value.trim();
     const start = startDate();
     const end = endDate(start);
-    const problems = check(title, start, end);
+    const first = firstMeeting(start, end);
+    const problems = check(title, start, end, first);
     if (Object.keys(problems).length) {
       for (const [name, message] of Object.entries(problems)) showField(name, message);
       focusFirstInvalid();
       return;
     }
-    const body = {
-      title, description: f.description.value, starts_at: toOffsetISO(start), ends_at: toOffsetISO(end), listed: f.listed.checked,
-    };
+    const [path, body] = request(title, start, end, first);
+    const label = submit.textContent;
     submit.disabled = true;
     submit.textContent = TEXT.scheduling;
     let res = null;
     try {
-      res = await fetchJson("POST", "/api/events", { body, timeout: 20000 });
+      res = await fetchJson("POST", path, { body, timeout: 20000 });
     } catch (e) {
       res = null;
     }
     submit.disabled = false;
-    submit.textContent = TEXT.schedule;
+    submit.textContent = label;
     if (!res) return say(generalError, API_TEXT.unreachable);
-    if (res.status === 201 && res.data && res.data.links && res.data.event) return showCreated(res.data);
+    if (res.status === 201 && res.data && res.data.links && (res.data.event || res.data.series)) return showCreated(res.data);
     const message = errorMessage(res);
     const field = res.status === 400 ? fieldNamed(message, Object.keys(FIELDS)) : null;
     if (field) {
-      showField(field, humaneFields(message));
+      const never = field === "rrule" && body.rrule && !/COUNT|UNTIL/.test(body.rrule);
+      showField(field, never ? `${humane(message)} ${TEXT.chooseEnd}` : humane(message));
       focusFirstInvalid();
     } else {
-      say(generalError, humaneFields(message));
+      say(generalError, humane(message));
     }
   });
 
   // "Schedule another event": the form as new.
   bindCreated(() => {
     form.reset();
+    zones.reset();
     setStart(nextSlot());
+    repeat.reset();
+    repeat.setDay(f.date.value);
     endField.hidden = true;
     lastStart = startDate();
     lastMinutes = Number(f.duration.value);

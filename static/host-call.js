@@ -3,6 +3,7 @@
 // A refused key is said plainly; a closed event makes the console read-only.
 
 import { TEXT as API_TEXT, errorCode, fetchJson } from "./api.js";
+import { sleep } from "./util.js";
 
 let key = "";
 let hooks = { wrongKey() {}, closed() {} };
@@ -30,4 +31,19 @@ export async function hostCall(method, path, body) {
   if (res.status === 403) hooks.wrongKey();
   else if (errorCode(res) === "event_closed") hooks.closed();
   return res;
+}
+
+/** The first answer of GET <path>/host with the key `value` that is not a server error (the host
+ *  console's check, which changes nothing); while the server cannot answer, retrying() and again. */
+export async function checkKey(path, value, retrying) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetchJson("GET", path + "/host", { token: value, timeout: 15000 });
+      if (res.status < 500) return res;
+    } catch (e) {
+      // not reached: try again
+    }
+    retrying();
+    await sleep(Math.min(30000, 1000 * 2 ** attempt));
+  }
 }

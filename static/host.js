@@ -5,14 +5,13 @@ import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
 import { bindEmbedding } from "./host-embed.js";
-import { hostCall, readKey, useKey } from "./host-call.js";
+import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
 import { EventEditor } from "./host-edit.js";
 import { LiveView } from "./host-live.js";
 import { t, tn } from "./i18n.js";
 import { People, tag } from "./people.js";
 import { Stream } from "./stream.js";
 import { localTimes, toLocalInput } from "./time.js";
-import { sleep } from "./util.js";
 
 const TEXT = {
   wrongKey: [
@@ -180,17 +179,7 @@ function start(root) {
   async function check() {
     if (!key) return keyProblem(...TEXT.noKey);
     $("key-checking").hidden = false;
-    let res = null;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        res = await fetchJson("GET", path + "/host", { token: key, timeout: 15000 });
-        if (res.status < 500) break;
-      } catch (e) {
-        res = null;
-      }
-      $("key-checking").textContent = TEXT.retrying;
-      await sleep(Math.min(30000, 1000 * 2 ** attempt));
-    }
+    const res = await checkKey(path, key, () => ($("key-checking").textContent = TEXT.retrying));
     $("key-checking").hidden = true;
     if (res.status === 403) return keyProblem(...TEXT.wrongKey);
     if (res.status === 404) return keyProblem(...TEXT.gone);

@@ -3,6 +3,9 @@
 // room's own page and the chat bar on each embedding site keep separate identities (a page of one
 // site must not act as the visitor of another; docs/embed.md), and every change reaches the other
 // tabs of the same storage at once. The token only ever travels in the Authorization header.
+// A series' meetings are rooms of their own (a token is good for one only), so on a series' page
+// and in its chat bar the nickname last taken there (no token) is kept too, and the next meeting
+// offers it: "Continue as <name>" joins with it, on the visitor's click.
 // The forms that show all this are in nickname.js.
 
 import { TEXT as API_TEXT, errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
@@ -21,6 +24,12 @@ function read(key) {
     me = null;
   }
   return me && typeof me.token === "string" && typeof me.nickname === "string" && typeof me.id === "number" ? me : null;
+}
+
+/** The slug of the series whose meeting this page shows (/s/<slug>, its chat bar), else null. */
+function seriesOf() {
+  const root = document.getElementById("room");
+  return (root && root.dataset.series) || null;
 }
 
 /** The origin `text` when it is exactly an http(s) origin, else null. */
@@ -61,15 +70,19 @@ export class Identity {
    * "forgot", "banned", "lost"; elsewhere: it happened in another tab or frame); closed() when a
    * call finds the event closed; offered() when the room page's identity (see offered()) changed.
    * embedder: the embedding page's origin in a chat bar (embeddingOrigin()), else null.
+   * series: the slug of the series the room is a meeting of, on a series' page or bar, else null.
    */
-  constructor(slug, hooks, embedder) {
+  constructor(slug, hooks, embedder, series = seriesOf()) {
     this.roomKey = "chatserver.participant." + slug; // the room's own page (earlier versions: every frame too)
     this.key = embedder ? `${this.roomKey}.in.${embedder}` : this.roomKey;
+    // The nickname last taken in this series, on its page or in this site's bar: a name, no token.
+    this.seriesKey = series ? "chatserver.series." + series + (embedder ? ".in." + embedder : "") : null;
+    this.slug = slug;
     this.scope = embedder ? `${slug} in ${embedder}` : slug; // what the outbox is kept under, likewise
     this.path = eventPath(slug, "/participants");
     this.hooks = hooks;
     this.me = read(this.key); // {id, nickname, token, banned?} or null
-    watchStored([this.key, this.roomKey], (key) => {
+    watchStored([this.key, this.roomKey, this.seriesKey], (key) => {
       if (key !== this.roomKey || this.key === this.roomKey) this.reload();
       if (key !== this.key && this.hooks.offered) this.hooks.offered();
     });
@@ -87,6 +100,7 @@ export class Identity {
   save() {
     // Private browsing without storage: the nickname lasts as long as the page.
     store(this.key, this.me ? JSON.stringify(this.me) : null);
+    if (this.me && this.seriesKey) store(this.seriesKey, JSON.stringify({ nickname: this.me.nickname, slug: this.slug }));
   }
 
   /** Another tab or frame changed who the reader is: follow it. */
@@ -160,17 +174,28 @@ export class Identity {
   }
 
   /**
-   * In a chat bar: the identity this browser has on the room's own page (same-site storage only),
-   * which the visitor may take on here with a click; null on the room page or once joined here.
+   * Who the visitor may continue as here with a click, null once joined. In a chat bar: the identity
+   * this browser has on the room's own page (same-site storage only), to take on. Else, in a series:
+   * {nickname, earlier: true}, the name last taken in an earlier meeting of it here, to join with.
    */
   offered() {
-    return this.key === this.roomKey || this.me ? null : read(this.roomKey);
+    if (this.me) return null;
+    const page = this.key === this.roomKey ? null : read(this.roomKey);
+    if (page) return page;
+    let earlier = null;
+    try {
+      earlier = this.seriesKey && JSON.parse(stored(this.seriesKey) || "null");
+    } catch (e) {
+      earlier = null;
+    }
+    const ok = earlier && typeof earlier.nickname === "string" && earlier.nickname && earlier.slug !== this.slug;
+    return ok ? { nickname: earlier.nickname, earlier: true } : null;
   }
 
   /** Take on the room page's identity (the visitor's click on "Continue as …"). */
   adopt() {
     const other = this.offered();
-    if (!other) return false;
+    if (!other || other.earlier) return false;
     this.me = other;
     this.save();
     this.hooks.changed("joined", false);
@@ -181,6 +206,7 @@ export class Identity {
   forget() {
     this.me = null;
     this.save();
+    if (this.seriesKey) store(this.seriesKey, null); // nor offered in the next meeting
     this.hooks.changed("forgot", false);
   }
 

@@ -1,6 +1,7 @@
 // The reader's nickname on the room page: the join form (with "Continue as …" in a chat bar whose
-// visitor joined on the room's own page), "You are …" with Change nickname, the rename form (with
-// Cancel and Leave), and the plain notice that takes the composer's place for a banned reader.
+// visitor joined on the room's own page, or in a series' next meeting), "You are …" with Change
+// nickname, the rename form (with Cancel and Leave), and the plain notice that takes the
+// composer's place for a banned reader.
 // Who the reader is lives in identity.js; this module only shows it and asks for changes.
 
 import { appendSentence, say, storageKept } from "./dom.js";
@@ -20,6 +21,8 @@ const TEXT = {
   continueAs: t("Continue as {nickname}"),
   // Translators: beside the button "Continue as …" in a chat bar on another site.
   continueWhy: t("the nickname you have on this room's own page"),
+  // Translators: beside the button "Continue as …" in the next meeting of a recurring event.
+  continueEarlier: t("your nickname at the last meeting"),
   banned: t("The host removed you from this room. You can still read along."),
   renameBanned: t("The host removed you from this room, so you cannot change your nickname."),
   // Translators: {when} says how soon, such as "in 30 seconds" or "in a moment".
@@ -109,9 +112,17 @@ export class Nicknames {
     row.append(button, " ", why);
     this.join.prepend(row);
     button.addEventListener("click", () => {
-      if (this.identity.adopt()) this.hooks.done();
+      const offered = this.identity.offered();
+      if (offered && offered.earlier) {
+        // The name of the series' last meeting: a join with it here (someone may have taken it since).
+        this.input.value = offered.nickname;
+        button.disabled = true;
+        this.submitJoin().finally(() => (button.disabled = false));
+      } else if (this.identity.adopt()) {
+        this.hooks.done();
+      }
     });
-    return { row, button };
+    return { row, button, why };
   }
 
   /** Place and show the forms for the state; → {compose, banned}: what the composer may do. */
@@ -130,6 +141,7 @@ export class Nicknames {
     const offered = this.identity.offered();
     this.offer.row.hidden = !offered;
     if (offered) {
+      this.offer.why.textContent = offered.earlier ? TEXT.continueEarlier : TEXT.continueWhy;
       this.offer.button.replaceChildren(); // the name isolated in the sentence: a right-to-left one keeps its place
       appendSentence(this.offer.button, TEXT.continueAs, { nickname: offered.nickname });
     }

@@ -9,7 +9,7 @@ import { say, store, stored } from "./dom.js";
 import { lang, t } from "./i18n.js";
 import { sleep } from "./util.js";
 
-const TEXT = {
+export const TEXT = {
   announcement: t("Announcement"),
   // Translators: a desktop notification's title when someone wrote the reader's nickname.
   mentioned: (author) => t("{author} mentioned you", { author }),
@@ -22,7 +22,7 @@ const TEXT = {
   refused: t("Your browser did not allow notifications for this site. You can allow them in its site settings, then tick the box again."),
 };
 const numbers = new Intl.NumberFormat(lang); // the count on the tab's icon
-const DEFAULTS = { badge: true, desktop: false, sound: false };
+const DEFAULTS = { badge: true, desktop: false, sound: false, opens: false }; // opens: open-alert.js
 const SETTLE = 200; // ms a hidden tab waits, so that a visible tab can say it shows the message
 const HOLD = 10000; // ms an alert's lock is kept by the tab that took it
 
@@ -43,7 +43,7 @@ export function mentions(body, nickname) {
  * alone is not enough (tabs see each other's writes a moment late), so a Web Lock named after the
  * item decides between tabs asking at once; it is held a while so that a slower tab finds it taken.
  */
-async function claim(key, id) {
+export async function claim(key, id) {
   if (Number(stored(key) || 0) >= id) return false;
   if (navigator.locks && navigator.locks.request) {
     const got = await new Promise((resolve) => {

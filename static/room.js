@@ -16,11 +16,13 @@ import { Jump } from "./jump.js";
 import { Nicknames } from "./nickname.js";
 import { mentions, Notifier } from "./notify.js";
 import { keepOffline } from "./offline.js";
+import { openAlert } from "./open-alert.js";
 import { Outbox } from "./outbox.js";
 import { Outgoing } from "./outgoing.js";
 import { Pinned } from "./pinned.js";
 import { Reads } from "./reads.js";
 import { roomPeople } from "./room-people.js";
+import { followSeries } from "./series-follow.js";
 import { announce, provideRoom } from "./room-api.js";
 import { connectRoom, sharedWorkerUrl } from "./tabs.js";
 import { EventDetails } from "./waiting.js";
@@ -274,6 +276,8 @@ function start(root) {
   $("reconnect-now").addEventListener("click", () => stream.kick(true));
   window.addEventListener("online", () => outbox.flush());
   notifier.bindMenu({ menu: $("alerts"), badge: $("set-badge"), desktop: $("set-desktop"), sound: $("set-sound"), status: $("alerts-status") });
+  openAlert(root, notifier, $("open-alert"), $("open-alert-status"));
+  followSeries(root);
 
   // --- what other scripts of the page may ask of the room (embed.js) ------------------------
   provideRoom({

@@ -1,5 +1,6 @@
 // chatserver's chat bar, one line on any page (docs/embed.md):
 //   <script src="https://chat.example.org/static/widget.js" data-room="SLUG" async></script>
+// or data-series="SLUG": the frame (/s/SLUG/embed) moves on to each next meeting (a new hello).
 // Its language: data-locale, else the page's <html lang>, else the browser's (the server decides);
 // its own few words come from the frame (hello's texts), English until then.
 // The room is an iframe of the server, out of the page's reach; the bar is in a shadow root whose
@@ -22,13 +23,14 @@
     unavailable: "unavailable",
   };
   const DEV = {
-    noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>".',
+    noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>" (or data-series).',
     notLoaded: (room, server, site) => `chatserver: room ${room} did not load from ${server}. Does its host allow ${site} to embed it?`,
   };
   const put = (text, value) => text.replace(/\{\w+\}/, () => value);
-  const script = document.currentScript || document.querySelector("script[data-room][src*='widget.js']");
+  const script = document.currentScript || document.querySelector("script[src*='widget.js']:is([data-room],[data-series])");
   const opts = (script && script.dataset) || {};
-  if (!opts.room) return console.warn(DEV.noRoom);
+  const id = opts.series || opts.room;
+  if (!id) return console.warn(DEV.noRoom);
   const server = new URL(script.src, location.href).origin;
   const page = document.documentElement;
   const RTL = /^(ar|he|iw|fa|ur|ps|yi|dv|ckb|sd|ug)([-_]|$)/i;
@@ -114,7 +116,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   bar.append(dot, name, status, count, make("span", "c"));
   const panel = make("div", "p", "", { role: "region" });
   // The room's storage blocked: we keep 2 ids (docs/embed.md).
-  const kk = `chatserver.b.${server}.${opts.room}`;
+  const kk = `chatserver.b.${server}.${opts.series ? "s/" : ""}${id}`;
   const kh = () => {
     try { return JSON.parse(localStorage.getItem(kk)) || {}; } catch (e) { return {}; }
   };
@@ -125,8 +127,10 @@ iframe{display:block;width:100%;height:100%;border:0}
     if (accent === opts.accent) query.set("accent", accent);
     if (opts.nickname) query.set("nickname", opts.nickname);
     if (locale) query.set("locale", locale);
-    for (const k of IDS) if (Number.isSafeInteger(kh()[k])) query.set(k, kh()[k]);
-    return `${server}/e/${encodeURIComponent(opts.room)}/embed?${query}`;
+    const kept = kh();
+    for (const k of IDS) if (Number.isSafeInteger(kept[k])) query.set(k, kept[k]);
+    if (kept.room) query.set("for", kept.room);
+    return `${server}/${opts.series ? "s" : "e"}/${encodeURIComponent(id)}/embed?${query}`;
   }
   const frame = make("iframe", "", "", { src: src(yes(opts.open)) });
   // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
@@ -158,7 +162,9 @@ iframe{display:block;width:100%;height:100%;border:0}
   let startsAt = null;
   let shown = null; // the announcement in the banner
   let nickname = null;
+  let slug = null; // the room shown: a series' meeting
   let requests = 0;
+  let asked = false;
   let markReady;
   const ready = new Promise((resolve) => (markReady = resolve));
 
@@ -215,11 +221,19 @@ iframe{display:block;width:100%;height:100%;border:0}
       if (d.title) roomTitle = d.title;
       if (!label && d.title) title.textContent = d.title;
       frame.title = panel.ariaLabel = put(TEXT.panel, d.title || label);
-      ({ starts_at: startsAt, nickname, state } = d);
+      // A series' next meeting: the name is suggested again (set again if the app set it).
+      const [was, name, moved] = [state, nickname, slug && d.slug !== slug];
+      ({ starts_at: startsAt, nickname, state, slug } = d);
       status.textContent = "";
       draw();
       tell("shown", { open: isOpen });
+      if (moved && name && !nickname) tell(asked ? "nickname" : "suggest", { nickname: name, req: 0 });
       for (const m of queued.splice(0)) frame.contentWindow.postMessage(m, server);
+      if (was && was !== state) emit("state", { state });
+    },
+    bye() {
+      listening = false; // reloading: commands wait
+      shown = null;
     },
     details(d) {
       // The host changed the details: the title (unless the site chose a label) and the opening time.
@@ -232,7 +246,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     ready(d) {
       handlers.unread({ count: d.unread, label: d.unread_label });
       markReady({ title: title.textContent, state, nickname });
-      emit("ready", { state, nickname });
+      emit("ready", { state, nickname, slug });
     },
     unread(d) {
       unread = Number(d.count) || 0;
@@ -241,7 +255,8 @@ iframe{display:block;width:100%;height:100%;border:0}
       emit("unread", { count: unread });
     },
     keep(d) {
-      const now = kh();
+      let now = kh();
+      if (now.room !== d.room) now = { room: d.room };
       for (const k of IDS) if (Number.isSafeInteger(d[k])) now[k] = d[k];
       try { localStorage.setItem(kk, JSON.stringify(now)); } catch (e) {}
     },
@@ -264,7 +279,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       const done = waiters.get(d.req);
       waiters.delete(d.req);
       if (done) done(result);
-      if (changed || !d.ok) emit("nickname", result);
+      if (changed || (!d.ok && d.req)) emit("nickname", result); // req 0: ours
     },
     escape() {
       setOpen(false);
@@ -291,7 +306,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     if (listening) return;
     silent = setTimeout(() => {
       status.textContent = TEXT.unavailable;
-      console.warn(DEV.notLoaded(opts.room, server, location.origin));
+      console.warn(DEV.notLoaded(id, server, location.origin));
     }, 3000);
   });
 
@@ -306,6 +321,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     /** Join as `name`, or rename when joined: {ok, nickname, error}; error.code "needs_click" when only suggested. */
     setNickname(name) {
       const req = ++requests;
+      asked = true;
       return new Promise((resolve) => {
         waiters.set(req, resolve);
         tell("nickname", { nickname: String(name), req });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +18,7 @@ from chatserver.broker import Broker
 from chatserver.handlers.base import Services
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
+from chatserver.timefmt import Millis, now_ms
 from tests.helpers import Api
 from tests.pgcluster import PostgresCluster, find_postgres_bin
 
@@ -81,8 +82,19 @@ def settings() -> dict[str, object]:
 
 
 @pytest.fixture
+def server_clock() -> Callable[[], Millis]:
+    """The server clock of the `chat` fixture; a module overrides it to move time (tests/test_series.py)."""
+    return now_ms
+
+
+@pytest.fixture
 def chat(
-    io_loop: IOLoop, tmp_path: Path, settings: dict[str, object], backend: str, request: pytest.FixtureRequest
+    io_loop: IOLoop,
+    tmp_path: Path,
+    settings: dict[str, object],
+    backend: str,
+    request: pytest.FixtureRequest,
+    server_clock: Callable[[], Millis],
 ) -> Iterator[Chat]:
     db_path = tmp_path / "chat.db"
     cluster: PostgresCluster | None = None
@@ -90,7 +102,7 @@ def chat(
     if backend == "postgresql":
         cluster = request.getfixturevalue("postgres_cluster")
         dsn = cluster.new_database()
-    store = io_loop.run_sync(lambda: Store.open(dsn or str(db_path)))
+    store = io_loop.run_sync(lambda: Store.open(dsn or str(db_path), clock=server_clock))
     broker = Broker()
     scheduler = Scheduler(store)
     app = make_app(store, broker, **settings)  # type: ignore[arg-type]

@@ -76,8 +76,11 @@ class ServerProcess:
 
         def read() -> None:
             assert self.proc.stdout is not None
-            for line in self.proc.stdout:
-                lines.append(line.decode(errors="replace").rstrip())
+            try:
+                for line in self.proc.stdout:
+                    lines.append(line.decode(errors="replace").rstrip())
+            except (ValueError, OSError):
+                pass  # the pipe was closed under us: the process was stopped, there is no more to read
 
         threading.Thread(target=read, daemon=True).start()
         return lines

@@ -37,6 +37,18 @@ async def test_scheduling_is_limited_per_address(api: Api) -> None:
     assert_error(await api.post("/api/events", {"title": ""}), 400, "invalid_request")
 
 
+async def test_series_share_the_scheduling_limit(api: Api, chat: Chat) -> None:
+    """A series makes events too: it counts as one scheduling, and a refused one makes nothing."""
+    for n in range(2):
+        assert (await api.post("/api/events", _event(f"E{n}"))).status == 201
+    weekly = {"rrule": "FREQ=WEEKLY", "time_zone": "UTC", "starts_at": iso_in(60), "ends_at": iso_in(3660)}
+    assert (await api.post("/api/series", {"title": "S1", **weekly})).status == 201
+    refused = await api.post("/api/series", {"title": "S2", **weekly})
+    assert_error(refused, 429, "rate_limited")
+    assert chat.rows("SELECT COUNT(*) FROM series") == [("1",)]
+    assert chat.rows("SELECT COUNT(*) FROM events") == [("4",)]  # two events, and S1's first two meetings
+
+
 async def test_joins_are_limited_per_address(api: Api, chat: Chat) -> None:
     slug = (await api.post("/api/events", _event("Joins"))).body["event"]["slug"]
     for name in ("ann", "bob", "cy"):

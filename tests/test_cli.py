@@ -381,6 +381,40 @@ def test_create_prints_links_and_stores_the_event(tmp_path: Path, capsys: pytest
     assert (event.starts_at, event.ends_at) == (parse_time(starts, "s"), parse_time(ends, "e"))
 
 
+def test_create_with_a_rule_schedules_a_series_and_prints_its_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "chat.db"
+    args = ["create", "--title", "Tornado weekly", "--starts-at", "2030-01-08T10:00:00+01:00"]
+    args += ["--ends-at", "2030-01-08T11:00:00+01:00", "--rrule", "FREQ=WEEKLY;BYDAY=TU;COUNT=4"]
+    code = main([*args, "--time-zone", "Europe/Berlin", "--db", str(db), "--public-url", "https://chat.example.org"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    link = next(line.split()[-1] for line in out.splitlines() if line.startswith("series:"))
+    host = next(line.split()[-1] for line in out.splitlines() if line.startswith("host:"))
+    assert link.startswith("https://chat.example.org/s/") and host.startswith(link + "/host#key=")
+    assert "next:     2030-01-08T09:00:00.000Z, 2030-01-15T09:00:00.000Z" in out
+
+    async def load() -> Any:
+        store = await Store.open(str(db))
+        try:
+            series = await store.get_series(link.rsplit("/", 1)[1])
+            return series, await store.occurrences(series.slug)
+        finally:
+            await store.close()
+
+    series, occurrences = asyncio.run(load())
+    assert (series.rrule, series.time_zone) == ("FREQ=WEEKLY;BYDAY=TU;COUNT=4", "Europe/Berlin")
+    assert [event.series for event in occurrences] == [series.slug, series.slug]
+
+    # A rule without a zone, or a bad rule, is refused and stores nothing more.
+    code = main([*args, "--db", str(db)])
+    assert code == 2 and "time_zone" in capsys.readouterr().err
+    code = main([*args[:-1], "FREQ=HOURLY", "--time-zone", "UTC", "--db", str(db)])
+    assert code == 2 and "rrule" in capsys.readouterr().err
+    assert len(asyncio.run(load())[1]) == 2
+
+
 def test_create_then_export_through_the_program(tmp_path: Path) -> None:
     db = tmp_path / "chat.db"
     result = run_cli(

@@ -89,9 +89,18 @@ class Live:
     closable: Event
     editable: Event
     bannable: Event
+    series: Event
+    series_editable: Event
+    series_endable: Event
     session: requests.Session = field(default_factory=requests.Session)
 
     def event_for(self, label: str) -> Event:
+        if label == "POST /api/series/{slug}/end":
+            return self.series_endable
+        if label == "PATCH /api/series/{slug}":
+            return self.series_editable
+        if "/api/series/" in label or " /s/" in label:
+            return self.series
         if label == "POST /api/events/{slug}/close":
             return self.closable
         if label == "PATCH /api/events/{slug}":
@@ -129,6 +138,14 @@ def make_event(server: ServerProcess, title: str, *, join: bool = False, post: b
     return event
 
 
+def make_series(server: ServerProcess, title: str) -> Event:
+    """A daily series of five meetings, its first in an hour: its slug and host key."""
+    body = {"title": title, "starts_at": iso_in(3600), "ends_at": iso_in(7200), "description": "x"}
+    status, made = server.request("POST", "/api/series", {**body, "rrule": "FREQ=DAILY;COUNT=5", "time_zone": "UTC"})
+    assert status == 201, made
+    return Event(made["series"]["slug"], made["host_key"])
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     db = tmp_path_factory.mktemp("schemathesis") / "chat.db"
@@ -149,6 +166,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             closable=make_event(server, "To close"),
             editable=make_event(server, "To edit"),
             bannable=make_event(server, "To ban from", join=True),
+            series=make_series(server, "Series"),
+            series_editable=make_series(server, "Series to edit"),
+            series_endable=make_series(server, "Series to end"),
         )
         yield live
         live.session.close()
@@ -185,6 +205,9 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
         params["id"] = event.message_id
     if case.operation.label == "POST /api/events" and isinstance(case.body, dict):
         case.body.update(starts_at=iso_in(-60), ends_at=iso_in(3600))  # times that pass, with random rest
+    if case.operation.label == "POST /api/series" and isinstance(case.body, dict):
+        # A valid schedule, so that the fuzzed title, description and flags reach the Store.
+        case.body.update(starts_at=iso_in(600), ends_at=iso_in(1200), rrule="FREQ=DAILY;COUNT=2", time_zone="UTC")
     if how == "pinned":
         return {}  # whatever Authorization was generated, if any: a wrong credential
     if case.headers:

@@ -32,6 +32,7 @@ from chatserver.i18n import COOKIE, Language, Languages
 from chatserver.limits import Limit
 from chatserver.models import Event, Participant
 from chatserver.presence import Presence
+from chatserver.series import Series
 from chatserver.slots import Slots
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
@@ -234,8 +235,8 @@ class ApiHandler(Localized):
             raise Unauthorized(refusal)
         return participant
 
-    def require_host(self, event: Event) -> None:
-        """Refuse unless the request carries this event's host key."""
+    def require_host(self, event: Event | Series) -> None:
+        """Refuse unless the request carries this event's (or series') host key; an occurrence's is its series'."""
         key = self.bearer_token()
         if key is None or not credentials.secret_matches(key, event.host_key_hash):
             raise Forbidden(N_("A missing or wrong host key: use the key from the host link."))

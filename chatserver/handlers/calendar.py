@@ -1,4 +1,4 @@
-"""GET /e/<slug>.ics: an event's calendar file."""
+"""GET /e/<slug>.ics and /s/<slug>.ics: an event's calendar file and a series' feed."""
 
 from __future__ import annotations
 
@@ -24,4 +24,29 @@ class CalendarHandler(ApiHandler):
         )
         self.set_header("Content-Type", "text/calendar; charset=utf-8")
         self.set_header("Content-Disposition", calendar.calendar_disposition(event))
+        self.finish(body)
+
+
+class SeriesCalendarHandler(ApiHandler):
+    """GET /s/<slug>.ics: the series' feed, for a download or a subscription (webcal://)."""
+
+    async def get(self, slug: str) -> None:
+        series = await self.store.get_series(slug)
+        occurrences = await self.store.occurrences(series.slug)
+        edits = await self.store.edit_counts([event.id for event in occurrences])
+        public_url = self.services.public_url
+        origin = public_url or f"{self.request.protocol}://{self.request.host}"  # as CalendarHandler's
+        languages = self.services.languages
+        language = languages.match(series.language) or languages.source
+        body = calendar.series_calendar(
+            series,
+            occurrences,
+            edits=edits,
+            origin=origin,
+            public_url=public_url,
+            now=self.store.clock(),
+            language=language,
+        )
+        self.set_header("Content-Type", "text/calendar; charset=utf-8")
+        self.set_header("Content-Disposition", calendar.calendar_disposition(series))
         self.finish(body)

@@ -207,6 +207,8 @@ class PageHandler(Localized):
             _=words(language),
             system_text=lambda item: system_text(item, language),
             embedded=False,
+            series=None,  # the room as a series' page shows (/s/<slug>): the series and its past meetings
+            past=(),
             # --public-url, for the scripts' absolute links; never the request's Host (anyone can send one).
             public_url=self.services.public_url,
             language=language,
@@ -355,8 +357,11 @@ class ArchivePage(PageHandler):
         before_arg = self.get_query_argument("before", None)
         before = query_int(before_arg, "before", 0, 1, 2**62) if before_arg else None
         query = (self.get_query_argument("q", "") or "").strip()[:TITLE_MAX]
-        events, next_cursor = await self.services.store.list_events(CLOSED, ARCHIVE_PAGE, before, query or None)
-        self.render("archive.html", events=events, next_cursor=next_cursor, query=query, before=before)
+        store = self.services.store
+        # A series shows once, where its newest meeting would, with its meetings under it.
+        events, next_cursor = await store.list_events(CLOSED, ARCHIVE_PAGE, before, query or None, one_per_series=True)
+        groups = await store.series_pasts(sorted({e.series for e in events if e.series is not None}))
+        self.render("archive.html", events=events, groups=groups, next_cursor=next_cursor, query=query, before=before)
 
 
 class NotFoundPage(PageHandler):

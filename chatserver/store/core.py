@@ -9,6 +9,7 @@ from chatserver.backend import Backend, Transaction
 from chatserver.errors import NotFound
 from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item, data_json
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
+from chatserver.store.occurrences import events_of, make, series_in, to_make
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     EventListener,
@@ -78,11 +79,22 @@ class StoreCore:
             )
             assert row is not None
             event, changed = _event(row), True
+            if due == PHASE_CLOSED and event.series is not None:
+                await self._top_up(tx, event.series, now)  # the next after this one, in this commit
         if changed:
             settled = event
             tx.after_commit(lambda: self._emit_event(settled))
             tx.tell(f"e {event.id}")
         return event
+
+    async def _top_up(self, tx: Transaction, series_slug: str, now: Millis) -> list[Event]:
+        """Make the series' occurrences due to exist by now (occurrences.AHEAD not closed)."""
+        series = await series_in(tx, series_slug)
+        made = []
+        for occurrence in to_make(series, await events_of(tx, series_slug), now):
+            event = await make(tx, series, occurrence, now)
+            made.append(await self._settle(tx, event, now, changed=True))  # its timer is armed at commit
+        return made
 
     def _emit_event(self, event: Event) -> None:
         self.recent.event_changed(event)

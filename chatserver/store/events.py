@@ -103,10 +103,28 @@ class Events(StoreCore):
         )
         return int(row[0]) if row else 0
 
+    async def edit_counts(self, event_ids: list[int]) -> dict[int, int]:
+        """edit_count for several events at once (a series' feed), in one statement."""
+        if not event_ids:
+            return {}
+        marks = ", ".join("?" for _ in event_ids)
+        rows = await self.db.fetchall(
+            f"SELECT event_id, COUNT(*) FROM items WHERE event_id IN ({marks}) AND kind = ? AND code = ?"
+            " GROUP BY event_id",
+            (*event_ids, "system", "updated"),
+        )
+        return {int(row[0]): int(row[1]) for row in rows}
+
     async def list_events(
-        self, state: str | None, limit: int, before: int | None, title_query: str | None = None
+        self,
+        state: str | None,
+        limit: int,
+        before: int | None,
+        title_query: str | None = None,
+        one_per_series: bool = False,
     ) -> tuple[list[Event], int | None]:
-        """Listed events newest first, one page, and the cursor of the next page (or None)."""
+        """Listed events newest first, one page, and the cursor of the next page (or None).
+        one_per_series: of a series' occurrences, only the newest that matches stands for it (the archive)."""
         where = ["listed = 1"]
         params: dict[str, Any] = {"now": self.clock(), "limit": limit + 1}
         if state is not None:
@@ -118,6 +136,14 @@ class Events(StoreCore):
             escaped = title_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append("title LIKE :title ESCAPE '\\'")
             params["title"] = f"%{escaped}%"
+        if one_per_series:  # the archive's: closed events only
+            later = "later.listed = 1 AND (later.closed_early_at IS NOT NULL OR later.ends_at <= :now)"
+            if title_query:
+                later += " AND later.title LIKE :title ESCAPE '\\'"
+            where.append(
+                "(series IS NULL OR NOT EXISTS (SELECT 1 FROM events AS later"
+                f" WHERE later.series = events.series AND later.id > events.id AND {later}))"
+            )
         rows = await self.db.fetchall(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT :limit",
             params,
@@ -134,6 +160,11 @@ class Events(StoreCore):
             where, order = _STATE_FILTERS[SCHEDULED], "starts_at"
         else:
             raise ValueError("soonest() lists open or scheduled events")
+        # A series shows its current occurrence only: none with an earlier one still to come or open.
+        where += (
+            " AND (series IS NULL OR NOT EXISTS (SELECT 1 FROM events AS sooner WHERE sooner.series = events.series"
+            " AND sooner.starts_at < events.starts_at AND sooner.closed_early_at IS NULL AND sooner.ends_at > :now))"
+        )
         rows = await self.db.fetchall(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE listed = 1 AND {where} ORDER BY {order}, id LIMIT :limit",
             {"now": self.clock(), "limit": limit + 1},
@@ -144,60 +175,61 @@ class Events(StoreCore):
         """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins, language)."""
 
         async def job(tx: Transaction) -> Event:
-            now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed()
-            starts_at = changes.get("starts_at", event.starts_at)
-            ends_at = changes.get("ends_at", event.ends_at)
-            if starts_at != event.starts_at and event.state(now) == OPEN:
-                raise InvalidRequest(
-                    N_("{field} can no longer change: the event has already opened."), field="starts_at"
-                )
-            check_schedule(starts_at, ends_at, now)
-            row = await tx.fetchone(
-                "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
-                " embed_origins = ?, language = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
-                (
-                    changes.get("title", event.title),
-                    changes.get("description", event.description),
-                    starts_at,
-                    ends_at,
-                    int(changes.get("listed", event.listed)),
-                    _origins_column(changes.get("embed_origins", event.embed_origins)),
-                    changes.get("language", event.language),
-                    event_id,
-                ),
-            )
-            assert row is not None
-            edited = _event(row)
-            changed = edit_changes(event, edited)
-            if changed:  # not for listed, embed_origins or language: the room shows none of them
-                # Before any boundary the edit brings due: "updated", then "The event is open."
-                item = await self._append(
-                    tx, event_id, "system", edit_sentence(changed), now, code="updated", data={"changes": changed}
-                )
-                edited.last_item_id = item.id
-            return await self._settle(tx, edited, now, changed=True)
+            return await self._update_in(tx, event_id, changes, self.clock())
 
         return await self.db.write(job)
+
+    async def _update_in(self, tx: Transaction, event_id: int, changes: dict[str, Any], now: Millis) -> Event:
+        event = await self._settle(tx, await self._event_in(tx, event_id), now)
+        if event.state(now) == CLOSED:
+            raise EventClosed()
+        starts_at = changes.get("starts_at", event.starts_at)
+        ends_at = changes.get("ends_at", event.ends_at)
+        if starts_at != event.starts_at and event.state(now) == OPEN:
+            raise InvalidRequest(N_("{field} can no longer change: the event has already opened."), field="starts_at")
+        check_schedule(starts_at, ends_at, now)
+        row = await tx.fetchone(
+            "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
+            " embed_origins = ?, language = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+            (
+                changes.get("title", event.title),
+                changes.get("description", event.description),
+                starts_at,
+                ends_at,
+                int(changes.get("listed", event.listed)),
+                _origins_column(changes.get("embed_origins", event.embed_origins)),
+                changes.get("language", event.language),
+                event_id,
+            ),
+        )
+        assert row is not None
+        edited = _event(row)
+        changed = edit_changes(event, edited)
+        if changed:  # not for listed, embed_origins or language: the room shows none of them
+            # Before any boundary the edit brings due: "updated", then "The event is open."
+            item = await self._append(
+                tx, event_id, "system", edit_sentence(changed), now, code="updated", data={"changes": changed}
+            )
+            edited.last_item_id = item.id
+        return await self._settle(tx, edited, now, changed=True)
 
     async def close_event(self, event_id: int) -> Event:
-        """Close the event now, for good."""
+        """Close the event now, for good (one not yet open is cancelled)."""
 
         async def job(tx: Transaction) -> Event:
-            now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed(N_("The event is already closed."))
-            row = await tx.fetchone(
-                f"UPDATE events SET closed_early_at = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}",
-                (now, event_id),
-            )
-            assert row is not None
-            return await self._settle(tx, _event(row), now, changed=True)
+            return await self._close_in(tx, event_id, self.clock())
 
         return await self.db.write(job)
+
+    async def _close_in(self, tx: Transaction, event_id: int, now: Millis) -> Event:
+        event = await self._settle(tx, await self._event_in(tx, event_id), now)
+        if event.state(now) == CLOSED:
+            raise EventClosed(N_("The event is already closed."))
+        row = await tx.fetchone(
+            f"UPDATE events SET closed_early_at = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}", (now, event_id)
+        )
+        assert row is not None
+        return await self._settle(tx, _event(row), now, changed=True)
 
     async def unfinished_events(self) -> list[Event]:
         """Events whose closing item is not yet in their stream (the scheduler's work)."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from chatserver.backend import Row
 from chatserver.errors import N_, InvalidRequest
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, Participant
+from chatserver.series import Series
 from chatserver.timefmt import Millis
 
 MAX_DURATION_MS = 31 * 24 * 3600 * 1000
@@ -15,7 +16,11 @@ HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
 
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
-    " closed_early_at, phase, last_item_id, embed_origins, language"
+    " closed_early_at, phase, last_item_id, embed_origins, language, series, recurrence_at"
+)
+_SERIES_COLUMNS = (
+    "id, slug, title, description, rrule, time_zone, starts_at, ends_at, host_key_hash, listed, created_at,"
+    " ended_at, sequence, embed_origins, language"
 )
 _ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data"
 _PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at"
@@ -48,6 +53,28 @@ def _event(row: Row) -> Event:
         row[11],
         tuple(row[12].split()) if row[12] is not None else None,
         row[13],
+        row[14],
+        row[15],
+    )
+
+
+def _series(row: Row) -> Series:
+    return Series(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        bytes(row[8]),
+        bool(row[9]),
+        row[10],
+        row[11],
+        row[12],
+        tuple(row[13].split()) if row[13] is not None else None,
+        row[14],
     )
 
 

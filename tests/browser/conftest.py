@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,37 @@ class LiveServer:
         )
         assert status == 201, created
         return created
+
+    def create_series(
+        self, starts_in: float = 86400, lasts: float = 3600, rrule: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """A series in UTC, weekly on the first start's weekday unless a rule is given; the 201 body.
+        Its occurrences are days apart: move one with move() to see a boundary within a test."""
+        starts_at = iso_in(starts_in)
+        weekday = datetime.fromisoformat(starts_at.replace("Z", "+00:00")).strftime("%a")[:2].upper()
+        body = {
+            "title": "Browser series",
+            "starts_at": starts_at,
+            "ends_at": iso_in(starts_in + lasts),
+            "rrule": rrule or f"FREQ=WEEKLY;BYDAY={weekday}",
+            "time_zone": "UTC",
+            **fields,
+        }
+        status, created = self.api("POST", "/api/series", body)
+        assert status == 201, created
+        return created
+
+    def occurrences(self, series_slug: str) -> list[dict[str, Any]]:
+        status, body = self.api("GET", f"/api/series/{series_slug}")
+        assert status == 200, body
+        return list(body["occurrences"])
+
+    def move(self, slug: str, key: str, starts_in: float, lasts: float) -> dict[str, Any]:
+        """Move one event (an occurrence, with its series' key) to start in starts_in seconds."""
+        body = {"starts_at": iso_in(starts_in), "ends_at": iso_in(starts_in + lasts)}
+        status, moved = self.api("PATCH", f"/api/events/{slug}", body, token=key)
+        assert status == 200, moved
+        return dict(moved["event"])
 
     def join(self, slug: str, nickname: str) -> str:
         status, joined = self.api("POST", f"/api/events/{slug}/participants", {"nickname": nickname})

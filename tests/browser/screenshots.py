@@ -28,6 +28,8 @@ KEPT = {
     ("host", "desktop", "light"): "screenshot-host.png",
     ("demo", "desktop", "light"): "screenshot-chat-bar.png",
     ("demo-collapsed", "desktop", "light"): "screenshot-chat-bar-collapsed.png",
+    ("series", "desktop", "light"): "screenshot-series.png",
+    ("series-host", "desktop", "light"): "screenshot-series-host.png",
 }
 
 CONVERSATION = [
@@ -67,12 +69,30 @@ def seed(server: LiveServer, closed: bool = False) -> dict[str, Any]:
     return created
 
 
+def seed_series(server: LiveServer) -> dict[str, Any]:
+    """A weekly series whose first meeting has taken place (moved to this morning, then closed)."""
+    created = server.create_series(
+        starts_in=86400 * 2,
+        title="Tornado office hour",
+        description="Questions about Tornado, every week. Bring your tracebacks.",
+    )
+    key = created["host_key"]
+    first = server.occurrences(created["series"]["slug"])[0]
+    server.move(first["slug"], key, starts_in=-1800, lasts=3600)
+    token = server.join(first["slug"], "alice")
+    server.api("POST", f"/api/events/{first['slug']}/messages", {"body": "Thanks, see you next week!"}, token)
+    server.api("POST", f"/api/events/{first['slug']}/close", None, key)
+    return created
+
+
 def settle(page: Any, name: str) -> None:
     """Wait until the page shows what it is for (a long poll never lets the network go idle)."""
     if name == "room":
         page.locator("#messages[aria-busy=false]").wait_for(state="attached")
     if name == "host":
         page.locator("#messages li").first.wait_for()
+    if name == "series-host":
+        page.locator("#coming li").first.wait_for()
     if name.startswith("demo"):
         page.frame_locator("iframe").first.locator("#messages[aria-busy=false]").wait_for(state="attached")
     page.evaluate("document.fonts.ready.then(() => new Promise(requestAnimationFrame))")
@@ -95,6 +115,8 @@ def open_page(context: Any, url: str) -> Any:
 def shoot(browser: Any, server: LiveServer, out: Path) -> list[Path]:
     """Every page in every size and scheme; returns the files written."""
     past = seed(server, closed=True)
+    series = seed_series(server)
+    series_slug, series_key = series["series"]["slug"], series["host_key"]
     written = []
     for size, viewport in SIZES.items():
         for scheme in ("light", "dark"):
@@ -108,6 +130,8 @@ def shoot(browser: Any, server: LiveServer, out: Path) -> list[Path]:
                 "archive": "/archive",
                 "demo": f"/demo/embed?room={slug}&open=1",
                 "demo-collapsed": f"/demo/embed?room={slug}",
+                "series": f"/s/{series_slug}",
+                "series-host": f"/s/{series_slug}/host#key={series_key}",
             }
             context = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
             try:
