@@ -50,6 +50,18 @@ CREATE TABLE events (
     -- calendar's RECURRENCE-ID), which stays when the host moves this one occurrence.
     series          TEXT    REFERENCES series (slug),
     recurrence_at   INTEGER,
+    -- Moderation: a participant posts at most once per slow_mode seconds; no new joins while locked.
+    slow_mode       INTEGER  NOT NULL DEFAULT 0 CHECK (slow_mode BETWEEN 0 AND 3600),
+    joins_locked    INTEGER  NOT NULL DEFAULT 0 CHECK (joins_locked IN (0, 1)),
+    -- Whether a join appends a "joined" item (a big event turns them off).
+    join_items      INTEGER  NOT NULL DEFAULT 1 CHECK (join_items IN (0, 1)),
+    -- Words and phrases whose messages are held for the hosts' review, a JSON list; NULL: none.
+    filter_words    TEXT,
+    -- Who may read the transcript after the event: 'public', or 'hosts' (host and moderator keys).
+    transcript      TEXT     NOT NULL DEFAULT 'public' CHECK (transcript IN ('public', 'hosts')),
+    -- Days after the close when the items and participants are erased (NULL: kept); and when they were.
+    retention_days  INTEGER,
+    erased_at       INTEGER,
     CHECK (ends_at > starts_at)
 );
 -- Listing listed events newest first, filtered by state.
@@ -77,10 +89,71 @@ CREATE TABLE participants (
     -- When a process last saw the participant (ms), written every few seconds when several
     -- processes share the database, so that "online" is the same on all of them; 0 never.
     seen_at      INTEGER NOT NULL DEFAULT 0,
+    -- The host or a moderator muted the participant until then (ms; 0: never); their last post (slow mode).
+    muted_until    INTEGER NOT NULL DEFAULT 0,
+    last_posted_at INTEGER NOT NULL DEFAULT 0,
+    -- Hashes of the browser's device id (sent on join) and of the joining address (an IPv6 /64):
+    -- what a ban covers besides the token.
+    device_hash    BLOB ,
+    address_hash   BLOB ,
     UNIQUE (event_id, nickname_key)
 );
 -- The participant list of an event, in joining order.
 CREATE INDEX participants_event ON participants (event_id, id);
+
+-- Moderators: a name and the hash of their own key, per event; a revoked key no longer works.
+CREATE TABLE moderators (
+    id         INTEGER PRIMARY KEY,
+    event_id   INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    name       TEXT    NOT NULL,
+    key_hash   BLOB    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE INDEX moderators_event ON moderators (event_id, id);
+
+-- Bans that outlive the banned token: the browser (device id) for good, the address for a while.
+CREATE TABLE bans (
+    id            INTEGER PRIMARY KEY,
+    event_id      INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    device_hash   BLOB   ,
+    address_hash  BLOB   ,
+    address_until INTEGER,
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX bans_event ON bans (event_id);
+
+-- The moderation log: who (the host, or which moderator) did what to whom, for the console.
+CREATE TABLE actions (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    at           INTEGER NOT NULL,
+    role         TEXT    NOT NULL CHECK (role IN ('host', 'moderator')),
+    moderator_id INTEGER,
+    name         TEXT,
+    action       TEXT    NOT NULL,
+    -- A participant's or an item's id, as the action says; NULL for the event itself.
+    target       INTEGER,
+    -- What it changed, a JSON object ("minutes" of a mute, "changes" of an edit); NULL when nothing.
+    detail       TEXT
+);
+CREATE INDEX actions_event ON actions (event_id, id);
+
+-- Messages the word filter held for review: seen by their author and the hosts only, never in the
+-- stream until approved (then appended as ordinary messages); a rejected one's text is erased.
+CREATE TABLE held (
+    id             INTEGER PRIMARY KEY,
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    body           TEXT    NOT NULL,
+    client_id      TEXT,
+    created_at     INTEGER NOT NULL,
+    status         TEXT    NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'approved', 'rejected')),
+    -- The stream item an approval appended.
+    item_id        INTEGER
+);
+CREATE INDEX held_event ON held (event_id, status, id);
+CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE client_id IS NOT NULL;
 
 -- CHATDATA of the original design: one row per stream item, clustered by event so that a
 -- poll (event_id = ? AND id > ?) reads one contiguous range.
@@ -102,6 +175,8 @@ CREATE TABLE items (
     -- The item's fields beyond these, a JSON object ("changes" of "updated", "previous" and
     -- "nickname" of "renamed"); NULL when it has none.
     data           TEXT,
+    -- A message the host or a moderator wrote from the console: 'host' or 'moderator'; NULL else.
+    role           TEXT CHECK (role IN ('host', 'moderator')),
     PRIMARY KEY (event_id, id)
 ) WITHOUT ROWID;
 -- Safe retries: one item per participant and client_id.

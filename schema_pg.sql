@@ -52,6 +52,18 @@ CREATE TABLE events (
     -- calendar's RECURRENCE-ID), which stays when the host moves this one occurrence.
     series          TEXT     REFERENCES series (slug),
     recurrence_at   BIGINT,
+    -- Moderation: a participant posts at most once per slow_mode seconds; no new joins while locked.
+    slow_mode       BIGINT   NOT NULL DEFAULT 0 CHECK (slow_mode BETWEEN 0 AND 3600),
+    joins_locked    SMALLINT NOT NULL DEFAULT 0 CHECK (joins_locked IN (0, 1)),
+    -- Whether a join appends a "joined" item (a big event turns them off).
+    join_items      SMALLINT NOT NULL DEFAULT 1 CHECK (join_items IN (0, 1)),
+    -- Words and phrases whose messages are held for the hosts' review, a JSON list; NULL: none.
+    filter_words    TEXT,
+    -- Who may read the transcript after the event: 'public', or 'hosts' (host and moderator keys).
+    transcript      TEXT     NOT NULL DEFAULT 'public' CHECK (transcript IN ('public', 'hosts')),
+    -- Days after the close when the items and participants are erased (NULL: kept); and when they were.
+    retention_days  BIGINT,
+    erased_at       BIGINT,
     CHECK (ends_at > starts_at)
 );
 CREATE INDEX events_listed ON events (listed, id);
@@ -73,9 +85,70 @@ CREATE TABLE participants (
     last_read_id BIGINT   NOT NULL DEFAULT 0,
     -- When a process last saw the participant (ms), written every few seconds: "online" is shared.
     seen_at      BIGINT   NOT NULL DEFAULT 0,
+    -- The host or a moderator muted the participant until then (ms; 0: never); their last post (slow mode).
+    muted_until    BIGINT   NOT NULL DEFAULT 0,
+    last_posted_at BIGINT   NOT NULL DEFAULT 0,
+    -- Hashes of the browser's device id (sent on join) and of the joining address (an IPv6 /64):
+    -- what a ban covers besides the token.
+    device_hash    BYTEA,
+    address_hash   BYTEA,
     UNIQUE (event_id, nickname_key)
 );
 CREATE INDEX participants_event ON participants (event_id, id);
+
+-- Moderators: a name and the hash of their own key, per event; a revoked key no longer works.
+CREATE TABLE moderators (
+    id         BIGSERIAL PRIMARY KEY,
+    event_id   BIGINT  NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    name       TEXT    NOT NULL,
+    key_hash   BYTEA   NOT NULL UNIQUE,
+    created_at BIGINT  NOT NULL,
+    revoked_at BIGINT
+);
+CREATE INDEX moderators_event ON moderators (event_id, id);
+
+-- Bans that outlive the banned token: the browser (device id) for good, the address for a while.
+CREATE TABLE bans (
+    id            BIGSERIAL PRIMARY KEY,
+    event_id      BIGINT  NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    device_hash   BYTEA  ,
+    address_hash  BYTEA  ,
+    address_until BIGINT ,
+    created_at    BIGINT  NOT NULL
+);
+CREATE INDEX bans_event ON bans (event_id);
+
+-- The moderation log: who (the host, or which moderator) did what to whom, for the console.
+CREATE TABLE actions (
+    id           BIGSERIAL PRIMARY KEY,
+    event_id     BIGINT  NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    at           BIGINT  NOT NULL,
+    role         TEXT    NOT NULL CHECK (role IN ('host', 'moderator')),
+    moderator_id BIGINT,
+    name         TEXT,
+    action       TEXT    NOT NULL,
+    -- A participant's or an item's id, as the action says; NULL for the event itself.
+    target       BIGINT ,
+    -- What it changed, a JSON object ("minutes" of a mute, "changes" of an edit); NULL when nothing.
+    detail       TEXT
+);
+CREATE INDEX actions_event ON actions (event_id, id);
+
+-- Messages the word filter held for review: seen by their author and the hosts only, never in the
+-- stream until approved (then appended as ordinary messages); a rejected one's text is erased.
+CREATE TABLE held (
+    id             BIGSERIAL PRIMARY KEY,
+    event_id       BIGINT  NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    participant_id BIGINT  NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    body           TEXT    NOT NULL,
+    client_id      TEXT,
+    created_at     BIGINT  NOT NULL,
+    status         TEXT    NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'approved', 'rejected')),
+    -- The stream item an approval appended.
+    item_id        BIGINT 
+);
+CREATE INDEX held_event ON held (event_id, status, id);
+CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE client_id IS NOT NULL;
 
 -- CHATDATA of the original design: one row per stream item.
 CREATE TABLE items (
@@ -92,6 +165,8 @@ CREATE TABLE items (
     retracted      SMALLINT NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
     -- The item's fields beyond these, a JSON object as text; NULL when it has none.
     data           TEXT,
+    -- A message the host or a moderator wrote from the console: 'host' or 'moderator'; NULL else.
+    role           TEXT CHECK (role IN ('host', 'moderator')),
     PRIMARY KEY (event_id, id)
 );
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;

@@ -22,6 +22,16 @@ from chatserver.handlers.events import (
     HostCheckHandler,
 )
 from chatserver.handlers.metrics import MetricsHandler
+from chatserver.handlers.moderation import (
+    ActionsHandler,
+    HeldApproveHandler,
+    HeldHandler,
+    HeldRejectHandler,
+    ModeratorHandler,
+    ModeratorsHandler,
+    MuteHandler,
+    RedactionsHandler,
+)
 from chatserver.handlers.openapi import OpenApiHandler
 from chatserver.handlers.pages import (
     ArchivePage,
@@ -266,6 +276,14 @@ def make_app(
         (rf"/api/events/{_SLUG}/participants", ParticipantsHandler, deps),
         (rf"/api/events/{_SLUG}/participants/{_SLUG}", ParticipantHandler, deps),
         (rf"/api/events/{_SLUG}/participants/{_SLUG}/ban", BanHandler, deps),
+        (rf"/api/events/{_SLUG}/participants/{_SLUG}/mute", MuteHandler, deps),
+        (rf"/api/events/{_SLUG}/moderators", ModeratorsHandler, deps),
+        (rf"/api/events/{_SLUG}/moderators/{_SLUG}", ModeratorHandler, deps),
+        (rf"/api/events/{_SLUG}/redactions", RedactionsHandler, deps),
+        (rf"/api/events/{_SLUG}/actions", ActionsHandler, deps),
+        (rf"/api/events/{_SLUG}/held", HeldHandler, deps),
+        (rf"/api/events/{_SLUG}/held/{_SLUG}", HeldRejectHandler, deps),
+        (rf"/api/events/{_SLUG}/held/{_SLUG}/approve", HeldApproveHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),

@@ -80,6 +80,8 @@ class Follower(Protocol):
 
     def reads_changed_elsewhere(self, event_id: int) -> None: ...
 
+    def erased_elsewhere(self, event_id: int, item_id: int | None) -> None: ...
+
     async def resync(self) -> None: ...
 
 
@@ -95,6 +97,9 @@ class Backend(Protocol):
         """Whether several processes write to this database, so memory may lag their commits."""
 
     async def write(self, job: Job[T]) -> T: ...
+
+    async def scrub(self) -> None:
+        """Make erased text unreadable in the files too (SQLite: a WAL checkpoint that empties it)."""
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 

@@ -33,6 +33,8 @@ from chatserver.i18n import Languages
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
 from chatserver.pg import is_postgres_url
+from chatserver.purge import add_arguments as add_purge_arguments
+from chatserver.purge import erase, purge
 from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.server import (
     DEFAULT_HEADER_TIMEOUT,
@@ -233,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=transcript.FORMATS, default="txt")
     with_db(export)
 
+    for command in add_purge_arguments(commands):
+        with_db(command)
+
     copy = commands.add_parser("backup", help="copy the database to a new file, safely while the server runs")
     copy.add_argument("out", help="the new file to write (it must not exist yet)")
     with_db(copy)
@@ -242,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        _check_db_file(args.db, must_exist=args.command in ("export", "backup"))
+        _check_db_file(args.db, must_exist=args.command in ("export", "backup", "erase", "purge"))
         if args.command == "serve":
             logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # it logs every statement at DEBUG
@@ -286,6 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(serve(options))
         elif args.command == "create":
             asyncio.run(create(args, sys.stdout))
+        elif args.command == "erase":
+            asyncio.run(erase(args, sys.stdout))
+        elif args.command == "purge":
+            asyncio.run(purge(args, sys.stdout))
         elif args.command == "backup" and is_postgres_url(args.db):
             print(
                 "chatserver: backup copies an SQLite file; back up a PostgreSQL database with pg_dump "

@@ -161,6 +161,9 @@ class Database:
             # In WAL mode NORMAL survives a process crash (SIGKILL) but may lose the last commits on
             # power loss; FULL syncs the WAL at every commit and survives power loss too.
             await conn.execute(f"PRAGMA synchronous = {self.sync.upper()}")
+            # Deleted and overwritten content is zeroed in the file, not left in free space: an erased
+            # transcript (retention, redaction) is gone from the disk, not only from the tables.
+            await conn.execute("PRAGMA secure_delete = ON")
         except BaseException:
             await conn.close()  # its thread would otherwise keep the process alive
             raise
@@ -170,6 +173,12 @@ class Database:
         """Call callback(sql) for every statement on every connection (debugging, tests)."""
         for conn in [*self._readers, *([self._writer] if self._writer else [])]:
             await conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None turns it off
+
+    async def scrub(self) -> None:
+        """Copy the WAL into the file and empty it, so that no page from before an erasure is left
+        in it; a reader still on an old snapshot may keep some until the next scrub."""
+        if self._writer is not None:
+            await self._writer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def writer_pragma(self, statement: str) -> list[Row]:
         """Run one PRAGMA on the writer outside any batch: tuning, and fault injection in tests."""

@@ -53,6 +53,23 @@ class Banned(ChatError):
     default_message = N_("The host has removed you from this event; you can no longer post.")
 
 
+class Muted(ChatError):
+    status = 403
+    code = "muted"
+    default_message = N_("The host has muted you for {minutes} more minutes; you can read along meanwhile.")
+
+    def __init__(self, left_ms: int) -> None:
+        """left_ms: how long the mute still runs; the answer's Retry-After says it in seconds."""
+        self.retry_after = max(1, -(-left_ms // 1000))
+        super().__init__(minutes=-(-left_ms // 60_000))  # whole minutes, rounded up
+
+
+class JoinsLocked(ChatError):
+    status = 403
+    code = "joins_locked"
+    default_message = N_("The host has closed the room to new people.")
+
+
 class NotFound(ChatError):
     status = 404
     code = "not_found"
@@ -71,6 +88,15 @@ class NotOpen(ChatError):
     default_message = N_("The event has not started yet; messages can be posted once it opens.")
 
 
+class EventStarted(ChatError):
+    status = 409
+    code = "event_started"
+    default_message = N_(
+        "{field} can no longer change: the event has opened, and its participants were told what happens"
+        " to their words."
+    )
+
+
 class CursorAhead(ChatError):
     status = 409
     code = "cursor_ahead"
@@ -81,6 +107,12 @@ class EventClosed(ChatError):
     status = 410
     code = "event_closed"
     default_message = N_("The event is closed; it can be read but no longer changed.")
+
+
+class Gone(ChatError):
+    status = 410
+    code = "gone"
+    default_message = N_("This event's messages were erased on {date}.")
 
 
 class PayloadTooLarge(ChatError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.errors import N_, InvalidRequest
+from chatserver.models import HOSTS, PUBLIC
 from chatserver.timefmt import parse_time
 from chatserver.validation import (
     DESCRIPTION_MAX,
@@ -13,10 +14,29 @@ from chatserver.validation import (
     event_language,
     multi_line,
     optional_bool,
+    optional_int,
     single_line,
 )
+from chatserver.wordfilter import parse_filter
 
-_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins", "language"}
+_EDITABLE = {
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "listed",
+    "embed_origins",
+    "language",
+    "slow_mode",
+    "joins_locked",
+    "transcript",
+    "retention_days",
+    "join_items",
+    "filter_words",
+}
+MODERATION_FIELDS = ("slow_mode", "joins_locked", "transcript", "retention_days", "join_items", "filter_words")
+SLOW_MODE_MAX = 3600  # seconds
+RETENTION_MAX = 3650  # days
 
 
 def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
@@ -49,6 +69,28 @@ def parse_event_fields(body: dict[str, Any], partial: bool) -> dict[str, Any]:
         fields["embed_origins"] = embed_origins(body)
     if "language" in body:  # null too: back to no language of its own
         fields["language"] = event_language(body)
+    fields.update(parse_moderation_fields(body))
+    return fields
+
+
+def parse_moderation_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """Slow mode, locked joins, the transcript's readers and its retention, as given."""
+    fields: dict[str, Any] = {}
+    slow_mode = optional_int(body, "slow_mode", 0, SLOW_MODE_MAX)
+    if slow_mode is not None:
+        fields["slow_mode"] = slow_mode
+    for name in ("joins_locked", "join_items"):
+        flag = optional_bool(body, name)
+        if flag is not None:
+            fields[name] = flag
+    if body.get("transcript") is not None:
+        if body["transcript"] not in (PUBLIC, HOSTS):
+            raise InvalidRequest(N_("{field} must be public or hosts."), field="transcript")
+        fields["transcript"] = body["transcript"]
+    if "retention_days" in body:  # null: kept
+        fields["retention_days"] = optional_int(body, "retention_days", 1, RETENTION_MAX)
+    if "filter_words" in body:  # null or []: no filter
+        fields["filter_words"] = parse_filter(body)
     return fields
 
 

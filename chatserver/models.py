@@ -9,6 +9,9 @@ from typing import Any
 from chatserver.timefmt import Millis, format_time
 
 SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
+PUBLIC, HOSTS = "public", "hosts"  # an event's transcript policy
+HOST, MODERATOR = "host", "moderator"  # who wrote a message from the console (items.role)
+DAY_MS = 24 * 3600 * 1000
 STATES = (SCHEDULED, OPEN, CLOSED)
 
 # Boundary items already in an event's stream (events.phase).
@@ -35,12 +38,23 @@ class Event:
     language: str | None = None  # the default language, a catalog code ("de", "pt_BR"); None: English
     series: str | None = None  # the slug of the series this event is an occurrence of
     recurrence_at: Millis | None = None  # the start its series' rule gave it (kept when it is moved)
+    slow_mode: int = 0  # seconds a participant waits between posts (0: no wait)
+    joins_locked: bool = False  # nobody new may join
+    transcript: str = PUBLIC  # who reads it once closed: "public", or "hosts" (host and moderator keys)
+    retention_days: int | None = None  # erased that many days after the close (None: kept)
+    erased_at: Millis | None = None  # when retention (or the operator) erased its items and people
+    join_items: bool = True  # a join appends a "joined" item (a big event turns them off)
+    filter_words: tuple[str, ...] | None = None  # held for review when they match; never in to_json
 
     def closes_at(self) -> Millis:
         """When the room closed or will close: an early close wins over ends_at."""
         if self.closed_early_at is not None:
             return min(self.closed_early_at, self.ends_at)
         return self.ends_at
+
+    def erase_at(self) -> Millis | None:
+        """When retention erases the event's items and participants (None: never)."""
+        return None if self.retention_days is None else self.closes_at() + self.retention_days * DAY_MS
 
     def cancelled(self) -> bool:
         """Closed before it opened: the meeting does not take place."""
@@ -73,6 +87,12 @@ class Event:
             "language": self.language,
             "series": self.series,
             "cancelled": self.cancelled(),
+            "slow_mode": self.slow_mode,
+            "joins_locked": self.joins_locked,
+            "transcript": self.transcript,
+            "retention_days": self.retention_days,
+            "erased_at": format_time(self.erased_at) if self.erased_at is not None else None,
+            "join_items": self.join_items,
         }
 
 
@@ -87,6 +107,8 @@ class Participant:
     created_at: Millis
     last_read_id: int = 0
     seen_at: Millis = 0  # last seen by any process, as shared through the database (0: never)
+    muted_until: Millis = 0  # the host or a moderator muted them until then (0: never)
+    last_posted_at: Millis = 0  # their last message (slow mode)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "nickname": self.nickname}
@@ -109,6 +131,7 @@ class Item:
     # Fields of this kind or code beyond the standard ones ("changes" of an "updated" item,
     # "previous" and "nickname" of a "renamed" one), stored as JSON in items.data.
     data: dict[str, Any] | None = None
+    role: str | None = None  # "host" or "moderator": written from the console
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -128,6 +151,8 @@ class Item:
             out["target"] = self.target
         if self.retracted:
             out["retracted"] = True
+        if self.role is not None:
+            out["role"] = self.role
         if self.data:
             for key, value in self.data.items():
                 out.setdefault(key, value)  # an extra never overrides a standard key
@@ -174,3 +199,81 @@ class Page:
     @property
     def cursor(self) -> int:
         return self.items[-1].id if self.items else self.after
+
+
+@dataclass(slots=True)
+class Moderator:
+    """Someone the host gave a key of their own: they may moderate, not edit, close or delegate."""
+
+    id: int
+    event_id: int
+    name: str
+    key_hash: bytes
+    created_at: Millis
+    revoked_at: Millis | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "created_at": format_time(self.created_at)}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did a moderation action: the host, or a moderator (their id and name then)."""
+
+    role: str  # HOST or MODERATOR
+    moderator_id: int | None = None
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class Action:
+    """One line of an event's moderation log."""
+
+    id: int
+    at: Millis
+    actor: Actor
+    action: str
+    target: int | None
+    detail: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": format_time(self.at),
+            "role": self.actor.role,
+            "moderator_id": self.actor.moderator_id,
+            "name": self.actor.name,
+            "action": self.action,
+            "target": self.target,
+            "detail": self.detail,
+        }
+
+
+@dataclass(slots=True)
+class Held:
+    """A message the word filter held: its author and the hosts see it; nobody else learns of it."""
+
+    id: int
+    event_id: int
+    participant_id: int
+    author: str
+    body: str
+    client_id: str | None
+    created_at: Millis
+    status: str  # "held", "approved" or "rejected"
+    item_id: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "participant_id": self.participant_id,
+            "author": self.author,
+            "body": self.body,
+            "created_at": format_time(self.created_at),
+            "status": self.status,
+        }
+        if self.client_id is not None:
+            out["client_id"] = self.client_id
+        if self.item_id is not None:
+            out["item_id"] = self.item_id
+        return out

@@ -297,6 +297,14 @@ class PgDatabase:
 
     # -- shutdown ------------------------------------------------------------------------------
 
+    async def scrub(self) -> None:
+        """Dead row versions keep erased text in the table files until VACUUM: run it now on the
+        tables that held it (outside any transaction, as VACUUM must be)."""
+        if self._pool is None or self._closed:
+            return
+        async with self._pool.acquire() as conn:
+            await conn.execute("VACUUM items, participants, moderators, held")
+
     async def close(self) -> None:
         self._closed = True
         if self._remote is not None:

@@ -165,6 +165,13 @@ class Recent:
             tail.retract(item_id)
             self.bytes += tail.bytes - before
 
+    def forget_items(self, event_id: int) -> None:
+        """The event's items were erased (retention): none is served from memory any more."""
+        tail = self._tails.pop(event_id, None)
+        if tail is not None:
+            self.bytes -= tail.bytes
+        self.generation += 1
+
     def items_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool] | None:
         tail = self._tails.get(event_id)
         if tail is None:

@@ -54,6 +54,8 @@ class RemoteCommits:
             await self.follower.reload_event(int(fields[0]))
         elif kind == "r":
             self.follower.reads_changed_elsewhere(int(fields[0]))
+        elif kind == "x":  # an item redacted in place, or (no item id) a whole event erased
+            self.follower.erased_elsewhere(int(fields[0]), int(fields[1]) if len(fields) > 1 else None)
         elif kind == RESYNC:
             await self.follower.resync()
 

@@ -26,6 +26,7 @@ class Scheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         self._rescan: asyncio.TimerHandle | None = None
         self._running = False
+        self._erasures_seen = store.clock()  # erasures by other processes are looked for from here
         store.on_event(self.watch)  # every committed schedule change re-arms its timer
 
     async def start(self) -> None:
@@ -50,6 +51,21 @@ class Scheduler:
                 self.watch(event)
         # Submitted together, the catch-ups share one commit; each appends its own items in order.
         await asyncio.gather(*(self._fire(event.id) for event in due))
+        await self.erase_due()
+
+    async def erase_due(self) -> None:
+        """Erase the words of every event whose retention has run out (also what came due while
+        the server was down); at the rescan's pace, a minute at most after the moment."""
+        for event in await self.store.due_erasures():
+            try:
+                await self.store.erase_event(event.id)
+                log.info("erased the items and participants of event %s (retention)", event.id)
+            except ChatError as exc:
+                log.warning("erasing event %s failed: %s; retrying at the next rescan", event.id, exc)
+        # `chatserver erase` or `purge` on the same SQLite file tells this process nothing: look.
+        since, self._erasures_seen = self._erasures_seen, self.store.clock()
+        for event in await self.store.erased_since(since - 1000):
+            self.store.forget_erased(event)
 
     def watch(self, event: Event) -> None:
         """(Re)arm the timer for event's next boundary; the Store calls this after every change."""

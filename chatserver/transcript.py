@@ -46,7 +46,9 @@ def text_line(item: Item) -> str:
     body = "".join([first, *(f"\n{INDENT}{line}" for line in rest)])
     stamp = f"[{format_time_plain(item.created_at)}]"
     if item.kind == "message":
-        return f"{stamp} {item.author}: {body}\n"
+        # "(host)" after the name of someone writing from the console: no participant can be that.
+        role = f" ({item.role})" if item.role else ""
+        return f"{stamp} {item.author}{role}: {body}\n"
     if item.kind == "announcement":
         return f"{stamp} Announcement: {body}\n"
     return f"{stamp} * {body}\n"

@@ -295,7 +295,11 @@ def is_reserved_nickname(nick: str) -> bool:
         start += 1
     while end > start and (key[end - 1] == " " or _is_symbol(key[end - 1])):
         end -= 1
-    return key[start:end] in RESERVED_NICKNAMES
+    core = key[start:end]
+    # "Ben (host)" would read as the host's own line in the transcript file ("Ben (host): ...").
+    if re.search(r"\(\s*(host|moderator)\s*\)?$", core):
+        return True
+    return core in RESERVED_NICKNAMES
 
 
 def joining_nickname(obj: dict[str, Any]) -> str:
@@ -321,6 +325,29 @@ def optional_bool(obj: dict[str, Any], field: str) -> bool | None:
     value = obj[field]
     if not isinstance(value, bool):
         raise InvalidRequest(N_("{field} must be true or false."), field=field)
+    return value
+
+
+def optional_int(obj: dict[str, Any], field: str, lo: int, hi: int) -> int | None:
+    """A JSON whole number within [lo, hi], or None when absent or null."""
+    if field not in obj or obj[field] is None:
+        return None
+    value = obj[field]
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InvalidRequest(N_("{field} must be a whole number from {min} to {max}."), field=field, min=lo, max=hi)
+    return value
+
+
+_DEVICE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def device_id(obj: dict[str, Any]) -> str | None:
+    """The browser's own random id (16–64 URL-safe characters), or None when absent."""
+    value = obj.get("device")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DEVICE.fullmatch(value):
+        raise InvalidRequest(N_("{field} must be 16 to 64 letters, digits, - or _."), field="device")
     return value
 
 

@@ -1,9 +1,11 @@
 // The room's composer: the message box with its length counter, Enter to send, and what came of
-// a send. Every message goes out through the outbox (outbox.js), which alone retries.
+// a send. Every message goes out through the outbox (outbox.js), which alone retries. In slow mode
+// (or after a 429) the send button counts down the seconds until the next message may go.
 
 import { errorCode, errorMessage, retryAfter } from "./api.js";
 import { say } from "./dom.js";
 import { lang, t, tn } from "./i18n.js";
+import { formatDuration } from "./time.js";
 import { randomId } from "./util.js";
 
 const TEXT = {
@@ -14,6 +16,8 @@ const TEXT = {
     tn("Your message is {n} character too long; a message holds at most {limit}.", "Your message is {n} characters too long; a message holds at most {limit}.", n, { limit }),
   tooFast: (seconds) => t("You are sending messages too fast. Wait {seconds} s, then send again; your message is kept.", { seconds }),
   notOpen: t("The chat has not opened yet; your message is kept until it does."),
+  // Translators: the send button's name for screen readers while it counts down; {duration} is such as "12 s".
+  sendIn: (duration) => t("Send, possible again in {duration}", { duration }),
 };
 
 const LIMIT = 4000; // characters in a message (the API counts code points)
@@ -37,6 +41,10 @@ export class Composer {
     this.sending = false;
     this.pending = null; // {text, clientId}: a message that may or may not have reached the server
     this.rateTimer = null;
+    this.slow = 0; // the room's slow mode, in seconds (room-moderation.js)
+    this.heldUntil = 0; // no message may go before then (ms): the send button counts down
+    this.holdTimer = null;
+    this.sendText = els.button.textContent;
     const { form, input, button } = els;
     input.addEventListener("input", () => {
       this.update();
@@ -46,7 +54,7 @@ export class Composer {
     input.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
         ev.preventDefault();
-        if (!this.sending) (form.requestSubmit ? form.requestSubmit() : button.click());
+        if (!this.sending && !this.held()) (form.requestSubmit ? form.requestSubmit() : button.click());
       }
     });
     form.addEventListener("submit", (ev) => {
@@ -74,8 +82,50 @@ export class Composer {
 
   /** Show whether the reader may write: banned readers read along. */
   allow(allowed) {
+    this.allowed = allowed;
     this.els.input.disabled = !allowed;
-    this.els.button.disabled = !allowed || this.sending;
+    this.els.button.disabled = !allowed || this.sending || this.held();
+  }
+
+  /** The room's slow mode (seconds; 0: off). Turned off, the countdown stops at once. */
+  slowMode(seconds) {
+    if (seconds === this.slow) return;
+    this.slow = seconds;
+    // The server counts from the last post with the slow mode now in force: a shorter wait, or none.
+    if (this.held()) this.heldUntil = seconds ? Math.min(this.heldUntil, Date.now() + seconds * 1000) : 0;
+    this.tick();
+  }
+
+  /** Whether the send button is counting down. */
+  held() {
+    return this.heldUntil > Date.now();
+  }
+
+  /** No message goes for `seconds` (0: they may from now on): the send button counts down meanwhile. */
+  hold(seconds) {
+    this.heldUntil = seconds > 0 ? Math.max(this.heldUntil, Date.now() + seconds * 1000) : 0;
+    this.tick();
+  }
+
+  /** The send button: the seconds left, or "Send" again once none are. */
+  tick() {
+    clearTimeout(this.holdTimer);
+    const { button } = this.els;
+    const ms = this.heldUntil - Date.now();
+    if (ms > 0) {
+      const duration = formatDuration(Math.ceil(ms / 1000));
+      button.textContent = duration;
+      button.setAttribute("aria-label", TEXT.sendIn(duration));
+      button.classList.add("holding");
+      button.disabled = true;
+      this.holdTimer = setTimeout(() => this.tick(), ms % 1000 || 1000); // at the next whole second left
+      return;
+    }
+    this.heldUntil = 0;
+    button.textContent = this.sendText;
+    button.removeAttribute("aria-label");
+    button.classList.remove("holding");
+    button.disabled = this.allowed === false || this.sending;
   }
 
   error(text, kind) {
@@ -93,7 +143,7 @@ export class Composer {
 
   async submit() {
     const me = this.hooks.me();
-    if (this.sending || !me || me.banned) return;
+    if (this.sending || !me || me.banned || this.held()) return;
     const text = this.els.input.value;
     if (!text.trim()) return;
     if (length(text) > LIMIT) return this.error(TEXT.tooLong(length(text) - LIMIT, LIMIT_TEXT), "transient");
@@ -115,7 +165,7 @@ export class Composer {
     this.sending = false;
     this.els.form.removeAttribute("aria-busy");
     const now = this.hooks.me();
-    this.els.button.disabled = !!(now && now.banned);
+    this.els.button.disabled = !!(now && now.banned) || this.held();
     if (!result.refused) return this.done(text);
     const res = result.refused;
     const code = errorCode(res);
@@ -128,6 +178,8 @@ export class Composer {
   rateLimited(seconds) {
     clearInterval(this.rateTimer);
     let left = Math.max(1, seconds || 1);
+    this.hold(left); // the button counts down; in slow mode (its line says why) that is all
+    if (this.slow) return this.error("");
     const show = () => this.error(TEXT.tooFast(left), "rate");
     show();
     this.rateTimer = setInterval(() => {

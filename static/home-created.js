@@ -4,6 +4,7 @@
 
 import { fillCalendarLinks } from "./calendar-links.js";
 import { copyText, origin, reducedMotion, say } from "./dom.js";
+import { privacyText } from "./home-privacy.js";
 import { lang, t } from "./i18n.js";
 import { describeRule, listDates } from "./recurrence-words.js";
 import { localTimes, relativeHints, relativeText, whenText } from "./time.js";
@@ -72,6 +73,7 @@ function showEvent(ev, links) {
   const sentences = [TEXT.when(whenText(start, end)), ev.state === "open" ? TEXT.openNow : TEXT.opensBy(relativeText(start - Date.now()))];
   if (!ev.listed) sentences.push(TEXT.unlisted);
   $("created-when").textContent = sentences.join(" ");
+  say($("created-privacy"), privacyText(ev));
   $("room-link").value = room;
   $("room-open").href = room;
   fillCalendarLinks($("created-calendar"), ev);
@@ -89,6 +91,7 @@ function showSeries(series, links) {
   if (first) sentences.push(first.state === "open" ? TEXT.openNow : TEXT.firstOpens(relativeText(new Date(first.starts_at) - Date.now())));
   if (!series.listed) sentences.push(TEXT.seriesUnlisted);
   $("created-when").textContent = sentences.join(" ");
+  say($("created-privacy"), "");
   $("series-link").value = link;
   $("series-open").href = link;
   const feed = new URL(links.calendar, origin());

@@ -7,6 +7,7 @@ import { say } from "./dom.js";
 import { fieldError, fieldNamed, humaneFields } from "./fields.js";
 import { DstNote } from "./dst.js";
 import { bindCreated, showCreated } from "./home-created.js";
+import { PrivacyChoice } from "./home-privacy.js";
 import { RepeatChoice } from "./home-repeat.js";
 import { whenSummary } from "./home-summary.js";
 import { ZoneChoice } from "./home-zone.js";
@@ -50,8 +51,10 @@ function scheduling(form) {
   const generalError = $("schedule-error");
   const endField = $("end-field");
   const zones = new ZoneChoice(() => zoneChanged());
+  const privacy = new PrivacyChoice(form, () => clearField("retention_days"));
   const repeat = new RepeatChoice(form, () => {
     submit.textContent = repeat.repeats() ? TEXT.scheduleSeries : TEXT.schedule;
+    privacy.setSeries(repeat.repeats());
     clearField("rrule");
     summarise();
   });
@@ -175,6 +178,7 @@ function scheduling(form) {
     starts_at: { error: "f-start-error", controls: () => [f.date, f.time] },
     ends_at: { error: "f-end-error", controls: () => [customEnd() ? f.ends_at : f.duration] },
     rrule: { error: "f-repeat-error", controls: () => [repeat.control()] },
+    retention_days: { error: "f-retention-error", controls: () => [f.retention_days] },
   };
 
   const showField = (name, message) => fieldError($(FIELDS[name].error), FIELDS[name].controls(), message);
@@ -200,6 +204,8 @@ function scheduling(form) {
     else if (start && end - start > MAX_DAYS * 24 * 60 * MINUTE) problems.ends_at = TEXT.tooLong(MAX_DAYS);
     const rule = repeat.problem(first ? first.day : null);
     if (rule) problems.rrule = rule;
+    const days = repeat.repeats() ? "" : privacy.problem();
+    if (days) problems.retention_days = days;
     return problems;
   }
 
@@ -210,13 +216,15 @@ function scheduling(form) {
 
   /** A refusal in words: the API's field names as the form calls them. */
   function humane(message) {
-    return humaneFields(message.replace(/\b(rrule|time_zone)\b/g, (name) => TEXT.words[name]));
+    return humaneFields(privacy.humane(message).replace(/\b(rrule|time_zone)\b/g, (name) => TEXT.words[name]));
   }
 
   /** What to send, and where: a one-off event, or a series from its first meeting. */
   function request(title, start, end, first) {
     const body = { title, description: f.description.value, listed: f.listed.checked };
-    if (!first) return ["/api/events", { ...body, starts_at: zonedISO(start, zones.zone), ends_at: zonedISO(end, zones.zone) }];
+    if (!first) {
+      return ["/api/events", { ...body, ...privacy.fields(), starts_at: zonedISO(start, zones.zone), ends_at: zonedISO(end, zones.zone) }];
+    }
     return ["/api/series", {
       ...body, starts_at: zonedISO(first.start, zones.zone), ends_at: zonedISO(first.end, zones.zone),
       rrule: repeat.rule(), time_zone: zones.zone,
@@ -267,6 +275,7 @@ function scheduling(form) {
     form.reset();
     zones.reset();
     setStart(nextSlot());
+    privacy.reset();
     repeat.reset();
     repeat.setDay(f.date.value);
     endField.hidden = true;

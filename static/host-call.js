@@ -1,12 +1,13 @@
 // The host's calls: the host key comes from the URL fragment (#key=...), which browsers never
 // send to the server, and travels only in the Authorization header of the host's API calls.
-// A refused key is said plainly; a closed event makes the console read-only.
+// A refused key is said plainly; a closed event makes the console read-only. A moderator's key is
+// refused what only the host may do: a 403 is a wrong (or revoked) key only if the key check fails too.
 
 import { TEXT as API_TEXT, errorCode, fetchJson } from "./api.js";
 import { sleep } from "./util.js";
 
 let key = "";
-let hooks = { wrongKey() {}, closed() {} };
+let hooks = { path: "", wrongKey() {}, closed() {} };
 
 /** The key in this page's fragment ("" when there is none). */
 export function readKey() {
@@ -14,13 +15,15 @@ export function readKey() {
   return value ? value.trim() : "";
 }
 
-/** Use `value` for every call; wrongKey() when the server refuses it, closed() when the event is. */
+/** Use `value` for every call; wrongKey() when the server refuses it, closed() when the event is.
+ *  handlers.path: the event's API path, where the key is checked again after a 403. */
 export function useKey(value, handlers) {
   key = value;
   hooks = handlers;
 }
 
-/** A call with the host key: {status, data}, with a message even when the server was not reached. */
+/** A call with the host key: {status, data}, with a message even when the server was not reached.
+ *  A 403 for a key that still works (a moderator's, for what only the host may do) has keyWorks. */
 export async function hostCall(method, path, body) {
   let res;
   try {
@@ -28,9 +31,24 @@ export async function hostCall(method, path, body) {
   } catch (e) {
     return { status: 0, data: { error: { message: API_TEXT.unreachable } } };
   }
-  if (res.status === 403) hooks.wrongKey();
-  else if (errorCode(res) === "event_closed") hooks.closed();
+  if (res.status === 403) {
+    if (await keyWorks()) res.keyWorks = true;
+    else hooks.wrongKey();
+  } else if (errorCode(res) === "event_closed") {
+    hooks.closed();
+  }
   return res;
+}
+
+/** Whether the key still opens the console (false when refused; true when that cannot be told). */
+async function keyWorks() {
+  if (!hooks.path) return false;
+  try {
+    const res = await fetchJson("GET", hooks.path + "/host", { token: key, timeout: 15000 });
+    return res.status !== 403;
+  } catch (e) {
+    return true; // not reached: nothing says the key is wrong
+  }
 }
 
 /** The first answer of GET <path>/host with the key `value` that is not a server error (the host

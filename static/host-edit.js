@@ -1,4 +1,5 @@
-// The host console's event details: the edit form (only what the host changed is sent) and
+// The host console's event details: the edit form (only what the host changed is sent), with what
+// happens to the words afterwards (only before the opening: people were told when they joined), and
 // closing the event early.
 
 import { errorCode, errorMessage } from "./api.js";
@@ -15,6 +16,7 @@ const TEXT = {
   zone: (zone) => t("Times are in your time zone, {zone}.", { zone }),
   needTitle: t("Give the event a title."),
   needTime: (name) => (name === "starts_at" ? t("Choose when the event starts.") : t("Choose when the event ends.")),
+  needDays: t("Choose a number of days from 1 to 3650."),
   unchanged: t("Nothing has changed."),
   saved: t("Saved. Everyone sees the new details."),
   closeTitle: t("Close the event now?"),
@@ -38,6 +40,7 @@ export class EventEditor {
       description: { error: $("e-description-error"), control: f.description },
       starts_at: { error: $("e-starts-error"), control: f.starts_at },
       ends_at: { error: $("e-ends-error"), control: f.ends_at },
+      retention_days: { error: $("e-days-error"), control: f.retention_days },
     };
     const zone = zoneName();
     if (zone) $("edit-zone").textContent = TEXT.zone(zone);
@@ -49,6 +52,13 @@ export class EventEditor {
       f[name].addEventListener("input", () => note.update(f[name].value));
       this.notes[name] = note;
     }
+    f.retention.addEventListener("change", () => {
+      this.error("retention_days", "");
+      this.showRetention();
+      if (f.retention.value !== "days") return;
+      if (!f.retention_days.value) f.retention_days.value = "30";
+      f.retention_days.focus();
+    });
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.save();
@@ -62,18 +72,39 @@ export class EventEditor {
     fieldError(spec.error, [spec.control], message);
   }
 
-  /** Show the event in the form. */
-  fill(ev) {
+  /** Show the event in the form. What the host typed and has not saved stays (the event changed
+   *  elsewhere, or another part of the console saved), unless `force` (after saving it). */
+  fill(ev, force) {
     const f = this.f;
-    f.title.value = ev.title;
-    f.description.value = ev.description || "";
-    for (const name of ["starts_at", "ends_at"]) {
-      const at = new Date(ev[name]);
-      f[name].value = toLocalInput(at);
-      this.notes[name].set(f[name].value, at);
+    const values = {
+      title: ev.title,
+      description: ev.description || "",
+      starts_at: toLocalInput(new Date(ev.starts_at)),
+      ends_at: toLocalInput(new Date(ev.ends_at)),
+      listed: !!ev.listed,
+      language: ev.language || "",
+      transcript: ev.transcript === "hosts" ? "hosts" : "public",
+      retention: ev.retention_days == null ? "never" : "days",
+      retention_days: ev.retention_days == null ? "" : String(ev.retention_days),
+    };
+    for (const [name, value] of Object.entries(values)) {
+      const control = f[name];
+      const box = control.type === "checkbox";
+      if (!force && this.shown && (box ? control.checked : control.value) !== this.shown[name]) continue; // typed
+      if (box) control.checked = value;
+      else control.value = value;
+      if (name === "starts_at" || name === "ends_at") this.notes[name].set(value, new Date(ev[name]));
     }
-    f.listed.checked = !!ev.listed;
-    f.language.value = ev.language || "";
+    this.shown = values;
+    this.showRetention();
+  }
+
+  /** The number of days only when messages are to be erased. */
+  showRetention() {
+    const f = this.f;
+    const days = f.retention.value === "days";
+    this.$("e-days-field").hidden = !days;
+    f.retention_days.disabled = f.retention.disabled || !days;
   }
 
   /** What can still change in this state; once closed, since when. */
@@ -81,6 +112,13 @@ export class EventEditor {
     const $ = this.$;
     this.f.starts_at.disabled = state !== "scheduled";
     $("e-starts-note").hidden = state !== "open";
+    // The transcript's readers and the retention were told to everyone who joined: fixed once open.
+    const fixed = state !== "scheduled";
+    this.f.transcript.disabled = fixed;
+    this.f.retention.disabled = fixed;
+    this.showRetention();
+    $("policy-note").hidden = fixed;
+    $("policy-fixed").hidden = !fixed;
     if (state !== "closed") return;
     $("close-heading").textContent = TEXT.closedHeading;
     const at = event && (event.closed_at || event.ends_at);
@@ -118,6 +156,22 @@ export class EventEditor {
         changes[name] = toOffsetISO(date);
       }
     }
+    if (!f.transcript.disabled && f.transcript.value !== (event.transcript === "hosts" ? "hosts" : "public")) {
+      changes.transcript = f.transcript.value;
+    }
+    if (!f.retention.disabled) {
+      let days = null;
+      if (f.retention.value === "days") {
+        const text = f.retention_days.value.trim();
+        days = /^\d+$/.test(text) ? Number(text) : NaN;
+        if (!(days >= 1 && days <= 3650)) {
+          this.error("retention_days", TEXT.needDays);
+          f.retention_days.focus();
+          return null;
+        }
+      }
+      if (days !== (event.retention_days == null ? null : event.retention_days)) changes.retention_days = days;
+    }
     return changes;
   }
 
@@ -136,8 +190,9 @@ export class EventEditor {
     button.disabled = this.host.state() === "closed";
     if (res.status === 200 && res.data && res.data.event) {
       this.host.show(res.data.event);
+      this.fill(res.data.event, true);
       say(status, TEXT.saved, "ok");
-    } else if (res.status !== 403) {
+    } else if (res.status !== 403 || res.keyWorks) {
       const message = errorMessage(res);
       const field = res.status === 400 ? fieldNamed(message, Object.keys(this.fields)) : null;
       if (field) {
@@ -155,7 +210,7 @@ export class EventEditor {
     if (res.status === 200 && res.data && res.data.event) {
       this.host.show(res.data.event);
       this.$("close-heading").focus();
-    } else if (res.status !== 403 && errorCode(res) !== "event_closed") {
+    } else if ((res.status !== 403 || res.keyWorks) && errorCode(res) !== "event_closed") {
       say(this.$("close-status"), errorMessage(res), "error");
     }
   }

@@ -1,4 +1,4 @@
-// The host console's live view: every message with Remove and Ban (on a touch screen, for the
+// The host console's live view: every message with Remove, Mute and Ban (on a touch screen, for the
 // message tapped last), the count, and the announcement form. Remove can be undone for a few
 // seconds (undo.js): the room sees nothing until the time is up.
 
@@ -6,6 +6,7 @@ import { errorCode, errorMessage } from "./api.js";
 import { confirmAction } from "./dialog.js";
 import { say } from "./dom.js";
 import { hostCall, readKey } from "./host-call.js";
+import { Mutes } from "./host-mute.js";
 import { t, tn } from "./i18n.js";
 import { ItemList } from "./items.js";
 import { formatTime } from "./time.js";
@@ -29,8 +30,12 @@ const TEXT = {
   banText: (nickname) => t("{nickname} will no longer be able to post in this room. Their messages stay unless you remove them.", { nickname }),
   isBanned: (nickname) => t("{nickname} is banned.", { nickname }),
   helpClosed: t("The chat as it was; the event is closed."),
-  helpTouch: t("Tap a message to remove it or ban its author."),
-  helpPointer: t("Point at a message (or tab to it) to remove it or ban its author."),
+  helpTouch: t("Tap a message to remove it, or to mute or ban its author."),
+  helpPointer: t("Point at a message (or tab to it) to remove it, or to mute or ban its author."),
+  // Translators: a badge beside the name of a message the host wrote from the console.
+  host: t("Host"),
+  // Translators: a badge beside the name of a message a moderator wrote from the console.
+  moderator: t("Moderator"),
   count: (n) => (n ? tn("{n} message", "{n} messages", n) : ""),
   opensAt: (at) => t("The chat opens at {time}. Messages appear here as people write.", { time: at }),
   opens: t("The chat opens later. Messages appear here as people write."),
@@ -41,7 +46,8 @@ const TEXT = {
 };
 
 export class LiveView {
-  /** path: the event's API path; host: event(), state(), banned(pid) — a participant was banned. */
+  /** path: the event's API path; host: event(), state(), banned(pid) — a participant was banned,
+   *  people() — the people list may show something new. */
   constructor(path, host) {
     const $ = (id) => document.getElementById(id);
     Object.assign(this, { path, host, $ });
@@ -57,6 +63,12 @@ export class LiveView {
         const button = li.querySelector("button[data-remove]");
         if (button) button.remove();
       },
+    });
+    this.mutes = new Mutes(path, {
+      state: () => host.state(),
+      banned: (pid) => this.bannedIds.has(pid),
+      say: (text, kind) => this.say(text, kind),
+      changed: () => host.people(),
     });
     this.bindAnnouncements();
     this.undoToast = new UndoToast($("chat-status")); // under the list, where the outcome is said
@@ -93,16 +105,28 @@ export class LiveView {
       const ban = this.banButton(pid, item.author);
       ban.dataset.ban = String(pid);
       if (this.bannedIds.has(pid)) this.showBanned(ban);
-      actions.append(ban);
+      actions.append(this.mutes.control(pid, item.author), ban);
     }
     li.append(actions);
+    if (item.role === "host" || item.role === "moderator") this.roleBadge(li, item.role);
     // On a touch screen the buttons show for the message tapped last.
     li.addEventListener("click", (ev) => {
-      if (!this.touch.matches || ev.target.closest("a, button")) return;
+      if (!this.touch.matches || ev.target.closest("a, button, select")) return;
       const was = li.classList.contains("selected");
       for (const other of this.ol.querySelectorAll(".item.selected")) other.classList.remove("selected");
       li.classList.toggle("selected", !was);
     });
+  }
+
+  /** "Host" or "Moderator" beside the author, unless items.js put one there already. */
+  roleBadge(li, role) {
+    const author = li.querySelector(".meta .author");
+    if (!author || li.querySelector(".role-badge")) return;
+    const badge = document.createElement("span");
+    badge.className = "role-badge";
+    badge.dataset.role = role;
+    badge.textContent = role === "host" ? TEXT.host : TEXT.moderator;
+    author.after(badge);
   }
 
   showBanned(button) {
@@ -114,6 +138,7 @@ export class LiveView {
   markBanned(pid) {
     this.bannedIds.add(pid);
     for (const button of this.ol.querySelectorAll(`button[data-ban="${pid}"]`)) this.showBanned(button);
+    this.mutes.refresh(pid); // nobody to mute any more
   }
 
   say(text, kind) {
@@ -122,7 +147,7 @@ export class LiveView {
 
   /** A refusal worth saying: not a wrong key (said above) nor a closed event (the console shows it). */
   refused(res) {
-    if (res.status !== 403 && errorCode(res) !== "event_closed") this.say(errorMessage(res), "error");
+    if ((res.status !== 403 || res.keyWorks) && errorCode(res) !== "event_closed") this.say(errorMessage(res), "error");
   }
 
   /** Remove, undoably: the item looks removed here at once, and the DELETE goes in 5 s. */
@@ -233,7 +258,7 @@ export class LiveView {
         say(status, TEXT.announced, "ok");
       } else if (errorCode(res) === "event_closed") {
         say(status, TEXT.tooLate, "error");
-      } else if (res.status !== 403) {
+      } else if (res.status !== 403 || res.keyWorks) {
         say(status, errorMessage(res), "error");
       }
     });

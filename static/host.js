@@ -1,5 +1,7 @@
 // The host console: checks the host key from the URL fragment, then shows the live chat with its
-// moderation, the people, the event's details to edit, the chat bar's snippet, and closing early.
+// moderation, posting as the host, the people, the room's settings, the moderators, the event's
+// details to edit, the chat bar's snippet, and closing early. A moderator's key opens the same
+// console without what only the host may do (host-role.js).
 
 import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { isState, showState } from "./badge.js";
@@ -8,10 +10,14 @@ import { bindEmbedding } from "./host-embed.js";
 import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
 import { EventEditor } from "./host-edit.js";
 import { LiveView } from "./host-live.js";
+import { ModeratorsPanel } from "./host-moderators.js";
+import { bindPostAs } from "./host-post.js";
+import { moderatorTitle, roleOf, showRole } from "./host-role.js";
+import { RoomSettings } from "./host-room.js";
 import { t, tn } from "./i18n.js";
 import { People, tag } from "./people.js";
 import { Stream } from "./stream.js";
-import { localTimes, toLocalInput } from "./time.js";
+import { localTimes } from "./time.js";
 
 const TEXT = {
   wrongKey: [
@@ -23,6 +29,8 @@ const TEXT = {
     // Translators: "#key=" is part of the link and stays as it is.
     t("The host console needs the complete host link you got when you scheduled the event: it ends in #key= followed by a long code."),
   ],
+  // Translators: after "The key in this link does not belong to this event…", for a moderator whose link was revoked.
+  revoked: t("A moderator's link stops working when the host revokes it: ask the host for a new one."),
   gone: [t("This event no longer exists"), t("There is no event at this address any more.")],
   unchecked: t("The host key could not be checked"),
   reload: t("Reload the page to try again."),
@@ -47,7 +55,14 @@ const TEXT = {
 
 const PEOPLE_EVERY = 10000;
 // Nothing can change once the event is closed: the console stays for reading.
-const CONTROLS = "#edit input, #edit textarea, #edit button, #announce textarea, #announce button, #close-now, .actions button, .host-people button";
+const CONTROLS = "#edit input, #edit textarea, #edit button, #announce textarea, #announce button, #post-as input, " +
+  "#post-as textarea, #post-as button, #add-moderator input, #add-moderator button, #close-now, .actions button, " +
+  ".actions select, .host-people button, .host-people select";
+// What an "updated" item may carry, and the type of each.
+const CHANGES = {
+  title: "string", description: "string", starts_at: "string", ends_at: "string", transcript: "string",
+  slow_mode: "number", joins_locked: "boolean", retention_days: "number",
+};
 
 const root = document.getElementById("host");
 if (root) start(root);
@@ -58,17 +73,32 @@ function start(root) {
   const consoleEl = $("console");
   let state = root.dataset.state;
   let event = null;
+  let role = "host";
+  let roleName = null; // a moderator's name
 
   const key = readKey();
   // Another host link pasted into this tab changes only the fragment: start again with it.
   window.addEventListener("hashchange", () => {
     if (readKey() !== key) location.reload();
   });
-  useKey(key, { wrongKey: () => keyProblem(...TEXT.wrongKey), closed: refreshEvent });
+  // A wrong key, or a moderator's that the host revoked.
+  const wrongKey = () => keyProblem(TEXT.wrongKey[0], `${TEXT.wrongKey[1]} ${TEXT.revoked}`);
+  useKey(key, { path, wrongKey, closed: refreshEvent });
 
-  const host = { event: () => event, state: () => state, show: showEvent, banned: () => people.load() };
+  const host = {
+    event: () => event,
+    state: () => state,
+    role: () => role,
+    name: () => roleName,
+    show: showEvent,
+    banned: () => people.load(),
+    people: () => people.load(),
+  };
   const editor = new EventEditor(path, host);
   const live = new LiveView(path, host);
+  const room = new RoomSettings(root, path, host);
+  const moderators = new ModeratorsPanel(path, host);
+  const postAs = bindPostAs($("post-as"), path, host, live);
   bindEmbedding(root, hostCall);
   const people = new People(root.dataset.slug, $("participants"), $("participants-status"), {
     every: PEOPLE_EVERY,
@@ -78,7 +108,12 @@ function start(root) {
     row: (li, p, online) => {
       if (p.banned) live.markBanned(p.id);
       li.append(tag(p.banned ? TEXT.banned : online ? TEXT.online : TEXT.offline));
-      if (!p.banned) li.append(live.banButton(p.id, p.nickname));
+      const muted = p.banned ? "" : live.mutes.tagText(p.id); // "muted until 14:35", under the name
+      if (muted) {
+        li.classList.add("is-muted");
+        li.querySelector(".nick").append(Object.assign(tag(muted), { className: "tag muted-until" }));
+      }
+      if (!p.banned) li.append(live.mutes.control(p.id, p.nickname), live.banButton(p.id, p.nickname));
     },
     summary: (all, online) => {
       $("people-summary").textContent = all.length ? (state === "closed" ? TEXT.tookPart(all.length) : TEXT.summary(TEXT.onlineCount(online), TEXT.joinedCount(all.length))) : "";
@@ -86,6 +121,7 @@ function start(root) {
   });
   const banner = new ConnectionBanner({ box: $("connection"), after: TEXT.actionsMayFail, kind: "error" });
   const stream = new Stream(root.dataset.slug, {
+    token: () => key, // after the close, a transcript for the hosts only is read with the key
     items: (items) => {
       live.add(items);
       for (const item of items) if (item.kind === "system" && item.code === "updated") applyChanges(item.changes);
@@ -119,12 +155,17 @@ function start(root) {
   function showEvent(ev) {
     event = ev;
     $("host-title").textContent = ev.title;
-    document.title = TEXT.pageTitle(ev.title);
+    document.title = moderatorTitle(role, ev.title) || TEXT.pageTitle(ev.title);
     $("host-starts").setAttribute("datetime", ev.starts_at);
     $("host-ends").setAttribute("datetime", ev.closed_at || ev.ends_at);
     localTimes(root.querySelector(".event-head"));
     editor.fill(ev);
     setState(ev.state || state);
+    // A transcript for the hosts only is not on its page once closed: it stays readable here.
+    const hostsOnly = ev.transcript === "hosts" && state === "closed";
+    $("transcript-link").hidden = hostsOnly;
+    $("closed-transcript").hidden = hostsOnly;
+    $("closed-hosts-only").hidden = !hostsOnly;
     root.dispatchEvent(new CustomEvent("host:event", { detail: ev })); // for host-embed.js
   }
 
@@ -132,19 +173,11 @@ function start(root) {
   function applyChanges(changes) {
     if (!event || !changes || typeof changes !== "object") return;
     const next = { ...event };
-    for (const name of ["title", "description", "starts_at", "ends_at"]) {
-      if (typeof changes[name] === "string") next[name] = changes[name];
+    for (const [name, type] of Object.entries(CHANGES)) {
+      const value = changes[name];
+      if (typeof value === type || (name === "retention_days" && value === null && Object.hasOwn(changes, name))) next[name] = value;
     }
-    const form = $("edit").elements;
-    const shown = {
-      title: event.title,
-      description: event.description || "",
-      starts_at: toLocalInput(new Date(event.starts_at)),
-      ends_at: toLocalInput(new Date(event.ends_at)),
-    };
-    const typed = Object.keys(shown).filter((name) => form[name].value !== shown[name]).map((name) => [name, form[name].value]);
-    showEvent(next);
-    for (const [name, value] of typed) form[name].value = value;
+    showEvent(next); // the edit form keeps what the host is typing
     live.updateEmpty(); // "The chat opens at …" follows a new start
   }
 
@@ -164,6 +197,7 @@ function start(root) {
     showState(root, $("state-badge"), next);
     const closed = next === "closed";
     editor.showState(next, event);
+    room.enable();
     if (closed) for (const el of root.querySelectorAll(CONTROLS)) el.disabled = true;
     $("closed-note").hidden = !closed;
     live.helpText();
@@ -181,11 +215,16 @@ function start(root) {
     $("key-checking").hidden = false;
     const res = await checkKey(path, key, () => ($("key-checking").textContent = TEXT.retrying));
     $("key-checking").hidden = true;
-    if (res.status === 403) return keyProblem(...TEXT.wrongKey);
+    if (res.status === 403) return wrongKey();
     if (res.status === 404) return keyProblem(...TEXT.gone);
     if (res.status !== 200 || !res.data || !res.data.event) return keyProblem(TEXT.unchecked, errorMessage(res, TEXT.reload));
+    role = roleOf(res.data);
+    roleName = typeof res.data.name === "string" ? res.data.name : null;
+    showRole(root, role, roleName);
+    postAs.start();
     consoleEl.hidden = false;
     showEvent(res.data.event);
+    if (role === "host") moderators.load();
     live.updateEmpty();
     people.load();
     stream.run();

@@ -26,6 +26,24 @@ function read(key) {
   return me && typeof me.token === "string" && typeof me.nickname === "string" && typeof me.id === "number" ? me : null;
 }
 
+let pageDevice = null; // where storage is blocked: an id for this page's life
+
+/**
+ * This browser's own random id, sent when joining, so that a host's ban covers the browser and not
+ * only the token (docs/security.md: what it can and cannot stop). Kept in localStorage for this
+ * site; a chat bar on another site has its own (its storage is partitioned). Never a fingerprint.
+ */
+export function deviceId() {
+  let id = stored("chatserver.device");
+  if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    store("chatserver.device", id);
+    if (stored("chatserver.device") !== id) id = pageDevice || (pageDevice = id);
+  }
+  return id;
+}
+
 /** The slug of the series whose meeting this page shows (/s/<slug>, its chat bar), else null. */
 function seriesOf() {
   const root = document.getElementById("room");
@@ -118,7 +136,7 @@ export class Identity {
   async join(nickname) {
     let res;
     try {
-      res = await fetchJson("POST", this.path, { body: { nickname }, timeout: 15000 });
+      res = await fetchJson("POST", this.path, { body: { nickname, device: deviceId() }, timeout: 15000 });
     } catch (e) {
       return { ok: false, code: "network", message: API_TEXT.unreachable };
     }

@@ -3,11 +3,14 @@
 
 import { appendSentence } from "./dom.js";
 import { has, lang, t } from "./i18n.js";
+import { foldJoin } from "./join-runs.js";
 import { linkify } from "./links.js";
 import { localTimes } from "./time.js";
 
 const TEXT = {
   announcement: t("Announcement"),
+  // Translators: a small badge after the name of someone who speaks for the event.
+  roles: { host: t("Host"), moderator: t("Moderator") },
   removed: t("This message was removed by the host."),
   // The server's system items by code, said in the reader's language (the item's body is the
   // server's English). The same messages as the server's pages (handlers/pages.py): one catalog.
@@ -25,6 +28,10 @@ const TEXT = {
     description: t("the description"),
     starts_at: t("the start time"),
     ends_at: t("the end time"),
+    slow_mode: t("slow mode"),
+    joins_locked: t("who may join"),
+    transcript: t("who may read the transcript"),
+    retention_days: t("how long messages are kept"),
   },
   bothTimes: t("the start and end times"),
 };
@@ -33,7 +40,7 @@ const GROUP_MS = 5 * 60 * 1000;
 
 // The server's English sentences about a participant end so: what is before is the nickname.
 const NAMED = { joined: " joined.", banned: " was removed by the host." }; // i18n: the server's English
-const EDITED = ["title", "description", "starts_at", "ends_at"];
+const EDITED = ["title", "description", "starts_at", "ends_at", "slow_mode", "joins_locked", "transcript", "retention_days"];
 const fieldList = new Intl.ListFormat(lang, { type: "conjunction" });
 
 /** What a host's edit changed ("the title and the end time"), or null when it names nothing. */
@@ -43,6 +50,13 @@ function changedFields(changes) {
   const names = changed.map((name) => TEXT.fields[name]);
   if (changed.includes("starts_at") && changed.includes("ends_at")) names.splice(-2, 2, TEXT.bothTimes);
   return names.length ? fieldList.format(names) : null;
+}
+
+/** Who a `joined` item says joined. */
+function joinedName(item) {
+  if (typeof item.nickname === "string") return item.nickname;
+  const body = String(item.body || "");
+  return body.endsWith(NAMED.joined) ? body.slice(0, -NAMED.joined.length) : body;
 }
 
 /** A system item's sentence with its names: {sentence, values}, or null to show its body as it is. */
@@ -102,6 +116,16 @@ export function authorFor(name) {
   author.dir = "auto"; // an isolate with its own direction: a right-to-left name does not reorder the line
   author.textContent = name || "";
   return author;
+}
+
+/** The badge after the name of a message the host or a moderator posted as such; null for others. */
+export function roleBadge(role) {
+  if (role !== "host" && role !== "moderator") return null;
+  const badge = document.createElement("span");
+  badge.className = "role-badge";
+  badge.dataset.role = role;
+  badge.textContent = TEXT.roles[role];
+  return badge;
 }
 
 /**
@@ -187,6 +211,7 @@ export class ItemList {
     this.byId.set(item.id, li);
     this.maxId = Math.max(this.maxId, item.id);
     if (item.retracted || this.removed.has(item.id)) this.markRemoved(li);
+    if (this.options.group && item.code === "joined") foldJoin(li, joinedName(item));
     if (this.options.group) {
       this.regroup(li);
       if (li.nextElementSibling) this.regroup(li.nextElementSibling);
@@ -208,6 +233,8 @@ export class ItemList {
     meta.className = "meta";
     if (item.kind === "message") {
       meta.append(authorFor(item.author));
+      const badge = roleBadge(item.role);
+      if (badge) meta.append(badge);
     } else if (item.kind === "announcement") {
       const label = document.createElement("span");
       label.className = "author";

@@ -65,7 +65,8 @@ function refusal(nickname, result) {
 export class Nicknames {
   /**
    * identity: identity.js; hooks: render() — show the forms again (room.js showForms); done() —
-   * a join or rename from the forms succeeded (focus goes on); state() — the event's state.
+   * a join or rename from the forms succeeded (focus goes on); state() — the event's state;
+   * locked() — a join was refused because the host closed the room to new people.
    */
   constructor(identity, hooks) {
     Object.assign(this, { identity, hooks });
@@ -177,6 +178,8 @@ export class Nicknames {
     button.disabled = false;
     if (result.ok) {
       this.hooks.done();
+    } else if (result.code === "joins_locked") {
+      this.refusedJoin(nickname, result); // the form says so in the field's place
     } else if (result.code !== "event_closed") {
       this.refusedJoin(nickname, result);
       this.input.focus();
@@ -185,6 +188,7 @@ export class Nicknames {
 
   refusedJoin(nickname, result) {
     if (result.code === "event_closed") return;
+    if (result.code === "joins_locked" && this.hooks.locked) return this.hooks.locked();
     say($("join-error"), refusal(nickname, result));
     if (result.code === "nickname_taken") this.input.select();
   }

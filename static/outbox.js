@@ -4,6 +4,8 @@
 // once by the server, so nothing is lost or doubled. A message the server refuses is marked failed,
 // with the reason, until the writer retries or discards it. Tabs of one room share the outbox: a
 // Web Lock lets one send at a time, and a BroadcastChannel tells the others to show the change.
+// A 429 (slow mode, too many messages) holds every message until its Retry-After; in slow mode the
+// next one waits its turn rather than ask early (and be refused).
 
 import { errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
 import { t } from "./i18n.js";
@@ -16,6 +18,7 @@ const TEXT = {
   banned: t("The host removed you from this room."),
   unauthorized: t("Your nickname is no longer valid in this room. Join again, then retry."),
   not_found: t("This event no longer exists."),
+  muted: t("The host has muted you for a while, so this was not sent. Retry once you may post again."),
 };
 
 const MAX_BACKOFF = 30000;
@@ -47,6 +50,8 @@ export class Outbox {
     this.timer = null;
     this.failures = 0;
     this.counter = 0;
+    this.gap = 0; // ms between two messages in slow mode (room-moderation.js sets it)
+    this.notBefore = 0; // no message goes before then (ms): a 429's Retry-After, or slow mode
     this.channel = null; // tells this room's other tabs that the outbox changed
     try {
       if (typeof BroadcastChannel === "function") this.channel = new BroadcastChannel("chatserver.outbox." + slug);
@@ -89,10 +94,10 @@ export class Outbox {
   }
 
   /** Keep a message (with the client_id a first attempt already used, if any) and show it. */
-  async keep(body, clientId, status, error) {
+  async keep(body, clientId, status, error, held) {
     const entry = {
       clientId: clientId || randomId(), slug: this.slug, body,
-      seq: Date.now() + (this.counter++ % 1000) / 1000, status, error: error || null,
+      seq: Date.now() + (this.counter++ % 1000) / 1000, status, error: error || null, held: held || null,
     };
     this.entries.push(entry);
     // Kept first, shown second: "pending" must mean it survives the tab closing now.
@@ -126,8 +131,10 @@ export class Outbox {
       return { sent: outcome.item };
     }
     if (outcome.kind === "retry") return { queued: !!(await this.add(body, clientId)) };
+    if (outcome.kind === "held") return { queued: !!(await this.keep(body, clientId, "held", null, outcome.held.id)) };
+    if (outcome.kind === "rate") this.pause(outcome.res);
     const code = errorCode(outcome.res);
-    if (code === "banned" || code === "event_closed") {
+    if (code === "banned" || code === "event_closed" || code === "muted") { // kept, to retry or discard
       const entry = await this.keep(body, clientId, "failed", this.refusal(outcome.res));
       if (this.options.refused) this.options.refused(entry, outcome.res);
       return { queued: true };
@@ -143,12 +150,19 @@ export class Outbox {
     } catch (e) {
       res = null; // network trouble: the same client_id goes again later
     }
+    if (res && (res.status === 202 || res.status === 200) && res.data && res.data.held) return { kind: "held", res, held: res.data.held };
     if (res && (res.status === 201 || res.status === 200) && res.data && res.data.message) {
+      if (this.gap) this.notBefore = Math.max(this.notBefore, Date.now() + this.gap); // slow mode: the next waits
       return { kind: "sent", res, item: res.data.message };
     }
     if (!res || res.status >= 500) return { kind: "retry", res };
     if (res.status === 429) return { kind: "rate", res };
     return { kind: errorCode(res) === "not_open" ? "not_open" : "refused", res };
+  }
+
+  /** A 429: nothing goes before its Retry-After (at least a second) has passed. */
+  pause(res) {
+    this.notBefore = Math.max(this.notBefore, Date.now() + Math.max(1, retryAfter(res) || 1) * 1000);
   }
 
   refusal(res) {
@@ -244,6 +258,12 @@ export class Outbox {
       if (navigator.onLine === false) return this.waiting("offline"); // 'online' sends again
       const token = this.options.token ? this.options.token() : null;
       if (!token) return this.waiting("nickname");
+      // Slow mode, or a 429 a moment ago: its turn comes then (a flush meanwhile does not hurry it).
+      const early = this.notBefore - Date.now();
+      if (early > 0) {
+        this.later(early);
+        return this.waiting(this.gap ? "slow" : "rate");
+      }
       this.sending = entry.clientId;
       this.changed();
       const outcome = await this.attempt(entry, token);
@@ -256,14 +276,21 @@ export class Outbox {
         continue;
       }
       this.changed();
+      if (outcome.kind === "held") { // the word filter: for the hosts to approve (held.js follows it)
+        Object.assign(this.find(entry.clientId) || {}, { status: "held", held: outcome.held.id });
+        if (this.find(entry.clientId)) await this.save(this.find(entry.clientId));
+        this.changed();
+        continue;
+      }
       if (outcome.kind === "retry") {
         this.failures += 1;
         this.later(Math.min(MAX_BACKOFF, 1000 * 2 ** Math.min(this.failures - 1, 5)));
         return this.waiting("network");
       }
       if (outcome.kind === "rate") {
-        this.later(Math.max(1, retryAfter(outcome.res) || 1) * 1000);
-        return this.waiting("rate");
+        this.pause(outcome.res);
+        this.later(this.notBefore - Date.now());
+        return this.waiting(this.gap ? "slow" : "rate");
       }
       if (outcome.kind === "not_open") return this.waiting("not_open"); // sent again when the room opens
       // Refused: kept, marked failed with the reason, for the writer to retry or discard.

@@ -16,11 +16,15 @@ const TEXT = {
   offline: t("Waiting for the network…"),
   network: t("Waiting for the server…"),
   rate: t("Waiting a moment (sending too fast)…"),
+  // Translators: a message waiting its turn in a room's slow mode (one message every so many seconds).
+  slow: t("Waiting for slow mode…"),
+  // Translators: a message the host's word filter held; it is shown only to its author and the hosts.
+  held: t("Held for review: only you and the hosts can see it."),
   nickname: t("Waiting for a nickname…"),
   not_open: t("Waiting for the chat to open…"),
 };
 
-const WAITS = ["sending", "offline", "network", "rate", "nickname", "not_open"];
+const WAITS = ["sending", "offline", "network", "rate", "slow", "nickname", "not_open"];
 
 function button(action, text, className) {
   const el = document.createElement("button");
@@ -39,7 +43,7 @@ export class Outgoing {
   constructor(list, outbox, me, away) {
     Object.assign(this, { list, outbox, me, away });
     this.ol = list.ol;
-    this.why = null; // why sending waits: "offline", "network", "rate", "nickname", "not_open"
+    this.why = null; // why sending waits: "offline", "network", "rate", "slow", "nickname", "not_open"
     this.ol.addEventListener("click", (ev) => this.clicked(ev));
     window.addEventListener("offline", () => this.waiting("offline"));
   }
@@ -56,6 +60,10 @@ export class Outgoing {
 
   describe(li) {
     const failed = li.classList.contains("failed");
+    if (li.classList.contains("held")) {
+      li.querySelector(".send-state").textContent = TEXT.held;
+      return;
+    }
     const why = li.classList.contains("sending") ? "sending" : this.why || (navigator.onLine === false ? "offline" : "sending");
     li.querySelector(".send-state").textContent = failed ? TEXT.notSent : TEXT[WAITS.includes(why) ? why : "sending"];
   }
@@ -99,7 +107,8 @@ export class Outgoing {
       if (!li) li = this.build(entry);
       const failed = entry.status === "failed";
       li.classList.toggle("failed", failed);
-      li.classList.toggle("pending", !failed);
+      li.classList.toggle("held", entry.status === "held");
+      li.classList.toggle("pending", !failed && entry.status !== "held");
       li.classList.toggle("sending", !failed && entry.clientId === sendingId);
       li.querySelector(".send-failure").hidden = !failed;
       li.querySelector(".reason").textContent = failed && entry.error ? entry.error.message : "";

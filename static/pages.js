@@ -1,10 +1,12 @@
 // The transcript and the archive: both work without JavaScript (times in UTC); this adds local
-// dates, day dividers, clickable links in messages, and date tiles. Text is only ever set as text.
+// dates, day dividers, clickable links in messages, date tiles, and a Delete button on the reader's
+// own messages (transcript-redact.js). Text is only ever set as text.
 
 import { lang, t } from "./i18n.js";
 import { systemText } from "./items.js";
 import { linkify } from "./links.js";
 import { zoneName } from "./time.js";
+import { ownMessages } from "./transcript-redact.js";
 
 const TEXT = {
   // Translators: after "Times are shown in your time zone" at the end of a transcript; {zone} is its name, such as Europe/Berlin.
@@ -44,6 +46,7 @@ function transcript(log) {
   }
 
   for (const el of document.querySelectorAll(".log-end .zone")) el.textContent = TEXT.zone(zoneName());
+  ownMessages(log); // the reader's own messages: a Delete button each
   followAnchor(log);
   window.addEventListener("hashchange", () => followAnchor(log));
 }

@@ -12,6 +12,7 @@ import { fitRoom } from "./fit.js";
 import { db } from "./idb.js";
 import { embeddingOrigin, Identity } from "./identity.js";
 import { ItemList } from "./items.js";
+import { followHeld } from "./held.js";
 import { Jump } from "./jump.js";
 import { Nicknames } from "./nickname.js";
 import { mentions, Notifier } from "./notify.js";
@@ -21,6 +22,7 @@ import { Outbox } from "./outbox.js";
 import { Outgoing } from "./outgoing.js";
 import { Pinned } from "./pinned.js";
 import { Reads } from "./reads.js";
+import { RoomModeration } from "./room-moderation.js";
 import { roomPeople } from "./room-people.js";
 import { followSeries } from "./series-follow.js";
 import { announce, provideRoom } from "./room-api.js";
@@ -58,6 +60,7 @@ function start(root) {
   const nicknames = new Nicknames(identity, {
     render: () => showForms(),
     done: () => (state === "open" ? (composer.usable() ? bodyInput : messages) : $("waiting-change-nick")).focus(),
+    locked: () => moderation.lockJoins(), // a join refused: the room is closed to new people
   });
   const me = () => identity.me;
 
@@ -87,10 +90,13 @@ function start(root) {
     sent: (entry, item) => {
       reads.watch(list.add([item]));
       reads.draw();
+      moderation.posted(); // slow mode: the send button counts down
     },
-    refused: (entry) => {
+    refused: (entry, res) => {
       const code = entry.error && entry.error.code;
-      if (code === "unauthorized") {
+      if (code === "muted") {
+        moderation.muted(res);
+      } else if (code === "unauthorized") {
         if (identity.lost()) nicknames.lost(true);
       } else if (code === "banned") {
         identity.banned();
@@ -100,6 +106,7 @@ function start(root) {
     },
     waiting: (why) => outgoing.waiting(why),
   });
+  followHeld(outbox, slug, () => identity.token());
   const focusComposer = () => (composerEl.hidden || bodyInput.disabled ? messages : bodyInput).focus({ preventScroll: true });
   const outgoing = new Outgoing(list, outbox, me, focusComposer);
   const jump = new Jump(list, $("jump"), $("jump-text"), focusComposer);
@@ -116,6 +123,7 @@ function start(root) {
       nicknames.input.focus();
     },
   });
+  const moderation = new RoomModeration(root, { composer, outbox, list, close: () => setState("closed") });
 
   // --- what is shown --------------------------------------------------------------------------
   function focusIsLost() {
@@ -125,7 +133,7 @@ function start(root) {
 
   function showForms() {
     const can = nicknames.show(state); // the join and rename forms, "You are …", the banned notice
-    composerEl.hidden = !can.compose;
+    moderation.show(can); // the composer, or the muted notice in its place
     composer.allow(!can.banned);
   }
 
@@ -208,6 +216,7 @@ function start(root) {
   }
 
   function onTrouble(info) {
+    if (moderation.stopped(info)) info = null; // kept for the hosts, or erased: the closed notice says so
     const was = troubled;
     troubled = !!info;
     banner.show(info);

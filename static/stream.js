@@ -2,7 +2,7 @@
 // over Server-Sent Events (read with fetch, so that the token still travels in a header). Works in
 // a page and in a worker (no document there: the tabs forward their visibility).
 
-import { decode, errorCode, eventPath, fetchJson, retryAfter, send } from "./api.js";
+import { decode, errorCode, errorMessage, eventPath, fetchJson, retryAfter, send } from "./api.js";
 import { t } from "./i18n.js";
 import { readEvents } from "./sse.js";
 import { sleepUnless } from "./util.js";
@@ -23,12 +23,14 @@ const OFFLINE = { status: 0, data: null, headers: null, aborted: false };
  * `after` = the last cursor, `wait` = 25 s, one poll at a time with a fetch timeout above the hold.
  * An empty answer polls again at once; errors back off exponentially with jitter (up to 30 s); 429
  * waits for Retry-After; 409 cursor_ahead reads the stream again from 0. It stops once the event is
- * closed and every item has been read. SSE falls back to long polls for good where it does not
+ * closed and every item has been read, and for good on a 404, a 410 (erased by retention) or a 403
+ * (closed, its transcript kept for the hosts). SSE falls back to long polls for good where it does not
  * work (a proxy that buffers, an old server).
  *
  * handlers (all optional): token() → participant token sent so the reader counts as online;
  * items(list, meta); state(state, data); reset(); status(text) — "" once connected again;
  * trouble(info|null) — {attempt, retryAt, reason} while reconnecting, null when a poll succeeds;
+ * {reason: "gone" | "hosts_only" | "erased", retryAt: null, message} once it stopped for good;
  * loaded() — after the first complete read of the stream; readsVersion() → the version of read
  * receipts known (then asked for newer ones with `reads=`), or null; reads({version, by}).
  */
@@ -270,9 +272,11 @@ export class Stream {
         if (h.reset) h.reset();
         continue;
       }
-      if (res.status === 404) {
-        if (h.status) h.status(TEXT.gone);
-        if (h.trouble) h.trouble({ attempt: failures + 1, retryAt: null, reason: "gone" });
+      if (res.status === 404 || res.status === 410 || (res.status === 403 && errorCode(res) === "forbidden")) {
+        // No such event; erased; closed with its transcript for the hosts only: asking again changes nothing.
+        const reason = res.status === 404 ? "gone" : res.status === 410 ? "erased" : "hosts_only";
+        if (reason === "gone" && h.status) h.status(TEXT.gone);
+        if (h.trouble) h.trouble({ attempt: failures + 1, retryAt: null, reason, message: errorMessage(res) });
         return;
       }
       failures += 1;

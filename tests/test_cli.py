@@ -21,7 +21,7 @@ import pytest
 from chatserver.cli import main
 from chatserver.server import ServeOptions, browser_url
 from chatserver.store import Store
-from chatserver.timefmt import parse_time
+from chatserver.timefmt import format_time, now_ms, parse_time
 from tests.helpers import iso_in
 
 START_TIMEOUT_S = 15.0
@@ -413,6 +413,52 @@ def test_create_with_a_rule_schedules_a_series_and_prints_its_link(
     code = main([*args[:-1], "FREQ=HOURLY", "--time-zone", "UTC", "--db", str(db)])
     assert code == 2 and "rrule" in capsys.readouterr().err
     assert len(asyncio.run(load())[1]) == 2
+
+
+def test_erase_and_purge_take_the_words_and_keep_the_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "chat.db"
+
+    async def seed() -> list[str]:
+        store = await Store.open(str(db))
+        try:
+            slugs = []
+            for title in ("Old one", "Newer one", "Still open"):
+                event, _ = await store.create_event(title, "", now_ms() - 3_600_000, now_ms() + 3_600_000, True)
+                person, _ = await store.join(event.id, "alice")
+                await store.post_message(event.id, person, f"words of {title} 9q8w7e", None, _admit)
+                if title != "Still open":
+                    await store.close_event(event.id)
+                slugs.append(event.slug)
+            return slugs
+        finally:
+            await store.close()
+
+    async def _admit(tx: Any) -> None:
+        return None
+
+    old, newer, still_open = asyncio.run(seed())
+    soon = format_time(now_ms() + 60_000)
+    # A dry run lists the closed ones and erases nothing.
+    assert main(["purge", "--closed-before", soon, "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert f"would erase {old}" in out and f"would erase {newer}" in out and still_open not in out
+    assert "2 event(s) to erase." in out
+    assert b"9q8w7e" in _raw(db)
+    # erase closes an open event first; purge takes the closed ones.
+    assert main(["erase", still_open, "--db", str(db)]) == 0
+    assert main(["purge", "--closed-before", soon, "--db", str(db)]) == 0
+    assert "2 event(s) erased." in capsys.readouterr().out
+    assert main(["purge", "--closed-before", soon, "--db", str(db)]) == 0
+    assert "0 event(s) erased." in capsys.readouterr().out
+    assert b"9q8w7e" not in _raw(db)
+    assert main(["erase", "nosuchevent", "--db", str(db)]) == 1
+    assert main(["purge", "--closed-before", "yesterday", "--db", str(db)]) == 2
+
+
+def _raw(db: Path) -> bytes:
+    """The database file and its WAL (when there is one), as on disk."""
+    wal = Path(f"{db}-wal")
+    return db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
 def test_create_then_export_through_the_program(tmp_path: Path) -> None:

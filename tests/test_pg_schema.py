@@ -179,7 +179,8 @@ async def pg_catalogue(conn: asyncpg.Connection) -> Schema:
         f"""SELECT x.indexname, x.tablename, i.indisunique, i.indpred IS NOT NULL AS partial,
                    {_ATTNAMES.format(keys="i.indkey", rel="i.indrelid")} AS cols
             FROM pg_indexes x
-            JOIN pg_index i ON i.indexrelid = format('%I.%I', x.schemaname, x.indexname)::regclass
+            JOIN pg_class ic ON ic.relname = x.indexname AND ic.relnamespace = 'public'::regnamespace
+            JOIN pg_index i ON i.indexrelid = ic.oid
             WHERE x.schemaname = 'public'
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"""
     )

@@ -3,12 +3,16 @@
 The server is a real process (`python -m chatserver serve`, tests/serverproc.py) on a fresh
 database, with a short --max-wait so that held polls end quickly. Before the run it gets real data:
 an open event with a participant and a message, a closed event, and one event each for the host
-actions that change state (close, edit, ban), so that generated requests reach the real logic
-and not only 404s. Each example is sent in one of three ways, chosen by Hypothesis:
+actions that change state (close, edit, ban, mute, naming and revoking moderators, redaction, and
+approving and rejecting a message the word filter held), so that generated requests reach the real
+logic and not only 404s. Every event has a moderator.
+Each example is sent in one of four ways, chosen by Hypothesis:
 
 - as generated (random slugs: mostly 404s, and the validation of everything else);
-- with the path pinned to the real event (and participant, message) but no credentials;
-- pinned, with the right credential (the host key or the participant token) in Authorization.
+- with the path pinned to the real event (and participant, message, moderator) but no credentials;
+- pinned, with the credential the operation lists first (the host key or the participant token)
+  in Authorization;
+- pinned, with the event's moderator key in Authorization, whether the operation takes one or not.
 
 Checks: no 5xx, and status code, content type, headers and body as documented. The run is
 derandomized (a fixed seed, no example database), so it is the same every time.
@@ -60,7 +64,7 @@ CHECKS = [
     schemathesis.checks.response_headers_conformance,
     schemathesis.checks.response_schema_conformance,
 ]
-HOW = ("as_generated", "pinned", "pinned_with_credentials")
+HOW = ("as_generated", "pinned", "pinned_with_credentials", "pinned_as_moderator")
 STATUSES: dict[str, set[int]] = {}  # operation -> the statuses the run got, for the last check
 
 
@@ -79,6 +83,9 @@ class Event:
     token: str = ""
     participant_id: int = 0
     message_id: int = 0
+    moderator_key: str = ""
+    moderator_id: int = 0
+    held_id: int = 0  # a message its word filter held for review
 
 
 @dataclass
@@ -89,6 +96,12 @@ class Live:
     closable: Event
     editable: Event
     bannable: Event
+    mutable: Event  # its participant is muted and unmuted
+    staffed: Event  # moderators named, listed and revoked (its moderator's key is revoked early on)
+    redactable: Event  # closed: its message is erased in place
+    approvable: Event  # its held message is approved (and its queue read)
+    rejectable: Event  # its held message is rejected
+    filtered: Event  # for test_held_messages_and_sticky_bans_match_the_document, not the fuzzing
     series: Event
     series_editable: Event
     series_endable: Event
@@ -107,12 +120,34 @@ class Live:
             return self.editable
         if label.endswith("/ban"):
             return self.bannable
+        if label.endswith("/mute"):
+            return self.mutable
+        if "/moderators" in label:
+            return self.staffed
+        if label == "POST /api/events/{slug}/redactions":
+            return self.redactable
+        if label == "DELETE /api/events/{slug}/held/{held_id}":
+            return self.rejectable
+        if "/held" in label:
+            return self.approvable
         if label == "GET /api/events/{slug}/stream":
             return self.closed
         return self.open
 
 
-def make_event(server: ServerProcess, title: str, *, join: bool = False, post: bool = False) -> Event:
+FILTER = ["crypto*", "free money"]  # the word filter of the events that hold messages for review
+
+
+def make_event(
+    server: ServerProcess,
+    title: str,
+    *,
+    join: bool = False,
+    post: bool = False,
+    close: bool = False,
+    hold: bool = False,
+) -> Event:
+    """An open event with a moderator; with hold, a word filter and a participant's message it held."""
     status, body = server.request(
         "POST",
         "/api/events",
@@ -121,6 +156,7 @@ def make_event(server: ServerProcess, title: str, *, join: bool = False, post: b
             "description": "Set up for the schemathesis run.",
             "starts_at": iso_in(-60),
             "ends_at": iso_in(3 * 3600),
+            **({"filter_words": FILTER} if hold else {}),
         },
     )
     assert status == 201, body
@@ -135,6 +171,20 @@ def make_event(server: ServerProcess, title: str, *, join: bool = False, post: b
         )
         assert status == 201, body
         event.message_id = body["message"]["id"]
+    if hold:
+        status, body = server.request(
+            "POST", f"/api/events/{event.slug}/messages", {"body": "Free money!"}, token=event.token
+        )
+        assert status == 202, body
+        event.held_id = body["held"]["id"]
+    status, body = server.request(
+        "POST", f"/api/events/{event.slug}/moderators", {"name": "Maya"}, token=event.host_key
+    )
+    assert status == 201, body
+    event.moderator_key, event.moderator_id = body["key"], body["moderator"]["id"]
+    if close:
+        status, body = server.request("POST", f"/api/events/{event.slug}/close", token=event.host_key)
+        assert status == 200, body
     return event
 
 
@@ -156,16 +206,19 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         assert output is not None
         reader = threading.Thread(target=lambda: log.extend(iter(output.readline, b"")), daemon=True)
         reader.start()
-        closed = make_event(server, "Closed", join=True, post=True)
-        status, body = server.request("POST", f"/api/events/{closed.slug}/close", token=closed.host_key)
-        assert status == 200, body
         live = Live(
             server,
             open=make_event(server, "Open", join=True, post=True),
-            closed=closed,
+            closed=make_event(server, "Closed", join=True, post=True, close=True),
             closable=make_event(server, "To close"),
             editable=make_event(server, "To edit"),
             bannable=make_event(server, "To ban from", join=True),
+            mutable=make_event(server, "To mute in", join=True),
+            staffed=make_event(server, "To name moderators for"),
+            redactable=make_event(server, "To redact from", join=True, post=True, close=True),
+            approvable=make_event(server, "To approve in", join=True, hold=True),
+            rejectable=make_event(server, "To reject in", join=True, hold=True),
+            filtered=make_event(server, "Filtered", join=True, hold=True),
             series=make_series(server, "Series"),
             series_editable=make_series(server, "Series to edit"),
             series_endable=make_series(server, "Series to end"),
@@ -181,13 +234,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def credential(case: schemathesis.Case, event: Event) -> str | None:
-    """The credential the operation asks for: the host key, or the participant token."""
-    security = case.operation.definition.raw.get("security", [])
-    schemes = {name for requirement in security for name in requirement}
-    if "hostKey" in schemes:
-        return event.host_key
-    if "participantToken" in schemes:
-        return event.token
+    """The credential the operation lists first: the host key, the participant token, or a moderator's
+    key (where an operation takes several, the document lists the usual one first)."""
+    keys = {"hostKey": event.host_key, "participantToken": event.token, "moderatorKey": event.moderator_key}
+    for requirement in case.operation.definition.raw.get("security", []):
+        for name in requirement:
+            return keys[name] or None
     return None
 
 
@@ -203,6 +255,12 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
         params["participant_id"] = event.participant_id
     if "id" in params:
         params["id"] = event.message_id
+    if "moderator_id" in params:
+        params["moderator_id"] = event.moderator_id
+    if "held_id" in params:
+        params["held_id"] = event.held_id
+    if case.operation.label == "POST /api/events/{slug}/redactions" and isinstance(case.body, dict):
+        case.body["id"] = event.message_id  # a real message, so that the credential decides
     if case.operation.label == "POST /api/events" and isinstance(case.body, dict):
         case.body.update(starts_at=iso_in(-60), ends_at=iso_in(3600))  # times that pass, with random rest
     if case.operation.label == "POST /api/series" and isinstance(case.body, dict):
@@ -213,7 +271,7 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
     if case.headers:
         for name in [name for name in case.headers if name.lower() == "authorization"]:
             del case.headers[name]
-    key = credential(case, event)
+    key = event.moderator_key if how == "pinned_as_moderator" else credential(case, event)
     return {"Authorization": f"Bearer {key}"} if key else {}
 
 
@@ -251,13 +309,17 @@ ODD_IDS = ["\u00b2", "\u0661", "\uff11", "0x1", "1e3", "-1", " 1", "1.0", "+1", 
     [
         "DELETE /api/events/{slug}/messages/{id}",
         "POST /api/events/{slug}/participants/{participant_id}/ban",
+        "DELETE /api/events/{slug}/participants/{participant_id}/mute",
+        "DELETE /api/events/{slug}/moderators/{moderator_id}",
+        "DELETE /api/events/{slug}/held/{held_id}",
+        "POST /api/events/{slug}/held/{held_id}/approve",
     ],
 )
 def test_ids_that_are_not_plain_numbers_are_404s(live: Live, label: str) -> None:
     method, path = label.split(" ", 1)
     operation = SCHEMA[path][method]
     event = live.event_for(label)
-    name = "id" if path.endswith("{id}") else "participant_id"
+    name = path.rsplit("{", 1)[1].split("}")[0]
     for value in ODD_IDS:
         case = operation.Case(path_parameters={"slug": event.slug, name: value})
         response = case.call_and_validate(
@@ -267,6 +329,63 @@ def test_ids_that_are_not_plain_numbers_are_404s(live: Live, label: str) -> None
             headers={"Authorization": f"Bearer {event.host_key}"},
         )
         assert response.status_code == 404, (value, response.text)
+
+
+def call(live: Live, label: str, key: str | None = None, body: object = None, **params: object) -> requests.Response:
+    """One request to the live server, checked against the document as the fuzzed ones are."""
+    method, path = label.split(" ", 1)
+    operation = SCHEMA[path][method]
+    case = operation.Case(
+        path_parameters={name: str(value) for name, value in params.items()},
+        **({"body": body, "media_type": "application/json"} if body is not None else {}),
+    )
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return case.call_and_validate(base_url=live.server.base, session=live.session, headers=headers, checks=CHECKS)
+
+
+def test_held_messages_and_sticky_bans_match_the_document(live: Live) -> None:
+    """The answers the fuzzing seldom or never gets: a post held (202) and its retries, the author's
+    view of the queue, decisions and their retries, the log, and a ban that covers the browser."""
+    event, E = live.filtered, "/api/events/{slug}"
+    slug, host, token, mod = event.slug, event.host_key, event.token, event.moderator_key
+    post = {"body": "Cheap CRYPTOcoins", "client_id": "held-1"}
+    held = call(live, f"POST {E}/messages", token, post, slug=slug)
+    assert held.status_code == 202 and held.json()["held"]["status"] == "held"
+    again = call(live, f"POST {E}/messages", token, post, slug=slug)
+    assert again.status_code == 200 and again.json()["held"]["id"] == held.json()["held"]["id"]
+    mine = call(live, f"GET {E}/held", token, slug=slug).json()["held"]
+    assert [h["body"] for h in mine] == ["Free money!", "Cheap CRYPTOcoins"]
+    assert len(call(live, f"GET {E}/held", mod, slug=slug).json()["held"]) == 2
+    assert call(live, f"GET {E}/held", None, slug=slug).status_code == 401
+    hid = held.json()["held"]["id"]
+    approved = call(live, f"POST {E}/held/{{held_id}}/approve", mod, slug=slug, held_id=hid)
+    assert approved.status_code == 200 and approved.json()["held"]["status"] == "approved"
+    assert call(live, f"POST {E}/held/{{held_id}}/approve", host, slug=slug, held_id=hid).status_code == 404
+    retried = call(live, f"POST {E}/messages", token, post, slug=slug)
+    assert retried.status_code == 200 and retried.json()["message"]["id"] == approved.json()["held"]["item_id"]
+    rejected = call(live, f"DELETE {E}/held/{{held_id}}", host, slug=slug, held_id=event.held_id)
+    assert rejected.status_code == 200 and rejected.json()["held"]["status"] == "rejected"
+    assert call(live, f"DELETE {E}/held/{{held_id}}", host, slug=slug, held_id=event.held_id).status_code == 404
+    assert call(live, f"GET {E}/held", token, slug=slug).json()["held"] == []
+    # The moderation log, then a ban that covers the browser the participant joins from.
+    device = "schemathesis-device-1"
+    joined = call(live, f"POST {E}/participants", None, {"nickname": "troll", "device": device}, slug=slug)
+    assert joined.status_code == 201
+    pid = joined.json()["participant"]["id"]
+    ban = call(
+        live,
+        f"POST {E}/participants/{{participant_id}}/ban",
+        mod,
+        {"address_minutes": 0},
+        slug=slug,
+        participant_id=pid,
+    )
+    assert ban.status_code == 200
+    log = call(live, f"GET {E}/actions", host, slug=slug).json()["actions"]
+    assert [a["action"] for a in log] == ["ban", "reject", "approve", "add_moderator"]
+    refused = call(live, f"POST {E}/participants", None, {"nickname": "troll2", "device": device}, slug=slug)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "banned"
+    assert call(live, f"GET {E}/host", host, slug=slug).json()["filter_words"] == FILTER
 
 
 def test_the_run_covers_every_documented_operation() -> None:

@@ -21,6 +21,8 @@ from chatserver.errors import (
     N_,
     ChatError,
     Forbidden,
+    Gone,
+    Muted,
     PayloadTooLarge,
     RateLimited,
     ShuttingDown,
@@ -30,7 +32,7 @@ from chatserver.errors import (
 )
 from chatserver.i18n import COOKIE, Language, Languages
 from chatserver.limits import Limit
-from chatserver.models import Event, Participant
+from chatserver.models import CLOSED, HOST, HOSTS, MODERATOR, Actor, Event, Moderator, Participant
 from chatserver.presence import Presence
 from chatserver.series import Series
 from chatserver.slots import Slots
@@ -106,6 +108,34 @@ class Services:
         """Return once no API request is in flight (for a graceful shutdown)."""
         if self.in_flight > 0:
             await self._idle.wait()
+
+
+HOSTS_ONLY = N_("The host keeps this event's transcript for the hosts only.")
+
+
+def refuse_reading(event: Event, now: int) -> None:
+    """410 gone for an event whose words retention erased, saying when."""
+    if event.erased_at is not None:
+        raise Gone(date=format_time(event.erased_at)[:10])
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who acts for the host: the host, or one of the moderators they named."""
+
+    role: str  # HOST or MODERATOR
+    moderator: Moderator | None = None
+
+    @property
+    def name(self) -> str | None:
+        return self.moderator.name if self.moderator is not None else None
+
+    @property
+    def actor(self) -> Actor:
+        """As the moderation log records them."""
+        if self.moderator is None:
+            return Actor(self.role)
+        return Actor(self.role, self.moderator.id, self.moderator.name)
 
 
 def dumps(value: Any) -> str:
@@ -218,6 +248,10 @@ class ApiHandler(Localized):
             raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.services.max_body)
         return parse_json_object(bytes(self._body))
 
+    def optional_json_body(self) -> dict[str, Any]:
+        """The JSON object, or {} when the request has no body (a bare POST, as version 1 sends it)."""
+        return self.json_body() if self._body or self._body_too_large else {}
+
     def bearer_token(self) -> str | None:
         """The credential from `Authorization: Bearer <token>`, never from the URL."""
         header = self.request.headers.get("Authorization", "")
@@ -241,6 +275,38 @@ class ApiHandler(Localized):
         if key is None or not credentials.secret_matches(key, event.host_key_hash):
             raise Forbidden(N_("A missing or wrong host key: use the key from the host link."))
 
+    async def staff(self, event: Event) -> Staff | None:
+        """Who of the event's staff the request's key names: the host, a moderator, or nobody."""
+        key = self.bearer_token()
+        if key is None:
+            return None
+        if credentials.secret_matches(key, event.host_key_hash):
+            return Staff(HOST)
+        moderator = await self.store.moderator_by_key(event.id, key)
+        return Staff(MODERATOR, moderator) if moderator is not None else None
+
+    async def require_staff(self, event: Event) -> Staff:
+        """The host or a moderator, by the request's key, or 403."""
+        staff = await self.staff(event)
+        if staff is None:
+            raise Forbidden(N_("A missing or wrong key: use the host link, or a moderator's link."))
+        return staff
+
+    async def require_readable(self, event: Event) -> None:
+        """Refuse to show the event's items where its host said so: erased by retention (410), or,
+        once closed, a transcript for the hosts only without a host or moderator key (403)."""
+        refuse_reading(event, self.store.clock())
+        if event.transcript == HOSTS and event.state(self.store.clock()) == CLOSED and await self.staff(event) is None:
+            raise Forbidden(HOSTS_ONLY)
+
+    async def require_host_only(self, event: Event) -> None:
+        """The host's key, and a clear refusal for a moderator's (which may moderate, not manage)."""
+        staff = await self.staff(event)
+        if staff is None:
+            raise Forbidden(N_("A missing or wrong host key: use the key from the host link."))
+        if staff.role != HOST:
+            raise Forbidden(N_("A moderator cannot do this: it needs the host's own key."))
+
     def compute_etag(self) -> None:
         """No ETag: API answers are no-store, and hashing every body costs the poll path."""
 
@@ -258,7 +324,7 @@ class ApiHandler(Localized):
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, ChatError):
             status, code, message = exc.status, exc.code, exc.localized(self.language.translate)
-            if isinstance(exc, RateLimited | StorageUnavailable | ShuttingDown):
+            if isinstance(exc, RateLimited | StorageUnavailable | ShuttingDown | Muted):
                 self.set_header("Retry-After", str(exc.retry_after))
             if isinstance(exc, ShuttingDown):
                 self.set_header("Connection", "close")  # the next try goes to a new connection

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chatserver import calendar
-from chatserver.handlers.base import ApiHandler
+from chatserver.handlers.base import ApiHandler, refuse_reading
 
 
 class CalendarHandler(ApiHandler):
@@ -11,6 +11,7 @@ class CalendarHandler(ApiHandler):
 
     async def get(self, slug: str) -> None:
         event = await self.store.get_event(slug)
+        refuse_reading(event, self.store.clock())  # erased: its edits are gone, and so is the file
         edits = await self.store.edit_count(event.id)
         public_url = self.services.public_url
         # Absolute links need an origin: --public-url, else the one this request was sent to. The

@@ -11,10 +11,10 @@ import tornado.web
 from babel.lists import format_list
 from tornado.escape import xhtml_escape
 
-from chatserver.errors import N_, ChatError, NotFound, ShuttingDown
-from chatserver.handlers.base import Localized, Services, error_body
+from chatserver.errors import N_, ChatError, Forbidden, NotFound, ShuttingDown
+from chatserver.handlers.base import Localized, Services, error_body, refuse_reading
 from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, fit
+from chatserver.models import CLOSED, HOSTS, OPEN, SCHEDULED, Event, Item, fit
 from chatserver.store.events import EDIT_FIELDS
 from chatserver.timefmt import format_time, format_time_in
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
@@ -64,6 +64,10 @@ _EDITED_FIELDS = {
     "description": N_("the description"),
     "starts_at": N_("the start time"),
     "ends_at": N_("the end time"),
+    "slow_mode": N_("slow mode"),
+    "joins_locked": N_("who may join"),
+    "transcript": N_("who may read the transcript"),
+    "retention_days": N_("how long messages are kept"),
 }
 _BOTH_TIMES = N_("the start and end times")
 
@@ -240,13 +244,18 @@ class PageHandler(Localized):
         super().log_exception(typ, value, tb)
 
     async def event_or_404(self, slug: str) -> Event:
-        """The event of an event page; the page speaks its language when the reader states none."""
+        """The event of an event page; the page speaks its language when the reader states none.
+        An event whose words retention erased answers 410 with a page saying when and why."""
         try:
             event = await self.services.store.get_event(slug)
         except NotFound:
             raise NotFound(N_("There is no event at this address. The link may be mistyped.")) from None
         self.fall_back_to(event.language)
+        refuse_reading(event, self.services.store.clock())
         return event
+
+
+HOSTS_ONLY_PAGE = N_("The host keeps this event's transcript for the hosts only; they read it in the host console.")
 
 
 class HomePage(PageHandler):
@@ -337,8 +346,11 @@ class HostPage(PageHandler):
 class TranscriptPage(PageHandler):
     async def get(self, slug: str) -> None:
         event = await self.event_or_404(slug)
-        after = query_cursor(self.get_query_argument("after", None))
         store = self.services.store
+        if event.transcript == HOSTS and event.state(store.clock()) == CLOSED:
+            # A page cannot carry the key (it is never sent in a URL): the host reads it in the console.
+            raise Forbidden(HOSTS_ONLY_PAGE)
+        after = query_cursor(self.get_query_argument("after", None))
         items, more = await store.shown_page(event.id, after, TRANSCRIPT_PAGE)
         items, cut = fit(items, TRANSCRIPT_PAGE_BYTES)  # a page of the longest messages stays small
         more = more or cut

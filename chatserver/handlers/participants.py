@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from chatserver.errors import N_, NotFound
 from chatserver.handlers.base import ApiHandler
-from chatserver.validation import joining_nickname, nickname
+from chatserver.timefmt import format_time
+from chatserver.validation import device_id, joining_nickname, nickname, optional_int
+
+ADDRESS_BAN_MAX_MINUTES = 7 * 24 * 60  # a network address is shared and changes hands: a week at most
 
 
 class ParticipantsHandler(ApiHandler):
@@ -12,30 +15,32 @@ class ParticipantsHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        name = joining_nickname(self.json_body())  # reserved names are refused before the limiter counts
+        body = self.json_body()
+        name = joining_nickname(body)  # reserved names are refused before the limiter counts
+        device = device_id(body)
         await self.services.join_limiter.check(self.client_key())
-        participant, token = await self.store.join(event.id, name)
+        participant, token = await self.store.join(event.id, name, device, self.client_key())
         self.services.presence.touch(participant.id)
         self.write_json(201, {"participant": participant.to_json(), "token": token})
 
     async def get(self, slug: str) -> None:
         event = await self.store.get_event(slug)
         presence = self.services.presence
-        self.write_json(
-            200,
-            {
-                "participants": [
-                    # A banned participant is never online, whatever this or another process saw of them.
-                    {
-                        **p.to_json(),
-                        "online": not p.banned and presence.is_online(p.id, p.seen_at),
-                        "banned": p.banned,
-                        "last_read_id": p.last_read_id,
-                    }
-                    for p in await self.store.participants(event.id)
-                ]
-            },
-        )
+        staff = await self.staff(event) is not None  # mutes are for the host's and moderators' eyes
+        now = self.store.clock()
+        people = []
+        for p in await self.store.participants(event.id):
+            # A banned participant is never online, whatever this or another process saw of them.
+            shown = {
+                **p.to_json(),
+                "online": not p.banned and presence.is_online(p.id, p.seen_at),
+                "banned": p.banned,
+                "last_read_id": p.last_read_id,
+            }
+            if staff:
+                shown["muted_until"] = format_time(p.muted_until) if p.muted_until > now else None
+            people.append(shown)
+        self.write_json(200, {"participants": people})
 
 
 def path_id(participant_id: str) -> int:
@@ -72,7 +77,9 @@ class BanHandler(ApiHandler):
 
     async def post(self, slug: str, participant_id: str) -> None:
         event = await self.store.get_event(slug)
-        self.require_host(event)
-        participant = await self.store.ban(event.id, path_id(participant_id))
+        staff = await self.require_staff(event)
+        body = self.optional_json_body()
+        minutes = optional_int(body, "address_minutes", 0, ADDRESS_BAN_MAX_MINUTES) or 0
+        participant = await self.store.ban(event.id, path_id(participant_id), minutes, staff.actor)
         self.services.presence.forget(participant.id)
         self.write_json(200, {"participant": {**participant.to_json(), "banned": participant.banned}})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatserver.fields import parse_event_fields, parse_series_edit
+from chatserver.errors import N_, InvalidRequest
+from chatserver.fields import MODERATION_FIELDS, parse_event_fields, parse_series_edit
 from chatserver.handlers.base import ApiHandler
 from chatserver.recurrence import parse_schedule
 from chatserver.series import Series, series_json, series_links
@@ -31,6 +32,11 @@ class SeriesCollectionHandler(SeriesApi):
     async def post(self) -> None:
         body = self.json_body()
         fields = parse_event_fields(body, partial=False)
+        for name in MODERATION_FIELDS:
+            if name in body:  # not kept by a series yet: refused rather than dropped in silence
+                raise InvalidRequest(
+                    N_("{field} cannot be set on a series yet; set it in each meeting's console."), field=name
+                )
         schedule = parse_schedule(
             body.get("rrule"), body.get("time_zone"), fields["starts_at"], fields["ends_at"], self.store.clock()
         )

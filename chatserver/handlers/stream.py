@@ -5,20 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.broker import Waiter
-from chatserver.errors import N_, CursorAhead, InvalidRequest, NotFound, StorageUnavailable
-from chatserver.handlers.base import ApiHandler, dumps
-from chatserver.models import Event, Page, Participant
+from chatserver.errors import N_, CursorAhead, InvalidRequest, NotFound, StorageUnavailable, Unauthorized
+from chatserver.handlers.base import ApiHandler, Staff, dumps
+from chatserver.models import Event, Held, Page, Participant
 from chatserver.store import Store
 from chatserver.validation import (
     BODY_MAX,
+    NICKNAME_MAX,
     POLL_LIMIT_MAX,
     client_id,
     multi_line,
     query_cursor,
     query_int,
     query_wait,
+    single_line,
 )
+from chatserver.wordfilter import matches
 
+# The name under a host's message when the console gives none (a person's name reads better).
+DEFAULT_HOST_NAME = "Host"
 # How long a poll turned away by the cap on held connections is asked to wait before the next.
 HELD_CAP_RETRY_S = 5
 
@@ -31,8 +36,10 @@ class StreamReader(ApiHandler):
     _gone = False
 
     async def event_at(self, slug: str, after: int) -> Event:
-        """The event, with any boundary already due appended, checking that `after` is not ahead."""
+        """The event, with any boundary already due appended, checking that `after` is not ahead
+        and that the reader may read it."""
         event = await self.store.get_event(slug)
+        await self.require_readable(event)
         if event.due_phase(self.store.clock()) > event.phase:
             # A boundary passed a moment ago and its timer has not run yet: append it now, so a
             # reader told the new state also gets the item that marks it.
@@ -124,18 +131,36 @@ class MessagesHandler(StreamReader):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        participant = await self.require_participant(
-            event,
-            N_("A valid participant token for this event is required (Authorization: Bearer <token>); join first."),
-        )
+        token = self.bearer_token()
+        participant = await self.store.participant_by_token(event.id, token) if token else None
+        if participant is None:
+            staff = await self.staff(event)
+            if staff is not None:  # the host, or a moderator, writing from the console
+                return await self.post_as_staff(event, staff)
+            raise Unauthorized(
+                N_("A valid participant token for this event is required (Authorization: Bearer <token>); join first.")
+            )
         body = self.json_body()
         text = multi_line(body, "body", BODY_MAX)
         retry_key = client_id(body)
         limiter = self.services.limiter
+        # The word filter runs here, on the loop, never inside the database's write.
+        hold = matches(event.filter_words, text or "")
         item, created = await self.store.post_message(
-            event.id, participant, text or "", retry_key, admit=lambda tx: limiter.check(participant.id, tx)
+            event.id, participant, text or "", retry_key, admit=lambda tx: limiter.check(participant.id, tx), hold=hold
         )
         self.services.presence.touch(participant.id)
+        if isinstance(item, Held):  # the word filter held it: 202, for its author's eyes and the hosts'
+            self.write_json(202 if created else 200, {"held": item.to_json()})
+            return
+        self.write_json(201 if created else 200, {"message": item.to_json()})
+
+    async def post_as_staff(self, event: Event, staff: Staff) -> None:
+        """A message with `role`, under the name chosen in the console (a moderator's own by default)."""
+        body = self.json_body()
+        text = multi_line(body, "body", BODY_MAX) or ""
+        name = single_line(body, "name", NICKNAME_MAX, required=False) or staff.name or DEFAULT_HOST_NAME
+        item, created = await self.store.post_as_staff(event.id, staff.role, name, text, client_id(body))
         self.write_json(201 if created else 200, {"message": item.to_json()})
 
 
@@ -176,9 +201,9 @@ class AnnouncementsHandler(ApiHandler):
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
-        self.require_host(event)
+        staff = await self.require_staff(event)
         text = multi_line(self.json_body(), "body", BODY_MAX)
-        item = await self.store.announce(event.id, text or "")
+        item = await self.store.announce(event.id, text or "", staff.actor)
         self.write_json(201, {"message": item.to_json()})
 
 
@@ -187,8 +212,8 @@ class RetractHandler(ApiHandler):
 
     async def delete(self, slug: str, item_id: str) -> None:
         event = await self.store.get_event(slug)
-        self.require_host(event)
+        staff = await self.require_staff(event)
         if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18:
             raise NotFound(N_("There is no message {id} in this event."), id=item_id)
-        item = await self.store.retract(event.id, int(item_id))
+        item = await self.store.retract(event.id, int(item_id), staff.actor)
         self.write_json(200, {"message": item.to_json()})

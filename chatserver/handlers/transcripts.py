@@ -17,6 +17,7 @@ class TranscriptHandler(ApiHandler):
 
     async def get(self, slug: str, fmt: str) -> None:
         event = await self.store.get_event(slug)
+        await self.require_readable(event)
         self.set_header("Content-Type", _CONTENT_TYPES[fmt])
         self.set_header("Content-Disposition", transcript.content_disposition(event, fmt))
         client, downloads = self.client_key(), self.services.downloads

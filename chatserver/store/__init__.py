@@ -7,6 +7,7 @@ from collections.abc import Callable
 from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.recent import DEFAULT_TAIL_BYTES
+from chatserver.store.moderation import Moderation
 from chatserver.store.people import People
 from chatserver.store.processes import Processes
 from chatserver.store.recurring import Recurring
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-class Store(Recurring, People, Stream, Processes):  # Recurring builds on Events
+class Store(Recurring, People, Stream, Moderation, Processes):  # Recurring builds on Events
     """Events, participants and their streams in the database; commits wake listeners afterwards."""
 
     @classmethod

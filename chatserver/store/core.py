@@ -7,7 +7,7 @@ from typing import Any
 
 from chatserver.backend import Backend, Transaction
 from chatserver.errors import NotFound
-from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Event, Item, data_json
+from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.store.occurrences import events_of, make, series_in, to_make
 from chatserver.store.rows import (
@@ -115,6 +115,7 @@ class StoreCore:
         client_id: str | None = None,
         target: int | None = None,
         data: dict[str, Any] | None = None,
+        role: str | None = None,
     ) -> Item:
         # The per-event id comes from the event row inside the write transaction, so ids are
         # committed in order and a reader can never see id n+1 before id n.
@@ -123,15 +124,47 @@ class StoreCore:
             (event_id,),
         )
         assert row is not None
-        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False, data)
+        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False, data, role)
         await tx.execute(
             "INSERT INTO items (event_id, id, kind, code, author, participant_id, body, created_at,"
-            " client_id, target, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event_id, item.id, kind, code, author, participant_id, body, now, client_id, target, data_column(data)),
+            " client_id, target, data, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event_id,
+                item.id,
+                kind,
+                code,
+                author,
+                participant_id,
+                body,
+                now,
+                client_id,
+                target,
+                data_column(data),
+                role,
+            ),
         )
         tx.after_commit(lambda: self._emit_item(event_id, item))
         tx.tell(f"i {event_id} {item.id}")
         return item
+
+    async def _record(
+        self,
+        tx: Transaction,
+        event_id: int,
+        actor: Actor | None,
+        action: str,
+        now: Millis,
+        target: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Log a moderation action in its own transaction (the console's activity log); no actor, no line."""
+        if actor is None:
+            return
+        await tx.execute(
+            "INSERT INTO actions (event_id, at, role, moderator_id, name, action, target, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, now, actor.role, actor.moderator_id, actor.name, action, target, data_column(detail)),
+        )
 
     def _emit_item(self, event_id: int, item: Item) -> None:
         self.items_appended += 1

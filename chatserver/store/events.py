@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from chatserver import credentials
 from chatserver.backend import Transaction
-from chatserver.errors import N_, EventClosed, InvalidRequest, NotFound
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event
+from chatserver.errors import N_, EventClosed, EventStarted, InvalidRequest, NotFound
+from chatserver.models import CLOSED, OPEN, PUBLIC, SCHEDULED, Actor, Event
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
@@ -16,17 +17,34 @@ from chatserver.store.rows import (
     _event,
     _origins_column,
     check_schedule,
+    filter_column,
 )
 from chatserver.timefmt import Millis, format_time
 
-# The fields an `updated` item reports, in the order its sentence names them.
-EDIT_FIELDS = ("title", "description", "starts_at", "ends_at")
+# The fields an `updated` item reports, in the order its sentence names them: what the room shows.
+EDIT_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "slow_mode",
+    "joins_locked",
+    "transcript",
+    "retention_days",
+)
 _FIELD_NAMES = {
     "title": "the title",
     "description": "the description",
     "starts_at": "the start time",
     "ends_at": "the end time",
+    "slow_mode": "slow mode",
+    "joins_locked": "who may join",
+    "transcript": "who may read the transcript",
+    "retention_days": "how long messages are kept",
 }
+
+# What a calendar file shows of an event: an edit of these is a new SEQUENCE.
+CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at")
 
 NO_EVENT = N_("There is no event with this link; check the address.")
 # What a slug may be made of (credentials.new_slug makes 10 of [a-z2-9]), generously.
@@ -45,9 +63,20 @@ class Events(StoreCore):
         listed: bool,
         embed_origins: tuple[str, ...] | None = None,
         language: str | None = None,
+        moderation: dict[str, Any] | None = None,
     ) -> tuple[Event, str]:
-        """Schedule an event; return it with its host key (shown once, stored only as a hash)."""
+        """Schedule an event; return it with its host key (shown once, stored only as a hash).
+        moderation: slow_mode, joins_locked, transcript, retention_days (fields.parse_moderation_fields)."""
         host_key = credentials.new_secret()
+        policy: dict[str, Any] = {
+            "slow_mode": 0,
+            "joins_locked": False,
+            "transcript": PUBLIC,
+            "retention_days": None,
+            "join_items": True,
+            "filter_words": None,
+        }
+        policy.update(moderation or {})
 
         async def job(tx: Transaction) -> Event:
             now = self.clock()
@@ -56,8 +85,9 @@ class Events(StoreCore):
             while await tx.fetchone("SELECT 1 FROM events WHERE slug = ?", (slug,)):
                 slug = credentials.new_slug()
             row = await tx.fetchone(
-                "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash,"
-                " listed, created_at, embed_origins, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+                "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash, listed,"
+                " created_at, embed_origins, language, slow_mode, joins_locked, transcript, retention_days,"
+                " join_items, filter_words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
                 + _EVENT_COLUMNS,
                 (
                     slug,
@@ -70,6 +100,12 @@ class Events(StoreCore):
                     now,
                     _origins_column(embed_origins),
                     language,
+                    policy["slow_mode"],
+                    int(policy["joins_locked"]),
+                    policy["transcript"],
+                    policy["retention_days"],
+                    int(policy["join_items"]),
+                    filter_column(policy["filter_words"]),
                 ),
             )
             assert row is not None
@@ -97,23 +133,25 @@ class Events(StoreCore):
 
     async def edit_count(self, event_id: int) -> int:
         """How many edits the event had: its `updated` items (a calendar file's SEQUENCE)."""
-        # Within the event's part of the primary key; edits are few, messages are only skipped.
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM items WHERE event_id = ? AND kind = ? AND code = ?", (event_id, "system", "updated")
-        )
-        return int(row[0]) if row else 0
+        return (await self.edit_counts([event_id])).get(event_id, 0)
 
     async def edit_counts(self, event_ids: list[int]) -> dict[int, int]:
-        """edit_count for several events at once (a series' feed), in one statement."""
+        """edit_count for several events at once (a series' feed): the `updated` items that changed
+        what a calendar shows (title, description, times), not the room's moderation settings."""
         if not event_ids:
             return {}
         marks = ", ".join("?" for _ in event_ids)
+        # Within each event's part of the primary key; edits are few, messages are only skipped.
         rows = await self.db.fetchall(
-            f"SELECT event_id, COUNT(*) FROM items WHERE event_id IN ({marks}) AND kind = ? AND code = ?"
-            " GROUP BY event_id",
+            f"SELECT event_id, data FROM items WHERE event_id IN ({marks}) AND kind = ? AND code = ?",
             (*event_ids, "system", "updated"),
         )
-        return {int(row[0]): int(row[1]) for row in rows}
+        counts: dict[int, int] = {}
+        for event_id, data in rows:
+            changes = json.loads(data).get("changes", {}) if data else {}
+            if any(name in changes for name in CALENDAR_FIELDS):
+                counts[int(event_id)] = counts.get(int(event_id), 0) + 1
+        return counts
 
     async def list_events(
         self,
@@ -171,11 +209,15 @@ class Events(StoreCore):
         )
         return [_event(row) for row in rows[:limit]], len(rows) > limit
 
-    async def update_event(self, event_id: int, changes: dict[str, Any]) -> Event:
-        """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins, language)."""
+    async def update_event(self, event_id: int, changes: dict[str, Any], actor: Actor | None = None) -> Event:
+        """Apply the host's edits (title, description, starts_at, ends_at, listed, embed_origins, language,
+        and the moderation settings)."""
 
         async def job(tx: Transaction) -> Event:
-            return await self._update_in(tx, event_id, changes, self.clock())
+            now = self.clock()
+            event = await self._update_in(tx, event_id, changes, now)
+            await self._record(tx, event_id, actor, "edit", now, detail={"changes": sorted(changes)})
+            return event
 
         return await self.db.write(job)
 
@@ -188,9 +230,13 @@ class Events(StoreCore):
         if starts_at != event.starts_at and event.state(now) == OPEN:
             raise InvalidRequest(N_("{field} can no longer change: the event has already opened."), field="starts_at")
         check_schedule(starts_at, ends_at, now)
+        for name in ("transcript", "retention_days"):  # what participants were told before they spoke
+            if name in changes and changes[name] != getattr(event, name) and event.state(now) != SCHEDULED:
+                raise EventStarted(field=name)
         row = await tx.fetchone(
             "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
-            " embed_origins = ?, language = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+            " embed_origins = ?, language = ?, slow_mode = ?, joins_locked = ?, transcript = ?,"
+            " retention_days = ?, join_items = ?, filter_words = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
             (
                 changes.get("title", event.title),
                 changes.get("description", event.description),
@@ -199,6 +245,12 @@ class Events(StoreCore):
                 int(changes.get("listed", event.listed)),
                 _origins_column(changes.get("embed_origins", event.embed_origins)),
                 changes.get("language", event.language),
+                changes.get("slow_mode", event.slow_mode),
+                int(changes.get("joins_locked", event.joins_locked)),
+                changes.get("transcript", event.transcript),
+                changes.get("retention_days", event.retention_days),
+                int(changes.get("join_items", event.join_items)),
+                filter_column(changes.get("filter_words", event.filter_words)),
                 event_id,
             ),
         )
@@ -213,11 +265,14 @@ class Events(StoreCore):
             edited.last_item_id = item.id
         return await self._settle(tx, edited, now, changed=True)
 
-    async def close_event(self, event_id: int) -> Event:
+    async def close_event(self, event_id: int, actor: Actor | None = None) -> Event:
         """Close the event now, for good (one not yet open is cancelled)."""
 
         async def job(tx: Transaction) -> Event:
-            return await self._close_in(tx, event_id, self.clock())
+            now = self.clock()
+            event = await self._close_in(tx, event_id, now)
+            await self._record(tx, event_id, actor, "close", now)
+            return event
 
         return await self.db.write(job)
 
@@ -245,9 +300,9 @@ class Events(StoreCore):
         return await self.db.write(job)
 
 
-def edit_changes(before: Event, after: Event) -> dict[str, str]:
+def edit_changes(before: Event, after: Event) -> dict[str, Any]:
     """The shown fields an edit really changed, with their new values as the API writes them."""
-    changed: dict[str, str] = {}
+    changed: dict[str, Any] = {}
     for name in EDIT_FIELDS:
         value = getattr(after, name)
         if value != getattr(before, name):
@@ -255,7 +310,7 @@ def edit_changes(before: Event, after: Event) -> dict[str, str]:
     return changed
 
 
-def edit_sentence(changed: dict[str, str]) -> str:
+def edit_sentence(changed: dict[str, Any]) -> str:
     """ "The host changed the title and the end time.": what an `updated` item says."""
     names = [_FIELD_NAMES[name] for name in EDIT_FIELDS if name in changed]
     if "starts_at" in changed and "ends_at" in changed:

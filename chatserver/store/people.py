@@ -12,10 +12,11 @@ from chatserver.errors import (
     EventClosed,
     Forbidden,
     InvalidRequest,
+    JoinsLocked,
     NicknameTaken,
     NotFound,
 )
-from chatserver.models import CLOSED, Participant
+from chatserver.models import CLOSED, Actor, Participant
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
 from chatserver.validation import nickname_key, refuse_reserved
@@ -28,25 +29,38 @@ class People(StoreCore):
 
     # -- participants --------------------------------------------------------------------------
 
-    async def join(self, event_id: int, nickname: str) -> tuple[Participant, str]:
-        """Add a participant; return it with its bearer token (stored only as a hash)."""
+    async def join(
+        self, event_id: int, nickname: str, device: str | None = None, address: str | None = None
+    ) -> tuple[Participant, str]:
+        """Add a participant; return it with its bearer token (stored only as a hash). device: the
+        browser's own id, address: the request's address key; a ban covers them (hashed) too."""
         token = credentials.new_secret()
         key = nickname_key(nickname)
+        device_hash = credentials.hash_secret(device) if device else None
+        address_hash = address_digest(event_id, address) if address else None
 
         async def job(tx: Transaction) -> Participant:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed(N_("The event is closed; nobody can join it any more."))
+            if event.joins_locked:
+                raise JoinsLocked()
+            if await tx.fetchone(
+                "SELECT 1 FROM bans WHERE event_id = ? AND (device_hash = ? OR (address_hash = ? AND address_until > ?))",
+                (event_id, device_hash, address_hash, now),
+            ):
+                raise Banned(N_("You were removed from this event, so you cannot join it again."))
             if await tx.fetchone("SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)):
                 raise NicknameTaken(NICKNAME_TAKEN, nickname=nickname)
             row = await tx.fetchone(
-                "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at)"
-                f" VALUES (?, ?, ?, ?, ?) RETURNING {_PARTICIPANT_COLUMNS}",
-                (event_id, nickname, key, credentials.hash_secret(token), now),
+                "INSERT INTO participants (event_id, nickname, nickname_key, token_hash, created_at, device_hash,"
+                f" address_hash) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_PARTICIPANT_COLUMNS}",
+                (event_id, nickname, key, credentials.hash_secret(token), now, device_hash, address_hash),
             )
             assert row is not None
-            await self._append(tx, event_id, "system", f"{nickname} joined.", now, code="joined")
+            if event.join_items:
+                await self._append(tx, event_id, "system", f"{nickname} joined.", now, code="joined")
             return _participant(row)
 
         return await self.db.write(job), token
@@ -68,8 +82,11 @@ class People(StoreCore):
         )
         return [_participant(row) for row in rows]
 
-    async def ban(self, event_id: int, participant_id: int) -> Participant:
-        """Stop a participant's token from posting; idempotent."""
+    async def ban(
+        self, event_id: int, participant_id: int, address_minutes: int = 0, actor: Actor | None = None
+    ) -> Participant:
+        """Stop a participant's token from posting, and their browser from joining again (the device
+        id it joined with); with address_minutes, their address too for that long. Idempotent."""
 
         async def job(tx: Transaction) -> Participant:
             now = self.clock()
@@ -83,6 +100,24 @@ class People(StoreCore):
             if row is None:
                 raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
             participant = _participant(row)
+            hashes = await tx.fetchone(
+                "SELECT device_hash, address_hash FROM participants WHERE id = ?", (participant_id,)
+            )
+            assert hashes is not None
+            if hashes[0] is not None or (hashes[1] is not None and address_minutes):
+                await tx.execute(
+                    "INSERT INTO bans (event_id, device_hash, address_hash, address_until, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        event_id,
+                        hashes[0],
+                        hashes[1] if address_minutes else None,
+                        now + address_minutes * 60_000 if address_minutes else None,
+                        now,
+                    ),
+                )
+            detail = {"nickname": participant.nickname, "address_minutes": address_minutes}
+            await self._record(tx, event_id, actor, "ban", now, target=participant_id, detail=detail)
             if not participant.banned:
                 await tx.execute("UPDATE participants SET banned = 1 WHERE id = ?", (participant_id,))
                 participant.banned = True
@@ -206,3 +241,8 @@ class People(StoreCore):
             )
             version = self._reads_versions[event_id] = int(row[0]) if row else 0
         return version
+
+
+def address_digest(event_id: int, address: str) -> bytes:
+    """The joining address as a ban compares it: a hash, per event (never the address itself)."""
+    return credentials.hash_secret(f"{event_id} {address}")

@@ -81,6 +81,13 @@ class Processes(StoreCore):
         for listener in self._reads_listeners:
             listener(event_id)
 
+    def erased_elsewhere(self, event_id: int, item_id: int | None) -> None:
+        """Another process redacted an item in place, or erased the event's items: forget them here."""
+        if item_id is None:
+            self.recent.forget_items(event_id)
+        else:
+            self.recent.retracted(event_id, item_id)
+
     async def resync(self) -> None:
         """After notes may have been lost (a reconnection): read every held event and tail again."""
         self._reads_versions.clear()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from chatserver.backend import Row
 from chatserver.errors import N_, InvalidRequest
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, Participant
+from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Held, Item, Moderator, Participant
 from chatserver.series import Series
 from chatserver.timefmt import Millis
 
@@ -16,14 +16,20 @@ HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
 
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
-    " closed_early_at, phase, last_item_id, embed_origins, language, series, recurrence_at"
+    " closed_early_at, phase, last_item_id, embed_origins, language, series, recurrence_at,"
+    " slow_mode, joins_locked, transcript, retention_days, erased_at, join_items, filter_words"
 )
 _SERIES_COLUMNS = (
     "id, slug, title, description, rrule, time_zone, starts_at, ends_at, host_key_hash, listed, created_at,"
     " ended_at, sequence, embed_origins, language"
 )
-_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data"
-_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at"
+_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data, role"
+_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at, muted_until, last_posted_at"
+_HELD_COLUMNS = (
+    "held.id, held.event_id, held.participant_id, participants.nickname, held.body, held.client_id,"
+    " held.created_at, held.status, held.item_id"
+)
+_MODERATOR_COLUMNS = "id, event_id, name, key_hash, created_at, revoked_at"
 
 # Listed events by state at :now (a closed_early_at is always in the past once set).
 _STATE_FILTERS = {
@@ -55,6 +61,13 @@ def _event(row: Row) -> Event:
         row[13],
         row[14],
         row[15],
+        row[16],
+        bool(row[17]),
+        row[18],
+        row[19],
+        row[20],
+        bool(row[21]),
+        tuple(json.loads(row[22])) if row[22] else None,
     )
 
 
@@ -84,11 +97,24 @@ def _origins_column(origins: tuple[str, ...] | None) -> str | None:
 
 def _item(row: Row) -> Item:
     data = json.loads(row[10]) if row[10] is not None else None
-    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]), data)
+    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]), data, row[11])
 
 
 def _participant(row: Row) -> Participant:
-    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6])
+    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8])
+
+
+def _held(row: Row) -> Held:
+    return Held(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+
+
+def filter_column(words: tuple[str, ...] | None) -> str | None:
+    """events.filter_words: the list as JSON, NULL for none."""
+    return json.dumps(list(words), ensure_ascii=False) if words else None
+
+
+def _moderator(row: Row) -> Moderator:
+    return Moderator(row[0], row[1], row[2], bytes(row[3]), row[4], row[5])
 
 
 def check_schedule(starts_at: Millis, ends_at: Millis, now: Millis) -> None:

@@ -6,10 +6,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from chatserver.backend import Transaction
-from chatserver.errors import N_, Banned, EventClosed, NotFound, NotOpen
-from chatserver.models import CLOSED, SCHEDULED, Event, Item, Page, Participant, fit
+from chatserver.errors import N_, Banned, EventClosed, Muted, NotFound, NotOpen, RateLimited
+from chatserver.models import CLOSED, SCHEDULED, Actor, Event, Held, Item, Page, Participant, fit
 from chatserver.store.core import StoreCore
-from chatserver.store.rows import _ITEM_COLUMNS, _item
+from chatserver.store.rows import _HELD_COLUMNS, _ITEM_COLUMNS, _held, _item
+
+# Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
+SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
 
 
 class Stream(StoreCore):
@@ -26,14 +29,17 @@ class Stream(StoreCore):
         body: str,
         client_id: str | None,
         admit: Callable[[Transaction], Awaitable[None]],
-    ) -> tuple[Item, bool]:
+        hold: bool = False,
+    ) -> tuple[Item | Held, bool]:
         """Append a participant's message; return (item, created). A repeated client_id returns the
-        first item. admit(tx) runs in the write job just before the append and may refuse it."""
+        first item. admit(tx) runs in the write job just before the append and may refuse it.
+        hold: the event's word filter matched it (the caller checks, outside the write): it is held for
+        review instead (a Held)."""
         # admit() stays inside the job, so a retried client_id or a refused post uses up no rate
         # limit. It runs in the writer thread, one job at a time; the handler's SlidingWindow is
         # called from nowhere else, so its plain dict and deques are never touched concurrently.
 
-        async def job(tx: Transaction) -> tuple[Item, bool]:
+        async def job(tx: Transaction) -> tuple[Item | Held, bool]:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if client_id is not None:
@@ -43,9 +49,18 @@ class Stream(StoreCore):
                 )
                 if row is not None:
                     return _item(row), False
+                row = await tx.fetchone(
+                    f"SELECT {_HELD_COLUMNS} FROM held JOIN participants ON participants.id = held.participant_id"
+                    " WHERE held.participant_id = ? AND held.client_id = ?",
+                    (participant.id, client_id),
+                )
+                if row is not None:
+                    return _held(row), False
             # Read here, in the transaction: a ban or a rename that committed since the handler
             # looked the token up applies to this post.
-            current = await tx.fetchone("SELECT banned, nickname FROM participants WHERE id = ?", (participant.id,))
+            current = await tx.fetchone(
+                "SELECT banned, nickname, muted_until, last_posted_at FROM participants WHERE id = ?", (participant.id,)
+            )
             if current is None or current[0]:
                 raise Banned()
             state = event.state(now)
@@ -53,7 +68,22 @@ class Stream(StoreCore):
                 raise NotOpen()
             if state == CLOSED:
                 raise EventClosed(N_("The event is closed; messages can no longer be posted."))
+            if current[2] > now:
+                raise Muted(current[2] - now)
+            wait_ms = current[3] + event.slow_mode * 1000 - now
+            if event.slow_mode and wait_ms > 0:
+                raise RateLimited(wait_ms / 1000, SLOW_MODE)
             await admit(tx)
+            await tx.execute("UPDATE participants SET last_posted_at = ? WHERE id = ?", (now, participant.id))
+            if hold:
+                # Held for review: kept out of the stream, so no other reader can learn of it.
+                row = await tx.fetchone(
+                    "INSERT INTO held (event_id, participant_id, body, client_id, created_at) VALUES (?, ?, ?, ?, ?)"
+                    " RETURNING id",
+                    (event_id, participant.id, body, client_id, now),
+                )
+                assert row is not None
+                return Held(row[0], event_id, participant.id, current[1], body, client_id, now, "held", None), True
             item = await self._append(
                 tx,
                 event_id,
@@ -68,7 +98,34 @@ class Stream(StoreCore):
 
         return await self.db.write(job)
 
-    async def announce(self, event_id: int, body: str) -> Item:
+    async def post_as_staff(
+        self, event_id: int, role: str, author: str, body: str, client_id: str | None = None
+    ) -> tuple[Item, bool]:
+        """Append a message the host or a moderator wrote in the console, under the name they chose;
+        a repeated client_id of the same author and role returns the first item."""
+
+        async def job(tx: Transaction) -> tuple[Item, bool]:
+            now = self.clock()
+            event = await self._settle(tx, await self._event_in(tx, event_id), now)
+            if client_id is not None:
+                row = await tx.fetchone(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND role = ? AND author = ?"
+                    " AND client_id = ? AND participant_id IS NULL",
+                    (event_id, role, author, client_id),
+                )
+                if row is not None:
+                    return _item(row), False
+            state = event.state(now)
+            if state == SCHEDULED:
+                raise NotOpen()
+            if state == CLOSED:
+                raise EventClosed(N_("The event is closed; messages can no longer be posted."))
+            item = await self._append(tx, event_id, "message", body, now, author=author, client_id=client_id, role=role)
+            return item, True
+
+        return await self.db.write(job)
+
+    async def announce(self, event_id: int, body: str, actor: Actor | None = None) -> Item:
         """Append a host announcement."""
 
         async def job(tx: Transaction) -> Item:
@@ -76,11 +133,13 @@ class Stream(StoreCore):
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             if event.state(now) == CLOSED:
                 raise EventClosed()
-            return await self._append(tx, event_id, "announcement", body, now)
+            item = await self._append(tx, event_id, "announcement", body, now)
+            await self._record(tx, event_id, actor, "announce", now, target=item.id)
+            return item
 
         return await self.db.write(job)
 
-    async def retract(self, event_id: int, item_id: int) -> Item:
+    async def retract(self, event_id: int, item_id: int, actor: Actor | None = None) -> Item:
         """Blank a message or announcement and append its retraction; idempotent."""
 
         async def job(tx: Transaction) -> Item:
@@ -107,6 +166,7 @@ class Stream(StoreCore):
                 (event_id, item_id),
             )
             tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
+            await self._record(tx, event_id, actor, "retract", now, target=item_id)
             return await self._append(tx, event_id, "retraction", "", now, target=item_id)
 
         return await self.db.write(job)

@@ -1,0 +1,90 @@
+// Post as the host (or as a moderator): a message in the chat under a name chosen here, which the
+// room shows with a "Host" or "Moderator" badge. The name is remembered in this browser.
+
+import { errorCode, errorMessage } from "./api.js";
+import { say, store, stored } from "./dom.js";
+import { hostCall } from "./host-call.js";
+import { t } from "./i18n.js";
+import { randomId } from "./util.js";
+
+const TEXT = {
+  // Translators: the name the host's messages carry unless the host writes another; like the "Host" badge.
+  host: t("Host"),
+  hostNote: t("Your messages show in the chat with a Host badge."),
+  moderatorNote: t("Your messages show in the chat with a Moderator badge."),
+  needName: t("Write the name to post as."),
+  needBody: t("Write the message first."),
+  tooLate: t("The event is closed: nobody can post any more."),
+};
+
+/** form: the "Post in the chat as" form; path: the event's API path; host: state(), role(), name()
+ *  (a moderator's); live: the live view, which shows the message at once. */
+export function bindPostAs(form, path, host, live) {
+  const $ = (id) => document.getElementById(id);
+  const nameInput = $("post-name");
+  const input = $("post-body");
+  const status = $("post-status");
+  const button = form.querySelector("button[type=submit]");
+  let clientId = null; // the same while the same message is retried: it is never posted twice
+  let storeKey = "chatserver.host.post-as";
+
+  /** The name: what this browser used last, else the host's default or the moderator's own. */
+  function start() {
+    const moderator = host.role() === "moderator";
+    // A moderator's name is this event's: remembered per event.
+    storeKey = moderator ? `chatserver.host.post-as.${form.closest("[data-slug]").dataset.slug}` : "chatserver.host.post-as";
+    nameInput.value = stored(storeKey) || (moderator ? host.name() : "") || TEXT.host;
+    $("post-as-note").textContent = moderator ? TEXT.moderatorNote : TEXT.hostNote;
+  }
+
+  async function post() {
+    say(status, "");
+    const name = nameInput.value.trim();
+    const body = input.value;
+    if (!name) {
+      say(status, TEXT.needName, "error");
+      return nameInput.focus();
+    }
+    if (!body.trim()) {
+      say(status, TEXT.needBody, "error");
+      return input.focus();
+    }
+    clientId = clientId || randomId();
+    button.disabled = true;
+    const res = await hostCall("POST", path + "/messages", { body, name, client_id: clientId });
+    button.disabled = host.state() === "closed";
+    if ((res.status === 201 || res.status === 200) && res.data && res.data.message) {
+      store(storeKey, name);
+      clientId = null;
+      input.value = "";
+      live.add([res.data.message]);
+      live.list.scrollToBottom(false);
+      input.focus();
+    } else if (errorCode(res) === "event_closed") {
+      say(status, TEXT.tooLate, "error");
+    } else if (res.status !== 403 || res.keyWorks) {
+      say(status, errorMessage(res), "error");
+    }
+  }
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    post();
+  });
+  input.addEventListener("input", () => {
+    clientId = null; // another message now
+    say(status, "");
+  });
+  nameInput.addEventListener("input", () => {
+    clientId = null;
+    say(status, "");
+  });
+  // Enter posts, as in the room; Shift+Enter starts a new line (and Enter while composing with an IME does not post).
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+      ev.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  return { start };
+}
