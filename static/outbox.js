@@ -277,8 +277,8 @@ export class Outbox {
       }
       this.changed();
       if (outcome.kind === "held") { // the word filter: for the hosts to approve (held.js follows it)
-        Object.assign(this.find(entry.clientId) || {}, { status: "held", held: outcome.held.id });
-        if (this.find(entry.clientId)) await this.save(this.find(entry.clientId));
+        const kept = this.find(entry.clientId);
+        if (kept) await this.save(Object.assign(kept, { status: "held", held: outcome.held.id }));
         this.changed();
         continue;
       }

@@ -10,6 +10,8 @@ from typing import Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPResponse
 
+from chatserver.timefmt import now_ms
+
 
 def iso_in(seconds: float) -> str:
     """An RFC 3339 UTC time `seconds` from now (negative for the past)."""
@@ -151,3 +153,19 @@ def assert_error(reply: Reply, status: int, code: str, field: str | None = None)
     if field is not None:
         assert field in error["message"], error["message"]
     assert_server_time(reply)
+
+
+class JumpClock:
+    """A server clock a test moves forward (to a moment, or by an amount); it runs on at the real pace."""
+
+    def __init__(self) -> None:
+        self.offset = 0
+
+    def __call__(self) -> int:
+        return now_ms() + self.offset
+
+    def to(self, moment: int) -> None:
+        self.offset = moment - now_ms()
+
+    def forward(self, ms: int) -> None:
+        self.offset += ms

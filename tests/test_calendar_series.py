@@ -11,8 +11,8 @@ import recurring_ical_events
 
 from chatserver.timefmt import parse_time
 from tests.conftest import Chat
-from tests.helpers import Api, parse_z
-from tests.test_series import JumpClock, create_series, local, move_to, read_series, server_clock
+from tests.helpers import Api, JumpClock, parse_z
+from tests.test_series import create_series, local, move_to, read_series, server_clock
 
 BACKENDS = ("sqlite", "postgresql")
 __all__ = ["server_clock"]  # the module's clock fixture, shared with tests/test_series.py

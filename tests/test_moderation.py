@@ -10,25 +10,11 @@ from typing import Any
 
 import pytest
 
-from chatserver.timefmt import Millis, now_ms
 from tests.conftest import Chat
-from tests.helpers import Api, assert_error, iso_in
+from tests.helpers import Api, JumpClock, assert_error, iso_in
 
 BACKENDS = ("sqlite", "postgresql")
 DAY_MS = 24 * 3600 * 1000
-
-
-class JumpClock:
-    """The server clock, which a test moves forward; it runs on at the real pace."""
-
-    def __init__(self) -> None:
-        self.offset = 0
-
-    def __call__(self) -> Millis:
-        return now_ms() + self.offset
-
-    def forward(self, ms: int) -> None:
-        self.offset += ms
 
 
 @pytest.fixture

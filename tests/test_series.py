@@ -12,26 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chatserver.timefmt import Millis, format_time, now_ms, parse_time
+from chatserver.timefmt import format_time, now_ms, parse_time
 from tests.conftest import Chat
-from tests.helpers import Api, assert_error
+from tests.helpers import Api, JumpClock, assert_error
 
 BACKENDS = ("sqlite", "postgresql")
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = ZoneInfo("UTC")
-
-
-class JumpClock:
-    """The server clock, which a test moves forward; it runs on at the real pace."""
-
-    def __init__(self) -> None:
-        self.offset = 0
-
-    def __call__(self) -> Millis:
-        return now_ms() + self.offset
-
-    def to(self, moment: Millis) -> None:
-        self.offset = moment - now_ms()
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from tests.conftest import Chat
-from tests.helpers import Api
+from tests.helpers import Api, JumpClock
 from tests.test_pages import page
-from tests.test_series import JumpClock, create_series, local, move_to, read_series, server_clock
+from tests.test_series import create_series, local, move_to, read_series, server_clock
 
 BACKENDS = ("sqlite", "postgresql")
 __all__ = ["server_clock"]  # the module's clock fixture, shared with tests/test_series.py

@@ -23,6 +23,7 @@ from chatserver.errors import (
     Forbidden,
     Gone,
     Muted,
+    NotFound,
     PayloadTooLarge,
     RateLimited,
     ShuttingDown,
@@ -108,6 +109,14 @@ class Services:
         """Return once no API request is in flight (for a graceful shutdown)."""
         if self.in_flight > 0:
             await self._idle.wait()
+
+
+def path_number(value: str, missing: str) -> int:
+    """An id from the path: anything but up to 18 ASCII digits names nothing (404 with `missing`,
+    a template with {id})."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise NotFound(missing, id=value)
+    return int(value)
 
 
 HOSTS_ONLY = N_("The host keeps this event's transcript for the hosts only.")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chatserver.errors import N_, InvalidRequest, NotFound, Unauthorized
-from chatserver.handlers.base import ApiHandler
+from chatserver.errors import N_, InvalidRequest, Unauthorized
+from chatserver.handlers.base import ApiHandler, path_number
 from chatserver.handlers.participants import path_id
 from chatserver.models import HOST, Actor
 from chatserver.store.moderation import MUTE_MAX_MINUTES
@@ -58,9 +58,8 @@ class ModeratorHandler(ApiHandler):
     async def delete(self, slug: str, moderator_id: str) -> None:
         event = await self.store.get_event(slug)
         await self.require_host_only(event)
-        if not (moderator_id.isascii() and moderator_id.isdigit()) or len(moderator_id) > 18:
-            raise NotFound(N_("There is no moderator {id} in this event."), id=moderator_id)
-        moderator = await self.store.revoke_moderator(event.id, int(moderator_id), Actor(HOST))
+        number = path_number(moderator_id, N_("There is no moderator {id} in this event."))
+        moderator = await self.store.revoke_moderator(event.id, number, Actor(HOST))
         self.write_json(200, {"moderator": moderator.to_json()})
 
 
@@ -119,9 +118,8 @@ class HeldDecision(ApiHandler):
     async def decide(self, slug: str, held_id: str, approve: bool) -> None:
         event = await self.store.get_event(slug)
         staff = await self.require_staff(event)
-        if not (held_id.isascii() and held_id.isdigit()) or len(held_id) > 18:
-            raise NotFound(N_("There is no message {id} waiting for review."), id=held_id)
-        held = await self.store.decide_held(event.id, int(held_id), approve, staff.actor)
+        number = path_number(held_id, N_("There is no message {id} waiting for review."))
+        held = await self.store.decide_held(event.id, number, approve, staff.actor)
         self.write_json(200, {"held": held.to_json()})
 
 

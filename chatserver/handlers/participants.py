@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chatserver.errors import N_, NotFound
-from chatserver.handlers.base import ApiHandler
+from chatserver.errors import N_
+from chatserver.handlers.base import ApiHandler, path_number
 from chatserver.timefmt import format_time
 from chatserver.validation import device_id, joining_nickname, nickname, optional_int
 
@@ -45,9 +45,7 @@ class ParticipantsHandler(ApiHandler):
 
 def path_id(participant_id: str) -> int:
     """A participant id from the path; anything but digits names nobody (404)."""
-    if not (participant_id.isascii() and participant_id.isdigit()) or len(participant_id) > 18:
-        raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
-    return int(participant_id)
+    return path_number(participant_id, N_("There is no participant {id} in this event."))
 
 
 class ParticipantHandler(ApiHandler):

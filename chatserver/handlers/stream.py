@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.broker import Waiter
-from chatserver.errors import N_, CursorAhead, InvalidRequest, NotFound, StorageUnavailable, Unauthorized
-from chatserver.handlers.base import ApiHandler, Staff, dumps
+from chatserver.errors import N_, CursorAhead, InvalidRequest, StorageUnavailable, Unauthorized
+from chatserver.handlers.base import ApiHandler, Staff, dumps, path_number
 from chatserver.models import Event, Held, Page, Participant
 from chatserver.store import Store
 from chatserver.validation import (
@@ -213,7 +213,6 @@ class RetractHandler(ApiHandler):
     async def delete(self, slug: str, item_id: str) -> None:
         event = await self.store.get_event(slug)
         staff = await self.require_staff(event)
-        if not (item_id.isascii() and item_id.isdigit()) or len(item_id) > 18:
-            raise NotFound(N_("There is no message {id} in this event."), id=item_id)
-        item = await self.store.retract(event.id, int(item_id), staff.actor)
+        number = path_number(item_id, N_("There is no message {id} in this event."))
+        item = await self.store.retract(event.id, number, staff.actor)
         self.write_json(200, {"message": item.to_json()})

@@ -12,6 +12,7 @@ from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     _HELD_COLUMNS,
+    _HELD_FROM,
     _ITEM_COLUMNS,
     _MODERATOR_COLUMNS,
     _PARTICIPANT_COLUMNS,
@@ -127,7 +128,7 @@ class Moderation(StoreCore):
         """Messages waiting for review, oldest first: all of them, or one participant's own."""
         mine = " AND held.participant_id = ?" if participant_id is not None else ""
         rows = await self.db.fetchall(
-            f"SELECT {_HELD_COLUMNS} FROM held JOIN participants ON participants.id = held.participant_id"
+            f"SELECT {_HELD_COLUMNS} FROM {_HELD_FROM}"
             f" WHERE held.event_id = ? AND held.status = 'held'{mine} ORDER BY held.id LIMIT 500",
             (event_id, participant_id) if participant_id is not None else (event_id,),
         )
@@ -141,7 +142,7 @@ class Moderation(StoreCore):
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             row = await tx.fetchone(
-                f"SELECT {_HELD_COLUMNS} FROM held JOIN participants ON participants.id = held.participant_id"
+                f"SELECT {_HELD_COLUMNS} FROM {_HELD_FROM}"
                 " WHERE held.event_id = ? AND held.id = ? AND held.status = 'held'",
                 (event_id, held_id),
             )

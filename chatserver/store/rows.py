@@ -29,6 +29,8 @@ _HELD_COLUMNS = (
     "held.id, held.event_id, held.participant_id, participants.nickname, held.body, held.client_id,"
     " held.created_at, held.status, held.item_id"
 )
+# Held rows read with their author's current nickname.
+_HELD_FROM = "held JOIN participants ON participants.id = held.participant_id"
 _MODERATOR_COLUMNS = "id, event_id, name, key_hash, created_at, revoked_at"
 
 # Listed events by state at :now (a closed_early_at is always in the past once set).

@@ -9,7 +9,7 @@ from chatserver.backend import Transaction
 from chatserver.errors import N_, Banned, EventClosed, Muted, NotFound, NotOpen, RateLimited
 from chatserver.models import CLOSED, SCHEDULED, Actor, Event, Held, Item, Page, Participant, fit
 from chatserver.store.core import StoreCore
-from chatserver.store.rows import _HELD_COLUMNS, _ITEM_COLUMNS, _held, _item
+from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item
 
 # Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
 SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
@@ -50,8 +50,7 @@ class Stream(StoreCore):
                 if row is not None:
                     return _item(row), False
                 row = await tx.fetchone(
-                    f"SELECT {_HELD_COLUMNS} FROM held JOIN participants ON participants.id = held.participant_id"
-                    " WHERE held.participant_id = ? AND held.client_id = ?",
+                    f"SELECT {_HELD_COLUMNS} FROM {_HELD_FROM} WHERE held.participant_id = ? AND held.client_id = ?",
                     (participant.id, client_id),
                 )
                 if row is not None:
