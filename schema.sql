@@ -194,3 +194,28 @@ CREATE TABLE rate_hits (
     at  INTEGER NOT NULL
 );
 CREATE INDEX rate_hits_key ON rate_hits (key, at);
+
+-- The server's operators (`chatserver admin-key`): a name and the hash of their key; a revoked key
+-- no longer works. The operator console and /api/admin answer only to a live one.
+CREATE TABLE admin_keys (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    key_hash   BLOB    NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+
+-- The audit log of what was done to events and series as a whole: by an operator (which key), a
+-- command on the server (`chatserver erase`, `purge`) or retention. Slug and title are copied, so
+-- an entry still says what it was about once the words are erased.
+CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    source      TEXT    NOT NULL CHECK (source IN ('operator', 'command', 'retention')),
+    operator_id INTEGER,
+    name        TEXT,
+    action      TEXT    NOT NULL,
+    kind        TEXT    NOT NULL CHECK (kind IN ('event', 'series')),
+    slug        TEXT    NOT NULL,
+    title       TEXT    NOT NULL
+);

@@ -181,3 +181,25 @@ CREATE TABLE rate_hits (
     at  BIGINT NOT NULL
 );
 CREATE INDEX rate_hits_key ON rate_hits (key, at);
+
+-- The server's operators (`chatserver admin-key`): a name and the hash of their key.
+CREATE TABLE admin_keys (
+    id         BIGSERIAL PRIMARY KEY,
+    name       TEXT   NOT NULL,
+    key_hash   BYTEA  NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+
+-- The audit log of what was done to events and series as a whole (see schema.sql).
+CREATE TABLE audit (
+    id          BIGSERIAL PRIMARY KEY,
+    at          BIGINT NOT NULL,
+    source      TEXT   NOT NULL CHECK (source IN ('operator', 'command', 'retention')),
+    operator_id BIGINT,
+    name        TEXT,
+    action      TEXT   NOT NULL,
+    kind        TEXT   NOT NULL CHECK (kind IN ('event', 'series')),
+    slug        TEXT   NOT NULL,
+    title       TEXT   NOT NULL
+);

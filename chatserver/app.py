@@ -13,7 +13,20 @@ from chatserver import resources
 from chatserver.broker import Broker
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.errors import N_
-from chatserver.handlers.base import ApiNotFound, Services, error_body, http_code, reader_language
+from chatserver.handlers.admin import (
+    OperatorAuditHandler,
+    OperatorCloseHandler,
+    OperatorEraseHandler,
+    OperatorEventHandler,
+    OperatorEventsHandler,
+    OperatorHandler,
+    OperatorSeriesCloseHandler,
+    OperatorSeriesEraseHandler,
+    OperatorSeriesHandler,
+    OperatorSeriesListHandler,
+    OperatorStatsHandler,
+)
+from chatserver.handlers.base import ApiNotFound, error_body, http_code, reader_language
 from chatserver.handlers.calendar import CalendarHandler, SeriesCalendarHandler
 from chatserver.handlers.events import (
     CloseHandler,
@@ -47,6 +60,7 @@ from chatserver.handlers.pages import (
 from chatserver.handlers.participants import BanHandler, ParticipantHandler, ParticipantsHandler
 from chatserver.handlers.series import SeriesCollectionHandler, SeriesEndHandler, SeriesHandler, SeriesHostCheckHandler
 from chatserver.handlers.series_pages import SeriesEmbedPage, SeriesHostPage, SeriesPage
+from chatserver.handlers.services import Services
 from chatserver.handlers.sse import EventStreamHandler
 from chatserver.handlers.stream import (
     AnnouncementsHandler,
@@ -291,6 +305,17 @@ def make_app(
         (rf"/api/series/{_SLUG}", SeriesHandler, deps),
         (rf"/api/series/{_SLUG}/end", SeriesEndHandler, deps),
         (rf"/api/series/{_SLUG}/host", SeriesHostCheckHandler, deps),
+        (r"/api/admin", OperatorHandler, deps),
+        (r"/api/admin/stats", OperatorStatsHandler, deps),
+        (r"/api/admin/events", OperatorEventsHandler, deps),
+        (rf"/api/admin/events/{_SLUG}", OperatorEventHandler, deps),
+        (rf"/api/admin/events/{_SLUG}/close", OperatorCloseHandler, deps),
+        (rf"/api/admin/events/{_SLUG}/erase", OperatorEraseHandler, deps),
+        (r"/api/admin/series", OperatorSeriesListHandler, deps),
+        (rf"/api/admin/series/{_SLUG}", OperatorSeriesHandler, deps),
+        (rf"/api/admin/series/{_SLUG}/close", OperatorSeriesCloseHandler, deps),
+        (rf"/api/admin/series/{_SLUG}/erase", OperatorSeriesEraseHandler, deps),
+        (r"/api/admin/audit", OperatorAuditHandler, deps),
         (r"/api/openapi\.json", OpenApiHandler, deps),
         (r"/api/.*", ApiNotFound, deps),
         (r"/metrics", MetricsHandler, deps),

@@ -89,6 +89,7 @@ class Backend(Protocol):
     """What the Store needs of a database: SQLite's Database or PostgreSQL's PgDatabase."""
 
     path: str
+    engine: Engine
     batches_committed: int
     jobs_committed: int
 
@@ -104,6 +105,9 @@ class Backend(Protocol):
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def size_bytes(self) -> int:
+        """The space the database takes (SQLite: the file and its WAL; PostgreSQL: the database)."""
 
     async def follow(self, follower: Follower) -> None:
         """From now on hand the other processes' commits to follower, in commit order."""

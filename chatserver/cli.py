@@ -1,4 +1,5 @@
-"""The command line: `chatserver serve | create | export | backup` (also `python -m chatserver`)."""
+"""The command line: `chatserver serve | create | export | backup | erase | purge | admin-key` (also
+`python -m chatserver`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from typing import TextIO
 from tornado.netutil import bind_sockets
 
 from chatserver import __version__, transcript
+from chatserver.admin_key import add_arguments as add_admin_key_arguments
+from chatserver.admin_key import admin_key
 from chatserver.app import (
     DEFAULT_EVENT_LIMIT,
     DEFAULT_JOIN_LIMIT,
@@ -108,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
             "--db",
             default="./chat.db",
             help="SQLite database file (default ./chat.db), or a postgresql://user@host/dbname URL",
+        )
+
+    def with_printed_links(sub: argparse.ArgumentParser, *old_names: str) -> None:
+        sub.add_argument(
+            "--public-url",
+            *old_names,
+            dest="public_url",
+            type=_public_url,
+            default="http://127.0.0.1:8888",
+            help=PUBLIC_URL_HELP + " (default http://127.0.0.1:8888)",
         )
 
     run = commands.add_parser("serve", help="run the server until SIGINT/SIGTERM")
@@ -219,15 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     create = commands.add_parser("create", help="schedule an event (or a series, with --rrule) and print its links")
     add_create_arguments(create)
-    # --base-url: the old name, kept so that existing scripts work.
-    create.add_argument(
-        "--public-url",
-        "--base-url",
-        dest="public_url",
-        type=_public_url,
-        default="http://127.0.0.1:8888",
-        help=PUBLIC_URL_HELP + " (default http://127.0.0.1:8888)",
-    )
+    with_printed_links(create, "--base-url")  # --base-url: the old name, kept so that existing scripts work
     with_db(create)
 
     export = commands.add_parser("export", help="write an event's transcript to standard output")
@@ -237,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     for command in add_purge_arguments(commands):
         with_db(command)
+
+    operator_key = add_admin_key_arguments(commands)
+    with_printed_links(operator_key)
+    with_db(operator_key)
 
     copy = commands.add_parser("backup", help="copy the database to a new file, safely while the server runs")
     copy.add_argument("out", help="the new file to write (it must not exist yet)")
@@ -295,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(erase(args, sys.stdout))
         elif args.command == "purge":
             asyncio.run(purge(args, sys.stdout))
+        elif args.command == "admin-key":
+            return asyncio.run(admin_key(args, sys.stdout))
         elif args.command == "backup" and is_postgres_url(args.db):
             print(
                 "chatserver: backup copies an SQLite file; back up a PostgreSQL database with pg_dump "

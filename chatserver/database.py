@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import aiosqlite
 
-from chatserver.backend import Follower, Job, Params, Row, SchemaJob
+from chatserver.backend import Engine, Follower, Job, Params, Row, SchemaJob
 from chatserver.errors import N_, ChatError, StorageUnavailable
 from chatserver.migrations import DatabaseRefused, migrate
 from chatserver.sqlite_tx import SchemaTx, Tx, bind, run_to_end
@@ -115,6 +116,7 @@ class Database:
     """Owns the connections. Writes are jobs queued to one writer and committed in batches."""
 
     multiprocess = False  # one process owns an SQLite file: its memory sees every commit
+    engine: Engine = "sqlite"
 
     def __init__(self, path: str, sync: str = "normal", readers: int = 2) -> None:
         if sync not in SYNC_MODES:
@@ -179,6 +181,13 @@ class Database:
         in it; a reader still on an old snapshot may keep some until the next scrub."""
         if self._writer is not None:
             await self._writer.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def size_bytes(self) -> int:
+        row = await self.fetchone("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+        wal = 0
+        with contextlib.suppress(OSError):
+            wal = os.stat(self.path + "-wal").st_size
+        return int(row[0] if row is not None else 0) + wal
 
     async def writer_pragma(self, statement: str) -> list[Row]:
         """Run one PRAGMA on the writer outside any batch: tuning, and fault injection in tests."""

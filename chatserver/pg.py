@@ -158,6 +158,7 @@ class PgDatabase:
     """A pool of connections to one PostgreSQL database, and a connection that LISTENs."""
 
     multiprocess = True  # the reason to choose PostgreSQL: other processes commit to it too
+    engine: Engine = "postgresql"
 
     def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = url
@@ -296,6 +297,10 @@ class PgDatabase:
                 self._on_reconnect()
 
     # -- shutdown ------------------------------------------------------------------------------
+
+    async def size_bytes(self) -> int:
+        row = await self.fetchone("SELECT pg_database_size(current_database())")
+        return int(row[0]) if row is not None else 0
 
     async def scrub(self) -> None:
         """Dead row versions keep erased text in the table files until VACUUM: run it now on the

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from chatserver.errors import EventClosed
-from chatserver.models import CLOSED
+from chatserver.operators import COMMAND, AuditBy
 from chatserver.store import Store
 from chatserver.timefmt import format_time, parse_time
 
@@ -26,13 +25,9 @@ async def erase(args: argparse.Namespace, out: TextIO) -> None:
     """Close the event if it is not, and erase its words."""
     store = await Store.open(args.db)
     try:
-        event = await store.get_event(args.slug, fresh=True)
-        if event.state(store.clock()) != CLOSED:
-            try:
-                await store.close_event(event.id)
-            except EventClosed:
-                pass  # it closed meanwhile
-        event = await store.erase_event(event.id)
+        event = await store.erase_as(
+            await store.get_event(args.slug, fresh=True), AuditBy(COMMAND, name="chatserver erase")
+        )
     finally:
         await store.close()
     out.write(f"Erased the messages and participants of {event.title!r} ({event.slug}).\n")
@@ -47,7 +42,7 @@ async def purge(args: argparse.Namespace, out: TextIO) -> None:
         for event in events:
             verb = "would erase" if args.dry_run else "erased"
             if not args.dry_run:
-                await store.erase_event(event.id)
+                await store.erase_event(event.id, by=AuditBy(COMMAND, name="chatserver purge"))
             out.write(f"{verb} {event.slug} {format_time(event.closes_at())} {event.title!r}\n")
     finally:
         await store.close()

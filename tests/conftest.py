@@ -15,7 +15,7 @@ from tornado.ioloop import IOLoop
 
 from chatserver.app import make_app
 from chatserver.broker import Broker
-from chatserver.handlers.base import Services
+from chatserver.handlers.services import Services
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
 from chatserver.timefmt import Millis, now_ms

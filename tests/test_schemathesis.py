@@ -21,6 +21,8 @@ derandomized (a fixed seed, no example database), so it is the same every time.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -105,9 +107,24 @@ class Live:
     series: Event
     series_editable: Event
     series_endable: Event
+    operator_key: str  # from `chatserver admin-key`, for /api/admin
+    # What the operator closes, erases, and lists or unlists: events and series of their own.
+    operator_closable: Event
+    operator_erasable: Event
+    series_operator_closable: Event
+    series_operator_erasable: Event
     session: requests.Session = field(default_factory=requests.Session)
 
     def event_for(self, label: str) -> Event:
+        if label.startswith("POST /api/admin/"):
+            erase = label.endswith("/erase")
+            if "/series/" in label:
+                return self.series_operator_erasable if erase else self.series_operator_closable
+            return self.operator_erasable if erase else self.operator_closable
+        if label == "PATCH /api/admin/events/{slug}":
+            return self.editable
+        if label == "PATCH /api/admin/series/{slug}":
+            return self.series_editable
         if label == "POST /api/series/{slug}/end":
             return self.series_endable
         if label == "PATCH /api/series/{slug}":
@@ -222,6 +239,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             series=make_series(server, "Series"),
             series_editable=make_series(server, "Series to edit"),
             series_endable=make_series(server, "Series to end"),
+            operator_key=operator_key(db),
+            operator_closable=make_event(server, "For the operator to close"),
+            operator_erasable=make_event(server, "For the operator to erase", join=True, post=True),
+            series_operator_closable=make_series(server, "Series for the operator to close"),
+            series_operator_erasable=make_series(server, "Series for the operator to erase"),
         )
         yield live
         live.session.close()
@@ -233,10 +255,23 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     assert "Traceback" not in text, text[text.index("Traceback") - 2000 :]
 
 
-def credential(case: schemathesis.Case, event: Event) -> str | None:
-    """The credential the operation lists first: the host key, the participant token, or a moderator's
-    key (where an operation takes several, the document lists the usual one first)."""
-    keys = {"hostKey": event.host_key, "participantToken": event.token, "moderatorKey": event.moderator_key}
+def operator_key(db: Path) -> str:
+    """A key made as an operator makes one: `chatserver admin-key` on the server's database."""
+    made = subprocess.run(
+        [sys.executable, "-m", "chatserver", "admin-key", "--db", str(db)], capture_output=True, text=True, check=True
+    )
+    return made.stdout.rsplit("#key=", 1)[1].strip()
+
+
+def credential(case: schemathesis.Case, live: Live, event: Event) -> str | None:
+    """The credential the operation lists first: the host key, the participant token, a moderator's
+    key, or the operator's (where an operation takes several, the document lists the usual one first)."""
+    keys = {
+        "hostKey": event.host_key,
+        "participantToken": event.token,
+        "moderatorKey": event.moderator_key,
+        "operatorKey": live.operator_key,
+    }
     for requirement in case.operation.definition.raw.get("security", []):
         for name in requirement:
             return keys[name] or None
@@ -271,7 +306,7 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
     if case.headers:
         for name in [name for name in case.headers if name.lower() == "authorization"]:
             del case.headers[name]
-    key = event.moderator_key if how == "pinned_as_moderator" else credential(case, event)
+    key = event.moderator_key if how == "pinned_as_moderator" else credential(case, live, event)
     return {"Authorization": f"Bearer {key}"} if key else {}
 
 

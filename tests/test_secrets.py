@@ -11,7 +11,7 @@ from tests.conftest import Chat
 from tests.helpers import Api, assert_error, iso_in
 
 
-async def _exercise_everything(api: Api) -> list[str]:
+async def _exercise_everything(api: Api, chat: Chat) -> list[str]:
     """A session touching every credentialed path, with right and wrong secrets; the secrets used."""
     created = (
         await api.post("/api/events", {"title": "Secret", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
@@ -36,12 +36,19 @@ async def _exercise_everything(api: Api) -> list[str]:
     assert_error(await api.say(slug, bob["token"], "banned"), 403, "banned")
     await api.get(f"/api/events/{slug}/host", token=key)
     await api.post(f"/api/events/{slug}/close", token=key)
-    return [token, bob["token"], key]
+    # The operator's key, where it works and where it is refused.
+    _operator, operator_key = await chat.store.create_operator("ops")
+    assert (await api.get("/api/admin/events?q=Renamed", token=operator_key)).status == 200
+    assert (await api.patch(f"/api/admin/events/{slug}", {"listed": False}, token=operator_key)).status == 200
+    assert (await api.post(f"/api/admin/events/{slug}/erase", token=operator_key)).status == 200
+    assert_error(await api.get("/api/admin/audit", token=key), 403, "forbidden")
+    assert_error(await api.get(f"/api/events/{slug}/host", token=operator_key), 403, "forbidden")
+    return [token, bob["token"], key, operator_key]
 
 
-async def test_no_secret_reaches_any_log(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_secret_reaches_any_log(api: Api, chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG):
-        secrets = await _exercise_everything(api)
+        secrets = await _exercise_everything(api, chat)
     lines = [record.getMessage() for record in caplog.records]
     assert any("/participants" in line for line in lines), "the access log was not captured"
     for secret in secrets:
@@ -49,7 +56,7 @@ async def test_no_secret_reaches_any_log(api: Api, caplog: pytest.LogCaptureFixt
 
 
 async def test_only_hashes_are_stored(api: Api, chat: Chat) -> None:
-    secrets = await _exercise_everything(api)
+    secrets = await _exercise_everything(api, chat)
     await chat.store.db.writer_pragma("PRAGMA wal_checkpoint(TRUNCATE)")
     with sqlite3.connect(chat.db_path) as conn:
         dump = "\n".join(conn.iterdump())

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 import tornado.locale
 import tornado.web
 
 from chatserver import credentials
-from chatserver.answers import Answers
-from chatserver.broker import Broker
-from chatserver.clients import ClientKeys
 from chatserver.errors import (
     N_,
     ChatError,
@@ -31,12 +28,10 @@ from chatserver.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, Language, Languages
-from chatserver.limits import Limit
 from chatserver.models import CLOSED, HOST, HOSTS, MODERATOR, Actor, Event, Moderator, Participant
-from chatserver.presence import Presence
 from chatserver.series import Series
-from chatserver.slots import Slots
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import parse_json_object
@@ -68,49 +63,6 @@ def error_body(code: str, message: str) -> str:
     )
 
 
-MAX_DOWNLOADS = 100
-MAX_DOWNLOADS_PER_CLIENT = 8
-
-
-@dataclass
-class Services:
-    """What handlers work with, built once by make_app and handed to every route."""
-
-    store: Store
-    broker: Broker
-    presence: Presence
-    limiter: Limit
-    event_limiter: Limit
-    join_limiter: Limit
-    rename_limiter: Limit
-    max_wait: float
-    max_body: int
-    public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
-    languages: Languages = field(default_factory=Languages)
-    answers: Answers = field(default_factory=Answers)
-    clients: ClientKeys = field(default_factory=ClientKeys)
-    closing: bool = False  # a graceful stop began: new polls, streams and requests get 503
-    # Transcript downloads at once, in all and per client: each holds up to a page of rows.
-    downloads: Slots = field(default_factory=lambda: Slots(MAX_DOWNLOADS, MAX_DOWNLOADS_PER_CLIENT))
-    open_streams: int = 0
-    in_flight: int = 0
-    _idle: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def request_started(self) -> None:
-        self.in_flight += 1
-        self._idle.clear()
-
-    def request_finished(self) -> None:
-        self.in_flight -= 1
-        if self.in_flight <= 0:
-            self._idle.set()
-
-    async def drained(self) -> None:
-        """Return once no API request is in flight (for a graceful shutdown)."""
-        if self.in_flight > 0:
-            await self._idle.wait()
-
-
 def path_number(value: str, missing: str) -> int:
     """An id from the path: anything but up to 18 ASCII digits names nothing (404 with `missing`,
     a template with {id})."""
@@ -119,6 +71,7 @@ def path_number(value: str, missing: str) -> int:
     return int(value)
 
 
+WRONG_HOST_KEY = N_("A missing or wrong host key: use the key from the host link.")
 HOSTS_ONLY = N_("The host keeps this event's transcript for the hosts only.")
 
 
@@ -201,7 +154,7 @@ class ApiHandler(Localized):
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
 
-    def prepare(self) -> None:
+    def prepare(self) -> Awaitable[None] | None:
         if self.services.closing:
             # The store is closing: a new poll, stream or request is told to come back (to the
             # server's next run) rather than answered from a database that is going away.
@@ -224,6 +177,7 @@ class ApiHandler(Localized):
                     content_type=content_type,
                 )
             raise UnsupportedMediaType()  # no type at all: the plain advice
+        return None
 
     def on_finish(self) -> None:
         if getattr(self, "_counted", False):
@@ -278,11 +232,20 @@ class ApiHandler(Localized):
             raise Unauthorized(refusal)
         return participant
 
-    def require_host(self, event: Event | Series) -> None:
+    async def require_host(self, event: Event | Series) -> None:
         """Refuse unless the request carries this event's (or series') host key; an occurrence's is its series'."""
         key = self.bearer_token()
         if key is None or not credentials.secret_matches(key, event.host_key_hash):
-            raise Forbidden(N_("A missing or wrong host key: use the key from the host link."))
+            await self.refuse_staff(WRONG_HOST_KEY)
+
+    async def refuse_staff(self, message: str) -> NoReturn:
+        """403 with the message; for an operator's key, say that it manages the server, not an event."""
+        key = self.bearer_token()
+        if key is not None and await self.store.operator_by_key(key) is not None:
+            raise Forbidden(
+                N_("An operator key manages the server from /admin; it does not act as this event's host or moderator.")
+            )
+        raise Forbidden(message)
 
     async def staff(self, event: Event) -> Staff | None:
         """Who of the event's staff the request's key names: the host, a moderator, or nobody."""
@@ -298,7 +261,7 @@ class ApiHandler(Localized):
         """The host or a moderator, by the request's key, or 403."""
         staff = await self.staff(event)
         if staff is None:
-            raise Forbidden(N_("A missing or wrong key: use the host link, or a moderator's link."))
+            await self.refuse_staff(N_("A missing or wrong key: use the host link, or a moderator's link."))
         return staff
 
     async def require_readable(self, event: Event) -> None:
@@ -312,7 +275,7 @@ class ApiHandler(Localized):
         """The host's key, and a clear refusal for a moderator's (which may moderate, not manage)."""
         staff = await self.staff(event)
         if staff is None:
-            raise Forbidden(N_("A missing or wrong host key: use the key from the host link."))
+            await self.refuse_staff(WRONG_HOST_KEY)
         if staff.role != HOST:
             raise Forbidden(N_("A moderator cannot do this: it needs the host's own key."))
 

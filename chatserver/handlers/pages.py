@@ -12,7 +12,8 @@ from babel.lists import format_list
 from tornado.escape import xhtml_escape
 
 from chatserver.errors import N_, ChatError, Forbidden, NotFound, ShuttingDown
-from chatserver.handlers.base import Localized, Services, error_body, refuse_reading
+from chatserver.handlers.base import Localized, error_body, refuse_reading
+from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
 from chatserver.models import CLOSED, HOSTS, OPEN, SCHEDULED, Event, Item, fit
 from chatserver.store.events import EDIT_FIELDS

@@ -60,7 +60,7 @@ class SeriesHandler(SeriesApi):
 
     async def patch(self, slug: str) -> None:
         series = await self.store.get_series(slug)
-        self.require_host(series)
+        await self.require_host(series)
         changes = parse_series_edit(self.json_body())
         await self.write_series(200, await self.store.update_series(series.slug, changes))
 
@@ -70,7 +70,7 @@ class SeriesEndHandler(SeriesApi):
 
     async def post(self, slug: str) -> None:
         series = await self.store.get_series(slug)
-        self.require_host(series)
+        await self.require_host(series)
         await self.write_series(200, await self.store.end_series(series.slug))
 
 
@@ -79,5 +79,5 @@ class SeriesHostCheckHandler(SeriesApi):
 
     async def get(self, slug: str) -> None:
         series = await self.store.get_series(slug)
-        self.require_host(series)
+        await self.require_host(series)
         await self.write_series(200, series)

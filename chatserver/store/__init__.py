@@ -7,10 +7,9 @@ from collections.abc import Callable
 from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.recent import DEFAULT_TAIL_BYTES
-from chatserver.store.moderation import Moderation
+from chatserver.store.admin import Admin
 from chatserver.store.people import People
 from chatserver.store.processes import Processes
-from chatserver.store.recurring import Recurring
 from chatserver.store.rows import (
     HITS_KEPT_MS,
     MAX_DURATION_MS,
@@ -33,7 +32,7 @@ __all__ = [
 ]
 
 
-class Store(Recurring, People, Stream, Moderation, Processes):  # Recurring builds on Events
+class Store(Admin, People, Stream, Processes):  # Admin builds on Recurring (Events) and Moderation
     """Events, participants and their streams in the database; commits wake listeners afterwards."""
 
     @classmethod

@@ -8,6 +8,7 @@ from typing import Any
 from chatserver.backend import Backend, Transaction
 from chatserver.errors import NotFound
 from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
+from chatserver.operators import AuditBy
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.store.occurrences import events_of, make, series_in, to_make
 from chatserver.store.rows import (
@@ -164,6 +165,16 @@ class StoreCore:
             "INSERT INTO actions (event_id, at, role, moderator_id, name, action, target, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (event_id, now, actor.role, actor.moderator_id, actor.name, action, target, data_column(detail)),
+        )
+
+    async def _audit(
+        self, tx: Transaction, by: AuditBy, action: str, kind: str, slug: str, title: str, now: Millis
+    ) -> None:
+        """Log what was done to a whole event or series, in the same transaction (the audit log)."""
+        await tx.execute(
+            "INSERT INTO audit (at, source, operator_id, name, action, kind, slug, title)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now, by.source, by.operator_id, by.name, action, kind, slug, title),
         )
 
     def _emit_item(self, event_id: int, item: Item) -> None:

@@ -18,6 +18,7 @@ from chatserver.store.rows import (
     _origins_column,
     check_schedule,
     filter_column,
+    like_pattern,
 )
 from chatserver.timefmt import Millis, format_time
 
@@ -171,9 +172,8 @@ class Events(StoreCore):
             where.append("id < :before")
             params["before"] = before
         if title_query:
-            escaped = title_query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append("title LIKE :title ESCAPE '\\'")
-            params["title"] = f"%{escaped}%"
+            params["title"] = like_pattern(title_query)
         if one_per_series:  # the archive's: closed events only
             later = "later.listed = 1 AND (later.closed_early_at IS NOT NULL OR later.ends_at <= :now)"
             if title_query:

@@ -8,6 +8,7 @@ from chatserver import credentials
 from chatserver.backend import Transaction
 from chatserver.errors import N_, EventClosed, Forbidden, InvalidRequest, NotFound
 from chatserver.models import CLOSED, Action, Actor, Event, Held, Item, Moderator, Participant
+from chatserver.operators import BY_RETENTION, EVENT, AuditBy
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
@@ -226,13 +227,16 @@ class Moderation(StoreCore):
         now = self.clock()
         return [event for event in map(_event, rows) if (event.erase_at() or now + 1) <= now]
 
-    async def erase_event(self, event_id: int, now: Millis | None = None) -> Event:
+    async def erase_event(self, event_id: int, now: Millis | None = None, by: AuditBy | None = BY_RETENTION) -> Event:
         """Erase the event's items, participants (and their read receipts) and moderators; the row
-        stays, with erased_at, so that its pages can say when and why (410 gone)."""
+        stays, with erased_at, so that its pages can say when and why (410 gone). The audit log
+        says who, the first time (by None: the caller logs it, as a series' erasure does)."""
 
         async def job(tx: Transaction) -> Event:
             at = now if now is not None else self.clock()
-            await self._event_in(tx, event_id)  # locked: no append races the erasure
+            before = await self._event_in(tx, event_id)  # locked: no append races the erasure
+            if by is not None and before.erased_at is None:
+                await self._audit(tx, by, "erase", EVENT, before.slug, before.title, at)
             await tx.execute("DELETE FROM items WHERE event_id = ?", (event_id,))
             await tx.execute("DELETE FROM held WHERE event_id = ?", (event_id,))
             await tx.execute("DELETE FROM participants WHERE event_id = ?", (event_id,))

@@ -40,6 +40,12 @@ _STATE_FILTERS = {
     CLOSED: "(closed_early_at IS NOT NULL OR ends_at <= :now)",
 }
 
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching text anywhere, its wildcards taken literally (with ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 ItemListener = Callable[[int, Item], None]
 EventListener = Callable[[Event], None]
 ReadsListener = Callable[[int], None]

@@ -1,0 +1,57 @@
+"""Services: what every handler works with, built once by make_app and handed to every route."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from chatserver.answers import Answers
+from chatserver.broker import Broker
+from chatserver.clients import ClientKeys
+from chatserver.i18n import Languages
+from chatserver.limits import Limit
+from chatserver.presence import Presence
+from chatserver.slots import Slots
+from chatserver.store import Store
+
+MAX_DOWNLOADS = 100
+MAX_DOWNLOADS_PER_CLIENT = 8
+
+
+@dataclass
+class Services:
+    """What handlers work with, built once by make_app and handed to every route."""
+
+    store: Store
+    broker: Broker
+    presence: Presence
+    limiter: Limit
+    event_limiter: Limit
+    join_limiter: Limit
+    rename_limiter: Limit
+    max_wait: float
+    max_body: int
+    public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
+    languages: Languages = field(default_factory=Languages)
+    answers: Answers = field(default_factory=Answers)
+    clients: ClientKeys = field(default_factory=ClientKeys)
+    closing: bool = False  # a graceful stop began: new polls, streams and requests get 503
+    # Transcript downloads at once, in all and per client: each holds up to a page of rows.
+    downloads: Slots = field(default_factory=lambda: Slots(MAX_DOWNLOADS, MAX_DOWNLOADS_PER_CLIENT))
+    open_streams: int = 0
+    in_flight: int = 0
+    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def request_started(self) -> None:
+        self.in_flight += 1
+        self._idle.clear()
+
+    def request_finished(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight <= 0:
+            self._idle.set()
+
+    async def drained(self) -> None:
+        """Return once no API request is in flight (for a graceful shutdown)."""
+        if self.in_flight > 0:
+            await self._idle.wait()
