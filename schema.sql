@@ -22,6 +22,9 @@ CREATE TABLE series (
     sequence      INTEGER NOT NULL DEFAULT 0,
     embed_origins TEXT,
     language      TEXT,
+    -- The moderation settings every new occurrence starts with (slow_mode, joins_locked, join_items,
+    -- filter_words, transcript, retention_days), a JSON object; NULL: the defaults.
+    moderation    TEXT,
     CHECK (ends_at > starts_at)
 );
 

@@ -23,6 +23,8 @@ CREATE TABLE series (
     sequence      BIGINT   NOT NULL DEFAULT 0,
     embed_origins TEXT,
     language      TEXT,
+    -- The moderation settings every new occurrence starts with, a JSON object; NULL: the defaults.
+    moderation    TEXT,
     CHECK (ends_at > starts_at)
 );
 

@@ -95,7 +95,7 @@ def parse_moderation_fields(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # What a series edit may change (API.md 1.1): its schedule stays; a host moves one occurrence instead.
-_SERIES_EDITABLE = {"title", "description", "listed", "embed_origins", "language"}
+_SERIES_EDITABLE = {"title", "description", "listed", "embed_origins", "language", *MODERATION_FIELDS}
 
 
 def parse_series_edit(body: dict[str, Any]) -> dict[str, Any]:

@@ -193,15 +193,18 @@ MIGRATIONS: list[Step] = [
         " CREATE INDEX held_event ON held (event_id, status, id);"
         " CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE client_id IS NOT NULL",
     ),
-    # 10 -> 11: the operators' keys and the audit log of what was done to whole events and series.
+    # 10 -> 11: the operators' keys and the audit log of what was done to whole events and series;
+    # the moderation settings a series gives its new occurrences.
     Sql(
-        "CREATE TABLE admin_keys (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key_hash BLOB NOT NULL UNIQUE,"
+        "ALTER TABLE series ADD COLUMN moderation TEXT;"
+        " CREATE TABLE admin_keys (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key_hash BLOB NOT NULL UNIQUE,"
         " created_at INTEGER NOT NULL, revoked_at INTEGER);"
         " CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
         " source TEXT NOT NULL CHECK (source IN ('operator', 'command', 'retention')), operator_id INTEGER,"
         " name TEXT, action TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('event', 'series')),"
         " slug TEXT NOT NULL, title TEXT NOT NULL)",
-        "CREATE TABLE admin_keys (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, key_hash BYTEA NOT NULL UNIQUE,"
+        "ALTER TABLE series ADD COLUMN moderation TEXT;"
+        " CREATE TABLE admin_keys (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, key_hash BYTEA NOT NULL UNIQUE,"
         " created_at BIGINT NOT NULL, revoked_at BIGINT);"
         " CREATE TABLE audit (id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL,"
         " source TEXT NOT NULL CHECK (source IN ('operator', 'command', 'retention')), operator_id BIGINT,"

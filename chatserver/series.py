@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from chatserver.models import CLOSED, Event
+from chatserver.models import CLOSED, PUBLIC, Event
 from chatserver.recurrence import Occurrence, Schedule, time_zone
 from chatserver.timefmt import Millis, format_time
+
+# An event's moderation settings when nobody chose them (the columns' defaults).
+OCCURRENCE_DEFAULTS: dict[str, Any] = {
+    "slow_mode": 0,
+    "joins_locked": False,
+    "join_items": True,
+    "filter_words": None,
+    "transcript": PUBLIC,
+    "retention_days": None,
+}
+# Those any reader of the series may see (the word filter is for the hosts' eyes).
+PUBLIC_SETTINGS = ("slow_mode", "joins_locked", "join_items", "transcript", "retention_days")
 
 # How many dates ahead a series' JSON names ("upcoming"): the confirmation's "next: 5, 12, 19 Jan".
 UPCOMING = 3
@@ -33,6 +45,13 @@ class Series:
     sequence: int
     embed_origins: tuple[str, ...] | None = None
     language: str | None = None
+    # The moderation settings its new occurrences start with (fields.MODERATION_FIELDS, as the
+    # host gave them; filter_words as a list); the events' defaults where absent.
+    moderation: dict[str, Any] = field(default_factory=dict)
+
+    def starting(self, name: str) -> Any:
+        """A moderation setting as a new occurrence starts with it."""
+        return self.moderation.get(name, OCCURRENCE_DEFAULTS[name])
 
     def schedule(self) -> Schedule:
         """The rule in its zone, from the first occurrence."""
@@ -80,6 +99,7 @@ def series_json(series: Series, occurrences: list[Event], now: Millis) -> dict[s
         ],
         "embed_origins": list(series.embed_origins) if series.embed_origins is not None else None,
         "language": series.language,
+        **{name: series.starting(name) for name in PUBLIC_SETTINGS},
     }
 
 

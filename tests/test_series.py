@@ -350,3 +350,59 @@ async def test_unknown_series_are_404(api: Api) -> None:
     for path in ("/api/series/nosuchseries", "/api/series/%00", "/s/nosuchseries.ics"):
         assert_error(await api.get(path), 404, "not_found")
     assert_error(await api.post("/api/series/nosuchseries/end", token="x" * 43), 404, "not_found")
+
+
+# -- moderation settings -------------------------------------------------------------------------
+
+
+async def test_a_series_gives_its_moderation_settings_to_every_meeting(
+    api: Api, chat: Chat, server_clock: JumpClock
+) -> None:
+    settings = {
+        "slow_mode": 30,
+        "joins_locked": False,
+        "join_items": False,
+        "transcript": "hosts",
+        "retention_days": 7,
+        "filter_words": ["crypto*"],
+    }
+    created = await create_series(api, "FREQ=WEEKLY;BYDAY=TU", local("2027-03-23", 10), **settings)
+    slug, key = created["series"]["slug"], created["host_key"]
+    public = {name: value for name, value in settings.items() if name != "filter_words"}
+    assert {name: created["series"][name] for name in public} == public
+    assert "filter_words" not in created["series"] and "crypto" not in str(await read_series(api, slug))
+    host = await api.get(f"/api/series/{slug}/host", token=key)
+    assert host.body["series"]["filter_words"] == ["crypto*"]
+    first, second = (await read_series(api, slug))["occurrences"]
+    for occurrence in (first, second):
+        assert {name: occurrence[name] for name in public} == public
+        check = await api.get(f"/api/events/{occurrence['slug']}/host", token=key)
+        assert check.body["filter_words"] == ["crypto*"]
+
+    # The first opens; the host relaxes the series: the waiting meeting takes it (and its room is
+    # told), the open one keeps what its participants were told, and the next one made has it too.
+    await move_to(chat, server_clock, first["starts_at"], before_ms=-1000)
+    relaxed = {"slow_mode": 0, "transcript": "public", "retention_days": None}
+    reply = await api.patch(f"/api/series/{slug}", relaxed, token=key)
+    assert reply.status == 200, reply.body
+    assert {name: reply.body["series"][name] for name in relaxed} == relaxed
+    first, second = (await read_series(api, slug))["occurrences"]
+    assert (first["slow_mode"], first["transcript"], first["retention_days"]) == (30, "hosts", 7)
+    assert (second["slow_mode"], second["transcript"], second["retention_days"]) == (0, "public", None)
+    assert second["join_items"] is False  # not changed: kept from the series
+    changes = [i["changes"] for i in await api.read_all(second["slug"]) if i.get("code") == "updated"]
+    assert changes == [{"slow_mode": 0, "transcript": "public", "retention_days": None}]
+    await move_to(chat, server_clock, first["ends_at"], before_ms=-1000)  # closed: the third is made
+    third = (await read_series(api, slug))["occurrences"][2]
+    assert (third["slow_mode"], third["transcript"], third["retention_days"], third["join_items"]) == (
+        0,
+        "public",
+        None,
+        False,
+    )
+    assert (await api.get(f"/api/events/{third['slug']}/host", token=key)).body["filter_words"] == ["crypto*"]
+
+    for bad in ({"slow_mode": 3601}, {"transcript": "secret"}, {"retention_days": 0}, {"filter_words": "x"}):
+        name = next(iter(bad))
+        assert_error(await api.patch(f"/api/series/{slug}", bad, token=key), 400, "invalid_request", name)
+    assert (await read_series(api, slug))["series"]["slow_mode"] == 0  # nothing changed

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatserver.errors import N_, InvalidRequest
 from chatserver.fields import MODERATION_FIELDS, parse_event_fields, parse_series_edit
 from chatserver.handlers.base import ApiHandler
 from chatserver.recurrence import parse_schedule
@@ -14,10 +13,15 @@ from chatserver.series import Series, series_json, series_links
 class SeriesApi(ApiHandler):
     """Answers with a series: its JSON and, for its creator, the host key and links; else its occurrences."""
 
-    async def write_series(self, status: int, series: Series, host_key: str | None = None) -> None:
+    async def write_series(
+        self, status: int, series: Series, host_key: str | None = None, filter_words: bool = False
+    ) -> None:
+        """filter_words: the host's word filter too (never public), in `series.filter_words`."""
         occurrences = await self.store.occurrences(series.slug)
         now = self.store.clock()
         payload: dict[str, Any] = {"series": series_json(series, occurrences, now)}
+        if filter_words:
+            payload["series"]["filter_words"] = list(series.starting("filter_words") or ())
         if host_key is not None:
             payload["host_key"] = host_key
             payload["links"] = series_links(series.slug, host_key)
@@ -32,11 +36,6 @@ class SeriesCollectionHandler(SeriesApi):
     async def post(self) -> None:
         body = self.json_body()
         fields = parse_event_fields(body, partial=False)
-        for name in MODERATION_FIELDS:
-            if name in body:  # not kept by a series yet: refused rather than dropped in silence
-                raise InvalidRequest(
-                    N_("{field} cannot be set on a series yet; set it in each meeting's console."), field=name
-                )
         schedule = parse_schedule(
             body.get("rrule"), body.get("time_zone"), fields["starts_at"], fields["ends_at"], self.store.clock()
         )
@@ -48,6 +47,7 @@ class SeriesCollectionHandler(SeriesApi):
             fields.get("listed", True),
             fields.get("embed_origins"),
             fields.get("language"),
+            moderation={name: fields[name] for name in MODERATION_FIELDS if name in fields},
         )
         await self.write_series(201, series, host_key=host_key)
 
@@ -80,4 +80,4 @@ class SeriesHostCheckHandler(SeriesApi):
     async def get(self, slug: str) -> None:
         series = await self.store.get_series(slug)
         await self.require_host(series)
-        await self.write_series(200, series)
+        await self.write_series(200, series, filter_words=True)

@@ -10,7 +10,7 @@ from chatserver.errors import NotFound
 from chatserver.models import CLOSED, Event
 from chatserver.recurrence import SKIP_MAX, Occurrence
 from chatserver.series import Series
-from chatserver.store.rows import _EVENT_COLUMNS, _SERIES_COLUMNS, _event, _origins_column, _series
+from chatserver.store.rows import _EVENT_COLUMNS, _SERIES_COLUMNS, _event, _origins_column, _series, filter_column
 
 # Occurrences kept made ahead that have not closed: the current one and the next. So the next
 # exists before the current closes, and an open-ended series never makes more than one ahead.
@@ -49,9 +49,11 @@ async def make(tx: Transaction, series: Series, occurrence: Occurrence, now: int
     slug = credentials.new_slug()
     while await tx.fetchone("SELECT 1 FROM events WHERE slug = ?", (slug,)):
         slug = credentials.new_slug()
+    words = series.starting("filter_words")
     row = await tx.fetchone(
         "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
-        " embed_origins, language, series, recurrence_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
+        " embed_origins, language, series, recurrence_at, slow_mode, joins_locked, join_items, filter_words,"
+        " transcript, retention_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
         + _EVENT_COLUMNS,
         (
             slug,
@@ -66,6 +68,12 @@ async def make(tx: Transaction, series: Series, occurrence: Occurrence, now: int
             series.language,
             series.slug,
             occurrence.recurrence_at,
+            series.starting("slow_mode"),
+            int(series.starting("joins_locked")),
+            int(series.starting("join_items")),
+            filter_column(tuple(words) if words else None),
+            series.starting("transcript"),
+            series.starting("retention_days"),
         ),
     )
     assert row is not None

@@ -9,10 +9,10 @@ from chatserver.backend import Transaction
 from chatserver.errors import N_, EventClosed, NotFound
 from chatserver.models import CLOSED, OPEN, SCHEDULED, Event
 from chatserver.recurrence import Schedule
-from chatserver.series import Series
+from chatserver.series import OCCURRENCE_DEFAULTS, Series
 from chatserver.store.events import _SLUG_SHAPE, Events
 from chatserver.store.occurrences import events_of, series_in
-from chatserver.store.rows import _EVENT_COLUMNS, _SERIES_COLUMNS, _event, _origins_column, _series
+from chatserver.store.rows import _EVENT_COLUMNS, _SERIES_COLUMNS, _event, _origins_column, _series, moderation_column
 from chatserver.timefmt import Millis
 
 NO_SERIES = N_("There is no series with this link; check the address.")
@@ -32,6 +32,7 @@ class Recurring(Events):
         listed: bool,
         embed_origins: tuple[str, ...] | None = None,
         language: str | None = None,
+        moderation: dict[str, Any] | None = None,
     ) -> tuple[Series, list[Event], str]:
         """Schedule a series and make its first occurrences; return it with its host key (shown once)."""
         host_key = credentials.new_secret()
@@ -43,7 +44,8 @@ class Recurring(Events):
                 slug = credentials.new_slug()
             row = await tx.fetchone(
                 "INSERT INTO series (slug, title, description, rrule, time_zone, starts_at, ends_at, host_key_hash,"
-                " listed, created_at, embed_origins, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " listed, created_at, embed_origins, language, moderation)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 f" RETURNING {_SERIES_COLUMNS}",
                 (
                     slug,
@@ -58,6 +60,7 @@ class Recurring(Events):
                     now,
                     _origins_column(embed_origins),
                     language,
+                    moderation_column(moderation or {}),
                 ),
             )
             assert row is not None
@@ -102,26 +105,29 @@ class Recurring(Events):
 
     async def update_series(self, series_slug: str, changes: dict[str, Any]) -> Series:
         """Change the series, and the same fields of its occurrences not yet open (an open one keeps
-        its title: its room is under way); the calendar feed's SEQUENCE grows."""
+        its title and settings: its room is under way); the calendar feed's SEQUENCE grows. The
+        moderation settings are kept for the occurrences made from now on too."""
 
         async def job(tx: Transaction) -> Series:
             now = self.clock()
             waiting = await self._lock_unclosed(tx, series_slug, now)
             series = await series_in(tx, series_slug)
+            settings = {**series.moderation, **{k: v for k, v in changes.items() if k in OCCURRENCE_DEFAULTS}}
             row = await tx.fetchone(
                 "UPDATE series SET title = ?, description = ?, listed = ?, embed_origins = ?, language = ?,"
-                f" sequence = sequence + 1 WHERE id = ? RETURNING {_SERIES_COLUMNS}",
+                f" moderation = ?, sequence = sequence + 1 WHERE id = ? RETURNING {_SERIES_COLUMNS}",
                 (
                     changes.get("title", series.title),
                     changes.get("description", series.description),
                     int(changes.get("listed", series.listed)),
                     _origins_column(changes.get("embed_origins", series.embed_origins)),
                     changes.get("language", series.language),
+                    moderation_column(settings),
                     series.id,
                 ),
             )
             assert row is not None
-            passed_on = {name: value for name, value in changes.items() if name in SERIES_FIELDS}
+            passed_on = {name: value for name, value in changes.items() if name in SERIES_FIELDS or name in settings}
             for event in waiting:
                 if event.state(now) == SCHEDULED and passed_on:
                     await self._update_in(tx, event.id, passed_on, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from chatserver.backend import Row
 from chatserver.errors import N_, InvalidRequest
@@ -21,7 +22,7 @@ _EVENT_COLUMNS = (
 )
 _SERIES_COLUMNS = (
     "id, slug, title, description, rrule, time_zone, starts_at, ends_at, host_key_hash, listed, created_at,"
-    " ended_at, sequence, embed_origins, language"
+    " ended_at, sequence, embed_origins, language, moderation"
 )
 _ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data, role"
 _PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at, muted_until, last_posted_at"
@@ -96,6 +97,7 @@ def _series(row: Row) -> Series:
         row[12],
         tuple(row[13].split()) if row[13] is not None else None,
         row[14],
+        json.loads(row[15]) if row[15] is not None else {},
     )
 
 
@@ -119,6 +121,17 @@ def _held(row: Row) -> Held:
 def filter_column(words: tuple[str, ...] | None) -> str | None:
     """events.filter_words: the list as JSON, NULL for none."""
     return json.dumps(list(words), ensure_ascii=False) if words else None
+
+
+def moderation_column(settings: dict[str, Any]) -> str | None:
+    """series.moderation: a series' settings for new occurrences as JSON, NULL when none were chosen."""
+    if not settings:
+        return None
+    return json.dumps(
+        {name: list(value) if isinstance(value, tuple) else value for name, value in settings.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def _moderator(row: Row) -> Moderator:
