@@ -26,6 +26,7 @@ from chatserver.handlers.admin import (
     OperatorSeriesListHandler,
     OperatorStatsHandler,
 )
+from chatserver.handlers.admin_page import AdminPage
 from chatserver.handlers.base import ApiNotFound, error_body, http_code, reader_language
 from chatserver.handlers.calendar import CalendarHandler, SeriesCalendarHandler
 from chatserver.handlers.events import (
@@ -325,6 +326,7 @@ def make_app(
         (rf"/s/{_SLUG}\.ics", SeriesCalendarHandler, deps),
         (r"/", HomePage, deps),
         (r"/archive", ArchivePage, deps),
+        (r"/admin", AdminPage, deps),
         (rf"/e/{_SLUG}", RoomPage, deps),
         (rf"/e/{_SLUG}/transcript", TranscriptPage, deps),
         (rf"/e/{_SLUG}/host", HostPage, deps),

@@ -22,6 +22,7 @@ PAGES = [
     ("/e/{slug}", 200),
     ("/e/{slug}/transcript", 200),
     ("/e/{slug}/host", 200),
+    ("/admin", 200),
     ("/e/{slug}/embed", 200),
     ("/e/{closed}/transcript", 200),
     ("/demo/embed", 200),

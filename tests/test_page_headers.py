@@ -13,6 +13,7 @@ PAGES = [
     "/e/{slug}",
     "/e/{slug}/transcript",
     "/e/{slug}/host",
+    "/admin",
     "/e/nosuchevent",
     "/no/such/page",
 ]
@@ -66,6 +67,7 @@ HOST_PAGES = [
     "/archive",
     "/e/{slug}",
     "/e/{slug}/host",
+    "/admin",
     "/e/{slug}/embed",
     "/e/{slug}/transcript",
     "/demo/embed",

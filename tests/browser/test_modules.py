@@ -10,6 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.test_admin_console import operator_link
 from tests.browser.test_chat_bar import app_page, room_in, wait_ready
 
 # Accents a site may give the bar: named, hex, rgb(), hsl(), and a grid of hues and lightnesses,
@@ -105,6 +106,7 @@ def test_pages_load_their_modules_without_errors(live_server: LiveServer, contex
         (f"/e/{slug}", "#room[data-transport]"),
         (f"/e/{slug}/transcript", "ol.log.enhanced, p.empty"),
         (f"/e/{slug}/host#key={key}", "#console:not([hidden]) #live-count"),
+        (operator_link(live_server), "#console:not([hidden]) #stat-events"),
         (f"/demo/embed?room={slug}", "#log"),
     ]:
         page = context.new_page()
