@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -50,6 +47,7 @@ from chatserver.server import (
 )
 from chatserver.store import Store
 from chatserver.validation import public_url
+from chatserver.workers import fork_workers
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -294,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 # Bind first, then fork: every process accepts on the same listening socket.
                 sockets = bind_sockets(args.port, args.host, backlog=LISTEN_BACKLOG)
                 announce(options)
-                _fork_workers(args.processes)  # returns in each worker
+                fork_workers(args.processes)  # returns in each worker
                 asyncio.run(serve(options, sockets=sockets))
             else:
                 asyncio.run(serve(options))
@@ -336,44 +334,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _fork_workers(count: int) -> None:
-    """Fork count workers and return in each of them; the parent stays to supervise and exits.
-
-    The parent passes SIGTERM and SIGINT on to every worker (each stops gracefully) and exits once
-    all have, with status 0 if they all did. A worker that dies otherwise brings the rest down and
-    the parent exits non-zero, so that a supervisor such as systemd restarts the whole service."""
-    workers: set[int] = set()
-    for _ in range(count):
-        pid = os.fork()
-        if pid == 0:
-            # Held until serve() has its own handlers: a SIGTERM while the worker starts must stop
-            # it gracefully, not kill it (which the parent would report as a failure).
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-            return
-        workers.add(pid)
-
-    def stop_workers(signum: int = signal.SIGTERM, _frame: object = None) -> None:
-        for worker in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker, signal.SIGTERM)
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop_workers)
-    failed = False
-    while workers:
-        try:
-            pid, status = os.wait()
-        except ChildProcessError:
-            break
-        workers.discard(pid)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0 and not failed:
-            failed = True
-            print(f"chatserver: worker {pid} exited with {code}; stopping the others", file=sys.stderr)
-            stop_workers()
-    sys.exit(1 if failed else 0)
 
 
 def _check_db_file(path: str, must_exist: bool) -> None:

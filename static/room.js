@@ -22,6 +22,7 @@ import { Outbox } from "./outbox.js";
 import { Outgoing } from "./outgoing.js";
 import { Pinned } from "./pinned.js";
 import { Reads } from "./reads.js";
+import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { RoomModeration } from "./room-moderation.js";
 import { roomPeople } from "./room-people.js";
 import { followSeries } from "./series-follow.js";
@@ -92,18 +93,7 @@ function start(root) {
       reads.draw();
       moderation.posted(); // slow mode: the send button counts down
     },
-    refused: (entry, res) => {
-      const code = entry.error && entry.error.code;
-      if (code === "muted") {
-        moderation.muted(res);
-      } else if (code === "unauthorized") {
-        if (identity.lost()) nicknames.lost(true);
-      } else if (code === "banned") {
-        identity.banned();
-      } else if (code === "event_closed" && state !== "closed") {
-        setState("closed");
-      }
-    },
+    refused: onRefused({ moderation: { muted: (res) => moderation.muted(res) }, identity, nicknames, state: () => state, close: () => setState("closed") }),
     waiting: (why) => outgoing.waiting(why),
   });
   followHeld(outbox, slug, () => identity.token());
@@ -126,11 +116,6 @@ function start(root) {
   const moderation = new RoomModeration(root, { composer, outbox, list, close: () => setState("closed") });
 
   // --- what is shown --------------------------------------------------------------------------
-  function focusIsLost() {
-    const el = document.activeElement;
-    return !el || el === document.body || el.hidden || el.closest("[hidden]") !== null;
-  }
-
   function showForms() {
     const can = nicknames.show(state); // the join and rename forms, "You are …", the banned notice
     moderation.show(can); // the composer, or the muted notice in its place
@@ -195,15 +180,7 @@ function start(root) {
     reads.watch(added);
     reads.draw();
     pinned.take(items);
-    let refreshPeople = false;
-    for (const item of items) {
-      if (item.kind !== "system") continue;
-      if (item.code === "updated") details.apply(item.changes); // the host changed the details: "room:details"
-      if (item.code === "joined" || item.code === "banned" || item.code === "renamed") refreshPeople = true;
-      if (item.code === "renamed") identity.follow(item); // the reader's own name, changed in another frame
-      if (item.code === "banned" && me() && item.participant_id === me().id) identity.banned();
-    }
-    if (refreshPeople) people.load();
+    if (followSystem(items, { details, identity, me })) people.load();
     announce(root, "items", { items, live: loaded });
     if (!loaded) return;
     for (const li of added) li.classList.add("fresh");
