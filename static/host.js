@@ -1,14 +1,16 @@
 // The host console: checks the host key from the URL fragment, then shows the live chat with its
-// moderation, posting as the host, the people, the room's settings, the moderators, the event's
-// details to edit, the chat bar's snippet, and closing early. A moderator's key opens the same
-// console without what only the host may do (host-role.js).
+// moderation, posting as the host, the review queue, the people, the room's settings, the activity
+// log, the moderators, the event's details to edit, the chat bar's snippet, and closing early. A
+// moderator's key opens the same console without what only the host may do (host-role.js).
 
 import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
+import { ActivityLog } from "./host-actions.js";
 import { bindEmbedding } from "./host-embed.js";
 import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
 import { EventEditor } from "./host-edit.js";
+import { ReviewQueue } from "./host-held.js";
 import { LiveView } from "./host-live.js";
 import { ModeratorsPanel } from "./host-moderators.js";
 import { bindPostAs } from "./host-post.js";
@@ -98,6 +100,8 @@ function start(root) {
   const live = new LiveView(path, host);
   const room = new RoomSettings(root, path, host);
   const moderators = new ModeratorsPanel(path, host);
+  const activity = new ActivityLog(path);
+  const review = new ReviewQueue(path, host, () => activity.load());
   const postAs = bindPostAs($("post-as"), path, host, live);
   bindEmbedding(root, hostCall);
   const people = new People(root.dataset.slug, $("participants"), $("participants-status"), {
@@ -119,11 +123,16 @@ function start(root) {
       $("people-summary").textContent = all.length ? (state === "closed" ? TEXT.tookPart(all.length) : TEXT.summary(TEXT.onlineCount(online), TEXT.joinedCount(all.length))) : "";
     },
   });
+  // The review queue and the activity log are loaded with the people: on their loop (every
+  // PEOPLE_EVERY ms until the close), and on each join or ban.
+  const loadPeople = people.load.bind(people);
+  people.load = () => Promise.all([loadPeople(), !consoleEl.hidden && review.load(), !consoleEl.hidden && activity.load()]);
   const banner = new ConnectionBanner({ box: $("connection"), after: TEXT.actionsMayFail, kind: "error" });
   const stream = new Stream(root.dataset.slug, {
     token: () => key, // after the close, a transcript for the hosts only is read with the key
     items: (items) => {
       live.add(items);
+      activity.follow(items);
       for (const item of items) if (item.kind === "system" && item.code === "updated") applyChanges(item.changes);
       if (items.some((i) => i.kind === "system" && (i.code === "joined" || i.code === "banned"))) people.load();
     },
@@ -201,7 +210,10 @@ function start(root) {
     if (closed) for (const el of root.querySelectorAll(CONTROLS)) el.disabled = true;
     $("closed-note").hidden = !closed;
     live.helpText();
-    if (closed) live.closed();
+    if (closed) {
+      live.closed();
+      review.closed();
+    }
     if (changed) {
       if (closed) refreshEvent();
       live.updateEmpty();
@@ -221,6 +233,7 @@ function start(root) {
     role = roleOf(res.data);
     roleName = typeof res.data.name === "string" ? res.data.name : null;
     showRole(root, role, roleName);
+    room.fillFilter(res.data.filter_words);
     postAs.start();
     consoleEl.hidden = false;
     showEvent(res.data.event);

@@ -359,6 +359,7 @@ async def test_every_moderation_action_records_who_did_it(api: Api) -> None:
         ("add_moderator", "host", None, None),
     ]
     assert log[0]["detail"] == {"changes": ["slow_mode"]} and log[2]["detail"] == {"nickname": "troll", "minutes": 5}
+    assert log[3]["detail"] == {"nickname": "troll"}  # whose message it was, once its text is gone
     assert log[2]["moderator_id"] == mod_id
     # The participant's own token reads nothing of it.
     assert_error(await api.get(f"/api/events/{slug}/actions", token=token), 403, "forbidden")

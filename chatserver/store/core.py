@@ -190,6 +190,11 @@ class StoreCore:
             listener(event_id)
 
 
+def author_detail(author: str | None) -> dict[str, Any] | None:
+    """A moderation log line's detail naming whose message it acted on (none for an announcement)."""
+    return {"nickname": author} if author else None
+
+
 def data_column(data: dict[str, Any] | None) -> str | None:
     """items.data: an item's extras as JSON text, NULL when it has none."""
     return data_json(data) if data else None

@@ -9,7 +9,7 @@ from chatserver.backend import Transaction
 from chatserver.errors import N_, EventClosed, Forbidden, InvalidRequest, NotFound
 from chatserver.models import CLOSED, Action, Actor, Event, Held, Item, Moderator, Participant
 from chatserver.operators import BY_RETENTION, EVENT, AuditBy
-from chatserver.store.core import StoreCore
+from chatserver.store.core import StoreCore, author_detail
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     _HELD_COLUMNS,
@@ -193,13 +193,14 @@ class Moderation(StoreCore):
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
             row = await tx.fetchone(
-                "SELECT kind, retracted, participant_id FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
+                "SELECT kind, retracted, participant_id, author FROM items WHERE event_id = ? AND id = ?",
+                (event_id, item_id),
             )
             if row is None or row[0] not in ("message", "announcement"):
                 raise NotFound(NO_SUCH_MESSAGE, id=item_id)
             if by_participant is not None and row[2] != by_participant:
                 raise Forbidden(N_("You can redact only your own messages."))
-            await self._record(tx, event_id, actor, "redact", now, target=item_id)
+            await self._record(tx, event_id, actor, "redact", now, target=item_id, detail=author_detail(row[3]))
             if event.state(now) != CLOSED:
                 if row[1]:
                     return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from chatserver.backend import Transaction
 from chatserver.errors import N_, Banned, EventClosed, Muted, NotFound, NotOpen, RateLimited
 from chatserver.models import CLOSED, SCHEDULED, Actor, Event, Held, Item, Page, Participant, fit
-from chatserver.store.core import StoreCore
+from chatserver.store.core import StoreCore, author_detail
 from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item
 
 # Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
@@ -147,7 +147,7 @@ class Stream(StoreCore):
             if event.state(now) == CLOSED:
                 raise EventClosed()
             row = await tx.fetchone(
-                "SELECT kind, retracted FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
+                "SELECT kind, retracted, author FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
             )
             if row is None or row[0] not in ("message", "announcement"):
                 raise NotFound(N_("There is no message {id} in this event."), id=item_id)
@@ -165,7 +165,8 @@ class Stream(StoreCore):
                 (event_id, item_id),
             )
             tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
-            await self._record(tx, event_id, actor, "retract", now, target=item_id)
+            # The author's name as it was: the log still says whose message it was once the text is gone.
+            await self._record(tx, event_id, actor, "retract", now, target=item_id, detail=author_detail(row[2]))
             return await self._append(tx, event_id, "retraction", "", now, target=item_id)
 
         return await self.db.write(job)
