@@ -91,7 +91,7 @@ function showSeries(series, links) {
   if (first) sentences.push(first.state === "open" ? TEXT.openNow : TEXT.firstOpens(relativeText(new Date(first.starts_at) - Date.now())));
   if (!series.listed) sentences.push(TEXT.seriesUnlisted);
   $("created-when").textContent = sentences.join(" ");
-  say($("created-privacy"), "");
+  say($("created-privacy"), privacyText(series, true));
   $("series-link").value = link;
   $("series-open").href = link;
   const feed = new URL(links.calendar, origin());

@@ -1,7 +1,7 @@
 // The home form's "Privacy": who can read the transcript after the event (everyone with the link,
-// or only the hosts), and whether its messages are erased some days after it closes. For one event
-// only: the series API does not take them yet, so for a series a note stands in for the choices.
-// Also the line that repeats the choice after scheduling.
+// or only the hosts), and whether its messages are erased some days after it closes. The same for a
+// series: every meeting it makes starts with them. Also the line that repeats the choice after
+// scheduling.
 
 import { fill, t, tn } from "./i18n.js";
 
@@ -16,6 +16,10 @@ const TEXT = {
   hosts: t("Only the hosts can read the transcript afterwards."),
   everyone: t("Everyone with the link can read the transcript afterwards."),
   erased: (n) => tn("Messages are erased {n} day after the event.", "Messages are erased {n} days after the event.", n),
+  // The same for a series: each of its meetings has its own transcript.
+  seriesHosts: t("Only the hosts can read each meeting's transcript afterwards."),
+  seriesEveryone: t("Everyone with the link can read each meeting's transcript afterwards."),
+  seriesErased: (n) => tn("Messages are erased {n} day after each meeting.", "Messages are erased {n} days after each meeting.", n),
 };
 
 const DAYS_MAX = 3650;
@@ -33,8 +37,6 @@ export class PrivacyChoice {
   constructor(form, changed) {
     const $ = (id) => document.getElementById(id);
     this.form = form;
-    this.choices = $("privacy-choices");
-    this.note = $("privacy-series-note");
     this.transcript = form.elements.transcript;
     this.days = form.elements.retention_days;
     this.after = $("erase-after");
@@ -59,12 +61,6 @@ export class PrivacyChoice {
     const ok = Number.isFinite(n);
     around(TEXT.afterDays(ok ? n : DAYS), document.getElementById("erase-before"), document.getElementById("erase-after-text"));
     this.after.setAttribute("aria-label", ok ? fill(TEXT.afterDays(n), { n }).replace(/\s+/g, " ") : TEXT.afterSomeDays);
-  }
-
-  /** A series (the choices are not sent then: a note says where to set them) or one event. */
-  setSeries(series) {
-    this.choices.hidden = series;
-    this.note.hidden = !series;
   }
 
   erases() {
@@ -96,9 +92,11 @@ export class PrivacyChoice {
   }
 }
 
-/** One line on who can read an event's transcript and how long its messages are kept ("" for a series). */
-export function privacyText(ev) {
+/** One line on who can read an event's (or a series' meetings') transcript and how long its messages are kept. */
+export function privacyText(ev, series = false) {
   if (!ev || !ev.transcript) return "";
-  const who = ev.transcript === "hosts" ? TEXT.hosts : TEXT.everyone;
-  return ev.retention_days ? `${who} ${TEXT.erased(ev.retention_days)}` : who;
+  const hosts = ev.transcript === "hosts";
+  const who = series ? (hosts ? TEXT.seriesHosts : TEXT.seriesEveryone) : hosts ? TEXT.hosts : TEXT.everyone;
+  if (!ev.retention_days) return who;
+  return `${who} ${series ? TEXT.seriesErased(ev.retention_days) : TEXT.erased(ev.retention_days)}`;
 }

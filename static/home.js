@@ -54,7 +54,6 @@ function scheduling(form) {
   const privacy = new PrivacyChoice(form, () => clearField("retention_days"));
   const repeat = new RepeatChoice(form, () => {
     submit.textContent = repeat.repeats() ? TEXT.scheduleSeries : TEXT.schedule;
-    privacy.setSeries(repeat.repeats());
     clearField("rrule");
     summarise();
   });
@@ -204,7 +203,7 @@ function scheduling(form) {
     else if (start && end - start > MAX_DAYS * 24 * 60 * MINUTE) problems.ends_at = TEXT.tooLong(MAX_DAYS);
     const rule = repeat.problem(first ? first.day : null);
     if (rule) problems.rrule = rule;
-    const days = repeat.repeats() ? "" : privacy.problem();
+    const days = privacy.problem();
     if (days) problems.retention_days = days;
     return problems;
   }
@@ -221,9 +220,9 @@ function scheduling(form) {
 
   /** What to send, and where: a one-off event, or a series from its first meeting. */
   function request(title, start, end, first) {
-    const body = { title, description: f.description.value, listed: f.listed.checked };
+    const body = { title, description: f.description.value, listed: f.listed.checked, ...privacy.fields() };
     if (!first) {
-      return ["/api/events", { ...body, ...privacy.fields(), starts_at: zonedISO(start, zones.zone), ends_at: zonedISO(end, zones.zone) }];
+      return ["/api/events", { ...body, starts_at: zonedISO(start, zones.zone), ends_at: zonedISO(end, zones.zone) }];
     }
     return ["/api/series", {
       ...body, starts_at: zonedISO(first.start, zones.zone), ends_at: zonedISO(first.end, zones.zone),

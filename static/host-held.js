@@ -24,7 +24,8 @@ const TEXT = {
 };
 
 export class ReviewQueue {
-  /** path: the event's API path; host: state(); changed() after a decision (the activity log). */
+  /** path: the event's API path; host: state(); changed() after a decision, here or in another
+   *  console (the activity log). */
   constructor(path, host, changed) {
     const $ = (id) => document.getElementById(id);
     Object.assign(this, { path, host, changed, $ });
@@ -61,6 +62,9 @@ export class ReviewQueue {
   render(held) {
     const ids = held.map((h) => h.id).join(",");
     if (ids !== this.shown) {
+      // Gone from the queue since the last look: another console decided; its line is in the log now.
+      const before = this.shown === null ? [] : this.shown.split(",");
+      if (before.some((id) => id && !ids.split(",").includes(id))) this.changed();
       // Keep the focus on a row that stays (a decision in another console redraws the list).
       const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
       const keep = focused ? `[data-held="${focused.closest("li").dataset.held}"] button.${focused.dataset.action}` : null;

@@ -56,6 +56,7 @@ const TEXT = {
 };
 
 const PEOPLE_EVERY = 10000;
+const REVIEW_EVERY = 3000;
 // Nothing can change once the event is closed: the console stays for reading.
 const CONTROLS = "#edit input, #edit textarea, #edit button, #announce textarea, #announce button, #post-as input, " +
   "#post-as textarea, #post-as button, #add-moderator input, #add-moderator button, #close-now, .actions button, " +
@@ -127,6 +128,11 @@ function start(root) {
   // PEOPLE_EVERY ms until the close), and on each join or ban.
   const loadPeople = people.load.bind(people);
   people.load = () => Promise.all([loadPeople(), !consoleEl.hidden && review.load(), !consoleEl.hidden && activity.load()]);
+  // Held messages reach no stream, and the hosts should see them while they are fresh: the queue
+  // alone is asked more often, while the console is in view.
+  setInterval(() => {
+    if (!consoleEl.hidden && !document.hidden && state !== "closed") review.load();
+  }, REVIEW_EVERY);
   const banner = new ConnectionBanner({ box: $("connection"), after: TEXT.actionsMayFail, kind: "error" });
   const stream = new Stream(root.dataset.slug, {
     token: () => key, // after the close, a transcript for the hosts only is read with the key

@@ -1,7 +1,7 @@
 // The series host console (/s/<slug>/host#key=…): checks the host key from the URL fragment, then
 // shows every meeting of the series with its state and links (each meeting's own console takes the
-// same key), the series' details to edit, and ending the series. It refetches every 30 seconds while
-// the page is visible, and after each change.
+// same key), the series' details and its meetings' settings to edit, and ending the series. It
+// refetches every 30 seconds while the page is visible, and after each change.
 
 import { errorMessage } from "./api.js";
 import { say } from "./dom.js";
@@ -9,6 +9,7 @@ import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
 import { t } from "./i18n.js";
 import { describeRule } from "./recurrence-words.js";
 import { SeriesEditor } from "./series-host-edit.js";
+import { SeriesSettings } from "./series-host-settings.js";
 import { MeetingList } from "./series-host-list.js";
 
 const TEXT = {
@@ -67,6 +68,7 @@ function start(root) {
   };
   const list = new MeetingList(host);
   const editor = new SeriesEditor(host);
+  const settings = new SeriesSettings(host);
   schedule(root.dataset.rrule, root.dataset.timeZone, root.dataset.startsAt);
 
   function schedule(rrule, zone, startsAt) {
@@ -95,6 +97,7 @@ function start(root) {
     $("series-badge").hidden = !series.ended;
     root.dataset.ended = series.ended ? "true" : "false";
     editor.show(series);
+    settings.show(series);
     list.show(data);
   }
 

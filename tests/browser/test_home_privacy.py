@@ -1,5 +1,5 @@
 """The start page's "Privacy": who can read the transcript afterwards and when messages are erased,
-sent with a one-off event; for a series (whose API does not take them yet) a note instead."""
+sent with a one-off event and with a series alike (tests/browser/test_home_series.py has a series)."""
 
 from __future__ import annotations
 
@@ -92,30 +92,34 @@ def test_a_number_of_days_out_of_range_is_refused_beside_it(live_server: LiveSer
     expect(page.get_by_role("heading", name="“Too short” is scheduled")).to_be_visible()
 
 
-def test_a_series_says_where_to_set_them(live_server: LiveServer, context_factory: Any) -> None:
+def test_a_series_keeps_the_choices(live_server: LiveServer, context_factory: Any) -> None:
     page = context_factory().new_page()
     page.goto(live_server.base + "/")
     fill_event(page, "Weekly sync")
-    note = page.get_by_text("Set these in each meeting's console.")
-    expect(note).to_be_hidden()
-    page.get_by_label("Who can read the transcript afterwards").select_option(label="Only the hosts")
+    who = page.get_by_label("Who can read the transcript afterwards")
+    who.select_option(label="Only the hosts")
+    days = page.get_by_label("Number of days")
+    days.fill("0")
+    # Repeating changes nothing in them: shown, as they were left, and checked the same way.
     page.get_by_label("Repeat").select_option(label="Every week")
-    expect(note).to_be_visible()
-    expect(page.get_by_label("Who can read the transcript afterwards")).to_be_hidden()
-    expect(page.get_by_role("group", name="Erase messages")).to_be_hidden()
-    # Back to one event: the choices again, as they were left.
-    page.get_by_label("Repeat").select_option(label="Does not repeat")
-    expect(note).to_be_hidden()
-    expect(page.get_by_label("Who can read the transcript afterwards")).to_have_value("hosts")
-    page.get_by_label("Repeat").select_option(label="Every week")
+    expect(who).to_be_visible()
+    expect(who).to_have_value("hosts")
+    expect(page.get_by_role("group", name="Erase messages").get_by_role("radio", name="After 0 days")).to_be_checked()
+    page.get_by_role("button", name="Schedule the series").click()
+    error = page.locator("#f-retention-error")
+    expect(error).to_have_text("Choose a number of days from 1 to 3,650.")
+    expect(days).to_be_focused()
+    days.fill("14")
+    expect(error).to_be_hidden()
     with page.expect_request(lambda r: r.url.endswith("/api/series") and r.method == "POST") as sent:
         page.get_by_role("button", name="Schedule the series").click()
     body = sent.value.post_data_json
-    assert "transcript" not in body and "retention_days" not in body
-    expect(page.get_by_role("heading", name="“Weekly sync” is scheduled")).to_be_visible()
-    expect(page.locator("#created-privacy")).to_be_hidden()
+    assert (body["transcript"], body["retention_days"]) == ("hosts", 14)
+    expect(page.locator("#created-privacy")).to_have_text(
+        "Only the hosts can read each meeting's transcript afterwards. Messages are erased 14 days after each meeting."
+    )
 
     # Schedule another: one event, the choices as new.
     page.get_by_role("button", name="Schedule another event").click()
-    expect(note).to_be_hidden()
-    expect(page.get_by_label("Who can read the transcript afterwards")).to_have_value("public")
+    expect(who).to_have_value("public")
+    expect(page.get_by_label("Repeat")).to_have_value("none")

@@ -94,7 +94,7 @@ def test_a_weekly_series_on_tuesday_and_thursday_in_new_york(live_server: LiveSe
     summary = page.locator("#when-summary")
     expect(summary).to_contain_text("Every week on Tuesday and Thursday at 10:00 AM (Eastern Time)")
     expect(summary).to_contain_text(re.compile(rf"First meeting: Tue, {tuesday:%b} {tuesday.day}(, \d{{4}})?, 10:00"))
-    expect(page.get_by_role("radio", name="Never")).to_be_checked()
+    expect(page.get_by_role("group", name="The series ends").get_by_role("radio", name="Never")).to_be_checked()
 
     sent = submit_series(page)
     assert (sent["rrule"], sent["time_zone"]) == ("FREQ=WEEKLY;BYDAY=TU,TH", NEW_YORK)
@@ -224,7 +224,7 @@ def test_a_daily_series_without_an_end_is_refused_beside_the_form(
     page.get_by_label("Repeat").select_option(label="Every day")
     # Every day ends after ten meetings unless the reader says otherwise.
     expect(page.get_by_role("radio", name="After 10 meetings")).to_be_checked()
-    never = page.get_by_role("radio", name="Never")
+    never = page.get_by_role("group", name="The series ends").get_by_role("radio", name="Never")
     never.check()
 
     with page.expect_response(lambda r: r.url.endswith("/api/series") and r.request.method == "POST") as answer:
@@ -326,3 +326,33 @@ def test_zoned_time_and_repeat_rule_modules(live_server: LiveServer, context_fac
         "FREQ=DAILY;COUNT=10",
         None,
     ]
+
+
+def test_a_series_for_the_hosts_only_erased_after_30_days(live_server: LiveServer, context_factory: Any) -> None:
+    """The privacy choices go with a series as with one event: every meeting has them, and the first
+    meeting's join form says so before anyone joins."""
+    page = ny_page(context_factory)
+    page.goto(live_server.base + "/")
+    fill_start(page, "Private office hours", next_day(NEW_YORK, 2), "16:00")
+    page.get_by_label("Repeat").select_option(label="Every week")
+    page.get_by_label("Who can read the transcript afterwards").select_option(label="Only the hosts")
+    page.get_by_role("group", name="Erase messages").get_by_role("radio", name="After 30 days").check()
+
+    sent = submit_series(page)
+    assert (sent["transcript"], sent["retention_days"]) == ("hosts", 30)
+    expect(page.get_by_role("heading", name="“Private office hours” is scheduled")).to_be_visible()
+    expect(page.locator("#created-privacy")).to_have_text(
+        "Only the hosts can read each meeting's transcript afterwards. Messages are erased 30 days after each meeting."
+    )
+
+    series = series_of(page, live_server)
+    assert (series["transcript"], series["retention_days"]) == ("hosts", 30)
+    occurrences = live_server.occurrences(series["slug"])
+    assert len(occurrences) == 2
+    assert [(o["transcript"], o["retention_days"]) for o in occurrences] == [("hosts", 30)] * 2
+
+    room = page.context.new_page()
+    room.goto(f"{live_server.base}/e/{occurrences[0]['slug']}")
+    expect(room.locator("#join-consent")).to_have_text(
+        "After the event, only the hosts can read this chat. Messages are erased 30 days after it ends."
+    )
