@@ -6,6 +6,7 @@ import { appendSentence } from "./dom.js";
 import { hostCall } from "./host-call.js";
 import { lang, t, tn } from "./i18n.js";
 import { formatFull, formatTime } from "./time.js";
+import { oneAtATime } from "./util.js";
 
 const TEXT = {
   // Translators: who did something, at the start of a line of the console's activity log, such as
@@ -151,24 +152,13 @@ export class ActivityLog {
     this.list = document.getElementById("activity");
     this.status = document.getElementById("activity-status");
     this.shown = null; // what the list says: redrawn only when that changes
-    this.loading = false;
-    this.again = false;
+    this.load = oneAtATime(() => this.fetch()); // a load asked for during one: once more after it
   }
 
-  async load() {
-    if (this.loading) {
-      this.again = true;
-      return;
-    }
-    this.loading = true;
+  async fetch() {
     const res = await hostCall("GET", this.path + "/actions");
-    this.loading = false;
     if (res.status === 200 && res.data && Array.isArray(res.data.actions)) this.render(res.data.actions);
     else if (this.shown === null && (res.status !== 403 || res.keyWorks)) this.tell(TEXT.failed);
-    if (this.again) {
-      this.again = false;
-      this.load();
-    }
   }
 
   render(actions) {

@@ -7,6 +7,7 @@ import { say } from "./dom.js";
 import { hostCall } from "./host-call.js";
 import { t, tn } from "./i18n.js";
 import { formatFull, formatTime } from "./time.js";
+import { oneAtATime } from "./util.js";
 
 const TEXT = {
   // Translators: beside the heading "Review queue": how many held messages wait for a decision.
@@ -35,27 +36,16 @@ export class ReviewQueue {
     this.status = $("held-status");
     this.none = this.empty.textContent; // "Nothing is waiting for review."
     this.shown = null; // the ids on screen, as "1,4,7": nothing is redrawn while the queue stays the same
-    this.loading = false;
-    this.again = false;
+    // Load the queue; a load asked for while one is under way runs once more after it.
+    this.load = oneAtATime(() => this.fetch());
   }
 
-  /** Load the queue (another load is asked for while one is under way: once more after it). */
-  async load() {
-    if (this.loading) {
-      this.again = true;
-      return;
-    }
-    this.loading = true;
+  async fetch() {
     const res = await hostCall("GET", this.path + "/held");
-    this.loading = false;
     if (res.status === 200 && res.data && Array.isArray(res.data.held)) {
       this.render(res.data.held.filter((h) => h && typeof h.id === "number" && h.status === "held"));
     } else if (this.shown === null && (res.status !== 403 || res.keyWorks)) {
       say(this.empty, TEXT.failed);
-    }
-    if (this.again) {
-      this.again = false;
-      this.load();
     }
   }
 

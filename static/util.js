@@ -25,3 +25,27 @@ export function randomId() {
   crypto.getRandomValues(bytes);
   return "c-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** `fn` (async) made to run one at a time: a call while it runs asks for one more run after it,
+ *  however many such calls come (a refresh asked for during a refresh). */
+export function oneAtATime(fn) {
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await fn();
+    } finally {
+      running = false;
+    }
+    if (again) {
+      again = false;
+      run();
+    }
+  };
+  return run;
+}
