@@ -25,6 +25,9 @@ CREATE TABLE series (
     -- The moderation settings every new occurrence starts with (slow_mode, joins_locked, join_items,
     -- filter_words, transcript, retention_days), a JSON object; NULL: the defaults.
     moderation    TEXT,
+    -- The secret the embedding app signs its users' identities with (HS256), for every occurrence;
+    -- kept as it is, since checking a signature needs it. NULL: none made.
+    identity_secret TEXT,
     CHECK (ends_at > starts_at)
 );
 
@@ -65,6 +68,10 @@ CREATE TABLE events (
     -- Days after the close when the items and participants are erased (NULL: kept); and when they were.
     retention_days  INTEGER,
     erased_at       INTEGER,
+    -- Who may write privately: 'hosts' (participants to the hosts), 'everyone' (to each other too), 'off'.
+    direct_messages TEXT NOT NULL DEFAULT 'hosts' CHECK (direct_messages IN ('hosts', 'everyone', 'off')),
+    -- The secret the embedding app signs its users' identities with (an occurrence uses its series').
+    identity_secret TEXT,
     CHECK (ends_at > starts_at)
 );
 -- Listing listed events newest first, filtered by state.
@@ -99,8 +106,14 @@ CREATE TABLE participants (
     -- what a ban covers besides the token.
     device_hash    BLOB ,
     address_hash   BLOB ,
+    -- The embedding app's user id (a signed identity's `sub`): the same user is the same participant.
+    sub            TEXT,
+    -- last_read_id as others may see it: the newest public item at or before it (never a private id).
+    public_read_id INTEGER NOT NULL DEFAULT 0,
     UNIQUE (event_id, nickname_key)
 );
+-- One participant per app user and event.
+CREATE UNIQUE INDEX participants_sub ON participants (event_id, sub) WHERE sub IS NOT NULL;
 -- The participant list of an event, in joining order.
 CREATE INDEX participants_event ON participants (event_id, id);
 
@@ -163,7 +176,9 @@ CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE cli
 CREATE TABLE items (
     event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     id             INTEGER NOT NULL,
-    kind           TEXT    NOT NULL CHECK (kind IN ('message', 'system', 'announcement', 'retraction')),
+    -- message, system, announcement, retraction or notice. Only the Store writes items, so there
+    -- is no CHECK: a new kind needs no rebuild of the largest table.
+    kind           TEXT    NOT NULL,
     -- What a system item marks: opened, closed, joined, banned.
     code           TEXT,
     author         TEXT,
@@ -180,6 +195,12 @@ CREATE TABLE items (
     data           TEXT,
     -- A message the host or a moderator wrote from the console: 'host' or 'moderator'; NULL else.
     role           TEXT CHECK (role IN ('host', 'moderator')),
+    -- A private item (a direct line): seen by its author and its recipient only. to_participant is
+    -- the recipient; neither it nor to_sub: the hosts and moderators. to_sub: a notice to an app
+    -- user (`sub`) who may not have joined yet.
+    private        INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+    to_participant INTEGER,
+    to_sub         TEXT,
     PRIMARY KEY (event_id, id)
 ) WITHOUT ROWID;
 -- Safe retries: one item per participant and client_id.

@@ -25,6 +25,9 @@ CREATE TABLE series (
     language      TEXT,
     -- The moderation settings every new occurrence starts with, a JSON object; NULL: the defaults.
     moderation    TEXT,
+    -- The secret the embedding app signs its users' identities with (HS256), for every occurrence;
+    -- kept as it is, since checking a signature needs it. NULL: none made.
+    identity_secret TEXT,
     CHECK (ends_at > starts_at)
 );
 
@@ -66,6 +69,10 @@ CREATE TABLE events (
     -- Days after the close when the items and participants are erased (NULL: kept); and when they were.
     retention_days  BIGINT,
     erased_at       BIGINT,
+    -- Who may write privately: 'hosts' (participants to the hosts), 'everyone' (to each other too), 'off'.
+    direct_messages TEXT NOT NULL DEFAULT 'hosts' CHECK (direct_messages IN ('hosts', 'everyone', 'off')),
+    -- The secret the embedding app signs its users' identities with (an occurrence uses its series').
+    identity_secret TEXT,
     CHECK (ends_at > starts_at)
 );
 CREATE INDEX events_listed ON events (listed, id);
@@ -94,8 +101,14 @@ CREATE TABLE participants (
     -- what a ban covers besides the token.
     device_hash    BYTEA,
     address_hash   BYTEA,
+    -- The embedding app's user id (a signed identity's `sub`): the same user is the same participant.
+    sub            TEXT,
+    -- last_read_id as others may see it: the newest public item at or before it (never a private id).
+    public_read_id BIGINT NOT NULL DEFAULT 0,
     UNIQUE (event_id, nickname_key)
 );
+-- One participant per app user and event.
+CREATE UNIQUE INDEX participants_sub ON participants (event_id, sub) WHERE sub IS NOT NULL;
 CREATE INDEX participants_event ON participants (event_id, id);
 
 -- Moderators: a name and the hash of their own key, per event; a revoked key no longer works.
@@ -156,7 +169,9 @@ CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE cli
 CREATE TABLE items (
     event_id       BIGINT   NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     id             BIGINT   NOT NULL,
-    kind           TEXT     NOT NULL CHECK (kind IN ('message', 'system', 'announcement', 'retraction')),
+    -- message, system, announcement, retraction or notice. Only the Store writes items, so there
+    -- is no CHECK: a new kind needs no rebuild of the largest table.
+    kind           TEXT     NOT NULL,
     code           TEXT,
     author         TEXT,
     participant_id BIGINT   REFERENCES participants (id),
@@ -169,6 +184,12 @@ CREATE TABLE items (
     data           TEXT,
     -- A message the host or a moderator wrote from the console: 'host' or 'moderator'; NULL else.
     role           TEXT CHECK (role IN ('host', 'moderator')),
+    -- A private item (a direct line): seen by its author and its recipient only. to_participant is
+    -- the recipient; neither it nor to_sub: the hosts and moderators. to_sub: a notice to an app
+    -- user (`sub`) who may not have joined yet.
+    private        SMALLINT NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+    to_participant BIGINT,
+    to_sub         TEXT,
     PRIMARY KEY (event_id, id)
 );
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;

@@ -31,6 +31,7 @@ class AnswerKey(NamedTuple):
     newest: int  # the event's newest item id when the page was read
     state: str
     form: str  # "poll" or "sse": the same page is encoded differently for each
+    view: str  # Page.view: "public", or whose private items it holds
 
 
 Encoder = Callable[[list[Item]], bytes]
@@ -68,14 +69,14 @@ class Answers:
 
         if not page.from_memory:
             return encode(page.items)
-        key = AnswerKey(page.event.id, page.after, len(page.items), page.event.last_item_id, state, "poll")
+        key = AnswerKey(page.event.id, page.after, len(page.items), page.event.last_item_id, state, "poll", page.view)
         return self.once(key, page.items, encode)
 
     def stream_chunk(self, page: Page, state: str) -> bytes:
         """A page's items as SSE events, encoded once per key within this loop turn (as polls')."""
         if not page.from_memory:
             return encode_items(page.items)
-        key = AnswerKey(page.event.id, page.after, len(page.items), page.event.last_item_id, state, "sse")
+        key = AnswerKey(page.event.id, page.after, len(page.items), page.event.last_item_id, state, "sse", page.view)
         return self.once(key, page.items, encode_items)
 
     def once(self, key: AnswerKey, items: list[Item], encode: Encoder) -> bytes:

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from chatserver.models import PUBLIC_VIEW, Item, Viewer
 from chatserver.slots import Slots
 
 log = logging.getLogger(__name__)
@@ -16,25 +17,31 @@ READS_COALESCE_S = 1.0
 
 
 class Waiter:
-    """One held poll on one event."""
+    """One held poll on one event, and whose (a private item wakes only those who may see it)."""
 
-    __slots__ = ("event_id", "future", "wants_reads")
+    __slots__ = ("event_id", "future", "viewer", "wants_reads")
 
-    def __init__(self, event_id: int, future: asyncio.Future[None], wants_reads: bool = False) -> None:
+    def __init__(
+        self, event_id: int, future: asyncio.Future[None], wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW
+    ) -> None:
         self.event_id = event_id
         self.future = future
         self.wants_reads = wants_reads
+        self.viewer = viewer
 
 
 class Subscriber:
     """One open stream on one event: told of every commit, for as long as it is open."""
 
-    __slots__ = ("event_id", "notify", "wants_reads")
+    __slots__ = ("event_id", "notify", "viewer", "wants_reads")
 
-    def __init__(self, event_id: int, notify: Callable[[bool], None], wants_reads: bool) -> None:
+    def __init__(
+        self, event_id: int, notify: Callable[[bool], None], wants_reads: bool, viewer: Viewer = PUBLIC_VIEW
+    ) -> None:
         self.event_id = event_id
         self.notify = notify  # notify(reads): new items, or (reads=True) newer read receipts
         self.wants_reads = wants_reads
+        self.viewer = viewer
 
 
 class Broker:
@@ -67,9 +74,12 @@ class Broker:
         """The end of a held connection counted by admit()."""
         self.held.release(client)
 
-    def subscribe(self, event_id: int, notify: Callable[[bool], None], wants_reads: bool = False) -> Subscriber:
-        """Call notify(False) after commits of new items to event_id, notify(True) for receipts."""
-        subscriber = Subscriber(event_id, notify, wants_reads)
+    def subscribe(
+        self, event_id: int, notify: Callable[[bool], None], wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW
+    ) -> Subscriber:
+        """Call notify(False) after commits of new items to event_id that viewer may see, notify(True)
+        for receipts."""
+        subscriber = Subscriber(event_id, notify, wants_reads, viewer)
         self._subscribers.setdefault(event_id, set()).add(subscriber)
         return subscriber
 
@@ -91,9 +101,9 @@ class Broker:
             except Exception:  # one broken stream must not keep the others from their items
                 log.exception("a stream failed to take its items")
 
-    def watch(self, event_id: int, wants_reads: bool = False) -> Waiter:
+    def watch(self, event_id: int, wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW) -> Waiter:
         """Register interest before reading, so a commit between the read and the hold still wakes."""
-        waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads)
+        waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads, viewer)
         self._waiters.setdefault(event_id, set()).add(waiter)
         if self.closing:
             waiter.future.set_result(None)
@@ -121,8 +131,12 @@ class Broker:
             if not waiters:
                 del self._waiters[waiter.event_id]
 
-    def publish(self, event_id: int, *_: object) -> None:
-        """Wake every waiter of event_id; call only after the commit that made new items visible."""
+    def publish(self, event_id: int, item: Item | None = None) -> None:
+        """Wake every waiter of event_id (for a private item, those who may see it); call only after
+        the commit that made new items visible."""
+        if item is not None and item.private:
+            self._publish_private(event_id, item)
+            return
         waiters = self._waiters.pop(event_id, None)
         if waiters:
             for waiter in waiters:
@@ -130,6 +144,26 @@ class Broker:
         if event_id in self._subscribers and event_id not in self._due:
             self._due.add(event_id)
             asyncio.get_running_loop().call_soon(self._tell, event_id, False)
+
+    def _publish_private(self, event_id: int, item: Item) -> None:
+        """Wake and tell only the readers who see the item: the public path never learns of it."""
+        waiters = self._waiters.get(event_id)
+        if waiters:
+            for waiter in [w for w in waiters if w.viewer.sees(item)]:
+                waiters.discard(waiter)
+                _settle(waiter.future)
+            if not waiters:
+                del self._waiters[event_id]
+        told = [s for s in self._subscribers.get(event_id, ()) if s.viewer.sees(item)]
+        if told and event_id not in self._due:
+            asyncio.get_running_loop().call_soon(self._tell_some, told)
+
+    def _tell_some(self, subscribers: list[Subscriber]) -> None:
+        for subscriber in subscribers:
+            try:
+                subscriber.notify(False)
+            except Exception:  # one broken stream must not keep the others from their items
+                log.exception("a stream failed to take its items")
 
     def publish_reads(self, event_id: int) -> None:
         """Wake the polls that asked for read receipts, at most once per coalescing window."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chatserver.errors import N_, InvalidRequest
-from chatserver.models import HOSTS, PUBLIC
+from chatserver.models import DIRECT_MESSAGES, HOSTS, PUBLIC
 from chatserver.timefmt import parse_time
 from chatserver.validation import (
     DESCRIPTION_MAX,
@@ -19,22 +19,16 @@ from chatserver.validation import (
 )
 from chatserver.wordfilter import parse_filter
 
-_EDITABLE = {
-    "title",
-    "description",
-    "starts_at",
-    "ends_at",
-    "listed",
-    "embed_origins",
-    "language",
+MODERATION_FIELDS = (
     "slow_mode",
     "joins_locked",
     "transcript",
     "retention_days",
     "join_items",
     "filter_words",
-}
-MODERATION_FIELDS = ("slow_mode", "joins_locked", "transcript", "retention_days", "join_items", "filter_words")
+    "direct_messages",
+)
+_EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins", "language", *MODERATION_FIELDS}
 SLOW_MODE_MAX = 3600  # seconds
 RETENTION_MAX = 3650  # days
 
@@ -91,6 +85,10 @@ def parse_moderation_fields(body: dict[str, Any]) -> dict[str, Any]:
         fields["retention_days"] = optional_int(body, "retention_days", 1, RETENTION_MAX)
     if "filter_words" in body:  # null or []: no filter
         fields["filter_words"] = parse_filter(body)
+    if body.get("direct_messages") is not None:
+        if body["direct_messages"] not in DIRECT_MESSAGES:
+            raise InvalidRequest(N_("{field} must be hosts, everyone or off."), field="direct_messages")
+        fields["direct_messages"] = body["direct_messages"]
     return fields
 
 

@@ -211,6 +211,45 @@ MIGRATIONS: list[Step] = [
         " name TEXT, action TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('event', 'series')),"
         " slug TEXT NOT NULL, title TEXT NOT NULL)",
     ),
+    # 11 -> 12: private items, who may write them, app identities; items.kind loses its CHECK
+    # (SQLite cannot drop one: the table is rebuilt, once, so later kinds need no rebuild).
+    Sql(
+        "ALTER TABLE events ADD COLUMN direct_messages TEXT NOT NULL DEFAULT 'hosts'"
+        " CHECK (direct_messages IN ('hosts', 'everyone', 'off'));"
+        " ALTER TABLE events ADD COLUMN identity_secret TEXT;"
+        " ALTER TABLE series ADD COLUMN identity_secret TEXT;"
+        " ALTER TABLE participants ADD COLUMN sub TEXT;"
+        " ALTER TABLE participants ADD COLUMN public_read_id INTEGER NOT NULL DEFAULT 0;"
+        " UPDATE participants SET public_read_id = last_read_id;"
+        " CREATE UNIQUE INDEX participants_sub ON participants (event_id, sub) WHERE sub IS NOT NULL;"
+        " CREATE TABLE items_v12 (event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+        " id INTEGER NOT NULL, kind TEXT NOT NULL, code TEXT, author TEXT,"
+        " participant_id INTEGER REFERENCES participants (id), body TEXT NOT NULL, created_at INTEGER NOT NULL,"
+        " client_id TEXT, target INTEGER, retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),"
+        " data TEXT, role TEXT CHECK (role IN ('host', 'moderator')),"
+        " private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)), to_participant INTEGER, to_sub TEXT,"
+        " PRIMARY KEY (event_id, id)) WITHOUT ROWID;"
+        " INSERT INTO items_v12 (event_id, id, kind, code, author, participant_id, body, created_at, client_id,"
+        " target, retracted, data, role) SELECT event_id, id, kind, code, author, participant_id, body,"
+        " created_at, client_id, target, retracted, data, role FROM items;"
+        " DROP TABLE items;"
+        " ALTER TABLE items_v12 RENAME TO items;"
+        " CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;"
+        " CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';"
+        " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')",
+        "ALTER TABLE events ADD COLUMN direct_messages TEXT NOT NULL DEFAULT 'hosts'"
+        " CHECK (direct_messages IN ('hosts', 'everyone', 'off'));"
+        " ALTER TABLE events ADD COLUMN identity_secret TEXT;"
+        " ALTER TABLE series ADD COLUMN identity_secret TEXT;"
+        " ALTER TABLE participants ADD COLUMN sub TEXT;"
+        " ALTER TABLE participants ADD COLUMN public_read_id BIGINT NOT NULL DEFAULT 0;"
+        " UPDATE participants SET public_read_id = last_read_id;"
+        " CREATE UNIQUE INDEX participants_sub ON participants (event_id, sub) WHERE sub IS NOT NULL;"
+        " ALTER TABLE items DROP CONSTRAINT IF EXISTS items_kind_check;"
+        " ALTER TABLE items ADD COLUMN private SMALLINT NOT NULL DEFAULT 0 CHECK (private IN (0, 1));"
+        " ALTER TABLE items ADD COLUMN to_participant BIGINT;"
+        " ALTER TABLE items ADD COLUMN to_sub TEXT",
+    ),
 ]
 
 

@@ -11,6 +11,10 @@ from chatserver.timefmt import Millis, format_time
 SCHEDULED, OPEN, CLOSED = "scheduled", "open", "closed"
 PUBLIC, HOSTS = "public", "hosts"  # an event's transcript policy
 HOST, MODERATOR = "host", "moderator"  # who wrote a message from the console (items.role)
+# Who may write privately in an event: participants to the hosts (the default), also to each other, nobody.
+DM_HOSTS, DM_EVERYONE, DM_OFF = "hosts", "everyone", "off"
+DIRECT_MESSAGES = (DM_HOSTS, DM_EVERYONE, DM_OFF)
+TO_HOSTS = "hosts"  # a private item's `to` when it goes to every host and moderator
 DAY_MS = 24 * 3600 * 1000
 STATES = (SCHEDULED, OPEN, CLOSED)
 
@@ -45,6 +49,7 @@ class Event:
     erased_at: Millis | None = None  # when retention (or the operator) erased its items and people
     join_items: bool = True  # a join appends a "joined" item (a big event turns them off)
     filter_words: tuple[str, ...] | None = None  # held for review when they match; never in to_json
+    direct_messages: str = DM_HOSTS  # who may write privately: DM_HOSTS, DM_EVERYONE or DM_OFF
 
     def closes_at(self) -> Millis:
         """When the room closed or will close: an early close wins over ends_at."""
@@ -93,6 +98,7 @@ class Event:
             "retention_days": self.retention_days,
             "erased_at": format_time(self.erased_at) if self.erased_at is not None else None,
             "join_items": self.join_items,
+            "direct_messages": self.direct_messages,
         }
 
 
@@ -109,8 +115,12 @@ class Participant:
     seen_at: Millis = 0  # last seen by any process, as shared through the database (0: never)
     muted_until: Millis = 0  # the host or a moderator muted them until then (0: never)
     last_posted_at: Millis = 0  # their last message (slow mode)
+    sub: str | None = None  # the embedding app's user id, from a signed identity (None: a nickname only)
+    public_read_id: int = 0  # last_read_id as others see it: never the id of a private item
 
     def to_json(self) -> dict[str, Any]:
+        if self.sub is not None:
+            return {"id": self.id, "nickname": self.nickname, "verified": True}
         return {"id": self.id, "nickname": self.nickname}
 
 
@@ -132,6 +142,11 @@ class Item:
     # "previous" and "nickname" of a "renamed" one), stored as JSON in items.data.
     data: dict[str, Any] | None = None
     role: str | None = None  # "host" or "moderator": written from the console
+    # A private item: only its author and its recipient see it (to_participant; neither it nor
+    # to_sub: the hosts and moderators; to_sub: an app user who may not have joined yet).
+    private: bool = False
+    to_participant: int | None = None
+    to_sub: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -153,10 +168,46 @@ class Item:
             out["retracted"] = True
         if self.role is not None:
             out["role"] = self.role
+        if self.private:
+            out["private"] = True
+            if self.to_participant is not None:
+                out["to"] = self.to_participant
+            elif self.to_sub is None:
+                out["to"] = TO_HOSTS
         if self.data:
             for key, value in self.data.items():
                 out.setdefault(key, value)  # an extra never overrides a standard key
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who reads a stream, as private items are filtered for them: a participant (by id), the hosts
+    and moderators (staff), or, as PUBLIC_VIEW, anybody."""
+
+    participant_id: int | None = None
+    staff: bool = False
+
+    def sees(self, item: Item) -> bool:
+        """Whether this reader may learn that the item exists."""
+        if not item.private:
+            return True
+        if self.staff and (item.role is not None or (item.to_participant is None and item.to_sub is None)):
+            return True  # to the hosts, or from them: never one participant's line to another
+        return self.participant_id is not None and self.participant_id in (item.participant_id, item.to_participant)
+
+    @property
+    def key(self) -> str:
+        """What a page read for this viewer depends on, beyond the public: shared answers are keyed by it."""
+        return "staff" if self.staff else f"p{self.participant_id}" if self.participant_id is not None else "public"
+
+
+PUBLIC_VIEW = Viewer()
+
+
+def view_of(items: list[Item], viewer: Viewer) -> str:
+    """Page.view: "public" while the items hold nothing private (the public page, whoever reads it)."""
+    return viewer.key if any(item.private for item in items) else "public"
 
 
 # The most bytes of items one page carries (a poll answer, a stream write, a download chunk); the
@@ -195,6 +246,9 @@ class Page:
     more: bool  # more items follow: read on from `cursor`
     from_memory: bool  # event and items were read from memory together, so they agree: the
     # encoding may be shared under the event's newest id (answers.py)
+    # Whose page it is, as far as it differs from the public one: "public" while it holds no
+    # private item (then it is the public page, and shares its encoding), else Viewer.key.
+    view: str = "public"
 
     @property
     def cursor(self) -> int:

@@ -13,7 +13,7 @@ import dataclasses
 import sys
 from collections import OrderedDict
 
-from chatserver.models import Event, Item, data_json
+from chatserver.models import PUBLIC_VIEW, Event, Item, Viewer, data_json
 
 TAIL_ITEMS = 1024  # newest items kept per event: a reconnecting crowd a little behind is served too
 EVENTS_HELD = 10_000  # events whose rows are kept; beyond that the map starts again
@@ -33,12 +33,13 @@ def item_bytes(item: Item) -> int:
 class Tail:
     """A contiguous run of one event's newest items: ids first..last, last the newest committed."""
 
-    __slots__ = ("bytes", "first", "items")
+    __slots__ = ("bytes", "first", "items", "private")
 
     def __init__(self, item: Item) -> None:
         self.first = item.id
         self.items: list[Item] = [item]
         self.bytes = item_bytes(item)
+        self.private = int(item.private)  # how many of the items are private: none, and a page is a slice
 
     @property
     def last(self) -> int:
@@ -46,10 +47,11 @@ class Tail:
 
     def append(self, item: Item) -> None:
         if item.id != self.last + 1:  # never expected: start a new run rather than leave a hole
-            self.first, self.items, self.bytes = item.id, [item], item_bytes(item)
+            self.first, self.items, self.bytes, self.private = item.id, [item], item_bytes(item), int(item.private)
             return
         self.items.append(item)
         self.bytes += item_bytes(item)
+        self.private += item.private
         if len(self.items) > 2 * TAIL_ITEMS:
             # Trimmed in blocks, so the copy is paid once per TAIL_ITEMS appends.
             self.drop_oldest(len(self.items) - TAIL_ITEMS)
@@ -57,16 +59,27 @@ class Tail:
     def drop_oldest(self, count: int) -> None:
         """Forget the oldest count items (readers that far behind read the disk)."""
         self.bytes -= sum(item_bytes(item) for item in self.items[:count])
+        self.private -= sum(item.private for item in self.items[:count])
         del self.items[:count]
         self.first += count
 
-    def after(self, after: int, limit: int) -> tuple[list[Item], bool] | None:
-        """Items with id > after (at most limit) and whether more follow, or None if not all held."""
+    def after(self, after: int, limit: int, viewer: Viewer = PUBLIC_VIEW) -> tuple[list[Item], bool] | None:
+        """Items with id > after that viewer sees (at most limit) and whether more may follow, or None
+        if not all are held. Items the viewer may not see are stepped over, never counted."""
         if after < self.first - 1 or after > self.last:
             return None
         start = after - self.first + 1
-        page = self.items[start : start + limit]
-        return page, start + limit < len(self.items)
+        if not self.private:  # nothing to step over (the common case): a slice
+            page = self.items[start : start + limit]
+            return page, start + limit < len(self.items)
+        shown: list[Item] = []
+        for index in range(start, len(self.items)):
+            item = self.items[index]
+            if viewer.sees(item):
+                if len(shown) == limit:
+                    return shown, True
+                shown.append(item)
+        return shown, False
 
     def retract(self, item_id: int) -> None:
         index = item_id - self.first
@@ -172,9 +185,11 @@ class Recent:
             self.bytes -= tail.bytes
         self.generation += 1
 
-    def items_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool] | None:
+    def items_after(
+        self, event_id: int, after: int, limit: int, viewer: Viewer = PUBLIC_VIEW
+    ) -> tuple[list[Item], bool] | None:
         tail = self._tails.get(event_id)
         if tail is None:
             return None
         self._tails.move_to_end(event_id)
-        return tail.after(after, limit)
+        return tail.after(after, limit, viewer)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from chatserver.models import CLOSED, PUBLIC, Event
+from chatserver.models import CLOSED, DM_HOSTS, PUBLIC, Event
 from chatserver.recurrence import Occurrence, Schedule, time_zone
 from chatserver.timefmt import Millis, format_time
 
@@ -18,9 +18,10 @@ OCCURRENCE_DEFAULTS: dict[str, Any] = {
     "filter_words": None,
     "transcript": PUBLIC,
     "retention_days": None,
+    "direct_messages": DM_HOSTS,
 }
 # Those any reader of the series may see (the word filter is for the hosts' eyes).
-PUBLIC_SETTINGS = ("slow_mode", "joins_locked", "join_items", "transcript", "retention_days")
+PUBLIC_SETTINGS = ("slow_mode", "joins_locked", "join_items", "transcript", "retention_days", "direct_messages")
 
 # How many dates ahead a series' JSON names ("upcoming"): the confirmation's "next: 5, 12, 19 Jan".
 UPCOMING = 3

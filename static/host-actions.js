@@ -53,6 +53,7 @@ const TEXT = {
     joins_locked: t("who may join"),
     transcript: t("who may read the transcript"),
     retention_days: t("how long messages are kept"),
+    direct_messages: t("who may write privately"),
     listed: t("whether it is listed"),
     embed_origins: t("the sites that may show the room"),
     language: t("the language"),

@@ -11,6 +11,8 @@ const TEXT = {
   announcement: t("Announcement"),
   // Translators: a small badge after the name of someone who speaks for the event.
   roles: { host: t("Host"), moderator: t("Moderator") },
+  // Translators: a small badge on a message only its author and its recipient (or the hosts) can see.
+  private: t("Private"),
   removed: t("This message was removed by the host."),
   // The server's system items by code, said in the reader's language (the item's body is the
   // server's English). The same messages as the server's pages (handlers/pages.py): one catalog.
@@ -32,6 +34,7 @@ const TEXT = {
     joins_locked: t("who may join"),
     transcript: t("who may read the transcript"),
     retention_days: t("how long messages are kept"),
+    direct_messages: t("who may write privately"),
   },
   bothTimes: t("the start and end times"),
 };
@@ -40,7 +43,7 @@ const GROUP_MS = 5 * 60 * 1000;
 
 // The server's English sentences about a participant end so: what is before is the nickname.
 const NAMED = { joined: " joined.", banned: " was removed by the host." }; // i18n: the server's English
-const EDITED = ["title", "description", "starts_at", "ends_at", "slow_mode", "joins_locked", "transcript", "retention_days"];
+const EDITED = ["title", "description", "starts_at", "ends_at", "slow_mode", "joins_locked", "transcript", "retention_days", "direct_messages"];
 const fieldList = new Intl.ListFormat(lang, { type: "conjunction" });
 
 /** What a host's edit changed ("the title and the end time"), or null when it names nothing. */
@@ -235,6 +238,14 @@ export class ItemList {
       meta.append(authorFor(item.author));
       const badge = roleBadge(item.role);
       if (badge) meta.append(badge);
+      if (item.private === true) {
+        // Until the room has its private thread, a private line is at least never mistaken for a public one.
+        li.classList.add("private");
+        const tag = document.createElement("span");
+        tag.className = "private-badge";
+        tag.textContent = TEXT.private;
+        meta.append(tag);
+      }
     } else if (item.kind === "announcement") {
       const label = document.createElement("span");
       label.className = "author";
@@ -265,6 +276,7 @@ export class ItemList {
       !!prev &&
       prev.classList.contains("message") &&
       prev.dataset.author === li.dataset.author &&
+      prev.classList.contains("private") === li.classList.contains("private") && // a private line starts its own run
       Number(li.dataset.at) - Number(prev.dataset.at) < GROUP_MS;
     li.classList.toggle("cont", cont);
   }

@@ -345,7 +345,10 @@ async def fill(db: OldDatabase, version: int, now: int) -> Written:
     if version >= 2:
         for person, read in ((erin, 1), (alice, 7), (bob, 9), (dave, 4)):
             await db.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (read, person.id))
+            if version >= 12:  # as the writer of version 12 keeps it: every item here is public
+                await db.execute("UPDATE participants SET public_read_id = ? WHERE id = ?", (read, person.id))
             person.last_read_id = read
+            person.public_read_id = read  # before version 12, the migration copies last_read_id
     for slug, event_row in written.events.items():
         event_row.last_item_id = len(written.items[slug])
         await db.execute("UPDATE events SET last_item_id = ? WHERE id = ?", (event_row.last_item_id, event_row.id))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 
 import pytest
 
 from chatserver.answers import AnswerKey, Answers, encode_answer
-from chatserver.models import PAGE_BYTES, Item, fit
+from chatserver.models import PAGE_BYTES, Item, Viewer, fit
 from chatserver.recent import TAIL_ITEMS, Recent, Tail, item_bytes
 from tests.conftest import Chat
 from tests.helpers import Api
@@ -38,6 +39,24 @@ def test_a_tail_answers_only_what_it_holds_whole() -> None:
     tail.retract(12)
     page = tail.after(11, 1)
     assert page is not None and page[0][0].retracted and page[0][0].body == ""
+
+
+def test_a_tail_steps_over_what_a_reader_may_not_see() -> None:
+    """Private items are left out of another reader's page, never counted toward its limit, and
+    `more` is true only when something the reader may see follows (so a page is never empty with
+    more: the reader would ask again from the same cursor for ever)."""
+    tail = Tail(item(1))
+    for n in range(2, 9):  # 3, 4 and 7 are alice's (participant 5) line to the hosts
+        tail.append(dataclasses.replace(item(n), participant_id=5, private=True) if n in (3, 4, 7) else item(n))
+    public, alice, hosts = Viewer(), Viewer(5), Viewer(staff=True)
+    assert tail.after(0, 3, public) == ([item(1), item(2), item(5)], True)
+    assert tail.after(5, 3, public) == ([item(6), item(8)], False)
+    assert tail.after(6, 1, public) == ([item(8)], False)  # 7 is stepped over, not a "more"
+    assert [i.id for i in tail.after(2, 2, alice)[0]] == [3, 4]  # type: ignore[index]
+    assert [i.id for i in tail.after(0, 10, hosts)[0]] == list(range(1, 9))  # type: ignore[index]
+    assert [i.id for i in tail.after(2, 2, Viewer(6))[0]] == [5, 6]  # type: ignore[index]
+    tail.drop_oldest(4)  # the private ones among them leave the count too
+    assert tail.private == 1
 
 
 def test_a_tail_stays_bounded_and_contiguous() -> None:
@@ -147,7 +166,7 @@ async def test_a_page_is_cut_to_its_byte_budget_and_says_more() -> None:
 
 async def test_held_answers_last_one_loop_turn() -> None:
     answers = Answers()
-    key = AnswerKey(1, 0, 1, 3, "open", "poll")
+    key = AnswerKey(1, 0, 1, 3, "open", "poll", "public")
     first = answers.once(key, [item(3)], lambda page: b"encoded")
     assert answers.once(key, [item(3)], lambda page: b"again") is first  # shared within the turn
     await asyncio.sleep(0)
@@ -159,5 +178,5 @@ async def test_held_answers_last_one_loop_turn() -> None:
 async def test_held_answers_stay_within_their_byte_budget() -> None:
     answers = Answers(max_bytes=1000)
     for n in range(10):
-        answers.once(AnswerKey(1, n, 0, 3, "open", "poll"), [], lambda page: b"x" * 300)
+        answers.once(AnswerKey(1, n, 0, 3, "open", "poll", "public"), [], lambda page: b"x" * 300)
     assert answers.held_bytes <= 1000

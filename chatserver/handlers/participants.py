@@ -35,7 +35,7 @@ class ParticipantsHandler(ApiHandler):
                 **p.to_json(),
                 "online": not p.banned and presence.is_online(p.id, p.seen_at),
                 "banned": p.banned,
-                "last_read_id": p.last_read_id,
+                "last_read_id": p.public_read_id,  # never a private item's id
             }
             if staff:
                 shown["muted_until"] = format_time(p.muted_until) if p.muted_until > now else None

@@ -51,6 +51,7 @@ class EventStreamHandler(StreamReader):
         self._known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         event = await self.event_at(slug, after)
         self._reader = await self.participant(event)
+        self._viewer = await self.viewer(event, self._reader)
         state = event.state(self.store.clock())
         if state == CLOSED and after >= event.last_item_id:
             # Nothing will ever come: 204 tells EventSource not to reconnect.
@@ -74,7 +75,9 @@ class EventStreamHandler(StreamReader):
                 HELD_CAP_RETRY_S, N_("Too many connections held open from your address; try again in {seconds} s.")
             )
         services.open_streams += 1
-        subscriber = broker.subscribe(event.id, self._told, wants_reads=self._known_reads is not None)
+        subscriber = broker.subscribe(
+            event.id, self._told, wants_reads=self._known_reads is not None, viewer=self._viewer
+        )
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
         keepalive.start()
         try:
@@ -109,7 +112,7 @@ class EventStreamHandler(StreamReader):
             self._reads_due = True
         if self._pumping or self._reads_due or not self._drained():
             return self._pump_soon()
-        page = self.store.memory_page(self._slug, self._after, PAGE)
+        page = self.store.memory_page(self._slug, self._after, PAGE, self._viewer)
         if page is None:
             return self._pump_soon()  # older than memory holds: the pump reads it from the database
         if page.items:
@@ -162,7 +165,7 @@ class EventStreamHandler(StreamReader):
                     self._reads_due = False
                     await self._send_reads()
                     continue
-                page = await self.store.page(self._slug, self._event, self._after, PAGE)
+                page = await self.store.page(self._slug, self._event, self._after, PAGE, viewer=self._viewer)
                 if self._done.done() or (not page.items and not self._missed):
                     break
                 if page.items:

@@ -7,7 +7,7 @@ from typing import Any
 from chatserver.broker import Waiter
 from chatserver.errors import N_, CursorAhead, InvalidRequest, StorageUnavailable, Unauthorized
 from chatserver.handlers.base import ApiHandler, Staff, dumps, path_number
-from chatserver.models import Event, Held, Page, Participant
+from chatserver.models import PUBLIC_VIEW, TO_HOSTS, Event, Held, Page, Participant, Viewer
 from chatserver.store import Store
 from chatserver.validation import (
     BODY_MAX,
@@ -68,6 +68,15 @@ class StreamReader(ApiHandler):
         self.services.presence.touch(participant.id)
         return participant
 
+    async def viewer(self, event: Event, participant: Participant | None) -> Viewer:
+        """Whose view of the stream this is: the participant's own, the hosts' (a host or moderator
+        key), or the public's. Private items are filtered by it."""
+        if participant is not None:
+            return Viewer(participant.id)
+        if self.bearer_token() is not None and await self.staff(event) is not None:
+            return Viewer(staff=True)
+        return PUBLIC_VIEW
+
     def on_connection_close(self) -> None:
         # The client went away: free its waiter now rather than at the end of the hold.
         super().on_connection_close()
@@ -87,8 +96,9 @@ class MessagesHandler(StreamReader):
         known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         event = await self.event_at(slug, after)
         participant = await self.participant(event)
+        viewer = await self.viewer(event, participant)
         try:
-            page, turned_away = await self._read(slug, event, after, limit, wait, known_reads)
+            page, turned_away = await self._read(slug, event, after, limit, wait, known_reads, viewer)
         finally:
             if participant is not None:
                 self.services.presence.touch(participant.id)
@@ -103,24 +113,24 @@ class MessagesHandler(StreamReader):
         self.write_json_prefix(200, body)
 
     async def _read(
-        self, slug: str, event: Event, after: int, limit: int, wait: float, known_reads: int | None
+        self, slug: str, event: Event, after: int, limit: int, wait: float, known_reads: int | None, viewer: Viewer
     ) -> tuple[Page | None, bool]:
         """The page to answer with, held up to `wait` seconds while there is nothing new (None if
         the client went away meanwhile), and whether the cap on held polls turned the hold away."""
         broker, client = self.services.broker, self.client_key()
         turned_away = wait > 0 and not broker.admit(client)
         if turned_away or wait <= 0:
-            return await self.store.page(slug, event, after, limit, final=True), turned_away
+            return await self.store.page(slug, event, after, limit, final=True, viewer=viewer), turned_away
         # Watch before reading, so that a commit between the read and the hold still wakes us.
-        waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None)
+        waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None, viewer=viewer)
         try:
-            page = await self.store.page(slug, event, after, limit)
+            page = await self.store.page(slug, event, after, limit, viewer=viewer)
             if page.items or self._gone or await self._reads_news(page.event, known_reads):
                 return (None if self._gone else page), False
             await broker.hold(waiter, wait)
             if self._gone:
                 return None, False
-            return await self.store.page(slug, page.event, after, limit), False
+            return await self.store.page(slug, page.event, after, limit, viewer=viewer), False
         finally:
             broker.release(waiter)
             broker.discharge(client)
@@ -143,11 +153,19 @@ class MessagesHandler(StreamReader):
         body = self.json_body()
         text = multi_line(body, "body", BODY_MAX)
         retry_key = client_id(body)
+        to = recipient(body)
         limiter = self.services.limiter
-        # The word filter runs here, on the loop, never inside the database's write.
-        hold = matches(event.filter_words, text or "")
+        # The word filter runs here, on the loop, never inside the database's write; it keeps the
+        # public chat clean (a private line reaches only its recipient, who may be the hosts).
+        hold = to is None and matches(event.filter_words, text or "")
         item, created = await self.store.post_message(
-            event.id, participant, text or "", retry_key, admit=lambda tx: limiter.check(participant.id, tx), hold=hold
+            event.id,
+            participant,
+            text or "",
+            retry_key,
+            admit=lambda tx: limiter.check(participant.id, tx),
+            hold=hold,
+            to=to,
         )
         self.services.presence.touch(participant.id)
         if isinstance(item, Held):  # the word filter held it: 202, for its author's eyes and the hosts'
@@ -160,15 +178,26 @@ class MessagesHandler(StreamReader):
         body = self.json_body()
         text = multi_line(body, "body", BODY_MAX) or ""
         name = single_line(body, "name", NICKNAME_MAX, required=False) or staff.name or DEFAULT_HOST_NAME
-        item, created = await self.store.post_as_staff(event.id, staff.role, name, text, client_id(body))
+        to = recipient(body)
+        item, created = await self.store.post_as_staff(event.id, staff.role, name, text, client_id(body), to)
         self.write_json(201 if created else 200, {"message": item.to_json()})
+
+
+def recipient(body: dict[str, Any]) -> int | str | None:
+    """A post's `to`: absent or null (public), "hosts", or a participant's id."""
+    to = body.get("to")
+    if to is None or to == TO_HOSTS:
+        return to
+    if isinstance(to, bool) or not isinstance(to, int) or not 1 <= to < 2**62:
+        raise InvalidRequest(N_('{field} must be "hosts" or a participant\'s id.'), field="to")
+    return to
 
 
 async def reads_json(store: Store, event: Event) -> dict[str, Any]:
     readers, version = await store.reads(event.id)
     return {
         "version": version,
-        "by": [{"participant_id": p.id, "nickname": p.nickname, "last_read_id": p.last_read_id} for p in readers],
+        "by": [{"participant_id": p.id, "nickname": p.nickname, "last_read_id": p.public_read_id} for p in readers],
     }
 
 

@@ -31,7 +31,7 @@ class StoreCore:
         self._item_listeners: list[ItemListener] = []
         self._event_listeners: list[EventListener] = []
         self._reads_listeners: list[ReadsListener] = []
-        # Per event, the sum of its participants' last_read_id: it grows with every read receipt,
+        # Per event, the sum of its participants' public_read_id: it grows with every read receipt,
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
         self.recent = Recent(tail_bytes)  # event rows and newest items as committed: woken polls read no disk
@@ -117,6 +117,9 @@ class StoreCore:
         target: int | None = None,
         data: dict[str, Any] | None = None,
         role: str | None = None,
+        private: bool = False,
+        to_participant: int | None = None,
+        to_sub: str | None = None,
     ) -> Item:
         # The per-event id comes from the event row inside the write transaction, so ids are
         # committed in order and a reader can never see id n+1 before id n.
@@ -125,10 +128,14 @@ class StoreCore:
             (event_id,),
         )
         assert row is not None
-        item = Item(row[0], kind, code, author, participant_id, body, now, client_id, target, False, data, role)
+        item = Item(
+            row[0], kind, code, author, participant_id, body, now, client_id, target, False, data, role, private,
+            to_participant, to_sub,
+        )  # fmt: skip
         await tx.execute(
             "INSERT INTO items (event_id, id, kind, code, author, participant_id, body, created_at,"
-            " client_id, target, data, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " client_id, target, data, role, private, to_participant, to_sub)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event_id,
                 item.id,
@@ -142,6 +149,9 @@ class StoreCore:
                 target,
                 data_column(data),
                 role,
+                int(private),
+                to_participant,
+                to_sub,
             ),
         )
         tx.after_commit(lambda: self._emit_item(event_id, item))

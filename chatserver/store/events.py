@@ -9,7 +9,7 @@ from typing import Any
 from chatserver import credentials
 from chatserver.backend import Transaction
 from chatserver.errors import N_, EventClosed, EventStarted, InvalidRequest, NotFound
-from chatserver.models import CLOSED, OPEN, PUBLIC, SCHEDULED, Actor, Event
+from chatserver.models import CLOSED, DM_HOSTS, OPEN, PUBLIC, SCHEDULED, Actor, Event
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
@@ -32,6 +32,7 @@ EDIT_FIELDS = (
     "joins_locked",
     "transcript",
     "retention_days",
+    "direct_messages",
 )
 _FIELD_NAMES = {
     "title": "the title",
@@ -42,6 +43,7 @@ _FIELD_NAMES = {
     "joins_locked": "who may join",
     "transcript": "who may read the transcript",
     "retention_days": "how long messages are kept",
+    "direct_messages": "who may write privately",
 }
 
 # What a calendar file shows of an event: an edit of these is a new SEQUENCE.
@@ -76,6 +78,7 @@ class Events(StoreCore):
             "retention_days": None,
             "join_items": True,
             "filter_words": None,
+            "direct_messages": DM_HOSTS,
         }
         policy.update(moderation or {})
 
@@ -88,8 +91,8 @@ class Events(StoreCore):
             row = await tx.fetchone(
                 "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash, listed,"
                 " created_at, embed_origins, language, slow_mode, joins_locked, transcript, retention_days,"
-                " join_items, filter_words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
-                + _EVENT_COLUMNS,
+                " join_items, filter_words, direct_messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING " + _EVENT_COLUMNS,
                 (
                     slug,
                     title,
@@ -107,6 +110,7 @@ class Events(StoreCore):
                     policy["retention_days"],
                     int(policy["join_items"]),
                     filter_column(policy["filter_words"]),
+                    policy["direct_messages"],
                 ),
             )
             assert row is not None
@@ -236,7 +240,8 @@ class Events(StoreCore):
         row = await tx.fetchone(
             "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
             " embed_origins = ?, language = ?, slow_mode = ?, joins_locked = ?, transcript = ?,"
-            " retention_days = ?, join_items = ?, filter_words = ? WHERE id = ? RETURNING " + _EVENT_COLUMNS,
+            " retention_days = ?, join_items = ?, filter_words = ?, direct_messages = ? WHERE id = ? RETURNING "
+            + _EVENT_COLUMNS,
             (
                 changes.get("title", event.title),
                 changes.get("description", event.description),
@@ -251,6 +256,7 @@ class Events(StoreCore):
                 changes.get("retention_days", event.retention_days),
                 int(changes.get("join_items", event.join_items)),
                 filter_column(changes.get("filter_words", event.filter_words)),
+                changes.get("direct_messages", event.direct_messages),
                 event_id,
             ),
         )

@@ -53,8 +53,8 @@ async def make(tx: Transaction, series: Series, occurrence: Occurrence, now: int
     row = await tx.fetchone(
         "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
         " embed_origins, language, series, recurrence_at, slow_mode, joins_locked, join_items, filter_words,"
-        " transcript, retention_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
-        + _EVENT_COLUMNS,
+        " transcript, retention_days, direct_messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING " + _EVENT_COLUMNS,
         (
             slug,
             series.title,
@@ -74,6 +74,7 @@ async def make(tx: Transaction, series: Series, occurrence: Occurrence, now: int
             filter_column(tuple(words) if words else None),
             series.starting("transcript"),
             series.starting("retention_days"),
+            series.starting("direct_messages"),
         ),
     )
     assert row is not None

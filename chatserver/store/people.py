@@ -194,12 +194,14 @@ class People(StoreCore):
     # -- read receipts -------------------------------------------------------------------------
 
     async def mark_read(self, event_id: int, participant_id: int, item_id: int) -> int:
-        """Move a participant's last-read item forward (never back); return the stored value."""
+        """Move a participant's last-read item forward (never back); return the stored value. What
+        others see of it (public_read_id) is the newest public item at or before it: reading a private
+        item tells nobody else that it exists."""
 
         async def job(tx: Transaction) -> int:
             event = await self._event_in(tx, event_id)
             row = await tx.fetchone(
-                "SELECT last_read_id, banned FROM participants WHERE id = ? AND event_id = ?",
+                "SELECT last_read_id, banned, public_read_id FROM participants WHERE id = ? AND event_id = ?",
                 (participant_id, event_id),
             )
             if row is None:
@@ -216,28 +218,40 @@ class People(StoreCore):
             stored = int(row[0])
             if item_id <= stored:
                 return stored  # receipts only move forward
-            await tx.execute("UPDATE participants SET last_read_id = ? WHERE id = ?", (item_id, participant_id))
-            tx.after_commit(lambda: self._emit_reads(event_id, item_id - stored))
-            tx.tell(f"r {event_id}")
+            public = await tx.fetchone(
+                # Backwards from the item read: the first public one (at once, unless private ones come between).
+                "SELECT id FROM items WHERE event_id = ? AND id <= ? AND private = 0 ORDER BY id DESC LIMIT 1",
+                (event_id, item_id),
+            )
+            shown = max(int(row[2]), int(public[0]) if public is not None else 0)
+            await tx.execute(
+                "UPDATE participants SET last_read_id = ?, public_read_id = ? WHERE id = ?",
+                (item_id, shown, participant_id),
+            )
+            if shown > row[2]:
+                growth = shown - int(row[2])
+                tx.after_commit(lambda: self._emit_reads(event_id, growth))
+                tx.tell(f"r {event_id}")
             return item_id
 
         return await self.db.write(job)
 
     async def reads(self, event_id: int) -> tuple[list[Participant], int]:
-        """Participants who have read something, and the event's reads version."""
+        """Participants who have read something public, and the event's reads version (both as
+        everyone sees them: public_read_id)."""
         rows = await self.db.fetchall(
-            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? AND last_read_id > 0 ORDER BY id",
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE event_id = ? AND public_read_id > 0 ORDER BY id",
             (event_id,),
         )
         readers = [_participant(row) for row in rows]
-        return readers, sum(p.last_read_id for p in readers)
+        return readers, sum(p.public_read_id for p in readers)
 
     async def reads_version(self, event_id: int) -> int:
         """The event's reads version (cached; every change goes through this process's writer)."""
         version = self._reads_versions.get(event_id)
         if version is None:
             row = await self.db.fetchone(
-                "SELECT coalesce(sum(last_read_id), 0) FROM participants WHERE event_id = ?", (event_id,)
+                "SELECT coalesce(sum(public_read_id), 0) FROM participants WHERE event_id = ?", (event_id,)
             )
             version = self._reads_versions[event_id] = int(row[0]) if row else 0
         return version

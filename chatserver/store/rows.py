@@ -8,7 +8,7 @@ from typing import Any
 
 from chatserver.backend import Row
 from chatserver.errors import N_, InvalidRequest
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Held, Item, Moderator, Participant
+from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Held, Item, Moderator, Participant, Viewer
 from chatserver.series import Series
 from chatserver.timefmt import Millis
 
@@ -18,14 +18,20 @@ HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
     " closed_early_at, phase, last_item_id, embed_origins, language, series, recurrence_at,"
-    " slow_mode, joins_locked, transcript, retention_days, erased_at, join_items, filter_words"
+    " slow_mode, joins_locked, transcript, retention_days, erased_at, join_items, filter_words, direct_messages"
 )
 _SERIES_COLUMNS = (
     "id, slug, title, description, rrule, time_zone, starts_at, ends_at, host_key_hash, listed, created_at,"
     " ended_at, sequence, embed_origins, language, moderation"
 )
-_ITEM_COLUMNS = "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data, role"
-_PARTICIPANT_COLUMNS = "id, event_id, nickname, banned, created_at, last_read_id, seen_at, muted_until, last_posted_at"
+_ITEM_COLUMNS = (
+    "id, kind, code, author, participant_id, body, created_at, client_id, target, retracted, data, role,"
+    " private, to_participant, to_sub"
+)
+_PARTICIPANT_COLUMNS = (
+    "id, event_id, nickname, banned, created_at, last_read_id, seen_at, muted_until, last_posted_at, sub,"
+    " public_read_id"
+)
 _HELD_COLUMNS = (
     "held.id, held.event_id, held.participant_id, participants.nickname, held.body, held.client_id,"
     " held.created_at, held.status, held.item_id"
@@ -45,6 +51,17 @@ _STATE_FILTERS = {
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching text anywhere, its wildcards taken literally (with ESCAPE '\\')."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def visible_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
+    """A WHERE term keeping the items viewer may see (Viewer.sees, in SQL), with its parameters."""
+    if viewer.staff:
+        return "(private = 0 OR role IS NOT NULL OR (to_participant IS NULL AND to_sub IS NULL))", {}
+    if viewer.participant_id is not None:
+        return "(private = 0 OR participant_id = :viewer OR to_participant = :viewer)", {
+            "viewer": viewer.participant_id
+        }
+    return "private = 0", {}
 
 
 ItemListener = Callable[[int, Item], None]
@@ -77,6 +94,7 @@ def _event(row: Row) -> Event:
         row[20],
         bool(row[21]),
         tuple(json.loads(row[22])) if row[22] else None,
+        row[23],
     )
 
 
@@ -107,11 +125,14 @@ def _origins_column(origins: tuple[str, ...] | None) -> str | None:
 
 def _item(row: Row) -> Item:
     data = json.loads(row[10]) if row[10] is not None else None
-    return Item(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]), data, row[11])
+    return Item(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]), data, row[11],
+        bool(row[12]), row[13], row[14],
+    )  # fmt: skip
 
 
 def _participant(row: Row) -> Participant:
-    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8])
+    return Participant(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7], row[8], row[9], row[10])
 
 
 def _held(row: Row) -> Held:

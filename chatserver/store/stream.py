@@ -6,10 +6,27 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from chatserver.backend import Transaction
-from chatserver.errors import N_, Banned, EventClosed, Muted, NotFound, NotOpen, RateLimited
-from chatserver.models import CLOSED, SCHEDULED, Actor, Event, Held, Item, Page, Participant, fit
+from chatserver.errors import N_, Banned, EventClosed, Forbidden, InvalidRequest, Muted, NotFound, NotOpen, RateLimited
+from chatserver.models import (
+    CLOSED,
+    DM_EVERYONE,
+    DM_HOSTS,
+    DM_OFF,
+    PUBLIC_VIEW,
+    SCHEDULED,
+    TO_HOSTS,
+    Actor,
+    Event,
+    Held,
+    Item,
+    Page,
+    Participant,
+    Viewer,
+    fit,
+    view_of,
+)
 from chatserver.store.core import StoreCore, author_detail
-from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item
+from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item, visible_sql
 
 # Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
 SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
@@ -30,11 +47,13 @@ class Stream(StoreCore):
         client_id: str | None,
         admit: Callable[[Transaction], Awaitable[None]],
         hold: bool = False,
+        to: int | str | None = None,
     ) -> tuple[Item | Held, bool]:
         """Append a participant's message; return (item, created). A repeated client_id returns the
         first item. admit(tx) runs in the write job just before the append and may refuse it.
         hold: the event's word filter matched it (the caller checks, outside the write): it is held for
-        review instead (a Held)."""
+        review instead (a Held). to: a private message, to TO_HOSTS or to a participant's id, as the
+        event's direct_messages allows."""
         # admit() stays inside the job, so a retried client_id or a refused post uses up no rate
         # limit. It runs in the writer thread, one job at a time; the handler's SlidingWindow is
         # called from nowhere else, so its plain dict and deques are never touched concurrently.
@@ -72,6 +91,7 @@ class Stream(StoreCore):
             wait_ms = current[3] + event.slow_mode * 1000 - now
             if event.slow_mode and wait_ms > 0:
                 raise RateLimited(wait_ms / 1000, SLOW_MODE)
+            recipient = await self._recipient(tx, event, to, participant.id) if to is not None else None
             await admit(tx)
             await tx.execute("UPDATE participants SET last_posted_at = ? WHERE id = ?", (now, participant.id))
             if hold:
@@ -92,16 +112,52 @@ class Stream(StoreCore):
                 author=current[1],
                 participant_id=participant.id,
                 client_id=client_id,
+                private=to is not None,
+                to_participant=recipient,
             )
             return item, True
 
         return await self.db.write(job)
 
+    async def _recipient(self, tx: Transaction, event: Event, to: int | str, author: int | None) -> int | None:
+        """Check a private message's `to` against the event's rule and its people: the recipient's
+        participant id, or None for the hosts. author: the writing participant (None: a host)."""
+        if to == TO_HOSTS:
+            if author is None:
+                raise InvalidRequest(
+                    N_("{field} cannot be the hosts for a host's message; name a participant."), field="to"
+                )
+            if event.direct_messages == DM_OFF:
+                raise Forbidden(N_("This event takes no private messages."))
+            return None
+        if author is not None and event.direct_messages != DM_EVERYONE:
+            raise Forbidden(
+                N_("This event takes private messages to the hosts only.")
+                if event.direct_messages == DM_HOSTS
+                else N_("This event takes no private messages.")
+            )
+        if to == author:
+            raise InvalidRequest(N_("{field} names you: a private message goes to someone else."), field="to")
+        row = await tx.fetchone("SELECT banned FROM participants WHERE id = ? AND event_id = ?", (to, event.id))
+        if row is None:
+            raise InvalidRequest(N_("{field} names no participant of this event."), field="to")
+        if row[0]:
+            raise Forbidden(N_("That participant was banned from this event and gets no messages."))
+        assert isinstance(to, int)
+        return to
+
     async def post_as_staff(
-        self, event_id: int, role: str, author: str, body: str, client_id: str | None = None
+        self,
+        event_id: int,
+        role: str,
+        author: str,
+        body: str,
+        client_id: str | None = None,
+        to: int | str | None = None,
     ) -> tuple[Item, bool]:
-        """Append a message the host or a moderator wrote in the console, under the name they chose;
-        a repeated client_id of the same author and role returns the first item."""
+        """Append a message the host or a moderator wrote in the console, under the name they chose
+        (to: privately, to that participant); a repeated client_id of the same author and role
+        returns the first item."""
 
         async def job(tx: Transaction) -> tuple[Item, bool]:
             now = self.clock()
@@ -119,7 +175,19 @@ class Stream(StoreCore):
                 raise NotOpen()
             if state == CLOSED:
                 raise EventClosed(N_("The event is closed; messages can no longer be posted."))
-            item = await self._append(tx, event_id, "message", body, now, author=author, client_id=client_id, role=role)
+            recipient = await self._recipient(tx, event, to, None) if to is not None else None
+            item = await self._append(
+                tx,
+                event_id,
+                "message",
+                body,
+                now,
+                author=author,
+                client_id=client_id,
+                role=role,
+                private=to is not None,
+                to_participant=recipient,
+            )
             return item, True
 
         return await self.db.write(job)
@@ -171,30 +239,37 @@ class Stream(StoreCore):
 
         return await self.db.write(job)
 
-    async def items_after(self, event_id: int, after: int, limit: int, fresh: bool = False) -> tuple[list[Item], bool]:
-        """Up to limit items with id > after, ascending, and whether more follow; fresh=True reads the disk."""
-        held = None if fresh else self.recent.items_after(event_id, after, limit)
+    async def items_after(
+        self, event_id: int, after: int, limit: int, fresh: bool = False, viewer: Viewer = PUBLIC_VIEW
+    ) -> tuple[list[Item], bool]:
+        """Up to limit items viewer may see with id > after, ascending, and whether more follow;
+        fresh=True reads the disk."""
+        held = None if fresh else self.recent.items_after(event_id, after, limit, viewer)
         if held is not None:
             return held
+        visible, params = visible_sql(viewer)
         rows = await self.db.fetchall(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?",
-            (event_id, after, limit + 1),
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = :event AND id > :after AND {visible}"
+            " ORDER BY id LIMIT :limit",
+            {"event": event_id, "after": after, "limit": limit + 1, **params},
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
 
-    def memory_page(self, slug: str, after: int, limit: int) -> Page | None:
-        """The event and its items after `after` from memory, taken together (no await between, so
-        they agree), or None when memory does not hold them all."""
+    def memory_page(self, slug: str, after: int, limit: int, viewer: Viewer = PUBLIC_VIEW) -> Page | None:
+        """The event and the items after `after` that viewer may see, from memory, taken together (no
+        await between, so they agree), or None when memory does not hold them all."""
         event = self.recent.event(slug)
         if event is None:
             return None
-        held = self.recent.items_after(event.id, after, limit)
+        held = self.recent.items_after(event.id, after, limit, viewer)
         if held is None:
             return None
         items, cut = fit(held[0])
-        return Page(event, after, items, held[1] or cut, from_memory=True)
+        return Page(event, after, items, held[1] or cut, from_memory=True, view=view_of(items, viewer))
 
-    async def page(self, slug: str, event: Event, after: int, limit: int, final: bool = False) -> Page:
+    async def page(
+        self, slug: str, event: Event, after: int, limit: int, final: bool = False, viewer: Viewer = PUBLIC_VIEW
+    ) -> Page:
         """The event as now and its items after `after`: from memory when it holds them, else read.
 
         final: the answer goes out as it is (no hold follows). With several processes, memory may
@@ -203,18 +278,20 @@ class Stream(StoreCore):
         woken when the other process's note arrives, and reads memory.)"""
         fresh = final and self.multiprocess
         if not fresh:
-            held = self.memory_page(slug, after, limit)
+            held = self.memory_page(slug, after, limit, viewer)
             if held is not None:
                 return held
-        items, more = await self.items_after(event.id, after, limit, fresh=fresh)
+        items, more = await self.items_after(event.id, after, limit, fresh=fresh, viewer=viewer)
         items, cut = fit(items)
-        return Page(await self.get_event(slug, fresh=fresh), after, items, more or cut, from_memory=False)
+        page_event = await self.get_event(slug, fresh=fresh)
+        return Page(page_event, after, items, more or cut, from_memory=False, view=view_of(items, viewer))
 
     async def shown_page(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
-        """Items a reader sees (no retractions, nothing retracted) with id > after, and whether more follow."""
+        """Items a reader of the transcript sees (no retractions, nothing retracted, nothing private)
+        with id > after, and whether more follow."""
         rows = await self.db.fetchall(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ?"
-            " AND kind != 'retraction' AND retracted = 0 ORDER BY id LIMIT ?",
+            " AND kind != 'retraction' AND retracted = 0 AND private = 0 ORDER BY id LIMIT ?",
             (event_id, after, limit + 1),
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
