@@ -117,6 +117,15 @@ CREATE UNIQUE INDEX participants_sub ON participants (event_id, sub) WHERE sub I
 -- The participant list of an event, in joining order.
 CREATE INDEX participants_event ON participants (event_id, id);
 
+-- More tokens of one participant: an app user (participants.sub) joining again, from another device
+-- or on another day, gets a token of its own; the first is participants.token_hash.
+CREATE TABLE participant_tokens (
+    token_hash     BLOB    NOT NULL PRIMARY KEY,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX participant_tokens_participant ON participant_tokens (participant_id);
+
 -- Moderators: a name and the hash of their own key, per event; a revoked key no longer works.
 CREATE TABLE moderators (
     id         INTEGER PRIMARY KEY,

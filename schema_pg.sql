@@ -111,6 +111,14 @@ CREATE TABLE participants (
 CREATE UNIQUE INDEX participants_sub ON participants (event_id, sub) WHERE sub IS NOT NULL;
 CREATE INDEX participants_event ON participants (event_id, id);
 
+-- More tokens of one participant: an app user joining again from another device or day.
+CREATE TABLE participant_tokens (
+    token_hash     BYTEA  NOT NULL PRIMARY KEY,
+    participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    created_at     BIGINT NOT NULL
+);
+CREATE INDEX participant_tokens_participant ON participant_tokens (participant_id);
+
 -- Moderators: a name and the hash of their own key, per event; a revoked key no longer works.
 CREATE TABLE moderators (
     id         BIGSERIAL PRIMARY KEY,

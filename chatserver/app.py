@@ -35,6 +35,7 @@ from chatserver.handlers.events import (
     EventsHandler,
     HostCheckHandler,
 )
+from chatserver.handlers.identity import IdentitySecretHandler, SeriesIdentitySecretHandler
 from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.moderation import (
     ActionsHandler,
@@ -302,6 +303,8 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
+        (rf"/api/events/{_SLUG}/identity-secret", IdentitySecretHandler, deps),
+        (rf"/api/series/{_SLUG}/identity-secret", SeriesIdentitySecretHandler, deps),
         (r"/api/series", SeriesCollectionHandler, deps),
         (rf"/api/series/{_SLUG}", SeriesHandler, deps),
         (rf"/api/series/{_SLUG}/end", SeriesEndHandler, deps),

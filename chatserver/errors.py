@@ -64,6 +64,12 @@ class Muted(ChatError):
         super().__init__(minutes=-(-left_ms // 60_000))  # whole minutes, rounded up
 
 
+class InvalidIdentity(ChatError):
+    status = 401
+    code = "invalid_identity"
+    default_message = N_("The signed identity from the app cannot be used.")
+
+
 class JoinsLocked(ChatError):
     status = 403
     code = "joins_locked"

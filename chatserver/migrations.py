@@ -236,7 +236,11 @@ MIGRATIONS: list[Step] = [
         " ALTER TABLE items_v12 RENAME TO items;"
         " CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;"
         " CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';"
-        " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed')",
+        " CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed');"
+        " CREATE TABLE participant_tokens (token_hash BLOB NOT NULL PRIMARY KEY,"
+        " participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,"
+        " created_at INTEGER NOT NULL);"
+        " CREATE INDEX participant_tokens_participant ON participant_tokens (participant_id)",
         "ALTER TABLE events ADD COLUMN direct_messages TEXT NOT NULL DEFAULT 'hosts'"
         " CHECK (direct_messages IN ('hosts', 'everyone', 'off'));"
         " ALTER TABLE events ADD COLUMN identity_secret TEXT;"
@@ -248,7 +252,11 @@ MIGRATIONS: list[Step] = [
         " ALTER TABLE items DROP CONSTRAINT IF EXISTS items_kind_check;"
         " ALTER TABLE items ADD COLUMN private SMALLINT NOT NULL DEFAULT 0 CHECK (private IN (0, 1));"
         " ALTER TABLE items ADD COLUMN to_participant BIGINT;"
-        " ALTER TABLE items ADD COLUMN to_sub TEXT",
+        " ALTER TABLE items ADD COLUMN to_sub TEXT;"
+        " CREATE TABLE participant_tokens (token_hash BYTEA NOT NULL PRIMARY KEY,"
+        " participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,"
+        " created_at BIGINT NOT NULL);"
+        " CREATE INDEX participant_tokens_participant ON participant_tokens (participant_id)",
     ),
 ]
 

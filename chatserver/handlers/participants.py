@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chatserver.errors import N_
 from chatserver.handlers.base import ApiHandler, path_number
+from chatserver.identity import verify
+from chatserver.models import Event
 from chatserver.timefmt import format_time
 from chatserver.validation import device_id, joining_nickname, nickname, optional_int
 
@@ -16,12 +20,23 @@ class ParticipantsHandler(ApiHandler):
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
         body = self.json_body()
+        if "identity" in body:  # the embedding app's user, signed by its server
+            return await self.join_as_app_user(event, body)
         name = joining_nickname(body)  # reserved names are refused before the limiter counts
         device = device_id(body)
         await self.services.join_limiter.check(self.client_key())
         participant, token = await self.store.join(event.id, name, device, self.client_key())
         self.services.presence.touch(participant.id)
         self.write_json(201, {"participant": participant.to_json(), "token": token})
+
+    async def join_as_app_user(self, event: Event, body: dict[str, Any]) -> None:
+        """201 the first time a `sub` joins, 200 later (the same participant, a new token)."""
+        identity = verify(body["identity"], await self.store.identity_secret(event), self.store.clock())
+        device = device_id(body)
+        await self.services.join_limiter.check(self.client_key())
+        participant, token, created = await self.store.join_as(event.id, identity, device, self.client_key())
+        self.services.presence.touch(participant.id)
+        self.write_json(201 if created else 200, {"participant": participant.to_json(), "token": token})
 
     async def get(self, slug: str) -> None:
         event = await self.store.get_event(slug)

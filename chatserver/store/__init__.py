@@ -8,7 +8,7 @@ from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.store.admin import Admin
-from chatserver.store.people import People
+from chatserver.store.identities import Identities
 from chatserver.store.processes import Processes
 from chatserver.store.rows import (
     HITS_KEPT_MS,
@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 
-class Store(Admin, People, Stream, Processes):  # Admin builds on Recurring (Events) and Moderation
+class Store(
+    Admin, Identities, Stream, Processes
+):  # Identities builds on People  # Admin builds on Recurring (Events) and Moderation
     """Events, participants and their streams in the database; commits wake listeners afterwards."""
 
     @classmethod

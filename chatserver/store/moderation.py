@@ -240,6 +240,10 @@ class Moderation(StoreCore):
                 await self._audit(tx, by, "erase", EVENT, before.slug, before.title, at)
             await tx.execute("DELETE FROM items WHERE event_id = ?", (event_id,))
             await tx.execute("DELETE FROM held WHERE event_id = ?", (event_id,))
+            await tx.execute(
+                "DELETE FROM participant_tokens WHERE participant_id IN (SELECT id FROM participants WHERE event_id = ?)",
+                (event_id,),
+            )
             await tx.execute("DELETE FROM participants WHERE event_id = ?", (event_id,))
             await tx.execute("DELETE FROM moderators WHERE event_id = ?", (event_id,))
             await tx.execute("DELETE FROM bans WHERE event_id = ?", (event_id,))

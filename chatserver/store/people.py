@@ -16,9 +16,10 @@ from chatserver.errors import (
     NicknameTaken,
     NotFound,
 )
-from chatserver.models import CLOSED, Actor, Participant
+from chatserver.models import CLOSED, Actor, Event, Participant
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
+from chatserver.timefmt import Millis
 from chatserver.validation import nickname_key, refuse_reserved
 
 NICKNAME_TAKEN = N_("The nickname '{nickname}' is taken in this event; choose another.")
@@ -42,15 +43,7 @@ class People(StoreCore):
         async def job(tx: Transaction) -> Participant:
             now = self.clock()
             event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed(N_("The event is closed; nobody can join it any more."))
-            if event.joins_locked:
-                raise JoinsLocked()
-            if await tx.fetchone(
-                "SELECT 1 FROM bans WHERE event_id = ? AND (device_hash = ? OR (address_hash = ? AND address_until > ?))",
-                (event_id, device_hash, address_hash, now),
-            ):
-                raise Banned(N_("You were removed from this event, so you cannot join it again."))
+            await self.check_joining(tx, event, now, device_hash, address_hash)
             if await tx.fetchone("SELECT 1 FROM participants WHERE event_id = ? AND nickname_key = ?", (event_id, key)):
                 raise NicknameTaken(NICKNAME_TAKEN, nickname=nickname)
             row = await tx.fetchone(
@@ -65,12 +58,33 @@ class People(StoreCore):
 
         return await self.db.write(job), token
 
+    async def check_joining(
+        self, tx: Transaction, event: Event, now: Millis, device_hash: bytes | None, address_hash: bytes | None
+    ) -> None:
+        """Refuse a new participant: the event closed, joins locked, or a ban on the device or address."""
+        if event.state(now) == CLOSED:
+            raise EventClosed(N_("The event is closed; nobody can join it any more."))
+        if event.joins_locked:
+            raise JoinsLocked()
+        if await tx.fetchone(
+            "SELECT 1 FROM bans WHERE event_id = ? AND (device_hash = ? OR (address_hash = ? AND address_until > ?))",
+            (event.id, device_hash, address_hash, now),
+        ):
+            raise Banned(N_("You were removed from this event, so you cannot join it again."))
+
     async def participant_by_token(self, event_id: int, token: str) -> Participant | None:
-        """The participant of this event holding token, or None."""
+        """The participant of this event holding token (their first, or one of an app user's later
+        ones), or None."""
+        token_hash = credentials.hash_secret(token)
         row = await self.db.fetchone(
-            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE token_hash = ?",
-            (credentials.hash_secret(token),),
+            f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE token_hash = ?", (token_hash,)
         )
+        if row is None:  # only tokens nobody holds, and app users' later ones, look further
+            row = await self.db.fetchone(
+                f"SELECT {_PARTICIPANT_COLUMNS} FROM participants"
+                " WHERE id = (SELECT participant_id FROM participant_tokens WHERE token_hash = ?)",
+                (token_hash,),
+            )
         if row is None or row[1] != event_id:
             return None
         return _participant(row)
