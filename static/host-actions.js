@@ -3,6 +3,7 @@
 // message, and when the stream shows the outcome of one (a removal, an announcement, an edit).
 
 import { appendSentence } from "./dom.js";
+import { FIELD_NAMES } from "./items.js";
 import { hostCall } from "./host-call.js";
 import { lang, t, tn } from "./i18n.js";
 import { formatFull, formatTime } from "./time.js";
@@ -43,17 +44,9 @@ const TEXT = {
   unknown: t("{who}: {action}"),
   none: t("Nothing has been done yet: removals, mutes, bans and reviews show here."),
   failed: t("The activity log could not be loaded; it is tried again soon."),
-  // What an edit changed: the same words as the room's "The host changed …" (items.js), and more.
+  // What an edit changed: the room's words for "The host changed …" (items.js), and those the room never shows.
   fields: {
-    title: t("the title"),
-    description: t("the description"),
-    starts_at: t("the start time"),
-    ends_at: t("the end time"),
-    slow_mode: t("slow mode"),
-    joins_locked: t("who may join"),
-    transcript: t("who may read the transcript"),
-    retention_days: t("how long messages are kept"),
-    direct_messages: t("who may write privately"),
+    ...FIELD_NAMES,
     listed: t("whether it is listed"),
     embed_origins: t("the sites that may show the room"),
     language: t("the language"),

@@ -39,6 +39,9 @@ const TEXT = {
   bothTimes: t("the start and end times"),
 };
 
+/** The room's names of an event's fields, as a host's edit lists them ("the title and the end time"). */
+export const FIELD_NAMES = TEXT.fields;
+
 const GROUP_MS = 5 * 60 * 1000;
 
 // The server's English sentences about a participant end so: what is before is the nickname.

@@ -27,9 +27,19 @@ from chatserver.models import (
 )
 from chatserver.store.core import StoreCore, author_detail
 from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item, visible_sql
+from chatserver.timefmt import Millis
 
 # Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
 SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
+
+
+def refuse_posting(event: Event, now: Millis) -> None:
+    """A message, the participants' or the hosts', goes only into an open event."""
+    state = event.state(now)
+    if state == SCHEDULED:
+        raise NotOpen()
+    if state == CLOSED:
+        raise EventClosed(N_("The event is closed; messages can no longer be posted."))
 
 
 class Stream(StoreCore):
@@ -81,11 +91,7 @@ class Stream(StoreCore):
             )
             if current is None or current[0]:
                 raise Banned()
-            state = event.state(now)
-            if state == SCHEDULED:
-                raise NotOpen()
-            if state == CLOSED:
-                raise EventClosed(N_("The event is closed; messages can no longer be posted."))
+            refuse_posting(event, now)
             if current[2] > now:
                 raise Muted(current[2] - now)
             wait_ms = current[3] + event.slow_mode * 1000 - now
@@ -170,11 +176,7 @@ class Stream(StoreCore):
                 )
                 if row is not None:
                     return _item(row), False
-            state = event.state(now)
-            if state == SCHEDULED:
-                raise NotOpen()
-            if state == CLOSED:
-                raise EventClosed(N_("The event is closed; messages can no longer be posted."))
+            refuse_posting(event, now)
             recipient = await self._recipient(tx, event, to, None) if to is not None else None
             item = await self._append(
                 tx,
