@@ -36,6 +36,7 @@ from chatserver.handlers.events import (
     HostCheckHandler,
 )
 from chatserver.handlers.identity import IdentitySecretHandler, SeriesIdentitySecretHandler
+from chatserver.handlers.inbox import NoticesHandler, ThreadHandler
 from chatserver.handlers.metrics import MetricsHandler
 from chatserver.handlers.moderation import (
     ActionsHandler,
@@ -89,6 +90,10 @@ POST_LIMIT_WINDOW_S = 10.0
 EVENT_LIMIT_WINDOW_S = 3600.0
 JOIN_LIMIT_WINDOW_S = 60.0
 RENAME_LIMIT_WINDOW_S = 600.0
+# Sendings of notices per event and window: a host's backend telling users of an incident sends a
+# few; a leaked host key cannot turn the event into a mass mailer.
+NOTICE_LIMIT = 10
+NOTICE_LIMIT_WINDOW_S = 60.0
 
 _SLUG = r"([^/]+)"
 WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
@@ -235,6 +240,7 @@ def make_app(
     event_limit: int = DEFAULT_EVENT_LIMIT,
     join_limit: int = DEFAULT_JOIN_LIMIT,
     rename_limit: int = DEFAULT_RENAME_LIMIT,
+    notice_limit: int = NOTICE_LIMIT,
     presence: Presence | None = None,
     public_url: str | None = None,
     ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
@@ -271,6 +277,13 @@ def make_app(
             N_("Too many nickname changes; try again in {seconds} s."),
             store,
         ),
+        notice_limiter=Limit(
+            "notice",
+            notice_limit,
+            NOTICE_LIMIT_WINDOW_S,
+            N_("Too many notices from this event; try again in {seconds} s."),
+            store,
+        ),
         max_wait=max_wait,
         max_body=max_body,
         public_url=public_url,
@@ -304,6 +317,8 @@ def make_app(
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
         (rf"/api/events/{_SLUG}/identity-secret", IdentitySecretHandler, deps),
+        (rf"/api/events/{_SLUG}/notices", NoticesHandler, deps),
+        (rf"/api/events/{_SLUG}/threads/{_SLUG}", ThreadHandler, deps),
         (rf"/api/series/{_SLUG}/identity-secret", SeriesIdentitySecretHandler, deps),
         (r"/api/series", SeriesCollectionHandler, deps),
         (rf"/api/series/{_SLUG}", SeriesHandler, deps),

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from chatserver.models import PUBLIC_VIEW, Item, Viewer
+from chatserver.models import PUBLIC_VIEW, Audience, Item, Viewer
 from chatserver.slots import Slots
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class Broker:
         self, reads_coalesce_s: float = READS_COALESCE_S, max_held: int = 0, max_held_per_client: int = 0
     ) -> None:
         self._waiters: dict[int, set[Waiter]] = {}
+        self._private_due: dict[int, Audience] = {}  # per event, who the private items of this turn are for
         # Caps on connections held open (polls that wait, streams), in all and per client address;
         # 0 is no cap. They keep one address, or a flood, from holding every file descriptor.
         self.held = Slots(max_held, max_held_per_client)
@@ -146,17 +147,26 @@ class Broker:
             asyncio.get_running_loop().call_soon(self._tell, event_id, False)
 
     def _publish_private(self, event_id: int, item: Item) -> None:
-        """Wake and tell only the readers who see the item: the public path never learns of it."""
+        """Wake and tell only the readers who see the item: the public path never learns of it.
+        The private items of one turn are gathered, so each reader is asked once per turn
+        (a notice to many users is many items in one commit)."""
+        audience = self._private_due.get(event_id)
+        if audience is None:
+            audience = self._private_due[event_id] = Audience()
+            asyncio.get_running_loop().call_soon(self._wake_audience, event_id)
+        audience.add(item)
+
+    def _wake_audience(self, event_id: int) -> None:
+        audience = self._private_due.pop(event_id)
         waiters = self._waiters.get(event_id)
         if waiters:
-            for waiter in [w for w in waiters if w.viewer.sees(item)]:
+            for waiter in [w for w in waiters if audience.includes(w.viewer)]:
                 waiters.discard(waiter)
                 _settle(waiter.future)
             if not waiters:
                 del self._waiters[event_id]
-        told = [s for s in self._subscribers.get(event_id, ()) if s.viewer.sees(item)]
-        if told and event_id not in self._due:
-            asyncio.get_running_loop().call_soon(self._tell_some, told)
+        if event_id not in self._due:  # else all of them are told this turn anyway
+            self._tell_some([s for s in self._subscribers.get(event_id, ()) if audience.includes(s.viewer)])
 
     def _tell_some(self, subscribers: list[Subscriber]) -> None:
         for subscriber in subscribers:

@@ -32,6 +32,7 @@ from chatserver.errors import ChatError
 from chatserver.i18n import Languages
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
+from chatserver.models import PUBLIC_VIEW, Viewer
 from chatserver.pg import is_postgres_url
 from chatserver.purge import add_arguments as add_purge_arguments
 from chatserver.purge import erase, purge
@@ -236,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write an event's transcript to standard output")
     export.add_argument("slug")
     export.add_argument("--format", choices=transcript.FORMATS, default="txt")
+    export.add_argument(
+        "--include-private",
+        action="store_true",
+        help="the hosts' transcript: with the private lines to and from the hosts and the notices, marked",
+    )
     with_db(export)
 
     for command in add_purge_arguments(commands):
@@ -361,7 +367,8 @@ async def _export(args: argparse.Namespace, out: TextIO) -> None:
     store = await Store.open(args.db)
     try:
         event = await store.get_event(args.slug)
-        async for chunk in transcript.chunks(store, event, args.format, Languages()):
+        viewer = Viewer(staff=True) if args.include_private else PUBLIC_VIEW
+        async for chunk in transcript.chunks(store, event, args.format, Languages(), viewer):
             out.write(chunk)
     finally:
         await store.close()

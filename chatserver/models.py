@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chatserver.timefmt import Millis, format_time
@@ -174,6 +174,8 @@ class Item:
                 out["to"] = self.to_participant
             elif self.to_sub is None:
                 out["to"] = TO_HOSTS
+            else:
+                out["to_user"] = self.to_sub  # an app user who had not joined when it was sent
         if self.data:
             for key, value in self.data.items():
                 out.setdefault(key, value)  # an extra never overrides a standard key
@@ -187,14 +189,19 @@ class Viewer:
 
     participant_id: int | None = None
     staff: bool = False
+    sub: str | None = None  # the participant's app user id: notices sent to it before they joined
+    # The names this reader answers to among a private item's audience_keys (made once).
+    keys: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = ["staff"] if self.staff else [f"p{self.participant_id}"] if self.participant_id is not None else []
+        if self.sub is not None and not self.staff:
+            names.append(f"s{self.sub}")
+        object.__setattr__(self, "keys", frozenset(names))
 
     def sees(self, item: Item) -> bool:
         """Whether this reader may learn that the item exists."""
-        if not item.private:
-            return True
-        if self.staff and (item.role is not None or (item.to_participant is None and item.to_sub is None)):
-            return True  # to the hosts, or from them: never one participant's line to another
-        return self.participant_id is not None and self.participant_id in (item.participant_id, item.to_participant)
+        return not item.private or not self.keys.isdisjoint(audience_keys(item))
 
     @property
     def key(self) -> str:
@@ -203,6 +210,35 @@ class Viewer:
 
 
 PUBLIC_VIEW = Viewer()
+
+
+def audience_keys(item: Item) -> list[str]:
+    """Who may see a private item, as names a Viewer answers to (Viewer.keys): the one rule of
+    privacy, which rows.visible_sql says again in SQL. The hosts and moderators see what is to the
+    hosts or from them, never one participant's line to another; a participant, what they wrote or
+    what is to them (by id, or by their app user id before they joined)."""
+    keys = [f"p{p}" for p in (item.participant_id, item.to_participant) if p is not None]
+    if item.to_sub is not None:
+        keys.append(f"s{item.to_sub}")
+    if item.role is not None or (item.to_participant is None and item.to_sub is None):
+        keys.append("staff")
+    return keys
+
+
+@dataclass(slots=True)
+class Audience:
+    """Who may see any of some private items: Viewer.sees over many items, asked of each reader once
+    (a notice to 10,000 users wakes its readers in one pass, not one pass per item)."""
+
+    keys: set[str] = field(default_factory=set)
+
+    def add(self, item: Item) -> None:
+        """Count in the readers of one private item."""
+        self.keys.update(audience_keys(item))
+
+    def includes(self, viewer: Viewer) -> bool:
+        """Whether viewer sees at least one of the items added."""
+        return not self.keys.isdisjoint(viewer.keys)
 
 
 def view_of(items: list[Item], viewer: Viewer) -> str:

@@ -10,10 +10,12 @@ is read from the database as before.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import sys
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 
-from chatserver.models import PUBLIC_VIEW, Event, Item, Viewer, data_json
+from chatserver.models import PUBLIC_VIEW, Event, Item, Viewer, audience_keys, data_json
 
 TAIL_ITEMS = 1024  # newest items kept per event: a reconnecting crowd a little behind is served too
 EVENTS_HELD = 10_000  # events whose rows are kept; beyond that the map starts again
@@ -30,16 +32,42 @@ def item_bytes(item: Item) -> int:
     return _ITEM_BYTES + sys.getsizeof(item.body) + extras
 
 
-class Tail:
-    """A contiguous run of one event's newest items: ids first..last, last the newest committed."""
+def _run(ids: list[int], after: int, limit: int) -> list[int]:
+    """The ids after `after` a page may take from one sorted run (one more: is there more?)."""
+    start = bisect_right(ids, after)
+    return ids[start : start + limit + 1]
 
-    __slots__ = ("bytes", "first", "items", "private")
+
+class Tail:
+    """A contiguous run of one event's newest items: ids first..last, last the newest committed.
+
+    While it holds private items it also keeps, in id order, the ids of its public items and of
+    the private ones by audience key (models.audience_keys), so that a reader's page is a merge of
+    a few sorted runs: a burst of notices to thousands of users costs a public reader nothing."""
+
+    __slots__ = ("bytes", "first", "items", "private", "public", "audiences")
 
     def __init__(self, item: Item) -> None:
+        self._start(item)
+
+    def _start(self, item: Item) -> None:
         self.first = item.id
         self.items: list[Item] = [item]
         self.bytes = item_bytes(item)
-        self.private = int(item.private)  # how many of the items are private: none, and a page is a slice
+        self.private = 0  # how many of the items are private: none, and a page is a slice
+        self.public: list[int] = []
+        self.audiences: dict[str, list[int]] = {}
+        self._index(item)
+
+    def _index(self, item: Item) -> None:
+        if item.private:
+            if not self.private:  # the first private one: from now on the public ones are listed too
+                self.public = [held.id for held in self.items if held is not item]
+            self.private += 1
+            for key in audience_keys(item):
+                self.audiences.setdefault(key, []).append(item.id)
+        elif self.private:
+            self.public.append(item.id)
 
     @property
     def last(self) -> int:
@@ -47,21 +75,36 @@ class Tail:
 
     def append(self, item: Item) -> None:
         if item.id != self.last + 1:  # never expected: start a new run rather than leave a hole
-            self.first, self.items, self.bytes, self.private = item.id, [item], item_bytes(item), int(item.private)
+            self._start(item)
             return
         self.items.append(item)
         self.bytes += item_bytes(item)
-        self.private += item.private
+        self._index(item)
         if len(self.items) > 2 * TAIL_ITEMS:
             # Trimmed in blocks, so the copy is paid once per TAIL_ITEMS appends.
             self.drop_oldest(len(self.items) - TAIL_ITEMS)
 
     def drop_oldest(self, count: int) -> None:
         """Forget the oldest count items (readers that far behind read the disk)."""
-        self.bytes -= sum(item_bytes(item) for item in self.items[:count])
-        self.private -= sum(item.private for item in self.items[:count])
+        dropped = self.items[:count]
+        self.bytes -= sum(item_bytes(item) for item in dropped)
         del self.items[:count]
         self.first += count
+        gone = sum(item.private for item in dropped)
+        if not gone:
+            if self.private:
+                del self.public[: bisect_left(self.public, self.first)]
+            return
+        self.private -= gone
+        if not self.private:
+            self.public, self.audiences = [], {}
+            return
+        del self.public[: bisect_left(self.public, self.first)]
+        for key in {key for item in dropped if item.private for key in audience_keys(item)}:
+            ids = self.audiences[key]
+            del ids[: bisect_left(ids, self.first)]
+            if not ids:
+                del self.audiences[key]
 
     def after(self, after: int, limit: int, viewer: Viewer = PUBLIC_VIEW) -> tuple[list[Item], bool] | None:
         """Items with id > after that viewer sees (at most limit) and whether more may follow, or None
@@ -72,13 +115,20 @@ class Tail:
         if not self.private:  # nothing to step over (the common case): a slice
             page = self.items[start : start + limit]
             return page, start + limit < len(self.items)
+        runs = [_run(self.public, after, limit)]
+        for key in viewer.keys:
+            ids = self.audiences.get(key)
+            if ids:
+                runs.append(_run(ids, after, limit))
         shown: list[Item] = []
-        for index in range(start, len(self.items)):
-            item = self.items[index]
-            if viewer.sees(item):
-                if len(shown) == limit:
-                    return shown, True
-                shown.append(item)
+        previous = after
+        for item_id in heapq.merge(*runs):
+            if item_id == previous:
+                continue  # in two of the reader's runs (to them by id and by app user id)
+            if len(shown) == limit:
+                return shown, True
+            shown.append(self.items[item_id - self.first])
+            previous = item_id
         return shown, False
 
     def retract(self, item_id: int) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from urllib.parse import quote
 
 from chatserver.errors import N_
 from chatserver.i18n import Languages
-from chatserver.models import CLOSED, Event, Item, fit
+from chatserver.models import CLOSED, PUBLIC_VIEW, Event, Item, Viewer, fit
 from chatserver.series import Series
 from chatserver.store import Store
 from chatserver.timefmt import format_time, format_time_plain
@@ -40,15 +40,24 @@ def text_header(event: Event, now: int, languages: Languages) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def text_line(item: Item) -> str:
-    """`[2026-11-21 20:15:03 UTC] alice: hello`; each further line of the body follows, indented."""
+def text_line(item: Item, names: Mapping[int, str] | None = None) -> str:
+    """`[2026-11-21 20:15:03 UTC] alice: hello`; each further line of the body follows, indented.
+    A private line (only in the hosts' export) says to whom: `alice -> hosts (private): …`,
+    `Host (host) -> bob (notice): …`; names: the recipients' nicknames by participant id."""
     first, *rest = item.body.splitlines() or [""]
     body = "".join([first, *(f"\n{INDENT}{line}" for line in rest)])
     stamp = f"[{format_time_plain(item.created_at)}]"
-    if item.kind == "message":
+    if item.kind in ("message", "notice"):
         # "(host)" after the name of someone writing from the console: no participant can be that.
         role = f" ({item.role})" if item.role else ""
-        return f"{stamp} {item.author}{role}: {body}\n"
+        to = ""
+        if item.private:
+            if item.to_participant is not None:
+                whom = (names or {}).get(item.to_participant, f"participant {item.to_participant}")
+            else:
+                whom = f"user {item.to_sub}" if item.to_sub is not None else "hosts"
+            to = f" -> {whom} ({'notice' if item.kind == 'notice' else 'private'})"
+        return f"{stamp} {item.author}{role}{to}: {body}\n"
     if item.kind == "announcement":
         return f"{stamp} Announcement: {body}\n"
     return f"{stamp} * {body}\n"
@@ -72,32 +81,39 @@ def content_disposition(event: Event | Series, fmt: str) -> str:
     return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
 
 
-async def pieces(store: Store, event: Event) -> AsyncIterator[list[Item]]:
+async def pieces(store: Store, event: Event, viewer: Viewer) -> AsyncIterator[list[Item]]:
     """The shown items in runs of at most PAGE_BYTES: a download that is not read holds little."""
-    async for page in store.shown_items(event.id, ROWS_READ):
+    async for page in store.shown_items(event.id, ROWS_READ, viewer):
         while page:
             piece, _ = fit(page)
             yield piece
             page = page[len(piece) :]
 
 
-async def text_chunks(store: Store, event: Event, languages: Languages) -> AsyncIterator[str]:
+async def text_chunks(store: Store, event: Event, languages: Languages, viewer: Viewer) -> AsyncIterator[str]:
     yield text_header(event, store.clock(), languages)
-    async for piece in pieces(store, event):
-        yield "".join(text_line(item) for item in piece)
+    async for piece in pieces(store, event, viewer):
+        recipients = {item.to_participant for item in piece if item.to_participant is not None}
+        names = await store.nicknames(event.id, recipients) if recipients else {}
+        yield "".join(text_line(item, names) for item in piece)
 
 
-async def json_chunks(store: Store, event: Event) -> AsyncIterator[str]:
+async def json_chunks(store: Store, event: Event, viewer: Viewer) -> AsyncIterator[str]:
     head = {"server_time": format_time(store.clock()), "event": event.to_json(store.clock())}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ',"messages":['
     first = True
-    async for piece in pieces(store, event):
+    async for piece in pieces(store, event, viewer):
         encoded = ",".join(json.dumps(item.to_json(), ensure_ascii=False) for item in piece)
         yield encoded if first else "," + encoded
         first = False
     yield "]}\n"
 
 
-def chunks(store: Store, event: Event, fmt: str, languages: Languages) -> AsyncIterator[str]:
-    """The transcript in a format; `languages` for the .txt header's words (the items stay English)."""
-    return text_chunks(store, event, languages) if fmt == "txt" else json_chunks(store, event)
+def chunks(
+    store: Store, event: Event, fmt: str, languages: Languages, viewer: Viewer = PUBLIC_VIEW
+) -> AsyncIterator[str]:
+    """The transcript in a format; `languages` for the .txt header's words (the items stay English).
+    viewer: whose private lines it includes (the public's: none; the hosts': theirs, marked)."""
+    if fmt == "txt":
+        return text_chunks(store, event, languages, viewer)
+    return json_chunks(store, event, viewer)

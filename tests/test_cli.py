@@ -637,6 +637,34 @@ def test_export_defaults_to_txt(tmp_path: Path) -> None:
     assert result.stdout.startswith("# Weekly Tornado meeting\n")
 
 
+async def _event_with_a_private_line(db: Path) -> str:
+    slug = await _event_with_messages(db)
+    store = await Store.open(str(db))
+    try:
+        event = await store.get_event(slug)
+        bob, _ = await store.join(event.id, "bob")
+        await store.post_message(event.id, bob, "a word with the hosts", None, admit=admit_all, to="hosts")
+        await store.post_as_staff(event.id, "host", "Ann", "noted, thanks", to=bob.id)
+        return slug
+    finally:
+        await store.close()
+
+
+def test_export_leaves_private_lines_out_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "chat.db"
+    slug = asyncio.run(_event_with_a_private_line(db))
+    assert main(["export", slug, "--db", str(db)]) == 0
+    public = capsys.readouterr().out
+    assert "hello" in public and "hosts" not in public and "noted" not in public
+    assert main(["export", slug, "--include-private", "--db", str(db)]) == 0
+    hosts = capsys.readouterr().out
+    assert "bob -> hosts (private): a word with the hosts" in hosts
+    assert "Ann (host) -> bob (private): noted, thanks" in hosts
+    assert main(["export", slug, "--include-private", "--format", "json", "--db", str(db)]) == 0
+    private = [m for m in json.loads(capsys.readouterr().out)["messages"] if m.get("private")]
+    assert [(m["body"], m["to"]) for m in private] == [("a word with the hosts", "hosts"), ("noted, thanks", 2)]
+
+
 def test_export_of_an_unknown_slug(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "chat.db"
     asyncio.run(_event_with_messages(db))

@@ -163,8 +163,8 @@ class ApiHandler(Localized):
         self._counted = True
         headers = self.request.headers
         length = headers.get("Content-Length")
-        if length is not None and length.isdigit() and int(length) > self.services.max_body:
-            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.services.max_body)
+        if length is not None and length.isdigit() and int(length) > self.body_limit:
+            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.body_limit)
         has_body = (length is not None and length != "0") or "Transfer-Encoding" in headers
         content_type = headers.get("Content-Type", "")
         if has_body and self.request.method not in ("GET", "HEAD") and not is_json_type(content_type):
@@ -191,11 +191,16 @@ class ApiHandler(Localized):
         super().on_connection_close()  # ends a body still being read, so no handler waits for it
 
     def data_received(self, chunk: bytes) -> None:
-        if len(self._body) + len(chunk) > self.services.max_body:
+        if len(self._body) + len(chunk) > self.body_limit:
             self._body_too_large = True
             self._body.clear()
         elif not self._body_too_large:
             self._body.extend(chunk)
+
+    @property
+    def body_limit(self) -> int:
+        """The most bytes of request body this handler takes."""
+        return self.services.max_body
 
     def client_key(self) -> str:
         """The key this request's per-address limits count under (an IPv6 /64, an IPv4 address)."""
@@ -208,7 +213,7 @@ class ApiHandler(Localized):
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object (prepare() has checked that it was sent as JSON)."""
         if self._body_too_large:
-            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.services.max_body)
+            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.body_limit)
         return parse_json_object(bytes(self._body))
 
     def optional_json_body(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class Services:
     event_limiter: Limit
     join_limiter: Limit
     rename_limiter: Limit
+    notice_limiter: Limit  # sendings of notices per event
     max_wait: float
     max_body: int
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)

@@ -72,7 +72,7 @@ class StreamReader(ApiHandler):
         """Whose view of the stream this is: the participant's own, the hosts' (a host or moderator
         key), or the public's. Private items are filtered by it."""
         if participant is not None:
-            return Viewer(participant.id)
+            return Viewer(participant.id, sub=participant.sub)
         if self.bearer_token() is not None and await self.staff(event) is not None:
             return Viewer(staff=True)
         return PUBLIC_VIEW

@@ -9,6 +9,7 @@ from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.store.admin import Admin
 from chatserver.store.identities import Identities
+from chatserver.store.inbox import Inbox
 from chatserver.store.processes import Processes
 from chatserver.store.rows import (
     HITS_KEPT_MS,
@@ -18,7 +19,6 @@ from chatserver.store.rows import (
     ReadsListener,
     check_schedule,
 )
-from chatserver.store.stream import Stream
 from chatserver.timefmt import Millis, now_ms
 
 __all__ = [
@@ -33,8 +33,8 @@ __all__ = [
 
 
 class Store(
-    Admin, Identities, Stream, Processes
-):  # Identities builds on People  # Admin builds on Recurring (Events) and Moderation
+    Admin, Identities, Inbox, Processes
+):  # Identities builds on People  # Admin builds on Recurring (Events) and Moderation  # Inbox on Stream
     """Events, participants and their streams in the database; commits wake listeners afterwards."""
 
     @classmethod

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from chatserver.backend import Backend, Transaction
-from chatserver.errors import NotFound
-from chatserver.models import PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
+from chatserver.errors import EventClosed, NotFound
+from chatserver.models import CLOSED, PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
 from chatserver.operators import AuditBy
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.store.occurrences import events_of, make, series_in, to_make
@@ -65,6 +65,13 @@ class StoreCore:
         if row is None:
             raise NotFound()
         return _event(row)
+
+    async def _open_event(self, tx: Transaction, event_id: int, now: Millis) -> Event:
+        """The event, its boundaries settled, for a change only an event not yet closed takes (else 409)."""
+        event = await self._settle(tx, await self._event_in(tx, event_id), now)
+        if event.state(now) == CLOSED:
+            raise EventClosed()
+        return event
 
     async def _settle(self, tx: Transaction, event: Event, now: Millis, changed: bool = False) -> Event:
         """Bring the stream's boundary items up to the clock, in order, exactly once."""

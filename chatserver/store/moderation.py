@@ -41,9 +41,7 @@ class Moderation(StoreCore):
 
         async def job(tx: Transaction) -> Moderator:
             now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed()
+            await self._open_event(tx, event_id, now)
             row = await tx.fetchone(
                 "SELECT COUNT(*) FROM moderators WHERE event_id = ? AND revoked_at IS NULL", (event_id,)
             )
@@ -105,9 +103,7 @@ class Moderation(StoreCore):
 
         async def job(tx: Transaction) -> Participant:
             now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed()
+            await self._open_event(tx, event_id, now)
             row = await tx.fetchone(
                 f"UPDATE participants SET muted_until = ? WHERE id = ? AND event_id = ? RETURNING {_PARTICIPANT_COLUMNS}",
                 (now + minutes * 60_000 if minutes else 0, participant_id, event_id),

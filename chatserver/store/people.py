@@ -104,9 +104,7 @@ class People(StoreCore):
 
         async def job(tx: Transaction) -> Participant:
             now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed()
+            await self._open_event(tx, event_id, now)
             row = await tx.fetchone(
                 f"SELECT {_PARTICIPANT_COLUMNS} FROM participants WHERE id = ? AND event_id = ?",
                 (participant_id, event_id),

@@ -58,6 +58,11 @@ def visible_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
     if viewer.staff:
         return "(private = 0 OR role IS NOT NULL OR (to_participant IS NULL AND to_sub IS NULL))", {}
     if viewer.participant_id is not None:
+        if viewer.sub is not None:
+            return "(private = 0 OR participant_id = :viewer OR to_participant = :viewer OR to_sub = :sub)", {
+                "viewer": viewer.participant_id,
+                "sub": viewer.sub,
+            }
         return "(private = 0 OR participant_id = :viewer OR to_participant = :viewer)", {
             "viewer": viewer.participant_id
         }

@@ -199,9 +199,7 @@ class Stream(StoreCore):
 
         async def job(tx: Transaction) -> Item:
             now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed()
+            await self._open_event(tx, event_id, now)
             item = await self._append(tx, event_id, "announcement", body, now)
             await self._record(tx, event_id, actor, "announce", now, target=item.id)
             return item
@@ -213,9 +211,7 @@ class Stream(StoreCore):
 
         async def job(tx: Transaction) -> Item:
             now = self.clock()
-            event = await self._settle(tx, await self._event_in(tx, event_id), now)
-            if event.state(now) == CLOSED:
-                raise EventClosed()
+            await self._open_event(tx, event_id, now)
             row = await tx.fetchone(
                 "SELECT kind, retracted, author FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
             )
@@ -288,21 +284,27 @@ class Stream(StoreCore):
         page_event = await self.get_event(slug, fresh=fresh)
         return Page(page_event, after, items, more or cut, from_memory=False, view=view_of(items, viewer))
 
-    async def shown_page(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool]:
-        """Items a reader of the transcript sees (no retractions, nothing retracted, nothing private)
-        with id > after, and whether more follow."""
+    async def shown_page(
+        self, event_id: int, after: int, limit: int, viewer: Viewer = PUBLIC_VIEW
+    ) -> tuple[list[Item], bool]:
+        """Items a reader of the transcript sees with id > after, and whether more follow: no
+        retractions, nothing retracted, none of the inbox's marks; of the private items only those
+        viewer sees (the public transcript: none; the hosts' export: the lines to and from them)."""
+        visible, params = visible_sql(viewer)
         rows = await self.db.fetchall(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id > ?"
-            " AND kind != 'retraction' AND retracted = 0 AND private = 0 ORDER BY id LIMIT ?",
-            (event_id, after, limit + 1),
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = :event AND id > :after"
+            f" AND kind NOT IN ('retraction', 'thread') AND retracted = 0 AND {visible} ORDER BY id LIMIT :limit",
+            {"event": event_id, "after": after, "limit": limit + 1, **params},
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
 
-    async def shown_items(self, event_id: int, page_size: int = 500) -> AsyncIterator[list[Item]]:
+    async def shown_items(
+        self, event_id: int, page_size: int = 500, viewer: Viewer = PUBLIC_VIEW
+    ) -> AsyncIterator[list[Item]]:
         """The whole transcript, page by page, never all in memory."""
         after, more = 0, True
         while more:
-            page, more = await self.shown_page(event_id, after, page_size)
+            page, more = await self.shown_page(event_id, after, page_size, viewer)
             if not page:
                 return
             yield page
