@@ -6,6 +6,7 @@ import { lang, t } from "./i18n.js";
 const TEXT = {
   noBar: t("The chat bar did not load."),
   nickFirst: t("Type a nickname first."),
+  jwtFirst: t("Paste a JWT signed by your server first."),
 };
 
 const EVENTS = ["ready", "open", "close", "unread", "message", "announcement", "state", "nickname"];
@@ -65,11 +66,12 @@ function listen(log) {
     for (const button of document.querySelectorAll("button[data-call]")) {
       button.addEventListener("click", async () => {
         const call = button.dataset.call;
-        if (call !== "setNickname") return bar[call]();
-        const name = document.getElementById("api-nick").value.trim();
-        if (!name) return note(TEXT.nickFirst);
-        const result = await bar.setNickname(name);
-        note(`setNickname → ${JSON.stringify(result)}`);
+        if (call !== "setNickname" && call !== "identify") return bar[call]();
+        // The nickname, or a JWT (docs/embed.md: "Your users, signed by your server").
+        const value = document.getElementById(call === "identify" ? "api-jwt" : "api-nick").value.trim();
+        if (!value) return note(call === "identify" ? TEXT.jwtFirst : TEXT.nickFirst);
+        const result = await bar[call](value);
+        note(`${call} → ${JSON.stringify(result)}`);
       });
     }
   });

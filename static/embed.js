@@ -7,6 +7,11 @@
 // (the nickname, `mine`) is about someone who joined in this frame; and the page may set the
 // nickname only after the visitor clicked in the frame, or when the host listed its origin in
 // embed_origins (otherwise it is only suggested in the join form). docs/embed.md has the rules.
+// The page may also say who its user is: `identify` carries a JWT its server signed (by postMessage
+// only, never in a URL), taken without a click since only the signature makes it count; the room
+// joins as that user (nickname.js, identity.js). A host's notice to the visitor (a private item)
+// shows in the bar's banner like an announcement, with its own label; private items never reach the
+// page's `message` events (the banner's text is all the page is given, and only this visitor's).
 // A series' bar (/s/<slug>/embed) shows one meeting at a time: when the next one opens,
 // series-follow.js loads the frame again and it shows that one. The frame remembers in its own URL
 // (history.replaceState, ?was=) which meeting it showed, so that the next one knows the bar moved on:
@@ -20,6 +25,7 @@ import { textOn } from "./contrast.js";
 import { storageKept, store as storeText, stored as storedText } from "./dom.js";
 import { dir, lang, t, tn } from "./i18n.js";
 import { embeddingOrigin, originOf } from "./identity.js";
+import { roomNicknames } from "./nickname.js";
 import { room as current } from "./room-api.js";
 
 const TEXT = {
@@ -33,6 +39,9 @@ const TEXT = {
     dismiss: t("Dismiss the announcement"),
     // Translators: the label above an announcement shown over the collapsed chat bar.
     announcement: t("Announcement"),
+    // Translators: the label above a private notice from the event's hosts to this visitor, shown
+    // over the collapsed chat bar on the site that embeds the room.
+    notice: t("Message from the hosts"),
     // Translators: the chat bar's text while the room's title is not known.
     chat: t("Chat"),
     frame: t("Chat room"),
@@ -132,10 +141,11 @@ function bridge(root) {
   // meeting was there from its start: all of this meeting is news.
   const firstVisit = seen === 0 && !movedOn;
   let newest = 0; // the newest item the room has shown
+  const had = new Set(); // the ids taken in (a private item may come late, below the newest: on joining)
   let firstNews = 0; // the first item counted as unread here
   let unread = 0;
   let shown = params.get("open") === "1";
-  let announcement = null; // the newest announcement not dismissed: {id, body, created_at}
+  let announcement = null; // the newest announcement (or notice: notice true) not dismissed: {id, body, created_at}
   let dismissed = stored(dismissedKey) || given("dismissed");
   let loaded = false; // the conversation is shown up to date (the chat bar's "ready")
 
@@ -179,19 +189,22 @@ function bridge(root) {
     const { items, live } = ev.detail;
     let added = 0;
     for (const item of items) {
-      if (typeof item.id !== "number" || item.id <= newest) continue; // each item counts once
-      newest = item.id;
-      const talk = item.kind === "message" || item.kind === "announcement";
+      if (typeof item.id !== "number" || had.has(item.id)) continue; // each item counts once
+      had.add(item.id);
+      newest = Math.max(newest, item.id);
+      const notice = item.kind === "notice"; // the hosts' word to this visitor alone
+      const talk = item.kind === "message" || item.kind === "announcement" || notice;
       if (talk && !mine(item) && item.id > seen && !(firstVisit && !live)) {
         added += 1;
         firstNews = firstNews || item.id;
       }
-      if (item.kind === "announcement" && item.id > dismissed) {
-        showAnnouncement({ id: item.id, body: item.body, created_at: item.created_at });
+      if ((item.kind === "announcement" || notice) && item.id > dismissed && item.id > (announcement ? announcement.id : 0)) {
+        showAnnouncement(Object.assign({ id: item.id, body: item.body, created_at: item.created_at }, notice && { notice }));
       } else if (item.kind === "retraction" && announcement && item.target === announcement.id) {
         showAnnouncement(null);
       }
-      if (talk && live) {
+      // Private items (the visitor's thread with the hosts, notices) are not for the page's ears.
+      if (talk && live && item.private !== true) {
         send("message", {
           message: { id: item.id, kind: item.kind, author: item.author, body: item.body, created_at: item.created_at, mine: mine(item), slug: room.slug },
         });
@@ -234,8 +247,12 @@ function bridge(root) {
     const { title, starts_at, ends_at } = ev.detail;
     send("details", { title, starts_at, ends_at });
   });
+  let reader = null; // who the room reads for (participant id): private items are theirs alone
   root.addEventListener("room:me", () => {
     const me = room.me();
+    // Someone else now (the app signed in another user): the last one's notice leaves the banner.
+    if ((me ? me.id : null) !== reader && announcement && announcement.notice) showAnnouncement(null);
+    reader = me ? me.id : null;
     send("nickname", { nickname: me ? me.nickname : null, ok: true });
   });
   document.addEventListener("visibilitychange", caughtUp);
@@ -261,6 +278,14 @@ function bridge(root) {
       const me = room.me();
       const error = result.ok ? null : { code: result.code, message: result.message };
       send("nickname", { req: data.req, nickname: me ? me.nickname : null, ok: result.ok, error });
+    } else if (data.type === "identify" && (typeof data.jwt === "string" || data.jwt === null)) {
+      // The site's signed word for who its user is (null: nobody): no click needed, the server checks it.
+      const result = await roomNicknames().signIn(data.jwt);
+      const note = root.querySelector(".storage-note"); // about a nickname: not one the site signs in each time
+      if (note && result.ok && data.jwt) note.hidden = true;
+      const me = room.me();
+      const error = result.ok ? null : { code: result.code, message: result.message };
+      send("nickname", { req: data.req, signed: true, nickname: me ? me.nickname : null, participant_id: me ? me.id : null, ok: result.ok, error });
     } else if (data.type === "suggest" && typeof data.nickname === "string") {
       current().suggestNickname(data.nickname); // the name the visitor had in a series' last meeting
     } else if (data.type === "dismiss" && announcement && data.id === announcement.id) {
@@ -274,7 +299,8 @@ function bridge(root) {
 
   document.addEventListener("DOMContentLoaded", () => {
     if (!current()) return;
-    if (forgetful) {
+    // The site signs its user in on every page (?signed=1): no nickname to forget, nothing to say.
+    if (forgetful && params.get("signed") !== "1") {
       // Third-party storage blocked: the room works, for this page only. Say so, once, plainly.
       const note = document.createElement("p");
       note.className = "notice storage-note";
@@ -287,6 +313,7 @@ function bridge(root) {
     current().setOnScreen(shown);
     if (params.get("nickname")) current().suggestNickname(params.get("nickname"));
     const me = room.me();
+    reader = me ? me.id : null;
     const head = root.querySelector(".event-head h1");
     send("hello", {
       slug: room.slug, // a series' bar: the meeting shown now (series: the series' slug)

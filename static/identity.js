@@ -6,6 +6,12 @@
 // A series' meetings are rooms of their own (a token is good for one only), so on a series' page
 // and in its chat bar the nickname last taken there (no token) is kept too, and the next meeting
 // offers it: "Continue as <name>" joins with it, on the visitor's click.
+// In a chat bar the embedding app may say who its user is instead: a JWT its server signed (never
+// in a URL: the page gives it by postMessage, embed.js). Joining with it gives the same participant
+// on every device, marked verified; the app's user id (`sub`) is kept beside the token, so that a
+// JWT for another user replaces the identity (forgotten first) and one for the same user does not
+// ask the server again. Such a name is the app's: it is not renamed here, nor offered in a series'
+// next meeting as a nickname (the bar gives the JWT again there).
 // The forms that show all this are in nickname.js.
 
 import { TEXT as API_TEXT, errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
@@ -24,6 +30,21 @@ function read(key) {
     me = null;
   }
   return me && typeof me.token === "string" && typeof me.nickname === "string" && typeof me.id === "number" ? me : null;
+}
+
+/**
+ * The app's user id (`sub`) a JWT names, read without checking its signature (only the server can),
+ * or null when it is not a JWT. Good for one thing: telling whether it names the user we hold.
+ */
+export function subOf(jwt) {
+  try {
+    const part = String(jwt).split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+    const sub = JSON.parse(new TextDecoder().decode(bytes)).sub;
+    return typeof sub === "string" && sub ? sub : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 let pageDevice = null; // where storage is blocked: an id for this page's life
@@ -118,7 +139,7 @@ export class Identity {
   save() {
     // Private browsing without storage: the nickname lasts as long as the page.
     store(this.key, this.me ? JSON.stringify(this.me) : null);
-    if (this.me && this.seriesKey) store(this.seriesKey, JSON.stringify({ nickname: this.me.nickname, slug: this.slug }));
+    if (this.me && this.seriesKey && !this.me.verified) store(this.seriesKey, JSON.stringify({ nickname: this.me.nickname, slug: this.slug }));
   }
 
   /** Another tab or frame changed who the reader is: follow it. */
@@ -149,6 +170,47 @@ export class Identity {
     this.save();
     this.hooks.changed("joined", false);
     return { ok: true };
+  }
+
+  /**
+   * Join as the embedding app's user, with the JWT its server signed: {ok: true}, or {ok: false,
+   * code, message} (a bad or expired JWT: invalid_identity). The same user (`sub`) is the same
+   * participant on every device; each join gives this browser a token of its own. A JWT for another
+   * user than the one held replaces them: the old token is forgotten first, so that a refused JWT
+   * leaves nobody joined, never the last user. One for the same user keeps the token we have.
+   */
+  async joinAs(jwt) {
+    const sub = subOf(jwt);
+    const me = this.me;
+    if (me && me.verified && sub && me.sub === sub) return { ok: true };
+    if (me && me.verified) this.signOut();
+    let res;
+    try {
+      res = await fetchJson("POST", this.path, { body: { identity: String(jwt), device: deviceId() }, timeout: 15000 });
+    } catch (e) {
+      return { ok: false, code: "network", message: API_TEXT.unreachable };
+    }
+    const code = errorCode(res);
+    if (!((res.status === 200 || res.status === 201) && res.data && res.data.token && res.data.participant)) {
+      if (code === "event_closed") this.hooks.closed();
+      return { ok: false, code, message: errorMessage(res) };
+    }
+    const { id, nickname } = res.data.participant;
+    // The server checked the signature: the sub read from the JWT is the user it joined us as.
+    this.me = { id, nickname, token: res.data.token, verified: true, sub };
+    this.save();
+    this.hooks.changed("joined", false);
+    return { ok: true };
+  }
+
+  /** The app says nobody (or someone else) is signed in: the app user held here is forgotten. */
+  signOut() {
+    if (!this.me || !this.me.verified) return false;
+    this.me = null;
+    this.save();
+    // Not the reader's doing in this frame (as a change in another tab): the focus stays where it is.
+    this.hooks.changed("forgot", true);
+    return true;
   }
 
   /**

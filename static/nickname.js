@@ -2,10 +2,14 @@
 // visitor joined on the room's own page, or in a series' next meeting), "You are …" with Change
 // nickname, the rename form (with Cancel and Leave), and the plain notice that takes the
 // composer's place for a banned reader.
+// In a chat bar whose site says who its user is (a signed JWT, embed.js), there is no nickname to
+// choose: the join form stays hidden while the bar signs in (?signed=1: the site gave one at load),
+// the name has a verified mark, and there is no rename (the name is the app's).
 // Who the reader is lives in identity.js; this module only shows it and asks for changes.
 
 import { appendSentence, say, storageKept } from "./dom.js";
 import { lang, t } from "./i18n.js";
+import { embeddingOrigin } from "./identity.js";
 
 const TEXT = {
   typeFirst: t("Type a nickname first."),
@@ -31,7 +35,20 @@ const TEXT = {
   // The server's own words for a reserved name (chatserver/validation.py), in the page's language
   // as the API answers in it: a reserved name is refused with the same code as a taken one.
   serverReserved: t("The nickname '{nickname}' is reserved; choose another."),
+  // Translators: the tooltip (and what a screen reader says) of the check mark beside the reader's
+  // name in a chat bar whose site signed them in: the name comes from that site, not from a form.
+  verified: t("Verified: this name comes from the site you are signed in to."),
 };
+
+let active = null; // the room's forms (room.js makes one per page)
+
+/**
+ * The room's Nicknames, for the chat bar's bridge (embed.js) to sign the app's user in: the room's
+ * object (room-api.js) has no call for it (yet), and this page has one room.
+ */
+export function roomNicknames() {
+  return active;
+}
 
 const soon = new Intl.RelativeTimeFormat(lang, { numeric: "always" });
 const $ = (id) => document.getElementById(id);
@@ -81,6 +98,17 @@ export class Nicknames {
     this.note.hidden = true;
     if (!storageKept()) $("join-help").textContent = TEXT.pageOnly;
     this.offer = this.offerButton();
+    // The embedding site gave a signed identity as the bar loaded: no join form until it is tried.
+    this.awaitingApp = !!embeddingOrigin() && new URLSearchParams(location.search).get("signed") === "1";
+    this.signing = Promise.resolve(); // signIn() calls, one after the other
+    this.marks = [$("me"), $("waiting-nick")].map((name) => this.verifiedMark(name));
+    // "You are Ada · Change nickname": without the button (an app's user), no "·" either (only
+    // the "·": in some languages the sentence goes on after the name, in the same text).
+    this.separators = ["change-nick", "waiting-change-nick"]
+      .map((id) => $(id).previousSibling)
+      .filter((node) => node && node.nodeType === Node.TEXT_NODE)
+      .map((node) => [node, node.nodeValue]);
+    active = this;
 
     this.join.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -126,16 +154,55 @@ export class Nicknames {
     return { row, button, why };
   }
 
+  /** The check mark after `name` (hidden unless the reader is the app's user): a tooltip, and words for screen readers. */
+  verifiedMark(name) {
+    const mark = document.createElement("span");
+    mark.className = "verified";
+    mark.title = TEXT.verified;
+    mark.hidden = true;
+    mark.style.color = "var(--accent)"; // CSSOM, which the pages' CSP allows
+    const check = document.createElement("span");
+    check.setAttribute("aria-hidden", "true");
+    check.textContent = "\u00a0\u2713"; // a no-break space and a check mark
+    const words = document.createElement("span");
+    words.className = "visually-hidden";
+    words.textContent = TEXT.verified;
+    mark.append(check, words);
+    name.after(mark);
+    return mark;
+  }
+
+  /**
+   * Join as the embedding app's user (embed.js: a JWT the page gave, or null: nobody is signed in
+   * there, so an app user held here is forgotten). One at a time, in the order given. → {ok, code,
+   * message}; a refused JWT changes nothing in the join form (the page hears why).
+   */
+  signIn(jwt) {
+    const next = async () => {
+      const result = jwt ? await this.identity.joinAs(jwt) : { ok: true };
+      if (!jwt) this.identity.signOut();
+      this.awaitingApp = false;
+      this.hooks.render();
+      return result;
+    };
+    this.signing = this.signing.then(next, next);
+    return this.signing;
+  }
+
   /** Place and show the forms for the state; → {compose, banned}: what the composer may do. */
   show(state) {
     const me = this.identity.me;
     const joinable = state === "scheduled" || state === "open";
     const banned = !!me && !!me.banned;
+    const app = !!me && !!me.verified; // the name is the embedding app's: shown verified, not renamed
     // The nickname prompt sits where it is needed: in the waiting room, or under the messages.
     const home = state === "scheduled" ? $("waiting-join") : $("chat-foot");
     if (this.join.parentNode !== home || this.rename.parentNode !== home) home.prepend(this.join, this.rename, this.note);
-    if (!me || !joinable) this.renaming = false;
-    this.join.hidden = !joinable || !!me;
+    if (!me || !joinable || app) this.renaming = false;
+    this.join.hidden = !joinable || !!me || this.awaitingApp;
+    for (const mark of this.marks) mark.hidden = !app;
+    for (const [separator, text] of this.separators) separator.nodeValue = app ? text.replace(/\s*·\s*$/, " ") : text;
+    $("change-nick").hidden = $("waiting-change-nick").hidden = app;
     this.rename.hidden = !this.renaming;
     this.note.hidden = !banned || !joinable;
     $("waiting-me").hidden = state !== "scheduled" || !me || banned || this.renaming;
@@ -195,7 +262,7 @@ export class Nicknames {
 
   openRename() {
     const me = this.identity.me;
-    if (!me || me.banned) return;
+    if (!me || me.banned || me.verified) return;
     this.renaming = true;
     this.newName.value = me.nickname;
     say($("rename-error"), "");

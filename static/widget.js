@@ -1,6 +1,7 @@
 // chatserver's chat bar, one line on any page (docs/embed.md):
 //   <script src="https://chat.example.org/static/widget.js" data-room="SLUG" async></script>
 // or data-series="SLUG": the frame (/s/SLUG/embed) moves on to each next meeting (a new hello).
+// data-identity="<JWT>" or identify(jwt): the app's user; the JWT goes by postMessage, never in a URL.
 // Its language: data-locale, else the page's <html lang>, else the browser's (the server decides);
 // its own few words come from the frame (hello's texts), English until then.
 // The room is an iframe of the server, out of the page's reach; the bar is in a shadow root whose
@@ -12,6 +13,7 @@
   const TEXT = {
     dismiss: "Dismiss the announcement",
     announcement: "Announcement",
+    notice: "Message from the hosts",
     chat: "Chat",
     frame: "Chat room",
     panel: "Chat: {title}",
@@ -25,6 +27,7 @@
   const DEV = {
     noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>" (or data-series).',
     notLoaded: (room, server, site) => `chatserver: room ${room} did not load from ${server}. Does its host allow ${site} to embed it?`,
+    identity: "chatserver: the identity was refused:",
   };
   const put = (text, value) => text.replace(/\{\w+\}/, () => value);
   const script = document.currentScript || document.querySelector("script[src*='widget.js']:is([data-room],[data-series])");
@@ -46,6 +49,7 @@
   const yes = (v) => v !== undefined && v !== "false" && v !== "0";
   const accent = opts.accent && CSS.supports("color", opts.accent) ? opts.accent : "#1a5fb4";
   const label = (opts.label || "").trim();
+  let jwt = "identity" in opts ? opts.identity || null : undefined; // the app's user; null: nobody signed in
 
   const CSS_TEXT = `
 :host{all:initial!important;position:fixed!important;inset:auto 16px 0 auto!important;z-index:2147483000!important;display:block!important}
@@ -126,6 +130,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     if (open) query.set("open", "1");
     if (accent === opts.accent) query.set("accent", accent);
     if (opts.nickname) query.set("nickname", opts.nickname);
+    if (jwt) query.set("signed", "1"); // a JWT will come (by postMessage): no join form meanwhile
     if (locale) query.set("locale", locale);
     const kept = kh();
     for (const k of IDS) if (Number.isSafeInteger(kept[k])) query.set(k, kept[k]);
@@ -153,7 +158,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   // --- state
   const listeners = {};
   const queued = []; // commands given before the room listened
-  const waiters = new Map(); // setNickname request id -> its promise's resolve
+  const waiters = new Map(); // request id -> its promise's resolve
   let listening = false;
   let isOpen = false;
   let unread = 0;
@@ -186,7 +191,7 @@ iframe{display:block;width:100%;height:100%;border:0}
 
   function draw() {
     dismiss.setAttribute("aria-label", TEXT.dismiss);
-    bannerLabel.textContent = TEXT.announcement;
+    bannerLabel.textContent = shown && shown.notice ? TEXT.notice : TEXT.announcement;
     if (!label && !roomTitle) title.textContent = TEXT.chat;
     if (!listening) frame.title = TEXT.frame;
     wrap.classList.toggle("open", isOpen);
@@ -200,6 +205,14 @@ iframe{display:block;width:100%;height:100%;border:0}
     banner.hidden = !shown || isOpen;
     const opens = put(TEXT.opens, new Date(startsAt).toLocaleString(lang, { weekday: "short", hour: "numeric", minute: "2-digit" }));
     if (status.textContent !== TEXT.unavailable) status.textContent = state === "closed" ? TEXT.ended : state === "scheduled" ? opens : "";
+  }
+
+  function ask(type, fields) {
+    const req = ++requests;
+    return new Promise((resolve) => {
+      waiters.set(req, resolve);
+      tell(type, Object.assign(fields, { req }));
+    });
   }
 
   function setOpen(open) {
@@ -228,6 +241,8 @@ iframe{display:block;width:100%;height:100%;border:0}
       draw();
       tell("shown", { open: isOpen });
       if (moved && name && !nickname) tell(asked ? "nickname" : "suggest", { nickname: name, req: 0 });
+      // A new frame (next meeting, language) signs in again, unless an identify() waits.
+      if (jwt !== undefined && !queued.some((m) => m.type === "identify")) tell("identify", { jwt, req: 0 });
       for (const m of queued.splice(0)) frame.contentWindow.postMessage(m, server);
       if (was && was !== state) emit("state", { state });
     },
@@ -237,9 +252,11 @@ iframe{display:block;width:100%;height:100%;border:0}
     },
     details(d) {
       // The host changed the details: the title (unless the site chose a label) and the opening time.
-      if (d.title) roomTitle = d.title;
-      if (!label && d.title) title.textContent = d.title;
-      if (d.title) frame.title = panel.ariaLabel = put(TEXT.panel, d.title);
+      if (d.title) {
+        roomTitle = d.title;
+        if (!label) title.textContent = d.title;
+        frame.title = panel.ariaLabel = put(TEXT.panel, d.title);
+      }
       if (d.starts_at) startsAt = d.starts_at;
       draw();
     },
@@ -265,7 +282,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       shown = d.announcement || null;
       if (shown) bannerText.textContent = shown.body;
       draw();
-      if (shown) emit("announcement", shown);
+      if (shown && !shown.notice) emit("announcement", shown); // a notice is private: not for the page
     },
     state(d) {
       state = d.state;
@@ -276,10 +293,12 @@ iframe{display:block;width:100%;height:100%;border:0}
       const changed = d.nickname !== nickname;
       nickname = d.nickname;
       const result = { ok: !!d.ok, nickname, error: d.error || null };
+      if (d.signed) result.participant_id = d.participant_id; // identify's answer
+      if (d.signed && !d.ok) console.warn(DEV.identity, d.error);
       const done = waiters.get(d.req);
       waiters.delete(d.req);
       if (done) done(result);
-      if (changed || (!d.ok && d.req)) emit("nickname", result); // req 0: ours
+      if (changed || (!d.ok && (d.req || d.signed))) emit("nickname", result); // req 0: ours
     },
     escape() {
       setOpen(false);
@@ -320,12 +339,13 @@ iframe{display:block;width:100%;height:100%;border:0}
     nickname: () => nickname,
     /** Join as `name`, or rename when joined: {ok, nickname, error}; error.code "needs_click" when only suggested. */
     setNickname(name) {
-      const req = ++requests;
       asked = true;
-      return new Promise((resolve) => {
-        waiters.set(req, resolve);
-        tell("nickname", { nickname: String(name), req });
-      });
+      return ask("nickname", { nickname: String(name) });
+    },
+    /** Join as the app's user (a JWT signed by its server; null: nobody): {ok, nickname, participant_id, error}. */
+    identify(token) {
+      jwt = token ? String(token) : null;
+      return ask("identify", { jwt });
     },
     /** Listen for ready, open, close, unread, message, announcement, state, nickname. */
     on(type, fn) {

@@ -57,9 +57,11 @@ async def test_the_widget_script_is_small_plain_and_loadable_from_any_site(api: 
     assert reply.headers["X-Content-Type-Options"] == "nosniff"
     raw = reply.body.encode("utf-8")
     # A budget, not a goal: the bar loads on other people's pages. Unminified, with its comments;
-    # what a proxy that compresses (docs/deploying.md) sends is the second number.
-    assert len(raw) < 16 * 1024
-    assert len(gzip.compress(raw, 9)) < 6 * 1024
+    # what a proxy that compresses (docs/deploying.md) sends is the second number. Raised from 16 KiB
+    # and 6 KiB for the app's signed users (data-identity, identify(): issue 19) and the hosts'
+    # notices in the banner, after trimming what could go: the next feature should take bytes out.
+    assert len(raw) < 17 * 1024
+    assert len(gzip.compress(raw, 9)) < 6.4 * 1024
     assert raw.isascii()  # whatever encoding the host page declares, it reads the same
     assert "innerHTML" not in reply.body and "eval(" not in reply.body
 
