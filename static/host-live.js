@@ -1,6 +1,6 @@
-// The host console's live view: every message with Remove, Mute and Ban (on a touch screen, for the
-// message tapped last), the count, and the announcement form. Remove can be undone for a few
-// seconds (undo.js): the room sees nothing until the time is up.
+// The host console's live view: every public message with Remove, Mute and Ban (on a touch screen,
+// for the message tapped last), the count, and the announcement form. Remove can be undone for a
+// few seconds (undo.js): the room sees nothing until the time is up. Private lines are the inbox's.
 
 import { errorCode, errorMessage } from "./api.js";
 import { confirmAction } from "./dialog.js";
@@ -215,9 +215,10 @@ export class LiveView {
     this.$("live-help").textContent = this.host.state() === "closed" ? TEXT.helpClosed : this.touch.matches ? TEXT.helpTouch : TEXT.helpPointer;
   }
 
-  /** Items from the stream (or an announcement just made). */
+  /** Items from the stream (or an announcement just made): what the room sees. Private lines and
+   *  notices are the inbox's (host-inbox.js), and its read and done marks are nobody's here. */
   add(items) {
-    this.list.add(items);
+    this.list.add(items.filter((i) => i && i.private !== true && i.kind !== "thread" && i.kind !== "notice"));
     for (const item of items) {
       if (item.kind === "system" && item.code === "banned" && typeof item.participant_id === "number") this.markBanned(item.participant_id);
     }

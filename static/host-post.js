@@ -1,8 +1,10 @@
 // Post as the host (or as a moderator): a message in the chat under a name chosen here, which the
-// room shows with a "Host" or "Moderator" badge. The name is remembered in this browser.
+// room shows with a "Host" or "Moderator" badge. The name is remembered in this browser, and is the
+// one the inbox's private replies and the notices go out under. The inbox's "Answer publicly…" puts
+// a quoted question in the message box here.
 
 import { errorCode, errorMessage } from "./api.js";
-import { say, store, stored } from "./dom.js";
+import { reducedMotion, say, store, stored } from "./dom.js";
 import { hostCall } from "./host-call.js";
 import { t } from "./i18n.js";
 import { randomId } from "./util.js";
@@ -57,6 +59,7 @@ export function bindPostAs(form, path, host, live) {
       store(storeKey, name);
       clientId = null;
       input.value = "";
+      input.rows = 1;
       live.add([res.data.message]);
       live.list.scrollToBottom(false);
       input.focus();
@@ -86,5 +89,23 @@ export function bindPostAs(form, path, host, live) {
       form.requestSubmit();
     }
   });
-  return { start };
+  /** The name the host's private replies and notices go out under: the one to post as, else the
+   *  default (null: the server's own, a moderator's name). */
+  function name() {
+    return nameInput.value.trim() || stored(storeKey) || (host.role() === "moderator" ? null : TEXT.host);
+  }
+
+  /** Put `text` in the message box for the host to finish and send (an answer in public). */
+  function prefill(text) {
+    say(status, "");
+    clientId = null;
+    const rest = input.value.trim();
+    input.value = rest ? `${text}${rest}` : text;
+    input.rows = Math.min(8, input.value.split("\n").length + 1);
+    input.scrollIntoView({ block: "center", behavior: reducedMotion() ? "auto" : "smooth" });
+    input.focus({ preventScroll: true });
+    input.setSelectionRange(text.length, text.length);
+  }
+
+  return { start, name, prefill };
 }

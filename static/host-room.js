@@ -1,7 +1,7 @@
 // The console's room settings, each applied at once: slow mode (how often one person may post),
-// whether new people may join and whether the chat says so; and the word filter (saved with its
-// own button), whose messages wait in the review queue. Only the host may change them; a moderator
-// sees them.
+// whether new people may join and whether the chat says so, who may write privately; and the word
+// filter (saved with its own button), whose messages wait in the review queue. Only the host may
+// change them; a moderator sees them.
 
 import { errorCode, errorMessage } from "./api.js";
 import { say } from "./dom.js";
@@ -20,6 +20,12 @@ const TEXT = {
   needSeconds: t("Choose a number of seconds from 1 to 3600."),
   joinsShown: t("The chat says when someone joins."),
   joinsHidden: t("The chat no longer says when someone joins."),
+  // Translators: after the host chose who may write privately in the room's settings.
+  dm: {
+    hosts: t("People can write privately to the hosts and moderators."),
+    everyone: t("People can write privately to the hosts and to each other."),
+    off: t("Nobody can write privately now; the hosts can still write to anyone."),
+  },
   filterOn: (n) => tn("Saved: a message with this word or phrase is held for review.", "Saved: a message with one of these {n} words or phrases is held for review.", n),
   filterOff: t("Saved: there is no word filter, so no message is held."),
   // Translators: the field named in the server's refusals of a word filter.
@@ -67,6 +73,7 @@ export class RoomSettings {
     this.seconds = $("r-seconds");
     this.joins = $("r-joins");
     this.joinItems = $("r-join-items");
+    this.dm = $("r-dm");
     this.filterForm = $("filter-form");
     this.filter = $("r-filter");
     this.filterDirty = false; // the host is editing the list: what the server says waits
@@ -95,6 +102,7 @@ export class RoomSettings {
     this.seconds.addEventListener("input", () => this.error(""));
     this.joins.addEventListener("change", () => this.apply({ joins_locked: !this.joins.checked }, this.joins));
     this.joinItems.addEventListener("change", () => this.apply({ join_items: this.joinItems.checked }, this.joinItems));
+    this.dm.addEventListener("change", () => this.apply({ direct_messages: this.dm.value }, this.dm));
     this.filterForm.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.saveFilter();
@@ -131,6 +139,7 @@ export class RoomSettings {
       }
       this.joins.checked = !ev.joins_locked;
       this.joinItems.checked = ev.join_items !== false;
+      this.dm.value = Object.hasOwn(TEXT.dm, ev.direct_messages) ? ev.direct_messages : "hosts";
       this.showOther();
     }
     this.enable();
@@ -194,6 +203,7 @@ export class RoomSettings {
       this.host.show(ev);
       if ("slow_mode" in change) say(status, ev.slow_mode ? TEXT.slowOn(slowText(ev.slow_mode)) : TEXT.slowOff, "ok");
       else if ("join_items" in change) say(status, ev.join_items ? TEXT.joinsShown : TEXT.joinsHidden, "ok");
+      else if ("direct_messages" in change) say(status, TEXT.dm[ev.direct_messages] || "", "ok");
       else say(status, ev.joins_locked ? TEXT.joinsLocked : TEXT.joinsOpen, "ok");
     } else {
       if (this.event && control !== this.seconds) this.fill(this.event); // as it was; a number typed stays

@@ -1,7 +1,8 @@
 // The host console: checks the host key from the URL fragment, then shows the live chat with its
-// moderation, posting as the host, the review queue, the people, the room's settings, the activity
-// log, the moderators, the event's details to edit, the chat bar's snippet, and closing early. A
-// moderator's key opens the same console without what only the host may do (host-role.js).
+// moderation, posting as the host, the inbox of private conversations, the review queue, the
+// people, the notices, the room's settings, the activity log, the moderators, the event's details
+// to edit, the chat bar's snippet, and closing early. A moderator's key opens the same console
+// without what only the host may do (host-role.js).
 
 import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { isState, showState } from "./badge.js";
@@ -11,8 +12,10 @@ import { bindEmbedding } from "./host-embed.js";
 import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
 import { EventEditor } from "./host-edit.js";
 import { ReviewQueue } from "./host-held.js";
+import { Inbox } from "./host-inbox.js";
 import { LiveView } from "./host-live.js";
 import { ModeratorsPanel } from "./host-moderators.js";
+import { NoticesPanel } from "./host-notices.js";
 import { bindPostAs } from "./host-post.js";
 import { moderatorTitle, roleOf, showRole } from "./host-role.js";
 import { RoomSettings } from "./host-room.js";
@@ -39,6 +42,8 @@ const TEXT = {
   retrying: t("The server could not be reached; trying again…"),
   // Translators: the browser tab's title of the host console; {title} is the event's title.
   pageTitle: (title) => t("Host: {title} · chatserver", { title }),
+  // Translators: the browser tab's title while the inbox has unread lines: "(3) Host: Town hall · chatserver".
+  unreadTitle: (n, title) => t("({n}) {title}", { n, title }),
   actionsMayFail: t("Actions may fail until then."),
   // Translators: a participant's state in the host console's list of people.
   banned: t("banned"),
@@ -64,7 +69,7 @@ const CONTROLS = "#edit input, #edit textarea, #edit button, #announce textarea,
 // What an "updated" item may carry, and the type of each.
 const CHANGES = {
   title: "string", description: "string", starts_at: "string", ends_at: "string", transcript: "string",
-  slow_mode: "number", joins_locked: "boolean", retention_days: "number",
+  slow_mode: "number", joins_locked: "boolean", retention_days: "number", direct_messages: "string",
 };
 
 const root = document.getElementById("host");
@@ -78,6 +83,8 @@ function start(root) {
   let event = null;
   let role = "host";
   let roleName = null; // a moderator's name
+  let pageTitle = document.title;
+  let unread = 0; // lines in the inbox no host has read: in the tab's title
 
   const key = readKey();
   // Another host link pasted into this tab changes only the fragment: start again with it.
@@ -104,6 +111,10 @@ function start(root) {
   const activity = new ActivityLog(path);
   const review = new ReviewQueue(path, host, () => activity.load());
   const postAs = bindPostAs($("post-as"), path, host, live);
+  // The inbox and the notices go out under the name the host posts as.
+  const staff = { ...host, name: () => postAs.name(), answer: (text) => postAs.prefill(text), unread: showUnread };
+  const inbox = new Inbox(path, staff);
+  const notices = new NoticesPanel(path, staff);
   bindEmbedding(root, hostCall);
   const people = new People(root.dataset.slug, $("participants"), $("participants-status"), {
     every: PEOPLE_EVERY,
@@ -121,6 +132,8 @@ function start(root) {
       if (!p.banned) li.append(live.mutes.control(p.id, p.nickname), live.banButton(p.id, p.nickname));
     },
     summary: (all, online) => {
+      inbox.setPeople(all);
+      notices.setPeople(all);
       $("people-summary").textContent = all.length ? (state === "closed" ? TEXT.tookPart(all.length) : TEXT.summary(TEXT.onlineCount(online), TEXT.joinedCount(all.length))) : "";
     },
   });
@@ -138,6 +151,7 @@ function start(root) {
     token: () => key, // after the close, a transcript for the hosts only is read with the key
     items: (items) => {
       live.add(items);
+      inbox.add(items);
       activity.follow(items);
       for (const item of items) if (item.kind === "system" && item.code === "updated") applyChanges(item.changes);
       if (items.some((i) => i.kind === "system" && (i.code === "joined" || i.code === "banned"))) people.load();
@@ -147,6 +161,7 @@ function start(root) {
     },
     reset: () => {
       live.list.clear();
+      inbox.clear();
       live.updateEmpty();
     },
     loaded: () => {
@@ -170,7 +185,8 @@ function start(root) {
   function showEvent(ev) {
     event = ev;
     $("host-title").textContent = ev.title;
-    document.title = moderatorTitle(role, ev.title) || TEXT.pageTitle(ev.title);
+    pageTitle = moderatorTitle(role, ev.title) || TEXT.pageTitle(ev.title);
+    showTitle();
     $("host-starts").setAttribute("datetime", ev.starts_at);
     $("host-ends").setAttribute("datetime", ev.closed_at || ev.ends_at);
     localTimes(root.querySelector(".event-head"));
@@ -182,6 +198,16 @@ function start(root) {
     $("closed-transcript").hidden = hostsOnly;
     $("closed-hosts-only").hidden = !hostsOnly;
     root.dispatchEvent(new CustomEvent("host:event", { detail: ev })); // for host-embed.js
+  }
+
+  function showTitle() {
+    // Once closed nothing can be marked read any more: the count stays in the inbox, not in the tab.
+    document.title = unread && state !== "closed" ? TEXT.unreadTitle(unread, pageTitle) : pageTitle;
+  }
+
+  function showUnread(n) {
+    unread = n;
+    showTitle();
   }
 
   /** The details changed (here, in another tab, by the API): show them; what the host is typing stays. */
@@ -213,6 +239,7 @@ function start(root) {
     const closed = next === "closed";
     editor.showState(next, event);
     room.enable();
+    notices.enable();
     if (closed) for (const el of root.querySelectorAll(CONTROLS)) el.disabled = true;
     $("closed-note").hidden = !closed;
     live.helpText();
@@ -221,6 +248,7 @@ function start(root) {
       review.closed();
     }
     if (changed) {
+      inbox.render(); // nothing more to reply or mark once closed
       if (closed) refreshEvent();
       live.updateEmpty();
       people.load();
@@ -241,6 +269,7 @@ function start(root) {
     showRole(root, role, roleName);
     room.fillFilter(res.data.filter_words);
     postAs.start();
+    notices.start();
     consoleEl.hidden = false;
     showEvent(res.data.event);
     if (role === "host") moderators.load();
