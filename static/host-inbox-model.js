@@ -5,7 +5,9 @@
 
 /** An empty inbox: threads by participant id, and which thread each line is in (by item id). */
 export function newInbox() {
-  return { threads: new Map(), lineAt: new Map() };
+  // users: app user id -> participant id (the people list's, for the hosts); unplaced: notices to an
+  // app user the console cannot name yet, kept until that user is known to have joined.
+  return { threads: new Map(), lineAt: new Map(), users: new Map(), unplaced: new Map() };
 }
 
 function threadOf(inbox, pid) {
@@ -19,13 +21,23 @@ function threadOf(inbox, pid) {
 }
 
 /** Where a private item goes: {pid, from: "participant" | "hosts"}, or null when it is no line of a thread. */
-export function placeOf(item) {
+export function placeOf(item, users = new Map()) {
   if (!item || item.private !== true || typeof item.id !== "number") return null;
   if (item.kind !== "message" && item.kind !== "notice") return null;
   if (item.to === "hosts" && Number.isInteger(item.participant_id)) return { pid: item.participant_id, from: "participant" };
   const staff = item.kind === "notice" || item.role === "host" || item.role === "moderator";
   if (Number.isInteger(item.to) && staff) return { pid: item.to, from: "hosts" };
-  return null; // between two participants (never sent to the hosts), or a notice to a user who had not joined
+  // A notice to an app user who had not joined when it was sent: theirs once they have.
+  if (item.kind === "notice" && users.has(item.to_user)) return { pid: users.get(item.to_user), from: "hosts" };
+  return null; // between two participants (never sent to the hosts)
+}
+
+/** The app user ids of the people who joined with one; returns the participants whose thread changed. */
+export function placeUsers(inbox, users) {
+  inbox.users = users;
+  const waiting = [...inbox.unplaced.values()].filter((item) => users.has(item.to_user));
+  for (const item of waiting) inbox.unplaced.delete(item.id);
+  return foldThreads(inbox, waiting);
 }
 
 /** Fold stream items into the inbox; returns the ids of the participants whose thread changed. */
@@ -55,7 +67,8 @@ export function foldThreads(inbox, items) {
       changed.add(pid);
       continue;
     }
-    const place = placeOf(item);
+    const place = placeOf(item, inbox.users);
+    if (!place && item.kind === "notice" && typeof item.to_user === "string") inbox.unplaced.set(item.id, item);
     if (!place || inbox.lineAt.has(item.id)) continue;
     const thread = threadOf(inbox, place.pid);
     const line = {

@@ -5,7 +5,7 @@
 // the same panel (host-thread.js).
 
 import { say } from "./dom.js";
-import { foldThreads, isDone, newInbox, newestLine, shownThreads, totalUnread, unreadOf } from "./host-inbox-model.js";
+import { foldThreads, isDone, newInbox, newestLine, placeUsers, shownThreads, totalUnread, unreadOf } from "./host-inbox-model.js";
 import { ThreadView, verifiedMark } from "./host-thread.js";
 import { lang, t, tn } from "./i18n.js";
 import { localTimes } from "./time.js";
@@ -61,7 +61,8 @@ export class Inbox {
       return was && was.nickname === p.nickname && was.verified === p.verified;
     });
     this.people = next;
-    if (!same) this.schedule();
+    const users = new Map(people.filter((p) => p && typeof p.user === "string").map((p) => [p.user, p.id]));
+    if (placeUsers(this.data, users).size || !same) this.schedule();
   }
 
   thread(pid) {

@@ -119,6 +119,7 @@ function start(root) {
   const people = new People(root.dataset.slug, $("participants"), $("participants-status"), {
     every: PEOPLE_EVERY,
     timeout: 15000,
+    token: readKey, // the hosts' list: with the app user ids that notices name (to_user)
     ready: () => !consoleEl.hidden,
     closed: () => state === "closed",
     row: (li, p, online) => {

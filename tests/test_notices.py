@@ -56,6 +56,10 @@ async def test_a_notice_reaches_exactly_the_users_named(api: Api) -> None:
 
     # u-9 joins later (another day, another device) and finds it waiting.
     dave = await join(api, slug, signed(secret, sub="u-9", name="Dave"))
+    # The hosts can tell which participant the notice to_user "u-9" became; nobody else learns user ids.
+    staff_list = (await api.get(f"/api/events/{slug}/participants", token=key)).body["participants"]
+    assert {p["nickname"]: p.get("user") for p in staff_list}["Dave"] == "u-9"
+    assert all("user" not in p for p in (await api.get(f"/api/events/{slug}/participants")).body["participants"])
     assert notices(await view(api, slug, dave.body["token"])) == ["The export failed; we fixed it."]
     # and may answer the hosts privately, in the same thread
     assert (await send(api, slug, dave.body["token"], "Thanks!", to="hosts")).status == 201

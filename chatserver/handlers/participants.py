@@ -54,6 +54,8 @@ class ParticipantsHandler(ApiHandler):
             }
             if staff:
                 shown["muted_until"] = format_time(p.muted_until) if p.muted_until > now else None
+                if p.sub is not None:
+                    shown["user"] = p.sub  # the app's user id: which notices to_user became theirs
             people.append(shown)
         self.write_json(200, {"participants": people})
 

@@ -216,6 +216,9 @@ def test_notices_go_to_chosen_people_and_app_users_and_are_counted(
     erin = row(host, joined["participant"]["id"])
     expect(erin.locator(".verified")).to_have_attribute("title", "Verified: signed in through your site.")
     expect(erin).to_contain_text("Got it, thanks.")
+    erin.click()  # the notice sent to her app user id, before she joined, is in her conversation
+    expect(host.locator("#inbox")).to_contain_text("The slides are at")
+    host.get_by_role("button", name="All conversations").click()
     panel.scroll_into_view_if_needed()  # refreshed every 10 s while on screen
     expect(sent.locator(".sent-counts")).to_have_text("2 sent · 2 delivered · 0 read", timeout=15_000)
 
