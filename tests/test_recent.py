@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from chatserver.answers import AnswerKey, Answers, encode_answer
 from chatserver.models import PAGE_BYTES, Item, Viewer, fit
@@ -57,6 +61,47 @@ def test_a_tail_steps_over_what_a_reader_may_not_see() -> None:
     assert [i.id for i in tail.after(2, 2, Viewer(6))[0]] == [5, 6]  # type: ignore[index]
     tail.drop_oldest(4)  # the private ones among them leave the count too
     assert tail.private == 1
+
+
+# A random item's privacy: public, or private from/to participants 1-3, to the hosts, from a host,
+# or a notice to the app user "u1" (who is participant 3 once joined).
+_PRIVACY = st.sampled_from(
+    [
+        {},
+        {"private": True, "participant_id": 1},  # 1 to the hosts
+        {"private": True, "participant_id": 2, "to_participant": 1},
+        {"private": True, "role": "host", "participant_id": None, "to_participant": 2},
+        {"private": True, "role": "host", "participant_id": None, "to_sub": "u1"},
+        {"private": True, "role": "host", "participant_id": None, "to_participant": 3},
+    ]
+)
+_VIEWERS = [Viewer(), Viewer(1), Viewer(2), Viewer(3, sub="u1"), Viewer(4), Viewer(staff=True)]
+
+
+@examples(max_examples=300, deadline=None)
+@given(
+    kinds=st.lists(_PRIVACY, min_size=1, max_size=60),
+    trim=st.integers(0, 30),
+    after=st.integers(0, 70),
+    limit=st.integers(1, 8),
+)
+def test_a_tails_page_is_what_the_rule_keeps(kinds: list[dict[str, Any]], trim: int, after: int, limit: int) -> None:
+    """Tail.after, through its index by audience, gives each reader exactly what Viewer.sees keeps, in
+    order, at most limit, with `more` only when one more visible item is held; also after trims."""
+    items = [dataclasses.replace(item(n + 1), **fields) for n, fields in enumerate(kinds)]
+    tail = Tail(items[0])
+    for held in items[1:]:
+        tail.append(held)
+    trim = min(trim, len(items) - 1)
+    tail.drop_oldest(trim)
+    kept = items[trim:]
+    for viewer in _VIEWERS:
+        page = tail.after(after, limit, viewer)
+        if after < kept[0].id - 1 or after > kept[-1].id:
+            assert page is None
+            continue
+        visible = [i for i in kept if i.id > after and viewer.sees(i)]
+        assert page == (visible[:limit], len(visible) > limit), viewer
 
 
 def test_a_tail_stays_bounded_and_contiguous() -> None:
