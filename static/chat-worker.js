@@ -6,6 +6,8 @@
 // The modules it runs on come with a dynamic import: they load the language's catalog first (a
 // top-level await in i18n.js), and a tab's "connect" that came meanwhile would find no listener
 // and wait forever. So the listener is here at once, and each port's messages wait for them, in order.
+// A room is polled once per viewer (feed.js): tabs of the same reader share a poll, and a tab of
+// another reader (a chat bar's own identity on a page of the same site) never gets their items.
 
 let Feed = null;
 let broken = null; // why the modules did not load: each tab is told, and serves itself another way
@@ -19,50 +21,56 @@ const ready = import("./feed.js").then(
 );
 
 const LINGER = 3000; // ms a room keeps polling after its last tab left: a reload comes straight back
-const rooms = new Map(); // slug → {feed, ports: Set<MessagePort>, timer}
+const rooms = new Map(); // "<slug> <viewer>" → {feed, ports: Set<MessagePort>, timer}
 
-function roomFor(slug) {
-  let room = rooms.get(slug);
+function roomFor(key, slug, viewer) {
+  let room = rooms.get(key);
   if (!room) {
     room = { ports: new Set(), timer: null, feed: null };
     room.feed = new Feed(slug, (message) => {
       for (const port of room.ports) port.postMessage(message);
-    });
-    rooms.set(slug, room);
+    }, null, viewer);
+    rooms.set(key, room);
   }
   clearTimeout(room.timer);
   room.timer = null;
   return room;
 }
 
-function leave(port, slug) {
-  const room = rooms.get(slug);
+/** A port leaves a room; its last port gone, the poll stops after a while (`now`: at once). */
+function leave(port, key, now) {
+  const room = rooms.get(key);
   if (!room || !room.ports.delete(port) || room.ports.size) return;
-  room.timer = setTimeout(() => {
+  const stop = () => {
     if (room.ports.size) return;
     room.feed.stop();
-    rooms.delete(slug);
-  }, LINGER);
+    rooms.delete(key);
+  };
+  // A reader who became someone else: their poll (and its cache writes) end now, not in a while.
+  if (now) stop();
+  else room.timer = setTimeout(stop, LINGER);
 }
 
 function onMessage(port, joined, message) {
   if (!message || typeof message.slug !== "string") return;
   const slug = message.slug;
-  if (broken) return port.postMessage({ type: "broken", slug, reason: broken });
+  const viewer = typeof message.viewer === "string" ? message.viewer : "public";
+  const key = `${slug} ${viewer}`;
+  if (broken) return port.postMessage({ type: "broken", slug, viewer, reason: broken });
   if (message.type === "join") {
-    const room = roomFor(slug);
+    const room = roomFor(key, slug, viewer);
     room.ports.add(port);
-    joined.add(slug);
+    joined.add(key);
     if (message.token) room.feed.setToken(message.token);
     if (room.feed.started) port.postMessage(room.feed.snapshot());
     else room.feed.start(); // sends the snapshot to every port once the cache is read
     return;
   }
-  const room = rooms.get(slug);
+  const room = rooms.get(key);
   if (!room || !room.ports.has(port)) return;
   if (message.type === "leave") {
-    joined.delete(slug);
-    leave(port, slug);
+    joined.delete(key);
+    leave(port, key, !!message.now);
   } else {
     room.feed.command(message);
   }
@@ -74,7 +82,7 @@ self.addEventListener("connect", (event) => {
   port.addEventListener("message", (e) => ready.then(() => onMessage(port, joined, e.data)));
   // Where ports report their end (a closed tab), forget them without waiting for "leave".
   port.addEventListener("close", () => ready.then(() => {
-    for (const slug of joined) leave(port, slug);
+    for (const key of joined) leave(port, key);
     joined.clear();
   }));
   port.start();

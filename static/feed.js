@@ -2,18 +2,23 @@
 // state, read receipts and connection trouble are handed to all tabs, and kept in IndexedDB so a
 // reload shows the conversation at once and catches up from the cached cursor.
 // It runs in the shared worker (static/chat-worker.js), or in the leader tab where there is none.
+// A feed reads for one viewer ("p<participant id>" or "public"): the stream carries that reader's
+// private items, so another reader gets a feed of their own, and the cache is only ever one
+// viewer's (idb.js): a copy of someone else's is dropped, and the stream read again from the start.
 
 import { db } from "./idb.js";
 import { Stream } from "./stream.js";
 
 /**
  * emit(message) sends to every tab; seed {items, cursor, state, reads} is what a tab taking over
- * already knows. Messages: snapshot (all that is known, for a tab that arrives), items, state,
- * loaded, reset, trouble, status, reads — each with `slug`.
+ * already knows (of the same viewer); viewer: whose view it reads. Messages: snapshot (all that is
+ * known, for a tab that arrives), items, state, loaded, reset, trouble, status, reads — each with
+ * `slug` and `viewer`.
  */
 export class Feed {
-  constructor(slug, emit, seed) {
+  constructor(slug, emit, seed, viewer) {
     this.slug = slug;
+    this.viewer = viewer || "public";
     this.emit = emit;
     this.items = [];
     this.ids = new Set();
@@ -53,18 +58,27 @@ export class Feed {
 
   snapshot() {
     return {
-      type: "snapshot", slug: this.slug, items: this.items, cursor: this.cursor, state: this.state,
+      type: "snapshot", slug: this.slug, viewer: this.viewer, items: this.items, cursor: this.cursor, state: this.state,
       loaded: this.loaded, reads: this.reads, trouble: this.trouble, status: this.status,
     };
   }
 
   send(message) {
     message.slug = this.slug;
+    message.viewer = this.viewer;
     this.emit(message);
   }
 
+  /** Cache writes, one after the other; none once stopped (another viewer's feed may own the copy). */
   cache(fn) {
-    this.writing = this.writing.then(fn, fn);
+    const write = () => (this.stopped ? null : fn());
+    this.writing = this.writing.then(write, write);
+  }
+
+  /** Write to this viewer's copy; a missing or another viewer's copy is replaced with all we know. */
+  async save(items, cursor, state) {
+    const saved = await db.saveItems(this.slug, items, cursor, state, this.viewer);
+    if (saved === "stale" && !this.stopped) await db.replaceRoom(this.slug, this.viewer, this.items, this.cursor, this.state);
   }
 
   /** Read the cache (when nothing is known yet), tell every tab, then follow the stream. */
@@ -74,8 +88,13 @@ export class Feed {
     if (!this.items.length) {
       const cached = await db.loadRoom(this.slug);
       if (this.stopped) return;
-      this.absorb(cached.items, cached.cursor);
-      if (cached.state && !this.state) this.state = cached.state;
+      if (cached.viewer === this.viewer) {
+        this.absorb(cached.items, cached.cursor);
+        if (cached.state && !this.state) this.state = cached.state;
+      } else if (cached.cursor || cached.items.length) {
+        await db.clearRoom(this.slug); // someone else's view: gone now, not at the next write
+        if (this.stopped) return;
+      }
     }
     this.send(this.snapshot());
     const stream = (this.stream = new Stream(this.slug, {
@@ -84,13 +103,13 @@ export class Feed {
       items: (items, data) => {
         const fresh = this.absorb(items, data.cursor);
         const cursor = this.cursor;
-        this.cache(() => db.saveItems(this.slug, fresh, cursor, data.state));
+        this.cache(() => this.save(fresh, cursor, data.state));
         if (fresh.length) this.send({ type: "items", items: fresh, state: data.state, server_time: data.server_time });
       },
       state: (state, data) => {
         const changed = state !== this.state;
         this.state = state;
-        if (changed) this.cache(() => db.saveState(this.slug, state));
+        if (changed) this.cache(() => this.save([], 0, state));
         this.send({ type: "state", state, server_time: data && data.server_time });
       },
       reads: (reads) => {

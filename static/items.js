@@ -5,14 +5,13 @@ import { appendSentence } from "./dom.js";
 import { has, lang, t } from "./i18n.js";
 import { foldJoin } from "./join-runs.js";
 import { linkify } from "./links.js";
+import { isPrivate, markPrivate } from "./private-mark.js";
 import { localTimes } from "./time.js";
 
 const TEXT = {
   announcement: t("Announcement"),
   // Translators: a small badge after the name of someone who speaks for the event.
   roles: { host: t("Host"), moderator: t("Moderator") },
-  // Translators: a small badge on a message only its author and its recipient (or the hosts) can see.
-  private: t("Private"),
   removed: t("This message was removed by the host."),
   // The server's system items by code, said in the reader's language (the item's body is the
   // server's English). The same messages as the server's pages (handlers/pages.py): one catalog.
@@ -139,7 +138,8 @@ export function roleBadge(role) {
  * System items and announcements get their own classes; a retraction blanks its target.
  * options: mine(item) → bool; decorate(li, item); removed(li); group: true to show the author
  * once per run of messages (same author, under 5 minutes apart) with an initial beside it;
- * tail: a selector for elements that stay below every item (messages still being sent).
+ * tail: a selector for elements that stay below every item (messages still being sent);
+ * notices: true to show notices from the hosts (the room's private thread), else they are skipped.
  */
 export class ItemList {
   constructor(ol, options) {
@@ -200,7 +200,8 @@ export class ItemList {
       return null;
     }
     if (this.byId.has(item.id)) return null;
-    if (!["message", "system", "announcement"].includes(item.kind)) return null; // unknown kinds are ignored
+    const kinds = this.options.notices ? ["message", "system", "announcement", "notice"] : ["message", "system", "announcement"];
+    if (!kinds.includes(item.kind)) return null; // unknown kinds are ignored
     const li = this.build(item);
     if (this.options.mine && this.options.mine(item)) li.classList.add("mine");
     if (this.options.decorate) this.options.decorate(li, item);
@@ -233,22 +234,16 @@ export class ItemList {
     li.dataset.id = String(item.id);
     li.dataset.at = String(Date.parse(item.created_at) || 0);
     if (item.code) li.dataset.code = item.code;
-    if (item.kind === "message") li.dataset.author = item.participant_id != null ? "p" + item.participant_id : "n" + item.author;
+    const talk = item.kind === "message" || item.kind === "notice"; // a notice reads as a message from the hosts
+    if (talk) li.dataset.author = item.participant_id != null ? "p" + item.participant_id : "n" + item.author;
 
     const meta = document.createElement("div");
     meta.className = "meta";
-    if (item.kind === "message") {
+    if (talk) {
       meta.append(authorFor(item.author));
       const badge = roleBadge(item.role);
       if (badge) meta.append(badge);
-      if (item.private === true) {
-        // Until the room has its private thread, a private line is at least never mistaken for a public one.
-        li.classList.add("private");
-        const tag = document.createElement("span");
-        tag.className = "private-badge";
-        tag.textContent = TEXT.private;
-        meta.append(tag);
-      }
+      if (isPrivate(item)) markPrivate(li, meta, item); // never mistaken for a line everybody sees
     } else if (item.kind === "announcement") {
       const label = document.createElement("span");
       label.className = "author";
@@ -266,9 +261,14 @@ export class ItemList {
     if (item.kind === "system") systemText(body, item);
     else linkify(body, item.body);
 
-    if (this.options.group && item.kind === "message") li.append(avatarFor(item.author));
+    if (this.options.group && talk) li.append(avatarFor(item.author));
     li.append(meta, body);
     return li;
+  }
+
+  /** The reader is `author` now ("p<id>", or null): their messages, and only theirs, are marked mine. */
+  reown(author) {
+    for (const li of this.ol.querySelectorAll(":scope > li.message:not(.outgoing)")) li.classList.toggle("mine", !!author && li.dataset.author === author);
   }
 
   /** A message continues the run above it: same author, a message too, within 5 minutes. */

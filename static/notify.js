@@ -4,9 +4,11 @@
 // box, never on load), and an optional beep (WebAudio, no file). Settings are kept per room in
 // localStorage. With the room open in several tabs, one beep and one notification per message:
 // a visible tab marks what it shows as seen, and hidden tabs claim each alert once.
+// Private replies (private-room.js) count in the title while unread, and each notifies as a mention.
 
 import { say, store, stored } from "./dom.js";
 import { lang, t } from "./i18n.js";
+import { isPrivate, privateTitle } from "./private-mark.js";
 import { sleep } from "./util.js";
 
 export const TEXT = {
@@ -71,6 +73,7 @@ export class Notifier {
       // unreadable settings: the defaults
     }
     this.count = 0;
+    this.privately = 0; // private replies not yet seen (private-room.js)
     this.icon = document.querySelector('link[rel~="icon"]');
     this.iconHref = this.icon ? this.icon.getAttribute("href") : null;
     this.iconType = this.icon ? this.icon.getAttribute("type") : null;
@@ -97,29 +100,39 @@ export class Notifier {
       store(`chatserver.seen.${this.slug}`, String(last)); // shown here: no alert elsewhere
       return;
     }
-    this.count += items.length;
+    this.count += items.filter((item) => !isPrivate(item)).length; // the private are counted while unread
     this.show();
     const nickname = this.options.nickname ? this.options.nickname() : null;
     setTimeout(async () => {
       // Shown in another tab of this room meanwhile: the reader has it, no alert.
       if (Number(stored(`chatserver.seen.${this.slug}`) || 0) >= last) return;
-      const important = items.filter((item) => item.kind === "announcement" || mentions(item.body, nickname));
+      const important = items.filter((item) => item.kind === "announcement" || isPrivate(item) || mentions(item.body, nickname));
       if (this.settings.sound && (await claim(`chatserver.beeped.${this.slug}`, last))) this.beep(important.length > 0);
       if (this.settings.desktop) {
         // Each its own notification (a few at most: a flood after a reconnection is not news).
         for (const item of important.slice(-3)) {
-          if (await claim(`chatserver.notified.${this.slug}`, item.id)) this.desktop(item);
+          // Private items come in calls of their own (private-room.js): claimed in an order of their own.
+          const key = `chatserver.notified${isPrivate(item) ? "-privately" : ""}.${this.slug}`; // i18n: a storage key
+          if (await claim(key, item.id)) this.desktop(item);
         }
       }
     }, SETTLE);
   }
 
+  /** How many private replies are unread: counted in the title and on the icon too. */
+  unreadPrivately(n) {
+    if (n === this.privately) return;
+    this.privately = n;
+    this.show();
+  }
+
   /** The title and the icon show the count while the tab is hidden (if the reader wants it). */
   show() {
     const base = this.options.title ? this.options.title() : document.title;
-    const counting = this.settings.badge && this.count > 0;
-    document.title = counting ? TEXT.counted(this.count, base) : base;
-    if (counting) this.badge(this.count);
+    const count = this.count + this.privately;
+    const counting = this.settings.badge && count > 0;
+    document.title = counting ? TEXT.counted(count, base) : base;
+    if (counting) this.badge(count);
     else this.restoreIcon();
   }
 
@@ -140,7 +153,7 @@ export class Notifier {
     if (!this.image && this.iconHref) {
       this.image = new Image();
       this.image.addEventListener("load", () => {
-        if (this.count > 0 && this.settings.badge) this.badge(this.count);
+        if (this.count + this.privately > 0 && this.settings.badge) this.badge(this.count + this.privately);
       });
       this.image.src = this.iconHref;
     }
@@ -174,7 +187,7 @@ export class Notifier {
 
   desktop(item) {
     if (typeof Notification !== "function" || Notification.permission !== "granted") return;
-    const who = item.kind === "announcement" ? TEXT.announcement : TEXT.mentioned(item.author);
+    const who = item.kind === "announcement" ? TEXT.announcement : privateTitle(item) || TEXT.mentioned(item.author);
     const room = this.options.title ? this.options.title() : document.title;
     try {
       const note = new Notification(TEXT.title(who, room), {

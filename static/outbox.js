@@ -23,15 +23,9 @@ const TEXT = {
 
 const MAX_BACKOFF = 30000;
 
-/** Why the server refused a message, in words the writer can act on. */
-function reason(res) {
-  const code = errorCode(res);
-  return code && Object.hasOwn(TEXT, code) ? TEXT[code] : errorMessage(res);
-}
-
 /**
- * options: scope (what the outbox is kept under, default the slug); token() → the participant token
- * (or null: nothing is sent until there is one);
+ * options: scope (what the outbox is kept under, default the slug); token(entry?) → the participant
+ * token to send (that entry) with, or null: nothing is sent until there is one;
  * changed(entries, sendingId) — show them; sent(entry, item) — the server stored it as `item`;
  * refused(entry, res) — marked failed; waiting(why|null) — why sending is paused, if it is.
  */
@@ -93,11 +87,17 @@ export class Outbox {
     return this.entries.some((e) => e.status === "pending");
   }
 
+  /** Kept under `scope` from now on (a private thread's outbox is its reader's own); shown, and sent. */
+  rescope(scope) {
+    Object.assign(this, { slug: scope, entries: [], failures: 0, notBefore: 0 });
+    return this.load();
+  }
+
   /** Keep a message (with the client_id a first attempt already used, if any) and show it. */
-  async keep(body, clientId, status, error, held) {
+  async keep(body, clientId, status, error, held, to) {
     const entry = {
       clientId: clientId || randomId(), slug: this.slug, body,
-      seq: Date.now() + (this.counter++ % 1000) / 1000, status, error: error || null, held: held || null,
+      seq: Date.now() + (this.counter++ % 1000) / 1000, status, error: error || null, held: held || null, to: to ?? null,
     };
     this.entries.push(entry);
     // Kept first, shown second: "pending" must mean it survives the tab closing now.
@@ -106,9 +106,9 @@ export class Outbox {
     return entry;
   }
 
-  /** Queue a message behind those that wait, and send. */
-  async add(body, clientId) {
-    const entry = await this.keep(body, clientId, "pending");
+  /** Queue a message (to: privately, to whom) behind those that wait, and send. */
+  async add(body, clientId, to) {
+    const entry = await this.keep(body, clientId, "pending", null, null, to);
     this.flush();
     return entry;
   }
@@ -120,22 +120,22 @@ export class Outbox {
    * failed); or {refused: res}, an answer that is the writer's to act on (too fast, not open yet,
    * a nickname no longer valid, an invalid message), with the message left to them.
    */
-  async post(body, clientId) {
+  async post(body, clientId, to) {
     const token = this.options.token ? this.options.token() : null;
-    if (!token || navigator.onLine === false) return { queued: !!(await this.add(body, clientId)) };
+    if (!token || navigator.onLine === false) return { queued: !!(await this.add(body, clientId, to)) };
     this.sending = clientId;
-    const outcome = await this.attempt({ body, clientId }, token);
+    const outcome = await this.attempt({ body, clientId, to }, token);
     this.sending = null;
     if (outcome.kind === "sent") {
-      if (this.options.sent) this.options.sent({ body, clientId }, outcome.item);
+      if (this.options.sent) this.options.sent({ body, clientId, to }, outcome.item);
       return { sent: outcome.item };
     }
-    if (outcome.kind === "retry") return { queued: !!(await this.add(body, clientId)) };
-    if (outcome.kind === "held") return { queued: !!(await this.keep(body, clientId, "held", null, outcome.held.id)) };
+    if (outcome.kind === "retry") return { queued: !!(await this.add(body, clientId, to)) };
+    if (outcome.kind === "held") return { queued: !!(await this.keep(body, clientId, "held", null, outcome.held.id, to)) };
     if (outcome.kind === "rate") this.pause(outcome.res);
     const code = errorCode(outcome.res);
     if (code === "banned" || code === "event_closed" || code === "muted") { // kept, to retry or discard
-      const entry = await this.keep(body, clientId, "failed", this.refusal(outcome.res));
+      const entry = await this.keep(body, clientId, "failed", this.refusal(outcome.res), null, to);
       if (this.options.refused) this.options.refused(entry, outcome.res);
       return { queued: true };
     }
@@ -146,7 +146,8 @@ export class Outbox {
   async attempt(entry, token) {
     let res = null;
     try {
-      res = await fetchJson("POST", this.path, { body: { body: entry.body, client_id: entry.clientId }, token, timeout: 15000 });
+      const body = { body: entry.body, client_id: entry.clientId, ...(entry.to != null && { to: entry.to }) }; // to: private
+      res = await fetchJson("POST", this.path, { body, token, timeout: 15000 });
     } catch (e) {
       res = null; // network trouble: the same client_id goes again later
     }
@@ -165,8 +166,10 @@ export class Outbox {
     this.notBefore = Math.max(this.notBefore, Date.now() + Math.max(1, retryAfter(res) || 1) * 1000);
   }
 
+  /** Why the server refused a message, in words the writer can act on. */
   refusal(res) {
-    return { code: errorCode(res), status: res.status, message: reason(res) };
+    const code = errorCode(res);
+    return { code, status: res.status, message: code && Object.hasOwn(TEXT, code) ? TEXT[code] : errorMessage(res) };
   }
 
   find(clientId) {
@@ -256,7 +259,7 @@ export class Outbox {
         return this.waiting(null);
       }
       if (navigator.onLine === false) return this.waiting("offline"); // 'online' sends again
-      const token = this.options.token ? this.options.token() : null;
+      const token = this.options.token ? this.options.token(entry) : null;
       if (!token) return this.waiting("nickname");
       // Slow mode, or a 429 a moment ago: its turn comes then (a flush meanwhile does not hurry it).
       const early = this.notBefore - Date.now();

@@ -85,15 +85,26 @@ export class People {
     }
   }
 
+  /** Draw the list last loaded again (what a page adds to each row has changed). */
+  redraw() {
+    if (this.people) this.render(this.people);
+  }
+
   render(people) {
+    this.people = people;
     const closed = this.options.closed();
     const sorted = people.slice().sort(byPresence);
+    // A button of a row (data-person) that had the focus has it again in the new list.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
+    const again = focused && focused.dataset.person ? `[data-person="${CSS.escape(focused.dataset.person)}"]` : null;
     this.list.replaceChildren();
     for (const p of sorted) {
       const { li, online } = personRow(p, closed);
       this.options.row(li, p, online);
       this.list.append(li);
     }
+    const back = again && this.list.querySelector(again);
+    if (back) back.focus({ preventScroll: true });
     this.options.summary(people, sorted.filter((p) => p.online && !p.banned).length);
     this.status.textContent = people.length ? "" : TEXT.nobody;
   }

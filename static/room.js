@@ -2,7 +2,8 @@
 // change of state comes from the stream (the server's clock), never from this browser's. This
 // module puts the room's parts together: the stream shared by all tabs (tabs.js), the item list,
 // who the reader is (identity.js), the composer and the outbox, the people panel, read receipts,
-// notifications, and the offline copy. The chat bar's bridge (embed.js) reaches it via room-api.js.
+// notifications, the offline copy, and the reader's private thread with the hosts (private-room.js).
+// The chat bar's bridge (embed.js) reaches it via room-api.js.
 
 import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
@@ -21,6 +22,7 @@ import { openAlert } from "./open-alert.js";
 import { Outbox } from "./outbox.js";
 import { Outgoing } from "./outgoing.js";
 import { Pinned } from "./pinned.js";
+import { PrivateRoom } from "./private-room.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { RoomModeration } from "./room-moderation.js";
@@ -48,7 +50,6 @@ function start(root) {
   const messages = $("messages");
   const composerEl = $("composer");
   const bodyInput = $("body");
-  const embedded = document.documentElement.classList.contains("embedded"); // in a chat bar's panel
 
   let state = root.dataset.state;
   let chatShown = state === "open";
@@ -82,8 +83,9 @@ function start(root) {
     me: () => (me() ? me().id : null),
     active: () => onScreen, // nothing counts as read while the room is out of sight
   });
-  const people = roomPeople(slug, identity, () => chatShown, () => state === "closed");
+  const people = roomPeople(slug, identity, () => chatShown, () => state === "closed", () => privately);
   const banner = new ConnectionBanner({ box: $("connection"), text: $("connection-text"), retry: $("reconnect-now"), root });
+  const refused = onRefused({ moderation: { muted: (res) => moderation.muted(res) }, identity, nicknames, state: () => state, close: () => setState("closed") });
   const outbox = new Outbox(slug, {
     scope: identity.scope,
     token: () => identity.token(),
@@ -93,7 +95,7 @@ function start(root) {
       reads.draw();
       moderation.posted(); // slow mode: the send button counts down
     },
-    refused: onRefused({ moderation: { muted: (res) => moderation.muted(res) }, identity, nicknames, state: () => state, close: () => setState("closed") }),
+    refused,
     waiting: (why) => outgoing.waiting(why),
   });
   followHeld(outbox, slug, () => identity.token());
@@ -113,7 +115,10 @@ function start(root) {
       nicknames.input.focus();
     },
   });
-  const moderation = new RoomModeration(root, { composer, outbox, list, close: () => setState("closed") });
+  const privately = new PrivateRoom(root, identity, { state: () => state, offline: () => troubled, notifier, refused, lost: () => composer.hooks.lost(), people: () => people.redraw() });
+  const flush = () => [outbox, privately].forEach((one) => one.flush()); // what waits to be sent, public and private
+  const cleared = { clear: () => [list, privately].forEach((one) => one.clear()) }; // the conversation is gone
+  const moderation = new RoomModeration(root, { composer, outbox, list: cleared, close: () => setState("closed") });
 
   // --- what is shown --------------------------------------------------------------------------
   function showForms() {
@@ -137,7 +142,7 @@ function start(root) {
     else if (closed.parentNode !== closedHome) closedHome.insertBefore(closed, closedNext);
     closed.hidden = next !== "closed";
     // Nothing new can come any more once closed; in a chat bar, the bar itself tells what is new.
-    $("alerts").hidden = next === "closed" || embedded;
+    $("alerts").hidden = next === "closed" || document.documentElement.classList.contains("embedded");
     showForms();
     if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;
@@ -149,39 +154,41 @@ function start(root) {
       }
     }
     if (next === "closed" && hadFocusInForms) $("closed-heading").focus(); // the composer went away under the cursor
-    if (next === "open" || next === "closed") people.load();
   }
 
   /** Who the reader is changed, here or in another tab (elsewhere): the forms and the poll follow. */
   function whoChanged(why, elsewhere) {
-    stream.setToken(identity.token()); // the poll carries it: the others see us online at once
+    // The poll carries the token (the others see us online at once), for this reader's view of the stream.
+    stream.setToken(identity.token(), privately.changed());
     const anew = why === "joined" || why === "forgot";
     if (anew) composer.error("");
     nicknames.changed(why);
     showForms();
     if (why === "forgot" && !elsewhere) nicknames.input.focus();
-    if (anew || why === "renamed") people.load();
-    if (anew || why === "lost") {
-      // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
-      for (const li of messages.querySelectorAll("li.message:not(.outgoing)")) li.classList.toggle("mine", !!me() && li.dataset.author === "p" + me().id);
-    }
+    // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
+    if (anew || why === "lost") list.reown(me() ? "p" + me().id : null);
     if (why === "joined") {
       reads.consider();
-      outbox.flush(); // messages kept from before (a lost nickname) can go now
+      flush(); // messages kept from before (a lost nickname) can go now
     }
     announce(root, "me");
   }
 
   // --- the stream -----------------------------------------------------------------------------
-  function onItems(items) {
+  /** Items from the stream; `known`: what this browser had already, shown at once (at the bottom). */
+  function onItems(items, known) {
     const stuck = !loaded || list.nearBottom();
-    const added = list.add(items);
+    const added = list.add(privately.take(items)); // the private go to their thread, the rest here
     for (const item of items) outbox.delivered(item); // our own messages, arrived: no longer pending
     reads.watch(added);
     reads.draw();
     pinned.take(items);
     if (followSystem(items, { details, identity, me })) people.load();
     announce(root, "items", { items, live: loaded });
+    if (known) {
+      messages.setAttribute("aria-busy", "false");
+      list.scrollToBottom(false);
+    }
     if (!loaded) return;
     for (const li of added) li.classList.add("fresh");
     // Messages from others that the reader has not seen: a jump button, and a count in the tab title.
@@ -197,11 +204,12 @@ function start(root) {
     const was = troubled;
     troubled = !!info;
     banner.show(info);
-    if (!info && was) outbox.flush(); // connected again: what waits goes now
+    if (!info && was) flush(); // connected again: what waits goes now
   }
 
   /** Show what is known of the conversation (the cache, or another tab's) without waiting. */
   function markLoaded() {
+    privately.loaded(); // this reader's stream is read so far (again, after a change of reader)
     if (loaded) return;
     loaded = true;
     messages.setAttribute("aria-busy", "false");
@@ -214,7 +222,7 @@ function start(root) {
     if (next !== state) {
       setState(next);
       details.refresh(true);
-      if (next === "open") outbox.flush();
+      if (next === "open") flush();
     } else if (next === "scheduled") {
       details.refresh(false);
     }
@@ -224,28 +232,21 @@ function start(root) {
   const stream = connectRoom(slug, {
     snapshot: (snap) => {
       // What this browser already has: the cached conversation, or what the other tabs have read.
-      if (snap.items && snap.items.length) {
-        const wasLoaded = loaded;
-        onItems(snap.items);
-        if (!wasLoaded) {
-          messages.setAttribute("aria-busy", "false");
-          list.scrollToBottom(false);
-        }
-      }
+      if (snap.items && snap.items.length) onItems(snap.items, !loaded);
       // A cached state may be older than the page's (never newer than the server's): forward only.
       if (isLater(snap.state, state)) onState(snap.state, null);
       if (snap.reads) reads.apply(snap.reads);
       onTrouble(snap.trouble || null);
       if (snap.loaded) markLoaded();
     },
-    items: onItems,
+    items: (items) => onItems(items, false),
     state: onState,
     loaded: markLoaded,
     reads: (r) => reads.apply(r),
     reset: () => {
       loaded = false;
       messages.setAttribute("aria-busy", "true");
-      list.clear();
+      cleared.clear();
       pinned.clear();
       reads.reset();
       jump.readAll();
@@ -284,20 +285,18 @@ function start(root) {
 
   // --- start ----------------------------------------------------------------------------------
   setState(state);
-  if (state === "open") people.load();
   if (state !== "closed") {
     details.countdown();
     setInterval(() => details.countdown(), 1000);
-    stream.start(identity.token());
+    stream.start(identity.token(), privately.viewer());
     outbox.load();
   } else {
-    // Messages written here that never reached the server before the event closed (offline the
-    // whole time): show the conversation with them, marked as not sent, rather than lose them.
+    // Messages that never reached the server before the event closed: shown with it, marked not sent.
     db.outbox.list(identity.scope).then((entries) => {
       if (!entries || !entries.length) return;
       chatShown = true;
       setState("closed");
-      stream.start(identity.token());
+      stream.start(identity.token(), privately.viewer());
       outbox.load();
     });
   }

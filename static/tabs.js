@@ -7,6 +7,9 @@
 // fails to start, BroadcastChannel throws, or the lock request rejects (a SecurityError). Each
 // failure falls through to the next way, down to the tab polling for itself, and says why in the
 // console: the room must never sit waiting for a poll that nobody holds.
+// Each reader (viewer: "p<participant id>", or "public") has a poll of their own, since the stream
+// carries their private items: a tab that becomes someone else (leaves, joins as another) leaves
+// its poll and joins theirs, and hears nothing meant for another viewer.
 // Posts never go through here: a tab sends them itself, so they never wait behind the held poll.
 
 import { Feed } from "./feed.js";
@@ -30,8 +33,9 @@ export function sharedWorkerUrl(data) {
 }
 
 /**
- * Follow a room: connectRoom(slug, handlers, {worker, onMode}) → a link; link.start(token)
- * connects, then link.kick(restart), link.wake() and link.setToken(token) reach the poll.
+ * Follow a room: connectRoom(slug, handlers, {worker, onMode}) → a link; link.start(token, viewer)
+ * connects, then link.kick(restart), link.wake() and link.setToken(token, viewer) reach the poll
+ * (another viewer: this tab moves to that reader's poll, which reads from their own start).
  * handlers (all optional) get what the feed sends: snapshot(s), items(list, meta), state(state,
  * meta), loaded(), reset(), trouble(info|null), status(text), reads({version, by}).
  * `worker` is the shared worker's URL (a module worker); without it the tabs elect a leader.
@@ -40,12 +44,16 @@ export function sharedWorkerUrl(data) {
 export function connectRoom(slug, handlers, options) {
   const opts = options || {};
   const h = handlers || {};
-  const known = { items: [], ids: new Set(), cursor: 0, state: null, reads: null };
+  const blank = () => ({ items: [], ids: new Set(), cursor: 0, state: null, reads: null });
+  let known = blank(); // what this tab has of the current viewer's feed
   let token = null;
+  let viewer = "public";
+  let conn = null; // the current viewer's connection: {send(message), end(), hidden?(), shown?()}
+  const refused = { worker: false, leader: false }; // a way that failed once is not tried again
 
   /** Hand a feed message to the page, remembering what a tab taking over needs. */
   function deliver(message) {
-    if (!message || message.slug !== slug) return;
+    if (!message || message.slug !== slug || (message.viewer || "public") !== viewer) return;
     switch (message.type) {
       case "snapshot":
         remember(message.items, message.cursor);
@@ -69,9 +77,7 @@ export function connectRoom(slug, handlers, options) {
         if (h.loaded) h.loaded();
         break;
       case "reset":
-        known.items = [];
-        known.ids.clear();
-        known.cursor = 0;
+        known = Object.assign(blank(), { state: known.state, reads: known.reads });
         if (h.reset) h.reset();
         break;
       case "trouble":
@@ -97,17 +103,33 @@ export function connectRoom(slug, handlers, options) {
 
   const link = {
     mode: "",
-    kick: () => {},
-    wake: () => {},
-    setToken(value) {
+    kick: (restart) => send({ type: "kick", restart: !!restart }),
+    wake: () => send({ type: "wake" }),
+    setToken(value, who) {
       token = value || null;
-      send({ type: "token", token });
+      const next = who || "public";
+      if (next === viewer || !conn) {
+        viewer = next;
+        return send({ type: "token", token });
+      }
+      // Someone else now: their own poll (and cache), from their own start.
+      conn.end();
+      viewer = next;
+      known = blank();
+      connect();
     },
   };
-  let send = () => {};
+  const send = (message) => {
+    if (conn) conn.send(message);
+  };
   function setMode(mode) {
     link.mode = mode;
     if (opts.onMode) opts.onMode(mode);
+  }
+
+  function connect() {
+    const hasWorker = typeof SharedWorker === "function" && opts.worker && !refused.worker;
+    (hasWorker && useWorker()) || useLeader() || useSolo();
   }
 
   function useWorker() {
@@ -115,17 +137,20 @@ export function connectRoom(slug, handlers, options) {
     try {
       worker = new SharedWorker(opts.worker, { name: "chatserver", type: "module" });
     } catch (e) {
+      refused.worker = true;
       fellBackFrom("SharedWorker", e); // refused (some private modes, third-party frames)
       return false;
     }
     const port = worker.port;
-    let fellBack = false;
+    const who = viewer;
+    let ended = false;
     // The worker could not start (its script failed to load, or refused in a third-party frame),
     // or it started but its modules did not load ("broken"): the tabs elect a leader instead, or
     // each polls alone.
     const abandon = (why) => {
-      if (fellBack) return;
-      fellBack = true;
+      if (ended) return;
+      ended = true;
+      refused.worker = true;
       fellBackFrom("SharedWorker", why);
       port.close();
       useLeader() || useSolo();
@@ -133,19 +158,25 @@ export function connectRoom(slug, handlers, options) {
     worker.addEventListener("error", (e) => abandon(e && (e.message || e.type)));
     port.addEventListener("message", (e) => {
       if (e.data && e.data.type === "broken") abandon(e.data.reason);
-      else if (!fellBack) deliver(e.data);
+      else if (!ended) deliver(e.data);
     });
     port.start();
     setMode("worker");
-    send = (message) => {
-      if (!fellBack) port.postMessage(Object.assign({ slug }, message));
+    const post = (message) => {
+      if (!ended) port.postMessage(Object.assign({ slug, viewer: who }, message));
     };
-    const join = () => send({ type: "join", token });
+    const join = () => post({ type: "join", token });
+    conn = {
+      send: post,
+      end() {
+        post({ type: "leave", now: true });
+        ended = true;
+        port.close();
+      },
+      hidden: () => post({ type: "leave" }),
+      shown: join, // back from the back/forward cache
+    };
     join();
-    window.addEventListener("pagehide", () => send({ type: "leave" }));
-    window.addEventListener("pageshow", (e) => {
-      if (e.persisted) join(); // back from the back/forward cache
-    });
     return true;
   }
 
@@ -155,6 +186,7 @@ export function connectRoom(slug, handlers, options) {
   }
 
   function useLeader() {
+    if (refused.leader) return false;
     let locks = null;
     try {
       locks = navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
@@ -162,16 +194,21 @@ export function connectRoom(slug, handlers, options) {
       locks = null; // the getter itself may throw in an opaque or third-party context
     }
     if (!locks || typeof BroadcastChannel === "undefined") return false;
+    const who = viewer;
+    const name = `${slug}.${who}`; // the channel and the lock of this viewer's poll
     let channel;
     try {
-      channel = new BroadcastChannel("chatserver.room." + slug);
+      channel = new BroadcastChannel("chatserver.room." + name);
     } catch (e) {
+      refused.leader = true;
       fellBackFrom("BroadcastChannel", e);
       return false;
     }
     const tabId = randomId();
+    const abort = new AbortController();
     let gaveUp = false;
     let feed = null;
+    let release = null;
     setMode("follower");
     channel.addEventListener("message", (e) => {
       if (gaveUp) return;
@@ -185,16 +222,25 @@ export function connectRoom(slug, handlers, options) {
       if (message.to && message.to !== tabId) return;
       deliver(message);
     });
-    send = (message) => {
+    const post = (message) => {
+      if (gaveUp) return;
       if (feed) feed.command(message);
-      else channel.postMessage(Object.assign({ slug, from: tabId }, message));
+      else channel.postMessage(Object.assign({ slug, viewer: who, from: tabId }, message));
+    };
+    conn = {
+      send: post,
+      end() {
+        gaveUp = true;
+        abort.abort(); // still in line for the lock: out of it
+        if (feed) feed.stop();
+        if (release) release(); // leading: the lock goes to the next tab of this viewer
+        channel.close();
+      },
     };
     let request;
     try {
-      request = locks.request("chatserver.poll." + slug, () => {
-        // Leader until this tab goes away (the browser then releases the lock for the next one).
-        return lead();
-      });
+      // Leader until this tab goes away or becomes someone else (the lock then goes to the next in line).
+      request = locks.request("chatserver.poll." + name, { signal: abort.signal }, lead);
     } catch (e) {
       request = Promise.reject(e);
     }
@@ -202,40 +248,46 @@ export function connectRoom(slug, handlers, options) {
       // Refused (a SecurityError in a third-party frame, or storage blocked): poll alone.
       if (feed || gaveUp) return;
       gaveUp = true;
+      refused.leader = true;
       channel.close();
       fellBackFrom("Web Locks", e); // i18n: for the console
       useSolo();
     });
-    send({ type: "hello" }); // the leader, if there is one, answers with all it knows
+    post({ type: "hello" }); // the leader, if there is one, answers with all it knows
     return true;
 
     function lead() {
+      if (gaveUp) return null;
       setMode("leader");
       feed = new Feed(slug, (message) => {
         channel.postMessage(message);
         deliver(message);
-      }, known);
+      }, known, who);
       feed.setToken(token);
       feed.start();
-      return new Promise(() => {});
+      return new Promise((resolve) => {
+        release = resolve;
+      });
     }
   }
 
   function useSolo() {
     setMode("solo");
-    const feed = new Feed(slug, deliver, known);
-    send = (message) => feed.command(message);
+    const feed = new Feed(slug, deliver, known, viewer);
+    conn = { send: (message) => feed.command(message), end: () => feed.stop() };
     feed.setToken(token);
     feed.start();
     return true;
   }
 
-  link.kick = (restart) => send({ type: "kick", restart: !!restart });
-  link.wake = () => send({ type: "wake" });
-  link.start = (initialToken) => {
+  link.start = (initialToken, initialViewer) => {
     token = initialToken || null;
-    const hasWorker = typeof SharedWorker === "function" && opts.worker;
-    (hasWorker && useWorker()) || useLeader() || useSolo();
+    viewer = initialViewer || "public";
+    connect();
+    window.addEventListener("pagehide", () => conn && conn.hidden && conn.hidden());
+    window.addEventListener("pageshow", (e) => {
+      if (e.persisted && conn && conn.shown) conn.shown();
+    });
     // The poll may live elsewhere: tell it what only a page knows.
     window.addEventListener("online", () => link.kick(true));
     window.addEventListener("offline", () => link.kick(true)); // the held poll is likely dead
@@ -246,4 +298,3 @@ export function connectRoom(slug, handlers, options) {
   };
   return link;
 }
-

@@ -296,7 +296,11 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
         params["held_id"] = event.held_id
     if case.operation.label == "POST /api/events/{slug}/redactions" and isinstance(case.body, dict):
         case.body["id"] = event.message_id  # a real message, so that the credential decides
-    if case.operation.label == "POST /api/events/{slug}/notices" and isinstance(case.body, dict) and event.participant_id:
+    if (
+        case.operation.label == "POST /api/events/{slug}/notices"
+        and isinstance(case.body, dict)
+        and event.participant_id
+    ):
         case.body["participants"] = [event.participant_id]  # a real recipient, so that the rest decides
         case.body.pop("users", None)
     if case.operation.label == "POST /api/events" and isinstance(case.body, dict):
