@@ -11,6 +11,7 @@ import { isDone, newestLine, quoteOf } from "./host-inbox-model.js";
 import { t } from "./i18n.js";
 import { authorFor, roleBadge } from "./items.js";
 import { linkify } from "./links.js";
+import { verifiedMark as peopleMark } from "./people.js";
 import { localTimes } from "./time.js";
 import { randomId } from "./util.js";
 
@@ -29,24 +30,12 @@ const TEXT = {
   tooLate: t("The event is closed: nobody can post any more."),
   nothingToQuote: t("They have not asked anything yet."),
   quoted: t("Their question is in the message box under the chat, without their name: finish your answer and send it."),
-  // Translators: after a name, for screen readers: the name comes from the site that signed the person in.
-  verified: t("verified"),
   verifiedTitle: t("Verified: signed in through your site."),
 };
 
-/** The check mark after a verified participant's name, with words for screen readers. */
+/** The check mark after a verified participant's name, as the hosts read it. */
 export function verifiedMark() {
-  const mark = document.createElement("span");
-  mark.className = "verified";
-  mark.title = TEXT.verifiedTitle;
-  const check = document.createElement("span");
-  check.setAttribute("aria-hidden", "true");
-  check.textContent = "\u2713";
-  const words = document.createElement("span");
-  words.className = "visually-hidden";
-  words.textContent = " " + TEXT.verified;
-  mark.append(check, words);
-  return mark;
+  return peopleMark(TEXT.verifiedTitle);
 }
 
 export class ThreadView {

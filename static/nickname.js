@@ -10,6 +10,7 @@
 import { appendSentence, say, storageKept } from "./dom.js";
 import { lang, t } from "./i18n.js";
 import { embeddingOrigin } from "./identity.js";
+import { verifiedMark } from "./people.js";
 
 const TEXT = {
   typeFirst: t("Type a nickname first."),
@@ -154,20 +155,10 @@ export class Nicknames {
     return { row, button, why };
   }
 
-  /** The check mark after `name` (hidden unless the reader is the app's user): a tooltip, and words for screen readers. */
+  /** The check mark after `name` (hidden unless the reader is the app's user). */
   verifiedMark(name) {
-    const mark = document.createElement("span");
-    mark.className = "verified";
-    mark.title = TEXT.verified;
+    const mark = verifiedMark(TEXT.verified);
     mark.hidden = true;
-    mark.style.color = "var(--accent)"; // CSSOM, which the pages' CSP allows
-    const check = document.createElement("span");
-    check.setAttribute("aria-hidden", "true");
-    check.textContent = "\u00a0\u2713"; // a no-break space and a check mark
-    const words = document.createElement("span");
-    words.className = "visually-hidden";
-    words.textContent = TEXT.verified;
-    mark.append(check, words);
     name.after(mark);
     return mark;
   }

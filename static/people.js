@@ -7,7 +7,29 @@ import { lang, t } from "./i18n.js";
 const TEXT = {
   failed: t("The list could not be loaded; it is tried again soon."),
   nobody: t("Nobody has joined yet."),
+  // Translators: after a name, for screen readers: the name comes from the site that signed the person in.
+  verified: t("verified"),
+  // Translators: the tooltip of the check mark after the name of someone the embedding site signed in.
+  verifiedTitle: t("Verified: this name comes from the site that signed this person in."),
 };
+
+/**
+ * The check mark after a verified participant's name (the embedding app signed them in): a tooltip
+ * (title, else the general one), and words for screen readers. Room, console and chat bar alike.
+ */
+export function verifiedMark(title = TEXT.verifiedTitle) {
+  const mark = document.createElement("span");
+  mark.className = "verified";
+  mark.title = title;
+  const check = document.createElement("span");
+  check.setAttribute("aria-hidden", "true");
+  check.textContent = "\u2713";
+  const words = document.createElement("span");
+  words.className = "visually-hidden";
+  words.textContent = " " + TEXT.verified;
+  mark.append(check, words);
+  return mark;
+}
 
 // Nicknames in the order of the page's language, capitals and accents aside.
 const byName = new Intl.Collator(lang, { sensitivity: "base" });
@@ -31,6 +53,7 @@ function personRow(p, closed) {
   const bdi = document.createElement("bdi"); // in its own direction: a right-to-left name does not reorder the row
   bdi.textContent = p.nickname;
   name.append(bdi);
+  if (p.verified === true) name.append(verifiedMark());
   li.append(dot, name);
   return { li, online };
 }

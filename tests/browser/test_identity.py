@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
+import jwt
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
@@ -169,3 +171,22 @@ def test_change_nickname_is_a_real_rename(live_server: LiveServer, context_facto
     expect(page.locator("#rename-error")).to_contain_text("The host removed you from this room")
     expect(page.locator("#banned-note")).to_have_text(REMOVED)
     expect(page.get_by_role("button", name="Rename")).to_be_disabled()
+
+
+def test_a_name_the_embedding_site_signed_in_is_marked_verified(live_server: LiveServer, context_factory: Any) -> None:
+    created = live_server.create_event()
+    slug, key = created["event"]["slug"], created["host_key"]
+    _, made = live_server.api("POST", f"/api/events/{slug}/identity-secret", token=key)
+    claims = {"sub": "u-1", "name": "Ada", "exp": int(time.time()) + 600}
+    status, _ = live_server.api(
+        "POST", f"/api/events/{slug}/participants", {"identity": jwt.encode(claims, made["secret"], "HS256")}
+    )
+    assert status == 201
+    page = open_room(context_factory(), live_server, slug, "bob")
+    people = page.locator("#participants li")
+    ada = people.filter(has_text=re.compile(r"^Ada\b"))
+    expect(ada.locator(".verified")).to_have_count(1)
+    expect(ada.locator(".verified")).to_have_attribute(
+        "title", "Verified: this name comes from the site that signed this person in."
+    )
+    expect(people.filter(has_text="bob").locator(".verified")).to_have_count(0)
