@@ -142,6 +142,16 @@ export class Identity {
     if (this.me && this.seriesKey && !this.me.verified) store(this.seriesKey, JSON.stringify({ nickname: this.me.nickname, slug: this.slug }));
   }
 
+  /**
+   * What the reader's unsent messages are kept under: the room (in this site's bar), and for an
+   * app's signed-in user that user too, so that on a shared computer the next user the site signs
+   * in never sends the last one's words. (A nickname that was lost rejoins as the same writer.)
+   */
+  outboxScope() {
+    const me = this.me;
+    return me && me.verified && me.sub ? `${this.scope} ${me.sub}` : this.scope;
+  }
+
   /** Another tab or frame changed who the reader is: follow it. */
   reload() {
     const was = this.me;

@@ -89,7 +89,11 @@ export class Outbox {
 
   /** Kept under `scope` from now on (a private thread's outbox is its reader's own); shown, and sent. */
   rescope(scope) {
-    Object.assign(this, { slug: scope, entries: [], failures: 0, notBefore: 0 });
+    // Without storage, each scope's messages wait in memory, for as long as the page lives.
+    this.others = this.others || new Map();
+    this.others.set(this.slug, this.entries);
+    const entries = (this.memoryOnly && this.others.get(scope)) || [];
+    Object.assign(this, { slug: scope, entries, failures: 0, notBefore: 0 });
     return this.load();
   }
 

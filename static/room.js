@@ -86,9 +86,10 @@ function start(root) {
   const people = roomPeople(slug, identity, () => chatShown, () => state === "closed", () => privately);
   const banner = new ConnectionBanner({ box: $("connection"), text: $("connection-text"), retry: $("reconnect-now"), root });
   const refused = onRefused({ moderation: { muted: (res) => moderation.muted(res) }, identity, nicknames, state: () => state, close: () => setState("closed") });
+  const scope = () => identity.outboxScope();
   const outbox = new Outbox(slug, {
-    scope: identity.scope,
-    token: () => identity.token(),
+    scope: scope(),
+    token: (entry) => (!entry || entry.slug === outbox.slug ? identity.token() : null),
     changed: (entries, sendingId) => outgoing.render(entries, sendingId),
     sent: (entry, item) => {
       reads.watch(list.add([item]));
@@ -167,6 +168,7 @@ function start(root) {
     if (why === "forgot" && !elsewhere) nicknames.input.focus();
     // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
     if (anew || why === "lost") list.reown(me() ? "p" + me().id : null);
+    if (outbox.slug !== scope()) outbox.rescope(scope());
     if (why === "joined") {
       reads.consider();
       flush(); // messages kept from before (a lost nickname) can go now
@@ -292,7 +294,7 @@ function start(root) {
     outbox.load();
   } else {
     // Messages that never reached the server before the event closed: shown with it, marked not sent.
-    db.outbox.list(identity.scope).then((entries) => {
+    db.outbox.list(scope()).then((entries) => {
       if (!entries || !entries.length) return;
       chatShown = true;
       setState("closed");
