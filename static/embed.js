@@ -24,9 +24,9 @@ import { fetchJson } from "./api.js";
 import { textOn } from "./contrast.js";
 import { storageKept, store as storeText, stored as storedText } from "./dom.js";
 import { dir, lang, t, tn } from "./i18n.js";
-import { embeddingOrigin, originOf } from "./identity.js";
 import { roomNicknames } from "./nickname.js";
 import { room as current } from "./room-api.js";
+import { embeddingOrigin, originOf } from "./visitor.js";
 
 const TEXT = {
   forgetful: t("Your browser blocks the chat's storage on this site, so it will not remember your nickname on the next page."),

@@ -9,8 +9,8 @@
 
 import { appendSentence, say, storageKept } from "./dom.js";
 import { lang, t } from "./i18n.js";
-import { embeddingOrigin } from "./identity.js";
 import { verifiedMark } from "./people.js";
+import { embeddingOrigin } from "./visitor.js";
 
 const TEXT = {
   typeFirst: t("Type a nickname first."),

@@ -11,7 +11,7 @@ import { roomCalendarLinks } from "./calendar-links.js";
 import { Composer } from "./composer.js";
 import { fitRoom } from "./fit.js";
 import { db } from "./idb.js";
-import { embeddingOrigin, Identity } from "./identity.js";
+import { Identity } from "./identity.js";
 import { ItemList } from "./items.js";
 import { followHeld } from "./held.js";
 import { Jump } from "./jump.js";
@@ -31,6 +31,7 @@ import { followSeries } from "./series-follow.js";
 import { announce, provideRoom } from "./room-api.js";
 import { connectRoom, sharedWorkerUrl } from "./tabs.js";
 import { EventDetails } from "./waiting.js";
+import { embeddingOrigin } from "./visitor.js";
 
 const root = document.getElementById("room");
 if (root) {
