@@ -222,16 +222,25 @@ export class Outbox {
     this.flushing = (async () => {
       do {
         this.again = false;
-        if (navigator.locks && navigator.locks.request) {
-          await navigator.locks.request("chatserver.outbox." + this.slug, () => this.sendAll());
-        } else {
-          await this.sendAll();
-        }
+        await this.locked(() => this.sendAll());
       } while (this.again && !this.timer);
     })().catch(() => {}).finally(() => {
       this.flushing = null;
     });
     return this.flushing;
+  }
+
+  /** Run fn holding this outbox's lock (one tab sends at a time). A third-party frame whose
+   *  storage is blocked is refused the lock (SecurityError): it has no shared outbox to guard. */
+  async locked(fn) {
+    if (!navigator.locks || !navigator.locks.request) return fn();
+    let ran = false;
+    try {
+      return await navigator.locks.request("chatserver.outbox." + this.slug, () => ((ran = true), fn()));
+    } catch (e) {
+      if (ran || !e || e.name !== "SecurityError") throw e;
+      return fn();
+    }
   }
 
   later(ms) {

@@ -16,7 +16,7 @@ import jwt
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_chat_bar import app_page, cross_site, room_in, wait_ready
+from tests.browser.test_chat_bar import app_page, room_in, wait_ready
 
 # What the page hears from the bar.
 LISTEN = """() => {
@@ -269,7 +269,9 @@ def test_words_left_unsent_by_one_app_user_never_go_out_as_the_next(
     live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
 ) -> None:
     """A shared computer: Ada writes while offline, the site signs Bob in; Ada's message waits for
-    Ada (sent once she is signed in again), and nothing goes out under Bob's name."""
+    Ada (sent once she is signed in again), and nothing goes out under Bob's name. Across sites the
+    frame's storage is blocked: the words wait in memory, and the outbox sends without the tabs'
+    lock, which such a frame is refused."""
     slug, key, secret = event_taking_identities(live_server, "Shared computer")
     context = context_factory()
     app = app_page(context, other_site, live_server, slug)
@@ -292,8 +294,6 @@ def test_words_left_unsent_by_one_app_user_never_go_out_as_the_next(
     expect(room.locator("#messages")).to_contain_text("Bob here")
     _, seen = live_server.api("GET", f"/api/events/{slug}/messages?after=0", token=key)
     assert [m["body"] for m in seen["messages"] if m["kind"] == "message"] == ["Bob here"]
-    if cross_site(other_site):
-        return  # a third-party frame's outbox: Ada's words wait in memory (not yet sent on her return)
     assert app.evaluate("(token) => chatserver.identify(token)", signed(secret, "u-1", "Ada"))["ok"] is True
     expect(room.locator("#messages li.outgoing")).to_have_count(0)  # sent, as Ada
     expect(room.locator("#messages li.message .body")).to_have_text(["Bob here", "Ada's words"])
