@@ -90,12 +90,7 @@ class Tail:
         self.bytes -= sum(item_bytes(item) for item in dropped)
         del self.items[:count]
         self.first += count
-        gone = sum(item.private for item in dropped)
-        if not gone:
-            if self.private:
-                del self.public[: bisect_left(self.public, self.first)]
-            return
-        self.private -= gone
+        self.private -= sum(item.private for item in dropped)
         if not self.private:
             self.public, self.audiences = [], {}
             return

@@ -12,6 +12,7 @@ import { t } from "./i18n.js";
 import { authorFor, roleBadge } from "./items.js";
 import { linkify } from "./links.js";
 import { verifiedMark as peopleMark } from "./people.js";
+import { privateBadge } from "./private-mark.js";
 import { localTimes } from "./time.js";
 import { randomId } from "./util.js";
 
@@ -23,8 +24,6 @@ const TEXT = {
   // Translators: a button in a conversation of the inbox marked done: it goes back among the open ones.
   reopen: t("Reopen"),
   reopened: t("The conversation is open again."),
-  // Translators: a small tag on a line of a conversation that is a notice the hosts sent.
-  notice: t("Notice"),
   removed: t("This message was removed."),
   needBody: t("Write the message first."),
   tooLate: t("The event is closed: nobody can post any more."),
@@ -139,12 +138,7 @@ export class ThreadView {
     meta.append(authorFor(line.author));
     const badge = line.from === "hosts" ? roleBadge(line.role || "host") : null;
     if (badge) meta.append(badge);
-    if (line.kind === "notice") {
-      const tag = document.createElement("span");
-      tag.className = "notice-tag";
-      tag.textContent = TEXT.notice;
-      meta.append(tag);
-    }
+    if (line.kind === "notice") meta.append(privateBadge(true));
     const time = document.createElement("time");
     time.setAttribute("datetime", line.at);
     time.dataset.local = "auto";

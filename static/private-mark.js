@@ -20,17 +20,19 @@ export function isPrivate(item) {
   return !!item && (item.private === true || item.kind === "notice");
 }
 
+/** The small badge a private line carries: "Private", or "Notice" (class notice-badge) on a notice. */
+export function privateBadge(notice) {
+  const badge = document.createElement("span");
+  badge.className = notice ? "private-badge notice-badge" : "private-badge";
+  badge.textContent = notice ? TEXT.notice : TEXT.private;
+  return badge;
+}
+
 /** Mark a private item's <li> (classes "message private", a badge in its meta line). */
 export function markPrivate(li, meta, item) {
   li.classList.add("message", "private");
-  const badge = document.createElement("span");
-  badge.className = "private-badge";
-  badge.textContent = item.kind === "notice" ? TEXT.notice : TEXT.private;
-  if (item.kind === "notice") {
-    badge.classList.add("notice-badge");
-    li.dataset.author = "notice" + item.id; // a notice stands alone: its name and badge always show
-  }
-  meta.append(badge);
+  if (item.kind === "notice") li.dataset.author = "notice" + item.id; // a notice stands alone: its name and badge always show
+  meta.append(privateBadge(item.kind === "notice"));
 }
 
 /** Who a desktop notification of a private item says wrote ("bob wrote to you privately"); null if it is not private. */

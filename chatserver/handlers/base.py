@@ -30,7 +30,7 @@ from chatserver.errors import (
 )
 from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, Language, Languages
-from chatserver.models import CLOSED, HOST, HOSTS, MODERATOR, Actor, Event, Moderator, Participant
+from chatserver.models import CLOSED, HOST, HOSTS, MODERATOR, PUBLIC_VIEW, Actor, Event, Moderator, Participant, Viewer
 from chatserver.series import Series
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
@@ -261,6 +261,10 @@ class ApiHandler(Localized):
             return Staff(HOST)
         moderator = await self.store.moderator_by_key(event.id, key)
         return Staff(MODERATOR, moderator) if moderator is not None else None
+
+    async def staff_view(self, event: Event) -> Viewer:
+        """The hosts' view of the event's private items with a host or moderator key, else the public's."""
+        return Viewer(staff=True) if await self.staff(event) is not None else PUBLIC_VIEW
 
     async def require_staff(self, event: Event) -> Staff:
         """The host or a moderator, by the request's key, or 403."""

@@ -7,7 +7,7 @@ from typing import Any
 from chatserver.errors import N_, InvalidRequest
 from chatserver.handlers.base import ApiHandler
 from chatserver.handlers.participants import path_id
-from chatserver.handlers.stream import DEFAULT_HOST_NAME
+from chatserver.handlers.stream import DEFAULT_HOST_NAME, item_id
 from chatserver.identity import SUB_MAX
 from chatserver.models import HOST
 from chatserver.store.inbox import Recipients
@@ -96,9 +96,7 @@ class ThreadHandler(ApiHandler):
         staff = await self.require_staff(event)
         participant = path_id(participant_id)
         body = self.json_body()
-        read = body.get("read")
-        if read is not None and (isinstance(read, bool) or not isinstance(read, int) or read < 0):
-            raise InvalidRequest(N_("{field} must be the id of an item of this event (an integer >= 0)."), field="read")
+        read = item_id(body, "read") if body.get("read") is not None else None
         done = optional_bool(body, "done")
         if read is None and done is None:
             raise InvalidRequest(N_("Send {field}, done, or both."), field="read")

@@ -7,7 +7,7 @@ from typing import Any
 from chatserver.broker import Waiter
 from chatserver.errors import N_, CursorAhead, InvalidRequest, StorageUnavailable, Unauthorized
 from chatserver.handlers.base import ApiHandler, Staff, dumps, path_number
-from chatserver.models import PUBLIC_VIEW, TO_HOSTS, Event, Held, Page, Participant, Viewer
+from chatserver.models import TO_HOSTS, Event, Held, Page, Participant, Viewer
 from chatserver.store import Store
 from chatserver.validation import (
     BODY_MAX,
@@ -73,9 +73,7 @@ class StreamReader(ApiHandler):
         key), or the public's. Private items are filtered by it."""
         if participant is not None:
             return Viewer(participant.id, sub=participant.sub)
-        if self.bearer_token() is not None and await self.staff(event) is not None:
-            return Viewer(staff=True)
-        return PUBLIC_VIEW
+        return await self.staff_view(event)
 
     def on_connection_close(self) -> None:
         # The client went away: free its waiter now rather than at the end of the hold.
@@ -193,6 +191,14 @@ def recipient(body: dict[str, Any]) -> int | str | None:
     return to
 
 
+def item_id(body: dict[str, Any], field: str) -> int:
+    """A field naming an item of this event by its id (an integer >= 0)."""
+    value = body.get(field)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidRequest(N_("{field} must be the id of an item of this event (an integer >= 0)."), field=field)
+    return value
+
+
 async def reads_json(store: Store, event: Event) -> dict[str, Any]:
     readers, version = await store.reads(event.id)
     return {
@@ -214,13 +220,7 @@ class ReadsHandler(ApiHandler):
         participant = await self.require_participant(
             event, N_("A valid participant token for this event is required to report reads.")
         )
-        body = self.json_body()
-        item_id = body.get("last_read_id")
-        if isinstance(item_id, bool) or not isinstance(item_id, int) or item_id < 0:
-            raise InvalidRequest(
-                N_("{field} must be the id of an item of this event (an integer >= 0)."), field="last_read_id"
-            )
-        stored = await self.store.mark_read(event.id, participant.id, item_id)
+        stored = await self.store.mark_read(event.id, participant.id, item_id(self.json_body(), "last_read_id"))
         self.services.presence.touch(participant.id)
         self.write_json(200, {"participant_id": participant.id, "last_read_id": stored})
 

@@ -7,7 +7,6 @@ from tornado.iostream import StreamClosedError
 from chatserver import transcript
 from chatserver.errors import N_, RateLimited
 from chatserver.handlers.base import ApiHandler
-from chatserver.models import PUBLIC_VIEW, Viewer
 
 DOWNLOAD_RETRY_S = 5
 _CONTENT_TYPES = {"txt": "text/plain; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -32,8 +31,7 @@ class TranscriptHandler(ApiHandler):
                 N_("Too many transcript downloads at once from your address; try again in {seconds} s."),
             )
         # With the host's or a moderator's key: the hosts' transcript, with the private lines they see.
-        staff = self.bearer_token() is not None and await self.staff(event) is not None
-        viewer = Viewer(staff=True) if staff else PUBLIC_VIEW
+        viewer = await self.staff_view(event)
         try:
             async for chunk in transcript.chunks(self.store, event, fmt, self.services.languages, viewer):
                 self.write(chunk)

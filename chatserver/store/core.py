@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chatserver.backend import Backend, Transaction
-from chatserver.errors import EventClosed, NotFound
+from chatserver.errors import N_, EventClosed, InvalidRequest, NotFound
 from chatserver.models import CLOSED, PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
 from chatserver.operators import AuditBy
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
@@ -205,6 +205,14 @@ class StoreCore:
             self._reads_versions[event_id] += growth
         for listener in self._reads_listeners:
             listener(event_id)
+
+
+def refuse_beyond_newest(event: Event, item_id: int, field: str) -> None:
+    """A field naming an item of the event: 400 when it is beyond the newest."""
+    if item_id > event.last_item_id:
+        raise InvalidRequest(
+            N_("{field} {id} is beyond the newest item ({newest})."), field=field, id=item_id, newest=event.last_item_id
+        )
 
 
 def author_detail(author: str | None) -> dict[str, Any] | None:

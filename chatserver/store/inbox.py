@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chatserver.backend import Transaction
+from chatserver.backend import Row, Transaction
 from chatserver.errors import N_, InvalidRequest, NotFound
 from chatserver.models import Item
+from chatserver.store.core import refuse_beyond_newest
 from chatserver.store.stream import Stream, refuse_posting
 from chatserver.timefmt import Millis, format_time
 
@@ -58,6 +59,16 @@ def _chunks(values: tuple[Any, ...], size: int) -> list[tuple[Any, ...]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
+async def _rows_in(
+    fetchall: Callable[[str, tuple[Any, ...]], Awaitable[list[Row]]], sql: str, event_id: int, values: tuple[Any, ...]
+) -> list[Row]:
+    """The rows of `sql` (an event's, `{marks}` its IN list) for every value, a few hundred at a time."""
+    rows: list[Row] = []
+    for part in _chunks(values, IDS_PER_QUERY):
+        rows += await fetchall(sql.format(marks=", ".join("?" * len(part))), (event_id, *part))
+    return rows
+
+
 class Inbox(Stream):
     """The Store's side of the hosts' inbox."""
 
@@ -91,26 +102,25 @@ class Inbox(Stream):
             refuse_posting(event, now)
             if admit is not None:
                 await admit(tx)
-            participants: dict[int, bool] = {}  # id -> banned
-            for part in _chunks(to.participants, IDS_PER_QUERY):
-                marks = ", ".join("?" * len(part))
-                rows = await tx.fetchall(
-                    f"SELECT id, banned FROM participants WHERE event_id = ? AND id IN ({marks})", (event_id, *part)
-                )
-                participants.update((int(r[0]), bool(r[1])) for r in rows)
+            rows = await _rows_in(
+                tx.fetchall,
+                "SELECT id, banned FROM participants WHERE event_id = ? AND id IN ({marks})",
+                event_id,
+                to.participants,
+            )
+            participants = {int(r[0]): bool(r[1]) for r in rows}  # id -> banned
             unknown = next((p for p in to.participants if p not in participants), None)
             if unknown is not None:
                 raise InvalidRequest(
                     N_("{field} names {id}, which is no participant of this event."), field="participants", id=unknown
                 )
-            joined: dict[str, tuple[int, bool]] = {}  # sub -> (participant id, banned)
-            for part in _chunks(to.users, IDS_PER_QUERY):
-                marks = ", ".join("?" * len(part))
-                rows = await tx.fetchall(
-                    f"SELECT sub, id, banned FROM participants WHERE event_id = ? AND sub IN ({marks})",
-                    (event_id, *part),
-                )
-                joined.update((str(r[0]), (int(r[1]), bool(r[2]))) for r in rows)
+            rows = await _rows_in(
+                tx.fetchall,
+                "SELECT sub, id, banned FROM participants WHERE event_id = ? AND sub IN ({marks})",
+                event_id,
+                to.users,
+            )
+            joined = {str(r[0]): (int(r[1]), bool(r[2])) for r in rows}  # sub -> (participant id, banned)
             by_id = [p for p, banned in participants.items() if not banned]
             by_sub: list[str] = []
             for sub in to.users:
@@ -195,13 +205,8 @@ class Inbox(Stream):
             )
             if row is None:
                 raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
-            if read is not None and read > event.last_item_id:
-                raise InvalidRequest(
-                    N_("{field} {id} is beyond the newest item ({newest})."),
-                    field="read",
-                    id=read,
-                    newest=event.last_item_id,
-                )
+            if read is not None:
+                refuse_beyond_newest(event, read, "read")
             data: dict[str, Any] = {}
             if read is not None:
                 data["read"] = read
@@ -215,11 +220,10 @@ class Inbox(Stream):
 
     async def nicknames(self, event_id: int, ids: set[int]) -> dict[int, str]:
         """The nicknames of some of the event's participants, by id."""
-        names: dict[int, str] = {}
-        for part in _chunks(tuple(sorted(ids)), IDS_PER_QUERY):
-            marks = ", ".join("?" * len(part))
-            rows = await self.db.fetchall(
-                f"SELECT id, nickname FROM participants WHERE event_id = ? AND id IN ({marks})", (event_id, *part)
-            )
-            names.update((int(r[0]), str(r[1])) for r in rows)
-        return names
+        rows = await _rows_in(
+            self.db.fetchall,
+            "SELECT id, nickname FROM participants WHERE event_id = ? AND id IN ({marks})",
+            event_id,
+            tuple(sorted(ids)),
+        )
+        return {int(r[0]): str(r[1]) for r in rows}

@@ -11,13 +11,12 @@ from chatserver.errors import (
     Banned,
     EventClosed,
     Forbidden,
-    InvalidRequest,
     JoinsLocked,
     NicknameTaken,
     NotFound,
 )
 from chatserver.models import CLOSED, Actor, Event, Participant
-from chatserver.store.core import StoreCore
+from chatserver.store.core import StoreCore, refuse_beyond_newest
 from chatserver.store.rows import _PARTICIPANT_COLUMNS, _participant
 from chatserver.timefmt import Millis
 from chatserver.validation import nickname_key, refuse_reserved
@@ -220,13 +219,7 @@ class People(StoreCore):
                 raise NotFound(N_("There is no participant {id} in this event."), id=participant_id)
             if row[1]:  # read here, in the writer, so that a report racing the ban cannot land after it
                 raise Banned(N_("The host has removed you from this event; your reads are no longer recorded."))
-            if item_id > event.last_item_id:
-                raise InvalidRequest(
-                    N_("{field} {id} is beyond the newest item ({newest})."),
-                    field="last_read_id",
-                    id=item_id,
-                    newest=event.last_item_id,
-                )
+            refuse_beyond_newest(event, item_id, "last_read_id")
             stored = int(row[0])
             if item_id <= stored:
                 return stored  # receipts only move forward
