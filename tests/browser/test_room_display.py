@@ -140,13 +140,24 @@ def test_the_closing_line_is_in_view_after_closing(live_server: LiveServer, cont
             return !!r && r.top >= list.top && r.bottom <= list.bottom;
         };
         window.where = where;
-        document.getElementById("room").addEventListener("room:state", () => { window.atClosing = where(); });
+        document.getElementById("room").addEventListener("room:state", () => {
+            window.atClosing = where();
+            const list = document.getElementById("messages");
+            const line = document.querySelector("#messages li[data-code=closed]");
+            // What the reader saw at that moment, for a failure to explain itself.
+            window.closingSeen = {
+                line: !!line, items: list.children.length, top: list.scrollTop,
+                height: list.scrollHeight, view: list.clientHeight,
+                lineBox: line ? [line.getBoundingClientRect().top, line.getBoundingClientRect().bottom] : null,
+                listBox: [list.getBoundingClientRect().top, list.getBoundingClientRect().bottom],
+            };
+        });
     }""")
     status, _ = live_server.api("POST", f"/api/events/{slug}/close", token=created["host_key"])
     assert status == 200
     expect(page.locator("#closed")).to_be_visible()
     expect(page.locator("#messages li.system[data-code=closed]")).to_have_text(re.compile("The event is closed."))
-    assert page.evaluate("window.atClosing") is True
+    assert page.evaluate("window.atClosing") is True, page.evaluate("window.closingSeen")
     page.wait_for_timeout(300)  # nothing scrolls it away afterwards
     assert page.evaluate("window.where()") is True
 
