@@ -200,7 +200,8 @@ CREATE TABLE items (
     -- Set on an item the host retracted; its body is blanked.
     retracted      INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
     -- The item's fields beyond these, a JSON object ("changes" of "updated", "previous" and
-    -- "nickname" of "renamed"); NULL when it has none.
+    -- "nickname" of "renamed"; a message's "reply_to", "mentions", "edited_at", "reactions"; a
+    -- reaction's "emoji" and "removed"); NULL when it has none.
     data           TEXT,
     -- A message the host or a moderator wrote from the console: 'host' or 'moderator'; NULL else.
     role           TEXT CHECK (role IN ('host', 'moderator')),
@@ -216,6 +217,8 @@ CREATE TABLE items (
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
 -- Finding the retraction of an item.
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
+-- Finding a message's edits (a retraction blanks them too).
+CREATE INDEX items_edits ON items (event_id, target) WHERE kind = 'edit';
 -- The opening and closing items: at most one of each per event, whatever the processes do (the
 -- event row's lock already orders them; this makes a second one impossible rather than unlikely).
 CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed');
@@ -252,3 +255,20 @@ CREATE TABLE audit (
     slug        TEXT    NOT NULL,
     title       TEXT    NOT NULL
 );
+
+-- Who reacted to a message with which emoji: one row each. The message's `reactions` (items.data)
+-- is the summary readers get; this is what toggling and the limits count.
+CREATE TABLE reactions (
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    target         INTEGER NOT NULL,
+    emoji          TEXT    NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (event_id, target, emoji, participant_id)
+) WITHOUT ROWID;
+
+-- Full-text search of messages and announcements: the words of each (search_text.index_text), at
+-- rowid event_id << 32 | id (migrations.fts_rowid). items is WITHOUT ROWID, which FTS5's
+-- external-content mode cannot point at, and SQLite 3.40 has no contentless_delete, so the table
+-- keeps its own copy of the folded words; the Store's write jobs keep it in step with items.
+CREATE VIRTUAL TABLE items_fts USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');

@@ -188,7 +188,8 @@ CREATE TABLE items (
     client_id      TEXT,
     target         BIGINT,
     retracted      SMALLINT NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
-    -- The item's fields beyond these, a JSON object as text; NULL when it has none.
+    -- The item's fields beyond these, a JSON object as text (a message's reply_to, mentions,
+    -- edited_at, reactions; see schema.sql); NULL when it has none.
     data           TEXT,
     -- A message the host or a moderator wrote from the console: 'host' or 'moderator'; NULL else.
     role           TEXT CHECK (role IN ('host', 'moderator')),
@@ -198,13 +199,20 @@ CREATE TABLE items (
     private        SMALLINT NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
     to_participant BIGINT,
     to_sub         TEXT,
+    -- The words search finds it by (search_text.lexemes); NULL for what search never finds
+    -- (private, retracted, system items).
+    search         TSVECTOR,
     PRIMARY KEY (event_id, id)
 );
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
+-- Finding a message's edits (a retraction blanks them too).
+CREATE INDEX items_edits ON items (event_id, target) WHERE kind = 'edit';
 -- The opening and closing items: at most one of each per event, whatever the processes do (the
 -- event row's lock already orders them; this makes a second one impossible rather than unlikely).
 CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed');
+-- Full-text search of messages and announcements.
+CREATE INDEX items_search ON items USING GIN (search) WHERE search IS NOT NULL;
 
 -- One row per action counted by a sliding-window limit, so that all processes share the counts.
 CREATE TABLE rate_hits (
@@ -233,4 +241,15 @@ CREATE TABLE audit (
     kind        TEXT   NOT NULL CHECK (kind IN ('event', 'series')),
     slug        TEXT   NOT NULL,
     title       TEXT   NOT NULL
+);
+
+-- Who reacted to a message with which emoji: one row each. The message's `reactions` (items.data)
+-- is the summary readers get; this is what toggling and the limits count.
+CREATE TABLE reactions (
+    event_id       BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    target         BIGINT NOT NULL,
+    emoji          TEXT   NOT NULL,
+    participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    created_at     BIGINT NOT NULL,
+    PRIMARY KEY (event_id, target, emoji, participant_id)
 );

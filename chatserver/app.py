@@ -29,6 +29,14 @@ from chatserver.handlers.admin import (
 from chatserver.handlers.admin_page import AdminPage
 from chatserver.handlers.base import ApiNotFound, error_body, http_code, reader_language
 from chatserver.handlers.calendar import CalendarHandler, SeriesCalendarHandler
+from chatserver.handlers.conversation import (
+    MessageHandler,
+    ReactionHandler,
+    SearchHandler,
+    SiteSearchHandler,
+    TypingHandler,
+)
+from chatserver.handlers.emoji import EmojiCatalogHandler
 from chatserver.handlers.events import (
     CloseHandler,
     EventHandler,
@@ -69,11 +77,10 @@ from chatserver.handlers.stream import (
     AnnouncementsHandler,
     MessagesHandler,
     ReadsHandler,
-    RetractHandler,
     StreamReader,
 )
 from chatserver.handlers.transcripts import TranscriptHandler
-from chatserver.limits import Limit
+from chatserver.limits import Limit, SlidingWindow
 from chatserver.presence import Presence
 from chatserver.store import Store
 
@@ -94,6 +101,15 @@ RENAME_LIMIT_WINDOW_S = 600.0
 # few; a leaked host key cannot turn the event into a mass mailer.
 NOTICE_LIMIT = 10
 NOTICE_LIMIT_WINDOW_S = 60.0
+# Reactions per participant and window: a person clicking through the picker stays well within it.
+REACTION_LIMIT = 30
+REACTION_LIMIT_WINDOW_S = 10.0
+# Typing signals per participant and window: a client sends one every 3 s while its person types.
+TYPING_LIMIT = 15
+TYPING_LIMIT_WINDOW_S = 30.0
+# Searches per client address and window: each reads the index; a person searches a few a minute.
+SEARCH_LIMIT = 30
+SEARCH_LIMIT_WINDOW_S = 10.0
 
 _SLUG = r"([^/]+)"
 WIDGET = "widget.js"  # the chat bar's script, which other sites include by its unversioned URL
@@ -183,8 +199,9 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
     )
 
 
-# Query parameters whose values may be secrets, should a client put one in a URL against the rules.
-_SECRET_PARAM = re.compile(r"([?&][^=&]*(?:token|key|auth|secret|password|session)[^=&]*=)[^&#]*", re.IGNORECASE)
+# Query parameters whose values may be secrets, should a client put one in a URL against the rules,
+# and what people search for (their words are theirs: the log says a search was made, not of what).
+_SECRET_PARAM = re.compile(r"([?&](?:[^=&]*(?:token|key|auth|secret|password|session)[^=&]*|q)=)[^&#]*", re.IGNORECASE)
 # Tokens and host keys are secrets.token_urlsafe(32): 43 of [A-Za-z0-9_-]. A pasted host link puts one
 # in a path or under any parameter name, so any run of 32 or more such characters (each maybe
 # percent-encoded: %2D, %41, ...) is taken for a secret, wherever it is. Slugs (10) and words stay.
@@ -195,7 +212,8 @@ _HEX = re.compile(r"[0-9a-f]+")
 
 
 def loggable_uri(uri: str) -> str:
-    """The URI with secrets replaced, for the log: secret-named parameters' values, and token-shaped runs."""
+    """The URI with secrets replaced, for the log: secret-named parameters' values, search words
+    (q), and token-shaped runs."""
     if "=" in uri:
         uri = _SECRET_PARAM.sub(r"\1[redacted]", uri)
     return _SECRET_SHAPE.sub(_redacted, uri) if len(uri) >= SECRET_MIN else uri
@@ -241,6 +259,8 @@ def make_app(
     join_limit: int = DEFAULT_JOIN_LIMIT,
     rename_limit: int = DEFAULT_RENAME_LIMIT,
     notice_limit: int = NOTICE_LIMIT,
+    reaction_limit: int = REACTION_LIMIT,
+    search_limit: int = SEARCH_LIMIT,
     presence: Presence | None = None,
     public_url: str | None = None,
     ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
@@ -249,6 +269,7 @@ def make_app(
     """Build the Tornado application around a Store and a Broker."""
     store.on_item(broker.publish)  # wake held polls after every committed append
     store.on_reads(broker.publish_reads)  # and, coalesced, those that asked for read receipts
+    store.on_typing(broker.typing)  # somebody typing, here or in another process: never stored
     services = Services(
         store=store,
         broker=broker,
@@ -276,6 +297,20 @@ def make_app(
             RENAME_LIMIT_WINDOW_S,
             N_("Too many nickname changes; try again in {seconds} s."),
             store,
+        ),
+        reaction_limiter=Limit(
+            "react",
+            reaction_limit,
+            REACTION_LIMIT_WINDOW_S,
+            N_("Too many reactions; try again in {seconds} s."),
+            store,
+        ),
+        # Counted in this process's memory even with several processes: typing is never stored.
+        typing_limiter=SlidingWindow(
+            TYPING_LIMIT, TYPING_LIMIT_WINDOW_S, message=N_("Too many typing signals; try again in {seconds} s.")
+        ),
+        search_limiter=SlidingWindow(
+            search_limit, SEARCH_LIMIT_WINDOW_S, message=N_("Too many searches; try again in {seconds} s.")
         ),
         notice_limiter=Limit(
             "notice",
@@ -313,13 +348,17 @@ def make_app(
         (rf"/api/events/{_SLUG}/held", HeldHandler, deps),
         (rf"/api/events/{_SLUG}/held/{_SLUG}", HeldRejectHandler, deps),
         (rf"/api/events/{_SLUG}/held/{_SLUG}/approve", HeldApproveHandler, deps),
-        (rf"/api/events/{_SLUG}/messages/{_SLUG}", RetractHandler, deps),
+        (rf"/api/events/{_SLUG}/messages/{_SLUG}", MessageHandler, deps),
+        (rf"/api/events/{_SLUG}/messages/{_SLUG}/reactions/{_SLUG}", ReactionHandler, deps),
+        (rf"/api/events/{_SLUG}/typing", TypingHandler, deps),
+        (rf"/api/events/{_SLUG}/search", SearchHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
         (rf"/api/events/{_SLUG}/identity-secret", IdentitySecretHandler, deps),
         (rf"/api/events/{_SLUG}/notices", NoticesHandler, deps),
         (rf"/api/events/{_SLUG}/threads/{_SLUG}", ThreadHandler, deps),
         (rf"/api/series/{_SLUG}/identity-secret", SeriesIdentitySecretHandler, deps),
+        (r"/api/search", SiteSearchHandler, deps),
         (r"/api/series", SeriesCollectionHandler, deps),
         (rf"/api/series/{_SLUG}", SeriesHandler, deps),
         (rf"/api/series/{_SLUG}/end", SeriesEndHandler, deps),
@@ -339,6 +378,7 @@ def make_app(
         (r"/api/.*", ApiNotFound, deps),
         (r"/metrics", MetricsHandler, deps),
         (r"/(sw\.js)", ServiceWorkerFile, {"path": resources.static_path()}),
+        (r"/emoji/([A-Za-z_]+)\.json", EmojiCatalogHandler, deps),
         (rf"/e/{_SLUG}/transcript\.(txt|json)", TranscriptHandler, deps),
         (rf"/e/{_SLUG}\.ics", CalendarHandler, deps),  # before the room's /e/<slug>, which would take it
         (rf"/s/{_SLUG}\.ics", SeriesCalendarHandler, deps),

@@ -82,6 +82,8 @@ class Follower(Protocol):
 
     def erased_elsewhere(self, event_id: int, item_id: int | None) -> None: ...
 
+    def typing_elsewhere(self, event_id: int, participant_id: int, nickname: str) -> None: ...
+
     async def resync(self) -> None: ...
 
 
@@ -108,6 +110,10 @@ class Backend(Protocol):
 
     async def size_bytes(self) -> int:
         """The space the database takes (SQLite: the file and its WAL; PostgreSQL: the database)."""
+
+    async def signal(self, note: str) -> None:
+        """Tell the other processes of something never stored (somebody typing); nobody to tell
+        when there are none, and a note lost on the way is no loss."""
 
     async def follow(self, follower: Follower) -> None:
         """From now on hand the other processes' commits to follower, in commit order."""

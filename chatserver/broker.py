@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -14,34 +15,57 @@ log = logging.getLogger(__name__)
 
 # Read receipts wake the polls that asked for them at most this often per event.
 READS_COALESCE_S = 1.0
+# Reactions wake an event's readers at most this often: 5,000 people reacting at once cost each
+# reader one wake a second (every reaction still reaches it, in one answer), not 5,000.
+REACTIONS_COALESCE_S = 1.0
+# Items whose delivery may wait for the next coalesced wake.
+COALESCED_KINDS = frozenset({"reaction"})
+# "Typing…" lasts this long unless the typist's client says so again (it does every 3 s).
+TYPING_TTL_S = 6.0
+# Typing wakes the polls that asked for it (typing=1) at most this often per event.
+TYPING_COALESCE_S = 1.0
+# Events whose typists are remembered before the expired ones are swept out.
+TYPING_EVENTS_SWEEP = 1000
 
 
 class Waiter:
     """One held poll on one event, and whose (a private item wakes only those who may see it)."""
 
-    __slots__ = ("event_id", "future", "viewer", "wants_reads")
+    __slots__ = ("event_id", "future", "viewer", "wants_reads", "wants_typing")
 
     def __init__(
-        self, event_id: int, future: asyncio.Future[None], wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW
+        self,
+        event_id: int,
+        future: asyncio.Future[None],
+        wants_reads: bool = False,
+        viewer: Viewer = PUBLIC_VIEW,
+        wants_typing: bool = False,
     ) -> None:
         self.event_id = event_id
         self.future = future
         self.wants_reads = wants_reads
         self.viewer = viewer
+        self.wants_typing = wants_typing
 
 
 class Subscriber:
     """One open stream on one event: told of every commit, for as long as it is open."""
 
-    __slots__ = ("event_id", "notify", "viewer", "wants_reads")
+    __slots__ = ("event_id", "notify", "viewer", "wants_reads", "typing")
 
     def __init__(
-        self, event_id: int, notify: Callable[[bool], None], wants_reads: bool, viewer: Viewer = PUBLIC_VIEW
+        self,
+        event_id: int,
+        notify: Callable[[bool], None],
+        wants_reads: bool,
+        viewer: Viewer = PUBLIC_VIEW,
+        typing: Callable[[bytes], None] | None = None,
     ) -> None:
         self.event_id = event_id
         self.notify = notify  # notify(reads): new items, or (reads=True) newer read receipts
         self.wants_reads = wants_reads
         self.viewer = viewer
+        self.typing = typing  # typing(frame): somebody is typing (an SSE event, sent or dropped at once)
 
 
 class Broker:
@@ -66,6 +90,13 @@ class Broker:
         self._reads_woken_at: dict[int, float] = {}
         self._subscribers: dict[int, set[Subscriber]] = {}
         self._due: set[int] = set()  # events whose subscribers are told at the next loop turn
+        self.reactions_coalesce_s = REACTIONS_COALESCE_S
+        self._items_timers: dict[int, asyncio.TimerHandle] = {}  # coalesced items due to wake readers
+        self._items_woken_at: dict[int, float] = {}
+        self.typing_coalesce_s = TYPING_COALESCE_S
+        self._typists: dict[int, dict[int, tuple[str, float]]] = {}  # per event: id -> (nickname, until)
+        self._typing_timers: dict[int, asyncio.TimerHandle] = {}
+        self._typing_woken_at: dict[int, float] = {}
 
     def admit(self, client: str) -> bool:
         """Count one more held connection for client, or say no when a cap is reached."""
@@ -76,11 +107,16 @@ class Broker:
         self.held.release(client)
 
     def subscribe(
-        self, event_id: int, notify: Callable[[bool], None], wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW
+        self,
+        event_id: int,
+        notify: Callable[[bool], None],
+        wants_reads: bool = False,
+        viewer: Viewer = PUBLIC_VIEW,
+        typing: Callable[[bytes], None] | None = None,
     ) -> Subscriber:
         """Call notify(False) after commits of new items to event_id that viewer may see, notify(True)
-        for receipts."""
-        subscriber = Subscriber(event_id, notify, wants_reads, viewer)
+        for receipts, typing(frame) when somebody types."""
+        subscriber = Subscriber(event_id, notify, wants_reads, viewer, typing)
         self._subscribers.setdefault(event_id, set()).add(subscriber)
         return subscriber
 
@@ -102,9 +138,11 @@ class Broker:
             except Exception:  # one broken stream must not keep the others from their items
                 log.exception("a stream failed to take its items")
 
-    def watch(self, event_id: int, wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW) -> Waiter:
+    def watch(
+        self, event_id: int, wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW, wants_typing: bool = False
+    ) -> Waiter:
         """Register interest before reading, so a commit between the read and the hold still wakes."""
-        waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads, viewer)
+        waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads, viewer, wants_typing)
         self._waiters.setdefault(event_id, set()).add(waiter)
         if self.closing:
             waiter.future.set_result(None)
@@ -138,6 +176,16 @@ class Broker:
         if item is not None and item.private:
             self._publish_private(event_id, item)
             return
+        if item is not None and item.kind in COALESCED_KINDS:
+            if event_id not in self._items_timers:
+                delay = self._delay(self._items_woken_at, event_id, self.reactions_coalesce_s)
+                loop = asyncio.get_running_loop()
+                self._items_timers[event_id] = loop.call_later(delay, self._wake_coalesced, event_id)
+            return
+        timer = self._items_timers.pop(event_id, None)
+        if timer is not None:
+            timer.cancel()  # this wake carries the coalesced items too
+        self._items_woken_at[event_id] = time.monotonic()
         waiters = self._waiters.pop(event_id, None)
         if waiters:
             for waiter in waiters:
@@ -175,23 +223,77 @@ class Broker:
             except Exception:  # one broken stream must not keep the others from their items
                 log.exception("a stream failed to take its items")
 
+    def _wake_coalesced(self, event_id: int) -> None:
+        self._items_timers.pop(event_id, None)
+        self.publish(event_id)
+
+    @staticmethod
+    def _delay(woken_at: dict[int, float], event_id: int, window_s: float) -> float:
+        """How long a coalesced wake waits: none after a quiet window, else the rest of the window."""
+        return max(0.0, window_s - (time.monotonic() - woken_at.get(event_id, float("-inf"))))
+
     def publish_reads(self, event_id: int) -> None:
         """Wake the polls that asked for read receipts, at most once per coalescing window."""
         if event_id in self._reads_timers:
             return  # a wake is already due and will carry this change too
-        since = time.monotonic() - self._reads_woken_at.get(event_id, float("-inf"))
-        delay = max(0.0, self.reads_coalesce_s - since)
+        delay = self._delay(self._reads_woken_at, event_id, self.reads_coalesce_s)
         self._reads_timers[event_id] = asyncio.get_running_loop().call_later(delay, self._wake_readers, event_id)
+
+    # -- typing: never stored, never in the cursor, gone by itself -----------------------------------
+
+    def typing(self, event_id: int, participant_id: int, nickname: str) -> None:
+        """Somebody is typing in event_id: tell its streams now, and the polls that asked (typing=1)
+        at the next coalesced wake."""
+        now = time.monotonic()
+        if len(self._typists) > TYPING_EVENTS_SWEEP:
+            for known in list(self._typists):
+                self.typists(known)
+        self._typists.setdefault(event_id, {})[participant_id] = (nickname, now + TYPING_TTL_S)
+        frame = b"event: typing\ndata: " + typing_json(participant_id, nickname) + b"\n\n"
+        for subscriber in list(self._subscribers.get(event_id, ())):
+            if subscriber.typing is not None:
+                subscriber.typing(frame)
+        if any(w.wants_typing for w in self._waiters.get(event_id, ())) and event_id not in self._typing_timers:
+            delay = self._delay(self._typing_woken_at, event_id, self.typing_coalesce_s)
+            loop = asyncio.get_running_loop()
+            self._typing_timers[event_id] = loop.call_later(delay, self._wake_typing, event_id)
+
+    def typists(self, event_id: int) -> list[tuple[int, str]]:
+        """Who is typing in event_id now: (participant id, nickname), the expired ones forgotten."""
+        held = self._typists.get(event_id)
+        if not held:
+            return []
+        now = time.monotonic()
+        for participant_id in [p for p, (_, until) in held.items() if until <= now]:
+            del held[participant_id]
+        if not held:
+            del self._typists[event_id]
+        return [(participant_id, nickname) for participant_id, (nickname, _) in held.items()]
+
+    def stopped_typing(self, event_id: int, participant_id: int) -> None:
+        """The typist sent their message: they are no longer typing (readers see the message)."""
+        held = self._typists.get(event_id)
+        if held is not None:
+            held.pop(participant_id, None)
+
+    def _wake_typing(self, event_id: int) -> None:
+        self._typing_timers.pop(event_id, None)
+        self._typing_woken_at[event_id] = time.monotonic()
+        self._wake_some(event_id, lambda waiter: waiter.wants_typing)
 
     def _wake_readers(self, event_id: int) -> None:
         self._reads_timers.pop(event_id, None)
         self._reads_woken_at[event_id] = time.monotonic()
         if event_id in self._subscribers:
             self._tell(event_id, True)
+        self._wake_some(event_id, lambda waiter: waiter.wants_reads)
+
+    def _wake_some(self, event_id: int, wants: Callable[[Waiter], bool]) -> None:
+        """Answer the held polls of event_id that asked for what is new (receipts, typing)."""
         waiters = self._waiters.get(event_id)
         if not waiters:
             return
-        for waiter in [w for w in waiters if w.wants_reads]:
+        for waiter in [w for w in waiters if wants(w)]:
             waiters.discard(waiter)
             _settle(waiter.future)
         if not waiters:
@@ -206,14 +308,24 @@ class Broker:
     def shutdown(self) -> None:
         """Answer every held poll now and hold no new ones."""
         self.closing = True
-        for timer in self._reads_timers.values():
-            timer.cancel()
-        self._reads_timers.clear()
+        for timers in (self._reads_timers, self._items_timers, self._typing_timers):
+            for timer in timers.values():
+                timer.cancel()
+            timers.clear()
         for event_id in list(self._waiters):
             for waiter in self._waiters.pop(event_id):
                 _settle(waiter.future)
         for event_id in list(self._subscribers):
             self._tell(event_id, False)  # they see the broker closing, and end
+
+
+def typing_json(participant_id: int, nickname: str) -> bytes:
+    """One typist as JSON, with how long the reader shows them unless told again."""
+    return json.dumps(
+        {"participant_id": participant_id, "nickname": nickname, "expires_in": TYPING_TTL_S},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 def _settle(future: asyncio.Future[None]) -> None:

@@ -21,6 +21,7 @@ from chatserver.app import (
     DEFAULT_JOIN_LIMIT,
     DEFAULT_MAX_WAIT,
     DEFAULT_RATE_LIMIT,
+    REACTION_LIMIT,
 )
 from chatserver.backup import backup
 from chatserver.clients import DEFAULT_IPV6_PREFIX
@@ -131,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=DEFAULT_RATE_LIMIT,
         help="messages a participant may post per 10 s; 0 turns the limit off (default 20)",
+    )
+    run.add_argument(
+        "--reaction-limit",
+        type=_non_negative_int,
+        default=REACTION_LIMIT,
+        help=f"reactions a participant may add or take back per 10 s; 0 turns the limit off (default {REACTION_LIMIT})",
     )
     run.add_argument(
         "--max-wait",
@@ -274,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 db=args.db,
                 sync=args.sync,
                 rate_limit=args.rate_limit,
+                reaction_limit=args.reaction_limit,
                 max_wait=args.max_wait,
                 xheaders=args.xheaders,
                 event_limit=args.event_limit,

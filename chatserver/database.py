@@ -176,6 +176,9 @@ class Database:
         for conn in [*self._readers, *([self._writer] if self._writer else [])]:
             await conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None turns it off
 
+    async def signal(self, note: str) -> None:
+        """One process writes an SQLite file: there is nobody to tell."""
+
     async def scrub(self) -> None:
         """Copy the WAL into the file and empty it, so that no page from before an erasure is left
         in it; a reader still on an old snapshot may keep some until the next scrub."""

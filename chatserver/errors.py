@@ -109,6 +109,18 @@ class CursorAhead(ChatError):
     default_message = N_("The cursor is beyond the newest item of this event; reload the stream from 0.")
 
 
+class Retracted(ChatError):
+    status = 409
+    code = "retracted"
+    default_message = N_("That message was removed; it can no longer be edited or reacted to.")
+
+
+class ReactionLimit(ChatError):
+    status = 409
+    code = "reaction_limit"
+    default_message = N_("A message can carry at most {max} different reactions; add to one it has.")
+
+
 class EventClosed(ChatError):
     status = 410
     code = "event_closed"

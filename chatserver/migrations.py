@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chatserver import resources
 from chatserver.backend import Engine, SchemaHost, SchemaTransaction, Transaction
+from chatserver.search_index import SearchIndex
 from chatserver.validation import nickname_key
 
 log = logging.getLogger("chatserver.migrations")
@@ -69,9 +70,48 @@ async def recompute_nickname_keys(tx: Transaction) -> None:
         await tx.execute("UPDATE participants SET nickname_key = ? WHERE id = ?", (key, participant_id))
 
 
+# 12 -> 13: reactions, and full-text search of messages and announcements (store/search.py).
+_CONVERSATION = Sql(
+    "CREATE TABLE reactions (event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+    " target INTEGER NOT NULL, emoji TEXT NOT NULL,"
+    " participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,"
+    " created_at INTEGER NOT NULL, PRIMARY KEY (event_id, target, emoji, participant_id)) WITHOUT ROWID;"
+    " CREATE VIRTUAL TABLE items_fts USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');"
+    " CREATE INDEX items_edits ON items (event_id, target) WHERE kind = 'edit'",
+    "CREATE TABLE reactions (event_id BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+    " target BIGINT NOT NULL, emoji TEXT NOT NULL,"
+    " participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,"
+    " created_at BIGINT NOT NULL, PRIMARY KEY (event_id, target, emoji, participant_id));"
+    " ALTER TABLE items ADD COLUMN search TSVECTOR;"
+    " CREATE INDEX items_search ON items USING GIN (search) WHERE search IS NOT NULL;"
+    " CREATE INDEX items_edits ON items (event_id, target) WHERE kind = 'edit'",
+)
+# The rows a migration reads at a time while indexing what was written before search existed.
+_INDEX_BATCH = 2000
+
+
+async def add_conversation(tx: SchemaTransaction) -> None:
+    """Reactions and the search index, with every message and announcement already written indexed
+    (the public ones not retracted: what search may find), in this step's transaction."""
+    await tx.script(_CONVERSATION.on(tx.engine))
+    index, after = SearchIndex(tx.engine), (0, 0)
+    while True:
+        rows = await tx.fetchall(
+            "SELECT event_id, id, body FROM items WHERE (event_id > ? OR (event_id = ? AND id > ?))"
+            " AND kind IN ('message', 'announcement') AND private = 0 AND retracted = 0"
+            " ORDER BY event_id, id LIMIT ?",
+            (after[0], after[0], after[1], _INDEX_BATCH),
+        )
+        for event_id, item_id, body in rows:
+            await index.add(tx, event_id, item_id, body)
+        if len(rows) < _INDEX_BATCH:
+            return
+        after = (rows[-1][0], rows[-1][1])
+
+
 # SQL the same on both engines (a str), each engine's own (Sql), or a function run with the step's
 # transaction, whose statements are the Store's dialect (parameters translated on PostgreSQL).
-Step = str | Sql | Callable[[Transaction], Awaitable[None]]
+Step = str | Sql | Callable[[SchemaTransaction], Awaitable[None]]
 
 # MIGRATIONS[n] takes a version-(n+1) database to version n+2, on either engine. A schema change
 # appends a step here, makes the same change in schema.sql and schema_pg.sql, and freezes the new
@@ -258,6 +298,8 @@ MIGRATIONS: list[Step] = [
         " created_at BIGINT NOT NULL);"
         " CREATE INDEX participant_tokens_participant ON participant_tokens (participant_id)",
     ),
+    # 12 -> 13: replies, mentions and edits live in items.data; reactions and search need tables.
+    add_conversation,
 ]
 
 

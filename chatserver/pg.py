@@ -248,6 +248,15 @@ class PgDatabase:
 
     # -- notifications -------------------------------------------------------------------------
 
+    async def signal(self, note: str) -> None:
+        """NOTIFY the other processes of note now, outside any transaction; a failure loses only it."""
+        if self._pool is None or self._closed:
+            return
+        try:
+            await self._pool.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{self.origin} {note}")
+        except _FAILED as exc:
+            log.debug("a signal to the other processes was lost: %s", exc)
+
     async def follow(self, follower: Follower) -> None:
         """Hand the other processes' commits to follower from now on, one at a time in commit order."""
         self._remote = RemoteCommits(follower)

@@ -14,6 +14,7 @@ import heapq
 import sys
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 
 from chatserver.models import PUBLIC_VIEW, Event, Item, Viewer, audience_keys, data_json
 
@@ -129,10 +130,18 @@ class Tail:
     def retract(self, item_id: int) -> None:
         index = item_id - self.first
         if 0 <= index < len(self.items):
-            held = self.items[index]
-            self.bytes -= item_bytes(held)
-            self.items[index] = dataclasses.replace(held, body="", retracted=True)
-            self.bytes += item_bytes(self.items[index])
+            self.replace(dataclasses.replace(self.items[index], body="", retracted=True, data=None))
+        # Its edits held here lose their text as the database's did (a retraction is rare: a scan).
+        for held in self.items[max(0, index) :]:
+            if held.kind == "edit" and held.target == item_id and held.body:
+                self.replace(dataclasses.replace(held, body="", data=None))
+
+    def replace(self, item: Item) -> None:
+        """An item changed in place (edited, reacted to, retracted): its privacy never changes."""
+        index = item.id - self.first
+        if 0 <= index < len(self.items):
+            self.bytes += item_bytes(item) - item_bytes(self.items[index])
+            self.items[index] = item
 
 
 class Recent:
@@ -217,10 +226,17 @@ class Recent:
         return sorted(set(self._slugs) | set(self._handed_on))  # a tail may have been evicted
 
     def retracted(self, event_id: int, item_id: int) -> None:
+        self._change(event_id, lambda tail: tail.retract(item_id))
+
+    def replaced(self, event_id: int, item: Item) -> None:
+        """A committed change to an item in place (an edit, a reaction): later reads show it."""
+        self._change(event_id, lambda tail: tail.replace(item))
+
+    def _change(self, event_id: int, change: Callable[[Tail], None]) -> None:
         tail = self._tails.get(event_id)
         if tail is not None:
             before = tail.bytes
-            tail.retract(item_id)
+            change(tail)
             self.bytes += tail.bytes - before
 
     def forget_items(self, event_id: int) -> None:

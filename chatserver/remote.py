@@ -14,7 +14,8 @@ RESYNC = "*"
 
 
 class RemoteCommits:
-    """A queue of notes ("i <event> <item>", "e <event>", "r <event>") worked off one at a time,
+    """A queue of notes ("i <event> <item>", "e <event>", "r <event>", "t <event> <participant>
+    <nickname>") worked off one at a time,
     so items reach memory and the broker in the order the database committed them."""
 
     def __init__(self, follower: Follower) -> None:
@@ -47,7 +48,7 @@ class RemoteCommits:
 
     async def _apply(self, note: str) -> None:
         log.debug("applying %r", note)
-        kind, *fields = note.split()
+        kind, *fields = note.split(" ", 3) if note.startswith("t ") else note.split()
         if kind == "i":
             await self.follower.take_items_from_elsewhere(int(fields[0]), int(fields[1]))
         elif kind == "e":
@@ -56,6 +57,8 @@ class RemoteCommits:
             self.follower.reads_changed_elsewhere(int(fields[0]))
         elif kind == "x":  # an item redacted in place, or (no item id) a whole event erased
             self.follower.erased_elsewhere(int(fields[0]), int(fields[1]) if len(fields) > 1 else None)
+        elif kind == "t":  # somebody typing: never stored, so it travels in the note itself
+            self.follower.typing_elsewhere(int(fields[0]), int(fields[1]), fields[2])
         elif kind == RESYNC:
             await self.follower.resync()
 

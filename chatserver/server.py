@@ -14,6 +14,7 @@ from chatserver.app import (
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_WAIT,
     DEFAULT_RATE_LIMIT,
+    REACTION_LIMIT,
     make_app,
 )
 from chatserver.broker import Broker
@@ -44,6 +45,7 @@ class ServeOptions:
     db: str = "./chat.db"
     sync: str = "normal"
     rate_limit: int = DEFAULT_RATE_LIMIT
+    reaction_limit: int = REACTION_LIMIT
     max_wait: float = DEFAULT_MAX_WAIT
     xheaders: bool = False
     event_limit: int = DEFAULT_EVENT_LIMIT
@@ -98,6 +100,7 @@ async def serve(
         broker,
         max_wait=options.max_wait,
         rate_limit=options.rate_limit,
+        reaction_limit=options.reaction_limit,
         event_limit=options.event_limit,
         join_limit=options.join_limit,
         public_url=options.public_url,

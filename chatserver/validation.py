@@ -351,6 +351,15 @@ def device_id(obj: dict[str, Any]) -> str | None:
     return value
 
 
+def query_flag(raw: str | None, field: str) -> bool:
+    """A yes-or-no query argument: 1 or true, 0 or false; absent is no."""
+    if raw is None or raw in ("0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise InvalidRequest(N_("{field} must be 1 or 0."), field=field)
+
+
 def query_int(raw: str | None, field: str, default: int, lo: int, hi: int) -> int:
     """A decimal integer query argument within [lo, hi]: ASCII digits only (leading zeros are fine)."""
     if raw is None:

@@ -86,3 +86,11 @@ def test_static_file_versions_stay_readable() -> None:
     assert loggable_uri(f"/static/style.css?v={version}") == f"/static/style.css?v={version}"
     key = "Xk2_9fQ-aZ0pLm4RtY7uBv1cD3eF5gH6iJ8kL0mN2oP"  # the shape of a host key
     assert loggable_uri(f"/static/style.css?v={key}") == "/static/style.css?v=[redacted]"
+
+
+def test_search_words_are_not_logged() -> None:
+    assert (
+        loggable_uri("/api/events/abc/search?q=my+phone+555&limit=5") == "/api/events/abc/search?q=[redacted]&limit=5"
+    )
+    assert loggable_uri("/api/search?limit=5&q=secret%20plans") == "/api/search?limit=5&q=[redacted]"
+    assert loggable_uri("/api/events/abc/messages?after=3&wait=30") == "/api/events/abc/messages?after=3&wait=30"

@@ -201,9 +201,50 @@ async def pg_catalogue(conn: asyncpg.Connection) -> Schema:
     return schema
 
 
+# Full-text search is each engine's own: SQLite's FTS5 table items_fts (with the shadow tables FTS5
+# makes for it) stands for PostgreSQL's items.search column and its GIN index items_search.
+SQLITE_SEARCH_TABLES = (
+    "items_fts",
+    "items_fts_data",
+    "items_fts_idx",
+    "items_fts_content",
+    "items_fts_docsize",
+    "items_fts_config",
+)
+
+
+def without_search(lite: Schema, pg: Schema) -> tuple[Schema, Schema]:
+    """Both schemas less their own search structures, which are checked apart (they must exist)."""
+    for table in SQLITE_SEARCH_TABLES:
+        for part in (lite.columns, lite.primary_keys, lite.unique_constraints, lite.foreign_keys):
+            part.pop(table, None)  # type: ignore[attr-defined]
+    pg.columns["items"] = [column for column in pg.columns["items"] if column.name != "search"]
+    pg.indexes.pop("items_search")
+    return lite, pg
+
+
 @pytest.fixture(scope="module")
-def schemas(postgres_cluster: PostgresCluster) -> tuple[Schema, Schema]:
+def both(postgres_cluster: PostgresCluster) -> tuple[Schema, Schema]:
     return sqlite_schema(), asyncio.run(pg_schema(postgres_cluster.new_database()))
+
+
+@pytest.fixture(scope="module")
+def schemas(both: tuple[Schema, Schema]) -> tuple[Schema, Schema]:
+    lite, pg = both
+    return without_search(
+        Schema(dict(lite.columns), dict(lite.primary_keys), dict(lite.unique_constraints), dict(lite.indexes),
+               dict(lite.foreign_keys), set(lite.definitions)),
+        Schema(dict(pg.columns), dict(pg.primary_keys), dict(pg.unique_constraints), dict(pg.indexes),
+               dict(pg.foreign_keys), set(pg.definitions)),
+    )  # fmt: skip
+
+
+def test_each_engine_has_its_own_search_index(both: tuple[Schema, Schema]) -> None:
+    lite, pg = both
+    assert set(SQLITE_SEARCH_TABLES) <= set(lite.columns)
+    assert [c.name for c in lite.columns["items_fts"]] == ["words"]
+    assert [(c.name, c.type) for c in pg.columns["items"] if c.name == "search"] == [("search", "tsvector")]
+    assert pg.indexes["items_search"] == ("items", ("search",), False, True)
 
 
 def test_the_same_tables_and_columns_in_the_same_order(schemas: tuple[Schema, Schema]) -> None:

@@ -1,7 +1,8 @@
 """One property over random sequences of public and private posts, notices and inbox marks by
 several participants and the hosts, on both engines: every reader's view, through every path a
 reader has (polls followed by cursor in small pages, SSE streams, the public and the hosts'
-transcripts, read receipts, the participants list, /metrics, and the log at INFO), holds exactly
+transcripts, search, read receipts, the participants list, /metrics, and the log at INFO), with
+edits of and reactions to private lines among the actions, holds exactly
 what that reader may see, each item once and in order; nobody learns that anything else exists.
 
 The expected views come from a model written from API.md ("a reader without rights never learns a
@@ -32,7 +33,7 @@ LATE_SUB = "user-late"  # an app user who joins only after everything was sent
 
 @pytest.fixture(name="settings")
 def chat_settings() -> dict[str, object]:
-    return {"max_wait": 5.0, "rate_limit": 0, "notice_limit": 0}
+    return {"max_wait": 5.0, "rate_limit": 0, "notice_limit": 0, "event_limit": 0, "join_limit": 0, "search_limit": 0}
 
 
 # An action: (kind, author, recipient). author: "p0".."p2", "host", "mod". recipient: None (public),
@@ -46,7 +47,10 @@ Notice = st.tuples(
     st.lists(st.sampled_from([*(f"p{i}" for i in range(PEOPLE)), LATE_SUB]), min_size=1, max_size=4, unique=True),
 )
 Mark = st.tuples(st.just("mark"), st.sampled_from(["host", "mod"]), st.sampled_from([f"p{i}" for i in range(PEOPLE)]))
-Actions = st.lists(st.one_of(Post, Post, Notice, Mark), min_size=1, max_size=12)
+# An edit of the author's own newest message; a reaction by a participant to the newest message they see.
+Edit = st.tuples(st.just("edit"), st.sampled_from([f"p{i}" for i in range(PEOPLE)]), st.none())
+React = st.tuples(st.just("react"), st.sampled_from([f"p{i}" for i in range(PEOPLE)]), st.none())
+Actions = st.lists(st.one_of(Post, Post, Notice, Mark, Edit, React), min_size=1, max_size=12)
 
 
 @dataclass
@@ -55,6 +59,8 @@ class Room:
     tokens: dict[str, str]  # reader -> credential ("host", "mod", "p0".., "late")
     ids: dict[str, int]  # participant name -> id
     sent: list[tuple[str, set[str]]] = field(default_factory=list)  # (body, readers who may see it)
+    # Messages taken: (id, author, readers, index into sent), for edits and reactions to name.
+    posts: list[tuple[int, str, set[str], int]] = field(default_factory=list)
 
 
 def allowed(author: str, to: Any) -> bool:
@@ -105,6 +111,9 @@ async def act(api: Api, room: Room, action: tuple[Any, ...], n: int) -> None:
         reply = await api.post(f"/api/events/{room.slug}/messages", payload, token=room.tokens[author])
         assert reply.status == 201, reply.body
         room.sent.append((body, readers_of(author, to)))
+        room.posts.append((reply.body["message"]["id"], author, readers_of(author, to), len(room.sent) - 1))
+    elif kind in ("edit", "react"):
+        await change(api, room, kind, author, body)
     elif kind == "notice":
         people = [room.ids[p] for p in to if p != LATE_SUB]
         users = [LATE_SUB] if LATE_SUB in to else []
@@ -123,6 +132,25 @@ async def act(api: Api, room: Room, action: tuple[Any, ...], n: int) -> None:
         assert reply.status == 201, reply.body
 
 
+async def change(api: Api, room: Room, kind: str, who: str, body: str) -> None:
+    """An edit of who's newest message (its new text replaces the old for its readers), or who's
+    reaction to the newest message they may see; nothing when there is none."""
+    if kind == "edit":
+        mine = [post for post in room.posts if post[1] == who]
+        if not mine:
+            return
+        item_id, _, readers, index = mine[-1]
+        reply = await api.patch(f"/api/events/{room.slug}/messages/{item_id}", {"body": body}, token=room.tokens[who])
+        assert reply.status == 200, reply.body
+        room.sent[index] = (body, readers)
+        return
+    seen = [post for post in room.posts if "public" in post[2] or who in post[2]]
+    if seen:
+        path = f"/api/events/{room.slug}/messages/{seen[-1][0]}/reactions/%F0%9F%91%8D"
+        reply = await api.request("PUT", path, token=room.tokens[who])
+        assert reply.status == 200, reply.body
+
+
 def expected(room: Room, reader: str) -> list[str]:
     return [body for body, who in room.sent if "public" in who or reader in who]
 
@@ -132,8 +160,10 @@ def texts(items: list[dict[str, Any]]) -> list[str]:
 
 
 def leaks(text: str, room: Room, reader: str) -> list[str]:
-    """The private bodies a reader may not see that appear in text."""
-    return [body for body, who in room.sent if "public" not in who and reader not in who and body in text]
+    """The private bodies a reader may not see that appear in text (a notice to several people is
+    one body the reader may see as one of them)."""
+    theirs = {body for body, who in room.sent if "public" in who or reader in who}
+    return [body for body, _ in room.sent if body not in theirs and body in text]
 
 
 async def stream_view(port: int, room: Room, token: str | None, last: int) -> list[dict[str, Any]]:
@@ -188,6 +218,11 @@ async def scenario(actions: list[tuple[Any, ...]], api: Api, port: int, caplog: 
         for reader, token in readers.items():
             polled = await view(api, room.slug, token)
             assert texts(polled) == expected(room, reader), reader
+            # Nothing else a reader gets (an edit's text, a reaction's or edit's target) names what is not theirs.
+            assert leaks(str(polled), room, reader) == [], reader
+            shown = {item["id"] for item in polled}
+            changes = [item for item in polled if item["kind"] in ("edit", "reaction", "retraction")]
+            assert all(item["target"] in shown for item in changes), reader
             streamed = await stream_view(port, room, token, last)
             assert [i["id"] for i in streamed] == [i["id"] for i in polled], reader
             for item in polled:  # inbox marks: the hosts' alone
@@ -206,6 +241,13 @@ async def scenario(actions: list[tuple[Any, ...]], api: Api, port: int, caplog: 
                 assert receipt["last_read_id"] in public_ids | {0}, (path, receipt)
         polled_reads = (await api.get(f"/api/events/{room.slug}/messages?after={last}&reads=0")).body
         assert all(r["last_read_id"] in public_ids | {0} for r in polled_reads["reads"]["by"])
+        # Search never finds a private line, whoever asks.
+        for body, who in room.sent:
+            if "public" not in who:
+                for token in (None, room.tokens["host"], room.tokens["p0"]):
+                    found = (await api.get(f"/api/events/{room.slug}/search?q={body}", token=token)).body
+                    assert found["results"] == [], body
+                assert (await api.get(f"/api/search?q={body}")).body["results"] == []
         metrics = (await api.get("/metrics")).body
         assert leaks(metrics, room, "public") == [] and not re.search(r"\{[^}]*(slug|to|sub)=", metrics)
         logged = "\n".join(record.getMessage() for record in caplog.records if record.levelno >= logging.INFO)

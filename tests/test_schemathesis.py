@@ -4,8 +4,9 @@ The server is a real process (`python -m chatserver serve`, tests/serverproc.py)
 database, with a short --max-wait so that held polls end quickly. Before the run it gets real data:
 an open event with a participant and a message, a closed event, and one event each for the host
 actions that change state (close, edit, ban, mute, naming and revoking moderators, redaction, and
-approving and rejecting a message the word filter held), so that generated requests reach the real
-logic and not only 404s. Every event has a moderator.
+approving and rejecting a message the word filter held), and one whose message is edited and reacted
+to (the open event's is retracted early on), so that generated requests reach the real logic and not
+only 404s. Every event has a moderator.
 Each example is sent in one of four ways, chosen by Hypothesis:
 
 - as generated (random slugs: mostly 404s, and the validation of everything else);
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -93,7 +95,7 @@ class Event:
 @dataclass
 class Live:
     server: ServerProcess
-    open: Event  # reads, posts, joins, announcements, retractions, pages
+    open: Event  # reads, posts, joins, announcements, retractions, typing, search, pages
     closed: Event  # the SSE stream (it ends once a closed event's items are sent)
     closable: Event
     editable: Event
@@ -104,6 +106,7 @@ class Live:
     approvable: Event  # its held message is approved (and its queue read)
     rejectable: Event  # its held message is rejected
     filtered: Event  # for test_held_messages_and_sticky_bans_match_the_document, not the fuzzing
+    conversing: Event  # its participant's message is edited and reacted to (never retracted)
     series: Event
     series_editable: Event
     series_endable: Event
@@ -149,10 +152,13 @@ class Live:
             return self.approvable
         if label == "GET /api/events/{slug}/stream":
             return self.closed
+        if label == "PATCH /api/events/{slug}/messages/{id}" or "/reactions/" in label:
+            return self.conversing
         return self.open
 
 
 FILTER = ["crypto*", "free money"]  # the word filter of the events that hold messages for review
+REACTION = quote("\N{THUMBS UP SIGN}", safe="")  # the emoji of the pinned reactions, as a path segment
 
 
 def make_event(
@@ -236,6 +242,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             approvable=make_event(server, "To approve in", join=True, hold=True),
             rejectable=make_event(server, "To reject in", join=True, hold=True),
             filtered=make_event(server, "Filtered", join=True, hold=True),
+            conversing=make_event(server, "To edit and react in", join=True, post=True),
             series=make_series(server, "Series"),
             series_editable=make_series(server, "Series to edit"),
             series_endable=make_series(server, "Series to end"),
@@ -294,6 +301,8 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
         params["moderator_id"] = event.moderator_id
     if "held_id" in params:
         params["held_id"] = event.held_id
+    if "emoji" in params:
+        params["emoji"] = REACTION  # one real emoji, percent-encoded as a client sends it
     if case.operation.label == "POST /api/events/{slug}/redactions" and isinstance(case.body, dict):
         case.body["id"] = event.message_id  # a real message, so that the credential decides
     if (

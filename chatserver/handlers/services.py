@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from chatserver.answers import Answers
 from chatserver.broker import Broker
 from chatserver.clients import ClientKeys
+from chatserver.emojis import EmojiCatalogs
 from chatserver.i18n import Languages
-from chatserver.limits import Limit
+from chatserver.limits import Limit, SlidingWindow
 from chatserver.presence import Presence
 from chatserver.slots import Slots
 from chatserver.store import Store
@@ -30,11 +31,15 @@ class Services:
     join_limiter: Limit
     rename_limiter: Limit
     notice_limiter: Limit  # sendings of notices per event
+    reaction_limiter: Limit  # reactions added or taken back, per participant
+    typing_limiter: SlidingWindow  # typing signals per participant, in this process
+    search_limiter: SlidingWindow  # searches per client address, in this process
     max_wait: float
     max_body: int
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
     languages: Languages = field(default_factory=Languages)
     answers: Answers = field(default_factory=Answers)
+    emojis: EmojiCatalogs = field(default_factory=EmojiCatalogs)  # the emoji picker's, built when first asked
     clients: ClientKeys = field(default_factory=ClientKeys)
     closing: bool = False  # a graceful stop began: new polls, streams and requests get 503
     # Transcript downloads at once, in all and per client: each holds up to a page of rows.

@@ -76,7 +76,7 @@ class EventStreamHandler(StreamReader):
             )
         services.open_streams += 1
         subscriber = broker.subscribe(
-            event.id, self._told, wants_reads=self._known_reads is not None, viewer=self._viewer
+            event.id, self._told, wants_reads=self._known_reads is not None, viewer=self._viewer, typing=self._typing
         )
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
         keepalive.start()
@@ -119,6 +119,13 @@ class EventStreamHandler(StreamReader):
             self._write_items(page)
         if page.more:
             self._pump_soon()
+
+    def _typing(self, frame: bytes) -> None:
+        """Somebody is typing: sent now if the client has taken everything, else dropped (the
+        typist's client says so again in 3 s, and a reader behind has items to take first)."""
+        if self._done.done() or self._gone or self._pumping or not self._drained():
+            return
+        self._send(frame)
 
     def _drained(self) -> bool:
         """Whether everything written so far has gone to the client."""

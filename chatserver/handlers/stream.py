@@ -6,7 +6,7 @@ from typing import Any
 
 from chatserver.broker import Waiter
 from chatserver.errors import N_, CursorAhead, InvalidRequest, StorageUnavailable, Unauthorized
-from chatserver.handlers.base import ApiHandler, Staff, dumps, path_number
+from chatserver.handlers.base import ApiHandler, Staff, dumps
 from chatserver.models import TO_HOSTS, Event, Held, Page, Participant, Viewer
 from chatserver.store import Store
 from chatserver.validation import (
@@ -16,6 +16,7 @@ from chatserver.validation import (
     client_id,
     multi_line,
     query_cursor,
+    query_flag,
     query_int,
     query_wait,
     single_line,
@@ -92,6 +93,7 @@ class MessagesHandler(StreamReader):
         limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
         reads_arg = self.get_query_argument("reads", None)
         known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
+        self._wants_typing = query_flag(self.get_query_argument("typing", None), "typing")
         event = await self.event_at(slug, after)
         participant = await self.participant(event)
         viewer = await self.viewer(event, participant)
@@ -105,6 +107,9 @@ class MessagesHandler(StreamReader):
         body = self.services.answers.poll_body(page, page.event.state(self.store.clock()))
         if await self._reads_news(page.event, known_reads):
             body += b'"reads":' + dumps(await reads_json(self.store, page.event)).encode() + b","
+        if self._wants_typing:
+            typists = self.services.broker.typists(page.event.id)
+            body += b'"typing":' + dumps([{"participant_id": p, "nickname": n} for p, n in typists]).encode() + b","
         if turned_away:
             body += b'"retry_after":%d,' % HELD_CAP_RETRY_S
             self.set_header("Retry-After", str(HELD_CAP_RETRY_S))
@@ -120,7 +125,9 @@ class MessagesHandler(StreamReader):
         if turned_away or wait <= 0:
             return await self.store.page(slug, event, after, limit, final=True, viewer=viewer), turned_away
         # Watch before reading, so that a commit between the read and the hold still wakes us.
-        waiter = self._waiter = broker.watch(event.id, wants_reads=known_reads is not None, viewer=viewer)
+        waiter = self._waiter = broker.watch(
+            event.id, wants_reads=known_reads is not None, viewer=viewer, wants_typing=self._wants_typing
+        )
         try:
             page = await self.store.page(slug, event, after, limit, viewer=viewer)
             if page.items or self._gone or await self._reads_news(page.event, known_reads):
@@ -152,6 +159,7 @@ class MessagesHandler(StreamReader):
         text = multi_line(body, "body", BODY_MAX)
         retry_key = client_id(body)
         to = recipient(body)
+        reply_to = reply_target(body)
         limiter = self.services.limiter
         # The word filter runs here, on the loop, never inside the database's write; it keeps the
         # public chat clean (a private line reaches only its recipient, who may be the hosts).
@@ -164,8 +172,11 @@ class MessagesHandler(StreamReader):
             admit=lambda tx: limiter.check(participant.id, tx),
             hold=hold,
             to=to,
+            reply_to=reply_to,
         )
         self.services.presence.touch(participant.id)
+        if to is None:
+            self.services.broker.stopped_typing(event.id, participant.id)
         if isinstance(item, Held):  # the word filter held it: 202, for its author's eyes and the hosts'
             self.write_json(202 if created else 200, {"held": item.to_json()})
             return
@@ -177,7 +188,9 @@ class MessagesHandler(StreamReader):
         text = multi_line(body, "body", BODY_MAX) or ""
         name = single_line(body, "name", NICKNAME_MAX, required=False) or staff.name or DEFAULT_HOST_NAME
         to = recipient(body)
-        item, created = await self.store.post_as_staff(event.id, staff.role, name, text, client_id(body), to)
+        item, created = await self.store.post_as_staff(
+            event.id, staff.role, name, text, client_id(body), to, reply_target(body)
+        )
         self.write_json(201 if created else 200, {"message": item.to_json()})
 
 
@@ -189,6 +202,11 @@ def recipient(body: dict[str, Any]) -> int | str | None:
     if isinstance(to, bool) or not isinstance(to, int) or not 1 <= to < 2**62:
         raise InvalidRequest(N_('{field} must be "hosts" or a participant\'s id.'), field="to")
     return to
+
+
+def reply_target(body: dict[str, Any]) -> int | None:
+    """A post's `reply_to`: absent or null, or the id of the item it answers."""
+    return None if body.get("reply_to") is None else item_id(body, "reply_to")
 
 
 def item_id(body: dict[str, Any], field: str) -> int:
@@ -234,14 +252,3 @@ class AnnouncementsHandler(ApiHandler):
         text = multi_line(self.json_body(), "body", BODY_MAX)
         item = await self.store.announce(event.id, text or "", staff.actor)
         self.write_json(201, {"message": item.to_json()})
-
-
-class RetractHandler(ApiHandler):
-    """DELETE retracts a message: readers hide it (host)."""
-
-    async def delete(self, slug: str, item_id: str) -> None:
-        event = await self.store.get_event(slug)
-        staff = await self.require_staff(event)
-        number = path_number(item_id, N_("There is no message {id} in this event."))
-        item = await self.store.retract(event.id, number, staff.actor)
-        self.write_json(200, {"message": item.to_json()})

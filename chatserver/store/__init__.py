@@ -8,6 +8,7 @@ from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.store.admin import Admin
+from chatserver.store.conversation import Conversation
 from chatserver.store.identities import Identities
 from chatserver.store.inbox import Inbox
 from chatserver.store.processes import Processes
@@ -19,6 +20,7 @@ from chatserver.store.rows import (
     ReadsListener,
     check_schedule,
 )
+from chatserver.store.search import Search
 from chatserver.timefmt import Millis, now_ms
 
 __all__ = [
@@ -33,7 +35,7 @@ __all__ = [
 
 
 class Store(
-    Admin, Identities, Inbox, Processes
+    Admin, Identities, Inbox, Conversation, Search, Processes
 ):  # Identities builds on People  # Admin builds on Recurring (Events) and Moderation  # Inbox on Stream
     """Events, participants and their streams in the database; commits wake listeners afterwards."""
 

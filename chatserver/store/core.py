@@ -10,12 +10,14 @@ from chatserver.errors import N_, EventClosed, InvalidRequest, NotFound
 from chatserver.models import CLOSED, PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
 from chatserver.operators import AuditBy
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
+from chatserver.search_index import SEARCHED_KINDS, SearchIndex
 from chatserver.store.occurrences import events_of, make, series_in, to_make
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     EventListener,
     ItemListener,
     ReadsListener,
+    TypingListener,
     _event,
 )
 from chatserver.timefmt import Millis, now_ms
@@ -31,10 +33,12 @@ class StoreCore:
         self._item_listeners: list[ItemListener] = []
         self._event_listeners: list[EventListener] = []
         self._reads_listeners: list[ReadsListener] = []
+        self._typing_listeners: list[TypingListener] = []
         # Per event, the sum of its participants' public_read_id: it grows with every read receipt,
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
         self.recent = Recent(tail_bytes)  # event rows and newest items as committed: woken polls read no disk
+        self.index = SearchIndex(db.engine)  # kept in step by the write jobs that change what search finds
         self._hits_counted = 0
 
     @property
@@ -49,6 +53,19 @@ class StoreCore:
     def on_reads(self, listener: ReadsListener) -> None:
         """Call listener(event_id) after each committed change to an event's read receipts."""
         self._reads_listeners.append(listener)
+
+    def on_typing(self, listener: TypingListener) -> None:
+        """Call listener(event_id, participant_id, nickname) when somebody types, here or in another process."""
+        self._typing_listeners.append(listener)
+
+    async def typing(self, event_id: int, participant_id: int, nickname: str) -> None:
+        """Somebody is typing: this process's listeners now, the other processes' by a signal."""
+        self.typing_elsewhere(event_id, participant_id, nickname)
+        await self.db.signal(f"t {event_id} {participant_id} {nickname}")
+
+    def typing_elsewhere(self, event_id: int, participant_id: int, nickname: str) -> None:
+        for listener in self._typing_listeners:
+            listener(event_id, participant_id, nickname)
 
     def on_event(self, listener: EventListener) -> None:
         """Call listener(event) after each committed change to an event's schedule."""
@@ -161,9 +178,18 @@ class StoreCore:
                 to_sub,
             ),
         )
+        if kind in SEARCHED_KINDS and not private:
+            await self.index.add(tx, event_id, item.id, body)
         tx.after_commit(lambda: self._emit_item(event_id, item))
         tx.tell(f"i {event_id} {item.id}")
         return item
+
+    async def _blank_edits(self, tx: Transaction, event_id: int, item_id: int) -> None:
+        """A retracted or redacted message's edits lose their text too: none of its versions stays readable."""
+        await tx.execute(
+            "UPDATE items SET body = '', data = NULL WHERE event_id = ? AND target = ? AND kind = 'edit'",
+            (event_id, item_id),
+        )
 
     async def _record(
         self,

@@ -214,6 +214,9 @@ class Moderation(StoreCore):
         await tx.execute(
             "UPDATE items SET retracted = 1, body = '', data = NULL WHERE event_id = ? AND id = ?", (event_id, item_id)
         )
+        await self._blank_edits(tx, event_id, item_id)
+        await self.index.remove(tx, event_id, item_id)
+        await self.index.compact(tx)  # a redaction promises the words are gone from the files
         tx.after_commit(lambda: self.recent.retracted(event_id, item_id))
 
     async def due_erasures(self) -> list[Event]:
@@ -234,6 +237,9 @@ class Moderation(StoreCore):
             before = await self._event_in(tx, event_id)  # locked: no append races the erasure
             if by is not None and before.erased_at is None:
                 await self._audit(tx, by, "erase", EVENT, before.slug, before.title, at)
+            await tx.execute("DELETE FROM reactions WHERE event_id = ?", (event_id,))
+            await self.index.erase(tx, event_id)
+            await self.index.compact(tx)
             await tx.execute("DELETE FROM items WHERE event_id = ?", (event_id,))
             await tx.execute("DELETE FROM held WHERE event_id = ?", (event_id,))
             await tx.execute(

@@ -15,6 +15,9 @@ from chatserver.store.rows import (
 )
 from chatserver.timefmt import Millis
 
+# Items that tell of a change to their target in place: another process reads the target again.
+CHANGES_IN_PLACE = frozenset({"edit", "reaction"})
+
 
 class Processes(StoreCore):
     """Other processes' commits read into memory (the Store is their backend's Follower), and the
@@ -34,6 +37,13 @@ class Processes(StoreCore):
             item = _item(row)
             if item.kind == "retraction" and item.target is not None:
                 self.recent.retracted(event_id, item.target)
+            elif item.kind in CHANGES_IN_PLACE and item.target is not None:
+                # The message as it is now, which may already include later changes: they converge.
+                target = await self.db.fetchone(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = ? AND id = ?", (event_id, item.target)
+                )
+                if target is not None:
+                    self.recent.replaced(event_id, _item(target))
             self._emit_item(event_id, item)
 
     async def count_hit(self, key: str, limit: int, window_ms: Millis, message: str) -> None:

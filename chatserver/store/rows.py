@@ -72,6 +72,7 @@ def visible_sql(viewer: Viewer) -> tuple[str, dict[str, Any]]:
 ItemListener = Callable[[int, Item], None]
 EventListener = Callable[[Event], None]
 ReadsListener = Callable[[int], None]
+TypingListener = Callable[[int, int, str], None]
 
 
 def _event(row: Row) -> Event:

@@ -25,6 +25,7 @@ from chatserver.models import (
     fit,
     view_of,
 )
+from chatserver.store.conversation import message_extras
 from chatserver.store.core import StoreCore, author_detail
 from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item, visible_sql
 from chatserver.timefmt import Millis
@@ -58,6 +59,7 @@ class Stream(StoreCore):
         admit: Callable[[Transaction], Awaitable[None]],
         hold: bool = False,
         to: int | str | None = None,
+        reply_to: int | None = None,
     ) -> tuple[Item | Held, bool]:
         """Append a participant's message; return (item, created). A repeated client_id returns the
         first item. admit(tx) runs in the write job just before the append and may refuse it.
@@ -98,6 +100,8 @@ class Stream(StoreCore):
             if event.slow_mode and wait_ms > 0:
                 raise RateLimited(wait_ms / 1000, SLOW_MODE)
             recipient = await self._recipient(tx, event, to, participant.id) if to is not None else None
+            poster = Viewer(participant.id, sub=participant.sub)
+            data = await message_extras(tx, event_id, body, reply_to, poster, to is not None)
             await admit(tx)
             await tx.execute("UPDATE participants SET last_posted_at = ? WHERE id = ?", (now, participant.id))
             if hold:
@@ -118,6 +122,7 @@ class Stream(StoreCore):
                 author=current[1],
                 participant_id=participant.id,
                 client_id=client_id,
+                data=data,
                 private=to is not None,
                 to_participant=recipient,
             )
@@ -160,6 +165,7 @@ class Stream(StoreCore):
         body: str,
         client_id: str | None = None,
         to: int | str | None = None,
+        reply_to: int | None = None,
     ) -> tuple[Item, bool]:
         """Append a message the host or a moderator wrote in the console, under the name they chose
         (to: privately, to that participant); a repeated client_id of the same author and role
@@ -178,6 +184,7 @@ class Stream(StoreCore):
                     return _item(row), False
             refuse_posting(event, now)
             recipient = await self._recipient(tx, event, to, None) if to is not None else None
+            data = await message_extras(tx, event_id, body, reply_to, Viewer(staff=True), to is not None)
             item = await self._append(
                 tx,
                 event_id,
@@ -186,6 +193,7 @@ class Stream(StoreCore):
                 now,
                 author=author,
                 client_id=client_id,
+                data=data,
                 role=role,
                 private=to is not None,
                 to_participant=recipient,
@@ -206,17 +214,29 @@ class Stream(StoreCore):
 
         return await self.db.write(job)
 
-    async def retract(self, event_id: int, item_id: int, actor: Actor | None = None) -> Item:
-        """Blank a message or announcement and append its retraction; idempotent."""
+    async def retract(
+        self, event_id: int, item_id: int, actor: Actor | None = None, by_author: Participant | None = None
+    ) -> Item:
+        """Blank a message or announcement and append its retraction; idempotent. by_author: its
+        author deletes it (their own message only; the retraction says `"by": "author"`)."""
 
         async def job(tx: Transaction) -> Item:
             now = self.clock()
             await self._open_event(tx, event_id, now)
             row = await tx.fetchone(
-                "SELECT kind, retracted, author FROM items WHERE event_id = ? AND id = ?", (event_id, item_id)
+                "SELECT kind, retracted, author, participant_id, private, to_participant, to_sub, role FROM items"
+                " WHERE event_id = ? AND id = ?",
+                (event_id, item_id),
             )
-            if row is None or row[0] not in ("message", "announcement"):
+            mine = by_author is not None and row is not None and row[3] == by_author.id
+            if (
+                row is None
+                or row[0] not in ("message", "announcement")
+                or (by_author is not None and not mine and row[4])
+            ):
                 raise NotFound(N_("There is no message {id} in this event."), id=item_id)
+            if by_author is not None and not mine:
+                raise Forbidden(N_("You can delete only your own messages."))
             if row[1]:
                 # Without statistics the planner prefers the primary key, which walks the whole event.
                 existing = await tx.fetchone(
@@ -227,13 +247,23 @@ class Stream(StoreCore):
                 assert existing is not None
                 return _item(existing)
             await tx.execute(
-                "UPDATE items SET retracted = 1, body = '' WHERE event_id = ? AND id = ?",
+                "UPDATE items SET retracted = 1, body = '', data = NULL WHERE event_id = ? AND id = ?",
                 (event_id, item_id),
             )
+            await self._blank_edits(tx, event_id, item_id)
+            if not row[4]:
+                await self.index.remove(tx, event_id, item_id)
             tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
             # The author's name as it was: the log still says whose message it was once the text is gone.
             await self._record(tx, event_id, actor, "retract", now, target=item_id, detail=author_detail(row[2]))
-            return await self._append(tx, event_id, "retraction", "", now, target=item_id)
+            # A private line's retraction reaches exactly its readers: it takes the line's own routing.
+            return await self._append(
+                tx, event_id, "retraction", "", now, target=item_id,
+                data={"by": "author"} if by_author is not None else None,
+                participant_id=row[3] if row[4] else None, private=bool(row[4]),
+                to_participant=row[5] if row[4] else None, to_sub=row[6] if row[4] else None,
+                role=row[7] if row[4] else None,
+            )  # fmt: skip
 
         return await self.db.write(job)
 
@@ -293,7 +323,7 @@ class Stream(StoreCore):
         visible, params = visible_sql(viewer)
         rows = await self.db.fetchall(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = :event AND id > :after"
-            f" AND kind NOT IN ('retraction', 'thread') AND retracted = 0 AND {visible} ORDER BY id LIMIT :limit",
+            f" AND kind NOT IN ('retraction', 'thread', 'edit', 'reaction') AND retracted = 0 AND {visible} ORDER BY id LIMIT :limit",
             {"event": event_id, "after": after, "limit": limit + 1, **params},
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
