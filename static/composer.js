@@ -1,6 +1,8 @@
 // The room's composer: the message box with its length counter, Enter to send, and what came of
 // a send. Every message goes out through the outbox (outbox.js), which alone retries. In slow mode
 // (or after a 429) the send button counts down the seconds until the next message may go.
+// The room extends it (extend(), room-composing.js): a reply, an edit, @mention completion and
+// "is typing"; the private panel's composer has none of these.
 
 import { errorCode, errorMessage, retryAfter } from "./api.js";
 import { say } from "./dom.js";
@@ -44,7 +46,8 @@ export class Composer {
     this.slow = 0; // the room's slow mode, in seconds (room-moderation.js)
     this.heldUntil = 0; // no message may go before then (ms): the send button counts down
     this.holdTimer = null;
-    this.sendText = els.button.textContent;
+    this.sendText = this.sendWord = els.button.textContent;
+    this.ext = null; // what the room adds (extend())
     const { form, input, button } = els;
     input.addEventListener("input", () => {
       this.update();
@@ -52,15 +55,41 @@ export class Composer {
     });
     // Enter sends, Shift+Enter starts a new line (and Enter while composing with an IME does not send).
     input.addEventListener("keydown", (ev) => {
+      if (this.ext && this.ext.key(ev)) return; // the mention list, the reply and the edit take theirs first
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
         ev.preventDefault();
-        if (!this.sending && !this.held()) (form.requestSubmit ? form.requestSubmit() : button.click());
+        if (!this.sending && !this.waits()) (form.requestSubmit ? form.requestSubmit() : button.click());
       }
     });
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.submit();
     });
+  }
+
+  /**
+   * What the room adds to the box: key(ev) → whether it took the key (and prevented its default);
+   * replyTo(item), startEdit(item); editing() → whether Enter saves an edit, save(text) doing so;
+   * reply() → {id, author, preview} of what the next message answers, or null; sent() after one went.
+   */
+  extend(ext) {
+    this.ext = ext;
+  }
+
+  /** Answer `item` with the next message (the room only; the item list's Reply). */
+  replyTo(item) {
+    if (this.ext) this.ext.replyTo(item);
+  }
+
+  /** Edit the reader's own message `item` in the box (the room only; the item list's Edit). */
+  startEdit(item) {
+    if (this.ext) this.ext.startEdit(item);
+  }
+
+  /** The send button's words: "Save" while editing; none: "Send" again. */
+  label(text) {
+    this.sendText = text || this.sendWord;
+    this.tick();
   }
 
   /** The counter and the height, after the text changed. */
@@ -84,7 +113,7 @@ export class Composer {
   allow(allowed) {
     this.allowed = allowed;
     this.els.input.disabled = !allowed;
-    this.els.button.disabled = !allowed || this.sending || this.held();
+    this.els.button.disabled = !allowed || this.sending || this.waits();
   }
 
   /** The room's slow mode (seconds; 0: off). Turned off, the countdown stops at once. */
@@ -101,6 +130,16 @@ export class Composer {
     return this.heldUntil > Date.now();
   }
 
+  /** Whether the box holds an edit (which slow mode does not hold back: it is no new message). */
+  editing() {
+    return !!(this.ext && this.ext.editing());
+  }
+
+  /** Whether what the box holds must wait for the countdown. */
+  waits() {
+    return this.held() && !this.editing();
+  }
+
   /** No message goes for `seconds` (0: they may from now on): the send button counts down meanwhile. */
   hold(seconds) {
     this.heldUntil = seconds > 0 ? Math.max(this.heldUntil, Date.now() + seconds * 1000) : 0;
@@ -112,7 +151,7 @@ export class Composer {
     clearTimeout(this.holdTimer);
     const { button } = this.els;
     const ms = this.heldUntil - Date.now();
-    if (ms > 0) {
+    if (ms > 0 && !this.editing()) {
       const duration = formatDuration(Math.ceil(ms / 1000));
       button.textContent = duration;
       button.setAttribute("aria-label", TEXT.sendIn(duration));
@@ -121,7 +160,7 @@ export class Composer {
       this.holdTimer = setTimeout(() => this.tick(), ms % 1000 || 1000); // at the next whole second left
       return;
     }
-    this.heldUntil = 0;
+    if (ms <= 0) this.heldUntil = 0;
     button.textContent = this.sendText;
     button.removeAttribute("aria-label");
     button.classList.remove("holding");
@@ -136,6 +175,7 @@ export class Composer {
   done(text) {
     this.pending = null;
     if (this.els.input.value === text) this.els.input.value = "";
+    if (this.ext) this.ext.sent();
     this.update();
     this.hooks.landed();
     if (this.usable()) this.els.input.focus();
@@ -143,29 +183,31 @@ export class Composer {
 
   async submit() {
     const me = this.hooks.me();
-    if (this.sending || !me || me.banned || this.held()) return;
+    if (this.sending || !me || me.banned || this.waits()) return;
     const text = this.els.input.value;
-    if (!text.trim()) return;
+    if (!text.trim() && !this.editing()) return; // an emptied edit: the server says to delete instead
     if (length(text) > LIMIT) return this.error(TEXT.tooLong(length(text) - LIMIT, LIMIT_TEXT), "transient");
+    if (this.editing()) return this.ext.save(text); // an edit goes now or not at all, never queued
     clearInterval(this.rateTimer);
     this.error("");
     // Sending the same text again after a failure reuses its id: the server stores it only once.
     if (!this.pending || this.pending.text !== text) this.pending = { text, clientId: randomId() };
     const { clientId } = this.pending;
+    const reply = this.ext ? this.ext.reply() : null;
     // Offline, reconnecting, or behind messages that still wait: it queues, to keep the order.
     if (navigator.onLine === false || this.hooks.offline() || this.outbox.queued()) {
       this.done(text);
-      await this.outbox.add(text, clientId);
+      await this.outbox.add(text, clientId, null, reply);
       return;
     }
     this.sending = true;
     this.els.button.disabled = true;
     this.els.form.setAttribute("aria-busy", "true");
-    const result = await this.outbox.post(text, clientId);
+    const result = await this.outbox.post(text, clientId, null, reply);
     this.sending = false;
     this.els.form.removeAttribute("aria-busy");
     const now = this.hooks.me();
-    this.els.button.disabled = !!(now && now.banned) || this.held();
+    this.els.button.disabled = !!(now && now.banned) || this.waits();
     if (!result.refused) return this.done(text);
     const res = result.refused;
     const code = errorCode(res);

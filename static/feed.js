@@ -12,8 +12,8 @@ import { Stream } from "./stream.js";
 /**
  * emit(message) sends to every tab; seed {items, cursor, state, reads} is what a tab taking over
  * already knows (of the same viewer); viewer: whose view it reads. Messages: snapshot (all that is
- * known, for a tab that arrives), items, state, loaded, reset, trouble, status, reads — each with
- * `slug` and `viewer`.
+ * known, for a tab that arrives), items, state, loaded, reset, trouble, status, reads, typing (who is
+ * typing: never cached, nor in a snapshot, since it is gone in seconds) — each with `slug` and `viewer`.
  */
 export class Feed {
   constructor(slug, emit, seed, viewer) {
@@ -116,6 +116,7 @@ export class Feed {
         this.reads = reads;
         this.send({ type: "reads", reads });
       },
+      typing: (typists, all) => this.send({ type: "typing", typists, all }),
       loaded: () => {
         this.loaded = true;
         this.send({ type: "loaded" });

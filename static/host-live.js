@@ -58,6 +58,7 @@ export class LiveView {
     if (this.touch.addEventListener) this.touch.addEventListener("change", () => this.helpText());
     this.list = new ItemList(this.ol, {
       group: true,
+      actions: false, // hosts do not react: no message toolbar; edits, their marks and reactions show
       decorate: (li, item) => this.decorate(li, item),
       removed: (li) => {
         const button = li.querySelector("button[data-remove]");
@@ -94,6 +95,7 @@ export class LiveView {
 
   decorate(li, item) {
     if (item.kind !== "message" && item.kind !== "announcement") return;
+    if (item.mentions_hosts === true) li.classList.add("mention"); // @host or @hosts: the console has no notifications, it stands out
     const actions = document.createElement("div");
     actions.className = "actions";
     const label = item.kind === "announcement" ? TEXT.removeAnnouncementLabel : TEXT.removeMessageLabel(item.author);

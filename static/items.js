@@ -1,100 +1,28 @@
 // The item renderer: stream items (messages, system lines, announcements, retractions) as <li>s
 // of an <ol>, deduplicated by id and kept in id order. User text only ever goes in as text.
 
-import { appendSentence } from "./dom.js";
-import { has, lang, t } from "./i18n.js";
+import { DayLines } from "./day-lines.js";
+import { t } from "./i18n.js";
+import { ItemChanges } from "./item-changes.js";
 import { foldJoin } from "./join-runs.js";
-import { linkify } from "./links.js";
+import { renderMarkdown } from "./markdown.js";
+import { MessageActions } from "./message-actions.js";
 import { isPrivate, markPrivate } from "./private-mark.js";
+import { FIELD_NAMES, joinedName, systemText } from "./system-text.js";
 import { localTimes } from "./time.js";
+
+export { FIELD_NAMES, systemText }; // where they were before system-text.js
 
 const TEXT = {
   announcement: t("Announcement"),
   // Translators: a small badge after the name of someone who speaks for the event.
   roles: { host: t("Host"), moderator: t("Moderator") },
   removed: t("This message was removed by the host."),
-  // The server's system items by code, said in the reader's language (the item's body is the
-  // server's English). The same messages as the server's pages (handlers/pages.py): one catalog.
-  system: {
-    opened: t("The event is open."),
-    closed: t("The event is closed."),
-    joined: t("{nickname} joined."),
-    banned: t("{nickname} was removed by the host."),
-    renamed: t("{previous} is now {nickname}."),
-  },
-  // Translators: {fields} is a list such as "the title and the end time".
-  updated: (fields) => t("The host changed {fields}.", { fields }),
-  fields: {
-    title: t("the title"),
-    description: t("the description"),
-    starts_at: t("the start time"),
-    ends_at: t("the end time"),
-    slow_mode: t("slow mode"),
-    joins_locked: t("who may join"),
-    transcript: t("who may read the transcript"),
-    retention_days: t("how long messages are kept"),
-    direct_messages: t("who may write privately"),
-  },
-  bothTimes: t("the start and end times"),
+  // Translators: in place of a message its author deleted in the room.
+  deleted: t("This message was deleted."),
 };
 
-/** The room's names of an event's fields, as a host's edit lists them ("the title and the end time"). */
-export const FIELD_NAMES = TEXT.fields;
-
 const GROUP_MS = 5 * 60 * 1000;
-
-// The server's English sentences about a participant end so: what is before is the nickname.
-const NAMED = { joined: " joined.", banned: " was removed by the host." }; // i18n: the server's English
-const EDITED = ["title", "description", "starts_at", "ends_at", "slow_mode", "joins_locked", "transcript", "retention_days", "direct_messages"];
-const fieldList = new Intl.ListFormat(lang, { type: "conjunction" });
-
-/** What a host's edit changed ("the title and the end time"), or null when it names nothing. */
-function changedFields(changes) {
-  if (!changes || typeof changes !== "object") return null;
-  const changed = EDITED.filter((name) => Object.hasOwn(changes, name));
-  const names = changed.map((name) => TEXT.fields[name]);
-  if (changed.includes("starts_at") && changed.includes("ends_at")) names.splice(-2, 2, TEXT.bothTimes);
-  return names.length ? fieldList.format(names) : null;
-}
-
-/** Who a `joined` item says joined. */
-function joinedName(item) {
-  if (typeof item.nickname === "string") return item.nickname;
-  const body = String(item.body || "");
-  return body.endsWith(NAMED.joined) ? body.slice(0, -NAMED.joined.length) : body;
-}
-
-/** A system item's sentence with its names: {sentence, values}, or null to show its body as it is. */
-function systemSentence(item) {
-  const code = item.code;
-  const body = String(item.body || "");
-  if (code === "opened" || code === "closed") return { sentence: TEXT.system[code], values: {} };
-  if (code === "joined" || code === "banned") {
-    // The body (English) names the participant; a transcript's may be in another language already.
-    let nickname = typeof item.nickname === "string" ? item.nickname : null;
-    if (nickname === null && body.endsWith(NAMED[code])) nickname = body.slice(0, -NAMED[code].length);
-    return nickname ? { sentence: TEXT.system[code], values: { nickname } } : null;
-  }
-  if (code === "renamed" && typeof item.previous === "string" && typeof item.nickname === "string") {
-    return { sentence: TEXT.system.renamed, values: { previous: item.previous, nickname: item.nickname } };
-  }
-  // English lists differ from the server's ("a, b and c"): an untranslated sentence is its body.
-  const fields = code === "updated" && has("The host changed {fields}.") ? changedFields(item.changes) : null;
-  if (fields) return { sentence: TEXT.updated(fields), values: {} };
-  return null;
-}
-
-/**
- * A system line's text in the reader's language, from its code (an unknown code: the server's
- * body), the nicknames in it isolated (<bdi>): "محمد joined." stays a sentence.
- */
-export function systemText(el, item) {
-  el.replaceChildren();
-  el.dir = "auto"; // the sentence decides the direction; isolated names do not count
-  const said = systemSentence(item);
-  if (said) appendSentence(el, said.sentence, said.values);
-  else el.append(String(item.body || ""));
-}
 
 /** A stable 0–7 colour slot for a nickname (the server's hue() in handlers/pages.py is the same). */
 export function hueOf(name) {
@@ -135,19 +63,26 @@ export function roleBadge(role) {
 
 /**
  * Renders stream items into an <ol>: one <li id="m<id>"> per item, deduplicated by id.
- * System items and announcements get their own classes; a retraction blanks its target.
+ * System items and announcements get their own classes; a retraction blanks its target; edits,
+ * reactions and replies' quotes are item-changes.js's (this.changes).
  * options: mine(item) → bool; decorate(li, item); removed(li); group: true to show the author
  * once per run of messages (same author, under 5 minutes apart) with an initial beside it;
  * tail: a selector for elements that stay below every item (messages still being sent);
- * notices: true to show notices from the hosts (the room's private thread), else they are skipped.
+ * notices: true to show notices from the hosts (the room's private thread), else they are skipped;
+ * days: true for a line with the date where the day changes (day-lines.js); actions: true for
+ * each message's toolbar (message-actions.js: reactions, onReply(item), onEdit(item), Delete);
+ * me(), open(), slug, say(text, kind), changed(li, item): see ItemChanges.
  */
 export class ItemList {
   constructor(ol, options) {
     this.ol = ol;
     this.options = options || {};
     this.byId = new Map();
-    this.removed = new Set();
+    this.removed = new Map(); // id → who removed it ("author", or null: the hosts), before or after it came
     this.maxId = 0;
+    this.changes = new ItemChanges(this);
+    this.days = this.options.days ? new DayLines(ol) : null;
+    this.actions = this.options.actions ? new MessageActions(this) : null;
     // A reader at the bottom stays there when the list itself shrinks or grows (the composer gives
     // way to the closed notice, an announcement is pinned above, the window is resized).
     this.atBottom = true;
@@ -164,6 +99,7 @@ export class ItemList {
   clear() {
     this.byId.clear();
     this.removed.clear();
+    this.changes.clear();
     this.maxId = 0;
     this.ol.replaceChildren();
   }
@@ -194,11 +130,12 @@ export class ItemList {
   addOne(item) {
     if (!item || typeof item.id !== "number") return null;
     if (item.kind === "retraction") {
-      this.removed.add(item.target);
+      this.removed.set(item.target, item.by || null);
       const target = this.byId.get(item.target);
-      if (target) this.markRemoved(target);
+      if (target) this.markRemoved(target, item.by);
       return null;
     }
+    if (this.changes.take(item)) return null; // an edit or a reaction: its message changes
     if (this.byId.has(item.id)) return null;
     const kinds = this.options.notices ? ["message", "system", "announcement", "notice"] : ["message", "system", "announcement"];
     if (!kinds.includes(item.kind)) return null; // unknown kinds are ignored
@@ -217,11 +154,17 @@ export class ItemList {
     this.ol.insertBefore(li, before);
     this.byId.set(item.id, li);
     this.maxId = Math.max(this.maxId, item.id);
-    if (item.retracted || this.removed.has(item.id)) this.markRemoved(li);
+    if (this.days) this.days.place(li);
+    this.changes.arrived(li, item);
+    if (item.retracted || this.removed.has(item.id)) this.markRemoved(li, this.removed.get(item.id));
     if (this.options.group && item.code === "joined") foldJoin(li, joinedName(item));
     if (this.options.group) {
       this.regroup(li);
-      if (li.nextElementSibling) this.regroup(li.nextElementSibling);
+      // The next item, past a day line put before it.
+      for (let next = li.nextElementSibling; next; next = next.nextElementSibling) {
+        this.regroup(next);
+        if (next.classList.contains("item")) break;
+      }
     }
     return li;
   }
@@ -259,7 +202,7 @@ export class ItemList {
     const body = document.createElement("div");
     body.className = "body";
     if (item.kind === "system") systemText(body, item);
-    else linkify(body, item.body);
+    else renderMarkdown(body, item.body);
 
     if (this.options.group && talk) li.append(avatarFor(item.author));
     li.append(meta, body);
@@ -284,10 +227,12 @@ export class ItemList {
     li.classList.toggle("cont", cont);
   }
 
-  markRemoved(li) {
+  /** by: "author" when its author deleted it, else the hosts removed it. */
+  markRemoved(li, by) {
     li.classList.add("retracted");
     const body = li.querySelector(".body");
-    if (body) body.textContent = TEXT.removed;
+    if (body) body.textContent = by === "author" ? TEXT.deleted : TEXT.removed;
+    this.changes.removed(li);
     if (this.options.removed) this.options.removed(li);
   }
 }

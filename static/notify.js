@@ -40,6 +40,12 @@ export function mentions(body, nickname) {
   return pattern.test(body);
 }
 
+/** Whether `item` names the reader ({id, nickname}): by the server's `mentions` (ids) if it has them, else by its text. */
+export function mentionsReader(item, reader) {
+  if (!item || !reader) return false;
+  return Array.isArray(item.mentions) ? item.mentions.includes(reader.id) : mentions(item.body, reader.nickname);
+}
+
 /**
  * Claim an alert once per browser: resolves true for the first tab to ask for `id`. localStorage
  * alone is not enough (tabs see each other's writes a moment late), so a Web Lock named after the
@@ -61,7 +67,7 @@ export async function claim(key, id) {
 }
 
 export class Notifier {
-  /** options: title() → the page title without a count; nickname() → the reader's, or null. */
+  /** options: title() → the page title without a count; reader() → {id, nickname} of the reader, or null. */
   constructor(slug, options) {
     this.slug = slug;
     this.options = options || {};
@@ -102,11 +108,11 @@ export class Notifier {
     }
     this.count += items.filter((item) => !isPrivate(item)).length; // the private are counted while unread
     this.show();
-    const nickname = this.options.nickname ? this.options.nickname() : null;
+    const reader = this.options.reader ? this.options.reader() : null;
     setTimeout(async () => {
       // Shown in another tab of this room meanwhile: the reader has it, no alert.
       if (Number(stored(`chatserver.seen.${this.slug}`) || 0) >= last) return;
-      const important = items.filter((item) => item.kind === "announcement" || isPrivate(item) || mentions(item.body, nickname));
+      const important = items.filter((item) => item.kind === "announcement" || isPrivate(item) || mentionsReader(item, reader));
       if (this.settings.sound && (await claim(`chatserver.beeped.${this.slug}`, last))) this.beep(important.length > 0);
       if (this.settings.desktop) {
         // Each its own notification (a few at most: a flood after a reconnection is not news).

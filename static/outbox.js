@@ -5,21 +5,13 @@
 // with the reason, until the writer retries or discards it. Tabs of one room share the outbox: a
 // Web Lock lets one send at a time, and a BroadcastChannel tells the others to show the change.
 // A 429 (slow mode, too many messages) holds every message until its Retry-After; in slow mode the
-// next one waits its turn rather than ask early (and be refused).
+// next one waits its turn rather than ask early (and be refused). A reply keeps what it answers
+// (`reply`: {id, author, preview}) with it, in storage too: sent later, it still answers it.
 
-import { errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
-import { t } from "./i18n.js";
+import { errorCode, eventPath, retryAfter } from "./api.js";
 import { db } from "./idb.js";
+import { postEntry, refusal } from "./outbox-post.js";
 import { randomId } from "./util.js";
-
-// Why a message was not sent, by the server's error code (shown under the message).
-const TEXT = {
-  event_closed: t("The event has closed."),
-  banned: t("The host removed you from this room."),
-  unauthorized: t("Your nickname is no longer valid in this room. Join again, then retry."),
-  not_found: t("This event no longer exists."),
-  muted: t("The host has muted you for a while, so this was not sent. Retry once you may post again."),
-};
 
 const MAX_BACKOFF = 30000;
 
@@ -98,10 +90,10 @@ export class Outbox {
   }
 
   /** Keep a message (with the client_id a first attempt already used, if any) and show it. */
-  async keep(body, clientId, status, error, held, to) {
+  async keep(body, clientId, status, error, held, to, reply) {
     const entry = {
-      clientId: clientId || randomId(), slug: this.slug, body,
-      seq: Date.now() + (this.counter++ % 1000) / 1000, status, error: error || null, held: held || null, to: to ?? null,
+      clientId: clientId || randomId(), slug: this.slug, body, seq: Date.now() + (this.counter++ % 1000) / 1000,
+      status, error: error || null, held: held || null, to: to ?? null, reply: reply || null,
     };
     this.entries.push(entry);
     // Kept first, shown second: "pending" must mean it survives the tab closing now.
@@ -110,9 +102,9 @@ export class Outbox {
     return entry;
   }
 
-  /** Queue a message (to: privately, to whom) behind those that wait, and send. */
-  async add(body, clientId, to) {
-    const entry = await this.keep(body, clientId, "pending", null, null, to);
+  /** Queue a message (to: privately, to whom; reply: what it answers) behind those that wait, and send. */
+  async add(body, clientId, to, reply) {
+    const entry = await this.keep(body, clientId, "pending", null, null, to, reply);
     this.flush();
     return entry;
   }
@@ -124,45 +116,33 @@ export class Outbox {
    * failed); or {refused: res}, an answer that is the writer's to act on (too fast, not open yet,
    * a nickname no longer valid, an invalid message), with the message left to them.
    */
-  async post(body, clientId, to) {
+  async post(body, clientId, to, reply) {
     const token = this.options.token ? this.options.token() : null;
-    if (!token || navigator.onLine === false) return { queued: !!(await this.add(body, clientId, to)) };
+    if (!token || navigator.onLine === false) return { queued: !!(await this.add(body, clientId, to, reply)) };
     this.sending = clientId;
-    const outcome = await this.attempt({ body, clientId, to }, token);
+    const outcome = await this.attempt({ body, clientId, to, reply }, token);
     this.sending = null;
     if (outcome.kind === "sent") {
-      if (this.options.sent) this.options.sent({ body, clientId, to }, outcome.item);
+      if (this.options.sent) this.options.sent({ body, clientId, to, reply }, outcome.item);
       return { sent: outcome.item };
     }
-    if (outcome.kind === "retry") return { queued: !!(await this.add(body, clientId, to)) };
-    if (outcome.kind === "held") return { queued: !!(await this.keep(body, clientId, "held", null, outcome.held.id, to)) };
+    if (outcome.kind === "retry") return { queued: !!(await this.add(body, clientId, to, reply)) };
+    if (outcome.kind === "held") return { queued: !!(await this.keep(body, clientId, "held", null, outcome.held.id, to, reply)) };
     if (outcome.kind === "rate") this.pause(outcome.res);
     const code = errorCode(outcome.res);
     if (code === "banned" || code === "event_closed" || code === "muted") { // kept, to retry or discard
-      const entry = await this.keep(body, clientId, "failed", this.refusal(outcome.res), null, to);
+      const entry = await this.keep(body, clientId, "failed", this.refusal(outcome.res), null, to, reply);
       if (this.options.refused) this.options.refused(entry, outcome.res);
       return { queued: true };
     }
     return { refused: outcome.res };
   }
 
-  /** One POST: sent (with the stored item), retry (out of reach, 5xx), rate, not_open or refused. */
+  /** One POST: sent (with the stored item), held, retry (out of reach, 5xx), rate, not_open or refused. */
   async attempt(entry, token) {
-    let res = null;
-    try {
-      const body = { body: entry.body, client_id: entry.clientId, ...(entry.to != null && { to: entry.to }) }; // to: private
-      res = await fetchJson("POST", this.path, { body, token, timeout: 15000 });
-    } catch (e) {
-      res = null; // network trouble: the same client_id goes again later
-    }
-    if (res && (res.status === 202 || res.status === 200) && res.data && res.data.held) return { kind: "held", res, held: res.data.held };
-    if (res && (res.status === 201 || res.status === 200) && res.data && res.data.message) {
-      if (this.gap) this.notBefore = Math.max(this.notBefore, Date.now() + this.gap); // slow mode: the next waits
-      return { kind: "sent", res, item: res.data.message };
-    }
-    if (!res || res.status >= 500) return { kind: "retry", res };
-    if (res.status === 429) return { kind: "rate", res };
-    return { kind: errorCode(res) === "not_open" ? "not_open" : "refused", res };
+    const outcome = await postEntry(this.path, entry, token);
+    if (outcome.kind === "sent" && this.gap) this.notBefore = Math.max(this.notBefore, Date.now() + this.gap); // slow mode: the next waits
+    return outcome;
   }
 
   /** A 429: nothing goes before its Retry-After (at least a second) has passed. */
@@ -172,8 +152,7 @@ export class Outbox {
 
   /** Why the server refused a message, in words the writer can act on. */
   refusal(res) {
-    const code = errorCode(res);
-    return { code, status: res.status, message: code && Object.hasOwn(TEXT, code) ? TEXT[code] : errorMessage(res) };
+    return refusal(res);
   }
 
   find(clientId) {

@@ -1,10 +1,11 @@
 // The outbox on screen: messages not yet accepted by the server, below the conversation in the
 // order written, each saying why it waits, or that it was not sent (with the reason, Retry and
-// Discard).
+// Discard). A reply shows the quote of what it answers, as it will once sent (reply-quote.js).
 
 import { t } from "./i18n.js";
 import { authorFor, avatarFor } from "./items.js";
 import { linkify } from "./links.js";
+import { drawQuote, quoteButton } from "./reply-quote.js";
 
 const TEXT = {
   // Translators: the author of a message still being sent, before the reader has a nickname.
@@ -93,6 +94,11 @@ export class Outgoing {
     actions.append(button("retry", TEXT.retry, "small-button"), button("discard", TEXT.discard, "small-button danger-button")); // i18n: class names
     failure.append(why, actions);
     li.append(avatarFor(nickname), meta, body, failure);
+    if (entry.reply && typeof entry.reply.id === "number") {
+      const quote = quoteButton(entry.reply.id); // a click shows the original (item-changes.js)
+      drawQuote(quote, { author: entry.reply.author, body: entry.reply.preview, kind: "message" }, "");
+      meta.after(quote);
+    }
     return li;
   }
 

@@ -1,12 +1,15 @@
 // The transcript and the archive: both work without JavaScript (times in UTC); this adds local
-// dates, day dividers, clickable links in messages, date tiles, and a Delete button on the reader's
-// own messages (transcript-redact.js). Text is only ever set as text.
+// dates, day dividers, messages in their Markdown (markdown.js: links, code, quotes…), date tiles,
+// and a Delete button on the reader's own messages (transcript-redact.js). Text is only ever set as text.
 
 import { lang, t } from "./i18n.js";
 import { systemText } from "./items.js";
 import { linkify } from "./links.js";
+import { renderMarkdown } from "./markdown.js";
 import { zoneName } from "./time.js";
 import { ownMessages } from "./transcript-redact.js";
+import { editedTimes } from "./transcript-marks.js";
+import { pageSearch } from "./page-search.js";
 
 const TEXT = {
   // Translators: after "Times are shown in your time zone" at the end of a transcript; {zone} is its name, such as Europe/Berlin.
@@ -42,11 +45,12 @@ function transcript(log) {
     }
     const body = li.querySelector(".body");
     if (body && li.classList.contains("system")) systemText(body, { body: body.textContent, code: li.dataset.code });
-    else if (body) linkify(body, body.textContent);
+    else if (body) renderMarkdown(body, body.textContent); // messages and announcements, as in the room
   }
 
   for (const el of document.querySelectorAll(".log-end .zone")) el.textContent = TEXT.zone(zoneName());
   ownMessages(log); // the reader's own messages: a Delete button each
+  editedTimes(log); // "(edited)": when, in the reader's zone
   followAnchor(log);
   window.addEventListener("hashchange", () => followAnchor(log));
 }
@@ -93,3 +97,4 @@ if (log) transcript(log);
 const description = document.querySelector(".transcript-page .description");
 if (description) linkify(description, description.textContent); // the event's description: its addresses as links
 tiles();
+pageSearch(); // the transcript's and the archive's search boxes, as one types

@@ -9,14 +9,14 @@ import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
 import { roomCalendarLinks } from "./calendar-links.js";
 import { Composer } from "./composer.js";
+import { NewLine } from "./day-lines.js";
 import { fitRoom } from "./fit.js";
 import { db } from "./idb.js";
 import { Identity } from "./identity.js";
-import { ItemList } from "./items.js";
 import { followHeld } from "./held.js";
 import { Jump } from "./jump.js";
 import { Nicknames } from "./nickname.js";
-import { mentions, Notifier } from "./notify.js";
+import { Notifier } from "./notify.js";
 import { keepOffline } from "./offline.js";
 import { openAlert } from "./open-alert.js";
 import { Outbox } from "./outbox.js";
@@ -25,8 +25,11 @@ import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
+import { composeRoom } from "./room-composing.js";
+import { roomList } from "./room-list.js";
 import { RoomModeration } from "./room-moderation.js";
 import { roomPeople } from "./room-people.js";
+import { roomSearch } from "./room-search.js";
 import { followSeries } from "./series-follow.js";
 import { announce, provideRoom } from "./room-api.js";
 import { connectRoom, sharedWorkerUrl } from "./tabs.js";
@@ -67,18 +70,13 @@ function start(root) {
   });
   const me = () => identity.me;
 
-  const list = new ItemList(messages, {
-    group: true,
-    tail: ".outgoing", // messages still being sent stay below everything the server has
-    mine: (item) => item.kind === "message" && identity.wrote(item),
-    decorate: (li, item) => {
-      if (item.kind === "message" && me() && !identity.wrote(item) && mentions(item.body, me().nickname)) li.classList.add("mention");
-    },
-  });
+  // The conversation: day lines, mentions, reactions and each message's actions (room-list.js).
+  const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status") });
+  const newLine = new NewLine(list, () => !onScreen); // "New messages" above what came while away
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
   roomCalendarLinks(root); // "Add to calendar", kept to the details as the host edits them
   const pinned = new Pinned(slug, { box: $("pinned"), body: $("pinned-body"), time: $("pinned-time"), close: $("pinned-close") });
-  const notifier = new Notifier(slug, { title: () => details.title, nickname: () => (me() ? me().nickname : null) });
+  const notifier = new Notifier(slug, { title: () => details.title, reader: me });
   const reads = new Reads(slug, messages, {
     token: () => (me() && !me().banned ? me().token : null),
     me: () => (me() ? me().id : null),
@@ -110,6 +108,7 @@ function start(root) {
     landed: () => {
       list.scrollToBottom(false);
       jump.readAll();
+      newLine.clear();
     },
     lost: () => {
       identity.lost();
@@ -121,12 +120,15 @@ function start(root) {
   const flush = () => [outbox, privately].forEach((one) => one.flush()); // what waits to be sent, public and private
   const cleared = { clear: () => [list, privately].forEach((one) => one.clear()) }; // the conversation is gone
   const moderation = new RoomModeration(root, { composer, outbox, list: cleared, close: () => setState("closed") });
+  const composing = composeRoom(root, { slug, composer, list, identity, people, state: () => state, offline: () => troubled }); // replies, edits, @, typing
+  roomSearch(root); // the header's search button and its panel
 
   // --- what is shown --------------------------------------------------------------------------
   function showForms() {
     const can = nicknames.show(state); // the join and rename forms, "You are …", the banned notice
     moderation.show(can); // the composer, or the muted notice in its place
     composer.allow(!can.banned);
+    list.changes.refresh(); // who may react and act on messages
   }
 
   function setState(next) {
@@ -196,6 +198,7 @@ function start(root) {
     for (const li of added) li.classList.add("fresh");
     // Messages from others that the reader has not seen: a jump button, and a count in the tab title.
     const news = added.filter((li) => !li.classList.contains("mine") && !li.classList.contains("system"));
+    newLine.arrived(news);
     if (!news.length) return;
     const newIds = new Set(news.map((li) => Number(li.dataset.id)));
     notifier.news(items.filter((item) => newIds.has(item.id)));
@@ -246,6 +249,7 @@ function start(root) {
     state: onState,
     loaded: markLoaded,
     reads: (r) => reads.apply(r),
+    typing: (typists, all) => composing.typing(typists, all),
     reset: () => {
       loaded = false;
       messages.setAttribute("aria-busy", "true");
@@ -282,6 +286,7 @@ function start(root) {
       if (onScreen && !was) {
         if (!jump.unread) list.scrollToBottom(false);
         reads.consider();
+        newLine.returned();
       }
     },
   });

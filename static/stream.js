@@ -32,7 +32,9 @@ const OFFLINE = { status: 0, data: null, headers: null, aborted: false };
  * trouble(info|null) — {attempt, retryAt, reason} while reconnecting, null when a poll succeeds;
  * {reason: "gone" | "hosts_only" | "erased", retryAt: null, message} once it stopped for good;
  * loaded() — after the first complete read of the stream; readsVersion() → the version of read
- * receipts known (then asked for newer ones with `reads=`), or null; reads({version, by}).
+ * receipts known (then asked for newer ones with `reads=`), or null; reads({version, by});
+ * typing(typists, all) — who is typing ([{participant_id, nickname, expires_in?}]): one typist from
+ * the stream (all false), or everyone typing now from a poll (all true; polls then ask `typing=1`).
  */
 export class Stream {
   constructor(slug, handlers) {
@@ -120,7 +122,8 @@ export class Stream {
       // requests may even slip past a browser's offline switch; its navigator.onLine does not.)
       if (navigator.onLine === false) return OFFLINE;
       const token = this.handlers.token ? this.handlers.token() : null; // counts us as online
-      return await fetchJson("GET", this.url("messages", `&wait=${wait}`), { token, signal: controller.signal });
+      const typing = this.handlers.typing ? "&typing=1" : ""; // who is typing, with each answer
+      return await fetchJson("GET", this.url("messages", `&wait=${wait}${typing}`), { token, signal: controller.signal });
     } catch (e) {
       return { status: 0, data: null, headers: null, aborted: controller.signal.aborted };
     } finally {
@@ -202,6 +205,8 @@ export class Stream {
       if (h.state) h.state(d.state, d);
     } else if (type === "reads" && typeof d.version === "number" && Array.isArray(d.by) && h.reads) {
       h.reads(d);
+    } else if (type === "typing" && typeof d.participant_id === "number" && h.typing) {
+      h.typing([d], false); // never stored: it is not an item, and moves no cursor
     }
   }
 
@@ -221,6 +226,7 @@ export class Stream {
     if (typeof d.cursor === "number" && d.cursor >= this.cursor) this.cursor = d.cursor;
     if (fresh.length && h.items) h.items(fresh, d);
     if (d.reads && typeof d.reads.version === "number" && Array.isArray(d.reads.by) && h.reads) h.reads(d.reads);
+    if (Array.isArray(d.typing) && h.typing) h.typing(d.typing, true);
     if (h.state) h.state(d.state, d);
     if (!this.loaded && !d.more) {
       this.loaded = true; // from now on polls hold; the first reads answer at once

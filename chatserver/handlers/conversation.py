@@ -107,9 +107,9 @@ class TypingHandler(ApiHandler):
         self.write_json(200, {"typing": True})
 
 
-def search_terms(handler: ApiHandler) -> tuple[list[Term], int]:
-    """The query's terms (400 when it is too long or holds no word) and the number of results wanted."""
-    query = handler.get_query_argument("q", None)
+def query_terms(query: str | None) -> list[Term]:
+    """A search's terms: InvalidRequest (naming q) when it is missing, too long or holds no word.
+    The pages' search boxes (handlers/page_search.py) say the same."""
     if query is None or not query.strip():
         raise InvalidRequest(N_("{field} is required: the words to search for."), field="q")
     if len(query) > QUERY_MAX:
@@ -117,6 +117,12 @@ def search_terms(handler: ApiHandler) -> tuple[list[Term], int]:
     found = terms(query)
     if not found:
         raise InvalidRequest(N_("{field} holds no word to search for."), field="q")
+    return found
+
+
+def search_terms(handler: ApiHandler) -> tuple[list[Term], int]:
+    """The query's terms (400 when it is too long or holds no word) and the number of results wanted."""
+    found = query_terms(handler.get_query_argument("q", None))
     limit = query_int(handler.get_query_argument("limit", None), "limit", SEARCH_LIMIT, 1, SEARCH_LIMIT_MAX)
     return found, limit
 

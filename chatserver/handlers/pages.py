@@ -13,6 +13,7 @@ from tornado.escape import xhtml_escape
 
 from chatserver.errors import N_, ChatError, Forbidden, NotFound, ShuttingDown
 from chatserver.handlers.base import Localized, error_body, refuse_reading
+from chatserver.handlers.page_search import edited_at, reaction_chips, reply_quotes, search_event, search_site
 from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
 from chatserver.models import CLOSED, HOSTS, OPEN, SCHEDULED, Event, Item, fit
@@ -120,7 +121,7 @@ def markup(message: str, **values: object) -> str:
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # What the menu's form sends along (where a page is: a later page, a search, the demo's room and
 # options); nothing else, so that no key pasted into a query ends up in a page.
-MENU_KEEPS = ("after", "before", "q", "room")
+MENU_KEEPS = ("after", "before", "q", "in", "room")
 
 
 def hue(name: str | None) -> int:
@@ -191,6 +192,10 @@ class PageHandler(Localized):
         if chosen is not None:
             self.set_cookie(COOKIE, chosen.code, path="/", max_age=COOKIE_MAX_AGE, samesite="Lax")
 
+    def client_key(self) -> str:
+        """The key this request's per-address limits count under (as ApiHandler.client_key)."""
+        return self.services.clients.key(self.request.remote_ip or "")
+
     def menu_query(self) -> list[tuple[str, str]]:
         """The page's query arguments that the menu's form sends along with its choice."""
         keeps = (*MENU_KEEPS, *EmbedDemoPage.OPTIONS)
@@ -219,6 +224,7 @@ class PageHandler(Localized):
             language=language,
             languages=LANGUAGES,
             catalog_url=catalog_url(language) if language.code != "en" else None,
+            emoji_url=self.services.emojis.url(language.code),  # the picker's emoji, versioned
             fill=fill_in,
             markup=markup,
             menu_query=self.menu_query(),
@@ -355,6 +361,12 @@ class TranscriptPage(PageHandler):
         items, more = await store.shown_page(event.id, after, TRANSCRIPT_PAGE)
         items, cut = fit(items, TRANSCRIPT_PAGE_BYTES)  # a page of the longest messages stays small
         more = more or cut
+        # The search box without JavaScript: its results above the page (page-search.js: as one types).
+        query = (self.get_query_argument("q", "") or "").strip()
+        found = None
+        if query:
+            on_page = {item.id for item in items}
+            found = await search_event(self.services, self.client_key(), event, query, on_page, self.language)
         self.render(
             "transcript.html",
             event=event,
@@ -362,6 +374,11 @@ class TranscriptPage(PageHandler):
             lines=transcript_lines(items),
             after=after,
             next_after=items[-1].id if more else None,
+            query=query,
+            found=found,
+            quotes=await reply_quotes(self.services, event, items),
+            chips=lambda item: reaction_chips(item, self.language),
+            edited=edited_at,
         )
 
 
@@ -369,12 +386,33 @@ class ArchivePage(PageHandler):
     async def get(self) -> None:
         before_arg = self.get_query_argument("before", None)
         before = query_int(before_arg, "before", 0, 1, 2**62) if before_arg else None
-        query = (self.get_query_argument("q", "") or "").strip()[:TITLE_MAX]
+        asked = (self.get_query_argument("q", "") or "").strip()
+        # Two searches: event titles (the list below, filtered), or the messages of every listed event.
+        messages = self.get_query_argument("in", "") == "messages"
+        query = "" if messages else asked[:TITLE_MAX]
+        found = (
+            await search_site(self.services, self.client_key(), asked, self.language) if messages and asked else None
+        )
         store = self.services.store
-        # A series shows once, where its newest meeting would, with its meetings under it.
-        events, next_cursor = await store.list_events(CLOSED, ARCHIVE_PAGE, before, query or None, one_per_series=True)
+        events: list[Event] = []
+        next_cursor: int | None = None
+        if found is None:  # the messages found take the list's place
+            # A series shows once, where its newest meeting would, with its meetings under it.
+            events, next_cursor = await store.list_events(
+                CLOSED, ARCHIVE_PAGE, before, query or None, one_per_series=True
+            )
         groups = await store.series_pasts(sorted({e.series for e in events if e.series is not None}))
-        self.render("archive.html", events=events, groups=groups, next_cursor=next_cursor, query=query, before=before)
+        self.render(
+            "archive.html",
+            events=events,
+            groups=groups,
+            next_cursor=next_cursor,
+            query=query,
+            before=before,
+            messages=messages,
+            asked=asked,
+            found=found,
+        )
 
 
 class NotFoundPage(PageHandler):

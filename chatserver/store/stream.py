@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
 from chatserver.backend import Transaction
@@ -32,6 +32,8 @@ from chatserver.timefmt import Millis
 
 # Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
 SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
+# Ids one items_by_id call reads at most (a transcript page's replies: one per item of the page).
+ITEMS_BY_ID_MAX = 1000
 
 
 def refuse_posting(event: Event, now: Millis) -> None:
@@ -339,3 +341,18 @@ class Stream(StoreCore):
                 return
             yield page
             after = page[-1].id
+
+    async def items_by_id(self, event_id: int, ids: Iterable[int], viewer: Viewer = PUBLIC_VIEW) -> dict[int, Item]:
+        """The event's items with these ids that viewer may see (the same rule as shown_page), by id:
+        the originals a transcript page's replies quote, retracted ones included (quoted as removed)."""
+        wanted = sorted(set(ids))[:ITEMS_BY_ID_MAX]
+        if not wanted:
+            return {}
+        visible, params = visible_sql(viewer)
+        named = {f"id{n}": item_id for n, item_id in enumerate(wanted)}
+        rows = await self.db.fetchall(
+            f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = :event"
+            f" AND id IN ({', '.join(':' + name for name in named)}) AND {visible}",
+            {"event": event_id, **named, **params},
+        )
+        return {item.id: item for item in map(_item, rows)}

@@ -265,9 +265,10 @@ def test_answer_publicly_quotes_the_question_without_its_author(live_server: Liv
     expect(host.locator("#thread-status")).to_contain_text("without their name")
     box.press_sequentially("Yes to both.")
     box.press("Enter")
-    expect(host.locator("#messages .item.message .body")).to_have_text(
-        "> Is the Q&A at the end?\n> And will slides be shared?\n>\n> Thanks\n\nYes to both."
-    )
+    # The question reads as a quote (Markdown), the answer after it.
+    posted = host.locator("#messages .item.message .body")
+    expect(posted.locator("blockquote")).to_have_text("Is the Q&A at the end?\nAnd will slides be shared?\n\nThanks")
+    expect(posted).to_contain_text("Yes to both.")
 
 
 def test_the_inbox_folds_items_the_same_whatever_their_order(live_server: LiveServer, context_factory: Any) -> None:
