@@ -114,9 +114,30 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def load() -> dict[str, float | None]:
+    """How busy the machine is besides the bench: the 1-minute load average, and the share of the
+    last 10 s in which some runnable task waited for a CPU (/proc/pressure/cpu, when there is one)."""
+    pressure = None
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        pressure = float(first.split("avg10=")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        pass
+    return {"loadavg_1m": os.getloadavg()[0], "cpu_pressure_avg10_pct": pressure}
+
+
+def busy_note(before: dict[str, float | None]) -> str:
+    """A warning for the progress line when other processes competed for the CPUs."""
+    cpus = os.cpu_count() or 1
+    if before["loadavg_1m"] is not None and before["loadavg_1m"] > cpus + 1:
+        return f"  NOTE: load average {before['loadavg_1m']:.1f} on {cpus} CPUs before it: other processes competed"
+    return ""
+
+
 async def measure(case: Case, kind: str) -> dict[str, Any]:
     """One case on one server, bounded by the case's time limit; errors become an entry, not a crash."""
     started = time.perf_counter()
+    before = load()
     try:
         result: Result = await asyncio.wait_for(case.run(kind), case.timeout)
     except Exception as exc:  # noqa: BLE001 - the other cases still run
@@ -124,11 +145,16 @@ async def measure(case: Case, kind: str) -> dict[str, Any]:
         if isinstance(exc, asyncio.TimeoutError):
             detail = f"timed out after {case.timeout:.0f} s"
         print(f"  {kind:10s} FAILED: {detail}", file=sys.stderr, flush=True)
-        return {"failed": detail, "wall_s": time.perf_counter() - started}
+        return {"failed": detail, "wall_s": time.perf_counter() - started, "load": {"before": before, "after": load()}}
     wall = time.perf_counter() - started
     shown = ", ".join(f"{k} {fmt(v)}" for k, v in result.metrics.items())
-    print(f"  {kind:10s} {wall:6.1f} s  {shown}", file=sys.stderr, flush=True)
-    return {"metrics": result.metrics, "details": result.details, "wall_s": wall}
+    print(f"  {kind:10s} {wall:6.1f} s  {shown}{busy_note(before)}", file=sys.stderr, flush=True)
+    return {
+        "metrics": result.metrics,
+        "details": result.details,
+        "wall_s": wall,
+        "load": {"before": before, "after": load()},
+    }
 
 
 def _quiet_lost_futures(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
@@ -249,6 +275,20 @@ async def main(args: argparse.Namespace) -> int:
     print(table(rows))
     print(targets_summary(report["cases"]))
     print(f"\nwall time {report['wall_s']:.0f} s; figures in {args.out}")
+    busiest = max(
+        (
+            entry[k]["load"]["before"]["loadavg_1m"]
+            for entry in report["cases"]
+            for k in args.servers
+            if "load" in entry.get(k, {})
+        ),
+        default=0.0,
+    )
+    if busiest > (os.cpu_count() or 1) + 1:
+        print(
+            f"\nNOTE: the load average reached {busiest:.1f} on {os.cpu_count()} CPUs before a case: other "
+            'processes competed with the servers and the generator (see "load" per case in the JSON).'
+        )
     if report["git_at_end"] != report["git_at_start"]:
         print("\nNOTE: chatserver's code changed during the run (commit or working tree); later cases ran newer code.")
     for kind, lines in report["server_log_problems"].items():

@@ -191,7 +191,7 @@ class Server(Protocol):
 class ServerProcess:
     """One running server (baseline or chatserver) on a free port, pinned to CPU 0."""
 
-    def __init__(self, kind: str, workdir: Path, db: Path | None, max_wait: float, extra: list[str]) -> None:
+    def __init__(self, kind: str, workdir: Path, db: Path | str | None, max_wait: float, extra: list[str]) -> None:
         self.kind = kind
         self.port = free_port()
         self.log_path = workdir / f"{kind}-{self.port}.log"
@@ -315,7 +315,7 @@ class ServerProcess:
 
 @asynccontextmanager
 async def running(
-    kind: str, workdir: Path, *, db: Path | None = None, max_wait: float = 60.0, extra: list[str] | None = None
+    kind: str, workdir: Path, *, db: Path | str | None = None, max_wait: float = 60.0, extra: list[str] | None = None
 ) -> AsyncIterator[ServerProcess]:
     """A started server, stopped on exit whatever happens."""
     if kind == CHATSERVER and db is None:

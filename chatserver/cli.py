@@ -22,6 +22,7 @@ from chatserver.app import (
     DEFAULT_MAX_WAIT,
     DEFAULT_RATE_LIMIT,
     REACTION_LIMIT,
+    SEARCH_LIMIT,
 )
 from chatserver.backup import backup
 from chatserver.clients import DEFAULT_IPV6_PREFIX
@@ -138,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=REACTION_LIMIT,
         help=f"reactions a participant may add or take back per 10 s; 0 turns the limit off (default {REACTION_LIMIT})",
+    )
+    run.add_argument(
+        "--search-limit",
+        type=_non_negative_int,
+        default=SEARCH_LIMIT,
+        help=f"searches one client address may make per 10 s; 0 turns the limit off (default {SEARCH_LIMIT})",
     )
     run.add_argument(
         "--max-wait",
@@ -282,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sync=args.sync,
                 rate_limit=args.rate_limit,
                 reaction_limit=args.reaction_limit,
+                search_limit=args.search_limit,
                 max_wait=args.max_wait,
                 xheaders=args.xheaders,
                 event_limit=args.event_limit,

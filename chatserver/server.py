@@ -15,6 +15,7 @@ from chatserver.app import (
     DEFAULT_MAX_WAIT,
     DEFAULT_RATE_LIMIT,
     REACTION_LIMIT,
+    SEARCH_LIMIT,
     make_app,
 )
 from chatserver.broker import Broker
@@ -46,6 +47,7 @@ class ServeOptions:
     sync: str = "normal"
     rate_limit: int = DEFAULT_RATE_LIMIT
     reaction_limit: int = REACTION_LIMIT
+    search_limit: int = SEARCH_LIMIT
     max_wait: float = DEFAULT_MAX_WAIT
     xheaders: bool = False
     event_limit: int = DEFAULT_EVENT_LIMIT
@@ -101,6 +103,7 @@ async def serve(
         max_wait=options.max_wait,
         rate_limit=options.rate_limit,
         reaction_limit=options.reaction_limit,
+        search_limit=options.search_limit,
         event_limit=options.event_limit,
         join_limit=options.join_limit,
         public_url=options.public_url,

@@ -10,7 +10,7 @@ import { hostCall } from "./host-call.js";
 import { isDone, newestLine, quoteOf } from "./host-inbox-model.js";
 import { t } from "./i18n.js";
 import { authorFor, roleBadge } from "./items.js";
-import { linkify } from "./links.js";
+import { renderMarkdown } from "./markdown.js";
 import { verifiedMark as peopleMark } from "./people.js";
 import { privateBadge } from "./private-mark.js";
 import { localTimes } from "./time.js";
@@ -147,7 +147,7 @@ export class ThreadView {
     body.className = "body";
     body.dir = "auto";
     if (line.removed) body.textContent = TEXT.removed;
-    else linkify(body, line.body);
+    else renderMarkdown(body, line.body);
     li.append(meta, body);
     return li;
   }

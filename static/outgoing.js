@@ -4,7 +4,7 @@
 
 import { t } from "./i18n.js";
 import { authorFor, avatarFor } from "./items.js";
-import { linkify } from "./links.js";
+import { renderMarkdown } from "./markdown.js";
 import { drawQuote, quoteButton } from "./reply-quote.js";
 
 const TEXT = {
@@ -84,7 +84,7 @@ export class Outgoing {
     meta.append(authorFor(nickname), sendState);
     const body = document.createElement("div");
     body.className = "body";
-    linkify(body, entry.body);
+    renderMarkdown(body, entry.body);
     const failure = document.createElement("div");
     failure.className = "send-failure";
     const why = document.createElement("span");

@@ -3,7 +3,7 @@
 // room in this browser (localStorage, else for the page's lifetime). Removed by the host: unpinned.
 
 import { store, stored } from "./dom.js";
-import { linkify } from "./links.js";
+import { renderMarkdown } from "./markdown.js";
 import { localTimes } from "./time.js";
 
 export class Pinned {
@@ -40,7 +40,7 @@ export class Pinned {
     this.item = item;
     this.box.hidden = !item;
     if (!item) return;
-    linkify(this.body, item.body);
+    renderMarkdown(this.body, item.body);
     this.time.setAttribute("datetime", item.created_at);
     localTimes(this.box);
   }

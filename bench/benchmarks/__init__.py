@@ -6,11 +6,11 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.benchmarks import fanout, fanout_pg, herd, idle, posts, transcript
+from bench.benchmarks import conversation, fanout, fanout_pg, herd, idle, posts, search, transcript
 from bench.benchmarks.common import Result, Settings
 from bench.servers import CHATSERVER, KINDS
 
-GROUPS = ("fanout", "fanout-sse", "fanout-pg", "idle", "posts", "herd", "transcript")
+GROUPS = ("fanout", "fanout-sse", "fanout-pg", "idle", "posts", "herd", "transcript", "conversation", "search")
 
 # The SSE goal: server CPU per delivery at most this fraction of chatserver's own long-poll figure.
 SSE_CPU_TARGET = 0.2
@@ -26,6 +26,10 @@ FANOUT_P99_WHY = (
     "a wave of N answers takes N round trips of that same cost, and a post that lands during a wave waits for it"
 )
 SSE_WHY = "relative to chatserver's own long poll, which got cheaper too; compare the absolute µs"
+# Reactions and edits: server CPU per delivery at most this multiple of plain messages' (same count).
+CONVERSATION_CPU_TARGET = 1.2
+# Search: the slowest 1 % of one-room queries answered within this many milliseconds.
+SEARCH_P99_MS = 50
 POSTS_WHY = (
     "every chatserver post is a durable SQLite commit (batched) and a validated, authenticated "
     "request; the baseline appends to a list; the ratio ranges about 0.5-0.8x between runs"
@@ -157,7 +161,83 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
             ),
         )
     )
+    found += _conversation_cases(settings)
+    found += _search_cases(settings)
     return [case for case in found if case.group in only]
+
+
+def _conversation_cases(settings: Settings) -> list[Case]:
+    """Per transport, one server and one crowd of readers for rounds of three phases: plain messages
+    (the reference column, not shown itself), reactions and edits, each kind a case of its own. The
+    messages case measures every round of all three (its time limit covers them); the other two
+    report their share."""
+    found: list[Case] = []
+    readers, items, rounds = settings.conversation_readers, settings.conversation_items, settings.conversation_rounds
+    each = f"{rounds} x {items}" if rounds > 1 else f"{items}"
+    transports: tuple[tuple[conversation.Transport, str], ...] = (("sse", "SSE"), ("poll", "long-poll"))
+    for transport, label in transports:
+        session = conversation.Session(settings, transport)
+        title = f"conversation {label} {readers:,} readers"
+        plain = f"{title}: {each} messages"
+        found.append(
+            Case(
+                "conversation",
+                plain,
+                functools.partial(session.run, "message"),
+                120 + 60 * rounds,
+                servers=(CHATSERVER,),
+                targets=(Target("errors", 0, "value<="),),
+                shown=False,
+            )
+        )
+        for what in ("reaction", "edit"):
+            found.append(
+                Case(
+                    "conversation",
+                    f"{title}: {each} {what}s",
+                    functools.partial(session.run, what),
+                    60,
+                    servers=(CHATSERVER,),
+                    reference=plain,
+                    targets=(
+                        Target("server CPU µs/delivery", CONVERSATION_CPU_TARGET),
+                        Target("errors", 0, "value<="),
+                    ),
+                    note=f"baseline column = plain messages, same server, room and readers, phases interleaved; "
+                    f"ratio = {what}s / messages"
+                    + ("; reactions are coalesced (at most 1 wake/s)" if what == "reaction" else ""),
+                )
+            )
+    return found
+
+
+def _search_cases(settings: Settings) -> list[Case]:
+    """Search latency on SQLite, then on PostgreSQL (whose baseline column is the SQLite run)."""
+    shared = fanout_pg.SharedCluster()
+    size = f"{settings.search_messages:,} messages"
+    on_sqlite = f"search SQLite {size}"
+    targets = (Target("p99 search ms", SEARCH_P99_MS, "value<="), Target("errors", 0, "value<="))
+    return [
+        Case(
+            "search",
+            on_sqlite,
+            functools.partial(search.run, settings, None),
+            300,
+            servers=(CHATSERVER,),
+            targets=targets,
+        ),
+        Case(
+            "search",
+            f"search PG {size}",
+            functools.partial(search.run, settings, shared),
+            300,
+            servers=(CHATSERVER,),
+            reference=on_sqlite,
+            targets=targets,
+            unavailable=fanout_pg.unavailable,
+            note="baseline column = the SQLite run above; ratio = PostgreSQL / SQLite",
+        ),
+    ]
 
 
 def _fanout_pg_cases(settings: Settings) -> list[Case]:

@@ -30,6 +30,11 @@ class Settings:
     herd_behind: int = 20
     transcript_items: int = 100_000
     transcript_posters: int = 64
+    conversation_readers: int = 1000  # readers of the reactions and edits fan-out, per transport
+    conversation_items: int = 30  # messages, reactions and edits per phase (at fanout_rate)
+    conversation_rounds: int = 3  # times each kind is measured, interleaved (at most 5)
+    search_messages: int = 100_000  # the searched room's messages
+    search_queries: int = 200  # measured one-room queries (the site-wide ones are a few more)
     max_wait: float = 60.0
     chatserver_args: list[str] = field(default_factory=list)
 
@@ -42,6 +47,9 @@ class Settings:
         self.posts_total = 500
         self.herd_clients = 500
         self.transcript_items = 10_000
+        self.conversation_readers = 200
+        self.conversation_rounds = 1
+        self.search_messages = 10_000
 
 
 @dataclass
