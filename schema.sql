@@ -218,7 +218,7 @@ CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE c
 -- Finding the retraction of an item.
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
 -- Finding a message's edits (a retraction blanks them too).
-CREATE INDEX items_edits ON items (event_id, target) WHERE kind = 'edit';
+CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview');
 -- The opening and closing items: at most one of each per event, whatever the processes do (the
 -- event row's lock already orders them; this makes a second one impossible rather than unlikely).
 CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed');
@@ -272,3 +272,41 @@ CREATE TABLE reactions (
 -- external-content mode cannot point at, and SQLite 3.40 has no contentless_delete, so the table
 -- keeps its own copy of the folded words; the Store's write jobs keep it in step with items.
 CREATE VIRTUAL TABLE items_fts USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');
+
+-- Files shared in messages (uploads, and link previews' images the server fetched), with their
+-- bytes in file_chunks, so that one backup holds them, every process on PostgreSQL serves them, and
+-- redaction, retention and erasure delete them with the words. The id is random and unguessable,
+-- and the file's URL. item_id: the message it belongs to; NULL until attached (removed after an
+-- hour). owner: who uploaded it, as an audience key (p<participant id>, staff, server).
+CREATE TABLE files (
+    id          TEXT    NOT NULL PRIMARY KEY,
+    event_id    INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    owner       TEXT    NOT NULL,
+    item_id     INTEGER,
+    name        TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT    NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    duration_ms INTEGER,
+    thumb_type  TEXT,
+    thumb_size  INTEGER,
+    thumb_width INTEGER,
+    thumb_height INTEGER,
+    created_at  INTEGER NOT NULL,
+    erased_at   INTEGER
+) WITHOUT ROWID;
+
+CREATE INDEX files_item ON files (event_id, item_id);
+CREATE INDEX files_unattached ON files (created_at) WHERE item_id IS NULL;
+
+-- A file's bytes, in chunks of at most 256 KiB (variant 0 the file, 1 its thumbnail), so that a
+-- download or a Range request reads only the chunks it sends.
+CREATE TABLE file_chunks (
+    file_id TEXT    NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+    variant INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,
+    data    BLOB    NOT NULL,
+    PRIMARY KEY (file_id, variant, seq)
+) WITHOUT ROWID;

@@ -207,7 +207,7 @@ CREATE TABLE items (
 CREATE UNIQUE INDEX items_client_id ON items (participant_id, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX items_retractions ON items (event_id, target) WHERE kind = 'retraction';
 -- Finding a message's edits (a retraction blanks them too).
-CREATE INDEX items_edits ON items (event_id, target) WHERE kind = 'edit';
+CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview');
 -- The opening and closing items: at most one of each per event, whatever the processes do (the
 -- event row's lock already orders them; this makes a second one impossible rather than unlikely).
 CREATE UNIQUE INDEX items_boundaries ON items (event_id, code) WHERE code IN ('opened', 'closed');
@@ -252,4 +252,36 @@ CREATE TABLE reactions (
     participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     created_at     BIGINT NOT NULL,
     PRIMARY KEY (event_id, target, emoji, participant_id)
+);
+
+-- Files shared in messages, their bytes in file_chunks (see schema.sql).
+CREATE TABLE files (
+    id          TEXT   NOT NULL PRIMARY KEY,
+    event_id    BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    owner       TEXT   NOT NULL,
+    item_id     BIGINT,
+    name        TEXT   NOT NULL,
+    type        TEXT   NOT NULL,
+    size        BIGINT NOT NULL,
+    sha256      TEXT   NOT NULL,
+    width       BIGINT,
+    height      BIGINT,
+    duration_ms BIGINT,
+    thumb_type  TEXT,
+    thumb_size  BIGINT,
+    thumb_width BIGINT,
+    thumb_height BIGINT,
+    created_at  BIGINT NOT NULL,
+    erased_at   BIGINT
+);
+
+CREATE INDEX files_item ON files (event_id, item_id);
+CREATE INDEX files_unattached ON files (created_at) WHERE item_id IS NULL;
+
+CREATE TABLE file_chunks (
+    file_id TEXT    NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+    variant BIGINT NOT NULL,
+    seq     BIGINT NOT NULL,
+    data    BYTEA   NOT NULL,
+    PRIMARY KEY (file_id, variant, seq)
 );

@@ -13,6 +13,7 @@ from chatserver import resources
 from chatserver.broker import Broker
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.errors import N_
+from chatserver.file_settings import UPLOAD_LIMIT_WINDOW_S, FileSettings
 from chatserver.handlers.admin import (
     OperatorAuditHandler,
     OperatorCloseHandler,
@@ -43,6 +44,7 @@ from chatserver.handlers.events import (
     EventsHandler,
     HostCheckHandler,
 )
+from chatserver.handlers.files import FileHandler, UploadHandler
 from chatserver.handlers.identity import IdentitySecretHandler, SeriesIdentitySecretHandler
 from chatserver.handlers.inbox import NoticesHandler, ThreadHandler
 from chatserver.handlers.metrics import MetricsHandler
@@ -82,6 +84,8 @@ from chatserver.handlers.stream import (
 from chatserver.handlers.transcripts import TranscriptHandler
 from chatserver.limits import Limit, SlidingWindow
 from chatserver.presence import Presence
+from chatserver.preview_jobs import PreviewJobs
+from chatserver.previews.service import LinkPreviews
 from chatserver.store import Store
 
 DEFAULT_MAX_WAIT = 55.0
@@ -264,9 +268,12 @@ def make_app(
     presence: Presence | None = None,
     public_url: str | None = None,
     ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
+    files: FileSettings | None = None,
+    previews: LinkPreviews | None = None,
     **settings: Any,
 ) -> tornado.web.Application:
     """Build the Tornado application around a Store and a Broker."""
+    files = files or FileSettings()
     store.on_item(broker.publish)  # wake held polls after every committed append
     store.on_reads(broker.publish_reads)  # and, coalesced, those that asked for read receipts
     store.on_typing(broker.typing)  # somebody typing, here or in another process: never stored
@@ -319,11 +326,21 @@ def make_app(
             N_("Too many notices from this event; try again in {seconds} s."),
             store,
         ),
+        upload_limiter=Limit(
+            "upload",
+            files.upload_limit,
+            UPLOAD_LIMIT_WINDOW_S,
+            N_("Too many files sent; try again in {seconds} s."),
+            store,
+        ),
+        files=files,
         max_wait=max_wait,
         max_body=max_body,
         public_url=public_url,
         clients=ClientKeys(ipv6_prefix),
     )
+    if previews is not None:
+        services.previews = PreviewJobs(store, previews, files)
     for name in ("tornado.general", "tornado.application"):  # once per process, however many apps
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):
@@ -352,6 +369,7 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages/{_SLUG}/reactions/{_SLUG}", ReactionHandler, deps),
         (rf"/api/events/{_SLUG}/typing", TypingHandler, deps),
         (rf"/api/events/{_SLUG}/search", SearchHandler, deps),
+        (rf"/api/events/{_SLUG}/files", UploadHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),
         (rf"/api/events/{_SLUG}/reads", ReadsHandler, deps),
         (rf"/api/events/{_SLUG}/identity-secret", IdentitySecretHandler, deps),
@@ -377,6 +395,7 @@ def make_app(
         (r"/api/openapi\.json", OpenApiHandler, deps),
         (r"/api/.*", ApiNotFound, deps),
         (r"/metrics", MetricsHandler, deps),
+        (r"/files/([A-Za-z0-9_-]{16,64})/(thumb/)?([^/]+)", FileHandler, deps),
         (r"/(sw\.js)", ServiceWorkerFile, {"path": resources.static_path()}),
         (r"/emoji/([A-Za-z_]+)\.json", EmojiCatalogHandler, deps),
         (rf"/e/{_SLUG}/transcript\.(txt|json)", TranscriptHandler, deps),

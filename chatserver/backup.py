@@ -17,6 +17,7 @@ class BackupReport:
     path: Path
     events: int
     items: int
+    files: int
     size_bytes: int
 
 
@@ -50,6 +51,7 @@ def backup(source: str, target: str, busy_timeout_ms: int = 10_000) -> BackupRep
                 raise DatabaseRefused(f"the copy of {source} failed its integrity check; nothing was written.")
             events = dst.execute("SELECT count(*) FROM events").fetchone()[0]
             items = dst.execute("SELECT count(*) FROM items").fetchone()[0]
+            files = dst.execute("SELECT count(*) FROM files WHERE erased_at IS NULL").fetchone()[0]
         finally:
             dst.close()
         os.replace(partial, out)
@@ -58,4 +60,4 @@ def backup(source: str, target: str, busy_timeout_ms: int = 10_000) -> BackupRep
     finally:
         src.close()
         partial.unlink(missing_ok=True)
-    return BackupReport(out, events, items, out.stat().st_size)
+    return BackupReport(out, events, items, files, out.stat().st_size)

@@ -31,6 +31,7 @@ from chatserver.create import add_arguments as add_create_arguments
 from chatserver.create import create
 from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
+from chatserver.file_settings import UPLOAD_LIMIT
 from chatserver.i18n import Languages
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
@@ -49,6 +50,7 @@ from chatserver.server import (
     serve,
 )
 from chatserver.store import Store
+from chatserver.uploads import DEFAULT_EVENT_QUOTA_MB, DEFAULT_MAX_UPLOAD_MB
 from chatserver.validation import public_url
 from chatserver.workers import fork_workers
 
@@ -145,6 +147,37 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=SEARCH_LIMIT,
         help=f"searches one client address may make per 10 s; 0 turns the limit off (default {SEARCH_LIMIT})",
+    )
+    run.add_argument(
+        "--max-upload-mb",
+        type=_whole_number_in(1, 1024, "a whole number of megabytes from 1 to 1024"),
+        default=DEFAULT_MAX_UPLOAD_MB,
+        help=f"the largest file one upload may carry, in MB (default {DEFAULT_MAX_UPLOAD_MB})",
+    )
+    run.add_argument(
+        "--event-quota-mb",
+        type=_non_negative_int,
+        default=DEFAULT_EVENT_QUOTA_MB,
+        help=f"the files one event may hold in all, in MB; 0: no quota (default {DEFAULT_EVENT_QUOTA_MB})",
+    )
+    run.add_argument(
+        "--upload-limit",
+        type=_non_negative_int,
+        default=UPLOAD_LIMIT,
+        help=f"files a participant may send per minute; 0 turns the limit off (default {UPLOAD_LIMIT})",
+    )
+    run.add_argument(
+        "--link-previews",
+        choices=("on", "off"),
+        default="on",
+        help="fetch the title, description and image of the first link in a message (default on)",
+    )
+    run.add_argument(
+        "--unsafe-preview-allow",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help=argparse.SUPPRESS,  # for tests only: lets link previews reach this host and port, even on loopback
     )
     run.add_argument(
         "--max-wait",
@@ -290,6 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rate_limit=args.rate_limit,
                 reaction_limit=args.reaction_limit,
                 search_limit=args.search_limit,
+                max_upload_mb=args.max_upload_mb,
+                event_quota_mb=args.event_quota_mb,
+                upload_limit=args.upload_limit,
+                link_previews=args.link_previews == "on",
+                unsafe_preview_allow=tuple(args.unsafe_preview_allow),
                 max_wait=args.max_wait,
                 xheaders=args.xheaders,
                 event_limit=args.event_limit,
@@ -336,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "backup":
             report = backup(args.db, args.out)
             print(
-                f"Backed up {report.events} events and {report.items} items to {report.path} "
+                f"Backed up {report.events} events, {report.items} items and {report.files} files to {report.path} "
                 f"({report.size_bytes / 2**20:.1f} MiB)."
             )
         else:

@@ -131,9 +131,10 @@ class Tail:
         index = item_id - self.first
         if 0 <= index < len(self.items):
             self.replace(dataclasses.replace(self.items[index], body="", retracted=True, data=None))
-        # Its edits held here lose their text as the database's did (a retraction is rare: a scan).
+        # Its edits and preview held here lose their text as the database's did (a retraction is
+        # rare: a scan).
         for held in self.items[max(0, index) :]:
-            if held.kind == "edit" and held.target == item_id and held.body:
+            if held.kind in ("edit", "preview") and held.target == item_id and (held.body or held.data):
                 self.replace(dataclasses.replace(held, body="", data=None))
 
     def replace(self, item: Item) -> None:

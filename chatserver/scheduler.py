@@ -52,6 +52,10 @@ class Scheduler:
         # Submitted together, the catch-ups share one commit; each appends its own items in order.
         await asyncio.gather(*(self._fire(event.id) for event in due))
         await self.erase_due()
+        try:
+            await self.store.sweep_unattached()  # uploads nobody sent within the hour
+        except ChatError as exc:
+            log.warning("removing unsent uploads failed: %s; retrying at the next rescan", exc)
 
     async def erase_due(self) -> None:
         """Erase the words of every event whose retention has run out (also what came due while

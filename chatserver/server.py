@@ -24,10 +24,13 @@ from chatserver.connections import (
     GatedHTTPServer,
     connection_caps,
 )
+from chatserver.file_settings import UPLOAD_LIMIT, FileSettings
 from chatserver.pg import safe_url
+from chatserver.previews.service import LinkPreviews
 from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
+from chatserver.uploads import DEFAULT_EVENT_QUOTA_MB, DEFAULT_MAX_UPLOAD_MB, MIB
 
 log = logging.getLogger("chatserver")
 
@@ -48,6 +51,11 @@ class ServeOptions:
     rate_limit: int = DEFAULT_RATE_LIMIT
     reaction_limit: int = REACTION_LIMIT
     search_limit: int = SEARCH_LIMIT
+    max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
+    event_quota_mb: int = DEFAULT_EVENT_QUOTA_MB
+    upload_limit: int = UPLOAD_LIMIT
+    link_previews: bool = True
+    unsafe_preview_allow: tuple[str, ...] = ()  # HOST:PORT pairs previews may fetch on loopback (tests)
     max_wait: float = DEFAULT_MAX_WAIT
     xheaders: bool = False
     event_limit: int = DEFAULT_EVENT_LIMIT
@@ -108,6 +116,12 @@ async def serve(
         join_limit=options.join_limit,
         public_url=options.public_url,
         ipv6_prefix=options.ipv6_prefix,
+        files=FileSettings(
+            max_bytes=options.max_upload_mb * MIB,
+            quota_bytes=options.event_quota_mb * MIB,
+            upload_limit=options.upload_limit,
+        ),
+        previews=LinkPreviews(allow=options.unsafe_preview_allow) if options.link_previews else None,
     )
     services = app.settings["services"]
     max_connections, per_client = connection_caps(options.max_connections, options.max_connections_per_client)
@@ -148,6 +162,8 @@ async def serve(
         except TimeoutError:
             log.warning("%d requests were still running after %.0f s", services.in_flight, SHUTDOWN_GRACE_S)
         await scheduler.stop()
+        if services.previews is not None:
+            await services.previews.close()
         await store.close()
         try:
             await asyncio.wait_for(server.close_all_connections(), SHUTDOWN_GRACE_S)

@@ -57,10 +57,24 @@ def text_line(item: Item, names: Mapping[int, str] | None = None) -> str:
             else:
                 whom = f"user {item.to_sub}" if item.to_sub is not None else "hosts"
             to = f" -> {whom} ({'notice' if item.kind == 'notice' else 'private'})"
-        return f"{stamp} {item.author}{role}{to}: {body}\n"
+        return f"{stamp} {item.author}{role}{to}: {body}\n{file_lines(item)}"
     if item.kind == "announcement":
         return f"{stamp} Announcement: {body}\n"
     return f"{stamp} * {body}\n"
+
+
+def file_lines(item: Item) -> str:
+    """A line per file of a message: `    [file] notes.pdf (application/pdf, 1.2 MB) /files/<id>/notes.pdf`."""
+    files = (item.data or {}).get("files") or []
+    return "".join(f"{INDENT}[file] {f['name']} ({f['type']}, {human_size(f['size'])}) {f['url']}\n" for f in files)
+
+
+def human_size(size: int) -> str:
+    """Bytes as people read them: 812 B, 4.1 KB, 1.2 MB (powers of 1000, as file managers show)."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
 
 
 def _name_part(text: str, unsafe: re.Pattern[str], fallback: str) -> str:

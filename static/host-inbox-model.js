@@ -80,6 +80,7 @@ export function foldThreads(inbox, items) {
       body: typeof item.body === "string" ? item.body : "",
       at: typeof item.created_at === "string" ? item.created_at : "",
       removed: item.retracted === true,
+      files: Array.isArray(item.files) ? item.files : [], // drawn by file-view.js
     };
     // Kept in id order, whichever arrived first (a reply's own answer, or the stream).
     let at = thread.lines.length;

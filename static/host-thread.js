@@ -6,7 +6,8 @@
 
 import { errorCode, errorMessage } from "./api.js";
 import { appendSentence, say } from "./dom.js";
-import { hostCall } from "./host-call.js";
+import { drawFiles, forgetFiles } from "./file-view.js";
+import { hostCall, readKey } from "./host-call.js";
 import { isDone, newestLine, quoteOf } from "./host-inbox-model.js";
 import { t } from "./i18n.js";
 import { authorFor, roleBadge } from "./items.js";
@@ -121,6 +122,7 @@ export class ThreadView {
     const drawn = thread.lines.map((l) => `${l.id}:${l.removed ? "-" : l.body.length}`).join(",");
     if (drawn !== this.shown) {
       const stick = this.ol.scrollHeight - this.ol.scrollTop - this.ol.clientHeight < 60;
+      forgetFiles(this.ol); // drawn again below: the private files' object URLs are reused
       this.ol.replaceChildren(...thread.lines.map((line) => this.lineOf(line)));
       localTimes(this.ol);
       if (stick || !this.shown) this.ol.scrollTop = this.ol.scrollHeight;
@@ -149,6 +151,8 @@ export class ThreadView {
     if (line.removed) body.textContent = TEXT.removed;
     else renderMarkdown(body, line.body);
     li.append(meta, body);
+    const files = !line.removed && drawFiles(line.files, readKey); // private: fetched with the key
+    if (files) li.append(files);
     return li;
   }
 

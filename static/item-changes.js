@@ -176,7 +176,7 @@ export class ItemChanges {
     if (!foot) {
       foot = element("div", "item-foot");
       foot.setAttribute("aria-live", "off"); // each reaction is not announced as the conversation's news
-      (li.querySelector(":scope > .body") || li.lastChild).after(foot);
+      (Array.from(li.querySelectorAll(":scope > :is(.body, .files, .link-preview)")).pop() || li.lastChild).after(foot);
     }
     let mark = foot.querySelector(":scope > .edited");
     if (edited) {

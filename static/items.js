@@ -2,9 +2,11 @@
 // of an <ol>, deduplicated by id and kept in id order. User text only ever goes in as text.
 
 import { DayLines } from "./day-lines.js";
+import { drawFiles, dropFiles, forgetFiles } from "./file-view.js";
 import { t } from "./i18n.js";
 import { ItemChanges } from "./item-changes.js";
 import { foldJoin } from "./join-runs.js";
+import { Previews } from "./link-preview.js";
 import { renderMarkdown } from "./markdown.js";
 import { MessageActions } from "./message-actions.js";
 import { isPrivate, markPrivate } from "./private-mark.js";
@@ -71,7 +73,8 @@ export function roleBadge(role) {
  * notices: true to show notices from the hosts (the room's private thread), else they are skipped;
  * days: true for a line with the date where the day changes (day-lines.js); actions: true for
  * each message's toolbar (message-actions.js: reactions, onReply(item), onEdit(item), Delete);
- * me(), open(), slug, say(text, kind), changed(li, item): see ItemChanges.
+ * me(), open(), slug, say(text, kind), changed(li, item): see ItemChanges; credential() → the
+ * reader's token or key, for the files of private items (file-view.js; previews: link-preview.js).
  */
 export class ItemList {
   constructor(ol, options) {
@@ -81,6 +84,7 @@ export class ItemList {
     this.removed = new Map(); // id → who removed it ("author", or null: the hosts), before or after it came
     this.maxId = 0;
     this.changes = new ItemChanges(this);
+    this.previews = new Previews(this);
     this.days = this.options.days ? new DayLines(ol) : null;
     this.actions = this.options.actions ? new MessageActions(this) : null;
     // A reader at the bottom stays there when the list itself shrinks or grows (the composer gives
@@ -100,6 +104,8 @@ export class ItemList {
     this.byId.clear();
     this.removed.clear();
     this.changes.clear();
+    this.previews.clear();
+    forgetFiles(this.ol);
     this.maxId = 0;
     this.ol.replaceChildren();
   }
@@ -136,6 +142,7 @@ export class ItemList {
       return null;
     }
     if (this.changes.take(item)) return null; // an edit or a reaction: its message changes
+    if (this.previews.take(item)) return null; // a link preview: under its message
     if (this.byId.has(item.id)) return null;
     const kinds = this.options.notices ? ["message", "system", "announcement", "notice"] : ["message", "system", "announcement"];
     if (!kinds.includes(item.kind)) return null; // unknown kinds are ignored
@@ -156,6 +163,7 @@ export class ItemList {
     this.maxId = Math.max(this.maxId, item.id);
     if (this.days) this.days.place(li);
     this.changes.arrived(li, item);
+    this.previews.arrived(li, item);
     if (item.retracted || this.removed.has(item.id)) this.markRemoved(li, this.removed.get(item.id));
     if (this.options.group && item.code === "joined") foldJoin(li, joinedName(item));
     if (this.options.group) {
@@ -206,6 +214,8 @@ export class ItemList {
 
     if (this.options.group && talk) li.append(avatarFor(item.author));
     li.append(meta, body);
+    const files = !item.retracted && drawFiles(item.files, isPrivate(item) ? this.options.credential : null);
+    if (files) li.append(files);
     return li;
   }
 
@@ -232,6 +242,7 @@ export class ItemList {
     li.classList.add("retracted");
     const body = li.querySelector(".body");
     if (body) body.textContent = by === "author" ? TEXT.deleted : TEXT.removed;
+    dropFiles(li); // erased with it: their URLs answer 404 now
     this.changes.removed(li);
     if (this.options.removed) this.options.removed(li);
   }

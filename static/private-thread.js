@@ -47,7 +47,10 @@ export class Threads {
     ol.hidden = true;
     ol.setAttribute("aria-live", "polite");
     ol.setAttribute("aria-relevant", "additions");
-    const list = new ItemList(ol, { group: true, notices: true, tail: ".outgoing", mine: (item) => this.wrote(item) });
+    const list = new ItemList(ol, {
+      group: true, notices: true, tail: ".outgoing", mine: (item) => this.wrote(item),
+      credential: () => (this.me() ? this.me().token : null), // private files come only with it (file-src.js)
+    });
     thread = { key, to, ol, list, outgoing: null, items: new Map() };
     thread.outgoing = new Outgoing(list, this.outbox, this.me, () => this.away(thread));
     this.all.set(key, thread);
@@ -120,7 +123,10 @@ export class Threads {
 
   /** Forget every thread (another reader now, or the stream is read again from the start). */
   clear() {
-    for (const thread of this.all.values()) thread.ol.remove();
+    for (const thread of this.all.values()) {
+      thread.list.clear(); // its private files' object URLs go now, not at the next sweep
+      thread.ol.remove();
+    }
     this.all.clear();
   }
 }

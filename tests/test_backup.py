@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+import urllib.request
 from pathlib import Path
 
+from tests.files_helpers import multipart
 from tests.helpers import iso_in
 from tests.serverproc import ServerProcess
 from tests.test_cli import run_cli
@@ -79,3 +82,30 @@ def test_backup_refuses_to_overwrite_or_copy_a_foreign_file(tmp_path: Path) -> N
     missing = run_cli("backup", str(tmp_path / "out.db"), "--db", str(tmp_path / "missing.db"))
     assert missing.returncode == 1 and "no database at" in missing.stderr
     assert "Traceback" not in result.stderr + missing.stderr
+
+
+def test_a_backup_holds_the_files_of_the_messages(tmp_path: Path) -> None:
+    db, copy = tmp_path / "chat.db", tmp_path / "copy.db"
+    notes = b"The agenda, in a file.\n" * 20_000  # beyond one 256 KiB chunk
+    with ServerProcess(db) as server:
+        _, created = server.request(
+            "POST", "/api/events", {"title": "Files", "starts_at": iso_in(-60), "ends_at": iso_in(3600)}
+        )
+        slug = created["event"]["slug"]
+        _, joined = server.request("POST", f"/api/events/{slug}/participants", {"nickname": "alice"})
+        body, content_type = multipart([("file", "agenda.txt", notes)])
+        request = urllib.request.Request(
+            f"{server.base}/api/events/{slug}/files",
+            data=body,
+            headers={"Content-Type": content_type, "Authorization": f"Bearer {joined['token']}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            file = json.loads(response.read())["file"]
+        status, _ = server.request(
+            "POST", f"/api/events/{slug}/messages", {"files": [file["id"]]}, token=joined["token"]
+        )
+        assert status == 201
+        result = run_cli("backup", str(copy), "--db", str(db))
+        assert result.returncode == 0 and "1 files" in result.stdout, result.stdout
+    with ServerProcess(copy) as restored, urllib.request.urlopen(restored.base + file["url"], timeout=10) as served:
+        assert served.read() == notes

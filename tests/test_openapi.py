@@ -233,12 +233,21 @@ def documented_error_codes() -> dict[str, set[int]]:
     return codes
 
 
+def error_classes() -> list[type[errors.ChatError]]:
+    """Every ChatError class of the package: errors.py's, and those a module declares beside its one use
+    (the upload's `too_large`, the event quota's `quota_exceeded`), found as subclasses once imported."""
+    import chatserver.app  # noqa: F401 - imports every module that declares errors of its own
+
+    found, todo = [], [errors.ChatError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo += [sub for sub in cls.__subclasses__() if sub.__module__.startswith("chatserver.")]
+    return found
+
+
 def test_error_codes_are_the_codes_of_the_code() -> None:
-    in_code = {
-        (cls.code, cls.status)
-        for cls in vars(errors).values()
-        if isinstance(cls, type) and issubclass(cls, errors.ChatError)
-    }
+    in_code = {(cls.code, cls.status) for cls in error_classes()}
     documented = documented_error_codes()
     # Each code is in some operation's answers, or (statuses that no documented method can get,
     # such as 405 for a method an endpoint lacks) said in the document's description.
@@ -363,3 +372,42 @@ async def test_answers_on_the_main_paths_match_the_document(api: Api) -> None:
     check_reply(await api.get(f"{e}/stream?after=0"), "GET", E + "/stream")
     check_reply(await api.get("/metrics"), "GET", "/metrics")
     check_reply(await api.get("/api/openapi.json"), "GET", "/api/openapi.json")
+
+
+async def test_files_and_previews_match_the_document(api: Api, chat: Any) -> None:
+    """The upload's answers, a message with files, and a link preview (given by the Store, as the
+    background fetch does) read back through the poll."""
+    from tests.files_helpers import ogg_opus, png, upload
+
+    E = "/api/events/{slug}"
+    created = await api.post("/api/events", {"title": "Files", "starts_at": iso_in(-60), "ends_at": iso_in(3600)})
+    slug, key = created.body["event"]["slug"], created.body["host_key"]
+    e = f"/api/events/{slug}"
+    token = (await api.post(f"{e}/participants", {"nickname": "alice"})).body["token"]
+    image = await upload(api, slug, token, "slide.png", png(1200, 600))
+    check_reply(image, "POST", E + "/files")
+    assert image.body["file"]["thumbnail_url"].endswith(".webp")
+    voice = await upload(api, slug, key, "voice.ogg", ogg_opus(), duration="2.5")
+    check_reply(voice, "POST", E + "/files")
+    assert voice.body["file"]["duration"] == 2.5
+    check_reply(await upload(api, slug, token, "voice.ogg", ogg_opus(), duration="x"), "POST", E + "/files")
+    check_reply(await upload(api, slug, None, "a.png", png()), "POST", E + "/files")
+    check_reply(await upload(api, slug, token, "a.svg", b"<svg/>"), "POST", E + "/files")
+    check_reply(await api.post(f"{e}/files", {"file": "x"}, token=token), "POST", E + "/files")
+    check_reply(await upload(api, "nosuchevent", token, "a.txt", b"hi\n"), "POST", E + "/files")
+    posted = await api.post(f"{e}/messages", {"files": [image.body["file"]["id"]]}, token=token)
+    check_reply(posted, "POST", E + "/messages")
+    staff = await api.post(f"{e}/messages", {"body": "", "files": [voice.body["file"]["id"]]}, token=key)
+    check_reply(staff, "POST", E + "/messages")
+    check_reply(await api.post(f"{e}/messages", {"files": ["A" * 22]}, token=token), "POST", E + "/messages")
+    message = posted.body["message"]
+    event = await chat.store.get_event(slug)
+    card = {"url": "https://example.org/", "title": "Example", "description": "", "site_name": "example.org"}
+    assert await chat.store.add_preview(event.id, message["id"], card, None, 0) is not None
+    polled = await api.get(f"{e}/messages?after=0")
+    check_reply(polled, "GET", E + "/messages")
+    kinds = {item["kind"]: item for item in polled.body["messages"]}
+    assert kinds["preview"]["target"] == message["id"] and kinds["preview"]["preview"] == card
+    shown = next(item for item in polled.body["messages"] if item["id"] == message["id"])
+    assert shown["files"] == message["files"] and shown["preview"] == card
+    check_reply(await api.get(f"/e/{slug}/transcript.json"), "GET", "/e/{slug}/transcript.json")

@@ -222,8 +222,11 @@ def make_series(server: ServerProcess, title: str) -> Event:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     db = tmp_path_factory.mktemp("schemathesis") / "chat.db"
-    # Searches unlimited: the fuzzer asks hundreds from one address, and each operation must reach a 2xx.
-    with ServerProcess(Path(db), "--max-wait", MAX_WAIT, "--search-limit", "0") as server:
+    # Searches and uploads unlimited: the fuzzer asks hundreds from one address (and one participant),
+    # and each operation must reach a 2xx. No link previews: a generated link must not make the server
+    # fetch from the internet.
+    flags = ("--search-limit", "0", "--upload-limit", "0", "--link-previews", "off")
+    with ServerProcess(Path(db), "--max-wait", MAX_WAIT, *flags) as server:
         # Read the server's output as it comes: a full pipe would block the server on its next log line.
         log: list[bytes] = []
         output = server.proc.stdout

@@ -167,7 +167,7 @@ class ApiHandler(Localized):
             raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.body_limit)
         has_body = (length is not None and length != "0") or "Transfer-Encoding" in headers
         content_type = headers.get("Content-Type", "")
-        if has_body and self.request.method not in ("GET", "HEAD") and not is_json_type(content_type):
+        if has_body and self.request.method not in ("GET", "HEAD") and not self.accepts_type(content_type):
             # A cross-site <form> can only send urlencoded, multipart or text/plain bodies; refusing
             # them means no page elsewhere can make a browser post here. (An empty body carries
             # nothing, so a client library's default type on a bare POST /close does no harm.)
@@ -178,6 +178,10 @@ class ApiHandler(Localized):
                 )
             raise UnsupportedMediaType()  # no type at all: the plain advice
         return None
+
+    def accepts_type(self, content_type: str) -> bool:
+        """Whether a request body of this type is taken (JSON; an upload takes multipart)."""
+        return is_json_type(content_type)
 
     def on_finish(self) -> None:
         if getattr(self, "_counted", False):

@@ -13,6 +13,7 @@ from tornado.escape import xhtml_escape
 
 from chatserver.errors import N_, ChatError, Forbidden, NotFound, ShuttingDown
 from chatserver.handlers.base import Localized, error_body, refuse_reading
+from chatserver.handlers.page_files import shown_files, shown_preview
 from chatserver.handlers.page_search import edited_at, reaction_chips, reply_quotes, search_event, search_site
 from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
@@ -33,7 +34,9 @@ GROUP_MS = 5 * 60 * 1000
 def csp(frame_ancestors: str = "'none'") -> str:
     """The pages' Content-Security-Policy: our own scripts and styles only; framed only as allowed."""
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        # blob: for a private item's files, fetched with the reader's credential (static/file-src.js).
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "connect-src 'self'; "
         f"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}"
     )
 
@@ -379,6 +382,8 @@ class TranscriptPage(PageHandler):
             quotes=await reply_quotes(self.services, event, items),
             chips=lambda item: reaction_chips(item, self.language),
             edited=edited_at,
+            files_of=lambda item: shown_files(item, self.language),
+            preview_of=shown_preview,
         )
 
 

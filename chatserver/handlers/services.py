@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from chatserver.answers import Answers
 from chatserver.broker import Broker
 from chatserver.clients import ClientKeys
 from chatserver.emojis import EmojiCatalogs
+from chatserver.file_settings import FileSettings
 from chatserver.i18n import Languages
 from chatserver.limits import Limit, SlidingWindow
 from chatserver.presence import Presence
 from chatserver.slots import Slots
 from chatserver.store import Store
+
+if TYPE_CHECKING:
+    from chatserver.preview_jobs import PreviewJobs
 
 MAX_DOWNLOADS = 100
 MAX_DOWNLOADS_PER_CLIENT = 8
@@ -34,8 +39,11 @@ class Services:
     reaction_limiter: Limit  # reactions added or taken back, per participant
     typing_limiter: SlidingWindow  # typing signals per participant, in this process
     search_limiter: SlidingWindow  # searches per client address, in this process
+    upload_limiter: Limit  # uploads per participant (or per staff key's event)
     max_wait: float
     max_body: int
+    files: FileSettings = field(default_factory=FileSettings)
+    previews: PreviewJobs | None = None  # link previews in the background; None: --link-previews off
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
     languages: Languages = field(default_factory=Languages)
     answers: Answers = field(default_factory=Answers)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chatserver.broker import Waiter
 from chatserver.errors import N_, CursorAhead, InvalidRequest, StorageUnavailable, Unauthorized
 from chatserver.handlers.base import ApiHandler, Staff, dumps
-from chatserver.models import TO_HOSTS, Event, Held, Page, Participant, Viewer
+from chatserver.models import TO_HOSTS, Event, Held, Item, Page, Participant, Viewer
 from chatserver.store import Store
+from chatserver.store.files import FILES_PER_MESSAGE, NOT_ATTACHABLE
 from chatserver.validation import (
     BODY_MAX,
     NICKNAME_MAX,
@@ -27,6 +29,7 @@ from chatserver.wordfilter import matches
 DEFAULT_HOST_NAME = "Host"
 # How long a poll turned away by the cap on held connections is asked to wait before the next.
 HELD_CAP_RETRY_S = 5
+FILE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class StreamReader(ApiHandler):
@@ -156,7 +159,8 @@ class MessagesHandler(StreamReader):
                 N_("A valid participant token for this event is required (Authorization: Bearer <token>); join first.")
             )
         body = self.json_body()
-        text = multi_line(body, "body", BODY_MAX)
+        files = file_ids(body)
+        text = message_text(body, files)
         retry_key = client_id(body)
         to = recipient(body)
         reply_to = reply_target(body)
@@ -173,6 +177,7 @@ class MessagesHandler(StreamReader):
             hold=hold,
             to=to,
             reply_to=reply_to,
+            files=files,
         )
         self.services.presence.touch(participant.id)
         if to is None:
@@ -180,18 +185,46 @@ class MessagesHandler(StreamReader):
         if isinstance(item, Held):  # the word filter held it: 202, for its author's eyes and the hosts'
             self.write_json(202 if created else 200, {"held": item.to_json()})
             return
+        self.posted(event, item, created)
         self.write_json(201 if created else 200, {"message": item.to_json()})
+
+    def posted(self, event: Event, item: Item, created: bool) -> None:
+        """After a new message commits: its link preview, in the background."""
+        if created and self.services.previews is not None:
+            self.services.previews.message_posted(event.id, item)
 
     async def post_as_staff(self, event: Event, staff: Staff) -> None:
         """A message with `role`, under the name chosen in the console (a moderator's own by default)."""
         body = self.json_body()
-        text = multi_line(body, "body", BODY_MAX) or ""
+        files = file_ids(body)
+        text = message_text(body, files)
         name = single_line(body, "name", NICKNAME_MAX, required=False) or staff.name or DEFAULT_HOST_NAME
         to = recipient(body)
         item, created = await self.store.post_as_staff(
-            event.id, staff.role, name, text, client_id(body), to, reply_target(body)
+            event.id, staff.role, name, text, client_id(body), to, reply_target(body), files
         )
+        self.posted(event, item, created)
         self.write_json(201 if created else 200, {"message": item.to_json()})
+
+
+def file_ids(body: dict[str, Any]) -> list[str]:
+    """A post's `files`: absent, or 1-10 distinct ids of files the poster uploaded."""
+    value = body.get("files")
+    if value is None:
+        return []
+    if (
+        not isinstance(value, list)
+        or not 1 <= len(value) <= FILES_PER_MESSAGE
+        or not all(isinstance(v, str) and FILE_ID.fullmatch(v) for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise InvalidRequest(NOT_ATTACHABLE, field="files")
+    return list(value)
+
+
+def message_text(body: dict[str, Any], files: list[str]) -> str:
+    """A post's text: required, unless it carries files (then it may be empty or absent)."""
+    return multi_line(body, "body", BODY_MAX, required=not files, allow_empty=bool(files)) or ""
 
 
 def recipient(body: dict[str, Any]) -> int | str | None:

@@ -185,11 +185,12 @@ class StoreCore:
         return item
 
     async def _blank_edits(self, tx: Transaction, event_id: int, item_id: int) -> None:
-        """A retracted or redacted message's edits lose their text too: none of its versions stays readable."""
+        """A retracted or redacted message's edits and link preview lose their text too: none of its
+        versions, nor the card of the link it had, stays readable."""
         await tx.execute(
             # Without statistics the planner prefers the primary key, which walks the whole event.
             "UPDATE items INDEXED BY items_edits SET body = '', data = NULL"
-            " WHERE event_id = ? AND target = ? AND kind = 'edit'",
+            " WHERE event_id = ? AND target = ? AND kind IN ('edit', 'preview')",
             (event_id, item_id),
         )
 

@@ -9,7 +9,8 @@ from chatserver.backend import Transaction
 from chatserver.errors import N_, EventClosed, Forbidden, InvalidRequest, NotFound
 from chatserver.models import CLOSED, Action, Actor, Event, Held, Item, Moderator, Participant
 from chatserver.operators import BY_RETENTION, EVENT, AuditBy
-from chatserver.store.core import StoreCore, author_detail
+from chatserver.store.core import author_detail
+from chatserver.store.files import Files
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
     _HELD_COLUMNS,
@@ -30,7 +31,7 @@ MUTE_MAX_MINUTES = 1440
 NO_SUCH_MESSAGE = N_("There is no message {id} in this event.")
 
 
-class Moderation(StoreCore):
+class Moderation(Files):
     """The Store's moderation: who may moderate an event, and what they and the host erase."""
 
     # -- moderators ------------------------------------------------------------------------------
@@ -215,6 +216,7 @@ class Moderation(StoreCore):
             "UPDATE items SET retracted = 1, body = '', data = NULL WHERE event_id = ? AND id = ?", (event_id, item_id)
         )
         await self._blank_edits(tx, event_id, item_id)
+        await self._erase_files(tx, event_id, item_id)
         await self.index.remove(tx, event_id, item_id)
         await self.index.compact(tx)  # a redaction promises the words are gone from the files
         tx.after_commit(lambda: self.recent.retracted(event_id, item_id))
@@ -238,6 +240,7 @@ class Moderation(StoreCore):
             if by is not None and before.erased_at is None:
                 await self._audit(tx, by, "erase", EVENT, before.slug, before.title, at)
             await tx.execute("DELETE FROM reactions WHERE event_id = ?", (event_id,))
+            await self._erase_event_files(tx, event_id)
             await self.index.erase(tx, event_id)
             await self.index.compact(tx)
             await tx.execute("DELETE FROM items WHERE event_id = ?", (event_id,))

@@ -16,7 +16,7 @@ from chatserver.store.rows import (
 from chatserver.timefmt import Millis
 
 # Items that tell of a change to their target in place: another process reads the target again.
-CHANGES_IN_PLACE = frozenset({"edit", "reaction"})
+CHANGES_IN_PLACE = frozenset({"edit", "reaction", "preview"})
 
 
 class Processes(StoreCore):

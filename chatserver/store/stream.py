@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chatserver.backend import Transaction
 from chatserver.errors import N_, Banned, EventClosed, Forbidden, InvalidRequest, Muted, NotFound, NotOpen, RateLimited
@@ -26,7 +26,8 @@ from chatserver.models import (
     view_of,
 )
 from chatserver.store.conversation import message_extras
-from chatserver.store.core import StoreCore, author_detail
+from chatserver.store.core import author_detail
+from chatserver.store.files import OWNER_STAFF, Files, StoredFile
 from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item, visible_sql
 from chatserver.timefmt import Millis
 
@@ -34,6 +35,13 @@ from chatserver.timefmt import Millis
 SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
 # Ids one items_by_id call reads at most (a transcript page's replies: one per item of the page).
 ITEMS_BY_ID_MAX = 1000
+
+
+def with_files(data: dict[str, Any] | None, files: list[StoredFile]) -> dict[str, Any] | None:
+    """A new message's items.data with its files' objects added."""
+    if not files:
+        return data
+    return {**(data or {}), "files": [f.to_json() for f in files]}
 
 
 def refuse_posting(event: Event, now: Millis) -> None:
@@ -45,7 +53,7 @@ def refuse_posting(event: Event, now: Millis) -> None:
         raise EventClosed(N_("The event is closed; messages can no longer be posted."))
 
 
-class Stream(StoreCore):
+class Stream(Files):
     """The Store's streams: posting into an event's items and paging through them."""
 
     if TYPE_CHECKING:  # from the Events part of the Store
@@ -62,6 +70,7 @@ class Stream(StoreCore):
         hold: bool = False,
         to: int | str | None = None,
         reply_to: int | None = None,
+        files: list[str] | None = None,
     ) -> tuple[Item | Held, bool]:
         """Append a participant's message; return (item, created). A repeated client_id returns the
         first item. admit(tx) runs in the write job just before the append and may refuse it.
@@ -104,6 +113,8 @@ class Stream(StoreCore):
             recipient = await self._recipient(tx, event, to, participant.id) if to is not None else None
             poster = Viewer(participant.id, sub=participant.sub)
             data = await message_extras(tx, event_id, body, reply_to, poster, to is not None)
+            attached = await self.attach_files(tx, event_id, f"p{participant.id}", files or [])
+            data = with_files(data, attached)
             await admit(tx)
             await tx.execute("UPDATE participants SET last_posted_at = ? WHERE id = ?", (now, participant.id))
             if hold:
@@ -128,6 +139,8 @@ class Stream(StoreCore):
                 private=to is not None,
                 to_participant=recipient,
             )
+            if attached:
+                await self._set_item(tx, attached, item.id)
             return item, True
 
         return await self.db.write(job)
@@ -168,6 +181,7 @@ class Stream(StoreCore):
         client_id: str | None = None,
         to: int | str | None = None,
         reply_to: int | None = None,
+        files: list[str] | None = None,
     ) -> tuple[Item, bool]:
         """Append a message the host or a moderator wrote in the console, under the name they chose
         (to: privately, to that participant); a repeated client_id of the same author and role
@@ -187,6 +201,8 @@ class Stream(StoreCore):
             refuse_posting(event, now)
             recipient = await self._recipient(tx, event, to, None) if to is not None else None
             data = await message_extras(tx, event_id, body, reply_to, Viewer(staff=True), to is not None)
+            attached = await self.attach_files(tx, event_id, OWNER_STAFF, files or [])
+            data = with_files(data, attached)
             item = await self._append(
                 tx,
                 event_id,
@@ -200,6 +216,8 @@ class Stream(StoreCore):
                 private=to is not None,
                 to_participant=recipient,
             )
+            if attached:
+                await self._set_item(tx, attached, item.id)
             return item, True
 
         return await self.db.write(job)
@@ -253,6 +271,7 @@ class Stream(StoreCore):
                 (event_id, item_id),
             )
             await self._blank_edits(tx, event_id, item_id)
+            await self._erase_files(tx, event_id, item_id)
             if not row[4]:
                 await self.index.remove(tx, event_id, item_id)
             tx.after_commit(lambda: self.recent.retracted(event_id, item_id))  # before the append's
@@ -325,7 +344,7 @@ class Stream(StoreCore):
         visible, params = visible_sql(viewer)
         rows = await self.db.fetchall(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = :event AND id > :after"
-            f" AND kind NOT IN ('retraction', 'thread', 'edit', 'reaction') AND retracted = 0 AND {visible} ORDER BY id LIMIT :limit",
+            f" AND kind NOT IN ('retraction', 'thread', 'edit', 'reaction', 'preview') AND retracted = 0 AND {visible} ORDER BY id LIMIT :limit",
             {"event": event_id, "after": after, "limit": limit + 1, **params},
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit

@@ -1,0 +1,248 @@
+// A message's files (API.md "Files, images, voice notes and link previews"), drawn under its text:
+// images inline as thumbnails (the thumbnail, or the image itself when it is small), their space
+// reserved from the sizes the server gives so that nothing below them jumps as they load, several
+// as a small grid; a click opens the viewer (lightbox.js). Audio as a player with its name and
+// length; any other file as a card: an icon for its kind, its name, a readable type, its size and a
+// download link. A private item's files load with the reader's credential (file-src.js). File
+// names are the uploader's: set as text, never parsed.
+
+import { releaseWithin, savePrivate, showPrivate } from "./file-src.js";
+import { lang, t } from "./i18n.js";
+import { dropFromLightbox, openLightbox } from "./lightbox.js";
+
+const TEXT = {
+  // Translators: what screen readers call the files under a message.
+  files: t("Attached files"),
+  kinds: {
+    pdf: t("PDF document"),
+    text: t("Text file"),
+    zip: t("ZIP archive"),
+    image: t("Image"),
+    audio: t("Audio"),
+    other: t("File"),
+  },
+  // Translators: under a file's name: its kind and its size, such as "PDF document · 1.2 MB".
+  meta: (kind, size) => t("{kind} · {size}", { kind, size }),
+  // Translators: the link on a file's card that saves it.
+  download: t("Download"),
+  downloadName: (name) => t("Download {name}", { name }),
+  // Translators: the tooltip of an image under a message; {name} is the file's name.
+  view: (name) => t("View {name}", { name }),
+  // Translators: what a voice note or audio file's player is called for screen readers.
+  play: (name) => t("Play {name}", { name }),
+  failed: t("The file could not be loaded."),
+};
+
+const NS = "http://www.w3.org/2000/svg"; // i18n: a namespace
+const SINGLE = { width: 360, height: 300 }; // the box one image is shown within, in CSS pixels
+const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]; // i18n: media types
+const PAGE = "M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2Zm7 1.5V9h5.5"; // i18n: an SVG path
+const ICONS = { // i18n: SVG paths drawn over the page
+  pdf: "M7.5 13h2a1.5 1.5 0 0 1 0 3h-1v2h-1Zm1 1v1h1a.5.5 0 0 0 0-1Zm3-1h1.5a2.5 2.5 0 0 1 0 5H11.5Zm1 1v3h.5a1.5 1.5 0 0 0 0-3Zm3.5-1h3v1h-2v1h1.5v1H17v2h-1Z", // i18n: an SVG path
+  text: "M7 12h10v1.2H7Zm0 3h10v1.2H7Zm0 3h7v1.2H7Z", // i18n: an SVG path
+  zip: "M11 3h2v1.5h-2Zm0 3h2v1.5h-2Zm0 3h2v1.5h-2Zm0 3h2v1.5h-2Zm-.5 3h3v4h-3Z", // i18n: an SVG path
+  audio: "M12 11v6.3a2.2 2.2 0 1 1-1.2-2V9l5.2-1.3v2Z", // i18n: an SVG path
+  other: "",
+  download: "M11 4h2v8.2l3.3-3.3 1.4 1.4-5.7 5.7-5.7-5.7 1.4-1.4 3.3 3.3zM5 18h14v2H5z", // i18n: an SVG path
+};
+const entryOf = new WeakMap(); // an image's button → {file, credential}
+
+function make(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text) el.textContent = text;
+  return el;
+}
+
+function icon(kind) {
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "file-icon");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  for (const [d, className] of [[PAGE, "file-icon-page"], [ICONS[kind], "file-icon-mark"]]) {
+    if (!d) continue;
+    const path = document.createElementNS(NS, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("class", className);
+    svg.append(path);
+  }
+  return svg;
+}
+
+/** What a file is, for how it is drawn: "image", "audio", "pdf", "text", "zip" or "other". */
+export function kindOf(file) {
+  const type = String(file.type || "").split(";")[0].trim().toLowerCase();
+  if (IMAGE_TYPES.includes(type)) return "image";
+  if (type.startsWith("audio/")) return "audio";
+  return { "application/pdf": "pdf", "text/plain": "text", "application/zip": "zip" }[type] || "other"; // i18n: media types
+}
+
+/** A size in bytes as the reader's language writes it: "830 bytes", "12 kB", "1.2 MB". */
+export function sizeText(bytes) {
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"]; // i18n: Intl's unit names
+  let n = Math.max(0, Number(bytes) || 0);
+  let unit = 0;
+  while (n >= 1000 && unit < units.length - 1) {
+    n /= 1000;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(lang, {
+    style: "unit", unit: units[unit], unitDisplay: unit ? "short" : "long", maximumFractionDigits: unit && n < 10 ? 1 : 0,
+  }).format(n);
+}
+
+/** A length in seconds as a clock reads it: "0:07", "12:30", "1:02:03". */
+export function durationText(seconds) {
+  const whole = Math.max(0, Math.round(Number(seconds) || 0));
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  const two = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2 });
+  const one = new Intl.NumberFormat(lang);
+  return (h ? `${one.format(h)}:${two.format(m)}` : one.format(m)) + `:${two.format(s)}`;
+}
+
+/** Point `el` at the file: directly when it is public, through an object URL when it is private. */
+function source(el, attribute, url, credential) {
+  if (!credential) {
+    el.setAttribute(attribute, url);
+    return;
+  }
+  showPrivate(el, attribute, url, credential).catch(() => {}); // the element is marked file-failed
+}
+
+/** An image as a button that opens the viewer; its box has the image's shape before it loads. */
+function imageButton(file, credential, single) {
+  const button = make("button", "file-thumb");
+  button.type = "button";
+  button.title = TEXT.view(file.name);
+  button.setAttribute("aria-haspopup", "dialog");
+  const img = make("img", "file-image");
+  img.alt = file.name;
+  img.loading = "lazy";
+  img.decoding = "async";
+  const thumb = typeof file.thumbnail_url === "string" && file.thumbnail_url;
+  let width = Number(thumb ? file.thumbnail_width || file.width : file.width) || 0;
+  let height = Number(thumb ? file.thumbnail_height || file.height : file.height) || 0;
+  if (width > 0 && height > 0) {
+    img.width = width;
+    img.height = height;
+    img.style.aspectRatio = `${width} / ${height}`;
+    button.style.setProperty("--ratio", `${width} / ${height}`);
+    if (single) {
+      // Shown no larger than the box, nor than it is (a small image is not blown up).
+      const scale = Math.min(1, SINGLE.width / width, SINGLE.height / height);
+      button.style.setProperty("--shown-width", `${Math.max(48, Math.round(width * scale))}px`);
+    }
+  }
+  img.addEventListener("error", () => button.classList.add("file-failed"), { once: true });
+  source(img, "src", thumb || file.url, credential);
+  button.append(img);
+  entryOf.set(button, { file, credential });
+  button.addEventListener("click", () => openFrom(button));
+  return button;
+}
+
+/** The viewer on this image, among the images of its list (the conversation), or of its message. */
+function openFrom(button) {
+  const scope = button.closest("ol, ul") || button.closest(".files") || button.parentElement;
+  const buttons = Array.from(scope.querySelectorAll("button.file-thumb")).filter((b) => entryOf.has(b) && !b.closest(".retracted"));
+  const entries = buttons.map((b) => ({ ...entryOf.get(b), opener: b }));
+  openLightbox(entries, Math.max(0, buttons.indexOf(button)));
+}
+
+function audioPlayer(file, credential) {
+  const box = make("div", "file-audio");
+  const head = make("div", "file-audio-head");
+  const name = make("span", "file-name", file.name);
+  name.dir = "auto";
+  const length = make("time", "file-duration");
+  const said = (seconds) => {
+    if (!(seconds > 0) || !Number.isFinite(seconds)) return;
+    length.textContent = durationText(seconds);
+    length.dateTime = `PT${Math.round(seconds)}S`;
+  };
+  said(Number(file.duration));
+  head.append(icon("audio"), name, length);
+  const audio = make("audio", "file-player");
+  audio.controls = true;
+  audio.preload = "metadata";
+  audio.setAttribute("aria-label", TEXT.play(file.name));
+  audio.addEventListener("loadedmetadata", () => {
+    if (!length.textContent) said(audio.duration); // the uploader did not say how long it is
+  });
+  audio.addEventListener("error", () => box.classList.add("file-failed"), { once: true });
+  source(audio, "src", file.url, credential);
+  box.append(head, audio);
+  return box;
+}
+
+function fileCard(file, credential, kind) {
+  const card = make("div", "file-card");
+  card.dataset.kind = kind;
+  const info = make("div", "file-info");
+  const name = make("span", "file-name", file.name);
+  name.dir = "auto";
+  name.title = file.name;
+  info.append(name, make("span", "file-meta", TEXT.meta(TEXT.kinds[kind], sizeText(file.size))));
+  const link = make("a", "file-download");
+  link.href = file.url;
+  link.download = file.name;
+  link.setAttribute("aria-label", TEXT.downloadName(file.name));
+  const arrow = icon("download");
+  arrow.firstChild.remove(); // the arrow alone, without the page
+  arrow.setAttribute("class", "file-download-icon");
+  link.append(arrow, make("span", "file-download-text", TEXT.download));
+  if (credential) {
+    // The link alone would be refused (no credential): the file is fetched with it, then saved.
+    link.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      card.classList.remove("file-failed");
+      savePrivate(file.url, file.name, credential).catch(() => card.classList.add("file-failed"));
+    });
+  }
+  const failed = make("span", "file-error", TEXT.failed);
+  failed.setAttribute("role", "status");
+  card.append(icon(kind), info, link, failed);
+  return card;
+}
+
+/**
+ * The files of a message as one element, or null when it has none (or was removed). credential:
+ * for a private item, the reader's token or key (or a function giving it); null for a public one.
+ */
+export function drawFiles(files, credential) {
+  const list = Array.isArray(files) ? files.filter((f) => f && typeof f.url === "string" && typeof f.name === "string") : [];
+  if (!list.length) return null;
+  const box = make("div", "files");
+  box.setAttribute("role", "group");
+  box.setAttribute("aria-label", TEXT.files);
+  const images = list.filter((f) => kindOf(f) === "image");
+  if (images.length) {
+    const grid = make("div", images.length === 1 ? "file-images single" : "file-images");
+    grid.dataset.count = String(Math.min(images.length, 4));
+    for (const file of images) grid.append(imageButton(file, credential || null, images.length === 1));
+    box.append(grid);
+  }
+  for (const file of list) {
+    const kind = kindOf(file);
+    if (kind === "audio") box.append(audioPlayer(file, credential || null));
+    else if (kind !== "image") box.append(fileCard(file, credential || null, kind));
+  }
+  return box;
+}
+
+/** The message `li` was removed: its files and link preview go (their URLs answer 404 now). */
+export function dropFiles(li) {
+  for (const el of li.querySelectorAll(":scope > .files, :scope > .link-preview")) {
+    dropFromLightbox(el);
+    releaseWithin(el, true); // no one shows a removed file again
+    for (const media of el.querySelectorAll("audio")) media.pause();
+    el.remove();
+  }
+}
+
+/** Everything under `root` (a list being cleared) lets its private files and the viewer go. */
+export function forgetFiles(root) {
+  dropFromLightbox(root);
+  releaseWithin(root);
+}
