@@ -24,7 +24,7 @@ FRAMING_BYTES = 64 * 1024
 FIELD_MAX = 64
 NAME_MAX = 120
 
-TOO_LARGE = N_("The file is larger than this server takes ({limit}).")
+TOO_LARGE = N_("The file is larger than this server takes ({limit_mb} MB).")
 
 
 class UploadTooLarge(PayloadTooLarge):
@@ -137,7 +137,7 @@ class MultipartReceiver:
             assert self._file is not None
             self.received.size += len(piece)
             if self.received.size > self.max_bytes:
-                raise UploadTooLarge(TOO_LARGE, limit=megabytes(self.max_bytes))
+                raise UploadTooLarge(TOO_LARGE, limit_mb=megabytes(self.max_bytes))
             self._file.write(piece)
             self._hash.update(piece)
         elif self._part:
@@ -173,8 +173,8 @@ def aliases(ext: str) -> tuple[str, ...]:
 
 
 def megabytes(size: int) -> str:
-    """A limit in MB (of 1,048,576 bytes, as the options count them): "10 MB", "0.3 MB"."""
-    return f"{size / MIB:.1f}".removesuffix(".0") + " MB"
+    """A limit in MB (of 1,048,576 bytes, as the options count them), as a number: "10", "0.3"."""
+    return f"{size / MIB:.1f}".removesuffix(".0")
 
 
 def clean_name(name: str, ext: str, aliases: tuple[str, ...]) -> str:

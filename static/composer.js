@@ -48,6 +48,7 @@ export class Composer {
     this.holdTimer = null;
     this.sendText = this.sendWord = els.button.textContent;
     this.ext = null; // what the room adds (extend())
+    this.files = null; // the message's files (useFiles(): attach-sources.js)
     const { form, input, button } = els;
     input.addEventListener("input", () => {
       this.update();
@@ -74,6 +75,11 @@ export class Composer {
    */
   extend(ext) {
     this.ext = ext;
+  }
+
+  /** The message's files: count(), settle() → null or why not, take() → the files for the outbox. */
+  useFiles(files) {
+    this.files = files;
   }
 
   /** Answer `item` with the next message (the room only; the item list's Reply). */
@@ -185,9 +191,11 @@ export class Composer {
     const me = this.hooks.me();
     if (this.sending || !me || me.banned || this.waits()) return;
     const text = this.els.input.value;
-    if (!text.trim() && !this.editing()) return; // an emptied edit: the server says to delete instead
+    const files = this.files && !this.editing() ? this.files.count() : 0;
+    if (!text.trim() && !files && !this.editing()) return; // an emptied edit: the server says to delete instead
     if (length(text) > LIMIT) return this.error(TEXT.tooLong(length(text) - LIMIT, LIMIT_TEXT), "transient");
     if (this.editing()) return this.ext.save(text); // an edit goes now or not at all, never queued
+    if (files) return this.sendFiles(text);
     clearInterval(this.rateTimer);
     this.error("");
     // Sending the same text again after a failure reuses its id: the server stores it only once.
@@ -215,6 +223,23 @@ export class Composer {
     else if (code === "not_open") this.error(TEXT.notOpen);
     else if (code === "rate_limited") this.rateLimited(retryAfter(res));
     else this.error(errorMessage(res));
+  }
+
+  /** A message with files: their uploads finish (or the writer cancels one), then the outbox sends it. */
+  async sendFiles(text) {
+    this.error("");
+    this.sending = true;
+    this.els.button.disabled = true;
+    this.els.form.setAttribute("aria-busy", "true");
+    const why = await this.files.settle();
+    this.sending = false;
+    this.els.form.removeAttribute("aria-busy");
+    this.tick();
+    if (why !== null) return this.error(why, "transient");
+    const reply = this.ext ? this.ext.reply() : null;
+    const files = this.files.take();
+    this.done(text);
+    await this.outbox.add(text, randomId(), null, reply, files);
   }
 
   rateLimited(seconds) {

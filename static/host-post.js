@@ -4,8 +4,9 @@
 // a quoted question in the message box here.
 
 import { errorCode, errorMessage } from "./api.js";
+import { composeFiles } from "./attach-sources.js";
 import { reducedMotion, say, store, stored } from "./dom.js";
-import { hostCall } from "./host-call.js";
+import { hostCall, readKey } from "./host-call.js";
 import { t } from "./i18n.js";
 import { randomId } from "./util.js";
 
@@ -17,6 +18,7 @@ const TEXT = {
   needName: t("Write the name to post as."),
   needBody: t("Write the message first."),
   tooLate: t("The event is closed: nobody can post any more."),
+  notUploaded: t("The files are not uploaded yet: wait for the network, then send again."),
 };
 
 /** form: the "Post in the chat as" form; path: the event's API path; host: state(), role(), name()
@@ -29,6 +31,8 @@ export function bindPostAs(form, path, host, live) {
   const button = form.querySelector("button[type=submit]");
   let clientId = null; // the same while the same message is retried: it is never posted twice
   let storeKey = "chatserver.host.post-as";
+  const box = { els: { form, input }, error: (text) => say(status, text, "error"), usable: () => host.state() !== "closed", useFiles() {} };
+  const files = composeFiles(box, { slug: form.closest("[data-slug]").dataset.slug, token: readKey, area: form }); // attach-sources.js
 
   /** The name: what this browser used last, else the host's default or the moderator's own. */
   function start() {
@@ -47,18 +51,25 @@ export function bindPostAs(form, path, host, live) {
       say(status, TEXT.needName, "error");
       return nameInput.focus();
     }
-    if (!body.trim()) {
+    if (!body.trim() && !files.count()) {
       say(status, TEXT.needBody, "error");
       return input.focus();
     }
     clientId = clientId || randomId();
     button.disabled = true;
-    const res = await hostCall("POST", path + "/messages", { body, name, client_id: clientId });
+    const why = files.count() ? await files.settle() : null; // the files go up first
+    const ids = why === null ? files.ids() : null;
+    if (why !== null || !ids) {
+      button.disabled = host.state() === "closed";
+      return say(status, why === null ? TEXT.notUploaded : why, "error");
+    }
+    const res = await hostCall("POST", path + "/messages", { body, name, client_id: clientId, ...(ids.length && { files: ids }) });
     button.disabled = host.state() === "closed";
     if ((res.status === 201 || res.status === 200) && res.data && res.data.message) {
       store(storeKey, name);
       clientId = null;
       input.value = "";
+      files.clear();
       input.rows = 1;
       live.add([res.data.message]);
       live.list.scrollToBottom(false);

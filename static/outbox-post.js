@@ -13,13 +13,14 @@ const TEXT = {
   muted: t("The host has muted you for a while, so this was not sent. Retry once you may post again."),
 };
 
-/** What an entry's POST carries: its text and client_id; `to` when private, `reply_to` when it answers. */
+/** What an entry's POST carries: its text and client_id; `to` when private, `reply_to` when it answers; its files' ids. */
 export function postBody(entry) {
   return {
     body: entry.body,
     client_id: entry.clientId,
     ...(entry.to != null && { to: entry.to }),
     ...(entry.reply && typeof entry.reply.id === "number" && { reply_to: entry.reply.id }),
+    ...(entry.files && { files: entry.files.map((f) => f.id) }), // uploaded first (outbox-files.js)
   };
 }
 

@@ -10,6 +10,7 @@
 
 import { errorCode, eventPath, retryAfter } from "./api.js";
 import { db } from "./idb.js";
+import { cancelUploads, sendWithFiles } from "./outbox-files.js";
 import { postEntry, refusal } from "./outbox-post.js";
 import { randomId } from "./util.js";
 
@@ -89,11 +90,11 @@ export class Outbox {
     return this.load();
   }
 
-  /** Keep a message (with the client_id a first attempt already used, if any) and show it. */
-  async keep(body, clientId, status, error, held, to, reply) {
+  /** Keep a message (with the client_id a first attempt already used, if any) and show it; files: outbox-files.js. */
+  async keep(body, clientId, status, error, held, to, reply, files) {
     const entry = {
       clientId: clientId || randomId(), slug: this.slug, body, seq: Date.now() + (this.counter++ % 1000) / 1000,
-      status, error: error || null, held: held || null, to: to ?? null, reply: reply || null,
+      status, error: error || null, held: held || null, to: to ?? null, reply: reply || null, ...(files && files.length && { files }),
     };
     this.entries.push(entry);
     // Kept first, shown second: "pending" must mean it survives the tab closing now.
@@ -103,8 +104,8 @@ export class Outbox {
   }
 
   /** Queue a message (to: privately, to whom; reply: what it answers) behind those that wait, and send. */
-  async add(body, clientId, to, reply) {
-    const entry = await this.keep(body, clientId, "pending", null, null, to, reply);
+  async add(body, clientId, to, reply, files) {
+    const entry = await this.keep(body, clientId, "pending", null, null, to, reply, files);
     this.flush();
     return entry;
   }
@@ -140,7 +141,7 @@ export class Outbox {
 
   /** One POST: sent (with the stored item), held, retry (out of reach, 5xx), rate, not_open or refused. */
   async attempt(entry, token) {
-    const outcome = await postEntry(this.path, entry, token);
+    const outcome = entry.files ? await sendWithFiles(this, entry, token) : await postEntry(this.path, entry, token);
     if (outcome.kind === "sent" && this.gap) this.notBefore = Math.max(this.notBefore, Date.now() + this.gap); // slow mode: the next waits
     return outcome;
   }
@@ -175,6 +176,7 @@ export class Outbox {
   }
 
   async discard(clientId) {
+    cancelUploads(clientId);
     const entry = this.find(clientId);
     if (entry) await this.drop(entry);
   }
@@ -271,6 +273,7 @@ export class Outbox {
         continue;
       }
       this.changed();
+      if (outcome.kind === "gone") continue; // discarded while its files went up
       if (outcome.kind === "held") { // the word filter: for the hosts to approve (held.js follows it)
         const kept = this.find(entry.clientId);
         if (kept) await this.save(Object.assign(kept, { status: "held", held: outcome.held.id }));

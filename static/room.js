@@ -7,6 +7,7 @@
 
 import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
+import { composeFiles } from "./attach-sources.js";
 import { roomCalendarLinks } from "./calendar-links.js";
 import { Composer } from "./composer.js";
 import { NewLine } from "./day-lines.js";
@@ -21,6 +22,7 @@ import { keepOffline } from "./offline.js";
 import { openAlert } from "./open-alert.js";
 import { Outbox } from "./outbox.js";
 import { Outgoing } from "./outgoing.js";
+import { showPendingFiles, showUploadProgress } from "./pending-files.js";
 import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
 import { Reads } from "./reads.js";
@@ -89,7 +91,11 @@ function start(root) {
   const outbox = new Outbox(slug, {
     scope: scope(),
     token: (entry) => (!entry || entry.slug === outbox.slug ? identity.token() : null),
-    changed: (entries, sendingId) => outgoing.render(entries, sendingId),
+    changed: (entries, sendingId) => {
+      outgoing.render(entries, sendingId);
+      showPendingFiles(messages, entries); // the files of those that carry some
+    },
+    progress: (entry, index, fraction) => showUploadProgress(messages, entry, index, fraction), // its files going up
     sent: (entry, item) => {
       reads.watch(list.add([item]));
       reads.draw();
@@ -116,6 +122,7 @@ function start(root) {
       nicknames.input.focus();
     },
   });
+  composeFiles(composer, { slug, token: () => identity.token(), area: chat }); // attach, paste, drop, voice, camera
   const privately = new PrivateRoom(root, identity, { state: () => state, offline: () => troubled, notifier, refused, lost: () => composer.hooks.lost(), people: () => people.redraw() });
   const flush = () => [outbox, privately].forEach((one) => one.flush()); // what waits to be sent, public and private
   const cleared = { clear: () => [list, privately].forEach((one) => one.clear()) }; // the conversation is gone

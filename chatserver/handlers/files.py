@@ -74,7 +74,7 @@ class UploadHandler(ApiHandler):
         settings = self.services.files
         declared = self.request.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.body_limit:
-            raise UploadTooLarge(TOO_LARGE, limit=megabytes(settings.max_bytes))
+            raise UploadTooLarge(TOO_LARGE, limit_mb=megabytes(settings.max_bytes))
         super().prepare()
         connection = self.request.connection
         if isinstance(connection, HTTP1Connection):
