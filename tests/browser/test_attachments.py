@@ -268,11 +268,16 @@ def test_a_voice_note_is_recorded_and_sent_as_audio_with_its_length(
     expect(alice.get_by_role("button", name="Record a voice note")).to_be_focused()
 
     alice.get_by_label("Message").press("Enter")
-    expect(bob.locator("#messages li.message audio")).to_have_count(1)
+    audio = bob.locator("#messages li.message audio")
+    expect(audio).to_have_count(1)
     [item] = messages(live_server, slug)
     [file] = item["files"]
     assert file["type"] == "audio/webm"
     assert 0.5 <= file["duration"] < 10
+    # Bob plays it: the recording decodes and its time runs (a click first: the page's gesture).
+    bob.locator("#messages").click(position={"x": 5, "y": 5})
+    audio.evaluate("a => a.play()")
+    bob.wait_for_function("a => a.currentTime > 0.2 && !a.error", arg=audio.element_handle())
 
 
 def test_a_recording_can_be_cancelled(live_server: LiveServer, context_factory: Any) -> None:
