@@ -302,11 +302,13 @@ CREATE INDEX files_item ON files (event_id, item_id);
 CREATE INDEX files_unattached ON files (created_at) WHERE item_id IS NULL;
 
 -- A file's bytes, in chunks of at most 256 KiB (variant 0 the file, 1 its thumbnail), so that a
--- download or a Range request reads only the chunks it sends.
+-- download or a Range request reads only the chunks it sends. An ordinary rowid table, not WITHOUT
+-- ROWID: SQLite's guidance keeps large rows out of those, and reading a chunk from one costs about
+-- eight times the CPU once the database outgrows its page cache (measured with 305 files of 1 MiB).
 CREATE TABLE file_chunks (
     file_id TEXT    NOT NULL REFERENCES files (id) ON DELETE CASCADE,
     variant INTEGER NOT NULL,
     seq     INTEGER NOT NULL,
     data    BLOB    NOT NULL,
     PRIMARY KEY (file_id, variant, seq)
-) WITHOUT ROWID;
+);

@@ -310,7 +310,7 @@ MIGRATIONS: list[Step] = [
         "CREATE INDEX files_item ON files (event_id, item_id); CREATE INDEX files_unattached ON "
         "files (created_at) WHERE item_id IS NULL; CREATE TABLE file_chunks (file_id TEXT NOT "
         "NULL REFERENCES files (id) ON DELETE CASCADE, variant INTEGER NOT NULL, seq INTEGER NOT "
-        "NULL, data BLOB NOT NULL, PRIMARY KEY (file_id, variant, seq)) WITHOUT ROWID; "
+        "NULL, data BLOB NOT NULL, PRIMARY KEY (file_id, variant, seq)); "
         "DROP INDEX items_edits; "
         "CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview')",
         "CREATE TABLE files (id TEXT NOT NULL PRIMARY KEY, event_id BIGINT NOT NULL REFERENCES "
