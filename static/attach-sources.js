@@ -4,7 +4,8 @@
 // a photo from the camera (webcam.js). They all land in the tray (attachments.js).
 
 import { Attachments, stampedName } from "./attachments.js";
-import { iconButton } from "./compose-icons.js";
+import { make } from "./el.js";
+import { iconButton } from "./icons.js";
 import { t } from "./i18n.js";
 import { VoiceNote } from "./voice-note.js";
 import { cameraButton } from "./webcam.js";
@@ -60,16 +61,14 @@ export function composeFiles(composer, o) {
   };
 
   // The attach button and its file picker (not shown: the button is the control people use).
-  const tools = document.createElement("div");
-  tools.className = "compose-tools";
-  const picker = document.createElement("input");
+  const tools = make("div", "compose-tools");
+  const picker = make("input", "attach-input");
   picker.type = "file";
   picker.multiple = true;
   picker.hidden = true;
-  picker.className = "attach-input";
   picker.tabIndex = -1;
   picker.setAttribute("aria-hidden", "true");
-  const attach = iconButton("clip", TEXT.attach, "attach-button");
+  const attach = iconButton("clip", TEXT.attach, "compose-tool attach-button");
   attach.addEventListener("click", () => picker.click());
   picker.addEventListener("change", () => {
     add(Array.from(picker.files || []));
@@ -92,12 +91,9 @@ export function composeFiles(composer, o) {
 
   // Dragging files over the room: a drop zone over it, until they are dropped or taken away.
   const area = o.area || form;
-  const zone = document.createElement("div");
-  zone.className = "drop-zone";
+  const zone = make("div", "drop-zone");
   zone.hidden = true;
-  const words = document.createElement("p");
-  words.textContent = TEXT.drop;
-  zone.append(words);
+  zone.append(make("p", "", TEXT.drop));
   area.append(zone);
   let depth = 0;
   const hide = () => {

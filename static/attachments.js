@@ -5,8 +5,9 @@
 // added offline, or whose upload the network broke, goes with the message into the outbox, which
 // uploads it once it can (outbox-files.js). Where files come from is attach-sources.js's job.
 
+import { make } from "./el.js";
 import { lang, t, tn } from "./i18n.js";
-import { icon } from "./compose-icons.js";
+import { icon } from "./icons.js";
 import { eventPath, retryAfter } from "./api.js";
 import { uploadError, uploadFile, uploaded } from "./upload.js";
 
@@ -49,13 +50,6 @@ export function clockText(seconds) {
 export function stampedName(prefix, extension, date = new Date()) {
   const p = (n) => String(n).padStart(2, "0");
   return `${prefix}-${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}.${extension}`;
-}
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
 }
 
 /** A canvas with the image's centre, cropped square; null when the browser cannot decode it. */

@@ -1,16 +1,13 @@
 // The emoji picker (room, host console, chat bar panel): a popover beside a button, a bottom sheet
 // on a phone, with a search field, the reader's frequently used emoji and Unicode's groups. Its
-// catalog (/emoji/<code>.json: names and keywords in the page's language) loads on the first open.
+// catalog (emoji-catalog.js: names and keywords in the page's language) loads on the first open.
 // ARIA: a dialog holding one listbox whose options are grouped (role=group, labelled by the group's
 // heading), focus roving over the options (the active one has tabindex=0). Screen readers say an
 // option's name and, on entering it, its group; a grid would read out rows and columns that mean
 // nothing here, and its headings would have no place in a grid's rows.
 
-import { store, stored } from "./dom.js";
+import { fold, found, frequentRow, loadCatalog, rememberEmoji } from "./emoji-catalog.js";
 import { t, tn } from "./i18n.js";
-
-/** The message's quick-reaction bar, and the frequently used row until the reader has their own. */
-export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "🙏"];
 
 const TEXT = {
   // Translators: the emoji picker's name, said by screen readers when it opens.
@@ -41,70 +38,10 @@ const TEXT = {
   },
 };
 
-const KEY = "chatserver.emoji.frequent"; // i18n: a storage key: [[emoji, times picked], ...]
-const KEPT = 24; // emoji remembered
-const SHOWN = 8; // in the frequently used row
 const SHEET = "(max-width: 29.99rem)"; // i18n: a media query; below 480 px the picker is a bottom sheet (style.css)
 const GAP = 6; // px between the button and the popover, and at least from the window's edges
 
-let loading = null; // the catalog, asked for once per page (again after a failure)
 let current = null; // the open picker: { anchor, close }
-
-/** The catalog's URL: the page's <html data-emoji> (a URL with its ?v=, or the version alone), else plain. */
-function catalogUrl() {
-  const root = document.documentElement;
-  // The page's own code (pt-BR → pt_BR): i18n.js's lang may be the reader's regional variant (en-GB).
-  const plain = `/emoji/${encodeURIComponent((root.lang || "en").replace("-", "_"))}.json`;
-  const given = root.dataset.emoji;
-  if (!given) return plain;
-  return given.startsWith("/") ? given : `${plain}?v=${encodeURIComponent(given)}`;
-}
-
-function loadCatalog() {
-  loading = loading || fetch(catalogUrl(), { credentials: "same-origin" }).then((res) => {
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return res.json();
-  });
-  loading.catch(() => (loading = null)); // the next open tries again
-  return loading;
-}
-
-/** Lower-case words without accents, width variants or punctuation: "Café" is "cafe", "ｔ-ｒｅｘ" "t rex". */
-function fold(text) {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}+]+/gu, " ");
-}
-
-// Words of these scripts stand between spaces: a search word finds the words it begins ("cat", not
-// "identification"). Japanese runs its words together and Arabic joins its article to a word
-// ("القلب"): there any part of a name is found.
-const SPACED = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{N}+]+$/u;
-const found = (words, word) => words.includes(SPACED.test(word) ? ` ${word}` : word);
-
-function remembered() {
-  try {
-    const list = JSON.parse(stored(KEY) || "[]");
-    return Array.isArray(list) ? list.filter((e) => Array.isArray(e) && typeof e[0] === "string" && e[1] > 0) : [];
-  } catch (e) {
-    return []; // not ours, or damaged: start again
-  }
-}
-
-/** Count a pick towards the frequently used row (the picker does; a quick-reaction bar may too). */
-export function rememberEmoji(one) {
-  const list = remembered();
-  const before = list.find((e) => e[0] === one);
-  const rest = list.filter((e) => e[0] !== one);
-  rest.unshift([one, (before ? before[1] : 0) + 1]);
-  rest.sort((a, b) => b[1] - a[1]); // stable: among equals the latest pick first
-  store(KEY, JSON.stringify(rest.slice(0, KEPT)));
-}
-
-/** The frequently used row: the reader's own, then the quick reactions, SHOWN at most. */
-function frequentRow() {
-  const row = remembered().map((e) => e[0]);
-  for (const one of QUICK_REACTIONS) if (!row.includes(one)) row.push(one);
-  return row.slice(0, SHOWN);
-}
 
 function element(tag, className, attrs = {}, text = "") {
   const el = document.createElement(tag);

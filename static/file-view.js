@@ -6,8 +6,10 @@
 // download link. A private item's files load with the reader's credential (file-src.js). File
 // names are the uploader's: set as text, never parsed.
 
+import { make } from "./el.js";
 import { releaseWithin, savePrivate, showPrivate } from "./file-src.js";
 import { lang, t } from "./i18n.js";
+import { icon } from "./icons.js";
 import { dropFromLightbox, openLightbox } from "./lightbox.js";
 
 const TEXT = {
@@ -33,42 +35,9 @@ const TEXT = {
   failed: t("The file could not be loaded."),
 };
 
-const NS = "http://www.w3.org/2000/svg"; // i18n: a namespace
 const SINGLE = { width: 360, height: 300 }; // the box one image is shown within, in CSS pixels
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]; // i18n: media types
-const PAGE = "M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2Zm7 1.5V9h5.5"; // i18n: an SVG path
-const ICONS = { // i18n: SVG paths drawn over the page
-  pdf: "M7.5 13h2a1.5 1.5 0 0 1 0 3h-1v2h-1Zm1 1v1h1a.5.5 0 0 0 0-1Zm3-1h1.5a2.5 2.5 0 0 1 0 5H11.5Zm1 1v3h.5a1.5 1.5 0 0 0 0-3Zm3.5-1h3v1h-2v1h1.5v1H17v2h-1Z", // i18n: an SVG path
-  text: "M7 12h10v1.2H7Zm0 3h10v1.2H7Zm0 3h7v1.2H7Z", // i18n: an SVG path
-  zip: "M11 3h2v1.5h-2Zm0 3h2v1.5h-2Zm0 3h2v1.5h-2Zm0 3h2v1.5h-2Zm-.5 3h3v4h-3Z", // i18n: an SVG path
-  audio: "M12 11v6.3a2.2 2.2 0 1 1-1.2-2V9l5.2-1.3v2Z", // i18n: an SVG path
-  other: "",
-  download: "M11 4h2v8.2l3.3-3.3 1.4 1.4-5.7 5.7-5.7-5.7 1.4-1.4 3.3 3.3zM5 18h14v2H5z", // i18n: an SVG path
-};
 const entryOf = new WeakMap(); // an image's button → {file, credential}
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
-
-function icon(kind) {
-  const svg = document.createElementNS(NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("class", "file-icon");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  for (const [d, className] of [[PAGE, "file-icon-page"], [ICONS[kind], "file-icon-mark"]]) {
-    if (!d) continue;
-    const path = document.createElementNS(NS, "path");
-    path.setAttribute("d", d);
-    path.setAttribute("class", className);
-    svg.append(path);
-  }
-  return svg;
-}
 
 /** What a file is, for how it is drawn: "image", "audio", "pdf", "text", "zip" or "other". */
 export function kindOf(file) {
@@ -162,7 +131,7 @@ function audioPlayer(file, credential) {
     length.dateTime = `PT${Math.round(seconds)}S`;
   };
   said(Number(file.duration));
-  head.append(icon("audio"), name, length);
+  head.append(icon("page-audio", 20, "file-icon"), name, length);
   const audio = make("audio", "file-player");
   audio.controls = true;
   audio.preload = "metadata";
@@ -188,10 +157,7 @@ function fileCard(file, credential, kind) {
   link.href = file.url;
   link.download = file.name;
   link.setAttribute("aria-label", TEXT.downloadName(file.name));
-  const arrow = icon("download");
-  arrow.firstChild.remove(); // the arrow alone, without the page
-  arrow.setAttribute("class", "file-download-icon");
-  link.append(arrow, make("span", "file-download-text", TEXT.download));
+  link.append(icon("download", 20, "file-download-icon"), make("span", "file-download-text", TEXT.download));
   if (credential) {
     // The link alone would be refused (no credential): the file is fetched with it, then saved.
     link.addEventListener("click", (ev) => {
@@ -202,7 +168,7 @@ function fileCard(file, credential, kind) {
   }
   const failed = make("span", "file-error", TEXT.failed);
   failed.setAttribute("role", "status");
-  card.append(icon(kind), info, link, failed);
+  card.append(icon(`page-${kind}`, 20, "file-icon"), info, link, failed);
   return card;
 }
 

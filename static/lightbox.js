@@ -5,8 +5,10 @@
 // back to the thumbnail of the image shown last when it closes. A private image is fetched with the
 // reader's credential (file-src.js). The name is the uploader's: set as text.
 
+import { make } from "./el.js";
 import { release, savePrivate, showPrivate } from "./file-src.js";
 import { dir, t } from "./i18n.js";
+import { icon, iconButton } from "./icons.js";
 
 const TEXT = {
   // Translators: where the image shown is among the conversation's images, in the image viewer.
@@ -19,42 +21,6 @@ const TEXT = {
   downloadName: (name) => t("Download {name}", { name }),
   failed: t("The image could not be loaded."),
 };
-
-const NS = "http://www.w3.org/2000/svg"; // i18n: a namespace
-const ICONS = { // i18n: SVG paths
-  previous: "M15.4 5.4 14 4l-8 8 8 8 1.4-1.4L8.8 12z",
-  next: "M8.6 5.4 10 4l8 8-8 8-1.4-1.4 6.6-6.6z",
-  close: "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z",
-  download: "M11 4h2v8.2l3.3-3.3 1.4 1.4-5.7 5.7-5.7-5.7 1.4-1.4 3.3 3.3zM5 18h14v2H5z",
-};
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
-
-function icon(name) {
-  const svg = document.createElementNS(NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(NS, "path");
-  path.setAttribute("fill", "currentColor");
-  path.setAttribute("d", ICONS[name]);
-  svg.append(path);
-  return svg;
-}
-
-function iconButton(className, label, name) {
-  const button = make("button", className);
-  button.type = "button";
-  button.setAttribute("aria-label", label);
-  button.title = label;
-  button.append(icon(name));
-  return button;
-}
 
 class Lightbox {
   constructor() {
@@ -70,11 +36,11 @@ class Lightbox {
     this.position.setAttribute("aria-live", "polite");
     this.download = make("a", "lightbox-download");
     this.download.append(icon("download"), make("span", "lightbox-download-text", TEXT.download));
-    this.closer = iconButton("lightbox-close", TEXT.close, "close");
+    this.closer = iconButton("close-solid", TEXT.close, "lightbox-close");
     bar.append(this.name, this.position, this.download, this.closer);
     const stage = (this.stage = make("div", "lightbox-stage"));
-    this.previous = iconButton("lightbox-step lightbox-previous", TEXT.previous, "previous");
-    this.next = iconButton("lightbox-step lightbox-next", TEXT.next, "next");
+    this.previous = iconButton("previous", TEXT.previous, "lightbox-step lightbox-previous");
+    this.next = iconButton("next", TEXT.next, "lightbox-step lightbox-next");
     this.figure = make("div", "lightbox-figure");
     this.failed = make("p", "lightbox-failed", TEXT.failed);
     this.failed.hidden = true;

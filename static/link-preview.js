@@ -7,6 +7,7 @@
 // preview of the same message takes the place of an older one. A message read after its preview
 // came carries it (`preview`). Every word is set as text.
 
+import { make } from "./el.js";
 import { showPrivate } from "./file-src.js";
 import { t } from "./i18n.js";
 
@@ -19,13 +20,6 @@ const TEXT = {
 
 const PENDING_MAX = 500; // previews waiting for their message
 const REL = "noopener noreferrer nofollow ugc"; // i18n: link relations
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
 
 /** An http(s) address as a URL, or null. */
 function webUrl(value) {

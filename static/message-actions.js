@@ -6,8 +6,10 @@
 
 import { TEXT as API_TEXT, errorMessage, eventPath, fetchJson } from "./api.js";
 import { confirmAction } from "./dialog.js";
-import { QUICK_REACTIONS, openEmojiPicker } from "./emoji-picker.js";
+import { QUICK_REACTIONS } from "./emoji-catalog.js";
+import { openEmojiPicker } from "./emoji-picker.js";
 import { t } from "./i18n.js";
+import { icon } from "./icons.js";
 
 const TEXT = {
   // Translators: the name of a message's toolbar for screen readers.
@@ -26,26 +28,7 @@ const TEXT = {
   deleteText: t("Everyone will see that it was deleted."),
 };
 
-// Icons (no user text): a face with a plus, an arrow back, a pencil, a bin. Lines, in currentColor.
-const ICONS = {
-  more: ["M11 5a8 8 0 1 0 8 8", "M8 11h.01M14 11h.01", "M7.5 15a4 4 0 0 0 7 0", "M19 2v6M16 5h6"], // i18n: SVG paths
-  reply: ["M9 14 4 9l5-5", "M4 9h10a6 6 0 0 1 6 6v4"], // i18n: SVG paths
-  edit: ["M4 20h4L19 9l-4-4L4 16v4z", "M13.5 6.5l4 4"], // i18n: SVG paths
-  delete: ["M4 7h16", "M10 11v6M14 11v6", "M6 7l1 13h10l1-13", "M9 7V4h6v3"], // i18n: SVG paths
-};
-const SVG = "http://www.w3.org/2000/svg"; // i18n: a namespace
 const TOUCH = "(hover: none)"; // i18n: a media query
-
-function icon(name) {
-  const svg = document.createElementNS(SVG, "svg");
-  for (const [key, value] of Object.entries({ viewBox: "0 0 24 24", width: "18", height: "18", "aria-hidden": "true", focusable: "false" })) svg.setAttribute(key, value);
-  for (const d of ICONS[name]) {
-    const path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", d);
-    svg.append(path);
-  }
-  return svg;
-}
 
 function button(action, label, content) {
   const el = document.createElement("button");
@@ -126,8 +109,8 @@ export class MessageActions {
       quick.dataset.emoji = emoji;
       bar.append(quick);
     }
-    bar.append(button("more", TEXT.more, icon("more")), button("reply", TEXT.reply, icon("reply")));
-    if (own) bar.append(button("edit", TEXT.edit, icon("edit")), button("delete", TEXT.delete, icon("delete")));
+    bar.append(button("more", TEXT.more, icon("more", 18)), button("reply", TEXT.reply, icon("reply", 18)));
+    if (own) bar.append(button("edit", TEXT.edit, icon("edit", 18)), button("delete", TEXT.delete, icon("delete", 18)));
     bar.firstChild.tabIndex = 0; // one stop for Tab; the arrows go across
     li.prepend(bar); // first in the message: Tab from it goes here
     this.pressed(record);

@@ -1,14 +1,15 @@
 // Telling the reader about new messages while they look elsewhere: an unread count in the tab's
-// title and a badge on its icon while the tab is hidden, optional desktop notifications for
-// mentions of their nickname and for host announcements (permission is asked when they tick the
-// box, never on load), and an optional beep (WebAudio, no file). Settings are kept per room in
-// localStorage. With the room open in several tabs, one beep and one notification per message:
+// title and a badge on its icon (tab-icon.js) while the tab is hidden, optional desktop
+// notifications for mentions of their nickname and for host announcements (permission is asked when
+// they tick the box, never on load), and an optional beep (WebAudio, no file). Settings are kept per
+// room in localStorage. With the room open in several tabs, one beep and one notification per message:
 // a visible tab marks what it shows as seen, and hidden tabs claim each alert once.
 // Private replies (private-room.js) count in the title while unread, and each notifies as a mention.
 
 import { say, store, stored } from "./dom.js";
-import { lang, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import { isPrivate, privateTitle } from "./private-mark.js";
+import { TabIcon } from "./tab-icon.js";
 import { sleep } from "./util.js";
 
 export const TEXT = {
@@ -23,7 +24,6 @@ export const TEXT = {
   blocked: t("Desktop notifications are blocked for this site in your browser's settings."),
   refused: t("Your browser did not allow notifications for this site. You can allow them in its site settings, then tick the box again."),
 };
-const numbers = new Intl.NumberFormat(lang); // the count on the tab's icon
 const DEFAULTS = { badge: true, desktop: false, sound: false, opens: false }; // opens: open-alert.js
 const SETTLE = 200; // ms a hidden tab waits, so that a visible tab can say it shows the message
 const HOLD = 10000; // ms an alert's lock is kept by the tab that took it
@@ -80,10 +80,7 @@ export class Notifier {
     }
     this.count = 0;
     this.privately = 0; // private replies not yet seen (private-room.js)
-    this.icon = document.querySelector('link[rel~="icon"]');
-    this.iconHref = this.icon ? this.icon.getAttribute("href") : null;
-    this.iconType = this.icon ? this.icon.getAttribute("type") : null;
-    this.image = null;
+    this.icon = new TabIcon();
     this.audio = null;
     document.addEventListener("visibilitychange", () => {
       if (!this.hidden()) this.clear();
@@ -138,57 +135,12 @@ export class Notifier {
     const count = this.count + this.privately;
     const counting = this.settings.badge && count > 0;
     document.title = counting ? TEXT.counted(count, base) : base;
-    if (counting) this.badge(count);
-    else this.restoreIcon();
+    this.icon.show(counting ? count : 0);
   }
 
   clear() {
     this.count = 0;
     this.show();
-  }
-
-  restoreIcon() {
-    if (!this.icon || this.icon.getAttribute("href") === this.iconHref) return;
-    this.icon.setAttribute("href", this.iconHref);
-    if (this.iconType) this.icon.setAttribute("type", this.iconType);
-  }
-
-  /** Draw the icon with a red disc and the count on a canvas; the icon becomes its data: URL. */
-  badge(count) {
-    if (!this.icon) return;
-    if (!this.image && this.iconHref) {
-      this.image = new Image();
-      this.image.addEventListener("load", () => {
-        if (this.count + this.privately > 0 && this.settings.badge) this.badge(this.count + this.privately);
-      });
-      this.image.src = this.iconHref;
-    }
-    const size = 64;
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = size;
-    const ctx = canvas.getContext("2d");
-    if (!ctx) return;
-    if (this.image && this.image.complete && this.image.naturalWidth) ctx.drawImage(this.image, 0, 0, size, size);
-    const text = count > 99 ? `${numbers.format(99)}+` : numbers.format(count);
-    const r = text.length > 2 ? 22 : 19;
-    ctx.beginPath();
-    ctx.arc(size - r - 1, r + 1, r, 0, 2 * Math.PI);
-    ctx.fillStyle = "#c5221f";
-    ctx.fill();
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = "#ffffff";
-    ctx.stroke();
-    ctx.fillStyle = "#ffffff";
-    ctx.font = `bold ${text.length > 2 ? 20 : text.length > 1 ? 24 : 28}px system-ui, sans-serif`; // i18n: a font
-    ctx.textAlign = "center";
-    ctx.textBaseline = "middle";
-    ctx.fillText(text, size - r - 1, r + 2);
-    try {
-      this.icon.setAttribute("type", "image/png");
-      this.icon.setAttribute("href", canvas.toDataURL("image/png"));
-    } catch (e) {
-      this.restoreIcon();
-    }
   }
 
   desktop(item) {
@@ -197,7 +149,7 @@ export class Notifier {
     const room = this.options.title ? this.options.title() : document.title;
     try {
       const note = new Notification(TEXT.title(who, room), {
-        body: String(item.body || "").slice(0, 200), tag: `chatserver-${this.slug}-${item.id}`, icon: this.iconHref || undefined,
+        body: String(item.body || "").slice(0, 200), tag: `chatserver-${this.slug}-${item.id}`, icon: this.icon.href || undefined,
       });
       note.addEventListener("click", () => {
         window.focus();

@@ -1,9 +1,9 @@
 // The outbox: every message written in the room goes out through it, and it alone retries. What
-// the server has not accepted yet is kept in IndexedDB, so it survives a reload, and sent one at a
-// time, in the order written, each with its client_id: a retry after a lost answer is stored only
-// once by the server, so nothing is lost or doubled. A message the server refuses is marked failed,
-// with the reason, until the writer retries or discards it. Tabs of one room share the outbox: a
-// Web Lock lets one send at a time, and a BroadcastChannel tells the others to show the change.
+// the server has not accepted yet is kept in IndexedDB, so it survives a reload (outbox-store.js),
+// and sent one at a time, in the order written, each with its client_id: a retry after a lost answer
+// is stored only once by the server, so nothing is lost or doubled. A message the server refuses is
+// marked failed, with the reason, until the writer retries or discards it. Tabs of one room share the
+// outbox: a Web Lock lets one send at a time, and a BroadcastChannel tells the others to show the change.
 // A 429 (slow mode, too many messages) holds every message until its Retry-After; in slow mode the
 // next one waits its turn rather than ask early (and be refused). A reply keeps what it answers
 // (`reply`: {id, author, preview}) with it, in storage too: sent later, it still answers it.
@@ -12,7 +12,7 @@ import { errorCode, eventPath, retryAfter } from "./api.js";
 import { db } from "./idb.js";
 import { cancelUploads, sendWithFiles } from "./outbox-files.js";
 import { postEntry, refusal } from "./outbox-post.js";
-import { randomId } from "./util.js";
+import { OutboxStore } from "./outbox-store.js";
 
 const MAX_BACKOFF = 30000;
 
@@ -22,62 +22,22 @@ const MAX_BACKOFF = 30000;
  * changed(entries, sendingId) — show them; sent(entry, item) — the server stored it as `item`;
  * refused(entry, res) — marked failed; waiting(why|null) — why sending is paused, if it is.
  */
-export class Outbox {
+export class Outbox extends OutboxStore {
   constructor(slug, options) {
-    // What it is kept under: the room, or the room in one embedding site's chat bar (options.scope),
-    // so that a message written as one identity is never sent with another's token.
-    this.slug = (options && options.scope) || slug;
+    super(slug, options);
     this.path = eventPath(slug, "/messages");
-    this.options = options || {};
-    this.entries = [];
-    this.sending = null; // clientId of the post in flight
-    this.memoryOnly = false;
     this.flushing = null;
     this.again = false;
     this.timer = null;
     this.failures = 0;
-    this.counter = 0;
     this.gap = 0; // ms between two messages in slow mode (room-moderation.js sets it)
     this.notBefore = 0; // no message goes before then (ms): a 429's Retry-After, or slow mode
-    this.channel = null; // tells this room's other tabs that the outbox changed
-    try {
-      if (typeof BroadcastChannel === "function") this.channel = new BroadcastChannel("chatserver.outbox." + slug);
-    } catch (e) {
-      console.warn(`chatserver: BroadcastChannel is not available here (${e.name}); the outbox is this tab's own`);
-    }
-    if (this.channel) this.channel.addEventListener("message", () => this.reload());
   }
 
   /** Read what earlier pages of this room left unsent, show it, and send what can be sent. */
   async load() {
     await this.reload();
     this.flush();
-  }
-
-  async reload() {
-    if (this.memoryOnly) return this.changed();
-    const entries = await db.outbox.list(this.slug);
-    if (entries === null) this.memoryOnly = true;
-    else this.entries = entries;
-    this.changed();
-  }
-
-  changed() {
-    if (this.options.changed) this.options.changed(this.entries.slice(), this.sending);
-  }
-
-  tell() {
-    if (this.channel) this.channel.postMessage("changed");
-  }
-
-  async save(entry) {
-    if (!this.memoryOnly && !(await db.outbox.put(entry))) this.memoryOnly = true;
-    this.tell();
-  }
-
-  /** Messages waiting to go out: a new one must queue behind them to keep the order. */
-  queued() {
-    return this.entries.some((e) => e.status === "pending");
   }
 
   /** Kept under `scope` from now on (a private thread's outbox is its reader's own); shown, and sent. */
@@ -88,19 +48,6 @@ export class Outbox {
     const entries = (this.memoryOnly && this.others.get(scope)) || [];
     Object.assign(this, { slug: scope, entries, failures: 0, notBefore: 0 });
     return this.load();
-  }
-
-  /** Keep a message (with the client_id a first attempt already used, if any) and show it; files: outbox-files.js. */
-  async keep(body, clientId, status, error, held, to, reply, files) {
-    const entry = {
-      clientId: clientId || randomId(), slug: this.slug, body, seq: Date.now() + (this.counter++ % 1000) / 1000,
-      status, error: error || null, held: held || null, to: to ?? null, reply: reply || null, ...(files && files.length && { files }),
-    };
-    this.entries.push(entry);
-    // Kept first, shown second: "pending" must mean it survives the tab closing now.
-    await this.save(entry);
-    this.changed();
-    return entry;
   }
 
   /** Queue a message (to: privately, to whom; reply: what it answers) behind those that wait, and send. */
@@ -156,23 +103,12 @@ export class Outbox {
     return refusal(res);
   }
 
-  find(clientId) {
-    return this.entries.find((e) => e.clientId === clientId) || null;
-  }
-
   /** An item from the stream: if it is one of ours, it has arrived and leaves the outbox. */
   delivered(item) {
     const entry = item && item.client_id ? this.find(item.client_id) : null;
     if (!entry) return false;
     this.drop(entry);
     return true;
-  }
-
-  async drop(entry) {
-    this.entries = this.entries.filter((e) => e.clientId !== entry.clientId);
-    this.changed();
-    if (!this.memoryOnly) await db.outbox.remove(entry.clientId);
-    this.tell();
   }
 
   async discard(clientId) {
@@ -209,19 +145,6 @@ export class Outbox {
       this.flushing = null;
     });
     return this.flushing;
-  }
-
-  /** Run fn holding this outbox's lock (one tab sends at a time). A third-party frame whose
-   *  storage is blocked is refused the lock (SecurityError): it has no shared outbox to guard. */
-  async locked(fn) {
-    if (!navigator.locks || !navigator.locks.request) return fn();
-    let ran = false;
-    try {
-      return await navigator.locks.request("chatserver.outbox." + this.slug, () => ((ran = true), fn()));
-    } catch (e) {
-      if (ran || !e || e.name !== "SecurityError") throw e;
-      return fn();
-    }
   }
 
   later(ms) {

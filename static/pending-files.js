@@ -2,7 +2,8 @@
 // rest of it): each file's name and size, and the progress of its upload while it goes up.
 
 import { clockText, sizeText } from "./attachments.js";
-import { icon } from "./compose-icons.js";
+import { icon } from "./icons.js";
+import { make } from "./el.js";
 import { t } from "./i18n.js";
 
 const TEXT = {
@@ -11,13 +12,6 @@ const TEXT = {
   progress: (name) => t("Uploading {name}", { name }),
   uploaded: t("Uploaded"),
 };
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
 
 function itemOf(ol, clientId) {
   return Array.from(ol.querySelectorAll(":scope > li.outgoing")).find((li) => li.dataset.clientId === clientId) || null;

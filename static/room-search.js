@@ -5,6 +5,7 @@
 // and highlighted); on a phone the sheet closes first. Escape closes, the focus going back.
 
 import { say, reducedMotion } from "./dom.js";
+import { make } from "./el.js";
 import { t } from "./i18n.js";
 import { LiveSearch, RESULTS, countText, hitParts, transcriptHref } from "./search-results.js";
 import { eventPath } from "./api.js";
@@ -26,13 +27,6 @@ const TEXT = {
 
 const PHONE = "(max-width: 37.5rem)"; // i18n: a media query; here the panel is a sheet over the room
 const FOUND_MS = 3000;
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
 
 const phone = () => !!(window.matchMedia && window.matchMedia(PHONE).matches);
 

@@ -1,9 +1,10 @@
 // The room: a waiting room with a countdown, then the live chat, then the closed notice. Every
 // change of state comes from the stream (the server's clock), never from this browser's. This
 // module puts the room's parts together: the stream shared by all tabs (tabs.js), the item list,
-// who the reader is (identity.js), the composer and the outbox, the people panel, read receipts,
-// notifications, the offline copy, and the reader's private thread with the hosts (private-room.js).
-// The chat bar's bridge (embed.js) reaches it via room-api.js.
+// who the reader is (identity.js), the composer and the outbox (room-outbox.js), the people panel,
+// read receipts, notifications, the offline copy, and the reader's private thread with the hosts
+// (private-room.js); which sections each state shows is room-sections.js's. The chat bar's bridge
+// (embed.js) reaches it via room-api.js.
 
 import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
@@ -14,22 +15,20 @@ import { NewLine } from "./day-lines.js";
 import { fitRoom } from "./fit.js";
 import { db } from "./idb.js";
 import { Identity } from "./identity.js";
-import { followHeld } from "./held.js";
 import { Jump } from "./jump.js";
 import { Nicknames } from "./nickname.js";
 import { Notifier } from "./notify.js";
 import { keepOffline } from "./offline.js";
 import { openAlert } from "./open-alert.js";
-import { Outbox } from "./outbox.js";
-import { Outgoing } from "./outgoing.js";
-import { showPendingFiles, showUploadProgress } from "./pending-files.js";
 import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { composeRoom } from "./room-composing.js";
 import { roomList } from "./room-list.js";
+import { roomOutbox } from "./room-outbox.js";
 import { RoomModeration } from "./room-moderation.js";
+import { roomSections } from "./room-sections.js";
 import { roomPeople } from "./room-people.js";
 import { roomSearch } from "./room-search.js";
 import { followSeries } from "./series-follow.js";
@@ -48,11 +47,8 @@ function start(root) {
   const slug = root.dataset.slug;
   const $ = (id) => document.getElementById(id);
   const waiting = $("waiting");
-  const closed = $("closed");
-  const closedHome = closed.parentNode;
-  const closedNext = closed.nextSibling;
   const chat = $("chat");
-  const chatFoot = $("chat-foot");
+  const showSections = roomSections($); // the waiting room, the chat, the closed notice
   const messages = $("messages");
   const composerEl = $("composer");
   const bodyInput = $("body");
@@ -88,25 +84,15 @@ function start(root) {
   const banner = new ConnectionBanner({ box: $("connection"), text: $("connection-text"), retry: $("reconnect-now"), root });
   const refused = onRefused({ moderation: { muted: (res) => moderation.muted(res) }, identity, nicknames, state: () => state, close: () => setState("closed") });
   const scope = () => identity.outboxScope();
-  const outbox = new Outbox(slug, {
-    scope: scope(),
-    token: (entry) => (!entry || entry.slug === outbox.slug ? identity.token() : null),
-    changed: (entries, sendingId) => {
-      outgoing.render(entries, sendingId);
-      showPendingFiles(messages, entries); // the files of those that carry some
-    },
-    progress: (entry, index, fraction) => showUploadProgress(messages, entry, index, fraction), // its files going up
-    sent: (entry, item) => {
+  const focusComposer = () => (composerEl.hidden || bodyInput.disabled ? messages : bodyInput).focus({ preventScroll: true });
+  const outbox = roomOutbox(slug, list, messages, {
+    identity, scope, me, refused, focus: focusComposer,
+    sent: (item) => {
       reads.watch(list.add([item]));
       reads.draw();
       moderation.posted(); // slow mode: the send button counts down
     },
-    refused,
-    waiting: (why) => outgoing.waiting(why),
   });
-  followHeld(outbox, slug, () => identity.token());
-  const focusComposer = () => (composerEl.hidden || bodyInput.disabled ? messages : bodyInput).focus({ preventScroll: true });
-  const outgoing = new Outgoing(list, outbox, me, focusComposer);
   const jump = new Jump(list, $("jump"), $("jump-text"), focusComposer);
   const composer = new Composer({ form: composerEl, input: bodyInput, button: $("send"), error: $("send-error"), counter: $("counter") }, outbox, {
     me,
@@ -145,15 +131,8 @@ function start(root) {
     const hadFocusInForms = [composerEl, nicknames.join, nicknames.rename].some((el) => el.contains(document.activeElement));
     state = next;
     showState(root, $("state-badge"), next);
-    waiting.hidden = next !== "scheduled";
     if (next === "open") chatShown = true;
-    chat.hidden = !chatShown;
-    // Once closed, the notice takes the composer's place under the messages.
-    if (next === "closed" && chatShown) chatFoot.append(closed);
-    else if (closed.parentNode !== closedHome) closedHome.insertBefore(closed, closedNext);
-    closed.hidden = next !== "closed";
-    // Nothing new can come any more once closed; in a chat bar, the bar itself tells what is new.
-    $("alerts").hidden = next === "closed" || document.documentElement.classList.contains("embedded");
+    showSections(next, chatShown);
     showForms();
     if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;

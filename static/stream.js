@@ -1,10 +1,10 @@
 // The stream transport: follows an event's stream with long polls, and once the history is read,
-// over Server-Sent Events (read with fetch, so that the token still travels in a header). Works in
-// a page and in a worker (no document there: the tabs forward their visibility).
+// over Server-Sent Events (sse.js: read with fetch, so that the token still travels in a header).
+// Works in a page and in a worker (no document there: the tabs forward their visibility).
 
-import { decode, errorCode, errorMessage, eventPath, fetchJson, retryAfter, send } from "./api.js";
+import { errorCode, errorMessage, eventPath, fetchJson, retryAfter } from "./api.js";
 import { t } from "./i18n.js";
-import { readEvents } from "./sse.js";
+import { streamOnce } from "./sse.js";
 import { sleepUnless } from "./util.js";
 
 // What the status handler is told; in a worker, in the language its URL names (tabs.js).
@@ -133,83 +133,6 @@ export class Stream {
     }
   }
 
-  /**
-   * One SSE response, read as it comes: {streamed: true, ended, closed} once it was open (ended:
-   * the server finished it), or a poll-like {status, data, headers} when it did not open.
-   */
-  async stream() {
-    const h = this.handlers;
-    const controller = (this.controller = new AbortController());
-    let timer = null;
-    let bytes = false;
-    const arm = (ms) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(), ms);
-      this.pollStarted = Date.now(); // alive: wake() leaves it be
-    };
-    // The server writes at once: silence for 10 s means something in between holds it back.
-    arm(10000);
-    const opened = Date.now();
-    let delivered = false;
-    try {
-      if (navigator.onLine === false) return OFFLINE;
-      const token = h.token ? h.token() : null;
-      const response = await send("GET", this.url("stream", ""), { token, signal: controller.signal, accept: "text/event-stream" });
-      const type = response.headers.get("Content-Type") || "";
-      if (response.status === 204) return { streamed: true, ended: true, closed: true };
-      if (response.status !== 200 || !type.startsWith("text/event-stream") || !response.body) {
-        if (response.status === 200) this.streaming = false; // answered, but not as a stream
-        return await decode(response);
-      }
-      this.transport = "stream";
-      await readEvents(response.body, (events) => {
-        bytes = true;
-        arm(this.streamTimeout);
-        const batch = [];
-        for (const event of events) this.streamEvent(event, batch);
-        if (batch.length && h.items) {
-          delivered = true;
-          h.items(batch, this.streamMeta());
-        }
-      });
-      return { streamed: true, ended: true, closed: this.state === "closed", short: !delivered && Date.now() - opened < 1000 };
-    } catch (e) {
-      if (!bytes && controller.signal.aborted && !this.kicked) this.streaming = false; // held back: polls
-      return { status: 0, data: null, headers: null, aborted: controller.signal.aborted };
-    } finally {
-      clearTimeout(timer);
-      this.controller = null;
-      this.pollStarted = 0;
-      this.transport = "poll";
-    }
-  }
-
-  /** What items from the stream come with, in the shape of a poll answer's fields. */
-  streamMeta() {
-    return { cursor: this.cursor, state: this.state, server_time: this.serverTime, more: false };
-  }
-
-  /** One SSE event ({type, data}): an item goes into `batch`; state and read receipts go to their handlers. */
-  streamEvent({ type, data: d }, batch) {
-    const h = this.handlers;
-    if (type === "message" && typeof d.id === "number") {
-      if (d.id > this.cursor) this.cursor = d.id;
-      if (!this.seen.has(d.id)) {
-        this.seen.add(d.id);
-        batch.push(d);
-      }
-    } else if (type === "state" && typeof d.state === "string") {
-      if (batch.length && h.items) h.items(batch.splice(0), this.streamMeta()); // items before the state change
-      this.state = d.state;
-      this.serverTime = d.server_time;
-      if (h.state) h.state(d.state, d);
-    } else if (type === "reads" && typeof d.version === "number" && Array.isArray(d.by) && h.reads) {
-      h.reads(d);
-    } else if (type === "typing" && typeof d.participant_id === "number" && h.typing) {
-      h.typing([d], false); // never stored: it is not an item, and moves no cursor
-    }
-  }
-
   async nap(ms) {
     const napper = (this.napper = new AbortController());
     await sleepUnless(ms, napper.signal);
@@ -245,7 +168,7 @@ export class Stream {
     this.troubled = false;
     while (!this.stopped) {
       const stream = this.streaming && this.loaded && !this.troubled;
-      const res = stream ? await this.stream() : await this.poll();
+      const res = stream ? await streamOnce(this) : await this.poll();
       if (this.stopped) return;
       if (res.status === 0 && this.kicked) {
         this.kicked = false; // dropped on purpose by kick(true): poll again at once

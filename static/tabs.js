@@ -1,8 +1,8 @@
 // One long poll per room for all of this browser's tabs. Where the browser has a SharedWorker, the
 // worker (static/chat-worker.js) polls and every tab gets every item from it. Elsewhere the tabs
-// elect a leader with a Web Lock: the leader polls (feed.js) and passes everything on over a
-// BroadcastChannel; when it closes, its lock is released and the next tab in line takes over at
-// once, from what it already has. Without either, each tab polls for itself.
+// elect a leader with a Web Lock (tab-leader.js): the leader polls (feed.js) and passes everything
+// on over a BroadcastChannel; when it closes, its lock is released and the next tab in line takes
+// over at once, from what it already has. Without either, each tab polls for itself.
 // In a third-party frame (the chat bar on another site) any of these may be refused: the worker
 // fails to start, BroadcastChannel throws, or the lock request rejects (a SecurityError). Each
 // failure falls through to the next way, down to the tab polling for itself, and says why in the
@@ -15,7 +15,7 @@
 import { Feed } from "./feed.js";
 import { catalogUrl, lang } from "./i18n.js";
 import { streaming } from "./stream.js";
-import { randomId } from "./util.js";
+import { followLeader } from "./tab-leader.js";
 
 /**
  * The shared worker's URL from the room's data-worker (its static_url) and data-worker-deps (the
@@ -190,88 +190,20 @@ export function connectRoom(slug, handlers, options) {
 
   function useLeader() {
     if (refused.leader) return false;
-    let locks = null;
-    try {
-      locks = navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
-    } catch (e) {
-      locks = null; // the getter itself may throw in an opaque or third-party context
-    }
-    if (!locks || typeof BroadcastChannel === "undefined") return false;
-    const who = viewer;
-    const name = `${slug}.${who}`; // the channel and the lock of this viewer's poll
-    let channel;
-    try {
-      channel = new BroadcastChannel("chatserver.room." + name);
-    } catch (e) {
-      refused.leader = true;
-      fellBackFrom("BroadcastChannel", e);
-      return false;
-    }
-    const tabId = randomId();
-    const abort = new AbortController();
-    let gaveUp = false;
-    let feed = null;
-    let release = null;
-    setMode("follower");
-    channel.addEventListener("message", (e) => {
-      if (gaveUp) return;
-      const message = e.data || {};
-      if (feed) {
-        // The leader answers its followers.
-        if (message.type === "hello") channel.postMessage(Object.assign(feed.snapshot(), { to: message.from }));
-        else feed.command(message);
-        return;
-      }
-      if (message.to && message.to !== tabId) return;
-      deliver(message);
-    });
-    const post = (message) => {
-      if (gaveUp) return;
-      if (feed) feed.command(message);
-      else channel.postMessage(Object.assign({ slug, viewer: who, from: tabId }, message));
-    };
-    conn = {
-      send: post,
-      end() {
-        gaveUp = true;
-        abort.abort(); // still in line for the lock: out of it
-        if (feed) feed.stop();
-        if (release) release(); // leading: the lock goes to the next tab of this viewer
-        channel.close();
+    const leader = followLeader(slug, viewer, {
+      token: () => token,
+      known: () => known,
+      deliver,
+      mode: setMode,
+      refused: (what, error) => {
+        refused.leader = true;
+        fellBackFrom(what, error);
       },
-    };
-    let request;
-    try {
-      // Leader until this tab goes away or becomes someone else (the lock then goes to the next in line).
-      request = locks.request("chatserver.poll." + name, { signal: abort.signal }, lead);
-    } catch (e) {
-      request = Promise.reject(e);
-    }
-    request.catch((e) => {
-      // Refused (a SecurityError in a third-party frame, or storage blocked): poll alone.
-      if (feed || gaveUp) return;
-      gaveUp = true;
-      refused.leader = true;
-      channel.close();
-      fellBackFrom("Web Locks", e); // i18n: for the console
-      useSolo();
+      alone: useSolo,
     });
-    post({ type: "hello" }); // the leader, if there is one, answers with all it knows
+    if (!leader) return false;
+    conn = leader;
     return true;
-
-    function lead() {
-      if (gaveUp) return null;
-      setMode("leader");
-      feed = new Feed(slug, (message) => {
-        channel.postMessage(message);
-        deliver(message);
-      }, known, who);
-      feed.setToken(token);
-      feed.start();
-      return new Promise((resolve) => {
-        release = resolve;
-      });
-    }
   }
 
   function useSolo() {

@@ -4,8 +4,10 @@
 // tray (voice-note-<time>.webm, with its duration), sent like any other.
 
 import { clockText, stampedName } from "./attachments.js";
-import { icon, iconButton } from "./compose-icons.js";
+import { icon, iconButton } from "./icons.js";
+import { make } from "./el.js";
 import { t } from "./i18n.js";
+import { mayAsk, refusal, stopTracks } from "./media-access.js";
 
 const TEXT = {
   record: t("Record a voice note"),
@@ -29,15 +31,7 @@ const HOLD_MS = 500; // a touch held longer than this records until it is let go
 const TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"]; // i18n: media types
 
 function supported() {
-  return typeof MediaRecorder === "function" && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia) &&
-    !(document.featurePolicy && !document.featurePolicy.allowsFeature("microphone")); // a frame not allowed the microphone
-}
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
+  return typeof MediaRecorder === "function" && mayAsk("microphone");
 }
 
 export class VoiceNote {
@@ -47,7 +41,7 @@ export class VoiceNote {
     this.state = "idle"; // idle, starting, recording, stopping
     this.finished = [];
     if (!supported()) return;
-    const button = (this.button = iconButton("mic", TEXT.record, "voice-button"));
+    const button = (this.button = iconButton("mic", TEXT.record, "compose-tool voice-button"));
     button.setAttribute("aria-pressed", "false");
     tools.append(button);
     this.bar = this.drawBar();
@@ -120,12 +114,11 @@ export class VoiceNote {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (e) {
       this.state = "idle";
-      const name = e && e.name;
-      this.o.status(name === "NotAllowedError" || name === "SecurityError" ? TEXT.denied : name === "NotFoundError" ? TEXT.missing : TEXT.failed);
+      this.o.status(TEXT[refusal(e)]);
       return this.settled();
     }
     if (this.state !== "starting") { // stopped (or cancelled) before the microphone answered
-      stream.getTracks().forEach((track) => track.stop());
+      stopTracks(stream);
       this.state = "idle";
       return this.settled();
     }
@@ -177,7 +170,7 @@ export class VoiceNote {
   }
 
   stopped(stream, recorder, chunks) {
-    stream.getTracks().forEach((track) => track.stop());
+    stopTracks(stream);
     const focused = this.bar.contains(document.activeElement);
     this.show(false);
     this.state = "idle";

@@ -3,8 +3,10 @@
 // into the tray like any file. The camera is let go whenever the dialog closes, however it closes.
 
 import { stampedName } from "./attachments.js";
-import { iconButton } from "./compose-icons.js";
+import { iconButton } from "./icons.js";
+import { make } from "./el.js";
 import { t } from "./i18n.js";
+import { mayAsk, refusal, stopTracks } from "./media-access.js";
 
 const TEXT = {
   open: t("Take a photo with the camera"),
@@ -22,18 +24,6 @@ const TEXT = {
   missing: t("No camera was found."),
   failed: t("The camera could not start."),
 };
-
-function supported() {
-  return !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia) &&
-    !(document.featurePolicy && !document.featurePolicy.allowsFeature("camera")); // a frame not allowed the camera
-}
-
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
 
 function button(text, className) {
   const el = make("button", className, text);
@@ -87,7 +77,7 @@ class Camera {
     this.cancel.focus();
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" }, audio: false }); // i18n: a camera's facing
-      if (!this.dialog.open) return stream.getTracks().forEach((track) => track.stop()); // closed meanwhile
+      if (!this.dialog.open) return stopTracks(stream); // closed meanwhile
       this.stream = stream;
       this.video.srcObject = stream;
       await this.video.play().catch(() => {});
@@ -97,8 +87,7 @@ class Camera {
       this.take.disabled = false;
       this.take.focus();
     } catch (e) {
-      const name = e && e.name;
-      this.status.textContent = name === "NotAllowedError" || name === "SecurityError" ? TEXT.denied : name === "NotFoundError" || name === "OverconstrainedError" ? TEXT.missing : TEXT.failed;
+      this.status.textContent = TEXT[refusal(e)];
     }
   }
 
@@ -137,7 +126,7 @@ class Camera {
 
   /** Let the camera go (its light goes off). */
   release() {
-    if (this.stream) this.stream.getTracks().forEach((track) => track.stop());
+    if (this.stream) stopTracks(this.stream);
     this.stream = null;
     this.video.srcObject = null;
   }
@@ -145,8 +134,8 @@ class Camera {
 
 /** The composer's camera button (null where the browser has no camera to offer). o: add, status. */
 export function cameraButton(o) {
-  if (!supported()) return null;
-  const open = iconButton("camera", TEXT.open, "camera-button");
+  if (!mayAsk("camera")) return null;
+  const open = iconButton("camera", TEXT.open, "compose-tool camera-button");
   open.setAttribute("aria-haspopup", "dialog");
   let camera = null;
   open.addEventListener("click", () => {
