@@ -1,10 +1,13 @@
 // One conversation of the console's inbox: the participant's lines and the hosts' (who of the hosts
 // wrote each), a private reply box (Enter sends, Shift+Enter starts a new line, a client_id makes a
-// retry safe), Mark done / Reopen, and "Answer publicly…", which quotes their question, without
-// their name, in the console's public post box. Open and in view, the conversation is marked read
+// retry safe) with files as the console's post box has them (attach-sources.js, uploaded with the
+// key; a reply's files are its conversation's: another one opened, the tray is emptied), Mark
+// done / Reopen, and "Answer publicly…", which quotes their question, without their name, in the
+// console's public post box. Open and in view, the conversation is marked read
 // up to its newest line for every host and moderator (only ever forward).
 
 import { errorCode, errorMessage } from "./api.js";
+import { composeFiles } from "./attach-sources.js";
 import { appendSentence, say } from "./dom.js";
 import { drawFiles, forgetFiles } from "./file-view.js";
 import { hostCall, readKey } from "./host-call.js";
@@ -27,6 +30,7 @@ const TEXT = {
   reopened: t("The conversation is open again."),
   removed: t("This message was removed."),
   needBody: t("Write the message first."),
+  notUploaded: t("The files are not uploaded yet: wait for the network, then send again."),
   tooLate: t("The event is closed: nobody can post any more."),
   nothingToQuote: t("They have not asked anything yet."),
   quoted: t("Their question is in the message box under the chat, without their name: finish your answer and send it."),
@@ -55,6 +59,9 @@ export class ThreadView {
     this.asked = new Map(); // pid -> the read mark asked for last (not asked again meanwhile)
     this.drafts = new Map(); // pid -> a reply not sent yet
     this.clientId = null; // the same while the same reply is retried: it is never posted twice
+    this.filesFor = null; // the conversation the files in the tray were attached in
+    const box = { els: { form: this.form, input: this.input }, error: (text) => say(this.status, text, "error"), usable: () => host.state() !== "closed", useFiles() {} };
+    this.files = composeFiles(box, { slug: this.root.closest("[data-slug]").dataset.slug, token: readKey, area: this.root });
     $("thread-back").addEventListener("click", () => this.inbox.back(this.pid, false));
     this.form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -85,6 +92,8 @@ export class ThreadView {
     this.pid = pid;
     this.shown = "";
     this.clientId = null;
+    if (this.filesFor !== pid && this.files.count()) this.files.clear(); // never sent to someone else
+    this.filesFor = pid;
     this.input.value = this.drafts.get(pid) || "";
     say(this.status, "");
     this.root.hidden = false;
@@ -172,21 +181,28 @@ export class ThreadView {
     say(this.status, "");
     const pid = this.pid;
     const body = this.input.value;
-    if (!body.trim()) {
+    if (!body.trim() && !this.files.count()) {
       say(this.status, TEXT.needBody, "error");
       return this.input.focus();
     }
     this.clientId = this.clientId || randomId();
     const button = this.form.querySelector("button[type=submit]");
     button.disabled = true;
+    const why = this.files.count() ? await this.files.settle() : null; // the files go up first
+    const ids = why === null ? this.files.ids() : null;
+    if (why !== null || !ids || this.pid !== pid) {
+      button.disabled = this.host.state() === "closed";
+      return this.pid === pid && say(this.status, why === null ? TEXT.notUploaded : why, "error");
+    }
     const name = this.host.name();
-    const res = await hostCall("POST", this.path + "/messages", { body, to: pid, client_id: this.clientId, ...(name ? { name } : {}) });
+    const res = await hostCall("POST", this.path + "/messages", { body, to: pid, client_id: this.clientId, ...(name ? { name } : {}), ...(ids.length && { files: ids }) });
     button.disabled = this.host.state() === "closed";
     if ((res.status === 201 || res.status === 200) && res.data && res.data.message) {
       this.clientId = null;
       this.drafts.delete(pid);
       if (this.pid === pid) {
         this.input.value = "";
+        this.files.clear();
         this.ol.scrollTop = this.ol.scrollHeight;
       }
       this.inbox.add([res.data.message]);

@@ -6,6 +6,7 @@
 // Every word is set as text (never parsed): nicknames are the participants' own.
 
 import { appendSentence } from "./dom.js";
+import { make } from "./el.js";
 import { lang, t, tn } from "./i18n.js";
 
 const TEXT = {
@@ -38,14 +39,6 @@ const TEXT = {
 const PHONE = "(max-width: 37.5rem)"; // i18n: a media query; here the panel is a sheet over the room
 const numbers = new Intl.NumberFormat(lang);
 
-/** An element with a class (and text, set as text). */
-function make(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text) el.textContent = text;
-  return el;
-}
-
 /** The button's icon: a speech bubble with a lock (drawn, so that no font has to have it). */
 function icon() {
   const ns = "http://www.w3.org/2000/svg"; // i18n: a namespace
@@ -70,6 +63,7 @@ export class PrivatePanel {
   constructor(entryAfter, home, hooks) {
     Object.assign(this, { entryAfter, home, hooks });
     this.returnTo = null;
+    this.files = null; // its composer's files (useFiles(): private-files.js)
     const entry = (this.entry = make("div", "private-entry"));
     entry.hidden = true;
     const button = (this.button = make("button", "private-open"));
@@ -160,6 +154,11 @@ export class PrivatePanel {
     return this.dialog.open;
   }
 
+  /** The composer's files (private-files.js): told when the panel opens and which thread it shows. */
+  useFiles(files) {
+    this.files = files;
+  }
+
   /** Into the page, the first time it is offered: a room read without joining has none of it. */
   attach() {
     if (this.entry.isConnected) return;
@@ -199,6 +198,7 @@ export class PrivatePanel {
 
   /** Show a thread's list (the others hidden), at its newest line. */
   show(thread) {
+    if (this.files) this.files.showed(thread.key);
     for (const el of this.box.querySelectorAll(":scope > ol")) el.hidden = el !== thread.ol;
     thread.list.scrollToBottom(false);
   }
@@ -242,6 +242,7 @@ export class PrivatePanel {
       else this.dialog.show();
       this.button.setAttribute("aria-expanded", "true");
     }
+    if (this.files) this.files.opened(); // its tools, the first time
     const list = this.box.querySelector(":scope > ol:not([hidden])");
     const target = focusList || this.composer.hidden || this.input.disabled ? list || this.dialog : this.input;
     target.focus({ preventScroll: true });

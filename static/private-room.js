@@ -10,6 +10,7 @@ import { Composer } from "./composer.js";
 import { t } from "./i18n.js";
 import { Outbox } from "./outbox.js";
 import { isPrivate } from "./private-mark.js";
+import { privateFiles } from "./private-files.js";
 import { PrivatePanel } from "./private-panel.js";
 import { Threads } from "./private-thread.js";
 import { ReadMarks } from "./private-unread.js";
@@ -55,8 +56,10 @@ export class PrivateRoom {
       token: (entry) => (!entry || entry.slug === this.outbox.slug ? identity.token() : null),
       changed: (entries, sendingId) => {
         this.threads.render(entries, sendingId);
+        if (this.files) this.files.pending(entries); // a waiting message's files under it
         this.render();
       },
+      progress: (entry, index, fraction) => this.files.progress(entry, index, fraction),
       sent: (entry, item) => {
         const me = identity.me;
         if (me && item.participant_id === me.id) this.place([item]); // not a reader's from before
@@ -72,7 +75,7 @@ export class PrivateRoom {
     const to = () => (this.current ? this.current.to : "hosts");
     const sendTo = { // the composer's outbox: this one, to the thread shown
       queued: () => this.outbox.queued(),
-      add: (text, clientId) => this.outbox.add(text, clientId, to()),
+      add: (text, clientId, _to, _reply, files) => this.outbox.add(text, clientId, to(), null, files),
       post: (text, clientId) => this.outbox.post(text, clientId, to()),
     };
     const { composer, input, send, error, counter } = this.panel;
@@ -82,6 +85,7 @@ export class PrivateRoom {
       landed: () => this.current && this.current.list.scrollToBottom(false),
       lost: () => hooks.lost(),
     });
+    this.files = privateFiles(this.panel, this.composer, { slug: data.slug, token: () => identity.token(), reader: () => this.who });
     this.marks = new ReadMarks(data.slug, () => this.render());
     root.addEventListener("room:items", (ev) => this.heard(ev.detail.items || []));
     root.addEventListener("room:state", () => this.render()); // open: the button; closed: no box
