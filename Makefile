@@ -30,7 +30,7 @@ test: $(TESTING)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Baseline vs chatserver, five benchmarks plus SSE fan-out (~6 min; QUICK=1: under a minute;
-# ONLY=fanout,fanout-sse,fanout-pg,idle,posts,herd,transcript,conversation,search).
+# ONLY=fanout,fanout-sse,fanout-pg,idle,posts,herd,transcript,conversation,search,files).
 # Prints a table and writes bench/results.json. See bench/README.md.
 bench: $(TESTING)
 	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)

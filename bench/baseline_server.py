@@ -1,7 +1,9 @@
 """The benchmark's baseline: a minimal in-memory Tornado long-poll chat server (like Tornado's demos/chat).
 
 It speaks chatserver's paths and JSON shapes for the subset the benchmarks use, and nothing more:
-no validation, no database, no rate limit, no presence. It is what "raw Tornado" costs.
+no validation, no database, no rate limit, no presence. It is what "raw Tornado" costs. Files: an
+upload's multipart body is parsed as it arrives (python-multipart, as chatserver does) and the file
+kept in memory; a download is one write of those bytes, with Range and If-None-Match.
 
     python bench/baseline_server.py --port 8899 [--max-wait 60]
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 import tornado.locks
 import tornado.web
+from python_multipart.multipart import MultipartParser, parse_options_header
 from tornado.httpserver import HTTPServer
 
 
@@ -56,6 +59,7 @@ class State:
         self.tokens: dict[str, tuple[str, str]] = {}  # token -> (slug, nickname)
         self.ids = itertools.count(1)
         self.held_polls = 0
+        self.files: dict[str, tuple[bytes, str, str]] = {}  # id -> (bytes, content type, ETag)
 
 
 class Base(tornado.web.RequestHandler):
@@ -162,6 +166,85 @@ class TranscriptHandler(Base):
         self.finish("".join(lines))
 
 
+@tornado.web.stream_request_body
+class UploadHandler(Base):
+    """POST /api/events/<slug>/files: the body parsed as it arrives; the file part kept in memory."""
+
+    def prepare(self) -> None:
+        slug = self.path_args[0]
+        self.room(slug)
+        owner = self.state.tokens.get(self.request.headers.get("Authorization", "")[len("Bearer ") :])
+        if owner is None or owner[0] != slug:
+            raise tornado.web.HTTPError(401)
+        _, params = parse_options_header(self.request.headers.get("Content-Type", ""))
+        self.parts: list[bytes] = []
+        self.header = b""
+        self.part_headers: dict[bytes, bytes] = {}
+        self.parser = MultipartParser(
+            params[b"boundary"],
+            {"on_header_field": self._field, "on_header_value": self._value, "on_part_data": self._data},
+        )
+
+    def _field(self, data: bytes, start: int, end: int) -> None:
+        self.header = data[start:end].lower()
+
+    def _value(self, data: bytes, start: int, end: int) -> None:
+        self.part_headers[self.header] = data[start:end]
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        self.parts.append(data[start:end])
+
+    def data_received(self, chunk: bytes) -> None:
+        self.parser.write(chunk)
+
+    def post(self, slug: str) -> None:
+        self.parser.finalize()
+        data = b"".join(self.parts)
+        file_id = secrets.token_urlsafe(16)
+        _, params = parse_options_header(self.part_headers.get(b"content-disposition", b""))
+        name = params.get(b"filename", b"file").decode()
+        kind = self.part_headers.get(b"content-type", b"application/octet-stream").decode()
+        self.state.files[file_id] = (data, kind, f'"{file_id}"')  # a file never changes: its id will do
+        file = {"id": file_id, "name": name, "type": kind, "size": len(data), "url": f"/files/{file_id}/{name}"}
+        self.reply(201, {"file": file})
+
+
+class FileHandler(Base):
+    """GET /files/<id>/<name>: the bytes from memory; one range (206) or If-None-Match (304)."""
+
+    def get(self, file_id: str, name: str) -> None:
+        found = self.state.files.get(file_id)
+        if found is None:
+            raise tornado.web.HTTPError(404)
+        data, kind, etag = found
+        self.set_header("Content-Type", kind)
+        self.set_header("ETag", etag)
+        self.set_header("Accept-Ranges", "bytes")
+        if self.check_etag_header():
+            self.set_status(304)
+            self.finish()
+            return
+        size, start, end = len(data), 0, len(data)
+        spec = self.request.headers.get("Range", "")
+        if spec.startswith("bytes=") and "," not in spec:
+            first, _, last = spec[len("bytes=") :].partition("-")
+            try:
+                if first:
+                    start, end = int(first), min(int(last) + 1, size) if last else size
+                else:
+                    start = max(size - int(last), 0)
+            except ValueError:
+                start, end = 0, size
+            if start >= size:
+                self.set_status(416)
+                self.set_header("Content-Range", f"bytes */{size}")
+                self.finish()
+                return
+            self.set_status(206)
+            self.set_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+        self.finish(data[start:end])
+
+
 class MetricsHandler(Base):
     def get(self) -> None:
         self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -177,6 +260,8 @@ def make_app(max_wait: float) -> tornado.web.Application:
             (r"/api/events/([^/]+)/participants", ParticipantsHandler, deps),
             (r"/api/events/([^/]+)/messages", MessagesHandler, deps),
             (r"/e/([^/]+)/transcript\.(txt|json)", TranscriptHandler, deps),
+            (r"/api/events/([^/]+)/files", UploadHandler, deps),
+            (r"/files/([^/]+)/([^/]+)", FileHandler, deps),
             (r"/metrics", MetricsHandler, deps),
         ]
     )

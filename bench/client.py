@@ -111,9 +111,16 @@ class HTTPConnection(asyncio.Protocol):
     # -- requests --------------------------------------------------------------------------------
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: str = "", timeout: float | None = 60.0
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: str = "",
+        timeout: float | None = 60.0,
+        content_type: str = "application/json",
     ) -> asyncio.Future[Response]:
-        """Send one request; the future resolves with its Response. headers: extra 'Name: value\\r\\n' lines."""
+        """Send one request; the future resolves with its Response. headers: extra 'Name: value\\r\\n' lines;
+        content_type: the body's (a file upload sends multipart/form-data)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Response] = loop.create_future()
         if self.closed or self.transport is None:
@@ -125,7 +132,7 @@ class HTTPConnection(asyncio.Protocol):
         self._state = _HEAD
         head = f"{method} {path} HTTP/1.1\r\n".encode() + self._host
         if body is not None:
-            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n".encode()
+            head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n".encode()
         self.transport.write(head + headers.encode() + b"\r\n" + (body or b""))
         if timeout is not None:
             self._timer = loop.call_later(timeout, self._on_timeout)

@@ -6,11 +6,22 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.benchmarks import conversation, fanout, fanout_pg, herd, idle, posts, search, transcript
+from bench.benchmarks import conversation, fanout, fanout_pg, files, herd, idle, posts, search, transcript
 from bench.benchmarks.common import Result, Settings
 from bench.servers import CHATSERVER, KINDS
 
-GROUPS = ("fanout", "fanout-sse", "fanout-pg", "idle", "posts", "herd", "transcript", "conversation", "search")
+GROUPS = (
+    "fanout",
+    "fanout-sse",
+    "fanout-pg",
+    "idle",
+    "posts",
+    "herd",
+    "transcript",
+    "conversation",
+    "search",
+    "files",
+)
 
 # The SSE goal: server CPU per delivery at most this fraction of chatserver's own long-poll figure.
 SSE_CPU_TARGET = 0.2
@@ -30,6 +41,24 @@ SSE_WHY = "relative to chatserver's own long poll, which got cheaper too; compar
 CONVERSATION_CPU_TARGET = 1.2
 # Search: the slowest 1 % of one-room queries answered within this many milliseconds.
 SEARCH_P99_MS = 50
+# Files: server CPU per MiB downloaded, per Range request, per 304 and per upload at most these
+# multiples of the baseline's (which holds the files in memory); an upload's peak RSS growth at
+# most this share of the bytes in flight (a body goes to a temporary file, then to the database).
+FILES_READ_CPU = 3.0
+FILES_UPLOAD_CPU = 4.0  # more than reads: an upload is written to disk, hashed and its type detected
+FILES_UPLOAD_RSS_PCT = 10
+FILES_DOWNLOAD_WHY = (
+    "each 256 KiB chunk is a database read on the reader thread and a flush; the baseline writes "
+    "bytes it holds in memory in one call"
+)
+FILES_RANGE_WHY = (
+    "a range checks the reader (the file, its event, its message: three database reads), then looks up "
+    "one or two 256 KiB chunks for 64 KiB; the baseline reads a dict"
+)
+FILES_UPLOAD_WHY = (
+    "an upload is parsed, written to a temporary file, hashed (SHA-256), its type detected, then written "
+    "to SQLite (WAL, then the database at a checkpoint); the baseline keeps the parsed bytes in memory"
+)
 POSTS_WHY = (
     "every chatserver post is a durable SQLite commit (batched) and a validated, authenticated "
     "request; the baseline appends to a list; the ratio ranges about 0.5-0.8x between runs"
@@ -163,6 +192,24 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
     )
     found += _conversation_cases(settings)
     found += _search_cases(settings)
+    found.append(
+        Case(
+            "files",
+            f"files {settings.files_clients} readers, {settings.files_uploaders} uploaders",
+            files.Session(settings).run,
+            240,
+            targets=(
+                Target("download server CPU ms/MiB", FILES_READ_CPU, why=FILES_DOWNLOAD_WHY),
+                Target("range server CPU µs/req", FILES_READ_CPU, why=FILES_RANGE_WHY),
+                Target("304 server CPU µs/req", FILES_READ_CPU),
+                Target("upload server CPU ms/upload", FILES_UPLOAD_CPU, why=FILES_UPLOAD_WHY),
+                Target("upload RSS growth % of in flight", FILES_UPLOAD_RSS_PCT, "value<="),
+                Target("errors", 0, "value<="),
+            ),
+            note=f"2 MiB ZIP whole, 64 KiB ranges, 304s; 1 MiB ZIP uploads; {settings.files_rounds} interleaved "
+            "round(s); the baseline keeps files in memory, so its upload RSS growth is in the JSON only",
+        )
+    )
     return [case for case in found if case.group in only]
 
 

@@ -35,6 +35,11 @@ class Settings:
     conversation_rounds: int = 3  # times each kind is measured, interleaved (at most 5)
     search_messages: int = 100_000  # the searched room's messages
     search_queries: int = 200  # measured one-room queries (the site-wide ones are a few more)
+    files_clients: int = 50  # connections fetching the 2 MiB file (whole, ranges, 304s)
+    files_seconds: float = 2.0  # each of the download and range phases per round (the 304s: half)
+    files_uploaders: int = 16  # uploads at once (chatserver's cap in all)
+    files_uploads_each: int = 6  # 1 MiB uploads per uploader per round, back to back
+    files_rounds: int = 3  # each phase measured this many times per server, interleaved
     max_wait: float = 60.0
     chatserver_args: list[str] = field(default_factory=list)
 
@@ -50,6 +55,10 @@ class Settings:
         self.conversation_readers = 200
         self.conversation_rounds = 1
         self.search_messages = 10_000
+        self.files_clients = 10
+        self.files_seconds = 1.0
+        self.files_uploads_each = 2
+        self.files_rounds = 1
 
 
 @dataclass
