@@ -175,7 +175,9 @@ CREATE TABLE held (
     created_at     INTEGER NOT NULL,
     status         TEXT    NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'approved', 'rejected')),
     -- The stream item an approval appended.
-    item_id        INTEGER
+    item_id        INTEGER,
+    -- The message's extras as items.data will have them (a reply, mentions, files), NULL for none.
+    data           TEXT
 );
 CREATE INDEX held_event ON held (event_id, status, id);
 CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE client_id IS NOT NULL;
@@ -277,12 +279,14 @@ CREATE VIRTUAL TABLE items_fts USING fts5 (words, tokenize = 'unicode61 remove_d
 -- bytes in file_chunks, so that one backup holds them, every process on PostgreSQL serves them, and
 -- redaction, retention and erasure delete them with the words. The id is random and unguessable,
 -- and the file's URL. item_id: the message it belongs to; NULL until attached (removed after an
--- hour). owner: who uploaded it, as an audience key (p<participant id>, staff, server).
+-- hour). held_id: the held message it waits with for a host's decision (kept past the hour).
+-- owner: who uploaded it, as an audience key (p<participant id>, staff, server).
 CREATE TABLE files (
     id          TEXT    NOT NULL PRIMARY KEY,
     event_id    INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     owner       TEXT    NOT NULL,
     item_id     INTEGER,
+    held_id     INTEGER,
     name        TEXT    NOT NULL,
     type        TEXT    NOT NULL,
     size        INTEGER NOT NULL,

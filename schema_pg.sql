@@ -168,7 +168,9 @@ CREATE TABLE held (
     created_at     BIGINT  NOT NULL,
     status         TEXT    NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'approved', 'rejected')),
     -- The stream item an approval appended.
-    item_id        BIGINT 
+    item_id        BIGINT,
+    -- The message's extras as items.data will have them (a reply, mentions, files), NULL for none.
+    data           TEXT
 );
 CREATE INDEX held_event ON held (event_id, status, id);
 CREATE UNIQUE INDEX held_client_id ON held (participant_id, client_id) WHERE client_id IS NOT NULL;
@@ -260,6 +262,7 @@ CREATE TABLE files (
     event_id    BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     owner       TEXT   NOT NULL,
     item_id     BIGINT,
+    held_id     BIGINT,
     name        TEXT   NOT NULL,
     type        TEXT   NOT NULL,
     size        BIGINT NOT NULL,

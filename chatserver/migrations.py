@@ -303,7 +303,7 @@ MIGRATIONS: list[Step] = [
     # 13 -> 14: files in messages, their bytes in chunks; a message's preview is found with its edits.
     Sql(
         "CREATE TABLE files (id TEXT NOT NULL PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES "
-        "events (id) ON DELETE CASCADE, owner TEXT NOT NULL, item_id INTEGER, name TEXT NOT NULL, "
+        "events (id) ON DELETE CASCADE, owner TEXT NOT NULL, item_id INTEGER, held_id INTEGER, name TEXT NOT NULL, "
         "type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, width INTEGER, height "
         "INTEGER, duration_ms INTEGER, thumb_type TEXT, thumb_size INTEGER, thumb_width INTEGER, "
         "thumb_height INTEGER, created_at INTEGER NOT NULL, erased_at INTEGER) WITHOUT ROWID; "
@@ -312,9 +312,10 @@ MIGRATIONS: list[Step] = [
         "NULL REFERENCES files (id) ON DELETE CASCADE, variant INTEGER NOT NULL, seq INTEGER NOT "
         "NULL, data BLOB NOT NULL, PRIMARY KEY (file_id, variant, seq)); "
         "DROP INDEX items_edits; "
-        "CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview')",
+        "CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview'); "
+        "ALTER TABLE held ADD COLUMN data TEXT",
         "CREATE TABLE files (id TEXT NOT NULL PRIMARY KEY, event_id BIGINT NOT NULL REFERENCES "
-        "events (id) ON DELETE CASCADE, owner TEXT NOT NULL, item_id BIGINT, name TEXT NOT NULL, "
+        "events (id) ON DELETE CASCADE, owner TEXT NOT NULL, item_id BIGINT, held_id BIGINT, name TEXT NOT NULL, "
         "type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, width BIGINT, height "
         "BIGINT, duration_ms BIGINT, thumb_type TEXT, thumb_size BIGINT, thumb_width BIGINT, "
         "thumb_height BIGINT, created_at BIGINT NOT NULL, erased_at BIGINT); CREATE INDEX "
@@ -323,7 +324,8 @@ MIGRATIONS: list[Step] = [
         "REFERENCES files (id) ON DELETE CASCADE, variant BIGINT NOT NULL, seq BIGINT NOT NULL, "
         "data BYTEA NOT NULL, PRIMARY KEY (file_id, variant, seq)); "
         "DROP INDEX items_edits; "
-        "CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview')",
+        "CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview'); "
+        "ALTER TABLE held ADD COLUMN data TEXT",
     ),
 ]
 

@@ -352,6 +352,7 @@ class Held:
     created_at: Millis
     status: str  # "held", "approved" or "rejected"
     item_id: int | None
+    data: dict[str, Any] | None = None  # its extras as the item will have them (a reply, mentions, files)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -366,4 +367,6 @@ class Held:
             out["client_id"] = self.client_id
         if self.item_id is not None:
             out["item_id"] = self.item_id
+        if self.data and self.data.get("files"):
+            out["files"] = self.data["files"]
         return out

@@ -342,6 +342,46 @@ async def test_uploads_nobody_sent_are_removed_after_an_hour(api: Api, chat: Cha
     assert (await fetch_file(api, kept["url"])).status == 200
 
 
+async def test_a_held_message_keeps_its_files_and_reply_until_a_host_decides(api: Api, chat: Chat) -> None:
+    slug, key = await room(api, filter_words=["crypto*"])
+    _, alice = await api.join(slug, "alice")
+    _, bob = await api.join(slug, "bob")
+    question = (await api.say(slug, bob, "Which wallet do you use?")).body["message"]
+    photo, notes = (
+        await uploaded(api, slug, alice, "wallet.png", png()),
+        await uploaded(api, slug, alice, "n.pdf", pdf()),
+    )
+    held = await send_files(api, slug, alice, [photo["id"]], "my crypto wallet", reply_to=question["id"])
+    assert held.status == 202 and [f["id"] for f in held.body["held"]["files"]] == [photo["id"]]
+    # While held: its file is nobody else's to read, and it outlives the hour an unsent upload has.
+    assert_error(await fetch_file(api, photo["url"], bob), 404, "not_found")
+    assert_error(await fetch_file(api, photo["url"]), 404, "not_found")
+    assert (await fetch_file(api, photo["url"], key)).status == 200  # the hosts deciding on it see it
+    assert_error(await fetch_file(api, notes["url"], key), 404, "not_found")  # not an unsent one
+    assert await chat.store.sweep_unattached(chat.store.clock() + 2 * 60 * 60 * 1000) == 1  # the unsent PDF only
+    assert_error(await fetch_file(api, notes["url"], alice), 404, "not_found")
+    queue = (await api.get(f"/api/events/{slug}/held", token=key)).body["held"]
+    assert [f["name"] for f in queue[0]["files"]] == ["wallet.png"]
+    # Approved: the message comes with its file and its reply, and everyone may read the file.
+    assert (await api.post(f"/api/events/{slug}/held/{queue[0]['id']}/approve", token=key)).status == 200
+    item = (await api.read_all(slug))[-1]
+    assert (item["body"], item["reply_to"], [f["id"] for f in item["files"]]) == (
+        "my crypto wallet",
+        question["id"],
+        [photo["id"]],
+    )
+    served = await fetch_file(api, photo["url"])
+    assert served.status == 200 and served.body == (await fetch_file(api, photo["url"], alice)).body
+    # Rejected: the file is erased with the text, its bytes gone from the database.
+    chunks = chat.count("file_chunks")
+    other = await uploaded(api, slug, alice, "scam.png", png(colour=(1, 2, 3)))
+    rejected = await send_files(api, slug, alice, [other["id"]], "crypto scam")
+    assert rejected.status == 202
+    assert (await api.delete(f"/api/events/{slug}/held/{rejected.body['held']['id']}", token=key)).status == 200
+    assert_error(await fetch_file(api, other["url"], alice), 410, "gone")
+    assert chat.count("file_chunks") == chunks
+
+
 async def test_bad_uploads_get_clear_errors(api: Api) -> None:
     slug, _ = await room(api)
     _, alice = await api.join(slug, "alice")

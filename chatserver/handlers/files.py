@@ -237,7 +237,9 @@ class FileHandler(ApiHandler):
             raise Gone(FILE_GONE)
         viewer = await self._viewer(event)
         if stored.item_id is None:  # not sent yet: only its uploader may look at it
-            if stored.owner not in viewer.keys and not (stored.owner == OWNER_STAFF and viewer.staff):
+            mine = stored.owner in viewer.keys or (stored.owner == OWNER_STAFF and viewer.staff)
+            # Held for review: the hosts and moderators deciding on it see its files too.
+            if not mine and not (stored.held_id is not None and viewer.staff):
                 raise NotFound(NO_FILE)
             return
         await self.require_readable(event)

@@ -27,7 +27,7 @@ OWNER_STAFF = "staff"
 OWNER_SERVER = "server"  # a link preview's image, fetched by the server
 _COLUMNS = (
     "id, event_id, owner, item_id, name, type, size, sha256, width, height, duration_ms,"
-    " thumb_type, thumb_size, thumb_width, thumb_height, created_at, erased_at"
+    " thumb_type, thumb_size, thumb_width, thumb_height, created_at, erased_at, held_id"
 )
 NOT_ATTACHABLE = N_(
     "{field} must list files you uploaded to this event in the last hour and have not sent yet (at most 10)."
@@ -60,6 +60,7 @@ class StoredFile:
     thumb_height: int | None
     created_at: Millis
     erased_at: Millis | None
+    held_id: int | None = None  # the held message it waits with for a host's decision
 
     @property
     def url(self) -> str:
@@ -160,11 +161,11 @@ class Files(StoreCore):
         file_id = secrets.token_urlsafe(16)
         thumb_size = len(new.thumbnail) if new.thumbnail is not None else None
         row = await tx.fetchone(
-            f"INSERT INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 17)}) RETURNING {_COLUMNS}",
+            f"INSERT INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 18)}) RETURNING {_COLUMNS}",
             (
                 file_id, event_id, owner, item_id, new.name, new.type, new.size, new.sha256, new.width,
                 new.height, new.duration_ms, new.thumb_type, thumb_size, new.thumb_width, new.thumb_height,
-                self.clock(), None,
+                self.clock(), None, None,
             ),
         )  # fmt: skip
         assert row is not None
@@ -271,6 +272,22 @@ class Files(StoreCore):
             (item_id, *(f.id for f in files)),
         )
 
+    async def _set_held(self, tx: Transaction, files: list[StoredFile], held_id: int) -> None:
+        await tx.execute(
+            f"UPDATE files SET held_id = ? WHERE id IN ({', '.join('?' * len(files))})",
+            (held_id, *(f.id for f in files)),
+        )
+
+    async def _decide_held_files(self, tx: Transaction, held_id: int, item_id: int | None) -> None:
+        """A held message's files go with it: into its item (approved), or erased (rejected)."""
+        if item_id is not None:
+            await tx.execute("UPDATE files SET item_id = ?, held_id = NULL WHERE held_id = ?", (item_id, held_id))
+            return
+        await tx.execute(
+            "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE held_id = ?)", (held_id,)
+        )
+        await tx.execute("UPDATE files SET erased_at = ?, held_id = NULL WHERE held_id = ?", (self.clock(), held_id))
+
     async def _erase_files(self, tx: Transaction, event_id: int, item_id: int) -> None:
         """Erase a message's files (and its preview's image): the bytes go, the record says when (410)."""
         await tx.execute(
@@ -295,7 +312,8 @@ class Files(StoreCore):
 
         async def job(tx: Transaction) -> int:
             rows = await tx.fetchall(
-                "SELECT id FROM files WHERE item_id IS NULL AND created_at < ? LIMIT 500", (before,)
+                "SELECT id FROM files WHERE item_id IS NULL AND held_id IS NULL AND created_at < ? LIMIT 500",
+                (before,),
             )
             ids = [row[0] for row in rows]
             if ids:

@@ -159,6 +159,7 @@ class Moderation(Files):
                     author=held.author,
                     participant_id=held.participant_id,
                     client_id=held.client_id,
+                    data=held.data,
                 )
                 held.status, held.item_id = "approved", item.id
             else:
@@ -166,9 +167,10 @@ class Moderation(Files):
             # The text now lives in the stream (approved) or nowhere (rejected); and the client_id
             # moves with it, so that a retry finds the item rather than this row.
             await tx.execute(
-                "UPDATE held SET status = ?, item_id = ?, body = '', client_id = NULL WHERE id = ?",
+                "UPDATE held SET status = ?, item_id = ?, body = '', client_id = NULL, data = NULL WHERE id = ?",
                 (held.status, held.item_id, held_id),
             )
+            await self._decide_held_files(tx, held_id, held.item_id)
             detail = {"nickname": held.author}
             await self._record(
                 tx, event_id, actor, "approve" if approve else "reject", now, target=held_id, detail=detail

@@ -34,7 +34,7 @@ _PARTICIPANT_COLUMNS = (
 )
 _HELD_COLUMNS = (
     "held.id, held.event_id, held.participant_id, participants.nickname, held.body, held.client_id,"
-    " held.created_at, held.status, held.item_id"
+    " held.created_at, held.status, held.item_id, held.data"
 )
 # Held rows read with their author's current nickname.
 _HELD_FROM = "held JOIN participants ON participants.id = held.participant_id"
@@ -142,7 +142,8 @@ def _participant(row: Row) -> Participant:
 
 
 def _held(row: Row) -> Held:
-    return Held(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+    data = json.loads(row[9]) if row[9] is not None else None
+    return Held(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], data)
 
 
 def filter_column(words: tuple[str, ...] | None) -> str | None:

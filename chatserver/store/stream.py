@@ -26,7 +26,7 @@ from chatserver.models import (
     view_of,
 )
 from chatserver.store.conversation import message_extras
-from chatserver.store.core import author_detail
+from chatserver.store.core import author_detail, data_column
 from chatserver.store.files import OWNER_STAFF, Files, StoredFile
 from chatserver.store.rows import _HELD_COLUMNS, _HELD_FROM, _ITEM_COLUMNS, _held, _item, visible_sql
 from chatserver.timefmt import Millis
@@ -118,14 +118,18 @@ class Stream(Files):
             await admit(tx)
             await tx.execute("UPDATE participants SET last_posted_at = ? WHERE id = ?", (now, participant.id))
             if hold:
-                # Held for review: kept out of the stream, so no other reader can learn of it.
+                # Held for review: kept out of the stream, so no other reader can learn of it. Its
+                # reply, mentions and files wait with it, and its files outlive the unsent hour.
                 row = await tx.fetchone(
-                    "INSERT INTO held (event_id, participant_id, body, client_id, created_at) VALUES (?, ?, ?, ?, ?)"
-                    " RETURNING id",
-                    (event_id, participant.id, body, client_id, now),
+                    "INSERT INTO held (event_id, participant_id, body, client_id, created_at, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                    (event_id, participant.id, body, client_id, now, data_column(data)),
                 )
                 assert row is not None
-                return Held(row[0], event_id, participant.id, current[1], body, client_id, now, "held", None), True
+                if attached:
+                    await self._set_held(tx, attached, row[0])
+                held = Held(row[0], event_id, participant.id, current[1], body, client_id, now, "held", None, data)
+                return held, True
             item = await self._append(
                 tx,
                 event_id,
