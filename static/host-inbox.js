@@ -5,6 +5,7 @@
 // the same panel (host-thread.js).
 
 import { say } from "./dom.js";
+import { textOrFiles } from "./file-words.js";
 import { foldThreads, isDone, newInbox, newestLine, placeUsers, shownThreads, totalUnread, unreadOf } from "./host-inbox-model.js";
 import { ThreadView, verifiedMark } from "./host-thread.js";
 import { lang, t, tn } from "./i18n.js";
@@ -164,7 +165,7 @@ export class Inbox {
   /** The start of a line, for the list. */
   snippet(line) {
     if (line.removed) return TEXT.removed;
-    let text = line.body.replace(/\s+/g, " ").trim();
+    let text = textOrFiles(line.body, line.files).replace(/\s+/g, " ").trim();
     if (text.length > SNIPPET_MAX) text = text.slice(0, SNIPPET_MAX - 1).trimEnd() + "…";
     if (line.kind === "notice") return TEXT.notice(text);
     return line.from === "hosts" ? TEXT.byHosts(line.author, text) : text;

@@ -7,6 +7,7 @@
 // when the server refuses them; the stream's item then confirms what is already shown.
 
 import { TEXT as API_TEXT, errorMessage, eventPath, fetchJson } from "./api.js";
+import { textOrFiles } from "./file-words.js";
 import { t } from "./i18n.js";
 import { renderMarkdown } from "./markdown.js";
 import { drawReactions, reactionRow } from "./reactions.js";
@@ -224,7 +225,8 @@ export class ItemChanges {
   original(id) {
     const record = this.records.get(id);
     if (!record || !record.li.isConnected) return null;
-    return { author: record.item.author, body: record.body, kind: record.item.kind, retracted: record.retracted };
+    const body = textOrFiles(record.body, record.item.files); // a photo sent alone is quoted by its name
+    return { author: record.item.author, body, kind: record.item.kind, retracted: record.retracted };
   }
 
   /** The message `id` changed (came, was edited or removed): the quotes of it follow. */

@@ -7,6 +7,7 @@
 // Private replies (private-room.js) count in the title while unread, and each notifies as a mention.
 
 import { say, store, stored } from "./dom.js";
+import { textOrFiles } from "./file-words.js";
 import { t } from "./i18n.js";
 import { isPrivate, privateTitle } from "./private-mark.js";
 import { TabIcon } from "./tab-icon.js";
@@ -149,7 +150,7 @@ export class Notifier {
     const room = this.options.title ? this.options.title() : document.title;
     try {
       const note = new Notification(TEXT.title(who, room), {
-        body: String(item.body || "").slice(0, 200), tag: `chatserver-${this.slug}-${item.id}`, icon: this.icon.href || undefined,
+        body: textOrFiles(item.body, item.files).slice(0, 200), tag: `chatserver-${this.slug}-${item.id}`, icon: this.icon.href || undefined,
       });
       note.addEventListener("click", () => {
         window.focus();

@@ -95,7 +95,10 @@ def post(
     server: LiveServer, slug: str, token: str, body: str, files: list[dict[str, Any]], **extra: Any
 ) -> dict[str, Any]:
     status, posted = server.api(
-        "POST", f"/api/events/{slug}/messages", {"body": body, "files": [f["id"] for f in files], **extra}, token
+        "POST",
+        f"/api/events/{slug}/messages",
+        {"body": body, "files": [f["id"] for f in files] or None, **extra},
+        token,
     )
     assert status == 201, posted
     return dict(posted["message"])
@@ -460,3 +463,29 @@ def test_a_links_preview_shows_under_its_message(tmp_path: Path, linked_site: st
         assert errors == []
     finally:
         server.stop()
+
+
+def test_a_message_of_files_alone_is_named_by_them_where_only_text_fits(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event()
+    slug = created["event"]["slug"]
+    alice_id, alice = join(live_server, slug, "alice")
+    _, bob = join(live_server, slug, "bob")
+    agenda = post(
+        live_server, slug, alice, "", [upload(live_server, slug, alice, "agenda.pdf", PDF, "application/pdf")]
+    )
+    post(live_server, slug, bob, "Thanks, reading it now", [], reply_to=agenda["id"])
+    photo = upload(live_server, slug, alice, "receipt.png", png(64, 48, (120, 40, 120)), "image/png")
+    post(live_server, slug, alice, "", [photo], to="hosts")
+
+    # A reply to a file sent alone quotes it by its name, not by an empty line.
+    page = open_room(context_factory(), live_server, slug, "carol")
+    quote = page.locator("#messages .reply-quote")
+    expect(quote.locator(".quote-text")).to_have_text("File: agenda.pdf")
+    expect(quote).to_have_attribute("aria-label", "In reply to alice: File: agenda.pdf")
+
+    # The hosts' inbox lists alice's conversation by her photo's name.
+    host = context_factory().new_page()
+    host.goto(live_server.base + created["links"]["host"])
+    expect(host.locator(f"#inbox-list button[data-pid='{alice_id}']")).to_contain_text("Image: receipt.png")
