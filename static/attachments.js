@@ -6,6 +6,7 @@
 // uploads it once it can (outbox-files.js). Where files come from is attach-sources.js's job.
 
 import { make } from "./el.js";
+import { sizeText } from "./file-words.js";
 import { lang, t, tn } from "./i18n.js";
 import { icon } from "./icons.js";
 import { eventPath, retryAfter } from "./api.js";
@@ -29,14 +30,6 @@ const TEXT = {
 
 export const MAX_FILES = 10; // per message, as the server allows
 const THUMB = 48; // CSS pixels: a chip's preview
-
-const sizes = new Map();
-/** "340 kB", "2.4 MB": a size as the language writes it. */
-export function sizeText(bytes) {
-  const [unit, value] = bytes >= 1e6 ? ["megabyte", bytes / 1e6] : bytes >= 1e3 ? ["kilobyte", bytes / 1e3] : ["byte", bytes];
-  if (!sizes.has(unit)) sizes.set(unit, new Intl.NumberFormat(lang, { style: "unit", unit, unitDisplay: unit === "byte" ? "long" : "short", maximumFractionDigits: unit === "byte" ? 0 : 1 }));
-  return sizes.get(unit).format(value);
-}
 
 const two = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2 });
 const one = new Intl.NumberFormat(lang);

@@ -7,6 +7,7 @@
 // names are the uploader's: set as text, never parsed.
 
 import { make } from "./el.js";
+import { sizeText } from "./file-words.js";
 import { releaseWithin, savePrivate, showPrivate } from "./file-src.js";
 import { lang, t } from "./i18n.js";
 import { icon } from "./icons.js";
@@ -45,20 +46,6 @@ export function kindOf(file) {
   if (IMAGE_TYPES.includes(type)) return "image";
   if (type.startsWith("audio/")) return "audio";
   return { "application/pdf": "pdf", "text/plain": "text", "application/zip": "zip" }[type] || "other"; // i18n: media types
-}
-
-/** A size in bytes as the reader's language writes it: "830 bytes", "12 kB", "1.2 MB". */
-export function sizeText(bytes) {
-  const units = ["byte", "kilobyte", "megabyte", "gigabyte"]; // i18n: Intl's unit names
-  let n = Math.max(0, Number(bytes) || 0);
-  let unit = 0;
-  while (n >= 1000 && unit < units.length - 1) {
-    n /= 1000;
-    unit += 1;
-  }
-  return new Intl.NumberFormat(lang, {
-    style: "unit", unit: units[unit], unitDisplay: unit ? "short" : "long", maximumFractionDigits: unit && n < 10 ? 1 : 0,
-  }).format(n);
 }
 
 /** A length in seconds as a clock reads it: "0:07", "12:30", "1:02:03". */

@@ -1,8 +1,8 @@
-// A message as one line of text where only text fits (a desktop notification, a reply's quote, the
-// inbox's list): its text, or, when it was sent with files and no words, its files in words, so
-// that a photo sent alone is not an empty line.
+// Files in words: a size as the reader's language writes it, and a message as one line of text
+// where only text fits (a desktop notification, a reply's quote, the inbox's list): its text, or,
+// when it was sent with files and no words, its files, so a photo sent alone is not an empty line.
 
-import { t, tn } from "./i18n.js";
+import { lang, t, tn } from "./i18n.js";
 
 const TEXT = {
   // Translators: a message that is only an image, shown as one line; {name} is the file's name.
@@ -14,6 +14,20 @@ const TEXT = {
   // Translators: a message that is only several files, shown as one line.
   files: (n) => tn("{n} file", "{n} files", n),
 };
+
+/** A size in bytes as the reader's language writes it: "830 bytes", "12 kB", "1.2 MB". */
+export function sizeText(bytes) {
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"]; // i18n: Intl's unit names
+  let n = Math.max(0, Number(bytes) || 0);
+  let unit = 0;
+  while (n >= 1000 && unit < units.length - 1) {
+    n /= 1000;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(lang, {
+    style: "unit", unit: units[unit], unitDisplay: unit ? "short" : "long", maximumFractionDigits: unit && n < 10 ? 1 : 0,
+  }).format(n);
+}
 
 /** The files of a message in words: "Image: a.png", "3 files"; "" for none. */
 export function filesInWords(files) {

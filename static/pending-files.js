@@ -1,7 +1,8 @@
 // The files of a message that waits in the outbox, shown under its text (outgoing.js draws the
 // rest of it): each file's name and size, and the progress of its upload while it goes up.
 
-import { clockText, sizeText } from "./attachments.js";
+import { clockText } from "./attachments.js";
+import { sizeText } from "./file-words.js";
 import { icon } from "./icons.js";
 import { make } from "./el.js";
 import { t } from "./i18n.js";

@@ -4,6 +4,7 @@
 // error codes, messages and Retry-After read the same (api.js); a network failure is status 0.
 
 import { errorCode, errorMessage } from "./api.js";
+import { sizeText } from "./file-words.js";
 import { lang, t } from "./i18n.js";
 
 const TEXT = {
@@ -12,7 +13,13 @@ const TEXT = {
   quota: t("This chat has no room for more files."),
   unsupported: t("This kind of file cannot be sent here."),
   rate: t("Too many uploads at once. Wait a moment, then try again."),
+  // Translators: {size} is the server's limit, as "10 MB".
+  overLimit: (size) => t("This file is too large to send: this server takes files up to {size}.", { size }),
 };
+
+// The server's limit (--max-upload-mb), from the page: a file over it is refused before a byte goes,
+// instead of after minutes of uploading on a slow line. The server checks again as it streams.
+const LIMIT = Number(document.documentElement.dataset.maxUpload) || 0;
 
 /** The headers of an XHR's answer as fetch's Headers are read (get). */
 function headersOf(xhr) {
@@ -26,6 +33,10 @@ function headersOf(xhr) {
  * data.file on success; status 0 when the network failed; `aborted: true` once abort() was called.
  */
 export function uploadFile(path, file, name, options = {}) {
+  if (LIMIT && file.size > LIMIT) {
+    const data = { error: { code: "too_large", message: TEXT.overLimit(sizeText(LIMIT)) } }; // i18n: the API's code
+    return { done: Promise.resolve({ status: 413, data, headers: { get: () => null }, aborted: false }), abort() {} };
+  }
   const xhr = new XMLHttpRequest();
   let aborted = false;
   const done = new Promise((resolve) => {

@@ -228,6 +228,7 @@ class PageHandler(Localized):
             languages=LANGUAGES,
             catalog_url=catalog_url(language) if language.code != "en" else None,
             emoji_url=self.services.emojis.url(language.code),  # the picker's emoji, versioned
+            max_upload=self.services.files.max_bytes,  # so a file too large is refused before it goes
             fill=fill_in,
             markup=markup,
             menu_query=self.menu_query(),

@@ -494,8 +494,11 @@ def test_a_file_over_the_servers_limit_says_so_on_its_chip(
     live_server: LiveServer, context_factory: Any, tmp_path: Path
 ) -> None:
     _, _, alice, _ = two_in_a_room(live_server, context_factory)
+    uploads: list[str] = []
+    alice.on("request", lambda r: uploads.append(r.url) if r.method == "POST" and r.url.endswith("/files") else None)
     attach_by_button(alice, big_zip(tmp_path / "huge.zip", megabytes=11))  # the default limit is 10 MB
     chip = alice.locator(".attach-chip")
     expect(chip).to_have_attribute("data-state", "refused")
     expect(chip.locator(".attach-status")).to_contain_text("10 MB")
+    assert uploads == [], "the page sent a file it knew was over the limit"  # the page knows the limit
     expect(chip.get_by_role("button", name="Remove huge.zip")).to_be_visible()

@@ -29,7 +29,9 @@ def test_the_bar_sends_and_shows_files(
     room = room_in(app)
     room.get_by_label("Choose a nickname").fill("carol")
     room.get_by_role("button", name="Join").click()
-    # Attached by the button, as someone reporting a bug with a screenshot does.
+    # Attached by the button, as someone reporting a bug with a screenshot does: once it is there
+    # (the input's listener comes with it; a file set before would go unheard, as no person can).
+    expect(room.get_by_role("button", name="Attach files")).to_be_visible()
     room.locator("input.attach-input").set_input_files(
         {"name": "error.png", "mimeType": "image/png", "buffer": png_bytes(900, 600, (200, 30, 30))}
     )
@@ -43,6 +45,7 @@ def test_the_bar_sends_and_shows_files(
     expect(shown).to_have_attribute("alt", "error.png")
     other.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown.element_handle())
     # And the other way: a file sent in the room shows in the bar, its image loaded in the frame.
+    expect(other.get_by_role("button", name="Attach files")).to_be_visible()
     other.locator("input.attach-input").set_input_files(
         {"name": "fix.png", "mimeType": "image/png", "buffer": png_bytes(300, 200, (30, 160, 60))}
     )

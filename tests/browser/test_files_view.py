@@ -340,7 +340,8 @@ def test_previews_and_files_wait_for_their_message_and_sizes_read_well(
     page = open_room(context_factory(), live_server, slug)
     out = page.evaluate("""async () => {
         const { ItemList } = await import("/static/items.js");
-        const { sizeText, durationText, kindOf } = await import("/static/file-view.js");
+        const { durationText, kindOf } = await import("/static/file-view.js");
+        const { sizeText } = await import("/static/file-words.js");
         const ol = document.createElement("ol");
         ol.className = "messages grouped";
         document.body.append(ol);
