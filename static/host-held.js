@@ -1,10 +1,12 @@
 // The review queue: messages the host's word filter held. Only their authors and the hosts see
 // them; the host or a moderator approves one (it joins the chat as its author's message) or rejects
-// it (its text is erased). The console loads the queue with the people list, and after each decision.
+// it (its text and files are erased). The console loads the queue with the people list, and after
+// each decision. A held message's files show under its text, as they will in the chat.
 
 import { errorCode, errorMessage } from "./api.js";
 import { say } from "./dom.js";
-import { hostCall } from "./host-call.js";
+import { drawFiles, forgetFiles } from "./file-view.js";
+import { hostCall, readKey } from "./host-call.js";
 import { t, tn } from "./i18n.js";
 import { formatFull, formatTime } from "./time.js";
 import { oneAtATime } from "./util.js";
@@ -58,6 +60,7 @@ export class ReviewQueue {
       // Keep the focus on a row that stays (a decision in another console redraws the list).
       const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
       const keep = focused ? `[data-held="${focused.closest("li").dataset.held}"] button.${focused.dataset.action}` : null;
+      forgetFiles(this.list); // the rows' files, fetched with the key, are let go before new ones come
       this.list.replaceChildren(...held.map((h) => this.row(h)));
       this.shown = ids;
       const again = keep ? this.list.querySelector(keep) : null;
@@ -105,7 +108,9 @@ export class ReviewQueue {
     approve.disabled = closed; // nothing can be posted any more; a rejection still erases the text
     const reject = this.button("reject", TEXT.reject, TEXT.rejectLabel(nickname), () => this.decide(h, nickname, false, li));
     actions.append(approve, reject);
-    li.append(meta, body, actions);
+    // Its files, fetched with the key: a picture can be what the filter caught, or what to judge by.
+    const files = drawFiles(h.files, readKey);
+    li.append(...[meta, body, files, actions].filter(Boolean));
     return li;
   }
 

@@ -490,3 +490,31 @@ def test_a_message_of_files_alone_is_named_by_them_where_only_text_fits(
     host = context_factory().new_page()
     host.goto(live_server.base + created["links"]["host"])
     expect(host.locator(f"#inbox-list button[data-pid='{alice_id}']")).to_contain_text("Image: receipt.png")
+
+
+def test_the_review_queue_shows_a_held_messages_files_and_approval_sends_them(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event(filter_words=["crypto*"])
+    slug = created["event"]["slug"]
+    _, alice = join(live_server, slug, "alice")
+    photo = upload(live_server, slug, alice, "chart.png", png(640, 480, (20, 120, 200)), "image/png")
+    status, held = live_server.api(
+        "POST", f"/api/events/{slug}/messages", {"body": "My crypto chart", "files": [photo["id"]]}, alice
+    )
+    assert status == 202, held
+
+    # The host judges by the picture too: it shows in the queue, fetched with the key.
+    host = context_factory().new_page()
+    host.goto(live_server.base + created["links"]["host"])
+    row = host.locator("#held li", has_text="My crypto chart")
+    shown = row.locator(".file-thumb img")
+    expect(shown).to_have_attribute("src", re.compile(r"^blob:"), timeout=15_000)  # the queue loads every 10 s
+    host.wait_for_function("(img) => img.complete && img.naturalWidth === 480", arg=shown.element_handle())
+
+    # Approved, the message reaches the room with its picture.
+    reader = open_room(context_factory(), live_server, slug, "bob")
+    row.get_by_role("button", name="Approve the message from alice").click()
+    arrived = reader.locator("#messages li.message", has_text="My crypto chart").locator("img")
+    expect(arrived).to_have_attribute("alt", "chart.png")
+    reader.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=arrived.element_handle())
