@@ -10,7 +10,11 @@ Decisions:
   standard's HTML patterns, plus <svg, <img and <?xml, anywhere in that KiB because older browsers
   and some viewers sniff past the start) is refused: that is how a polyglot, a PDF, ZIP or text
   file that is also HTML, is kept out. Images are exempt: the caller re-encodes every image
-  (chatserver/images.py), which drops whatever the file carried besides pixels.
+  (chatserver/images.py), which drops whatever the file carried besides pixels. In a ZIP's
+  compressed data, only the long markers count (<script, <html, <svg, <!--...): its random bytes
+  matched a short tag such as "<a " or "<p>" in about one archive in three hundred, while a long
+  one turns up by chance in about one in a hundred thousand, and a short tag alone runs nothing.
+  The entries' names and stored (uncompressed) data are searched for every marker.
 - Executables (ELF, PE "MZ", Mach-O) and anything starting with "#!" are refused. A script is
   something to run, not a document to read in a chat; a snippet belongs in a message.
 - Video is refused: a WebM or MP4 is accepted only when it has an Opus/Vorbis (WebM, Ogg) or
@@ -75,6 +79,11 @@ _MARKUP = re.compile(
     rb"|[abp][\s/>])",
     re.IGNORECASE,
 )
+# The markers that cannot turn up by chance in a few hundred random bytes: all but the short tags.
+_LONG_MARKUP = re.compile(
+    rb"<(?:!doctype|!--|\?xml|html|head|body|script|iframe|svg|style|img|div|title|table|font)",
+    re.IGNORECASE,
+)
 _EXECUTABLE = (
     (b"\x7fELF", "an ELF executable"),
     (b"MZ", "a Windows executable"),
@@ -105,6 +114,8 @@ def detect(path: str) -> Detected:
         if image is not None:
             return image
         window = head.removeprefix(_BOM).lstrip(_WHITESPACE)[:MARKUP_WINDOW]
+        if head.startswith(b"PK\x03\x04") and not _LONG_MARKUP.search(window):
+            window = _zip_text(window)  # a short tag counts only where a reader could see text
         if _MARKUP.search(window):
             raise Unsupported("refused: HTML, SVG or XML markup")
         if head.startswith(b"%PDF-"):
@@ -115,6 +126,24 @@ def detect(path: str) -> Detected:
         if audio is not None:
             return audio
         return _text(f, head)
+
+
+def _zip_text(window: bytes) -> bytes:
+    """The parts of a ZIP's first bytes a reader could see as text: each local header's name and extra
+    field, and a stored entry's data, up to the first compressed one. Joined with NULs, so that no
+    tag is made across two parts."""
+    parts: list[bytes] = []
+    pos = 0
+    while window.startswith(b"PK\x03\x04", pos) and pos + 30 <= len(window):
+        method, size = struct.unpack_from("<H", window, pos + 8)[0], struct.unpack_from("<I", window, pos + 18)[0]
+        name_len, extra_len = struct.unpack_from("<HH", window, pos + 26)
+        start = pos + 30 + name_len + extra_len
+        parts.append(window[pos + 30 : start])
+        if method != 0:  # deflated or other: bytes no reader shows as text
+            break
+        parts.append(window[start : start + size])
+        pos = start + size
+    return b"\0".join(parts)
 
 
 def _image(head: bytes) -> Detected | None:
