@@ -1,12 +1,14 @@
 // The transcript and the archive: both work without JavaScript (times in UTC); this adds local
 // dates, day dividers, messages in their Markdown (markdown.js: links, code, quotes…), date tiles,
-// and a Delete button on the reader's own messages (transcript-redact.js). Text is only ever set as text.
+// a Delete button on the reader's own messages (transcript-redact.js) and the image viewer
+// (transcript-files.js). Text is only ever set as text.
 
 import { lang, t } from "./i18n.js";
 import { systemText } from "./items.js";
 import { linkify } from "./links.js";
 import { renderMarkdown } from "./markdown.js";
 import { zoneName } from "./time.js";
+import { imageViewer } from "./transcript-files.js";
 import { ownMessages } from "./transcript-redact.js";
 import { editedTimes } from "./transcript-marks.js";
 import { pageSearch } from "./page-search.js";
@@ -50,6 +52,7 @@ function transcript(log) {
 
   for (const el of document.querySelectorAll(".log-end .zone")) el.textContent = TEXT.zone(zoneName());
   ownMessages(log); // the reader's own messages: a Delete button each
+  imageViewer(log); // images open in the viewer
   editedTimes(log); // "(edited)": when, in the reader's zone
   followAnchor(log);
   window.addEventListener("hashchange", () => followAnchor(log));

@@ -278,6 +278,19 @@ def test_the_transcript_page_shows_a_messages_files(
     expect(line.locator(".file-audio audio")).to_have_attribute("src", note["url"])
     expect(line.locator(".file-duration")).to_have_text("0:01")
 
+    # The image opens in the viewer, full size, and Escape gives the focus back to its thumbnail.
+    line.locator(".files a.file-thumb").click()
+    viewer = page.get_by_role("dialog", name="harbour.png")
+    full = viewer.locator("img.lightbox-image")
+    expect(full).to_have_attribute("src", wide["url"])
+    page.wait_for_function(
+        "() => { const img = document.querySelector('img.lightbox-image'); return img && img.complete && img.naturalWidth === 1200; }"
+    )
+    assert page.url.endswith("/transcript"), "the link was followed instead"
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(line.locator(".files a.file-thumb")).to_be_focused()
+
 
 def test_a_private_lines_image_needs_the_readers_credential(live_server: LiveServer, context_factory: Any) -> None:
     created = live_server.create_event()
