@@ -9,6 +9,7 @@ import { make } from "./el.js";
 import { sizeText } from "./file-words.js";
 import { lang, t, tn } from "./i18n.js";
 import { icon } from "./icons.js";
+import { listenButton, stopListening } from "./listen-back.js";
 import { eventPath, retryAfter } from "./api.js";
 import { uploadError, uploadFile, uploaded } from "./upload.js";
 
@@ -188,9 +189,12 @@ export class Attachments {
   draw(f) {
     const chip = (f.chip = make("li", "attach-chip"));
     chip.dataset.key = f.key;
-    const thumb = make("span", "attach-thumb");
-    thumb.setAttribute("aria-hidden", "true");
-    thumb.append(icon(f.type.startsWith("audio/") ? "sound" : "file", 22)); // i18n: a media type
+    const audio = f.type.startsWith("audio/"); // i18n: a media type
+    // A recording can be heard before it goes: its icon is a play button (listen-back.js).
+    const thumb = audio ? (f.listen = listenButton(f.blob, f.name)) : make("span", "attach-thumb");
+    if (audio) thumb.classList.add("attach-thumb");
+    else thumb.setAttribute("aria-hidden", "true");
+    if (!audio) thumb.append(icon("file", 22));
     if (f.type.startsWith("image/")) { // i18n: a media type
       thumbnail(f.blob).then((canvas) => {
         if (canvas) thumb.replaceChildren(canvas);
@@ -220,7 +224,7 @@ export class Attachments {
     const button = ev.target.closest("button");
     const chip = button && button.closest(".attach-chip");
     const f = chip && this.files.find((one) => one.key === chip.dataset.key);
-    if (!f) return;
+    if (!f || button.classList.contains("attach-listen")) return; // it plays on its own
     if (button.classList.contains("attach-retry")) return this.start(f);
     // The focus goes to the next chip's button, else the previous one's, else the message box.
     const next = chip.nextElementSibling || chip.previousElementSibling;
@@ -232,6 +236,7 @@ export class Attachments {
   /** Take `f` out of the tray; its upload, if any, is cancelled (cancelled: the writer did it). */
   remove(f, cancelled) {
     clearTimeout(f.timer);
+    stopListening(f.listen);
     if (cancelled && f.state === "uploading") this.cancelled = true; // a send that waited for it does not go
     f.queued = false;
     if (f.job) {

@@ -30,6 +30,8 @@ const ICONS = { // i18n: SVG path data
   sound: each(OUTLINE, ["M9 18V6l10-2v12", "M9 18a2.5 2.5 0 1 1-5 0 2.5 2.5 0 0 1 5 0Z", "M19 16a2.5 2.5 0 1 1-5 0 2.5 2.5 0 0 1 5 0Z"]),
   stop: each(BLOCK, ["M7 7h10v10H7Z"]),
   close: each(OUTLINE, ["M6 6l12 12", "M18 6 6 18"]),
+  play: each(BLOCK, ["M8 5.5v13l10.5-6.5Z"]),
+  pause: each(BLOCK, ["M7 5.5h3.5v13H7Zm6.5 0H17v13h-3.5Z"]),
   // The image viewer's buttons and the download links: filled.
   previous: each(SOLID, ["M15.4 5.4 14 4l-8 8 8 8 1.4-1.4L8.8 12z"]),
   next: each(SOLID, ["M8.6 5.4 10 4l8 8-8 8-1.4-1.4 6.6-6.6z"]),

@@ -267,6 +267,13 @@ def test_a_voice_note_is_recorded_and_sent_as_audio_with_its_length(
     expect(chip).to_have_attribute("data-state", "done")
     expect(alice.get_by_role("button", name="Record a voice note")).to_be_focused()
 
+    # Alice hears it before she sends it: it plays to its end, and the button says so throughout.
+    listen = chip.get_by_role("button", name=re.compile(r"^Listen to voice-note-"))
+    listen.click()
+    expect(chip.get_by_role("button", name=re.compile(r"^Pause voice-note-"))).to_have_attribute("aria-pressed", "true")
+    expect(listen).to_have_attribute("aria-pressed", "false", timeout=10_000)  # ended
+    expect(chip).to_have_attribute("data-state", "done")  # still there, to send
+
     alice.get_by_label("Message").press("Enter")
     audio = bob.locator("#messages li.message audio")
     expect(audio).to_have_count(1)
