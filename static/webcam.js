@@ -14,6 +14,8 @@ const TEXT = {
   take: t("Take photo"),
   retake: t("Retake"),
   use: t("Use photo"),
+  // Translators: a button in the camera's dialog, on a phone: the front or the back camera.
+  switch: t("Switch camera"),
   cancel: t("Cancel"),
   starting: t("Starting the camera…"),
   // Translators: read by screen readers once the photo is taken and shown.
@@ -58,7 +60,9 @@ class Camera {
     this.take = button(TEXT.take, "camera-take");
     this.retake = button(TEXT.retake, "secondary-button camera-retake");
     this.use = button(TEXT.use, "camera-use");
-    actions.append(this.cancel, this.retake, this.take, this.use);
+    this.switch = button(TEXT.switch, "secondary-button camera-switch");
+    this.switch.hidden = true; // shown when there is another camera to switch to
+    actions.append(this.switch, this.cancel, this.retake, this.take, this.use);
     dialog.append(title, stage, this.status, actions);
     document.body.append(dialog);
 
@@ -66,17 +70,45 @@ class Camera {
     this.take.addEventListener("click", () => this.shoot());
     this.retake.addEventListener("click", () => this.still(false));
     this.use.addEventListener("click", () => this.keep());
+    this.switch.addEventListener("click", () => this.next());
     dialog.addEventListener("close", () => this.release()); // Escape, Cancel or Use photo
   }
 
   async open() {
     this.still(false);
-    this.take.disabled = true;
-    this.status.textContent = TEXT.starting;
     this.dialog.showModal();
     this.cancel.focus();
+    if (await this.start({ facingMode: "user" })) this.take.focus(); // i18n: a camera's facing
+  }
+
+  /** The next camera (a phone's back one after its front one), when there are several. */
+  async next() {
+    if (this.switching) return void (this.again = true); // a press while switching: once more after
+    this.switching = true; // the focus stays on the button, which is not disabled meanwhile
+    do {
+      this.again = false;
+      const cameras = await this.cameras();
+      const now = this.stream ? this.stream.getVideoTracks()[0].getSettings().deviceId : null;
+      const then = cameras[(cameras.indexOf(now) + 1) % cameras.length];
+      if (!then || then === now || !this.dialog.open) break;
+      this.release();
+      await this.start({ deviceId: { exact: then } });
+    } while (this.again);
+    this.switching = false;
+  }
+
+  /** The cameras' ids (known once the page may use one). */
+  async cameras() {
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+    return devices.filter((d) => d.kind === "videoinput" && d.deviceId).map((d) => d.deviceId); // i18n: a device kind
+  }
+
+  /** Start the live picture from the camera `choice` names (getUserMedia's video constraints). → whether it did. */
+  async start(choice) {
+    this.take.disabled = true;
+    this.status.textContent = TEXT.starting;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" }, audio: false }); // i18n: a camera's facing
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, ...choice }, audio: false });
       if (!this.dialog.open) return stopTracks(stream); // closed meanwhile
       this.stream = stream;
       this.video.srcObject = stream;
@@ -85,9 +117,11 @@ class Camera {
       this.stage.style.aspectRatio = `${this.video.videoWidth} / ${this.video.videoHeight}`; // the camera's own shape
       this.status.textContent = "";
       this.take.disabled = false;
-      this.take.focus();
+      this.switch.hidden = (await this.cameras()).length < 2;
+      return true;
     } catch (e) {
       this.status.textContent = TEXT[refusal(e)];
+      return false;
     }
   }
 
@@ -97,6 +131,8 @@ class Camera {
     this.video.hidden = on;
     this.take.hidden = on;
     this.retake.hidden = this.use.hidden = !on;
+    if (on) this.switch.hidden = true;
+    else if (this.dialog.open && this.stream) this.cameras().then((c) => (this.switch.hidden = c.length < 2));
     if (on) {
       this.status.textContent = TEXT.taken;
       this.use.focus();

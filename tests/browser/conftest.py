@@ -28,8 +28,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    # A fake microphone (a beep) and camera (a test pattern), allowed without a prompt: voice notes and photos.
-    "--use-fake-device-for-media-stream",
+    # A fake microphone (a beep) and two cameras (test patterns), allowed without a prompt: voice
+    # notes and photos, and switching between a phone's front and back camera.
+    "--use-fake-device-for-media-stream=device-count=2",
     "--use-fake-ui-for-media-stream",
 ]
 

@@ -298,6 +298,26 @@ def test_a_recording_can_be_cancelled(live_server: LiveServer, context_factory: 
     expect(alice.get_by_role("button", name="Record a voice note")).to_have_attribute("aria-pressed", "false")
 
 
+def test_the_camera_switches_to_the_next_one_and_back(live_server: LiveServer, context_factory: Any) -> None:
+    _, _, alice, _ = two_in_a_room(live_server, context_factory)
+    alice.get_by_role("button", name="Take a photo with the camera").click()
+    dialog = alice.get_by_role("dialog", name="Take a photo")
+    expect(dialog.get_by_role("button", name="Take photo")).to_be_enabled()
+    live = "() => document.querySelector('dialog.camera-dialog video').srcObject?.getVideoTracks()[0].getSettings().deviceId"
+    first = alice.evaluate(live)
+    switch = dialog.get_by_role("button", name="Switch camera")
+    switch.click()
+    alice.wait_for_function(f"(first) => ![first, undefined].includes(({live})())", arg=first)
+    expect(switch).to_be_focused()  # the next press switches again
+    switch.press("Enter")
+    alice.wait_for_function(f"(first) => ({live})() === first", arg=first)
+    # A photo from it is a photo as any other; a still has no switch.
+    dialog.get_by_role("button", name="Take photo").click()
+    expect(switch).to_be_hidden()
+    dialog.get_by_role("button", name="Retake").click()
+    expect(switch).to_be_visible()
+
+
 def test_a_photo_from_the_camera_is_sent_as_a_jpeg(live_server: LiveServer, context_factory: Any) -> None:
     slug, _, alice, bob = two_in_a_room(live_server, context_factory)
     alice.get_by_role("button", name="Take a photo with the camera").click()
