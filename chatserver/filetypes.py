@@ -11,10 +11,11 @@ Decisions:
   and some viewers sniff past the start) is refused: that is how a polyglot, a PDF, ZIP or text
   file that is also HTML, is kept out. Images are exempt: the caller re-encodes every image
   (chatserver/images.py), which drops whatever the file carried besides pixels. In a ZIP's
-  compressed data, only the long markers count (<script, <html, <svg, <!--...): its random bytes
-  matched a short tag such as "<a " or "<p>" in about one archive in three hundred, while a long
-  one turns up by chance in about one in a hundred thousand, and a short tag alone runs nothing.
-  The entries' names and stored (uncompressed) data are searched for every marker.
+  compressed data and a PDF's streams, only the long markers count (<script, <html, <svg,
+  <!--...): their random bytes matched a short tag such as "<a " or "<p>" in about one file in
+  three hundred, while a long one turns up by chance in about one in a hundred thousand, and a
+  short tag alone runs nothing. A ZIP's entry names and stored (uncompressed) data, and a PDF's
+  text outside its streams, are searched for every marker.
 - Executables (ELF, PE "MZ", Mach-O) and anything starting with "#!" are refused. A script is
   something to run, not a document to read in a chat; a snippet belongs in a message.
 - Video is refused: a WebM or MP4 is accepted only when it has an Opus/Vorbis (WebM, Ogg) or
@@ -84,6 +85,8 @@ _LONG_MARKUP = re.compile(
     rb"<(?:!doctype|!--|\?xml|html|head|body|script|iframe|svg|style|img|div|title|table|font)",
     re.IGNORECASE,
 )
+# A PDF stream's data (often compressed), to its end or the end of the window.
+_PDF_STREAM = re.compile(rb"stream\r?\n.*?(?=endstream|\Z)", re.DOTALL)
 _EXECUTABLE = (
     (b"\x7fELF", "an ELF executable"),
     (b"MZ", "a Windows executable"),
@@ -114,8 +117,11 @@ def detect(path: str) -> Detected:
         if image is not None:
             return image
         window = head.removeprefix(_BOM).lstrip(_WHITESPACE)[:MARKUP_WINDOW]
-        if head.startswith(b"PK\x03\x04") and not _LONG_MARKUP.search(window):
-            window = _zip_text(window)  # a short tag counts only where a reader could see text
+        if not _LONG_MARKUP.search(window):  # a short tag counts only where a reader could see text
+            if head.startswith(b"PK\x03\x04"):
+                window = _zip_text(window)
+            elif head.startswith(b"%PDF-"):
+                window = _PDF_STREAM.sub(b"stream\0", window)
         if _MARKUP.search(window):
             raise Unsupported("refused: HTML, SVG or XML markup")
         if head.startswith(b"%PDF-"):

@@ -439,8 +439,8 @@ def test_markup_in_the_first_kib_refuses_every_non_image(
 ) -> None:
     at = min(where, len(sample))
     found = outcome(scratch, sample[:at] + markup + b">" + sample[at:])
-    if found is not None and found.type == "application/zip" and markup in SHORT_TAGS:
-        return  # a short tag in compressed data is chance (test_compressed_bytes_in_a_zip_...)
+    if found is not None and found.type in ("application/zip", "application/pdf") and markup in SHORT_TAGS:
+        return  # a short tag in compressed data is chance (test_compressed_bytes_in_a_...)
     assert found is None or found.media == "image"
 
 
@@ -463,3 +463,27 @@ def test_markup_a_reader_could_see_in_a_zip_is_refused(upload: Upload) -> None:
     for data in (stored, after_stored, smuggled):
         with pytest.raises(Unsupported, match="markup"):
             upload(data + b"PK\x05\x06" + bytes(18))
+
+
+def pdf_with_stream(data: bytes, before: bytes = b"") -> bytes:
+    """A PDF whose first object is a stream of `data` (compressed, as far as anyone reading it knows)."""
+    return (
+        b"%PDF-1.5\n"
+        + before
+        + b"1 0 obj\n<</Length %d>>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\n%%EOF\n"
+    )
+
+
+def test_compressed_bytes_in_a_pdf_stream_are_not_taken_for_markup(upload: Upload) -> None:
+    assert upload(pdf_with_stream(b"\x8f\x13<a \x02\x99<p>\x00<B/\x17" * 4)).type == "application/pdf"
+
+
+def test_markup_a_reader_could_see_in_a_pdf_is_refused(upload: Upload) -> None:
+    for data in (
+        pdf_with_stream(b"\x00\x01", before=b"<p>hello</p>\n"),  # outside any stream: a short tag counts
+        pdf_with_stream(b"\x8f<script>alert(1)</script>"),  # a long marker counts anywhere
+    ):
+        with pytest.raises(Unsupported, match="markup"):
+            upload(data)
