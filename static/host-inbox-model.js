@@ -59,6 +59,13 @@ export function foldThreads(inbox, items) {
       }
       continue;
     }
+    if (item.kind === "preview" && inbox.lineAt.has(item.target)) {
+      const pid = inbox.lineAt.get(item.target);
+      const line = inbox.threads.get(pid).lines.find((l) => l.id === item.target);
+      if (item.preview && typeof item.preview === "object") line.preview = item.preview; // its link's card
+      changed.add(pid);
+      continue;
+    }
     if ((item.kind === "edit" || item.kind === "retraction") && inbox.lineAt.has(item.target)) {
       const pid = inbox.lineAt.get(item.target);
       const line = inbox.threads.get(pid).lines.find((l) => l.id === item.target);
@@ -81,6 +88,7 @@ export function foldThreads(inbox, items) {
       at: typeof item.created_at === "string" ? item.created_at : "",
       removed: item.retracted === true,
       files: Array.isArray(item.files) ? item.files : [], // drawn by file-view.js
+      preview: item.preview && typeof item.preview === "object" ? item.preview : null, // by link-preview.js
     };
     // Kept in id order, whichever arrived first (a reply's own answer, or the stream).
     let at = thread.lines.length;

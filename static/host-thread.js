@@ -10,6 +10,7 @@ import { errorCode, errorMessage } from "./api.js";
 import { composeFiles } from "./attach-sources.js";
 import { appendSentence, say } from "./dom.js";
 import { drawFiles, forgetFiles } from "./file-view.js";
+import { previewCard } from "./link-preview.js";
 import { hostCall, readKey } from "./host-call.js";
 import { isDone, newestLine, quoteOf } from "./host-inbox-model.js";
 import { t } from "./i18n.js";
@@ -162,6 +163,8 @@ export class ThreadView {
     li.append(meta, body);
     const files = !line.removed && drawFiles(line.files, readKey); // private: fetched with the key
     if (files) li.append(files);
+    const card = !line.removed && previewCard(line.preview, readKey); // its image is private too
+    if (card) li.append(card);
     return li;
   }
 

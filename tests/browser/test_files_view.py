@@ -446,7 +446,8 @@ def test_a_links_preview_shows_under_its_message(tmp_path: Path, linked_site: st
         tmp_path / "chat.db", "--rate-limit", "0", "--max-wait", "30", "--unsafe-preview-allow", linked_site
     )
     try:
-        slug = server.create_event()["event"]["slug"]
+        created = server.create_event()
+        slug = created["event"]["slug"]
         _, alice = join(server, slug, "alice")
         page = open_room(context_factory(viewport={"width": 1280, "height": 800}), server, slug, "bob")
         errors = watch_errors(page)
@@ -474,6 +475,20 @@ def test_a_links_preview_shows_under_its_message(tmp_path: Path, linked_site: st
         expect(transcript.locator(f"#m{posted['message']['id']} .link-preview a")).to_have_attribute(
             "href", f"http://{linked_site}/notes"
         )
+
+        # A private line's link: its card shows in the hosts' inbox, its image fetched with the key.
+        status, line = server.api(
+            "POST", f"/api/events/{slug}/messages", {"body": f"http://{linked_site}/notes", "to": "hosts"}, alice
+        )
+        assert status == 201, line
+        host = context_factory().new_page()
+        host.goto(server.base + created["links"]["host"])
+        host.locator("#inbox-list button", has_text="alice").click()
+        card = host.locator("#thread-lines .link-preview")
+        expect(card.get_by_role("link", name=re.compile("^Harbour notes"))).to_be_visible(timeout=15000)
+        inbox_image = card.locator("img.link-preview-image")
+        expect(inbox_image).to_have_attribute("src", re.compile(r"^blob:"))
+        host.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=inbox_image.element_handle())
         assert errors == []
     finally:
         server.stop()
