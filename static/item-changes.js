@@ -251,6 +251,7 @@ export class ItemChanges {
       const record = this.records.get(Number(quote.dataset.replyTo));
       if (record && record.li.isConnected && !record.li.hidden) {
         this.say("");
+        this.list.leaveBottom(); // an item arriving meanwhile must not scroll it away again
         showOriginal(record.li);
       } else {
         this.say(QUOTE_GONE, "error");

@@ -25,6 +25,7 @@ const TEXT = {
 };
 
 const GROUP_MS = 5 * 60 * 1000;
+const AWAY_MS = 1500; // a smooth scroll to a quoted message ends well within this
 
 /** A stable 0–7 colour slot for a nickname (the server's hue() in handlers/pages.py is the same). */
 export function hueOf(name) {
@@ -110,7 +111,15 @@ export class ItemList {
     this.ol.replaceChildren();
   }
 
+  /** The reader went to an earlier message on purpose (a reply's quote): for a moment, while the
+   *  list scrolls there from the bottom, new items and resizes do not pull it back down. */
+  leaveBottom() {
+    this.atBottom = false;
+    this.awayUntil = performance.now() + AWAY_MS;
+  }
+
   nearBottom() {
+    if (this.awayUntil && performance.now() < this.awayUntil) return false;
     const el = this.ol;
     return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
   }

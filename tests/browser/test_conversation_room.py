@@ -81,6 +81,15 @@ def test_a_reply_quotes_its_original_and_leads_to_it(live_server: LiveServer, co
     quoted.focus()
     page.keyboard.press("Enter")
     expect(target).to_be_focused()
+    # The list changing size as it scrolls there (the composer growing, a new line arriving) does not
+    # pull it back to the bottom: a CI run under load lost the original that way.
+    page.locator("#messages").evaluate("(ol) => { ol.scrollTop = ol.scrollHeight; }")
+    page.evaluate("""() => {
+        document.querySelector('#messages .reply-quote').click();
+        document.querySelector('#messages').style.maxHeight = '300px';
+    }""")
+    expect(target).to_be_in_viewport()
+    page.evaluate("() => { document.querySelector('#messages').style.maxHeight = ''; }")
 
     # The original changes: its quotes follow.
     status, _ = live_server.api(
