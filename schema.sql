@@ -72,6 +72,9 @@ CREATE TABLE events (
     direct_messages TEXT NOT NULL DEFAULT 'hosts' CHECK (direct_messages IN ('hosts', 'everyone', 'off')),
     -- The secret the embedding app signs its users' identities with (an occurrence uses its series').
     identity_secret TEXT,
+    -- Q&A: the event takes questions (qa), and new ones wait for a host's approval (qa_screening).
+    qa              INTEGER NOT NULL DEFAULT 0 CHECK (qa IN (0, 1)),
+    qa_screening    INTEGER NOT NULL DEFAULT 0 CHECK (qa_screening IN (0, 1)),
     CHECK (ends_at > starts_at)
 );
 -- Listing listed events newest first, filtered by state.
@@ -316,3 +319,62 @@ CREATE TABLE file_chunks (
     data    BLOB    NOT NULL,
     PRIMARY KEY (file_id, variant, seq)
 );
+
+-- Q&A (API.md 1.1): a question's id is the id of the `question` item that asked it. status:
+-- pending (screened: its author and the hosts see it), open, answering, answered, dismissed;
+-- published: it was ever shown to everyone (its later status items are public then). votes counts
+-- its question_votes, kept in step by each vote's own transaction.
+CREATE TABLE questions (
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    id             INTEGER NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    body           TEXT    NOT NULL,
+    status         TEXT    NOT NULL CHECK (status IN ('pending', 'open', 'answering', 'answered', 'dismissed')),
+    published      INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+    votes          INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (event_id, id)
+) WITHOUT ROWID;
+
+CREATE INDEX questions_participant ON questions (participant_id);
+
+-- One vote per participant and question.
+CREATE TABLE question_votes (
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    question_id    INTEGER NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (event_id, question_id, participant_id)
+) WITHOUT ROWID;
+
+CREATE INDEX question_votes_participant ON question_votes (participant_id, event_id);
+
+-- Polls: the id is the id of the `poll` item that opened it. options: a JSON list of texts; counts:
+-- a JSON list of votes per option, and voters how many people voted, kept in step by each vote's
+-- transaction (the poll's row locked). results: who sees the counts while it is open ('live':
+-- everyone, 'voted': who voted, 'closed': only the hosts); once closed, everyone.
+CREATE TABLE polls (
+    event_id   INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    id         INTEGER NOT NULL,
+    question   TEXT    NOT NULL,
+    options    TEXT    NOT NULL,
+    multiple   INTEGER NOT NULL DEFAULT 0 CHECK (multiple IN (0, 1)),
+    results    TEXT    NOT NULL DEFAULT 'live' CHECK (results IN ('live', 'voted', 'closed')),
+    counts     TEXT    NOT NULL,
+    voters     INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    closed_at  INTEGER,
+    PRIMARY KEY (event_id, id)
+) WITHOUT ROWID;
+
+-- A participant's choice in a poll: a JSON list of option indices.
+CREATE TABLE poll_votes (
+    event_id       INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    poll_id        INTEGER NOT NULL,
+    participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    choices        TEXT    NOT NULL,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (event_id, poll_id, participant_id)
+) WITHOUT ROWID;
+
+CREATE INDEX poll_votes_participant ON poll_votes (participant_id, event_id);

@@ -71,6 +71,8 @@ from chatserver.handlers.pages import (
     TranscriptPage,
 )
 from chatserver.handlers.participants import BanHandler, ParticipantHandler, ParticipantsHandler
+from chatserver.handlers.polls import PollCloseHandler, PollHandler, PollsHandler, PollVoteHandler
+from chatserver.handlers.qa import QuestionHandler, QuestionsHandler, QuestionVoteHandler
 from chatserver.handlers.series import SeriesCollectionHandler, SeriesEndHandler, SeriesHandler, SeriesHostCheckHandler
 from chatserver.handlers.series_pages import SeriesEmbedPage, SeriesHostPage, SeriesPage
 from chatserver.handlers.services import Services
@@ -108,6 +110,10 @@ NOTICE_LIMIT_WINDOW_S = 60.0
 # Reactions per participant and window: a person clicking through the picker stays well within it.
 REACTION_LIMIT = 30
 REACTION_LIMIT_WINDOW_S = 10.0
+# Votes (on questions and in polls) per participant and window: each changes a count; a person
+# clicking through a list of questions stays well within it.
+VOTE_LIMIT = 60
+VOTE_LIMIT_WINDOW_S = 10.0
 # Typing signals per participant and window: a client sends one every 3 s while its person types.
 TYPING_LIMIT = 15
 TYPING_LIMIT_WINDOW_S = 30.0
@@ -264,6 +270,7 @@ def make_app(
     rename_limit: int = DEFAULT_RENAME_LIMIT,
     notice_limit: int = NOTICE_LIMIT,
     reaction_limit: int = REACTION_LIMIT,
+    vote_limit: int = VOTE_LIMIT,
     search_limit: int = SEARCH_LIMIT,
     presence: Presence | None = None,
     public_url: str | None = None,
@@ -310,6 +317,13 @@ def make_app(
             reaction_limit,
             REACTION_LIMIT_WINDOW_S,
             N_("Too many reactions; try again in {seconds} s."),
+            store,
+        ),
+        vote_limiter=Limit(
+            "vote",
+            vote_limit,
+            VOTE_LIMIT_WINDOW_S,
+            N_("Too many votes; try again in {seconds} s."),
             store,
         ),
         # Counted in this process's memory even with several processes: typing is never stored.
@@ -368,6 +382,13 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", MessageHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}/reactions/{_SLUG}", ReactionHandler, deps),
         (rf"/api/events/{_SLUG}/typing", TypingHandler, deps),
+        (rf"/api/events/{_SLUG}/questions", QuestionsHandler, deps),
+        (rf"/api/events/{_SLUG}/questions/{_SLUG}", QuestionHandler, deps),
+        (rf"/api/events/{_SLUG}/questions/{_SLUG}/vote", QuestionVoteHandler, deps),
+        (rf"/api/events/{_SLUG}/polls", PollsHandler, deps),
+        (rf"/api/events/{_SLUG}/polls/{_SLUG}", PollHandler, deps),
+        (rf"/api/events/{_SLUG}/polls/{_SLUG}/vote", PollVoteHandler, deps),
+        (rf"/api/events/{_SLUG}/polls/{_SLUG}/close", PollCloseHandler, deps),
         (rf"/api/events/{_SLUG}/search", SearchHandler, deps),
         (rf"/api/events/{_SLUG}/files", UploadHandler, deps),
         (rf"/api/events/{_SLUG}/announcements", AnnouncementsHandler, deps),

@@ -23,6 +23,7 @@ from chatserver.app import (
     DEFAULT_RATE_LIMIT,
     REACTION_LIMIT,
     SEARCH_LIMIT,
+    VOTE_LIMIT,
 )
 from chatserver.backup import backup
 from chatserver.clients import DEFAULT_IPV6_PREFIX
@@ -141,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=REACTION_LIMIT,
         help=f"reactions a participant may add or take back per 10 s; 0 turns the limit off (default {REACTION_LIMIT})",
+    )
+    run.add_argument(
+        "--vote-limit",
+        type=_non_negative_int,
+        default=VOTE_LIMIT,
+        help=f"votes a participant may cast or take back per 10 s; 0 turns the limit off (default {VOTE_LIMIT})",
     )
     run.add_argument(
         "--search-limit",
@@ -322,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sync=args.sync,
                 rate_limit=args.rate_limit,
                 reaction_limit=args.reaction_limit,
+                vote_limit=args.vote_limit,
                 search_limit=args.search_limit,
                 max_upload_mb=args.max_upload_mb,
                 event_quota_mb=args.event_quota_mb,

@@ -121,6 +121,42 @@ class ReactionLimit(ChatError):
     default_message = N_("A message can carry at most {max} different reactions; add to one it has.")
 
 
+class QaOff(ChatError):
+    status = 403
+    code = "qa_off"
+    default_message = N_("This event takes no questions: the host has not turned Q&A on.")
+
+
+class QuestionPending(ChatError):
+    status = 409
+    code = "question_pending"
+    default_message = N_("That question waits for the hosts' approval; it can be voted on once they open it.")
+
+
+class QuestionClosed(ChatError):
+    status = 409
+    code = "question_closed"
+    default_message = N_("That question was answered or dismissed; it takes no more votes.")
+
+
+class QuestionLimit(ChatError):
+    status = 409
+    code = "question_limit"
+    default_message = N_("You have asked {max} questions in this event, the most one person may ask.")
+
+
+class PollClosed(ChatError):
+    status = 409
+    code = "poll_closed"
+    default_message = N_("That poll is closed; it takes no more votes.")
+
+
+class PollLimit(ChatError):
+    status = 409
+    code = "poll_limit"
+    default_message = N_("This event has {max} open polls, the most it may have; close one first.")
+
+
 class EventClosed(ChatError):
     status = 410
     code = "event_closed"

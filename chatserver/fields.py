@@ -27,6 +27,8 @@ MODERATION_FIELDS = (
     "join_items",
     "filter_words",
     "direct_messages",
+    "qa",
+    "qa_screening",
 )
 _EDITABLE = {"title", "description", "starts_at", "ends_at", "listed", "embed_origins", "language", *MODERATION_FIELDS}
 SLOW_MODE_MAX = 3600  # seconds
@@ -73,7 +75,7 @@ def parse_moderation_fields(body: dict[str, Any]) -> dict[str, Any]:
     slow_mode = optional_int(body, "slow_mode", 0, SLOW_MODE_MAX)
     if slow_mode is not None:
         fields["slow_mode"] = slow_mode
-    for name in ("joins_locked", "join_items"):
+    for name in ("joins_locked", "join_items", "qa", "qa_screening"):
         flag = optional_bool(body, name)
         if flag is not None:
             fields[name] = flag

@@ -327,6 +327,52 @@ MIGRATIONS: list[Step] = [
         "CREATE INDEX items_edits ON items (event_id, target) WHERE kind IN ('edit', 'preview'); "
         "ALTER TABLE held ADD COLUMN data TEXT",
     ),
+    # 14 -> 15: Q&A and polls: the events' two settings, questions and polls with their votes.
+    Sql(
+        "ALTER TABLE events ADD COLUMN qa INTEGER NOT NULL DEFAULT 0 CHECK (qa IN (0, 1)); ALTER TABLE "
+        "events ADD COLUMN qa_screening INTEGER NOT NULL DEFAULT 0 CHECK (qa_screening IN (0, 1)); CREATE"
+        " TABLE questions (event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE, id INTEGER"
+        " NOT NULL, participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE, body "
+        "TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending', 'open', 'answering', "
+        "'answered', 'dismissed')), published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)), "
+        "votes INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, PRIMARY KEY (event_id, id)) "
+        "WITHOUT ROWID; CREATE INDEX questions_participant ON questions (participant_id); CREATE TABLE "
+        "question_votes (event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE, question_id "
+        "INTEGER NOT NULL, participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE "
+        "CASCADE, created_at INTEGER NOT NULL, PRIMARY KEY (event_id, question_id, participant_id)) "
+        "WITHOUT ROWID; CREATE INDEX question_votes_participant ON question_votes (participant_id, "
+        "event_id); CREATE TABLE polls (event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE "
+        "CASCADE, id INTEGER NOT NULL, question TEXT NOT NULL, options TEXT NOT NULL, multiple INTEGER "
+        "NOT NULL DEFAULT 0 CHECK (multiple IN (0, 1)), results TEXT NOT NULL DEFAULT 'live' CHECK "
+        "(results IN ('live', 'voted', 'closed')), counts TEXT NOT NULL, voters INTEGER NOT NULL DEFAULT "
+        "0, created_at INTEGER NOT NULL, closed_at INTEGER, PRIMARY KEY (event_id, id)) WITHOUT ROWID; "
+        "CREATE TABLE poll_votes (event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE, "
+        "poll_id INTEGER NOT NULL, participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE"
+        " CASCADE, choices TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (event_id, poll_id, "
+        "participant_id)) WITHOUT ROWID; CREATE INDEX poll_votes_participant ON poll_votes "
+        "(participant_id, event_id);",
+        "ALTER TABLE events ADD COLUMN qa SMALLINT NOT NULL DEFAULT 0 CHECK (qa IN (0, 1)); ALTER TABLE "
+        "events ADD COLUMN qa_screening SMALLINT NOT NULL DEFAULT 0 CHECK (qa_screening IN (0, 1)); "
+        "CREATE TABLE questions (event_id BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE, id "
+        "BIGINT NOT NULL, participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE, "
+        "body TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('pending', 'open', 'answering', "
+        "'answered', 'dismissed')), published SMALLINT NOT NULL DEFAULT 0 CHECK (published IN (0, 1)), "
+        "votes BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, PRIMARY KEY (event_id, id)); CREATE"
+        " INDEX questions_participant ON questions (participant_id); CREATE TABLE question_votes "
+        "(event_id BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE, question_id BIGINT NOT NULL,"
+        " participant_id BIGINT NOT NULL REFERENCES participants (id) ON DELETE CASCADE, created_at "
+        "BIGINT NOT NULL, PRIMARY KEY (event_id, question_id, participant_id)); CREATE INDEX "
+        "question_votes_participant ON question_votes (participant_id, event_id); CREATE TABLE polls "
+        "(event_id BIGINT NOT NULL REFERENCES events (id) ON DELETE CASCADE, id BIGINT NOT NULL, question"
+        " TEXT NOT NULL, options TEXT NOT NULL, multiple SMALLINT NOT NULL DEFAULT 0 CHECK (multiple IN "
+        "(0, 1)), results TEXT NOT NULL DEFAULT 'live' CHECK (results IN ('live', 'voted', 'closed')), "
+        "counts TEXT NOT NULL, voters BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, closed_at "
+        "BIGINT, PRIMARY KEY (event_id, id)); CREATE TABLE poll_votes (event_id BIGINT NOT NULL "
+        "REFERENCES events (id) ON DELETE CASCADE, poll_id BIGINT NOT NULL, participant_id BIGINT NOT "
+        "NULL REFERENCES participants (id) ON DELETE CASCADE, choices TEXT NOT NULL, created_at BIGINT "
+        "NOT NULL, PRIMARY KEY (event_id, poll_id, participant_id)); CREATE INDEX poll_votes_participant "
+        "ON poll_votes (participant_id, event_id);",
+    ),
 ]
 
 

@@ -50,6 +50,8 @@ class Event:
     join_items: bool = True  # a join appends a "joined" item (a big event turns them off)
     filter_words: tuple[str, ...] | None = None  # held for review when they match; never in to_json
     direct_messages: str = DM_HOSTS  # who may write privately: DM_HOSTS, DM_EVERYONE or DM_OFF
+    qa: bool = False  # the event takes questions (API.md 1.1, Q&A)
+    qa_screening: bool = False  # new questions wait, pending, until a host or moderator opens them
 
     def closes_at(self) -> Millis:
         """When the room closed or will close: an early close wins over ends_at."""
@@ -99,6 +101,8 @@ class Event:
             "erased_at": format_time(self.erased_at) if self.erased_at is not None else None,
             "join_items": self.join_items,
             "direct_messages": self.direct_messages,
+            "qa": self.qa,
+            "qa_screening": self.qa_screening,
         }
 
 

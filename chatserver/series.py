@@ -19,9 +19,20 @@ OCCURRENCE_DEFAULTS: dict[str, Any] = {
     "transcript": PUBLIC,
     "retention_days": None,
     "direct_messages": DM_HOSTS,
+    "qa": False,
+    "qa_screening": False,
 }
 # Those any reader of the series may see (the word filter is for the hosts' eyes).
-PUBLIC_SETTINGS = ("slow_mode", "joins_locked", "join_items", "transcript", "retention_days", "direct_messages")
+PUBLIC_SETTINGS = (
+    "slow_mode",
+    "joins_locked",
+    "join_items",
+    "transcript",
+    "retention_days",
+    "direct_messages",
+    "qa",
+    "qa_screening",
+)
 
 # How many dates ahead a series' JSON names ("upcoming"): the confirmation's "next: 5, 12, 19 Jan".
 UPCOMING = 3

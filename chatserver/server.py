@@ -16,6 +16,7 @@ from chatserver.app import (
     DEFAULT_RATE_LIMIT,
     REACTION_LIMIT,
     SEARCH_LIMIT,
+    VOTE_LIMIT,
     make_app,
 )
 from chatserver.broker import Broker
@@ -50,6 +51,7 @@ class ServeOptions:
     sync: str = "normal"
     rate_limit: int = DEFAULT_RATE_LIMIT
     reaction_limit: int = REACTION_LIMIT
+    vote_limit: int = VOTE_LIMIT
     search_limit: int = SEARCH_LIMIT
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
     event_quota_mb: int = DEFAULT_EVENT_QUOTA_MB
@@ -111,6 +113,7 @@ async def serve(
         max_wait=options.max_wait,
         rate_limit=options.rate_limit,
         reaction_limit=options.reaction_limit,
+        vote_limit=options.vote_limit,
         search_limit=options.search_limit,
         event_limit=options.event_limit,
         join_limit=options.join_limit,

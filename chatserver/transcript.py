@@ -6,11 +6,13 @@ import json
 import re
 import unicodedata
 from collections.abc import AsyncIterator, Mapping
+from typing import Any
 from urllib.parse import quote
 
 from chatserver.errors import N_
 from chatserver.i18n import Languages
 from chatserver.models import CLOSED, PUBLIC_VIEW, Event, Item, Viewer, fit
+from chatserver.qa import Poll, Question
 from chatserver.series import Series
 from chatserver.store import Store
 from chatserver.timefmt import format_time, format_time_plain
@@ -110,6 +112,8 @@ async def text_chunks(store: Store, event: Event, languages: Languages, viewer: 
         recipients = {item.to_participant for item in piece if item.to_participant is not None}
         names = await store.nicknames(event.id, recipients) if recipients else {}
         yield "".join(text_line(item, names) for item in piece)
+    async for text in qa_text(store, event, viewer):
+        yield text
 
 
 async def json_chunks(store: Store, event: Event, viewer: Viewer) -> AsyncIterator[str]:
@@ -120,7 +124,50 @@ async def json_chunks(store: Store, event: Event, viewer: Viewer) -> AsyncIterat
         encoded = ",".join(json.dumps(item.to_json(), ensure_ascii=False) for item in piece)
         yield encoded if first else "," + encoded
         first = False
-    yield "]}\n"
+    yield '],"questions":['
+    first = True
+    async for questions in store.shown_questions(event.id, viewer):
+        encoded = ",".join(json.dumps(q.to_json(), ensure_ascii=False) for q in questions)
+        yield encoded if first else "," + encoded
+        first = False
+    polls = [poll_json(poll, event, viewer, store.clock()) for poll in await store.polls_of(event)]
+    yield '],"polls":' + json.dumps(polls, ensure_ascii=False) + "}\n"
+
+
+def poll_json(poll: Poll, event: Event, viewer: Viewer, now: int) -> dict[str, Any]:
+    """A poll as a transcript shows it: its final counts once closed; while open, as its results option says."""
+    closed = poll.closed_at is not None or event.state(now) == CLOSED
+    return poll.to_json(poll.shows_counts(viewer, False, closed), closed)
+
+
+async def qa_text(store: Store, event: Event, viewer: Viewer) -> AsyncIterator[str]:
+    """After the chat: the questions, most votes first, and the polls with their results."""
+    heading = "\n## Questions\n"
+    async for questions in store.shown_questions(event.id, viewer):
+        yield heading + "".join(question_line(q) for q in questions)
+        heading = ""
+    polls = await store.polls_of(event)
+    if polls:
+        yield "\n## Polls\n" + "".join(poll_lines(p, poll_json(p, event, viewer, store.clock())) for p in polls)
+
+
+def question_line(question: Question) -> str:
+    """`[2026-11-21 20:15:03 UTC] alice (12 votes, answered): When is the release?`"""
+    first, *rest = question.body.splitlines() or [""]
+    body = "".join([first, *(f"\n{INDENT}{line}" for line in rest)])
+    votes = "1 vote" if question.votes == 1 else f"{question.votes} votes"
+    return f"[{format_time_plain(question.created_at)}] {question.author} ({votes}, {question.status}): {body}\n"
+
+
+def poll_lines(poll: Poll, shown: dict[str, Any]) -> str:
+    """`[time] Poll: Which day? (closed, 14 voters)`, then a line per option with its votes (or hidden)."""
+    state = "closed" if shown["closed"] else "open"
+    voters = "1 voter" if poll.voters == 1 else f"{poll.voters} voters"
+    lines = [f"[{format_time_plain(poll.created_at)}] Poll: {poll.question} ({state}, {voters})\n"]
+    for option in shown["options"]:
+        count = "hidden" if option["votes"] is None else str(option["votes"])
+        lines.append(f"{INDENT}- {option['text']}: {count}\n")
+    return "".join(lines)
 
 
 def chunks(

@@ -23,7 +23,7 @@ from chatserver import migrations
 from chatserver.backend import Row, Transaction
 from chatserver.errors import EventClosed, NicknameTaken
 from chatserver.migrations import FIRST_VERSION, DatabaseRefused, schema_version
-from chatserver.models import CLOSED, OPEN, SCHEDULED, Event, Item, Participant
+from chatserver.models import CLOSED, OPEN, PUBLIC_VIEW, SCHEDULED, Event, Item, Participant
 from chatserver.pg import translate
 from chatserver.search_text import terms
 from chatserver.store import Store
@@ -426,6 +426,12 @@ async def check_serves(store: Store, written: Written, version: int) -> None:
     assert stored.body == "@Zoe hello again" and stored.data is not None
     assert stored.data["reactions"] == {"👍": [bob.nickname]} and "edited_at" in stored.data
     assert [i.id for i in await store.search_event(room.id, terms("again"), 10)] == [reply.id]
+    # and Q&A (version 15): a question asked and voted on, listed with its vote.
+    await store.update_event(room.id, {"qa": True})
+    asked = await store.ask(room.id, bob.id, "Upgraded?", admit, screened=False)
+    assert (await store.vote_question(room.id, asked.id, alice.id, True, admit)).votes == 1
+    listed = await store.questions(await store.get_event(room.slug, fresh=True), PUBLIC_VIEW)
+    assert [(q.id, q.body, q.votes) for q in listed] == [(asked.id, "Upgraded?", 1)]
 
 
 # -- the tests -----------------------------------------------------------------------------------

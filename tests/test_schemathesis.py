@@ -21,6 +21,7 @@ derandomized (a fixed seed, no example database), so it is the same every time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -90,6 +91,8 @@ class Event:
     moderator_key: str = ""
     moderator_id: int = 0
     held_id: int = 0  # a message its word filter held for review
+    question_id: int = 0  # an open question (events with Q&A)
+    poll_id: int = 0  # an open poll of ten options, several may be chosen
 
 
 @dataclass
@@ -107,6 +110,9 @@ class Live:
     rejectable: Event  # its held message is rejected
     filtered: Event  # for test_held_messages_and_sticky_bans_match_the_document, not the fuzzing
     conversing: Event  # its participant's message is edited and reacted to (never retracted)
+    questioning: Event  # Q&A on: questions asked and voted on, polls opened, read and voted in
+    answering: Event  # Q&A on: its question's status is set
+    polling: Event  # its poll is closed
     series: Event
     series_editable: Event
     series_endable: Event
@@ -154,10 +160,17 @@ class Live:
             return self.closed
         if label == "PATCH /api/events/{slug}/messages/{id}" or "/reactions/" in label:
             return self.conversing
+        if label == "PATCH /api/events/{slug}/questions/{question_id}":
+            return self.answering
+        if label == "POST /api/events/{slug}/polls/{poll_id}/close":
+            return self.polling
+        if "/questions" in label or "/polls" in label:
+            return self.questioning
         return self.open
 
 
 FILTER = ["crypto*", "free money"]  # the word filter of the events that hold messages for review
+NICKNAMES = itertools.count(1)  # fresh nicknames for the joins pinned with a valid one
 REACTION = quote("\N{THUMBS UP SIGN}", safe="")  # the emoji of the pinned reactions, as a path segment
 
 
@@ -169,6 +182,7 @@ def make_event(
     post: bool = False,
     close: bool = False,
     hold: bool = False,
+    qa: bool = False,
 ) -> Event:
     """An open event with a moderator; with hold, a word filter and a participant's message it held."""
     status, body = server.request(
@@ -180,6 +194,7 @@ def make_event(
             "starts_at": iso_in(-60),
             "ends_at": iso_in(3 * 3600),
             **({"filter_words": FILTER} if hold else {}),
+            **({"qa": True} if qa else {}),
         },
     )
     assert status == 201, body
@@ -200,6 +215,22 @@ def make_event(
         )
         assert status == 202, body
         event.held_id = body["held"]["id"]
+    if qa:
+        asker = server.request("POST", f"/api/events/{event.slug}/participants", {"nickname": "asker"})[1]["token"]
+        status, body = server.request(
+            "POST", f"/api/events/{event.slug}/questions", {"body": "What next?"}, token=asker
+        )
+        assert status == 201, body
+        event.question_id = body["question"]["id"]
+        options = [f"Option {n}" for n in range(10)]
+        status, body = server.request(
+            "POST",
+            f"/api/events/{event.slug}/polls",
+            {"question": "Which?", "options": options, "multiple": True},
+            token=event.host_key,
+        )
+        assert status == 201, body
+        event.poll_id = body["poll"]["id"]
     status, body = server.request(
         "POST", f"/api/events/{event.slug}/moderators", {"name": "Maya"}, token=event.host_key
     )
@@ -247,6 +278,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             rejectable=make_event(server, "To reject in", join=True, hold=True),
             filtered=make_event(server, "Filtered", join=True, hold=True),
             conversing=make_event(server, "To edit and react in", join=True, post=True),
+            questioning=make_event(server, "To ask and vote in", join=True, qa=True),
+            answering=make_event(server, "To answer in", join=True, qa=True),
+            polling=make_event(server, "To close a poll in", join=True, qa=True),
             series=make_series(server, "Series"),
             series_editable=make_series(server, "Series to edit"),
             series_endable=make_series(server, "Series to end"),
@@ -305,6 +339,10 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
         params["moderator_id"] = event.moderator_id
     if "held_id" in params:
         params["held_id"] = event.held_id
+    if "question_id" in params:
+        params["question_id"] = event.question_id
+    if "poll_id" in params:
+        params["poll_id"] = event.poll_id
     if "emoji" in params:
         params["emoji"] = REACTION  # one real emoji, percent-encoded as a client sends it
     if case.operation.label == "POST /api/events/{slug}/redactions" and isinstance(case.body, dict):
@@ -316,6 +354,16 @@ def pin(case: schemathesis.Case, live: Live, how: str) -> dict[str, str]:
     ):
         case.body["participants"] = [event.participant_id]  # a real recipient, so that the rest decides
         case.body.pop("users", None)
+    if (
+        case.operation.label == "POST /api/events/{slug}/participants"
+        and isinstance(case.body, dict)
+        and how == "pinned_with_credentials"
+    ):
+        # A valid nickname and no identity here, so that the rest of the fuzzed body (the device)
+        # reaches the Store: which examples come depends on the whole document, and a run may
+        # otherwise draw no valid nickname at all. The other ways fuzz the nickname itself.
+        case.body.pop("identity", None)
+        case.body["nickname"] = f"fuzzed {next(NICKNAMES)}"
     if case.operation.label == "POST /api/events" and isinstance(case.body, dict):
         case.body.update(starts_at=iso_in(-60), ends_at=iso_in(3600))  # times that pass, with random rest
     if case.operation.label == "POST /api/series" and isinstance(case.body, dict):
@@ -368,6 +416,9 @@ ODD_IDS = ["\u00b2", "\u0661", "\uff11", "0x1", "1e3", "-1", " 1", "1.0", "+1", 
         "DELETE /api/events/{slug}/moderators/{moderator_id}",
         "DELETE /api/events/{slug}/held/{held_id}",
         "POST /api/events/{slug}/held/{held_id}/approve",
+        "PATCH /api/events/{slug}/questions/{question_id}",
+        "GET /api/events/{slug}/polls/{poll_id}",
+        "POST /api/events/{slug}/polls/{poll_id}/close",
     ],
 )
 def test_ids_that_are_not_plain_numbers_are_404s(live: Live, label: str) -> None:

@@ -37,6 +37,7 @@ class Services:
     rename_limiter: Limit
     notice_limiter: Limit  # sendings of notices per event
     reaction_limiter: Limit  # reactions added or taken back, per participant
+    vote_limiter: Limit  # votes on questions and in polls, cast or taken back, per participant
     typing_limiter: SlidingWindow  # typing signals per participant, in this process
     search_limiter: SlidingWindow  # searches per client address, in this process
     upload_limiter: Limit  # uploads per participant (or per staff key's event)

@@ -11,6 +11,7 @@ from chatserver.store.admin import Admin
 from chatserver.store.conversation import Conversation
 from chatserver.store.identities import Identities
 from chatserver.store.inbox import Inbox
+from chatserver.store.polls import Polls
 from chatserver.store.processes import Processes
 from chatserver.store.rows import (
     HITS_KEPT_MS,
@@ -35,8 +36,9 @@ __all__ = [
 
 
 class Store(
-    Admin, Identities, Inbox, Conversation, Search, Processes
+    Admin, Identities, Inbox, Conversation, Search, Polls, Processes
 ):  # Identities builds on People  # Admin builds on Recurring (Events) and Moderation  # Inbox on Stream
+    # Polls builds on Questions (store/qa.py) and Tally
     """Events, participants and their streams in the database; commits wake listeners afterwards."""
 
     @classmethod
@@ -56,4 +58,5 @@ class Store(
         return store
 
     async def close(self) -> None:
+        await self.flush_all_votes()  # votes taken reach the stream before the database closes
         await self.db.close()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from chatserver.backend import Backend, Transaction
 from chatserver.errors import N_, EventClosed, InvalidRequest, NotFound
 from chatserver.models import CLOSED, PHASE_CLOSED, PHASE_OPENED, Actor, Event, Item, data_json
 from chatserver.operators import AuditBy
+from chatserver.qa import Boards
 from chatserver.recent import DEFAULT_TAIL_BYTES, Recent
 from chatserver.search_index import SEARCHED_KINDS, SearchIndex
 from chatserver.store.occurrences import events_of, make, series_in, to_make
@@ -21,6 +24,17 @@ from chatserver.store.rows import (
     _event,
 )
 from chatserver.timefmt import Millis, now_ms
+
+# At most one `votes` item per event per this many seconds: a vote changes a count, not the stream.
+TALLY_WINDOW_S = 1.0
+
+
+@dataclass(slots=True)
+class Dirty:
+    """The questions and polls of one event whose counts changed since its last `votes` item."""
+
+    questions: set[int] = field(default_factory=set)
+    polls: set[int] = field(default_factory=set)
 
 
 class StoreCore:
@@ -40,6 +54,13 @@ class StoreCore:
         self.recent = Recent(tail_bytes)  # event rows and newest items as committed: woken polls read no disk
         self.index = SearchIndex(db.engine)  # kept in step by the write jobs that change what search finds
         self._hits_counted = 0
+        self.boards = Boards()  # open events' questions as committed: the list is read from memory
+        # Votes this process took and has not yet told the stream of, per event (store/tally.py).
+        self._tally: dict[int, Dirty] = {}
+        self._tally_timers: dict[int, asyncio.TimerHandle] = {}
+        self._tally_at: dict[int, float] = {}  # when each event's last `votes` item was appended (loop time)
+        self.tally_window_s = TALLY_WINDOW_S
+        self._tally_tasks: set[asyncio.Task[Any]] = set()
 
     @property
     def multiprocess(self) -> bool:

@@ -79,6 +79,8 @@ class Events(StoreCore):
             "join_items": True,
             "filter_words": None,
             "direct_messages": DM_HOSTS,
+            "qa": False,
+            "qa_screening": False,
         }
         policy.update(moderation or {})
 
@@ -91,7 +93,8 @@ class Events(StoreCore):
             row = await tx.fetchone(
                 "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash, listed,"
                 " created_at, embed_origins, language, slow_mode, joins_locked, transcript, retention_days,"
-                " join_items, filter_words, direct_messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " join_items, filter_words, direct_messages, qa, qa_screening)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING " + _EVENT_COLUMNS,
                 (
                     slug,
@@ -111,6 +114,8 @@ class Events(StoreCore):
                     int(policy["join_items"]),
                     filter_column(policy["filter_words"]),
                     policy["direct_messages"],
+                    int(policy["qa"]),
+                    int(policy["qa_screening"]),
                 ),
             )
             assert row is not None
@@ -240,8 +245,8 @@ class Events(StoreCore):
         row = await tx.fetchone(
             "UPDATE events SET title = ?, description = ?, starts_at = ?, ends_at = ?, listed = ?,"
             " embed_origins = ?, language = ?, slow_mode = ?, joins_locked = ?, transcript = ?,"
-            " retention_days = ?, join_items = ?, filter_words = ?, direct_messages = ? WHERE id = ? RETURNING "
-            + _EVENT_COLUMNS,
+            " retention_days = ?, join_items = ?, filter_words = ?, direct_messages = ?, qa = ?, qa_screening = ?"
+            " WHERE id = ? RETURNING " + _EVENT_COLUMNS,
             (
                 changes.get("title", event.title),
                 changes.get("description", event.description),
@@ -257,6 +262,8 @@ class Events(StoreCore):
                 int(changes.get("join_items", event.join_items)),
                 filter_column(changes.get("filter_words", event.filter_words)),
                 changes.get("direct_messages", event.direct_messages),
+                int(changes.get("qa", event.qa)),
+                int(changes.get("qa_screening", event.qa_screening)),
                 event_id,
             ),
         )

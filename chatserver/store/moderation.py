@@ -242,6 +242,8 @@ class Moderation(Files):
             if by is not None and before.erased_at is None:
                 await self._audit(tx, by, "erase", EVENT, before.slug, before.title, at)
             await tx.execute("DELETE FROM reactions WHERE event_id = ?", (event_id,))
+            for table in ("question_votes", "questions", "poll_votes", "polls"):  # Q&A's words and votes too
+                await tx.execute(f"DELETE FROM {table} WHERE event_id = ?", (event_id,))
             await self._erase_event_files(tx, event_id)
             await self.index.erase(tx, event_id)
             await self.index.compact(tx)
@@ -262,6 +264,7 @@ class Moderation(Files):
             assert row is not None
             event = _event(row)
             tx.after_commit(lambda: self.recent.forget_items(event_id))
+            tx.after_commit(lambda: self.boards.forget(event_id))
             tx.tell(f"x {event_id}")
             return await self._settle(tx, event, at, changed=True)
 

@@ -53,7 +53,8 @@ async def make(tx: Transaction, series: Series, occurrence: Occurrence, now: int
     row = await tx.fetchone(
         "INSERT INTO events (slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
         " embed_origins, language, series, recurrence_at, slow_mode, joins_locked, join_items, filter_words,"
-        " transcript, retention_days, direct_messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " transcript, retention_days, direct_messages, qa, qa_screening)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " RETURNING " + _EVENT_COLUMNS,
         (
             slug,
@@ -75,6 +76,8 @@ async def make(tx: Transaction, series: Series, occurrence: Occurrence, now: int
             series.starting("transcript"),
             series.starting("retention_days"),
             series.starting("direct_messages"),
+            int(series.starting("qa")),
+            int(series.starting("qa_screening")),
         ),
     )
     assert row is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chatserver.backend import Transaction
 from chatserver.errors import RateLimited
+from chatserver.qa import QA_KINDS
 from chatserver.store.core import StoreCore
 from chatserver.store.rows import (
     _EVENT_COLUMNS,
@@ -44,6 +45,8 @@ class Processes(StoreCore):
                 )
                 if target is not None:
                     self.recent.replaced(event_id, _item(target))
+            if item.kind in QA_KINDS:
+                self.boards.forget(event_id)  # its questions are read again at the next list
             self._emit_item(event_id, item)
 
     async def count_hit(self, key: str, limit: int, window_ms: Millis, message: str) -> None:
@@ -95,6 +98,7 @@ class Processes(StoreCore):
         """Another process redacted an item in place, or erased the event's items: forget them here."""
         if item_id is None:
             self.recent.forget_items(event_id)
+            self.boards.forget(event_id)
         else:
             self.recent.retracted(event_id, item_id)
 

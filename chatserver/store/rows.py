@@ -18,7 +18,8 @@ HITS_KEPT_MS = 2 * 3600 * 1000  # longer than the longest limit window (an hour)
 _EVENT_COLUMNS = (
     "id, slug, title, description, starts_at, ends_at, host_key_hash, listed, created_at,"
     " closed_early_at, phase, last_item_id, embed_origins, language, series, recurrence_at,"
-    " slow_mode, joins_locked, transcript, retention_days, erased_at, join_items, filter_words, direct_messages"
+    " slow_mode, joins_locked, transcript, retention_days, erased_at, join_items, filter_words, direct_messages,"
+    " qa, qa_screening"
 )
 _SERIES_COLUMNS = (
     "id, slug, title, description, rrule, time_zone, starts_at, ends_at, host_key_hash, listed, created_at,"
@@ -101,6 +102,8 @@ def _event(row: Row) -> Event:
         bool(row[21]),
         tuple(json.loads(row[22])) if row[22] else None,
         row[23],
+        bool(row[24]),
+        bool(row[25]),
     )
 
 

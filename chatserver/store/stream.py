@@ -25,6 +25,7 @@ from chatserver.models import (
     fit,
     view_of,
 )
+from chatserver.qa import QA_KINDS
 from chatserver.store.conversation import message_extras
 from chatserver.store.core import author_detail, data_column
 from chatserver.store.files import OWNER_STAFF, Files, StoredFile
@@ -33,6 +34,8 @@ from chatserver.timefmt import Millis
 
 # Translators: a refused post in a room with slow mode; {seconds} is how long until the next may go.
 SLOW_MODE = N_("Slow mode is on: you can post again in {seconds} s.")
+# Q&A's kinds have lists of their own in a transcript (its questions and polls), not lines among the messages.
+QA_IN = ", ".join(f"'{kind}'" for kind in sorted(QA_KINDS))
 # Ids one items_by_id call reads at most (a transcript page's replies: one per item of the page).
 ITEMS_BY_ID_MAX = 1000
 
@@ -343,12 +346,14 @@ class Stream(Files):
         self, event_id: int, after: int, limit: int, viewer: Viewer = PUBLIC_VIEW
     ) -> tuple[list[Item], bool]:
         """Items a reader of the transcript sees with id > after, and whether more follow: no
-        retractions, nothing retracted, none of the inbox's marks; of the private items only those
-        viewer sees (the public transcript: none; the hosts' export: the lines to and from them)."""
+        retractions, nothing retracted, none of the inbox's marks, no Q&A (transcripts list it apart);
+        of the private items only those viewer sees (the public transcript: none; the hosts' export:
+        the lines to and from them)."""
         visible, params = visible_sql(viewer)
         rows = await self.db.fetchall(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE event_id = :event AND id > :after"
-            f" AND kind NOT IN ('retraction', 'thread', 'edit', 'reaction', 'preview') AND retracted = 0 AND {visible} ORDER BY id LIMIT :limit",
+            f" AND kind NOT IN ('retraction', 'thread', 'edit', 'reaction', 'preview', {QA_IN}) AND retracted = 0"
+            f" AND {visible} ORDER BY id LIMIT :limit",
             {"event": event_id, "after": after, "limit": limit + 1, **params},
         )
         return [_item(row) for row in rows[:limit]], len(rows) > limit
