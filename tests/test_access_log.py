@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from chatserver.app import loggable_uri
+from chatserver.access_log import loggable_uri
 from tests.helpers import Api
 
 
