@@ -52,7 +52,9 @@ def test_questions_are_asked_voted_reordered_and_answered_live(live_server: Live
     status, answer = live_server.api("GET", f"/api/events/{slug}/questions?sort=new", token=key)
     assert status == 200, answer
     first = next(q for q in answer["questions"] if q["body"] == "What comes first?")
-    status, answer = live_server.api("PATCH", f"/api/events/{slug}/questions/{first['id']}", {"status": "answering"}, key)
+    status, answer = live_server.api(
+        "PATCH", f"/api/events/{slug}/questions/{first['id']}", {"status": "answering"}, key
+    )
     assert status == 200, answer
     for page in (alice, bob, carol):
         row = page.locator("#questions .qa-item", has_text="What comes first?")
@@ -62,7 +64,9 @@ def test_questions_are_asked_voted_reordered_and_answered_live(live_server: Live
     # Taking back a vote: the count falls again.
     vote.click()
     expect(vote).to_have_attribute("aria-pressed", "false")
-    expect(carol.locator("#questions .qa-item", has_text="What comes next?").locator(".qa-votes")).to_have_text("0", timeout=10_000)
+    expect(carol.locator("#questions .qa-item", has_text="What comes next?").locator(".qa-votes")).to_have_text(
+        "0", timeout=10_000
+    )
 
 
 def test_a_room_without_qa_has_no_questions_panel(live_server: LiveServer, context_factory: Any) -> None:
