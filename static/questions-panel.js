@@ -89,9 +89,10 @@ function build(chatMain) {
 }
 
 export class QuestionsPanel {
-  /** `root`: the room's <article>; `identity`: who the reader is (identity.js). */
-  constructor(root, { slug, identity }) {
+  /** `root`: the room's <article>; `identity`: who the reader is (identity.js); `open()`: the event is. */
+  constructor(root, { slug, identity, open }) {
     this.slug = slug;
+    this.open = open;
     this.identity = identity;
     this.table = new QuestionTable(() => (identity.me ? identity.me.id : null));
     this.sort = "top";
@@ -125,12 +126,17 @@ export class QuestionsPanel {
     return rest;
   }
 
-  /** The reader changed (joined, left, another tab): what they may do, and their votes. */
+  /** Whether the reader may ask and vote now: they joined, and the event is open. */
+  can() {
+    return !!this.identity.token() && this.open();
+  }
+
+  /** The reader or the event's state changed: what they may do. */
   changed() {
-    const can = !!this.identity.token();
+    const can = this.can();
     this.el.input.disabled = !can;
     this.el.send.disabled = !can;
-    this.el.hint.hidden = can;
+    this.el.hint.hidden = !!this.identity.token(); // "Choose a nickname…" only to who has none
     this.render();
   }
 
@@ -175,7 +181,7 @@ export class QuestionsPanel {
     } catch {
       this.say(errorMessage(null));
     } finally {
-      this.el.send.disabled = !this.identity.token();
+      this.el.send.disabled = !this.can();
     }
   }
 
@@ -239,7 +245,7 @@ export class QuestionsPanel {
     vote.setAttribute("aria-pressed", question.voted ? "true" : "false");
     vote.setAttribute("aria-label", TEXT.votes(question.votes));
     const closed = status === "answered" || status === "dismissed" || status === "pending";
-    vote.disabled = closed || !this.identity.token() || this.busy.has(question.id); // busy: a vote on its way
+    vote.disabled = closed || !this.can() || this.busy.has(question.id); // busy: a vote on its way
     return li;
   }
 

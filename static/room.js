@@ -72,7 +72,7 @@ function start(root) {
   // The conversation: day lines, mentions, reactions and each message's actions (room-list.js).
   const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status") });
   // Q&A: the questions panel (on events that take questions); its items never join the conversation.
-  const questions = roomQuestions(root, { slug, identity });
+  const questions = roomQuestions(root, { slug, identity, open: () => state === "open" });
   const newLine = new NewLine(list, () => !onScreen); // "New messages" above what came while away
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
   roomCalendarLinks(root); // "Add to calendar", kept to the details as the host edits them
@@ -137,6 +137,7 @@ function start(root) {
     if (next === "open") chatShown = true;
     showSections(next, chatShown);
     showForms();
+    questions.changed(); // questions are asked and voted on only while the event is open
     if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;
     announce(root, "state", { state: next });
@@ -247,6 +248,7 @@ function start(root) {
       messages.setAttribute("aria-busy", "true");
       cleared.clear();
       pinned.clear();
+      questions.reload(); // the stream is read again: the list as the server has it now
       reads.reset();
       jump.readAll();
       outbox.reload(); // its messages stay below the conversation read again
