@@ -41,7 +41,8 @@ const TEXT = {
 function build(chatMain) {
   const box = make("details", "qa");
   box.id = "questions";
-  box.open = true;
+  // On a phone (style.css's small screens) folded at first: its summary still counts the questions.
+  box.open = !window.matchMedia("(max-width: 40rem), (max-height: 32rem)").matches;
   const summary = make("summary", "qa-summary");
   const title = make("span", "qa-title", TEXT.heading);
   const count = make("span", "qa-count muted");
