@@ -6,7 +6,7 @@
 
 import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { make } from "./el.js";
-import { t, tn } from "./i18n.js";
+import { lang, t, tn } from "./i18n.js";
 import { QuestionTable } from "./questions-model.js";
 
 const TEXT = {
@@ -36,6 +36,8 @@ const TEXT = {
   votes: (n) => tn("Upvote ({n} vote)", "Upvote ({n} votes)", n),
   count: (n) => tn("{n} question", "{n} questions", n),
 };
+
+const COUNT = new Intl.NumberFormat(lang); // a vote count, as the page's language writes numbers
 
 /** Where the panel goes: above the conversation, under the pinned announcement. */
 function build(chatMain) {
@@ -242,7 +244,7 @@ export class QuestionsPanel {
     for (const name of ["answering", "answered", "pending", "dismissed"]) li.classList.toggle(name, status === name);
     li.classList.toggle("mine", mine);
     const vote = li.querySelector(".qa-vote");
-    vote.querySelector(".qa-votes").textContent = new Intl.NumberFormat(document.documentElement.lang || "en").format(question.votes);
+    vote.querySelector(".qa-votes").textContent = COUNT.format(question.votes);
     vote.setAttribute("aria-pressed", question.voted ? "true" : "false");
     vote.setAttribute("aria-label", TEXT.votes(question.votes));
     const closed = status === "answered" || status === "dismissed" || status === "pending";
