@@ -22,6 +22,7 @@ import { keepOffline } from "./offline.js";
 import { openAlert } from "./open-alert.js";
 import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
+import { roomQuestions } from "./questions-panel.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { composeRoom } from "./room-composing.js";
@@ -70,6 +71,8 @@ function start(root) {
 
   // The conversation: day lines, mentions, reactions and each message's actions (room-list.js).
   const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status") });
+  // Q&A: the questions panel (on events that take questions); its items never join the conversation.
+  const questions = roomQuestions(root, { slug, identity, open: () => state === "open" });
   const newLine = new NewLine(list, () => !onScreen); // "New messages" above what came while away
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
   roomCalendarLinks(root); // "Add to calendar", kept to the details as the host edits them
@@ -134,6 +137,7 @@ function start(root) {
     if (next === "open") chatShown = true;
     showSections(next, chatShown);
     showForms();
+    questions.changed(); // questions are asked and voted on only while the event is open
     if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;
     announce(root, "state", { state: next });
@@ -154,6 +158,8 @@ function start(root) {
     if (anew) composer.error("");
     nicknames.changed(why);
     showForms();
+    questions.changed(); // who may ask and vote; anew: this reader's own votes and questions
+    if (anew) questions.reload();
     if (why === "forgot" && !elsewhere) nicknames.input.focus();
     // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
     if (anew || why === "lost") list.reown(me() ? "p" + me().id : null);
@@ -169,7 +175,8 @@ function start(root) {
   /** Items from the stream; `known`: what this browser had already, shown at once (at the bottom). */
   function onItems(items, known) {
     const stuck = !loaded || list.nearBottom();
-    const added = list.add(privately.take(items)); // the private go to their thread, the rest here
+    // Q&A kinds to the questions panel, the private to their thread, the rest here.
+    const added = list.add(privately.take(questions.take(items)));
     for (const item of items) outbox.delivered(item); // our own messages, arrived: no longer pending
     reads.watch(added);
     reads.draw();
@@ -241,6 +248,7 @@ function start(root) {
       messages.setAttribute("aria-busy", "true");
       cleared.clear();
       pinned.clear();
+      questions.reload(); // the stream is read again: the list as the server has it now
       reads.reset();
       jump.readAll();
       outbox.reload(); // its messages stay below the conversation read again
