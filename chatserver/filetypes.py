@@ -117,12 +117,12 @@ def detect(path: str) -> Detected:
         if image is not None:
             return image
         window = head.removeprefix(_BOM).lstrip(_WHITESPACE)[:MARKUP_WINDOW]
-        if not _LONG_MARKUP.search(window):  # a short tag counts only where a reader could see text
-            if head.startswith(b"PK\x03\x04"):
-                window = _zip_text(window)
-            elif head.startswith(b"%PDF-"):
-                window = _PDF_STREAM.sub(b"stream\0", window)
-        if _MARKUP.search(window):
+        # In a ZIP's or a PDF's compressed data a short tag turns up by chance: there only the long
+        # markers count, and the short ones only where a reader could see text.
+        packed = _zip_text if head.startswith(b"PK\x03\x04") else _pdf_text if head.startswith(b"%PDF-") else None
+        if packed is not None and _LONG_MARKUP.search(window):
+            raise Unsupported("refused: HTML, SVG or XML markup")
+        if _MARKUP.search(packed(window) if packed is not None else window):
             raise Unsupported("refused: HTML, SVG or XML markup")
         if head.startswith(b"%PDF-"):
             return PDF
@@ -132,6 +132,11 @@ def detect(path: str) -> Detected:
         if audio is not None:
             return audio
         return _text(f, head)
+
+
+def _pdf_text(window: bytes) -> bytes:
+    """A PDF window without its streams' data."""
+    return _PDF_STREAM.sub(b"stream\0", window)
 
 
 def _zip_text(window: bytes) -> bytes:

@@ -283,20 +283,18 @@ class Files(StoreCore):
         if item_id is not None:
             await tx.execute("UPDATE files SET item_id = ?, held_id = NULL WHERE held_id = ?", (item_id, held_id))
             return
-        await tx.execute(
-            "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE held_id = ?)", (held_id,)
-        )
-        await tx.execute("UPDATE files SET erased_at = ?, held_id = NULL WHERE held_id = ?", (self.clock(), held_id))
+        await self._erase_files_where(tx, "held_id = ?", (held_id,))
 
     async def _erase_files(self, tx: Transaction, event_id: int, item_id: int) -> None:
         """Erase a message's files (and its preview's image): the bytes go, the record says when (410)."""
+        await self._erase_files_where(tx, "event_id = ? AND item_id = ?", (event_id, item_id))
+
+    async def _erase_files_where(self, tx: Transaction, where: str, params: tuple[int, ...]) -> None:
+        """Erase the files a constant clause picks: their chunks deleted, the record marked erased."""
+        await tx.execute(f"DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE {where})", params)
         await tx.execute(
-            "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE event_id = ? AND item_id = ?)",
-            (event_id, item_id),
-        )
-        await tx.execute(
-            "UPDATE files SET erased_at = ? WHERE event_id = ? AND item_id = ? AND erased_at IS NULL",
-            (self.clock(), event_id, item_id),
+            f"UPDATE files SET erased_at = ?, held_id = NULL WHERE {where} AND erased_at IS NULL",
+            (self.clock(), *params),
         )
 
     async def _erase_event_files(self, tx: Transaction, event_id: int) -> None:
