@@ -8,7 +8,7 @@ import { AuditLog } from "./admin-audit.js";
 import { EventList } from "./admin-events.js";
 import { SeriesList } from "./admin-series.js";
 import { Stats } from "./admin-stats.js";
-import { Tabs } from "./admin-tabs.js";
+import { Tabs } from "./tablist.js";
 import { appendSentence } from "./dom.js";
 import { checkKey, readKey, useKey } from "./host-call.js";
 import { t } from "./i18n.js";

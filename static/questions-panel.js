@@ -7,6 +7,7 @@
 import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { make } from "./el.js";
 import { lang, t, tn } from "./i18n.js";
+import { QuestionTabs } from "./qa-tabs.js";
 import { QuestionTable } from "./questions-model.js";
 
 const TEXT = {
@@ -101,7 +102,9 @@ export class QuestionsPanel {
     this.sort = "top";
     this.rows = new Map(); // question id → its <li>
     this.busy = new Set(); // questions whose vote is on its way
-    this.el = build(root.querySelector(".chat-main"));
+    const chatMain = root.querySelector(".chat-main");
+    this.el = build(chatMain);
+    this.tabs = new QuestionTabs(chatMain, this.el.box); // on a phone: the chat or the questions
     this.el.tabs.top.addEventListener("click", () => this.order("top"));
     this.el.tabs.new.addEventListener("click", () => this.order("new"));
     this.el.form.addEventListener("submit", (e) => {
@@ -258,6 +261,7 @@ export class QuestionsPanel {
     const questions = this.table.sorted(this.sort);
     for (const [sort, button] of Object.entries(this.el.tabs)) button.setAttribute("aria-pressed", sort === this.sort ? "true" : "false");
     this.el.count.textContent = questions.length ? TEXT.count(questions.length) : "";
+    this.tabs.counted(questions.length ? COUNT.format(questions.length) : "");
     this.el.empty.hidden = questions.length > 0;
 
     const anchor = list.scrollTop > 0 ? this.firstVisible() : null;

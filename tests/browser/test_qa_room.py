@@ -166,3 +166,45 @@ def test_the_question_table_folds_the_stream_and_the_api_in_order(
         "top": [1, 3, 4],
         "newest": [4, 3, 1],
     }
+
+
+def test_on_a_phone_the_questions_are_a_tab_beside_the_chat(live_server: LiveServer, context_factory: Any) -> None:
+    created = live_server.create_event(qa=True)
+    slug = created["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    for body in ("Is it recorded?", "Where are the slides?"):
+        status, reply = live_server.api("POST", f"/api/events/{slug}/questions", {"body": body}, bob)
+        assert status == 201, reply
+    phone = open_room(context_factory(viewport={"width": 390, "height": 844}), live_server, slug, "alice")
+    chat_tab = phone.get_by_role("tab", name="Chat")
+    questions_tab = phone.get_by_role("tab", name=re.compile("^Questions"))
+    expect(chat_tab).to_have_attribute("aria-selected", "true")
+    expect(questions_tab).to_have_accessible_name("Questions 2")
+    # The chat first: the conversation and the composer, no questions.
+    expect(phone.locator("#messages")).to_be_visible()
+    expect(phone.locator("#questions")).to_be_hidden()
+
+    questions_tab.click()
+    expect(questions_tab).to_have_attribute("aria-selected", "true")
+    expect(phone.locator("#messages")).to_be_hidden()
+    expect(phone.locator("#composer")).to_be_hidden()
+    expect(questions(phone)).to_have_text(["Is it recorded?", "Where are the slides?"])
+    # The questions fill the room: the list reaches down to the bottom part of the screen.
+    box = phone.locator("#questions .qa-list").bounding_box()
+    assert box is not None and box["y"] + box["height"] > 844 * 0.9, box
+    ask(phone, "Can I ask from here?")
+    expect(questions(phone)).to_have_count(3)
+    expect(questions_tab).to_have_accessible_name("Questions 3")
+
+    # The arrow key moves back to the chat, as tabs do.
+    questions_tab.press("ArrowLeft")
+    expect(chat_tab).to_be_focused()
+    expect(chat_tab).to_have_attribute("aria-selected", "true")
+    expect(phone.locator("#messages")).to_be_visible()
+    expect(phone.locator("#questions")).to_be_hidden()
+
+    # A wide screen has no tabs: the panel sits above the conversation.
+    phone.set_viewport_size({"width": 1280, "height": 800})
+    expect(chat_tab).to_be_hidden()
+    expect(phone.locator("#questions")).to_be_visible()
+    expect(phone.locator("#messages")).to_be_visible()

@@ -2,10 +2,14 @@
 // (mirrored right to left), Home and End go to the first and the last; a click or a key shows it.
 
 export class Tabs {
-  /** tablist: the role=tablist element; shown(id): after a tab's panel is shown (its tab's id). */
-  constructor(tablist, shown) {
+  /**
+   * tablist: the role=tablist element; shown(id): after a tab's panel is shown (its tab's id).
+   * hide: false when the page's style shows the panels itself (a layout that has tabs only on phones).
+   */
+  constructor(tablist, shown, { hide = true } = {}) {
     this.tabs = [...tablist.querySelectorAll('[role="tab"]')];
     this.shown = shown;
+    this.hide = hide;
     for (const tab of this.tabs) tab.addEventListener("click", () => this.select(tab));
     tablist.addEventListener("keydown", (e) => this.key(e));
   }
@@ -15,7 +19,7 @@ export class Tabs {
       const on = other === tab;
       other.setAttribute("aria-selected", on ? "true" : "false");
       other.tabIndex = on ? 0 : -1;
-      document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
+      if (this.hide) document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
     }
     if (focus) tab.focus();
     this.shown(tab.id);
