@@ -9,6 +9,7 @@ import { make } from "./el.js";
 import { lang, t, tn } from "./i18n.js";
 import { QuestionTabs } from "./qa-tabs.js";
 import { QuestionTable } from "./questions-model.js";
+import { VoteEcho } from "./vote-echo.js";
 
 const TEXT = {
   // Translators: the heading of the room's panel of questions for the host (Q&A).
@@ -117,6 +118,13 @@ export class QuestionsPanel {
         this.el.form.requestSubmit();
       }
     });
+    // The reader's votes from their other tabs: marked here too.
+    this.echo = new VoteEcho(slug, () => (identity.me ? identity.me.id : null), ({ kind, id, voted }) => {
+      const question = kind === "question" ? this.table.get(id) : null;
+      if (!question || typeof voted !== "boolean") return;
+      question.voted = voted;
+      this.render();
+    });
     this.el.list.addEventListener("click", (e) => {
       const button = e.target.closest("button.qa-vote");
       if (button) this.vote(Number(button.closest("li").dataset.id), button);
@@ -202,8 +210,12 @@ export class QuestionsPanel {
     try {
       const method = question.voted ? "DELETE" : "PUT";
       const res = await fetchJson(method, eventPath(this.slug, `/questions/${id}/vote`), { token });
-      if (res.status === 200 && res.data && res.data.question) this.table.put(res.data.question);
-      else this.say(errorMessage(res));
+      if (res.status === 200 && res.data && res.data.question) {
+        this.table.put(res.data.question);
+        this.echo.tell("question", id, method === "PUT");
+      } else {
+        this.say(errorMessage(res));
+      }
     } catch {
       this.say(errorMessage(null));
     } finally {

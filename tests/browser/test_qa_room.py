@@ -208,3 +208,29 @@ def test_on_a_phone_the_questions_are_a_tab_beside_the_chat(live_server: LiveSer
     expect(chat_tab).to_be_hidden()
     expect(phone.locator("#questions")).to_be_visible()
     expect(phone.locator("#messages")).to_be_visible()
+
+
+def test_a_vote_in_one_tab_is_the_readers_own_in_their_other_tabs(live_server: LiveServer, context_factory: Any) -> None:
+    created = live_server.create_event(qa=True)
+    slug = created["event"]["slug"]
+    bob = live_server.join(slug, "bob")
+    status, reply = live_server.api("POST", f"/api/events/{slug}/questions", {"body": "Is it recorded?"}, bob)
+    assert status == 201, reply
+    browser = context_factory()
+    first = open_room(browser, live_server, slug, "alice")
+    second = open_room(browser, live_server, slug, expect_composer=True)
+    other = open_room(context_factory(), live_server, slug, "carol")  # another browser: not alice
+
+    def vote_button(page: Any) -> Any:
+        return page.locator("#questions .qa-item", has_text="Is it recorded?").locator("button.qa-vote")
+
+    vote_button(first).click()
+    expect(vote_button(first)).to_have_attribute("aria-pressed", "true")
+    expect(vote_button(second)).to_have_attribute("aria-pressed", "true")
+    expect(vote_button(other).locator(".qa-votes")).to_have_text("1", timeout=10_000)
+    expect(vote_button(other)).to_have_attribute("aria-pressed", "false")
+    # Taken back in the second tab: no longer marked in the first.
+    vote_button(second).click()
+    expect(vote_button(second)).to_have_attribute("aria-pressed", "false")
+    expect(vote_button(first)).to_have_attribute("aria-pressed", "false")
+    expect(vote_button(other).locator(".qa-votes")).to_have_text("0", timeout=10_000)
