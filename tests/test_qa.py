@@ -345,3 +345,27 @@ async def test_a_question_the_word_filter_matches_waits_for_the_hosts(api: Api) 
     assert [q["body"] for q in await listed(api, slug, bob)] == ["When is lunch?"]
     assert "cryptocurrency" not in repr(await view(api, slug, bob))
     assert {q["body"] for q in await listed(api, slug, key)} == {"Any cryptocurrency tips?", "When is lunch?"}
+
+
+async def test_turning_qa_or_screening_on_or_off_tells_open_rooms(api: Api) -> None:
+    """A change of `qa` or `qa_screening` appends an `updated` item naming it, so an open room shows
+    or hides its questions without a reload; the same value again appends nothing."""
+    slug, key = await room(api)
+    before = len(await api.read_all(slug))
+    assert (await api.patch(f"/api/events/{slug}", {"qa": True}, token=key)).status == 200
+    assert (await api.patch(f"/api/events/{slug}", {"qa": True}, token=key)).status == 200  # no change
+    assert (await api.patch(f"/api/events/{slug}", {"qa_screening": True}, token=key)).status == 200
+    assert (await api.patch(f"/api/events/{slug}", {"qa": False, "qa_screening": False}, token=key)).status == 200
+    updates = [item for item in (await api.read_all(slug))[before:] if item.get("code") == "updated"]
+    assert [(item["changes"], item["body"]) for item in updates] == [
+        ({"qa": True}, "The host changed whether questions are taken."),
+        ({"qa_screening": True}, "The host changed whether questions are screened."),
+        (
+            {"qa": False, "qa_screening": False},
+            "The host changed whether questions are taken and whether questions are screened.",
+        ),
+    ]
+    assert (await api.patch(f"/api/events/{slug}", {"direct_messages": "off"}, token=key)).status == 200
+    for locale in ("en", "de"):  # the page names each field in the reader's language
+        page = await api.get(f"/e/{slug}/transcript?locale={locale}")
+        assert page.status == 200 and page.body.count('data-code="updated"') == 4

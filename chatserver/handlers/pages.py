@@ -73,6 +73,9 @@ _EDITED_FIELDS = {
     "joins_locked": N_("who may join"),
     "transcript": N_("who may read the transcript"),
     "retention_days": N_("how long messages are kept"),
+    "direct_messages": N_("who may write privately"),
+    "qa": N_("whether questions are taken"),
+    "qa_screening": N_("whether questions are screened"),
 }
 _BOTH_TIMES = N_("the start and end times")
 
