@@ -20,6 +20,7 @@ from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
 from chatserver.models import CLOSED, HOSTS, OPEN, SCHEDULED, Event, Item, fit
 from chatserver.store.events import EDIT_FIELDS
 from chatserver.timefmt import format_time, format_time_in
+from chatserver.transcript import page_questions
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
 
 TRANSCRIPT_PAGE = 1000
@@ -374,6 +375,8 @@ class TranscriptPage(PageHandler):
         if query:
             on_page = {item.id for item in items}
             found = await search_event(self.services, self.client_key(), event, query, on_page, self.language)
+        # After the chat, on its last page: the questions everyone saw.
+        questions, more_questions = await page_questions(store, event) if not more else ([], False)
         self.render(
             "transcript.html",
             event=event,
@@ -388,6 +391,8 @@ class TranscriptPage(PageHandler):
             edited=edited_at,
             files_of=lambda item: shown_files(item, self.language),
             preview_of=shown_preview,
+            questions=questions,
+            more_questions=more_questions,
         )
 
 
