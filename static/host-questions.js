@@ -228,7 +228,8 @@ export class HostQuestions {
       actions.dataset.made = wanted;
       const hadFocus = actions.contains(document.activeElement);
       actions.replaceChildren(...choices(status).map(([label, to]) => {
-        const button = make("button", to === "dismissed" ? "secondary-button" : "", TEXT.actions[label]);
+        // The step forward stands out (Answer now, Approve); the others are secondary.
+        const button = make("button", label === "answering" || label === "approve" ? "" : "secondary-button", TEXT.actions[label]);
         button.type = "button";
         button.dataset.status = to;
         return button;
