@@ -122,6 +122,8 @@ def test_screened_questions_wait_in_the_approval_queue_and_the_keys_work(
     target = host.locator("#hq-list .hq-item").first.locator(".hq-text").inner_text()
     host.keyboard.press("a")
     expect(room_row(bob, target)).to_have_class(re.compile(r"\banswering\b"))
+    expect(console_row(host, target)).to_have_class(re.compile(r"\banswering\b"))
+    expect(console_row(host, target)).to_be_focused()
     host.keyboard.press("d")
     expect(room_row(bob, target)).to_have_class(re.compile(r"\banswered\b"))
     host.locator("#announce-body").fill("")
@@ -158,3 +160,15 @@ def test_turning_qa_on_and_off_in_the_console_shows_and_hides_the_rooms_panel(
     expect(host.locator("#room-status")).to_have_text("New questions wait for your approval before everyone sees them.")
     status, answer = live_server.api("GET", f"/api/events/{slug}")
     assert status == 200 and answer["event"]["qa_screening"] is True and answer["event"]["qa"] is False
+
+
+def test_the_home_page_schedules_an_event_that_takes_questions(live_server: LiveServer, context_factory: Any) -> None:
+    page = context_factory().new_page()
+    page.goto(live_server.base + "/")
+    page.get_by_label("Title").fill("Ask me anything")
+    page.get_by_label("Take questions (Q&A)").check()
+    page.get_by_role("button", name="Schedule the event").click()
+    expect(page.get_by_role("heading", name="“Ask me anything” is scheduled")).to_be_visible()
+    slug = page.locator("#room-link").input_value().rstrip("/").rsplit("/", 1)[1]
+    status, answer = live_server.api("GET", f"/api/events/{slug}")
+    assert status == 200 and answer["event"]["qa"] is True and answer["event"]["qa_screening"] is False
