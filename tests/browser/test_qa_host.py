@@ -172,3 +172,21 @@ def test_the_home_page_schedules_an_event_that_takes_questions(live_server: Live
     slug = page.locator("#room-link").input_value().rstrip("/").rsplit("/", 1)[1]
     status, answer = live_server.api("GET", f"/api/events/{slug}")
     assert status == 200 and answer["event"]["qa"] is True and answer["event"]["qa_screening"] is False
+
+
+def test_a_moderator_answers_and_approves_from_their_console(live_server: LiveServer, context_factory: Any) -> None:
+    created = live_server.create_event(qa=True, qa_screening=True)
+    slug, key = created["event"]["slug"], created["host_key"]
+    status, answer = live_server.api("POST", f"/api/events/{slug}/moderators", {"name": "Maya"}, key)
+    assert status == 201, answer
+    alice = open_room(context_factory(), live_server, slug, "alice")
+    moderator = open_console(context_factory(), live_server, slug, answer["key"])
+    ask(alice, "Can a moderator approve me?")
+    expect(room_row(alice, "Can a moderator approve me?")).to_have_class(re.compile(r"\bpending\b"))
+    moderator.locator("#hq-queue .hq-item").get_by_role("button", name="Approve").click()
+    expect(room_row(alice, "Can a moderator approve me?")).not_to_have_class(re.compile(r"\bpending\b"))
+    console_row(moderator, "Can a moderator approve me?").get_by_role("button", name="Answer now").click()
+    expect(room_row(alice, "Can a moderator approve me?")).to_have_class(re.compile(r"\banswering\b"))
+    # The room settings are the host's: a moderator reads them.
+    expect(moderator.get_by_label("Take questions (Q&A)")).to_be_checked()
+    expect(moderator.get_by_label("Take questions (Q&A)")).to_be_disabled()
