@@ -140,6 +140,19 @@ def poll_json(poll: Poll, event: Event, viewer: Viewer, now: int) -> dict[str, A
     return poll.to_json(poll.shows_counts(viewer, False, closed), closed)
 
 
+# The transcript page's questions at the most (the most voted); the downloads have every one.
+PAGE_QUESTIONS = 500
+
+
+async def page_questions(store: Store, event: Event) -> tuple[list[Question], bool]:
+    """The transcript page's Questions section: those shown to everyone (never a pending or
+    dismissed one: the page has no key), most votes first, as the public's .json lists them; and
+    whether there are more than the page shows."""
+    async for first in store.shown_questions(event.id, PUBLIC_VIEW, PAGE_QUESTIONS + 1):
+        return first[:PAGE_QUESTIONS], len(first) > PAGE_QUESTIONS  # the first page is enough
+    return [], False
+
+
 async def qa_text(store: Store, event: Event, viewer: Viewer) -> AsyncIterator[str]:
     """After the chat: the questions, most votes first, and the polls with their results."""
     heading = "\n## Questions\n"

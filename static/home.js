@@ -220,7 +220,7 @@ function scheduling(form) {
 
   /** What to send, and where: a one-off event, or a series from its first meeting. */
   function request(title, start, end, first) {
-    const body = { title, description: f.description.value, listed: f.listed.checked, ...privacy.fields() };
+    const body = { title, description: f.description.value, listed: f.listed.checked, qa: f.qa.checked, ...privacy.fields() };
     if (!first) {
       return ["/api/events", { ...body, starts_at: zonedISO(start, zones.zone), ends_at: zonedISO(end, zones.zone) }];
     }

@@ -1,5 +1,6 @@
 // The console's room settings, each applied at once: slow mode (how often one person may post),
-// whether new people may join and whether the chat says so, who may write privately; and the word
+// whether new people may join and whether the chat says so, who may write privately, whether the
+// room takes questions (Q&A) and whether they wait for approval; and the word
 // filter (saved with its own button), whose messages wait in the review queue. Only the host may
 // change them; a moderator sees them.
 
@@ -26,6 +27,11 @@ const TEXT = {
     everyone: t("People can write privately to the hosts and to each other."),
     off: t("Nobody can write privately now; the hosts can still write to anyone."),
   },
+  // Translators: after the host turned Q&A on or off in the room's settings.
+  qaOn: t("The room takes questions: its Questions panel is open to everyone now."),
+  qaOff: t("The room takes no questions now: its Questions panel is gone."),
+  screeningOn: t("New questions wait for your approval before everyone sees them."),
+  screeningOff: t("New questions are shown to everyone at once."),
   filterOn: (n) => tn("Saved: a message with this word or phrase is held for review.", "Saved: a message with one of these {n} words or phrases is held for review.", n),
   filterOff: t("Saved: there is no word filter, so no message is held."),
   // Translators: the field named in the server's refusals of a word filter.
@@ -74,6 +80,8 @@ export class RoomSettings {
     this.joins = $("r-joins");
     this.joinItems = $("r-join-items");
     this.dm = $("r-dm");
+    this.qa = $("r-qa");
+    this.screening = $("r-qa-screening");
     this.filterForm = $("filter-form");
     this.filter = $("r-filter");
     this.filterDirty = false; // the host is editing the list: what the server says waits
@@ -103,6 +111,8 @@ export class RoomSettings {
     this.joins.addEventListener("change", () => this.apply({ joins_locked: !this.joins.checked }, this.joins));
     this.joinItems.addEventListener("change", () => this.apply({ join_items: this.joinItems.checked }, this.joinItems));
     this.dm.addEventListener("change", () => this.apply({ direct_messages: this.dm.value }, this.dm));
+    this.qa.addEventListener("change", () => this.apply({ qa: this.qa.checked }, this.qa));
+    this.screening.addEventListener("change", () => this.apply({ qa_screening: this.screening.checked }, this.screening));
     this.filterForm.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.saveFilter();
@@ -140,6 +150,8 @@ export class RoomSettings {
       this.joins.checked = !ev.joins_locked;
       this.joinItems.checked = ev.join_items !== false;
       this.dm.value = Object.hasOwn(TEXT.dm, ev.direct_messages) ? ev.direct_messages : "hosts";
+      this.qa.checked = ev.qa === true;
+      this.screening.checked = ev.qa_screening === true;
       this.showOther();
     }
     this.enable();
@@ -204,6 +216,8 @@ export class RoomSettings {
       if ("slow_mode" in change) say(status, ev.slow_mode ? TEXT.slowOn(slowText(ev.slow_mode)) : TEXT.slowOff, "ok");
       else if ("join_items" in change) say(status, ev.join_items ? TEXT.joinsShown : TEXT.joinsHidden, "ok");
       else if ("direct_messages" in change) say(status, TEXT.dm[ev.direct_messages] || "", "ok");
+      else if ("qa" in change) say(status, ev.qa ? TEXT.qaOn : TEXT.qaOff, "ok");
+      else if ("qa_screening" in change) say(status, ev.qa_screening ? TEXT.screeningOn : TEXT.screeningOff, "ok");
       else say(status, ev.joins_locked ? TEXT.joinsLocked : TEXT.joinsOpen, "ok");
     } else {
       if (this.event && control !== this.seconds) this.fill(this.event); // as it was; a number typed stays

@@ -12,6 +12,7 @@ import { bindEmbedding } from "./host-embed.js";
 import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
 import { EventEditor } from "./host-edit.js";
 import { ReviewQueue } from "./host-held.js";
+import { HostQuestions } from "./host-questions.js";
 import { Inbox } from "./host-inbox.js";
 import { LiveView } from "./host-live.js";
 import { ModeratorsPanel } from "./host-moderators.js";
@@ -70,6 +71,7 @@ const CONTROLS = "#edit input, #edit textarea, #edit button, #announce textarea,
 const CHANGES = {
   title: "string", description: "string", starts_at: "string", ends_at: "string", transcript: "string",
   slow_mode: "number", joins_locked: "boolean", retention_days: "number", direct_messages: "string",
+  qa: "boolean", qa_screening: "boolean",
 };
 
 const root = document.getElementById("host");
@@ -110,6 +112,7 @@ function start(root) {
   const moderators = new ModeratorsPanel(path, host);
   const activity = new ActivityLog(path);
   const review = new ReviewQueue(path, host, () => activity.load());
+  const questions = new HostQuestions(path, host); // Q&A
   const postAs = bindPostAs($("post-as"), path, host, live);
   // The inbox and the notices go out under the name the host posts as.
   const staff = { ...host, name: () => postAs.name(), answer: (text) => postAs.prefill(text), unread: showUnread };
@@ -155,6 +158,7 @@ function start(root) {
       inbox.add(items);
       activity.follow(items);
       for (const item of items) if (item.kind === "system" && item.code === "updated") applyChanges(item.changes);
+      questions.add(items); // after the changes: Q&A on or off
       if (items.some((i) => i.kind === "system" && (i.code === "joined" || i.code === "banned"))) people.load();
     },
     state: (next) => {
@@ -163,6 +167,7 @@ function start(root) {
     reset: () => {
       live.list.clear();
       inbox.clear();
+      questions.clear();
       live.updateEmpty();
     },
     loaded: () => {
@@ -277,6 +282,7 @@ function start(root) {
     live.updateEmpty();
     people.load();
     stream.run();
+    questions.load();
   }
 
   check();

@@ -63,6 +63,13 @@ export class QuestionTable {
     return next;
   }
 
+  /** The API's list answer ({status, data: {questions}}): each question put; false when it is none. */
+  putList(res) {
+    if (!res || res.status !== 200 || !res.data || !Array.isArray(res.data.questions)) return false;
+    for (const question of res.data.questions) this.put(question);
+    return true;
+  }
+
   /**
    * Fold stream items in. Returns {rest, changed}: `rest` the items that are not Q&A (for the
    * conversation), `changed` whether any question changed.
@@ -134,18 +141,19 @@ export class QuestionTable {
     return [...this.byId.values()].filter((q) => LISTED.has(q.status) || (this.mine(q) && (q.status === "pending" || q.status === "dismissed")));
   }
 
-  /** Most votes first, then the older (as the server's `top`). */
-  sortTop() {
-    return this.visible().sort((a, b) => b.votes - a.votes || millis(a.created_at) - millis(b.created_at) || a.id - b.id);
+  /** Most votes first, then the older (as the server's `top`); `list`: the reader's by default. */
+  sortTop(list = this.visible()) {
+    return list.sort((a, b) => b.votes - a.votes || millis(a.created_at) - millis(b.created_at) || a.id - b.id);
   }
 
   /** The newest first (as the server's `new`). */
-  sortNew() {
-    return this.visible().sort((a, b) => b.id - a.id);
+  sortNew(list = this.visible()) {
+    return list.sort((a, b) => b.id - a.id);
   }
 
-  /** The questions in the order `sort` ("top" or "new"). */
-  sorted(sort) {
-    return sort === "new" ? this.sortNew() : this.sortTop();
+  /** The questions in the order `sort` ("top" or "new"); `all`: every one (the hosts see them all). */
+  sorted(sort, all = false) {
+    const list = all ? [...this.byId.values()] : this.visible();
+    return sort === "new" ? this.sortNew(list) : this.sortTop(list);
   }
 }

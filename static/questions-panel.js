@@ -133,6 +133,12 @@ export class QuestionsPanel {
     this.load();
   }
 
+  /** The host turned Q&A off: the panel goes (room-questions.js makes a new one if it comes back). */
+  remove() {
+    this.el.box.remove();
+    this.tabs.remove();
+  }
+
   /** Stream items: the Q&A kinds are folded in here; → the others, for the conversation. */
   take(items) {
     const { rest, changed } = this.table.take(items);
@@ -162,9 +168,7 @@ export class QuestionsPanel {
     } catch {
       return; // offline: the stream's items still come
     }
-    if (res.status !== 200 || !res.data || !Array.isArray(res.data.questions)) return;
-    for (const question of res.data.questions) this.table.put(question);
-    this.render();
+    if (this.table.putList(res)) this.render();
   }
 
   order(sort) {
@@ -298,17 +302,4 @@ export class QuestionsPanel {
     for (const li of this.el.list.children) if (li.getBoundingClientRect().bottom > top) return li;
     return null;
   }
-}
-
-/**
- * The room's questions: the panel when the event takes them, else only the filter that keeps the
- * Q&A kinds out of the conversation. → {take(items) → the rest, changed(), reload()}.
- */
-export function roomQuestions(root, options) {
-  if (root.dataset.qa !== "true") {
-    const table = new QuestionTable();
-    return { take: (items) => table.take(items).rest, changed() {}, reload() {} };
-  }
-  const panel = new QuestionsPanel(root, options);
-  return { take: (items) => panel.take(items), changed: () => panel.changed(), reload: () => panel.load(), panel };
 }

@@ -22,7 +22,7 @@ import { keepOffline } from "./offline.js";
 import { openAlert } from "./open-alert.js";
 import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
-import { roomQuestions } from "./questions-panel.js";
+import { roomQuestions } from "./room-questions.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { composeRoom } from "./room-composing.js";

@@ -27,6 +27,8 @@ const TEXT = {
     transcript: t("who may read the transcript"),
     retention_days: t("how long messages are kept"),
     direct_messages: t("who may write privately"),
+    qa: t("whether questions are taken"),
+    qa_screening: t("whether questions are screened"),
   },
   bothTimes: t("the start and end times"),
 };
@@ -36,7 +38,7 @@ export const FIELD_NAMES = TEXT.fields;
 
 // The server's English sentences about a participant end so: what is before is the nickname.
 const NAMED = { joined: " joined.", banned: " was removed by the host." }; // i18n: the server's English
-const EDITED = ["title", "description", "starts_at", "ends_at", "slow_mode", "joins_locked", "transcript", "retention_days", "direct_messages"];
+const EDITED = ["title", "description", "starts_at", "ends_at", "slow_mode", "joins_locked", "transcript", "retention_days", "direct_messages", "qa", "qa_screening"];
 const fieldList = new Intl.ListFormat(lang, { type: "conjunction" });
 
 /** What a host's edit changed ("the title and the end time"), or null when it names nothing. */

@@ -345,3 +345,80 @@ async def test_a_question_the_word_filter_matches_waits_for_the_hosts(api: Api) 
     assert [q["body"] for q in await listed(api, slug, bob)] == ["When is lunch?"]
     assert "cryptocurrency" not in repr(await view(api, slug, bob))
     assert {q["body"] for q in await listed(api, slug, key)} == {"Any cryptocurrency tips?", "When is lunch?"}
+
+
+async def test_turning_qa_or_screening_on_or_off_tells_open_rooms(api: Api) -> None:
+    """A change of `qa` or `qa_screening` appends an `updated` item naming it, so an open room shows
+    or hides its questions without a reload; the same value again appends nothing."""
+    slug, key = await room(api)
+    before = len(await api.read_all(slug))
+    assert (await api.patch(f"/api/events/{slug}", {"qa": True}, token=key)).status == 200
+    assert (await api.patch(f"/api/events/{slug}", {"qa": True}, token=key)).status == 200  # no change
+    assert (await api.patch(f"/api/events/{slug}", {"qa_screening": True}, token=key)).status == 200
+    assert (await api.patch(f"/api/events/{slug}", {"qa": False, "qa_screening": False}, token=key)).status == 200
+    updates = [item for item in (await api.read_all(slug))[before:] if item.get("code") == "updated"]
+    assert [(item["changes"], item["body"]) for item in updates] == [
+        ({"qa": True}, "The host changed whether questions are taken."),
+        ({"qa_screening": True}, "The host changed whether questions are screened."),
+        (
+            {"qa": False, "qa_screening": False},
+            "The host changed whether questions are taken and whether questions are screened.",
+        ),
+    ]
+    assert (await api.patch(f"/api/events/{slug}", {"direct_messages": "off"}, token=key)).status == 200
+    for locale in ("en", "de"):  # the page names each field in the reader's language
+        page = await api.get(f"/e/{slug}/transcript?locale={locale}")
+        assert page.status == 200 and page.body.count('data-code="updated"') == 4
+
+
+async def test_the_transcript_page_lists_the_questions_everyone_saw_by_votes(api: Api, chat: Chat) -> None:
+    """After the chat, the page's Questions section shows what the public's .json lists (by votes,
+    each with its status and count); a pending or dismissed question never reaches it."""
+    slug, key = await room(api, qa=True, qa_screening=True)
+    _, alice = await api.join(slug, "alice")
+    _, bob = await api.join(slug, "bob")
+    ids = {}
+    for body in (
+        "Shown <b>first</b>?",
+        "Answered one",
+        "Still waiting SECRET1",
+        "Dismissed SECRET2",
+        "Seen then dropped SECRET3",
+    ):
+        reply = await ask(api, slug, alice, body)
+        assert reply.status == 201, reply.body
+        ids[body] = reply.body["question"]["id"]
+    for body in ("Shown <b>first</b>?", "Answered one", "Seen then dropped SECRET3"):
+        assert (await set_status(api, slug, key, ids[body], "open")).status == 200
+    assert (await set_status(api, slug, key, ids["Answered one"], "answered")).status == 200
+    assert (await set_status(api, slug, key, ids["Dismissed SECRET2"], "dismissed")).status == 200
+    assert (await set_status(api, slug, key, ids["Seen then dropped SECRET3"], "dismissed")).status == 200
+    for token in (alice, bob):
+        assert (await vote(api, slug, token, ids["Shown <b>first</b>?"])).status == 200
+    await chat.store.flush_all_votes()
+
+    public = (await api.get(f"/e/{slug}/transcript.json")).body["questions"]
+    assert [(q["body"], q["votes"], q["status"]) for q in public] == [
+        ("Shown <b>first</b>?", 2, "open"),
+        ("Answered one", 0, "answered"),
+    ]
+    page = await api.get(f"/e/{slug}/transcript")
+    assert page.status == 200
+    section = page.body.split('<section class="transcript-questions"', 1)[1].split("</section>", 1)[0]
+    assert "SECRET" not in page.body
+    assert "Shown &lt;b&gt;first&lt;/b&gt;?" in section and "<b>first" not in section  # user text escaped
+    assert section.index("Shown &lt;b&gt;") < section.index("Answered one")  # by votes
+    assert section.count('class="tq-item') == 2
+    assert "2 votes" in section and "0 votes" in section and ">Answered</span>" in section
+    assert page.body.index('class="log"') < page.body.index("transcript-questions")  # after the chat
+    # The hosts' .json has them all; the page, read without a key, never does.
+    hosts = (await api.get(f"/e/{slug}/transcript.json", token=key)).body["questions"]
+    assert len(hosts) == 5
+
+
+async def test_a_transcript_page_without_questions_has_no_questions_section(api: Api) -> None:
+    slug, _ = await room(api, qa=True)
+    _, alice = await api.join(slug, "alice")
+    assert (await api.say(slug, alice, "hello")).status in (200, 201)
+    page = await api.get(f"/e/{slug}/transcript")
+    assert page.status == 200 and "transcript-questions" not in page.body

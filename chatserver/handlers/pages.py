@@ -20,6 +20,7 @@ from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
 from chatserver.models import CLOSED, HOSTS, OPEN, SCHEDULED, Event, Item, fit
 from chatserver.store.events import EDIT_FIELDS
 from chatserver.timefmt import format_time, format_time_in
+from chatserver.transcript import page_questions
 from chatserver.validation import TITLE_MAX, query_cursor, query_int
 
 TRANSCRIPT_PAGE = 1000
@@ -73,6 +74,9 @@ _EDITED_FIELDS = {
     "joins_locked": N_("who may join"),
     "transcript": N_("who may read the transcript"),
     "retention_days": N_("how long messages are kept"),
+    "direct_messages": N_("who may write privately"),
+    "qa": N_("whether questions are taken"),
+    "qa_screening": N_("whether questions are screened"),
 }
 _BOTH_TIMES = N_("the start and end times")
 
@@ -371,6 +375,8 @@ class TranscriptPage(PageHandler):
         if query:
             on_page = {item.id for item in items}
             found = await search_event(self.services, self.client_key(), event, query, on_page, self.language)
+        # After the chat, on its last page: the questions everyone saw.
+        questions, more_questions = await page_questions(store, event) if not more else ([], False)
         self.render(
             "transcript.html",
             event=event,
@@ -385,6 +391,8 @@ class TranscriptPage(PageHandler):
             edited=edited_at,
             files_of=lambda item: shown_files(item, self.language),
             preview_of=shown_preview,
+            questions=questions,
+            more_questions=more_questions,
         )
 
 

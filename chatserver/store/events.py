@@ -33,6 +33,8 @@ EDIT_FIELDS = (
     "transcript",
     "retention_days",
     "direct_messages",
+    "qa",
+    "qa_screening",
 )
 _FIELD_NAMES = {
     "title": "the title",
@@ -44,6 +46,8 @@ _FIELD_NAMES = {
     "transcript": "who may read the transcript",
     "retention_days": "how long messages are kept",
     "direct_messages": "who may write privately",
+    "qa": "whether questions are taken",
+    "qa_screening": "whether questions are screened",
 }
 
 # What a calendar file shows of an event: an edit of these is a new SEQUENCE.

@@ -210,7 +210,9 @@ def test_on_a_phone_the_questions_are_a_tab_beside_the_chat(live_server: LiveSer
     expect(phone.locator("#messages")).to_be_visible()
 
 
-def test_a_vote_in_one_tab_is_the_readers_own_in_their_other_tabs(live_server: LiveServer, context_factory: Any) -> None:
+def test_a_vote_in_one_tab_is_the_readers_own_in_their_other_tabs(
+    live_server: LiveServer, context_factory: Any
+) -> None:
     created = live_server.create_event(qa=True)
     slug = created["event"]["slug"]
     bob = live_server.join(slug, "bob")
