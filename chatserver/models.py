@@ -151,6 +151,15 @@ class Item:
     private: bool = False
     to_participant: int | None = None
     to_sub: str | None = None
+    # The length of data's JSON, worked out once (items never change: an edit is a new Item) and
+    # left out of replace(), which makes a new one.
+    _data_size: int = field(default=-1, init=False, repr=False, compare=False)
+
+    def data_size(self) -> int:
+        """The length of the extras' JSON as stored (0 without any)."""
+        if self._data_size < 0:
+            self._data_size = len(data_json(self.data)) if self.data else 0
+        return self._data_size
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -268,8 +277,8 @@ def fit(items: list[Item], budget: int = PAGE_BYTES) -> tuple[list[Item], bool]:
     used = 0
     for index, item in enumerate(items):
         used += _ITEM_OVERHEAD + 4 * (len(item.body) + len(item.author or "") + len(item.client_id or ""))
-        if item.data:
-            used += 4 * len(data_json(item.data))  # rare (system items), so encoding them here costs little
+        # Measured once per item, not per reader: a votes item's counts go to every stream.
+        used += 4 * item.data_size()
         if used > budget and index > 0:
             return items[:index], True
     return items, False
