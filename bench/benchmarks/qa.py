@@ -111,6 +111,7 @@ class _Crowd:
     message_carriers: int = 0
     votes_count: list[int] = field(default_factory=list)  # per reader, `votes` items received in the phase
     votes_carriers: int = 0
+    waves: dict[int, list[float]] = field(default_factory=dict)  # `votes` item id -> [first, last receipt]
     # per sampled reader: question id -> (receive times, counts, created_at) of the `votes` items that carried it
     seen: list[dict[int, tuple[list[float], list[int], list[str]]]] = field(default_factory=list)
     last_id: list[int] = field(default_factory=list)
@@ -158,6 +159,11 @@ class _Crowd:
                 self.other_items += 1
                 return
             self.votes_count[reader] += 1
+            wave = self.waves.get(item_id)
+            if wave is None:
+                self.waves[item_id] = [received_at, received_at]
+            elif received_at > wave[1]:
+                wave[1] = received_at
             if self.stamp[reader] != received_at:
                 self.stamp[reader] = received_at
                 self.votes_carriers += 1
@@ -659,6 +665,7 @@ class Session:
             "p99_ack_to_reader_ms": ms(percentile(from_ack, 0.99)),
             "p50_send_to_all_sampled_ms": ms(percentile(until_all, 0.50)),
             "p99_send_to_all_sampled_ms": ms(percentile(until_all, 0.99)),
+            "fan_out_wave_ms": _waves(crowd.waves),
             "questions_per_votes_item": sum(len(i.get("questions", {})) for i in votes_items)
             / max(1, len(votes_items)),
             "votes_item_gaps_ms": _gaps(votes_items),
@@ -720,6 +727,12 @@ def _gaps(items: list[dict[str, Any]]) -> dict[str, Any]:
         return {}
     long = [{"ms": gap, "until": stamp} for gap, stamp in zip(gaps, stamps[1:], strict=True) if gap > 1500]
     return {"min": min(gaps), "p50": percentile(gaps, 0.5), "max": max(gaps), "over_1500": long}
+
+
+def _waves(waves: dict[int, list[float]]) -> dict[str, float]:
+    """From the first reader's receipt of a `votes` item to the last reader's, in ms: p50, p99, max."""
+    spans = [last - first for first, last in waves.values()]
+    return {"p50": ms(percentile(spans, 0.5)), "p99": ms(percentile(spans, 0.99)), "max": ms(max(spans, default=0.0))}
 
 
 def _slow(requests: list[_Vote], start: float) -> dict[str, Any]:
