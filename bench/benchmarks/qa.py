@@ -622,6 +622,8 @@ class Session:
             "server CPU %": server_cpu / window * 100,
             "p50 send-to-reader ms": ms(percentile(latencies, 0.50)),
             "p99 send-to-reader ms": ms(percentile(latencies, 0.99)),
+            "p99 answer-to-reader ms": ms(percentile(from_ack, 0.99)),
+            "p99 vote answered ms": ms(percentile([r.acked - r.sent for r in requests if r.ok], 0.99)),
             "updates/stream piece": updates / max(1, crowd.votes_carriers),
             "errors": sum(errors.values()),
             "server waiting for CPU %": (waited1 - waited0) / window * 100,
