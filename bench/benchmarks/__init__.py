@@ -6,7 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.benchmarks import conversation, fanout, fanout_pg, files, herd, idle, posts, search, transcript
+from bench.benchmarks import conversation, fanout, fanout_pg, files, herd, idle, posts, qa, search, transcript
 from bench.benchmarks.common import Result, Settings
 from bench.servers import CHATSERVER, KINDS
 
@@ -21,6 +21,7 @@ GROUPS = (
     "conversation",
     "search",
     "files",
+    "qa",
 )
 
 # The SSE goal: server CPU per delivery at most this fraction of chatserver's own long-poll figure.
@@ -59,6 +60,12 @@ FILES_UPLOAD_WHY = (
     "an upload is parsed, written to a temporary file, hashed (SHA-256), its type detected, then written "
     "to SQLite (WAL, then the database at a checkpoint); the baseline keeps the parsed bytes in memory"
 )
+QA_LOADGEN_WHY = "the generator, not the server, may have been the limit: its figures are suspect"
+QA_P99_WHY = (
+    "a vote waits up to the 1 s coalescing window, then for one fan-out wave to every reader "
+    "(fan_out_wave_ms in the JSON); a high 'server waiting for CPU %' means other processes held CPU 0"
+)
+QA_ITEMS_WHY = "votes are not coalesced as they should be: see votes_item_gaps_ms in the JSON"
 POSTS_WHY = (
     "every chatserver post is a durable SQLite commit (batched) and a validated, authenticated "
     "request; the baseline appends to a list; the ratio ranges about 0.5-0.8x between runs"
@@ -210,7 +217,47 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
             "round(s); the baseline keeps files in memory, so its upload RSS growth is in the JSON only",
         )
     )
+    found += _qa_cases(settings)
     return [case for case in found if case.group in only]
+
+
+def _qa_cases(settings: Settings) -> list[Case]:
+    """One server and one crowd of SSE readers: plain messages (the reference column, not shown
+    itself), then the votes. The reference case measures both phases; the votes case reports its share."""
+    session = qa.Session(settings)
+    title = (
+        f"Q&A {settings.qa_readers:,} SSE readers, {settings.qa_voters:,} voters, "
+        f"{settings.qa_questions} questions, {settings.qa_seconds:g} s"
+    )
+    plain = f"{title}: {settings.fanout_messages} messages"
+    return [
+        Case(
+            "qa",
+            plain,
+            functools.partial(session.run, "message"),
+            240,
+            servers=(CHATSERVER,),
+            targets=(Target("errors", 0, "value<="),),
+            shown=False,
+        ),
+        Case(
+            "qa",
+            title,
+            functools.partial(session.run, "votes"),
+            60,
+            servers=(CHATSERVER,),  # the baseline server has no Q&A
+            reference=plain,
+            targets=(
+                Target("items/votes", qa.ITEMS_PER_VOTE_TARGET, "value<=", why=QA_ITEMS_WHY),
+                Target("p99 send-to-reader ms", qa.P99_TARGET_MS, "value<=", why=QA_P99_WHY),
+                Target("errors", 0, "value<="),
+                Target("load-gen CPU %", qa.LOADGEN_LIMIT_PCT, "value<=", why=QA_LOADGEN_WHY),
+            ),
+            note=f"baseline column = {settings.fanout_messages} plain messages at {settings.fanout_rate:g}/s to the "
+            "same readers, same server, just before; ratio = votes / messages; a reader update = one item "
+            "delivered to one reader (a `votes` item here, a message there)",
+        ),
+    ]
 
 
 def _conversation_cases(settings: Settings) -> list[Case]:

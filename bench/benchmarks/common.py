@@ -40,6 +40,12 @@ class Settings:
     files_uploaders: int = 16  # uploads at once (chatserver's cap in all)
     files_uploads_each: int = 6  # 1 MiB uploads per uploader per round, back to back
     files_rounds: int = 3  # each phase measured this many times per server, interleaved
+    qa_readers: int = 5000  # SSE readers following the Q&A room
+    qa_voters: int = 1000  # participants voting
+    qa_questions: int = 50
+    qa_seconds: float = 30.0  # the votes go out at a steady rate over this long
+    qa_votes_each: int = 5  # distinct questions each voter votes on (every 5th also takes one back)
+    qa_sampled: int = 100  # readers that decode the `votes` items (the rest count them)
     max_wait: float = 60.0
     chatserver_args: list[str] = field(default_factory=list)
 
@@ -59,6 +65,10 @@ class Settings:
         self.files_seconds = 1.0
         self.files_uploads_each = 2
         self.files_rounds = 1
+        self.qa_readers = 500
+        self.qa_voters = 200
+        self.qa_seconds = 8.0
+        self.qa_sampled = 50
 
 
 @dataclass
