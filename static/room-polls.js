@@ -125,7 +125,7 @@ class RoomPolls {
   go(id) {
     const box = this.boxes.get(Number(id));
     if (!box || !box.isConnected) return;
-    box.scrollIntoView({ block: "center", behavior: "smooth" });
+    box.scrollIntoView({ block: "start", behavior: "smooth" }); // its question first, in a small panel too
     box.focus({ preventScroll: true });
   }
 
