@@ -53,13 +53,14 @@ class RoomPolls {
     return items.filter((item) => item && item.kind === "poll");
   }
 
-  /** What the reader may do: "yes" vote, "join" first, "no" (the event is not open), "closed". */
+  /** What the reader may do: "yes" vote, "join" first, "no" (the event is not open), "closed" (or
+   *  banned: the card only). */
   voting(poll) {
     if (poll.closed || this.ended) return "closed";
     if (this.state() !== "open") return "no";
     const me = this.identity.me;
     if (!this.identity.token()) return "join";
-    return me && me.banned ? "no" : "yes";
+    return me && me.banned ? "closed" : "yes";
   }
 
   draw(id) {

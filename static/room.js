@@ -160,7 +160,7 @@ function start(root) {
     if (anew) composer.error("");
     nicknames.changed(why);
     showForms();
-    qa.forEach((one) => (anew ? one.reload() : null, one.changed())); // who may vote; anew: their own votes
+    qa.forEach((one) => { one.changed(); if (anew) one.reload(); }); // who may ask and vote; anew: their own votes
     if (why === "forgot" && !elsewhere) nicknames.input.focus();
     // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
     if (anew || why === "lost") list.reown(me() ? "p" + me().id : null);
