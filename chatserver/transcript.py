@@ -153,6 +153,50 @@ async def page_questions(store: Store, event: Event) -> tuple[list[Question], bo
     return [], False
 
 
+def shown_poll(poll: Poll, event: Event, now: int) -> dict[str, Any]:
+    """A poll as the transcript page draws it (the public's view, as the .json's): each option's text,
+    count and share of the voters in whole percent (None where the results option still hides them)."""
+    shown = poll_json(poll, event, PUBLIC_VIEW, now)
+    voters = poll.voters
+    options = [
+        {
+            "text": option["text"],
+            "votes": option["votes"],
+            "percent": None if option["votes"] is None else (round(100 * option["votes"] / voters) if voters else 0),
+        }
+        for option in shown["options"]
+    ]
+    hidden = any(option["votes"] is None for option in options)
+    return {
+        "id": poll.id,
+        "question": poll.question,
+        "created_at": poll.created_at,
+        "closed": shown["closed"],
+        "multiple": poll.multiple,
+        "voters": voters,
+        "options": options,
+        "hidden": hidden,
+    }
+
+
+def polls_between(
+    polls: list[dict[str, Any]], ids: list[int], after: int, last_page: bool
+) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Where a page of the transcript shows its polls, each where it was asked: {item id: the polls
+    just before that item}, and those after the page's last item (on the last page, all the rest)."""
+    before: dict[int, list[dict[str, Any]]] = {}
+    tail: list[dict[str, Any]] = []
+    for poll in polls:
+        if poll["id"] <= after:
+            continue
+        following = next((item_id for item_id in ids if item_id > poll["id"]), None)
+        if following is not None:
+            before.setdefault(following, []).append(poll)
+        elif last_page:
+            tail.append(poll)
+    return before, tail
+
+
 async def qa_text(store: Store, event: Event, viewer: Viewer) -> AsyncIterator[str]:
     """After the chat: the questions, most votes first, and the polls with their results."""
     heading = "\n## Questions\n"

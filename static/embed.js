@@ -21,6 +21,7 @@
 // (room-api.js) is there by the time any of them fires, and by DOMContentLoaded.
 
 import { fetchJson } from "./api.js";
+import { bridgePolls } from "./embed-polls.js";
 import { textOn } from "./contrast.js";
 import { storageKept, store as storeText, stored as storedText } from "./dom.js";
 import { dir, lang, t, tn } from "./i18n.js";
@@ -55,6 +56,8 @@ const TEXT = {
     ended: t("ended"),
     // Translators: beside the chat bar's title when the room could not be shown on this site.
     unavailable: t("unavailable"),
+    // Translators: the label above an open poll's question shown over the collapsed chat bar.
+    poll: t("Poll"),
   },
 };
 
@@ -87,6 +90,7 @@ function bridge(root) {
   function send(type, fields) {
     window.parent.postMessage(Object.assign({ chatserver: 1, type }, fields), parentOrigin);
   }
+  const polls = bridgePolls(root, send); // the open poll over the collapsed bar (embed-polls.js)
 
   // --- looks: the site's accent colour, if it is one (the bar's text colour on it) ------------
   const accent = params.get("accent");
@@ -290,6 +294,8 @@ function bridge(root) {
       current().suggestNickname(data.nickname); // the name the visitor had in a series' last meeting
     } else if (data.type === "dismiss" && announcement && data.id === announcement.id) {
       settle(announcement.id);
+    } else if (data.type === "poll") {
+      polls.show(data.id);
     }
   });
 

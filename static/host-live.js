@@ -58,6 +58,7 @@ export class LiveView {
     if (this.touch.addEventListener) this.touch.addEventListener("change", () => this.helpText());
     this.list = new ItemList(this.ol, {
       group: true,
+      card: (item) => (host.card ? host.card(item) : null), // a poll (host-polls.js)
       actions: false, // hosts do not react: no message toolbar; edits, their marks and reactions show
       decorate: (li, item) => this.decorate(li, item),
       removed: (li) => {

@@ -1,6 +1,6 @@
 // The host console: checks the host key from the URL fragment, then shows the live chat with its
 // moderation, posting as the host, the inbox of private conversations, the review queue, the
-// people, the notices, the room's settings, the activity log, the moderators, the event's details
+// people, the notices, the polls, the room's settings, the activity log, the moderators, the event's details
 // to edit, the chat bar's snippet, and closing early. A moderator's key opens the same console
 // without what only the host may do (host-role.js).
 
@@ -17,6 +17,7 @@ import { Inbox } from "./host-inbox.js";
 import { LiveView } from "./host-live.js";
 import { ModeratorsPanel } from "./host-moderators.js";
 import { NoticesPanel } from "./host-notices.js";
+import { HostPolls } from "./host-polls.js";
 import { bindPostAs } from "./host-post.js";
 import { moderatorTitle, roleOf, showRole } from "./host-role.js";
 import { RoomSettings } from "./host-room.js";
@@ -105,9 +106,11 @@ function start(root) {
     show: showEvent,
     banned: () => people.load(),
     people: () => people.load(),
+    card: (item) => polls.card(item), // a poll's card in the live list (host-polls.js)
   };
   const editor = new EventEditor(path, host);
   const live = new LiveView(path, host);
+  const polls = new HostPolls(path, host); // the Polls panel
   const room = new RoomSettings(root, path, host);
   const moderators = new ModeratorsPanel(path, host);
   const activity = new ActivityLog(path);
@@ -154,6 +157,7 @@ function start(root) {
   const stream = new Stream(root.dataset.slug, {
     token: () => key, // after the close, a transcript for the hosts only is read with the key
     items: (items) => {
+      polls.take(items); // before the live list draws a poll's card
       live.add(items);
       inbox.add(items);
       activity.follow(items);
@@ -166,6 +170,7 @@ function start(root) {
     },
     reset: () => {
       live.list.clear();
+      polls.clear();
       inbox.clear();
       questions.clear();
       live.updateEmpty();
@@ -252,6 +257,7 @@ function start(root) {
     if (closed) {
       live.closed();
       review.closed();
+      polls.closed();
     }
     if (changed) {
       inbox.render(); // nothing more to reply or mark once closed

@@ -75,7 +75,8 @@ export function roleBadge(role) {
  * days: true for a line with the date where the day changes (day-lines.js); actions: true for
  * each message's toolbar (message-actions.js: reactions, onReply(item), onEdit(item), Delete);
  * me(), open(), slug, say(text, kind), changed(li, item): see ItemChanges; credential() → the
- * reader's token or key, for the files of private items (file-view.js; previews: link-preview.js).
+ * reader's token or key, for the files of private items (file-view.js; previews: link-preview.js);
+ * card(item) → an element for a kind of its own (a poll, poll-card.js), else null: it is skipped.
  */
 export class ItemList {
   constructor(ol, options) {
@@ -154,8 +155,9 @@ export class ItemList {
     if (this.previews.take(item)) return null; // a link preview: under its message
     if (this.byId.has(item.id)) return null;
     const kinds = this.options.notices ? ["message", "system", "announcement", "notice"] : ["message", "system", "announcement"];
-    if (!kinds.includes(item.kind)) return null; // unknown kinds are ignored
-    const li = this.build(item);
+    const card = !kinds.includes(item.kind) && this.options.card ? this.options.card(item) : null; // a poll
+    if (!kinds.includes(item.kind) && !card) return null; // unknown kinds are ignored
+    const li = card ? this.cardLine(item, card) : this.build(item);
     if (this.options.mine && this.options.mine(item)) li.classList.add("mine");
     if (this.options.decorate) this.options.decorate(li, item);
     localTimes(li);
@@ -183,6 +185,17 @@ export class ItemList {
         if (next.classList.contains("item")) break;
       }
     }
+    return li;
+  }
+
+  /** The <li> of an item another module draws (options.card(item) → its element: a poll's card). */
+  cardLine(item, card) {
+    const li = document.createElement("li");
+    li.id = "m" + item.id;
+    li.className = "item card " + item.kind;
+    li.dataset.id = String(item.id);
+    li.dataset.at = String(Date.parse(item.created_at) || 0);
+    li.append(card);
     return li;
   }
 

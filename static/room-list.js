@@ -8,9 +8,10 @@ import { mentions } from "./notify.js";
 
 /**
  * ol: the <ol>; slug; identity (identity.js); state() → the event's state; composer() → the
- * Composer; status: the line under the conversation where what went wrong is said.
+ * Composer; status: the line under the conversation where what went wrong is said; card(item) →
+ * the element of a poll where its item sits (room-polls.js), else null.
  */
-export function roomList(ol, { slug, identity, state, composer, status }) {
+export function roomList(ol, { slug, identity, state, composer, status, card }) {
   const me = () => identity.me;
   // A message names the reader: by id (the server's `mentions`), else (an item from before) by its text.
   const mentionsMe = (item) =>
@@ -18,6 +19,7 @@ export function roomList(ol, { slug, identity, state, composer, status }) {
     (Array.isArray(item.mentions) ? item.mentions.includes(me().id) : mentions(item.body, me().nickname));
   return new ItemList(ol, {
     group: true,
+    card,
     days: true, // a line with the date where the day changes
     tail: ".outgoing", // messages still being sent stay below everything the server has
     mine: (item) => item.kind === "message" && identity.wrote(item),

@@ -3,8 +3,8 @@
 // module puts the room's parts together: the stream shared by all tabs (tabs.js), the item list,
 // who the reader is (identity.js), the composer and the outbox (room-outbox.js), the people panel,
 // read receipts, notifications, the offline copy, and the reader's private thread with the hosts
-// (private-room.js); which sections each state shows is room-sections.js's. The chat bar's bridge
-// (embed.js) reaches it via room-api.js.
+// (private-room.js), the Q&A panel and the polls; which sections each state shows is
+// room-sections.js's. The chat bar's bridge (embed.js) reaches it via room-api.js.
 
 import { isLater, isState, showState } from "./badge.js";
 import { ConnectionBanner } from "./banner.js";
@@ -23,6 +23,7 @@ import { openAlert } from "./open-alert.js";
 import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
 import { roomQuestions } from "./room-questions.js";
+import { roomPolls } from "./room-polls.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { composeRoom } from "./room-composing.js";
@@ -70,9 +71,10 @@ function start(root) {
   const me = () => identity.me;
 
   // The conversation: day lines, mentions, reactions and each message's actions (room-list.js).
-  const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status") });
-  // Q&A: the questions panel (on events that take questions); its items never join the conversation.
+  const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status"), card: (item) => polls.card(item) });
+  // Q&A: the questions panel (its items never join the conversation) and the polls (cards in it, pinned while open).
   const questions = roomQuestions(root, { slug, identity, open: () => state === "open" });
+  const polls = roomPolls(root, { slug, identity, state: () => state }), qa = [questions, polls];
   const newLine = new NewLine(list, () => !onScreen); // "New messages" above what came while away
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
   roomCalendarLinks(root); // "Add to calendar", kept to the details as the host edits them
@@ -137,7 +139,7 @@ function start(root) {
     if (next === "open") chatShown = true;
     showSections(next, chatShown);
     showForms();
-    questions.changed(); // questions are asked and voted on only while the event is open
+    qa.forEach((one) => one.changed()); // questions are asked and voted on only while the event is open
     if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;
     announce(root, "state", { state: next });
@@ -158,8 +160,7 @@ function start(root) {
     if (anew) composer.error("");
     nicknames.changed(why);
     showForms();
-    questions.changed(); // who may ask and vote; anew: this reader's own votes and questions
-    if (anew) questions.reload();
+    qa.forEach((one) => { one.changed(); if (anew) one.reload(); }); // who may ask and vote; anew: their own votes
     if (why === "forgot" && !elsewhere) nicknames.input.focus();
     // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
     if (anew || why === "lost") list.reown(me() ? "p" + me().id : null);
@@ -175,8 +176,8 @@ function start(root) {
   /** Items from the stream; `known`: what this browser had already, shown at once (at the bottom). */
   function onItems(items, known) {
     const stuck = !loaded || list.nearBottom();
-    // Q&A kinds to the questions panel, the private to their thread, the rest here.
-    const added = list.add(privately.take(questions.take(items)));
+    // Q&A kinds to the questions panel (polls' too), the private to their thread, the rest here.
+    const added = list.add(privately.take(questions.take(items)).concat(polls.take(items))); // a poll: a card here
     for (const item of items) outbox.delivered(item); // our own messages, arrived: no longer pending
     reads.watch(added);
     reads.draw();
@@ -248,7 +249,7 @@ function start(root) {
       messages.setAttribute("aria-busy", "true");
       cleared.clear();
       pinned.clear();
-      questions.reload(); // the stream is read again: the list as the server has it now
+      qa.forEach((one) => one.reload()); // the stream is read again: the list as the server has it now
       reads.reset();
       jump.readAll();
       outbox.reload(); // its messages stay below the conversation read again
@@ -267,8 +268,7 @@ function start(root) {
   openAlert(root, notifier, $("open-alert"), $("open-alert-status"));
   followSeries(root);
 
-  // --- what other scripts of the page may ask of the room (embed.js) ------------------------
-  provideRoom({
+  provideRoom({ // what other scripts of the page may ask of the room (embed.js)
     slug,
     state: () => state,
     me: () => (me() ? { id: me().id, nickname: me().nickname, banned: !!me().banned } : null),

@@ -4,12 +4,12 @@
 // data-identity="<JWT>" or identify(jwt): the app's user; the JWT goes by postMessage, never in a URL.
 // Its language: data-locale, else the page's <html lang>, else the browser's (the server decides);
 // its own few words come from the frame (hello's texts), English until then.
-// The room is an iframe of the server, out of the page's reach; the bar is in a shadow root whose
-// !important :host rules outrank the page's CSS. postMessage only with that frame, at its origin.
+// The room: an iframe of the server; the bar: a shadow root (!important :host rules beat the page's
+// CSS). postMessage only with that frame, at its origin.
 (function () {
   "use strict";
   if (window.chatserver) return; // included twice: the first bar stays
-  // The bar's words, replaced by the room's translations (embed.js) when it says hello; {x} is a value.
+  // The bar's words, in the room's language after its hello (embed.js); {x}: a value.
   const TEXT = {
     dismiss: "Dismiss the announcement",
     announcement: "Announcement",
@@ -23,6 +23,7 @@
     opens: "opens {when}",
     ended: "ended",
     unavailable: "unavailable",
+    poll: "Poll",
   };
   const DEV = {
     noRoom: 'chatserver: the widget\'s <script> needs data-room="<event slug>" (or data-series).',
@@ -38,8 +39,7 @@
   const page = document.documentElement;
   const RTL = /^(ar|he|iw|fa|ur|ps|yi|dv|ckb|sd|ug)([-_]|$)/i;
   let locale, rtl;
-  // The locale the room speaks: data-locale, else the page's own language (none: the browser's);
-  // right to left by that code, else by the page's dir (or its lang when it sets no dir).
+  // The room's locale: data-locale, else the page's lang (none: the browser's); rtl by it, else by dir.
   function choose(code) {
     locale = (code || page.lang || "").trim();
     rtl = code || !/^(rtl|ltr)$/.test(page.dir) ? RTL.test(locale) : page.dir === "rtl";
@@ -138,8 +138,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     return `${server}/${opts.series ? "s" : "e"}/${encodeURIComponent(id)}/embed?${query}`;
   }
   const frame = make("iframe", "", "", { src: src(yes(opts.open)) });
-  // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
-  // (None same-origin, as on the demo page: a sandbox could not hold it.)
+  // Scripts, storage, new tabs for links; never navigating this page (same-origin: no sandbox holds it).
   if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
   panel.append(frame);
   wrap.append(banner, bar, panel);
@@ -166,6 +165,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   let state = null;
   let startsAt = null;
   let shown = null; // the announcement in the banner
+  let poll = null; // {id, question}
   let nickname = null;
   let slug = null; // the room shown: a series' meeting
   let requests = 0;
@@ -191,7 +191,10 @@ iframe{display:block;width:100%;height:100%;border:0}
 
   function draw() {
     dismiss.setAttribute("aria-label", TEXT.dismiss);
-    bannerLabel.textContent = shown && shown.notice ? TEXT.notice : TEXT.announcement;
+    const p = !shown && poll; // else the open poll: no dismiss
+    bannerLabel.textContent = p ? TEXT.poll : shown && shown.notice ? TEXT.notice : TEXT.announcement;
+    bannerText.textContent = p ? p.question : shown ? shown.body : "";
+    dismiss.hidden = !!p;
     if (!label && !roomTitle) title.textContent = TEXT.chat;
     if (!listening) frame.title = TEXT.frame;
     wrap.classList.toggle("open", isOpen);
@@ -202,7 +205,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     count.hidden = !unread || isOpen;
     count.textContent = unread > 99 ? (99).toLocaleString(lang) + "+" : unread.toLocaleString(lang);
     count.setAttribute("aria-label", unreadLabel || put(TEXT.unread, unread.toLocaleString(lang)));
-    banner.hidden = !shown || isOpen;
+    banner.hidden = !(shown || poll) || isOpen;
     const opens = put(TEXT.opens, new Date(startsAt).toLocaleString(lang, { weekday: "short", hour: "numeric", minute: "2-digit" }));
     if (status.textContent !== TEXT.unavailable) status.textContent = state === "closed" ? TEXT.ended : state === "scheduled" ? opens : "";
   }
@@ -251,7 +254,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       shown = null;
     },
     details(d) {
-      // The host changed the details: the title (unless the site chose a label) and the opening time.
+      // New details: the title (unless the site chose a label), the opening time.
       if (d.title) {
         roomTitle = d.title;
         if (!label) title.textContent = d.title;
@@ -280,9 +283,13 @@ iframe{display:block;width:100%;height:100%;border:0}
     message: (d) => emit("message", d.message),
     announcement(d) {
       shown = d.announcement || null;
-      if (shown) bannerText.textContent = shown.body;
       draw();
       if (shown && !shown.notice) emit("announcement", shown); // a notice is private: not for the page
+    },
+    poll(d) {
+      poll = d.poll || null;
+      draw();
+      emit("poll", poll);
     },
     state(d) {
       state = d.state;
@@ -312,14 +319,17 @@ iframe{display:block;width:100%;height:100%;border:0}
   });
 
   bar.addEventListener("click", () => setOpen(!isOpen));
-  bannerText.addEventListener("click", () => setOpen(true));
+  bannerText.addEventListener("click", () => {
+    setOpen(true);
+    if (!shown && poll) tell("poll", { id: poll.id });
+  });
   dismiss.addEventListener("click", () => {
     if (shown) tell("dismiss", { id: shown.id });
     shown = null;
     draw();
     bar.focus();
   });
-  // Framing refused, or the server out of reach: no room loads. Say so.
+  // Framing refused, or no server: no room loads. Say so.
   let silent;
   frame.addEventListener("load", () => {
     if (listening) return;
@@ -347,7 +357,7 @@ iframe{display:block;width:100%;height:100%;border:0}
       jwt = token ? String(token) : null;
       return ask("identify", { jwt });
     },
-    /** Listen for ready, open, close, unread, message, announcement, state, nickname. */
+    /** Listen for ready, open, close, unread, message, announcement, poll, state, nickname. */
     on(type, fn) {
       (listeners[type] = listeners[type] || []).push(fn);
     },

@@ -9,8 +9,10 @@ from typing import Any
 
 import tornado.web
 from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from tornado.escape import xhtml_escape
 
+from chatserver import transcript
 from chatserver.errors import N_, ChatError, Forbidden, NotFound, ShuttingDown
 from chatserver.handlers.base import Localized, error_body, refuse_reading
 from chatserver.handlers.page_files import shown_files, shown_preview
@@ -235,6 +237,9 @@ class PageHandler(Localized):
             max_upload=self.services.files.max_bytes,  # so a file too large is refused before it goes
             fill=fill_in,
             markup=markup,
+            # A count and a share as the reader's language writes them (a poll's results).
+            number=lambda n: format_decimal(n, locale=language.code),
+            percent=lambda n: format_percent(n / 100, locale=language.code),
             menu_query=self.menu_query(),
         )
         return namespace
@@ -377,11 +382,16 @@ class TranscriptPage(PageHandler):
             found = await search_event(self.services, self.client_key(), event, query, on_page, self.language)
         # After the chat, on its last page: the questions everyone saw.
         questions, more_questions = await page_questions(store, event) if not more else ([], False)
+        now = store.clock()
+        shown = [transcript.shown_poll(poll, event, now) for poll in await store.polls_of(event)]
+        polls_before, polls_after = transcript.polls_between(shown, [item.id for item in items], after, not more)
         self.render(
             "transcript.html",
             event=event,
             state=event.state(store.clock()),
             lines=transcript_lines(items),
+            polls_before=polls_before,
+            polls_after=polls_after,
             after=after,
             next_after=items[-1].id if more else None,
             query=query,
