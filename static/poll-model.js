@@ -7,27 +7,19 @@
 // last set at (`at`); an item applies only if it is later. Counts the results option hides from the
 // reader are null in the API's answers and absent from the public `votes` items: never guessed.
 
+import { FoldTable } from "./fold-table.js";
+
 /** The stream's poll kinds. */
 export const POLL_KINDS = new Set(["poll", "poll_closed", "votes"]);
 
 /** A whole number ≥ 0, else 0. */
 const count = (n) => (Number.isSafeInteger(n) && n >= 0 ? n : 0);
 
-export class PollTable {
+export class PollTable extends FoldTable {
   /** staff: the reader is a host or a moderator (they see every count). */
   constructor({ staff = false } = {}) {
+    super();
     this.staff = staff;
-    this.byId = new Map();
-    this.last = 0; // the newest item id folded in: what an API answer is newer than
-  }
-
-  clear() {
-    this.byId.clear();
-    this.last = 0;
-  }
-
-  get(id) {
-    return this.byId.get(Number(id));
   }
 
   /** The polls still open, oldest first. */

@@ -7,6 +7,8 @@
 // API's answers, which are newer than every item read before them. Each question remembers the
 // item id its votes and its status were last set at (`at`); an item applies only if it is later.
 
+import { FoldTable } from "./fold-table.js";
+
 /** The stream's Q&A kinds: none of them is a line of the conversation. */
 export const QA_KINDS = new Set(["question", "question_status", "poll", "poll_closed", "votes"]);
 
@@ -19,22 +21,11 @@ function millis(when) {
   return Number.isNaN(ms) ? 0 : ms;
 }
 
-export class QuestionTable {
+export class QuestionTable extends FoldTable {
   /** `me()`: the reader's participant id, or null. */
   constructor(me = () => null) {
+    super();
     this.me = me;
-    this.byId = new Map();
-    this.last = 0; // the newest item id folded in: what an API answer is newer than
-  }
-
-  clear() {
-    this.byId.clear();
-    this.last = 0;
-  }
-
-  /** The question with that id, or undefined. */
-  get(id) {
-    return this.byId.get(Number(id));
   }
 
   /** Put a Question from the API (its `voted` too, when given): newer than every item read so far. */

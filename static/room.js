@@ -22,8 +22,7 @@ import { keepOffline } from "./offline.js";
 import { openAlert } from "./open-alert.js";
 import { Pinned } from "./pinned.js";
 import { PrivateRoom } from "./private-room.js";
-import { roomQuestions } from "./room-questions.js";
-import { roomPolls } from "./room-polls.js";
+import { roomQA } from "./room-qa.js";
 import { Reads } from "./reads.js";
 import { focusIsLost, followSystem, onRefused } from "./room-follow.js";
 import { composeRoom } from "./room-composing.js";
@@ -71,10 +70,8 @@ function start(root) {
   const me = () => identity.me;
 
   // The conversation: day lines, mentions, reactions and each message's actions (room-list.js).
-  const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status"), card: (item) => polls.card(item) });
-  // Q&A: the questions panel (its items never join the conversation) and the polls (cards in it, pinned while open).
-  const questions = roomQuestions(root, { slug, identity, open: () => state === "open" });
-  const polls = roomPolls(root, { slug, identity, state: () => state }), qa = [questions, polls];
+  const list = roomList(messages, { slug, identity, state: () => state, composer: () => composer, status: $("chat-status"), card: (item) => qa.card(item) });
+  const qa = roomQA(root, { slug, identity, state: () => state }); // the questions panel, and polls as cards
   const newLine = new NewLine(list, () => !onScreen); // "New messages" above what came while away
   const details = new EventDetails(root, slug, () => state, () => notifier.show());
   roomCalendarLinks(root); // "Add to calendar", kept to the details as the host edits them
@@ -139,7 +136,7 @@ function start(root) {
     if (next === "open") chatShown = true;
     showSections(next, chatShown);
     showForms();
-    qa.forEach((one) => one.changed()); // questions are asked and voted on only while the event is open
+    qa.changed(); // questions are asked and voted on only while the event is open
     if (stuck && !chat.hidden) list.scrollToBottom(false); // the closed notice is taller than the composer
     if (next === previous) return;
     announce(root, "state", { state: next });
@@ -160,7 +157,8 @@ function start(root) {
     if (anew) composer.error("");
     nicknames.changed(why);
     showForms();
-    qa.forEach((one) => { one.changed(); if (anew) one.reload(); }); // who may ask and vote; anew: their own votes
+    qa.changed(); // who may ask and vote
+    if (anew) qa.reload(); // their own votes
     if (why === "forgot" && !elsewhere) nicknames.input.focus();
     // Which messages are the reader's follows who they are now (say, "Continue as …" in a chat bar).
     if (anew || why === "lost") list.reown(me() ? "p" + me().id : null);
@@ -176,8 +174,8 @@ function start(root) {
   /** Items from the stream; `known`: what this browser had already, shown at once (at the bottom). */
   function onItems(items, known) {
     const stuck = !loaded || list.nearBottom();
-    // Q&A kinds to the questions panel (polls' too), the private to their thread, the rest here.
-    const added = list.add(privately.take(questions.take(items)).concat(polls.take(items))); // a poll: a card here
+    // Q&A kinds to their panel (a poll also as a card here), the private to their thread, the rest here.
+    const added = list.add(privately.take(qa.take(items)));
     for (const item of items) outbox.delivered(item); // our own messages, arrived: no longer pending
     reads.watch(added);
     reads.draw();
@@ -249,7 +247,7 @@ function start(root) {
       messages.setAttribute("aria-busy", "true");
       cleared.clear();
       pinned.clear();
-      qa.forEach((one) => one.reload()); // the stream is read again: the list as the server has it now
+      qa.reload(); // the stream is read again: the list as the server has it now
       reads.reset();
       jump.readAll();
       outbox.reload(); // its messages stay below the conversation read again
