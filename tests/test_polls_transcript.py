@@ -43,3 +43,15 @@ async def test_the_transcript_page_shows_each_poll_with_its_final_result(api: Ap
     # A reader in French reads the shares as French writes them.
     french = (await api.get(f"/e/{slug}/transcript", headers={"Accept-Language": "fr"})).body
     assert "100\u00a0%" in french or "100 %" in french or "100\u202f%" in french
+
+
+async def test_a_poll_between_two_messages_of_one_author_ends_their_run(api: Api, chat: Chat) -> None:
+    slug, key = await room(api)
+    _, alice = await api.join(slug, "alice")
+    assert (await api.post(f"/api/events/{slug}/messages", {"body": "before the poll"}, token=alice)).status == 201
+    await open_poll(api, slug, key)
+    said = await api.post(f"/api/events/{slug}/messages", {"body": "after the poll"}, token=alice)
+    assert said.status == 201
+    page = (await api.get(f"/e/{slug}/transcript")).body
+    line = re.search(rf'<li id="m{said.body["message"]["id"]}" class="([^"]*)"', page)
+    assert line is not None and line.group(1).split() == ["item", "message"], line
