@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.client import HTTPConnection, Response
 from bench.servers import event_window
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -90,11 +93,13 @@ def expect(response: Response, status: int, what: str) -> Any:
     return response.json()
 
 
-async def create_event(conn: HTTPConnection, title: str = "Benchmark") -> str:
-    """Schedule an event that is open now for two hours; return its slug."""
+async def create_event(conn: HTTPConnection, title: str = "Benchmark", **options: Any) -> str:
+    """Schedule an event that is open now for two hours (with options such as qa=True); return its slug."""
     starts_at, ends_at = event_window()
     body = expect(
-        await conn.fetch("POST", "/api/events", {"title": title, "starts_at": starts_at, "ends_at": ends_at}),
+        await conn.fetch(
+            "POST", "/api/events", {"title": title, "starts_at": starts_at, "ends_at": ends_at, **options}
+        ),
         201,
         "create event",
     )
@@ -120,13 +125,32 @@ async def post(
 
 async def newest_cursor(conn: HTTPConnection, slug: str) -> int:
     """The cursor after every item the event has now."""
-    cursor, more = 0, True
+    return (await read_items(conn, slug, 0, keep=False))[1]
+
+
+async def read_items(conn: HTTPConnection, slug: str, cursor: int, keep: bool = True) -> tuple[list[Any], int]:
+    """Every item the event's stream holds after cursor (none unless keep), and the cursor after them."""
+    items: list[Any] = []
+    more = True
     while more:
         body = expect(
             await conn.fetch("GET", f"/api/events/{slug}/messages?after={cursor}&limit=1000"), 200, "read the stream"
         )
+        if keep:
+            items += body["messages"]
         cursor, more = int(body["cursor"]), bool(body["more"])
-    return cursor
+    return items, cursor
+
+
+async def bounded(limit: int, jobs: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the coroutines with at most limit at once; the first failure is raised."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(job: Coroutine[Any, Any, None]) -> None:
+        async with gate:
+            await job
+
+    await asyncio.gather(*(one(job) for job in jobs))
 
 
 async def post_many(
@@ -159,6 +183,25 @@ async def post_many(
         *(poster(conn, token, who) for who, (conn, token) in enumerate(zip(conns, tokens, strict=True)))
     )
     return latencies, errors
+
+
+async def open_loop(count: int, rate: float, start: float, send: Callable[[int], Coroutine[Any, Any, T]]) -> list[T]:
+    """send(i) for i in range(count), each at start + i / rate whether or not earlier ones were
+    answered (a closed loop would slow down with the server); their outcomes, in order."""
+    sends: list[asyncio.Task[T]] = []
+    for i in range(count):
+        await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+        sends.append(asyncio.create_task(send(i)))
+    return list(await asyncio.gather(*sends))
+
+
+async def settled(done: asyncio.Future[None], timeout: float) -> bool:
+    """Wait up to timeout for done (left pending when it times out); whether it came."""
+    try:
+        await asyncio.wait_for(asyncio.shield(done), timeout)
+    except TimeoutError:
+        return False
+    return True
 
 
 def percentile(samples: list[float], fraction: float) -> float:

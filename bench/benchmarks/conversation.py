@@ -41,11 +41,9 @@ share of it.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from bench.benchmarks.common import (
@@ -56,277 +54,28 @@ from bench.benchmarks.common import (
     expect,
     ms,
     newest_cursor,
+    open_loop,
     percentile,
     post,
+    settled,
 )
-from bench.client import HTTPConnection, SSEParser, close_all, open_many
-from bench.servers import CHATSERVER, ServerProcess, quiesce, running, self_cpu, wait_held
+from bench.benchmarks.conversation_crowd import (
+    EDIT_PREFIX,
+    EMOJIS,
+    PREFIX,
+    ConversationCrowd,
+    Phase,
+    StreamReader,
+    poll_reader,
+)
+from bench.benchmarks.sse_crowd import SETUP_TIMEOUT, CrowdSession, follow
+from bench.client import HTTPConnection, open_many
+from bench.servers import quiesce, self_cpu, wait_held
 
 Transport = Literal["poll", "sse"]
 PHASES = ("message", "reaction", "edit")
-PREFIX = "cv-"  # a phase message's client_id: cv-<n>, n = round * items + i
-EDIT_PREFIX = "cv-edit-"  # an edit's body: cv-edit-<n> ...
-EMOJIS = ("👍", "🎉", "🚀", "👀", "🙌")  # round r's reactions (each in its canonical form)
-POLL_WAIT = 30  # seconds a reader asks the server to hold each poll
 GAP_S = 1.2  # idle time before each phase: longer than the server's 1 s reaction coalescing window
-SETUP_TIMEOUT = 60.0  # seconds for every poll to be held, or every stream to be open
 PHASE_TIMEOUT = 60.0  # seconds after the last request for every reader to have every item
-
-
-class _Phase:
-    """What the readers saw of one phase's items: items offset .. offset + count - 1."""
-
-    def __init__(self, what: str, readers: int, count: int, offset: int) -> None:
-        self.what = what
-        self.readers = readers
-        self.count = count
-        self.offset = offset
-        self.sent = [0.0] * count  # perf_counter() when each request was written
-        self.seen = [0] * readers  # per reader, bit i: item i arrived
-        self.progress = [0] * readers
-        self.latencies: list[float] = []
-        self.deliveries = 0
-        self.duplicates = 0
-        self.carriers = 0  # poll responses / stream pieces that carried at least one of these items
-        self.complete = 0  # readers that have every item
-        self.last_receipt = 0.0
-        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def receive(self, reader: int, index: int, received_at: float) -> bool:
-        """Item index (of this phase) arrived at reader; False when it had it already (a duplicate)."""
-        bit = 1 << index
-        if self.seen[reader] & bit:
-            self.duplicates += 1
-            return False
-        self.seen[reader] |= bit
-        self.deliveries += 1
-        self.latencies.append(received_at - self.sent[index])
-        self.progress[reader] += 1
-        if self.progress[reader] == self.count:
-            self.complete += 1
-            self.last_receipt = max(self.last_receipt, received_at)
-        return True
-
-
-class _Crowd:
-    """The readers' shared bookkeeping, across phases."""
-
-    def __init__(self, readers: int, count: int) -> None:
-        self.readers = readers
-        self.count = count
-        self.phase: _Phase | None = None  # the phase being measured
-        self.target = 0  # the message reacted to and edited
-        self.target_bytes = b""
-        self.reactors: dict[int, int] = {}  # participant id -> index of their reaction in a round
-        self.rounds = {emoji: n for n, emoji in enumerate(EMOJIS)}
-        self.round_bytes = {emoji.encode(): n for n, emoji in enumerate(EMOJIS)}
-        self.last_id = [0] * readers
-        self.stamp = [0.0] * readers  # receive time of the response / piece last counted as a carrier
-        self.out_of_order = 0
-        self.non_200 = 0
-        self.transport_errors = 0
-        self.bad_events = 0  # SSE: data that is not an item, or an id: line that is not its id
-        self.other_items = 0  # items of no phase, or of a phase not being measured
-        self.failed_readers = 0
-        self.streams_open = 0
-        self.parsers: list[SSEParser] = []
-        self.closing = False
-
-    def errors(self) -> dict[str, int]:
-        return {
-            "non_200": self.non_200,
-            "transport": self.transport_errors,
-            "out_of_order": self.out_of_order,
-            "bad_events": self.bad_events,
-        }
-
-    def item(self, reader: int, what: str | None, number: int, item_id: int, received_at: float) -> None:
-        """One item (item number of kind what, or of none) arrived at reader."""
-        if item_id <= self.last_id[reader]:
-            self.out_of_order += 1
-        self.last_id[reader] = item_id
-        phase = self.phase
-        if phase is None or what != phase.what or not 0 <= number - phase.offset < phase.count:
-            self.other_items += 1
-            return
-        if not phase.receive(reader, number - phase.offset, received_at):
-            return
-        if self.stamp[reader] != received_at:
-            self.stamp[reader] = received_at
-            phase.carriers += 1
-        if phase.progress[reader] == phase.count:
-            self.check()
-
-    def reader_failed(self) -> None:
-        if self.closing:
-            return
-        self.failed_readers += 1
-        self.check()
-
-    def check(self) -> None:
-        """Settle the phase once every reader still running has all of its items."""
-        phase = self.phase
-        if phase is not None and phase.complete + self.failed_readers >= self.readers and not phase.done.done():
-            phase.done.set_result(None)
-
-    def reaction(self, participant: int | None, round_number: int | None) -> int:
-        """The number of a reaction by participant in a round; -1 when it is none of ours."""
-        index = self.reactors.get(participant) if participant is not None else None
-        if index is None or round_number is None:
-            return -1
-        return round_number * self.count + index
-
-    def classify(self, item: dict[str, Any]) -> tuple[str | None, int]:
-        """(kind, item number) of a decoded item; (None, -1) for any other item."""
-        kind = item.get("kind")
-        if kind == "message":
-            client_id = item.get("client_id") or ""
-            if client_id.startswith(PREFIX) and client_id[len(PREFIX) :].isdigit():
-                return "message", int(client_id[len(PREFIX) :])
-        elif kind == "reaction" and item.get("target") == self.target and item.get("removed") is False:
-            number = self.reaction(item.get("participant_id"), self.rounds.get(item.get("emoji", "")))
-            if number >= 0:
-                return "reaction", number
-        elif kind == "edit" and item.get("target") == self.target:
-            body = str(item.get("body", ""))
-            number_text = body[len(EDIT_PREFIX) :].split(" ", 1)[0]
-            if body.startswith(EDIT_PREFIX) and number_text.isdigit():
-                return "edit", int(number_text)
-        return None, -1
-
-    def take(self, reader: int, items: list[dict[str, Any]], received_at: float) -> None:
-        """A poll response's items."""
-        for item in items:
-            what, number = self.classify(item)
-            self.item(reader, what, number, int(item["id"]), received_at)
-
-
-_SLOW = (None, -2)
-_CLIENT_ID = b'"client_id":"' + PREFIX.encode()
-_PARTICIPANT = b'"participant_id":'
-_EMOJI = b'"emoji":"'
-_EDIT_BODY = b'"body":"' + EDIT_PREFIX.encode()
-
-
-def _int_at(data: bytes, key: bytes, stop: bytes) -> int | None:
-    """The decimal number after key in data, up to stop; None when there is none."""
-    start = data.find(key)
-    if start < 0:
-        return None
-    start += len(key)
-    end = data.find(stop, start)
-    if end < 0:
-        return None
-    try:
-        return int(data[start:end])
-    except ValueError:
-        return None
-
-
-def _fast(crowd: _Crowd, data: bytes, event_id: bytes) -> tuple[str | None, int]:
-    """(kind, item number) of a stream event's item without decoding its JSON, for chatserver's
-    compact items (`{"id":<id>,"kind":"<kind>",...}`); _SLOW for anything else, for json.loads to
-    decide. The generator must stay far cheaper than the server (see fanout._fast_index)."""
-    head = b'{"id":' + event_id + b',"kind":"'
-    if not data.startswith(head) or data[-1:] != b"}":
-        return _SLOW
-    at = len(head)
-    if data.startswith(b'message"', at):
-        number = _int_at(data, _CLIENT_ID, b'"')
-        return ("message", number) if number is not None else _SLOW
-    target = b'"target":' + crowd.target_bytes
-    if target + b"," not in data and not data.endswith(target + b"}"):
-        return _SLOW
-    if data.startswith(b'reaction"', at) and b'"removed":false' in data:
-        start = data.find(_EMOJI)
-        end = data.find(b'"', start + len(_EMOJI)) if start >= 0 else -1
-        round_number = crowd.round_bytes.get(data[start + len(_EMOJI) : end]) if end >= 0 else None
-        number = crowd.reaction(_int_at(data, _PARTICIPANT, b","), round_number)
-        return ("reaction", number) if number >= 0 else _SLOW
-    if data.startswith(b'edit"', at):
-        number = _int_at(data, _EDIT_BODY, b" ")
-        return ("edit", number) if number is not None else _SLOW
-    return _SLOW
-
-
-class _StreamReader:
-    """One SSE reader: the stream's events go to the crowd as they arrive."""
-
-    __slots__ = ("crowd", "ended", "number", "opened", "parser")
-
-    def __init__(self, number: int, crowd: _Crowd) -> None:
-        self.number = number
-        self.crowd = crowd
-        self.opened = False
-        self.ended: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.parser = SSEParser(self.on_event)
-        crowd.parsers.append(self.parser)
-
-    def on_event(self, kind: bytes, data: bytes, event_id: bytes | None, received_at: float) -> None:
-        crowd = self.crowd
-        if kind != b"message":
-            if kind == b"state" and not self.opened:
-                self.opened = True
-                crowd.streams_open += 1
-            return
-        what, number = _fast(crowd, data, event_id) if event_id is not None else _SLOW
-        if number == _SLOW[1]:
-            try:
-                item = json.loads(data)
-                if event_id is None or int(event_id) != item["id"]:
-                    raise ValueError("the id: line is not the item's id")
-            except (ValueError, TypeError, KeyError):
-                crowd.bad_events += 1
-                return
-            what, number = crowd.classify(item)
-        crowd.item(self.number, what, number, int(event_id or 0), received_at)
-
-    def on_end(self, exc: Exception | None) -> None:
-        if not self.crowd.closing:  # a stream that ends while the session runs has failed
-            self.crowd.transport_errors += 1
-            self.crowd.reader_failed()
-        if not self.ended.done():
-            self.ended.set_result(None)
-
-
-async def _sse_reader(conn: HTTPConnection, number: int, slug: str, cursor: int, crowd: _Crowd) -> None:
-    reader = _StreamReader(number, crowd)
-    try:
-        head = await conn.stream(
-            f"/api/events/{slug}/stream?after={cursor}",
-            reader.parser.feed,
-            reader.on_end,
-            headers="Accept: text/event-stream\r\n",
-            timeout=SETUP_TIMEOUT,
-        )
-    except (ConnectionError, TimeoutError):
-        crowd.transport_errors += 1
-        crowd.reader_failed()
-        return
-    if head.status != 200 or not head.headers.get("content-type", "").startswith("text/event-stream"):
-        crowd.non_200 += 1
-        crowd.reader_failed()
-        conn.close()
-        return
-    await reader.ended
-
-
-async def _poll_reader(conn: HTTPConnection, number: int, slug: str, cursor: int, crowd: _Crowd) -> None:
-    prefix = f"/api/events/{slug}/messages?wait={POLL_WAIT}&after="
-    while True:
-        try:
-            response = await conn.request("GET", prefix + str(cursor), timeout=POLL_WAIT + 30)
-        except (ConnectionError, TimeoutError):
-            crowd.transport_errors += 1
-            crowd.reader_failed()
-            return
-        if response.status != 200:
-            crowd.non_200 += 1
-            crowd.reader_failed()
-            return
-        body = json.loads(response.body)
-        crowd.take(number, body["messages"], response.received_at)
-        cursor = int(body["cursor"])
 
 
 async def _join(conn: HTTPConnection, slug: str, nickname: str) -> tuple[int, str]:
@@ -356,69 +105,30 @@ class _Run:
     timed_out: bool
 
 
-class Session:
+class Session(CrowdSession[ConversationCrowd]):
     """One server and one crowd of readers on one transport, for every round of the three phases."""
 
     def __init__(self, settings: Settings, transport: Transport) -> None:
-        self.settings = settings
+        super().__init__(settings, settings.conversation_readers)
         self.transport = transport
-        self.readers = settings.conversation_readers
         self.count = settings.conversation_items
         self.rounds = max(1, min(settings.conversation_rounds, len(EMOJIS)))
-        self.crowd: _Crowd | None = None
-        self.failed: str | None = None
-        self.results: dict[str, Result] | None = None
-        self._stack: AsyncExitStack | None = None
-        self._server: ServerProcess | None = None
-        self._control: HTTPConnection | None = None
-        self._senders: list[HTTPConnection] = []
-        self._conns: list[HTTPConnection] = []
-        self._tasks: list[asyncio.Task[None]] = []
         self._slug = ""
         self._author = ""
         self._reactor_tokens: list[str] = []
 
-    async def run(self, what: str, kind: str) -> Result:
-        """One kind's figures; the first call measures every round of every kind (and stops the
-        server after), the others report their share."""
-        assert kind == CHATSERVER
-        if self.results is None and self.failed is None:
-            try:
-                await self._start()
-                runs: dict[str, list[_Run]] = {phase: [] for phase in PHASES}
-                for round_number in range(self.rounds):
-                    for phase in PHASES:
-                        runs[phase].append(await self._phase(phase, round_number))
-                self.results = {phase: self._result(phase, runs[phase]) for phase in PHASES}
-            except BaseException as exc:
-                self.failed = f"{type(exc).__name__}: {exc}"
-                raise
-            finally:
-                await self.close()
-        if self.results is None:
-            raise BenchError(f"not measured: {self.failed}")
-        return self.results[what]
-
-    async def close(self) -> None:
-        """Stop the readers and the server (idempotent)."""
-        if self.crowd is not None:
-            self.crowd.closing = True
-        for task in self._tasks:
-            task.cancel()
-        close_all(self._conns + self._senders + ([self._control] if self._control is not None else []))
-        self._tasks, self._conns, self._senders, self._control = [], [], [], None
-        if self._stack is not None:
-            stack, self._stack = self._stack, None
-            await stack.aclose()
+    async def _measure(self) -> dict[str, Result]:
+        """Every round of every kind, interleaved; each kind's figures pooled over its rounds."""
+        await self._start()
+        runs: dict[str, list[_Run]] = {phase: [] for phase in PHASES}
+        for round_number in range(self.rounds):
+            for phase in PHASES:
+                runs[phase].append(await self._phase(phase, round_number))
+        return {phase: self._result(phase, runs[phase]) for phase in PHASES}
 
     async def _start(self) -> None:
-        settings = self.settings
-        self._stack = AsyncExitStack()
-        server = self._server = await self._stack.enter_async_context(
-            running(CHATSERVER, settings.workdir, max_wait=settings.max_wait, extra=settings.chatserver_args)
-        )
-        crowd = self.crowd = _Crowd(self.readers, self.count)
-        control = self._control = await HTTPConnection.open(server.port)
+        server, control = await self._start_server()
+        crowd = self.crowd = ConversationCrowd(self.readers, self.count)
         self._senders = await open_many(server.port, self.count)  # a connection per request of a phase
         slug = self._slug = await create_event(control, f"Conversation with {self.readers} readers")
         _, self._author = await _join(control, slug, "author")
@@ -434,32 +144,13 @@ class Session:
             crowd.reactors[participant] = i
             self._reactor_tokens.append(token)
         cursor = await newest_cursor(control, slug)
-        self._conns = await open_many(server.port, self.readers)
-        follow = _sse_reader if self.transport == "sse" else _poll_reader
-        self._tasks = [asyncio.create_task(follow(conn, n, slug, cursor, crowd)) for n, conn in enumerate(self._conns)]
         if self.transport == "sse":
+            await self._start_readers(lambda conn, n: follow(conn, StreamReader(n, crowd), slug, cursor))
             await self._wait_streams()
+        else:
+            await self._start_readers(lambda conn, n: poll_reader(conn, n, slug, cursor, crowd))
 
-    async def _wait_streams(self) -> None:
-        """Until every stream has sent its first event and the server counts them all as open."""
-        crowd, server, control = self.crowd, self._server, self._control
-        assert crowd is not None and server is not None and control is not None
-        deadline = time.monotonic() + SETUP_TIMEOUT
-        open_streams = 0
-        while time.monotonic() < deadline:
-            if crowd.streams_open >= self.readers:
-                open_streams = await server.total(control, "chatserver_open_streams")
-                if open_streams >= self.readers:
-                    return
-            if crowd.failed_readers:
-                break
-            await asyncio.sleep(0.1)
-        raise BenchError(
-            f"only {crowd.streams_open} of {self.readers} streams sent their first event (server: "
-            f"{open_streams} open, {crowd.non_200} not 200, {crowd.transport_errors} transport errors)"
-        )
-
-    async def _send(self, what: str, index: int, phase: _Phase, round_number: int) -> tuple[float, bool]:
+    async def _send(self, what: str, index: int, phase: Phase, round_number: int) -> tuple[float, bool]:
         """Request index of a phase, on its own connection; its latency and whether it did what it should."""
         conn, slug, target = self._senders[index], self._slug, self.crowd.target if self.crowd else 0
         number = phase.offset + index
@@ -491,22 +182,14 @@ class Session:
             if held < self.readers - crowd.failed_readers:
                 raise BenchError(f"only {held} of {self.readers} polls were held after {SETUP_TIMEOUT:.0f} s")
         await quiesce(server)
-        phase = _Phase(what, self.readers, count, round_number * count)
+        phase = Phase(what, self.readers, count, round_number * count)
         errors0, other0, failed0 = crowd.errors(), crowd.other_items, crowd.failed_readers
         crowd.phase = phase
         crowd.check()  # (every reader may have failed already)
         cpu0, gen0 = server.cpu(), self_cpu()
         start = time.perf_counter()
-        sends = []
-        for i in range(count):  # open loop: on schedule, whether or not earlier requests were answered
-            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-            sends.append(asyncio.create_task(self._send(what, i, phase, round_number)))
-        outcomes = await asyncio.gather(*sends)
-        try:
-            await asyncio.wait_for(asyncio.shield(phase.done), PHASE_TIMEOUT)
-            timed_out = False
-        except TimeoutError:
-            timed_out = True
+        outcomes = await open_loop(count, rate, start, lambda i: self._send(what, i, phase, round_number))
+        timed_out = not await settled(phase.done, PHASE_TIMEOUT)
         cpu1, gen1, end = server.cpu(), self_cpu(), time.perf_counter()
         crowd.phase = None
         errors = {name: value - errors0[name] for name, value in crowd.errors().items()}
