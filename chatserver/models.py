@@ -209,7 +209,7 @@ class Viewer:
     def __post_init__(self) -> None:
         names = ["staff"] if self.staff else [f"p{self.participant_id}"] if self.participant_id is not None else []
         if self.sub is not None and not self.staff:
-            names.append(f"s{self.sub}")
+            names.append(sub_key(self.sub))
         object.__setattr__(self, "keys", frozenset(names))
 
     def sees(self, item: Item) -> bool:
@@ -225,6 +225,12 @@ class Viewer:
 PUBLIC_VIEW = Viewer()
 
 
+def sub_key(sub: str) -> str:
+    """An app user's name among audience keys: ":" never stands in "p<id>" or "staff", so no user id
+    (say "taff" after an "s") can spell another reader's name."""
+    return f"u:{sub}"
+
+
 def audience_keys(item: Item) -> list[str]:
     """Who may see a private item, as names a Viewer answers to (Viewer.keys): the one rule of
     privacy, which rows.visible_sql says again in SQL. The hosts and moderators see what is to the
@@ -232,7 +238,7 @@ def audience_keys(item: Item) -> list[str]:
     what is to them (by id, or by their app user id before they joined)."""
     keys = [f"p{p}" for p in (item.participant_id, item.to_participant) if p is not None]
     if item.to_sub is not None:
-        keys.append(f"s{item.to_sub}")
+        keys.append(sub_key(item.to_sub))
     if item.role is not None or (item.to_participant is None and item.to_sub is None):
         keys.append("staff")
     return keys

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import Chat
 from tests.helpers import Api, assert_error
+from tests.test_private import room
 from tests.test_series import create_series, local
 
 BACKENDS = ("sqlite", "postgresql")
@@ -143,3 +144,29 @@ async def test_a_series_secret_signs_for_every_meeting(api: Api) -> None:
     assert_error(await api.post(f"/api/series/{slug}/identity-secret"), 403, "forbidden")
     for occurrence in (await api.get(f"/api/series/{slug}")).body["occurrences"]:
         assert (await join(api, occurrence["slug"], signed(secret))).status == 201
+
+
+async def test_an_app_user_id_cannot_spell_the_hosts_name_among_readers(api: Api, chat: Chat) -> None:
+    # A reader's names once were "p<id>", "staff" and "s<app user id>": the user "taff" was "staff".
+    slug, key = await room(api)
+    secret = await secret_of(api, slug, key)
+    _, alice = await api.join(slug, "alice")
+    said = await api.post(f"/api/events/{slug}/messages", {"body": "for the hosts only", "to": "hosts"}, token=alice)
+    assert said.status == 201, said.body
+    answer = await api.post(
+        f"/api/events/{slug}/messages",
+        {"body": "the hosts answer", "to": said.body["message"]["participant_id"]},
+        token=key,
+    )
+    assert answer.status == 201, answer.body
+    for sub in ("taff", "p1", "1", "staff"):
+        joined = await join(api, slug, signed(secret, sub=sub, name=f"user {sub}"))
+        assert joined.status == 201, joined.body
+        token = joined.body["token"]
+        read = await api.get(f"/api/events/{slug}/messages?after=0", token=token)
+        assert read.status == 200, read.body
+        bodies = [item["body"] for item in read.body["messages"]]
+        assert "for the hosts only" not in bodies and "the hosts answer" not in bodies, (sub, bodies)
+    # The hosts still read both.
+    read = await api.get(f"/api/events/{slug}/messages?after=0", token=key)
+    assert {"for the hosts only", "the hosts answer"} <= {item["body"] for item in read.body["messages"]}
