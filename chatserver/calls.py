@@ -286,8 +286,8 @@ class Calls:
     # -- calls ----------------------------------------------------------------------------------
 
     def active(self, event_id: int, party: Party) -> int:
-        """Calls party rang or takes part in, in event_id."""
-        return sum(1 for c in self.calls.values() if c.event_id == event_id and party in (c.caller, c.callee))
+        """Calls party rang in event_id that have not ended (the hosts and moderators are one party)."""
+        return sum(1 for c in self.calls.values() if c.event_id == event_id and c.caller == party)
 
     def full(self) -> bool:
         return len(self.calls) >= CALLS_MAX

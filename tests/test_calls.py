@@ -43,8 +43,10 @@ def settings() -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True)
-def quick_sweeps(chat: Chat) -> None:
-    chat.services.calls.sweep_s = 0.05  # rings are checked against the (moved) server clock this often
+def quick_sweeps(request: pytest.FixtureRequest) -> None:
+    """Rings are checked against the (moved) server clock this often, in the tests with a server."""
+    if "chat" in request.fixturenames:
+        request.getfixturevalue("chat").services.calls.sweep_s = 0.05
 
 
 class Room:
@@ -370,6 +372,9 @@ async def test_an_answered_call_hung_up_has_its_duration_in_the_hosts_thread(
     assert len(await items(room.key)) == 1
     hosts = await api.get(f"/e/{room.slug}/transcript.json", token=room.key)
     assert [m["call_id"] for m in hosts.body["messages"] if m["kind"] == "call"] == ["h1"]
+    text = (await api.get(f"/e/{room.slug}/transcript.txt", token=room.key)).body
+    assert f"* ann -> hosts: audio call, {item['duration_s']} s" in text
+    assert "audio call" not in (await api.get(f"/e/{room.slug}/transcript.txt")).body
     assert "h1" not in str((await api.get(f"/e/{room.slug}/transcript.json")).body)
 
 
@@ -431,3 +436,15 @@ def test_a_long_note_travels_in_parts_and_is_put_together() -> None:
     assert [joined.add(part) for part in parts][-1] == note
     assert split_note("c short") is None
     assert Parts().add(parts[1]) is None  # its first part lost: dropped
+
+
+def test_the_ice_options_are_checked_on_the_command_line(tmp_path: Any) -> None:
+    from tests.test_cli import run_cli
+
+    db = str(tmp_path / "chat.db")
+    no_secret = run_cli("serve", "--db", db, "--ice-server", "turn:turn.example.org:3478")
+    assert no_secret.returncode == 2 and "--turn-secret" in no_secret.stderr and "Traceback" not in no_secret.stderr
+    bad = run_cli("serve", "--db", db, "--ice-server", "http://stun.example.org")
+    assert bad.returncode == 2 and "--ice-server" in bad.stderr
+    ttl = run_cli("serve", "--db", db, "--turn-ttl", "5")
+    assert ttl.returncode == 2 and "--turn-ttl" in ttl.stderr
