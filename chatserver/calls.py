@@ -327,7 +327,11 @@ class Calls:
 
     async def _append(self, end: CallEnd) -> None:
         try:
-            await self.store.append_call(end)
+            call = end.call
+            await self.store.append_call(
+                call.event_id, call.call_id, end.item_data(), call.caller_name, call.caller_id, call.caller_role,
+                None if call.callee == STAFF else int(call.callee[1:]),
+            )  # fmt: skip
         except Exception as exc:  # a closed event, a full disk: the call is over all the same
             log.info("no call item for call %s: %s", end.call.call_id, getattr(exc, "message", exc))
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import Any
 
 from chatserver.backend import Transaction
 from chatserver.models import Item
 from chatserver.store.core import StoreCore
-
-if TYPE_CHECKING:
-    from chatserver.calls import CallEnd
 
 
 class CallItems(StoreCore):
@@ -21,28 +18,35 @@ class CallItems(StoreCore):
         )
         return None if row is None else bool(row[0])
 
-    async def append_call(self, end: CallEnd) -> Item | None:
-        """Append the call's item, routed as a private line from the caller to the callee (the hosts,
-        or a participant), unless the call already has one (None): several processes may race to
-        end one call, and the event's row, locked here, puts them in turn. Refused once the event
-        has closed (EventClosed)."""
-        call = end.call
+    async def append_call(
+        self,
+        event_id: int,
+        call_id: str,
+        data: dict[str, Any],
+        author: str,
+        participant_id: int | None,
+        role: str | None,
+        to_participant: int | None,
+    ) -> Item | None:
+        """Append a call's item (data: its call_id, media, duration_s, missed, reason), routed as a
+        private line from the caller (participant_id, or role for a host or moderator) to the callee
+        (to_participant, or None: the hosts), unless the call already has one (None): several
+        processes may race to end one call, and the event's row, locked here, puts them in turn.
+        Refused once the event has closed (EventClosed)."""
 
         async def job(tx: Transaction) -> Item | None:
             now = self.clock()
-            await self._open_event(tx, call.event_id, now)  # locks the event's row on PostgreSQL
+            await self._open_event(tx, event_id, now)  # locks the event's row on PostgreSQL
             # call_id is of a safe charset; "_" matches any character here, so each row is checked.
             rows = await tx.fetchall(
                 "SELECT data FROM items WHERE event_id = ? AND kind = 'call' AND data LIKE ?",
-                (call.event_id, f"%{call.call_id}%"),
+                (event_id, f"%{call_id}%"),
             )
-            if any(json.loads(row[0]).get("call_id") == call.call_id for row in rows if row[0]):
+            if any(json.loads(row[0]).get("call_id") == call_id for row in rows if row[0]):
                 return None
             return await self._append(
-                tx, call.event_id, "call", "", now,
-                author=call.caller_name, participant_id=call.caller_id, data=end.item_data(),
-                role=call.caller_role if call.caller_id is None else None, private=True,
-                to_participant=None if call.callee == "staff" else int(call.callee[1:]),
+                tx, event_id, "call", "", now, author=author, participant_id=participant_id, data=data,
+                role=role if participant_id is None else None, private=True, to_participant=to_participant,
             )  # fmt: skip
 
         return await self.db.write(job)
