@@ -11,6 +11,7 @@ import tornado.web
 from chatserver import resources
 from chatserver.access_log import RedactSecrets, log_request
 from chatserver.broker import Broker
+from chatserver.calls import Calls
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.errors import N_
 from chatserver.file_settings import UPLOAD_LIMIT_WINDOW_S, FileSettings
@@ -30,6 +31,7 @@ from chatserver.handlers.admin import (
 from chatserver.handlers.admin_page import AdminPage
 from chatserver.handlers.base import ApiNotFound, error_body, http_code, reader_language
 from chatserver.handlers.calendar import CalendarHandler, SeriesCalendarHandler
+from chatserver.handlers.calls import CallConfigHandler, SignalsHandler
 from chatserver.handlers.conversation import (
     MessageHandler,
     ReactionHandler,
@@ -83,6 +85,7 @@ from chatserver.handlers.stream import (
     ReadsHandler,
 )
 from chatserver.handlers.transcripts import TranscriptHandler
+from chatserver.ice import IceSettings
 from chatserver.limits import Limit, SlidingWindow
 from chatserver.presence import Presence
 from chatserver.preview_jobs import PreviewJobs
@@ -116,6 +119,9 @@ VOTE_LIMIT_WINDOW_S = 10.0
 # Typing signals per participant and window: a client sends one every 3 s while its person types.
 TYPING_LIMIT = 15
 TYPING_LIMIT_WINDOW_S = 30.0
+# Call signals per sender and window: a call's ICE candidates come in bursts of a few dozen.
+SIGNAL_LIMIT = 120
+SIGNAL_LIMIT_WINDOW_S = 10.0
 # Searches per client address and window: each reads the index; a person searches a few a minute.
 SEARCH_LIMIT = 30
 SEARCH_LIMIT_WINDOW_S = 10.0
@@ -210,6 +216,8 @@ def make_app(
     reaction_limit: int = REACTION_LIMIT,
     vote_limit: int = VOTE_LIMIT,
     search_limit: int = SEARCH_LIMIT,
+    signal_limit: int = SIGNAL_LIMIT,
+    ice: IceSettings | None = None,
     presence: Presence | None = None,
     public_url: str | None = None,
     ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
@@ -268,6 +276,12 @@ def make_app(
         typing_limiter=SlidingWindow(
             TYPING_LIMIT, TYPING_LIMIT_WINDOW_S, message=N_("Too many typing signals; try again in {seconds} s.")
         ),
+        # Counted in this process's memory even with several processes: signals are never stored.
+        calls=Calls(store, broker),
+        signal_limiter=SlidingWindow(
+            signal_limit, SIGNAL_LIMIT_WINDOW_S, message=N_("Too many call signals; try again in {seconds} s.")
+        ),
+        ice=ice or IceSettings(),
         search_limiter=SlidingWindow(
             search_limit, SEARCH_LIMIT_WINDOW_S, message=N_("Too many searches; try again in {seconds} s.")
         ),
@@ -320,6 +334,8 @@ def make_app(
         (rf"/api/events/{_SLUG}/messages/{_SLUG}", MessageHandler, deps),
         (rf"/api/events/{_SLUG}/messages/{_SLUG}/reactions/{_SLUG}", ReactionHandler, deps),
         (rf"/api/events/{_SLUG}/typing", TypingHandler, deps),
+        (rf"/api/events/{_SLUG}/calls/config", CallConfigHandler, deps),
+        (rf"/api/events/{_SLUG}/calls/signals", SignalsHandler, deps),
         (rf"/api/events/{_SLUG}/questions", QuestionsHandler, deps),
         (rf"/api/events/{_SLUG}/questions/{_SLUG}", QuestionHandler, deps),
         (rf"/api/events/{_SLUG}/questions/{_SLUG}/vote", QuestionVoteHandler, deps),

@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from chatserver.models import PUBLIC_VIEW, Audience, Item, Viewer
+from chatserver.models import PUBLIC_VIEW, Audience, Item, Viewer, party_of
 from chatserver.slots import Slots
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ TYPING_EVENTS_SWEEP = 1000
 class Waiter:
     """One held poll on one event, and whose (a private item wakes only those who may see it)."""
 
-    __slots__ = ("event_id", "future", "viewer", "wants_reads", "wants_typing")
+    __slots__ = ("event_id", "future", "viewer", "wants_reads", "wants_signals", "wants_typing")
 
     def __init__(
         self,
@@ -40,18 +40,20 @@ class Waiter:
         wants_reads: bool = False,
         viewer: Viewer = PUBLIC_VIEW,
         wants_typing: bool = False,
+        wants_signals: bool = False,
     ) -> None:
         self.event_id = event_id
         self.future = future
         self.wants_reads = wants_reads
         self.viewer = viewer
         self.wants_typing = wants_typing
+        self.wants_signals = wants_signals  # answered early for a call signal to its viewer (signals=1)
 
 
 class Subscriber:
     """One open stream on one event: told of every commit, for as long as it is open."""
 
-    __slots__ = ("event_id", "notify", "viewer", "wants_reads", "typing")
+    __slots__ = ("event_id", "notify", "viewer", "wants_reads", "typing", "signals")
 
     def __init__(
         self,
@@ -60,12 +62,14 @@ class Subscriber:
         wants_reads: bool,
         viewer: Viewer = PUBLIC_VIEW,
         typing: Callable[[bytes], None] | None = None,
+        signals: Callable[[], None] | None = None,
     ) -> None:
         self.event_id = event_id
         self.notify = notify  # notify(reads): new items, or (reads=True) newer read receipts
         self.wants_reads = wants_reads
         self.viewer = viewer
         self.typing = typing  # typing(frame): somebody is typing (an SSE event, sent or dropped at once)
+        self.signals = signals  # signals(): a call signal for its viewer is kept (calls.py)
 
 
 class Broker:
@@ -113,10 +117,11 @@ class Broker:
         wants_reads: bool = False,
         viewer: Viewer = PUBLIC_VIEW,
         typing: Callable[[bytes], None] | None = None,
+        signals: Callable[[], None] | None = None,
     ) -> Subscriber:
         """Call notify(False) after commits of new items to event_id that viewer may see, notify(True)
-        for receipts, typing(frame) when somebody types."""
-        subscriber = Subscriber(event_id, notify, wants_reads, viewer, typing)
+        for receipts, typing(frame) when somebody types, signals() when a call signal to viewer is kept."""
+        subscriber = Subscriber(event_id, notify, wants_reads, viewer, typing, signals)
         self._subscribers.setdefault(event_id, set()).add(subscriber)
         return subscriber
 
@@ -139,10 +144,16 @@ class Broker:
                 log.exception("a stream failed to take its items")
 
     def watch(
-        self, event_id: int, wants_reads: bool = False, viewer: Viewer = PUBLIC_VIEW, wants_typing: bool = False
+        self,
+        event_id: int,
+        wants_reads: bool = False,
+        viewer: Viewer = PUBLIC_VIEW,
+        wants_typing: bool = False,
+        wants_signals: bool = False,
     ) -> Waiter:
         """Register interest before reading, so a commit between the read and the hold still wakes."""
-        waiter = Waiter(event_id, asyncio.get_running_loop().create_future(), wants_reads, viewer, wants_typing)
+        future = asyncio.get_running_loop().create_future()
+        waiter = Waiter(event_id, future, wants_reads, viewer, wants_typing, wants_signals)
         self._waiters.setdefault(event_id, set()).add(waiter)
         if self.closing:
             waiter.future.set_result(None)
@@ -298,6 +309,19 @@ class Broker:
             _settle(waiter.future)
         if not waiters:
             del self._waiters[event_id]
+
+    # -- call signals: kept by calls.Calls, never stored; only their recipient is told -------------
+
+    def signalled(self, event_id: int, party: str) -> None:
+        """A call signal to party ("p<id>", or "staff" for every host and moderator) is kept: answer
+        its held polls that asked (signals=1) and tell its streams; nobody else learns of it."""
+        self._wake_some(event_id, lambda waiter: waiter.wants_signals and party_of(waiter.viewer) == party)
+        for subscriber in list(self._subscribers.get(event_id, ())):
+            if subscriber.signals is not None and party_of(subscriber.viewer) == party:
+                try:
+                    subscriber.signals()
+                except Exception:  # one broken stream must not keep the others from their signals
+                    log.exception("a stream failed to take a call signal")
 
     def waiting(self, event_id: int | None = None) -> int:
         """Registered waiters, for one event or all."""

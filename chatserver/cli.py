@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from chatserver.app import (
     DEFAULT_RATE_LIMIT,
     REACTION_LIMIT,
     SEARCH_LIMIT,
+    SIGNAL_LIMIT,
     VOTE_LIMIT,
 )
 from chatserver.backup import backup
@@ -34,6 +36,7 @@ from chatserver.database import SYNC_MODES
 from chatserver.errors import ChatError
 from chatserver.file_settings import UPLOAD_LIMIT
 from chatserver.i18n import Languages
+from chatserver.ice import DEFAULT_TURN_TTL_S, TURN_TTL_MAX_S, IceServer, IceSettings, parse_ice_server
 from chatserver.logbudget import DEFAULT_LOG_BUDGET, LogBudget
 from chatserver.migrations import DatabaseRefused
 from chatserver.models import PUBLIC_VIEW, Viewer
@@ -78,6 +81,23 @@ def _whole_number_in(low: int, high: int | None, says: str) -> Callable[[str], i
 
 
 _port = _whole_number_in(0, 65535, "a port number from 0 to 65535")
+
+
+def _ice_server(value: str) -> IceServer:
+    try:
+        return parse_ice_server(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def ice_settings(args: argparse.Namespace) -> IceSettings:
+    """--ice-server, --turn-secret and --turn-ttl together (a TURN server needs the secret)."""
+    try:
+        return IceSettings(tuple(args.ice_servers), args.turn_secret, args.turn_ttl)
+    except ValueError as exc:
+        raise ChatError(f"{exc}.") from None
+
+
 _non_negative_int = _whole_number_in(0, None, "a whole number, 0 or more")
 _positive_int = _whole_number_in(1, None, "1 or more")
 _ipv6_prefix = _whole_number_in(1, 128, "an IPv6 prefix length from 1 to 128")
@@ -154,6 +174,35 @@ def build_parser() -> argparse.ArgumentParser:
         type=_non_negative_int,
         default=SEARCH_LIMIT,
         help=f"searches one client address may make per 10 s; 0 turns the limit off (default {SEARCH_LIMIT})",
+    )
+    run.add_argument(
+        "--signal-limit",
+        type=_non_negative_int,
+        default=SIGNAL_LIMIT,
+        help=f"call signals a participant (or a host's or moderator's key) may send per 10 s; 0 turns the limit "
+        f"off (default {SIGNAL_LIMIT})",
+    )
+    run.add_argument(
+        "--ice-server",
+        dest="ice_servers",
+        action="append",
+        type=_ice_server,
+        default=[],
+        metavar="URL[,URL...]",
+        help="a STUN or TURN server for calls (stun:host:3478, turn:host:3478?transport=udp; several URLs of "
+        "one server separated by commas); repeat for more servers",
+    )
+    run.add_argument(
+        "--turn-secret",
+        default=os.environ.get("CHATSERVER_TURN_SECRET") or None,
+        help="the TURN server's shared secret (coturn's static-auth-secret with use-auth-secret): each "
+        "caller gets a time-limited TURN credential; default $CHATSERVER_TURN_SECRET",
+    )
+    run.add_argument(
+        "--turn-ttl",
+        type=_whole_number_in(60, TURN_TTL_MAX_S, f"a number of seconds from 60 to {TURN_TTL_MAX_S}"),
+        default=DEFAULT_TURN_TTL_S,
+        help=f"how long a TURN credential lasts, in seconds (default {DEFAULT_TURN_TTL_S})",
     )
     run.add_argument(
         "--max-upload-mb",
@@ -331,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 reaction_limit=args.reaction_limit,
                 vote_limit=args.vote_limit,
                 search_limit=args.search_limit,
+                signal_limit=args.signal_limit,
+                ice=ice_settings(args),
                 max_upload_mb=args.max_upload_mb,
                 event_quota_mb=args.event_quota_mb,
                 upload_limit=args.upload_limit,

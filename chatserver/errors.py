@@ -175,6 +175,13 @@ class PayloadTooLarge(ChatError):
     default_message = N_("The request body is too large.")
 
 
+class TooLarge(PayloadTooLarge):
+    """A part of the request over its own limit (a call signal's data), said as the API says it."""
+
+    code = "too_large"
+    default_message = N_("The request is larger than this server takes.")
+
+
 class UnsupportedMediaType(ChatError):
     status = 415
     code = "unsupported_media_type"

@@ -231,6 +231,15 @@ def sub_key(sub: str) -> str:
     return f"u:{sub}"
 
 
+def party_of(viewer: Viewer) -> str | None:
+    """Whose call signals a reader takes (calls.py): a participant's ("p<id>"), the hosts' and
+    moderators' ("staff"), or none (the public). Said apart from Viewer.keys, which also hold an
+    app user's "u:<sub>" name."""
+    if viewer.staff:
+        return "staff"
+    return f"p{viewer.participant_id}" if viewer.participant_id is not None else None
+
+
 def audience_keys(item: Item) -> list[str]:
     """Who may see a private item, as names a Viewer answers to (Viewer.keys): the one rule of
     privacy, which rows.visible_sql says again in SQL. The hosts and moderators see what is to the

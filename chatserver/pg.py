@@ -23,7 +23,7 @@ import asyncpg
 from chatserver.backend import Engine, Follower, Job, Params, Row, SchemaJob
 from chatserver.errors import N_, ChatError, StorageUnavailable
 from chatserver.migrations import DatabaseRefused, migrate, unknown_version
-from chatserver.remote import RemoteCommits
+from chatserver.remote import RemoteCommits, split_note
 
 log = logging.getLogger("chatserver.pg")
 
@@ -252,8 +252,14 @@ class PgDatabase:
         """NOTIFY the other processes of note now, outside any transaction; a failure loses only it."""
         if self._pool is None or self._closed:
             return
+        parts = split_note(note)
         try:
-            await self._pool.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{self.origin} {note}")
+            if parts is None:
+                await self._pool.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{self.origin} {note}")
+            else:  # one transaction: its notes arrive together, in order, or not at all
+                async with self._pool.acquire() as conn, conn.transaction():
+                    for part in parts:
+                        await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{self.origin} {part}")
         except _FAILED as exc:
             log.debug("a signal to the other processes was lost: %s", exc)
 

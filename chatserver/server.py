@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chatserver.app import (
     DEFAULT_EVENT_LIMIT,
@@ -16,6 +16,7 @@ from chatserver.app import (
     DEFAULT_RATE_LIMIT,
     REACTION_LIMIT,
     SEARCH_LIMIT,
+    SIGNAL_LIMIT,
     VOTE_LIMIT,
     make_app,
 )
@@ -26,6 +27,7 @@ from chatserver.connections import (
     connection_caps,
 )
 from chatserver.file_settings import UPLOAD_LIMIT, FileSettings
+from chatserver.ice import IceSettings
 from chatserver.pg import safe_url
 from chatserver.previews.service import LinkPreviews
 from chatserver.recent import DEFAULT_TAIL_BYTES
@@ -53,6 +55,8 @@ class ServeOptions:
     reaction_limit: int = REACTION_LIMIT
     vote_limit: int = VOTE_LIMIT
     search_limit: int = SEARCH_LIMIT
+    signal_limit: int = SIGNAL_LIMIT
+    ice: IceSettings = field(default_factory=IceSettings)  # STUN and TURN servers for calls
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
     event_quota_mb: int = DEFAULT_EVENT_QUOTA_MB
     upload_limit: int = UPLOAD_LIMIT
@@ -115,6 +119,8 @@ async def serve(
         reaction_limit=options.reaction_limit,
         vote_limit=options.vote_limit,
         search_limit=options.search_limit,
+        signal_limit=options.signal_limit,
+        ice=options.ice,
         event_limit=options.event_limit,
         join_limit=options.join_limit,
         public_url=options.public_url,
@@ -160,6 +166,7 @@ async def serve(
         server.stop()
         services.closing = True  # requests on open connections now get 503 shutting_down
         broker.shutdown()
+        services.calls.close()
         try:
             await asyncio.wait_for(services.drained(), SHUTDOWN_GRACE_S)
         except TimeoutError:

@@ -54,15 +54,23 @@ def text_line(item: Item, names: Mapping[int, str] | None = None) -> str:
         role = f" ({item.role})" if item.role else ""
         to = ""
         if item.private:
-            if item.to_participant is not None:
-                whom = (names or {}).get(item.to_participant, f"participant {item.to_participant}")
-            else:
-                whom = f"user {item.to_sub}" if item.to_sub is not None else "hosts"
-            to = f" -> {whom} ({'notice' if item.kind == 'notice' else 'private'})"
+            to = f" -> {recipient_name(item, names)} ({'notice' if item.kind == 'notice' else 'private'})"
         return f"{stamp} {item.author}{role}{to}: {body}\n{file_lines(item)}"
     if item.kind == "announcement":
         return f"{stamp} Announcement: {body}\n"
+    if item.kind == "call":  # private: only in the hosts' export, when a host took part
+        call = item.data or {}
+        what = f"{call.get('media', 'audio')} call"
+        what = f"missed {what}" if call.get("missed") else f"{what}, {call.get('duration_s', 0)} s"
+        return f"{stamp} * {item.author} -> {recipient_name(item, names)}: {what}\n"
     return f"{stamp} * {body}\n"
+
+
+def recipient_name(item: Item, names: Mapping[int, str] | None) -> str:
+    """Whom a private item is to, as a transcript line says it."""
+    if item.to_participant is not None:
+        return (names or {}).get(item.to_participant, f"participant {item.to_participant}")
+    return f"user {item.to_sub}" if item.to_sub is not None else "hosts"
 
 
 def file_lines(item: Item) -> str:

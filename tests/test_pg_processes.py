@@ -298,3 +298,58 @@ def _gauge(server: ServerProcess, name: str) -> float:
     with urllib.request.urlopen(server.base + "/metrics", timeout=10) as answer:
         text = answer.read().decode()
     return float(next(line.split()[1] for line in text.splitlines() if line.startswith(name + " ")))
+
+
+async def test_a_call_signal_reaches_a_stream_on_the_other_process(postgres_cluster: PostgresCluster) -> None:
+    """Signals are never stored: the process that takes one tells the other by NOTIFY (a 15 KiB one
+    in parts), whose streams and polls give it to its recipient alone; one call, rung on one
+    process and hung up on the other, gets one `call` item."""
+    dsn = postgres_cluster.new_database()
+    with two_processes(dsn, "--log-level", "warning", "--signal-limit", "0") as (first, second):
+        body = {"title": "Calls", "starts_at": iso_in(-60), "ends_at": iso_in(3600), "direct_messages": "everyone"}
+        slug = first.request("POST", "/api/events", body)[1]["event"]["slug"]
+        people = {}
+        for name in ("ann", "bob", "cleo"):
+            joined = first.request("POST", f"/api/events/{slug}/participants", {"nickname": name})[1]
+            people[name] = (joined["participant"]["id"], joined["token"])
+        cursor = second.request("GET", f"/api/events/{slug}/messages?after=0")[1]["cursor"]
+        stream = await EventStream.open(
+            second.port, f"/api/events/{slug}/stream?after={cursor}", token=people["bob"][1]
+        )
+        try:
+            assert (await stream.event() or {}).get("event") == "state"
+            offer = {"sdp": "v=0 " + "a" * 15_000}
+            status, _ = await asyncio.to_thread(
+                first.request, "POST", f"/api/events/{slug}/calls/signals",
+                {"to": people["bob"][0], "call_id": "x1", "type": "offer", "data": offer}, people["ann"][1],
+            )  # fmt: skip
+            assert status == 202
+            framed = await stream.event()
+            assert framed is not None and framed["event"] == "signal" and framed["data"]["data"] == offer
+        finally:
+            stream.writer.close()
+        url = f"/api/events/{slug}/messages?after=0&signals=1"
+        assert [s["call_id"] for s in second.request("GET", url, token=people["bob"][1])[1]["signals"]] == ["x1"]
+        assert second.request("GET", url, token=people["cleo"][1])[1]["signals"] == []
+        assert second.request("GET", url)[1]["signals"] == []
+
+        def signal(server: ServerProcess, who: str, to: str, kind: str, data: Any = None) -> None:
+            body = {"to": people[to][0], "call_id": "r1", "type": kind, "data": data}
+            assert server.request("POST", f"/api/events/{slug}/calls/signals", body, token=people[who][1])[0] == 202
+
+        signal(first, "ann", "bob", "ring", {"media": "video"})
+        time.sleep(0.5)  # the ring's note reaches the other process
+        signal(second, "bob", "ann", "answer")
+        signal(second, "bob", "ann", "hangup")
+        signal(first, "ann", "bob", "hangup")  # both sides hang up, one on each process
+
+        def call_items(server: ServerProcess, who: str) -> list[Any]:
+            page = server.request("GET", f"/api/events/{slug}/messages?after=0", token=people[who][1])[1]
+            return [item for item in page["messages"] if item["kind"] == "call"]
+
+        until_sync(lambda: len(call_items(first, "ann")) == 1, what="the call item")
+        time.sleep(0.5)
+        for server in (first, second):
+            (item,) = call_items(server, "bob")
+            assert item["call_id"] == "r1" and item["missed"] is False and item["media"] == "video"
+            assert call_items(server, "cleo") == []

@@ -164,7 +164,7 @@ class ApiHandler(Localized):
         headers = self.request.headers
         length = headers.get("Content-Length")
         if length is not None and length.isdigit() and int(length) > self.body_limit:
-            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.body_limit)
+            raise self.body_too_large()
         has_body = (length is not None and length != "0") or "Transfer-Encoding" in headers
         content_type = headers.get("Content-Type", "")
         if has_body and self.request.method not in ("GET", "HEAD") and not self.accepts_type(content_type):
@@ -206,6 +206,10 @@ class ApiHandler(Localized):
         """The most bytes of request body this handler takes."""
         return self.services.max_body
 
+    def body_too_large(self) -> ChatError:
+        """The refusal of a body over body_limit."""
+        return PayloadTooLarge(BODY_TOO_LARGE, limit=self.body_limit)
+
     def client_key(self) -> str:
         """The key this request's per-address limits count under (an IPv6 /64, an IPv4 address)."""
         return self.services.clients.key(self.request.remote_ip or "")
@@ -217,7 +221,7 @@ class ApiHandler(Localized):
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object (prepare() has checked that it was sent as JSON)."""
         if self._body_too_large:
-            raise PayloadTooLarge(BODY_TOO_LARGE, limit=self.body_limit)
+            raise self.body_too_large()
         return parse_json_object(bytes(self._body))
 
     def optional_json_body(self) -> dict[str, Any]:

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from chatserver.answers import Answers
 from chatserver.broker import Broker
+from chatserver.calls import Calls
 from chatserver.clients import ClientKeys
 from chatserver.emojis import EmojiCatalogs
 from chatserver.file_settings import FileSettings
 from chatserver.i18n import Languages
+from chatserver.ice import IceSettings
 from chatserver.limits import Limit, SlidingWindow
 from chatserver.presence import Presence
 from chatserver.slots import Slots
@@ -39,11 +41,14 @@ class Services:
     reaction_limiter: Limit  # reactions added or taken back, per participant
     vote_limiter: Limit  # votes on questions and in polls, cast or taken back, per participant
     typing_limiter: SlidingWindow  # typing signals per participant, in this process
+    calls: Calls  # call signals kept for their recipients, and the calls in progress
+    signal_limiter: SlidingWindow  # call signals per sender, in this process (never stored)
     search_limiter: SlidingWindow  # searches per client address, in this process
     upload_limiter: Limit  # uploads per participant (or per staff key's event)
     max_wait: float
     max_body: int
     files: FileSettings = field(default_factory=FileSettings)
+    ice: IceSettings = field(default_factory=IceSettings)  # --ice-server, --turn-secret, --turn-ttl
     previews: PreviewJobs | None = None  # link previews in the background; None: --link-previews off
     public_url: str | None = None  # the server's public origin, for absolute links (--public-url)
     languages: Languages = field(default_factory=Languages)

@@ -18,7 +18,7 @@ from tornado.iostream import StreamClosedError
 from chatserver.errors import N_, RateLimited
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
-from chatserver.models import CLOSED, Page
+from chatserver.models import CLOSED, Page, party_of
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor
 
@@ -67,6 +67,8 @@ class EventStreamHandler(StreamReader):
         self._missed = False  # news came while the pump was reading
         self._reads_due = self._known_reads is not None  # newer receipts are to be sent
         self._flushing: Future[None] | None = None  # the last write, until the client has taken it
+        self._signal_seq = 0  # the newest call signal written (calls.SignalBoxes' order): 0, none yet
+        self._signals_due = False  # call signals wait for the client to take what was written before
         broker, services = self.services.broker, self.services
         client = self.client_key()
         if not broker.admit(client):
@@ -76,13 +78,19 @@ class EventStreamHandler(StreamReader):
             )
         services.open_streams += 1
         subscriber = broker.subscribe(
-            event.id, self._told, wants_reads=self._known_reads is not None, viewer=self._viewer, typing=self._typing
+            event.id,
+            self._told,
+            wants_reads=self._known_reads is not None,
+            viewer=self._viewer,
+            typing=self._typing,
+            signals=self._signalled if party_of(self._viewer) is not None else None,
         )
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
         keepalive.start()
         try:
             self._send(b"retry: 2000\n\n" + encode_state(state))
             self._told(False)  # what is there already (and newer receipts, in the pump)
+            self._signalled()  # the call signals kept for this reader (a tab opened while a call rings)
             await self._done
         finally:
             keepalive.stop()
@@ -126,6 +134,24 @@ class EventStreamHandler(StreamReader):
         if self._done.done() or self._gone or self._pumping or not self._drained():
             return
         self._send(frame)
+
+    def _signalled(self) -> None:
+        """Call signals for this reader are kept: written now if the client has taken everything,
+        else by the pump once it has (never dropped, unlike typing)."""
+        if self._done.done() or self._gone:
+            return
+        if self._pumping or not self._drained():
+            self._signals_due = True
+            return self._pump_soon()
+        self._send_signals()
+
+    def _send_signals(self) -> None:
+        """Write the signals kept for this reader that this connection has not had, as
+        `event: signal` frames: no `id:` line, so they never move the stream's cursor."""
+        pending = self.services.calls.pending(self._event.id, self._viewer, self._signal_seq)
+        if pending:
+            self._signal_seq = pending[-1].seq
+            self._send(b"".join(b"event: signal\ndata: " + signal.frame + b"\n\n" for signal in pending))
 
     def _drained(self) -> bool:
         """Whether everything written so far has gone to the client."""
@@ -171,6 +197,10 @@ class EventStreamHandler(StreamReader):
                 if self._reads_due:
                     self._reads_due = False
                     await self._send_reads()
+                    continue
+                if self._signals_due:
+                    self._signals_due = False
+                    self._send_signals()
                     continue
                 page = await self.store.page(self._slug, self._event, self._after, PAGE, viewer=self._viewer)
                 if self._done.done() or (not page.items and not self._missed):

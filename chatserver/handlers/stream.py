@@ -97,6 +97,8 @@ class MessagesHandler(StreamReader):
         reads_arg = self.get_query_argument("reads", None)
         known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
         self._wants_typing = query_flag(self.get_query_argument("typing", None), "typing")
+        self._wants_signals = query_flag(self.get_query_argument("signals", None), "signals")
+        self._signals_after = self.services.calls.seq_after(self.get_query_argument("signals_after", None))
         event = await self.event_at(slug, after)
         participant = await self.participant(event)
         viewer = await self.viewer(event, participant)
@@ -113,6 +115,8 @@ class MessagesHandler(StreamReader):
         if self._wants_typing:
             typists = self.services.broker.typists(page.event.id)
             body += b'"typing":' + dumps([{"participant_id": p, "nickname": n} for p, n in typists]).encode() + b","
+        if self._wants_signals:
+            body += self._signals(page.event, viewer)
         if turned_away:
             body += b'"retry_after":%d,' % HELD_CAP_RETRY_S
             self.set_header("Retry-After", str(HELD_CAP_RETRY_S))
@@ -129,11 +133,16 @@ class MessagesHandler(StreamReader):
             return await self.store.page(slug, event, after, limit, final=True, viewer=viewer), turned_away
         # Watch before reading, so that a commit between the read and the hold still wakes us.
         waiter = self._waiter = broker.watch(
-            event.id, wants_reads=known_reads is not None, viewer=viewer, wants_typing=self._wants_typing
+            event.id,
+            wants_reads=known_reads is not None,
+            viewer=viewer,
+            wants_typing=self._wants_typing,
+            wants_signals=self._wants_signals,
         )
         try:
             page = await self.store.page(slug, event, after, limit, viewer=viewer)
-            if page.items or self._gone or await self._reads_news(page.event, known_reads):
+            signalled = self._wants_signals and self.services.calls.pending(event.id, viewer, self._signals_after)
+            if page.items or self._gone or signalled or await self._reads_news(page.event, known_reads):
                 return (None if self._gone else page), False
             await broker.hold(waiter, wait)
             if self._gone:
@@ -142,6 +151,14 @@ class MessagesHandler(StreamReader):
         finally:
             broker.release(waiter)
             broker.discharge(client)
+
+    def _signals(self, event: Event, viewer: Viewer) -> bytes:
+        """The call signals kept for this reader since `signals_after` (all that are kept without it),
+        and the cursor for the next poll's `signals_after`; none for the public."""
+        calls = self.services.calls
+        cursor = calls.cursor()  # before the signals, with no await between: none is skipped
+        frames = [signal.frame for signal in calls.pending(event.id, viewer, self._signals_after)]
+        return b'"signals":[' + b",".join(frames) + b'],"signals_cursor":' + dumps(cursor).encode() + b","
 
     async def _reads_news(self, event: Event, known: int | None) -> bool:
         """Whether the client asked for read receipts and the event's are newer than its own."""

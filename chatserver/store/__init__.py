@@ -8,6 +8,7 @@ from chatserver.database import Database
 from chatserver.pg import PgDatabase, is_postgres_url
 from chatserver.recent import DEFAULT_TAIL_BYTES
 from chatserver.store.admin import Admin
+from chatserver.store.calls import CallItems
 from chatserver.store.conversation import Conversation
 from chatserver.store.identities import Identities
 from chatserver.store.inbox import Inbox
@@ -36,7 +37,7 @@ __all__ = [
 
 
 class Store(
-    Admin, Identities, Inbox, Conversation, Search, Polls, Processes
+    Admin, Identities, Inbox, Conversation, Search, Polls, Processes, CallItems
 ):  # Identities builds on People  # Admin builds on Recurring (Events) and Moderation  # Inbox on Stream
     # Polls builds on Questions (store/qa.py) and Tally
     """Events, participants and their streams in the database; commits wake listeners afterwards."""

@@ -48,6 +48,7 @@ class StoreCore:
         self._event_listeners: list[EventListener] = []
         self._reads_listeners: list[ReadsListener] = []
         self._typing_listeners: list[TypingListener] = []
+        self._call_signal_listeners: list[Callable[[str], None]] = []
         # Per event, the sum of its participants' public_read_id: it grows with every read receipt,
         # so it serves as the reads version and needs no column of its own.
         self._reads_versions: dict[int, int] = {}
@@ -87,6 +88,19 @@ class StoreCore:
     def typing_elsewhere(self, event_id: int, participant_id: int, nickname: str) -> None:
         for listener in self._typing_listeners:
             listener(event_id, participant_id, nickname)
+
+    def on_call_signal(self, listener: Callable[[str], None]) -> None:
+        """Call listener(note) for each call signal another process took (calls.Envelope as JSON)."""
+        self._call_signal_listeners.append(listener)
+
+    async def relay_call_signal(self, note: str) -> None:
+        """Tell the other processes of a call signal this one took (never stored: the note carries it;
+        PostgreSQL's backend sends a note over its size limit in parts, in one transaction)."""
+        await self.db.signal(f"c {note}")
+
+    def call_signal_elsewhere(self, note: str) -> None:
+        for listener in self._call_signal_listeners:
+            listener(note)
 
     def on_event(self, listener: EventListener) -> None:
         """Call listener(event) after each committed change to an event's schedule."""

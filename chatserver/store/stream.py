@@ -56,6 +56,38 @@ def refuse_posting(event: Event, now: Millis) -> None:
         raise EventClosed(N_("The event is closed; messages can no longer be posted."))
 
 
+def refuse_private_route(event: Event, to: int | str, author: int | None) -> int | None:
+    """Refuse a private line the event's rule does not allow (a message, or a call's signal): to
+    the hosts (None) or to a participant (their id, still to be looked up). author: the
+    participant writing (None: a host or moderator, who may write to any participant)."""
+    if to == TO_HOSTS:
+        if author is None:
+            raise InvalidRequest(
+                N_("{field} cannot be the hosts for a host's message; name a participant."), field="to"
+            )
+        if event.direct_messages == DM_OFF:
+            raise Forbidden(N_("This event takes no private messages."))
+        return None
+    if author is not None and event.direct_messages != DM_EVERYONE:
+        raise Forbidden(
+            N_("This event takes private messages to the hosts only.")
+            if event.direct_messages == DM_HOSTS
+            else N_("This event takes no private messages.")
+        )
+    if to == author:
+        raise InvalidRequest(N_("{field} names you: a private message goes to someone else."), field="to")
+    assert isinstance(to, int)
+    return to
+
+
+def refuse_recipient(banned: bool | int | None) -> None:
+    """Refuse a participant named by `to` who is not there (banned None) or was banned."""
+    if banned is None:
+        raise InvalidRequest(N_("{field} names no participant of this event."), field="to")
+    if banned:
+        raise Forbidden(N_("That participant was banned from this event and gets no messages."))
+
+
 class Stream(Files):
     """The Store's streams: posting into an event's items and paging through them."""
 
@@ -155,27 +187,10 @@ class Stream(Files):
     async def _recipient(self, tx: Transaction, event: Event, to: int | str, author: int | None) -> int | None:
         """Check a private message's `to` against the event's rule and its people: the recipient's
         participant id, or None for the hosts. author: the writing participant (None: a host)."""
-        if to == TO_HOSTS:
-            if author is None:
-                raise InvalidRequest(
-                    N_("{field} cannot be the hosts for a host's message; name a participant."), field="to"
-                )
-            if event.direct_messages == DM_OFF:
-                raise Forbidden(N_("This event takes no private messages."))
+        if refuse_private_route(event, to, author) is None:
             return None
-        if author is not None and event.direct_messages != DM_EVERYONE:
-            raise Forbidden(
-                N_("This event takes private messages to the hosts only.")
-                if event.direct_messages == DM_HOSTS
-                else N_("This event takes no private messages.")
-            )
-        if to == author:
-            raise InvalidRequest(N_("{field} names you: a private message goes to someone else."), field="to")
         row = await tx.fetchone("SELECT banned FROM participants WHERE id = ? AND event_id = ?", (to, event.id))
-        if row is None:
-            raise InvalidRequest(N_("{field} names no participant of this event."), field="to")
-        if row[0]:
-            raise Forbidden(N_("That participant was banned from this event and gets no messages."))
+        refuse_recipient(row[0] if row is not None else None)
         assert isinstance(to, int)
         return to
 

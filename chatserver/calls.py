@@ -1,0 +1,388 @@
+"""Calls (API.md 1.1, "Calls"): signals relayed between the two parties of a call, never stored,
+and the calls themselves, tracked from `ring` to their end, when one private `call` item is
+appended to the parties' thread.
+
+A signal lives in this process's memory only, in its recipient's box, for at most SIGNAL_TTL_MS of
+the server clock; every box and all boxes together are bounded (the oldest go first). Each
+process hears every signal (its own, and the others' by a note, `Store.relay_call_signal`), so
+every process holds the same boxes and the same calls: a recipient's stream, wherever it is held,
+gets the signal. A connection is given what its box holds that it has not been given yet; a new
+connection (a tab opened while a call rings) gets what the box holds. Once a call is answered its
+`ring` is withdrawn from the boxes, and once it ends, everything of it but the end itself, so
+that nothing rings again for a call that is over.
+
+The process that took a call's ending request (`hangup`, `decline`) appends its `call` item; the
+process that took its `ring` ends it as missed when nobody answered within RING_MS: it appends the
+item and sends `hangup` to both sides. The item is appended at most once per call: the Store
+checks in the event's locked row (several processes may race to end one call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chatserver.models import TO_HOSTS, Viewer, party_of
+from chatserver.timefmt import Millis
+
+if TYPE_CHECKING:
+    from chatserver.broker import Broker
+    from chatserver.store import Store
+
+log = logging.getLogger(__name__)
+
+SIGNAL_TYPES = ("ring", "offer", "answer", "candidate", "hangup", "decline")
+MEDIA = ("audio", "video")
+ENDINGS = ("hangup", "decline")
+SIGNAL_TTL_MS = 60_000  # a signal is kept this long at most
+RING_MS = 45_000  # a ring nobody answers ends as a missed call after this long
+CALL_MAX_MS = 6 * 3600_000  # a call nobody hung up is ended after this long (its tabs were closed)
+DATA_MAX = 16 * 1024  # a signal's data, serialised as JSON (UTF-8 bytes)
+# What one recipient's box holds at most (an offer is a few KiB, a call's candidates a few dozen),
+# and what all boxes together hold: past either, the oldest signals are dropped.
+BOX_SIGNALS_MAX = 200
+BOX_BYTES_MAX = 1024 * 1024
+TOTAL_BYTES_MAX = 64 * 1024 * 1024
+CALLS_PER_CALLER_MAX = 4  # calls one party rings or holds at once, per event
+CALLS_MAX = 10_000  # calls tracked at once, in all
+SWEEP_S = 1.0  # how often (loop time) rings, calls and signals are checked against the server clock
+STAFF = "staff"  # the party of the hosts and moderators
+
+Party = str  # "p<participant id>" or STAFF
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One signal as sent, with what the call's item needs of its sender; travels between processes
+    as JSON (`to_note`)."""
+
+    id: str  # unique: the sending process's nonce and count
+    event_id: int
+    to: Party
+    to_api: int | str  # as API.md says it: a participant id or "hosts"
+    sender: Party
+    from_api: int | str  # a participant id or "host"
+    from_name: str
+    role: str | None  # the sender's role when staff ("host", "moderator"), else None
+    call_id: str
+    type: str
+    data: dict[str, Any] | None
+
+    def to_note(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=True, separators=(",", ":"))
+
+    @classmethod
+    def from_note(cls, note: str) -> Envelope:
+        return cls(**json.loads(note))
+
+    def frame(self) -> bytes:
+        """The signal as its recipient gets it."""
+        body = {"id": self.id, "from": self.from_api, "from_name": self.from_name, "call_id": self.call_id,
+                "type": self.type, "data": self.data}  # fmt: skip
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(eq=False)
+class Signal:
+    """A signal in a box: its place in this process's order, its frame, when it goes."""
+
+    seq: int
+    envelope: Envelope
+    frame: bytes
+    expires_at: Millis
+    gone: bool = False
+
+
+@dataclass
+class Box:
+    signals: deque[Signal] = field(default_factory=deque)
+    bytes: int = 0
+
+
+class SignalBoxes:
+    """Each recipient's signals (per event and party), in arrival order, bounded, for SIGNAL_TTL_MS."""
+
+    def __init__(
+        self,
+        clock: Callable[[], Millis],
+        ttl_ms: int = SIGNAL_TTL_MS,
+        box_signals: int = BOX_SIGNALS_MAX,
+        box_bytes: int = BOX_BYTES_MAX,
+        total_bytes: int = TOTAL_BYTES_MAX,
+    ) -> None:
+        self.clock, self.ttl_ms = clock, ttl_ms
+        self.box_signals, self.box_bytes, self.total_bytes = box_signals, box_bytes, total_bytes
+        self._boxes: dict[tuple[int, Party], Box] = {}
+        self._order: deque[tuple[tuple[int, Party], Signal]] = deque()  # arrival order = expiry order
+        self.bytes = 0
+        self.seq = 0  # the newest signal's place in this process's order
+
+    def put(self, envelope: Envelope) -> Signal:
+        now = self.clock()
+        self.expire(now)
+        self.seq += 1
+        signal = Signal(self.seq, envelope, envelope.frame(), now + self.ttl_ms)
+        key = (envelope.event_id, envelope.to)
+        box = self._boxes.setdefault(key, Box())
+        box.signals.append(signal)
+        box.bytes += len(signal.frame)
+        self.bytes += len(signal.frame)
+        self._order.append((key, signal))
+        while len(box.signals) > self.box_signals or box.bytes > self.box_bytes:
+            self._drop(box, box.signals.popleft())
+        while self.bytes > self.total_bytes and self._order:
+            self._pop_oldest()
+        return signal
+
+    def _drop(self, box: Box, signal: Signal) -> None:
+        if not signal.gone:
+            signal.gone = True
+            box.bytes -= len(signal.frame)
+            self.bytes -= len(signal.frame)
+
+    def _pop_oldest(self) -> None:
+        key, signal = self._order.popleft()
+        box = self._boxes.get(key)
+        if box is None:
+            return
+        self._drop(box, signal)
+        while box.signals and box.signals[0].gone:
+            box.signals.popleft()
+        if not box.signals:
+            del self._boxes[key]
+
+    def expire(self, now: Millis) -> None:
+        while self._order and (self._order[0][1].expires_at <= now or self._order[0][1].gone):
+            self._pop_oldest()
+
+    def after(self, event_id: int, party: Party | None, seq: int) -> list[Signal]:
+        """The signals in party's box newer than seq (this process's order), oldest first."""
+        if party is None:
+            return []
+        box = self._boxes.get((event_id, party))
+        if box is None:
+            return []
+        now = self.clock()
+        return [s for s in box.signals if s.seq > seq and not s.gone and s.expires_at > now]
+
+    def withdraw(self, event_id: int, call_id: str, parties: tuple[Party, ...], keep: Signal | None = None,
+                 types: tuple[str, ...] = SIGNAL_TYPES) -> None:  # fmt: skip
+        """Take a call's signals of these types out of these boxes (all but `keep`)."""
+        for party in parties:
+            box = self._boxes.get((event_id, party))
+            if box is None:
+                continue
+            for signal in box.signals:
+                if signal is not keep and signal.envelope.call_id == call_id and signal.envelope.type in types:
+                    self._drop(box, signal)
+
+    def held(self, event_id: int, party: Party) -> tuple[int, int]:
+        """What party's box holds now: (signals, bytes)."""
+        box = self._boxes.get((event_id, party))
+        if box is None:
+            return 0, 0
+        return sum(not s.gone for s in box.signals), box.bytes
+
+
+@dataclass
+class Call:
+    """A call from its ring to its end."""
+
+    event_id: int
+    call_id: str
+    caller: Party
+    caller_id: int | None  # the caller's participant id (None: staff)
+    caller_name: str
+    caller_role: str | None
+    callee: Party
+    to_api: int | str
+    media: str
+    started_at: Millis
+    local: bool  # this process took the ring: it ends the call as missed
+    answered_at: Millis | None = None
+
+
+@dataclass(frozen=True)
+class CallEnd:
+    """How a call ended, for its item."""
+
+    call: Call
+    ended_at: Millis
+    reason: str  # "hangup", "declined", "no_answer"
+
+    @property
+    def missed(self) -> bool:
+        return self.call.answered_at is None
+
+    @property
+    def duration_s(self) -> int:
+        answered = self.call.answered_at
+        return 0 if answered is None else max(0, (self.ended_at - answered) // 1000)
+
+    def item_data(self) -> dict[str, Any]:
+        return {"call_id": self.call.call_id, "media": self.call.media, "duration_s": self.duration_s,
+                "missed": self.missed, "reason": self.reason}  # fmt: skip
+
+
+class Calls:
+    """The signals' boxes, the calls in progress, and the relay between processes."""
+
+    def __init__(self, store: Store, broker: Broker, boxes: SignalBoxes | None = None) -> None:
+        self.store, self.broker = store, broker
+        self.boxes = boxes or SignalBoxes(store.clock)
+        self.nonce = secrets.token_hex(4)  # tells this process's cursors and signal ids apart
+        self._sent = 0
+        self.calls: dict[tuple[int, str], Call] = {}
+        self.sweep_s = SWEEP_S
+        self._sweeper: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        store.on_call_signal(self._take_remote)
+
+    # -- sending and taking ---------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        self._sent += 1
+        return f"{self.nonce}-{self._sent}"
+
+    async def send(self, envelope: Envelope) -> None:
+        """A signal this process took: into its box and the call book, then to the other processes."""
+        self._take(envelope, local=True)
+        await self.store.relay_call_signal(envelope.to_note())
+
+    def _take_remote(self, note: str) -> None:
+        try:
+            envelope = Envelope.from_note(note)
+        except (ValueError, TypeError):
+            log.warning("a call signal from another process could not be read")
+            return
+        self._take(envelope, local=False)
+
+    def _take(self, envelope: Envelope, local: bool) -> None:
+        signal = self.boxes.put(envelope)
+        self._track(envelope, signal, local)
+        self.broker.signalled(envelope.event_id, envelope.to)
+
+    def pending(self, event_id: int, viewer: Viewer, after: int) -> list[Signal]:
+        return self.boxes.after(event_id, party_of(viewer), after)
+
+    def cursor(self) -> str:
+        """Where a poll's signals stand, for its next poll (`signals_after`)."""
+        return f"{self.nonce}.{self.boxes.seq}"
+
+    def seq_after(self, cursor: str | None) -> int:
+        """A poll's `signals_after` as a place in this process's order: 0 (all that is kept) when
+        absent, malformed, or another process's."""
+        nonce, _, seq = (cursor or "").partition(".")
+        if nonce != self.nonce or not seq.isdigit() or len(seq) > 18:
+            return 0
+        return int(seq)
+
+    # -- calls ----------------------------------------------------------------------------------
+
+    def active(self, event_id: int, party: Party) -> int:
+        """Calls party rang in event_id that have not ended (the hosts and moderators are one party)."""
+        return sum(1 for c in self.calls.values() if c.event_id == event_id and c.caller == party)
+
+    def full(self) -> bool:
+        return len(self.calls) >= CALLS_MAX
+
+    def _track(self, envelope: Envelope, signal: Signal, local: bool) -> None:
+        key = (envelope.event_id, envelope.call_id)
+        call = self.calls.get(key)
+        now = self.store.clock()
+        if envelope.type == "ring":
+            if call is None and not self.full():
+                media = (envelope.data or {}).get("media")
+                self.calls[key] = Call(
+                    envelope.event_id, envelope.call_id, envelope.sender,
+                    envelope.from_api if isinstance(envelope.from_api, int) else None,
+                    envelope.from_name, envelope.role, envelope.to, envelope.to_api,
+                    media if media in MEDIA else "audio", now, local,
+                )  # fmt: skip
+                self._sweep_soon()
+            return
+        if call is None or envelope.sender not in (call.caller, call.callee):
+            return  # not a call this process knows, or not from one of its parties: relayed only
+        parties = (call.caller, call.callee)
+        from_callee = envelope.sender == call.callee
+        if envelope.type == "answer" and from_callee and call.answered_at is None:
+            call.answered_at = now
+            self.boxes.withdraw(call.event_id, call.call_id, parties, types=("ring",))
+        elif envelope.type == "hangup" or (envelope.type == "decline" and from_callee):
+            del self.calls[key]
+            self.boxes.withdraw(call.event_id, call.call_id, parties, keep=signal)
+            if local:
+                self._end(CallEnd(call, now, "hangup" if envelope.type == "hangup" else "declined"))
+
+    def _end(self, end: CallEnd) -> None:
+        task = asyncio.ensure_future(self._append(end))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _append(self, end: CallEnd) -> None:
+        try:
+            call = end.call
+            await self.store.append_call(
+                call.event_id, call.call_id, end.item_data(), call.caller_name, call.caller_id, call.caller_role,
+                None if call.callee == STAFF else int(call.callee[1:]),
+            )  # fmt: skip
+        except Exception as exc:  # a closed event, a full disk: the call is over all the same
+            log.info("no call item for call %s: %s", end.call.call_id, getattr(exc, "message", exc))
+
+    # -- time: rings nobody answers, calls nobody ends, signals past their time ---------------------
+
+    def _sweep_soon(self) -> None:
+        if self._sweeper is None:
+            self._sweeper = asyncio.get_running_loop().call_later(self.sweep_s, self.sweep)
+
+    def sweep(self) -> None:
+        """End the rings nobody answered in time (missed) and calls left running past CALL_MAX_MS;
+        forget the other processes' stale calls; drop expired signals."""
+        self._sweeper = None
+        now = self.store.clock()
+        self.boxes.expire(now)
+        for key, call in list(self.calls.items()):
+            if call.answered_at is None:
+                # Another process's ring is ended by that process; forgotten here a little later.
+                if now - call.started_at < RING_MS + (0 if call.local else 15_000):
+                    continue
+                del self.calls[key]
+                if call.local:
+                    self._missed(call, now)
+            elif now - call.answered_at >= CALL_MAX_MS:
+                del self.calls[key]
+                if call.local:
+                    self._end(CallEnd(call, now, "hangup"))
+        if self.calls:
+            self._sweep_soon()
+
+    def _missed(self, call: Call, now: Millis) -> None:
+        """Nobody answered: the item, and a hangup to each side so that the callee stops ringing."""
+        self.boxes.withdraw(call.event_id, call.call_id, (call.caller, call.callee))
+        self._end(CallEnd(call, now, "no_answer"))
+        hosts = call.callee == "staff"
+        callee_api: int | str = "host" if hosts else int(call.callee[1:])
+        reason = {"reason": "no_answer"}
+        for to, to_api, sender, from_api, name in (
+            (call.callee, call.to_api, call.caller, call.caller_id if call.caller_id is not None else "host",
+             call.caller_name),
+            (call.caller, call.caller_id if call.caller_id is not None else TO_HOSTS, call.callee, callee_api, ""),
+        ):  # fmt: skip
+            envelope = Envelope(self.new_id(), call.event_id, to, to_api, sender, from_api, name, None,
+                                call.call_id, "hangup", reason)  # fmt: skip
+            self.boxes.put(envelope)
+            self.broker.signalled(call.event_id, to)
+            task = asyncio.ensure_future(self.store.relay_call_signal(envelope.to_note()))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
