@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -197,9 +198,9 @@ def polls_between(
     for poll in polls:
         if poll["id"] <= after:
             continue
-        following = next((item_id for item_id in ids if item_id > poll["id"]), None)
-        if following is not None:
-            before.setdefault(following, []).append(poll)
+        at = bisect_right(ids, poll["id"])  # ids ascend: the first item after the poll
+        if at < len(ids):
+            before.setdefault(ids[at], []).append(poll)
         elif last_page:
             tail.append(poll)
     return before, tail
