@@ -45,9 +45,10 @@ export class PollTable extends FoldTable {
     };
   }
 
-  /** Set counts told at `at` (an item id, or between two) if they are newer than those known. */
+  /** Set counts told at `at` (an item id, or between two) unless those known are newer. Told at the
+   *  same place, the later wins: two API answers read after the same item, the second is newer. */
   counted(poll, options, voters, at) {
-    if (at <= poll.at) return false;
+    if (at < poll.at) return false;
     const counts = Array.isArray(options) ? options.map((o) => (o && typeof o === "object" ? o.votes : o)) : null;
     if (!counts || counts.length !== poll.options.length || counts.some((n) => typeof n !== "number")) {
       if (typeof voters === "number" && at > poll.at) poll.voters = count(voters); // the number of voters is public

@@ -12,6 +12,9 @@ import { PollTable } from "./poll-model.js";
 import { PollPins } from "./poll-pins.js";
 import { announce } from "./room-api.js";
 
+// How often a voter's card of a poll that shows its results to voters only asks for its counts.
+const VOTERS_REFRESH_MS = 10_000;
+
 /** root: the room's <article>; slug; identity (identity.js); state() → the event's state. */
 export function roomPolls(root, { slug, identity, state }) {
   return new RoomPolls(root, { slug, identity, state });
@@ -28,6 +31,19 @@ class RoomPolls {
     this.pins = new PollPins(document.getElementById("pinned"), (id) => this.go(id));
     this.told = "";
     root.addEventListener("embed:poll", (ev) => this.go(ev.detail && ev.detail.id));
+    setInterval(() => this.refresh(), VOTERS_REFRESH_MS);
+  }
+
+  /** Counts shown to voters only never travel in the public stream: a voter's open card asks for
+   *  them now and then, while it is on screen. */
+  refresh() {
+    if (document.visibilityState !== "visible") return;
+    for (const [id, box] of this.boxes) {
+      const poll = this.table.get(id);
+      if (!box.isConnected || !poll || poll.closed || poll.results !== "voted" || !this.table.hasVoted(poll)) continue;
+      this.asked.delete(id);
+      this.ask(id);
+    }
   }
 
   /** ItemList's card option: the card of a `poll` item (null for any other kind). */
