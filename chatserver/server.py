@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import socket
@@ -97,6 +98,20 @@ def announce(options: ServeOptions) -> None:
     print(f"Open {browser_url(options)} in your browser.", flush=True)
 
 
+# Python collects young objects every 700 allocations, and with thousands of held connections'
+# objects alive its collections took 29 % of the loop in the Q&A bench (5,000 SSE readers). What
+# start-up made stays for the process's life (frozen: never scanned again), and collections come
+# every 50,000 allocations: 24 % less CPU per reader update there, p99 2.2 s -> 1.3-1.6 s.
+GC_THRESHOLDS = (50_000, 20, 10)
+
+
+def tune_gc() -> None:
+    """Freeze what start-up made and collect less often (see GC_THRESHOLDS)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 async def serve(
     options: ServeOptions, ready: asyncio.Event | None = None, sockets: list[socket.socket] | None = None
 ) -> None:
@@ -133,6 +148,7 @@ async def serve(
         previews=LinkPreviews(allow=options.unsafe_preview_allow) if options.link_previews else None,
     )
     services = app.settings["services"]
+    tune_gc()
     max_connections, per_client = connection_caps(options.max_connections, options.max_connections_per_client)
     server = GatedHTTPServer(
         app,
