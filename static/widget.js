@@ -138,6 +138,7 @@ iframe{display:block;width:100%;height:100%;border:0}
     return `${server}/${opts.series ? "s" : "e"}/${encodeURIComponent(id)}/embed?${query}`;
   }
   const frame = make("iframe", "", "", { src: src(yes(opts.open)) });
+  frame.allow = "camera; microphone; autoplay"; // calls, voice notes
   // The room needs its scripts, its storage and new tabs for links; it may not navigate this page.
   // (None same-origin, as on the demo page: a sandbox could not hold it.)
   if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
