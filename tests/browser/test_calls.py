@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
+from tests.waiting import until_sync
 
 # window.__call (the current Call) is exposed only when a test sets window.__callTest.
 TEST_FLAG = "window.__callTest = true;"
@@ -42,6 +43,26 @@ def grows(page: Any, kind: str, timeout: float = 10000) -> None:
         timeout=timeout,
         polling=200,
     )
+
+
+# True once the received audio's energy has stayed the same for 1.5 s (silence: the sender muted).
+SILENT = """async () => {
+  const call = window.__call;
+  if (!call || !call.pc) return false;
+  let energy = 0;
+  (await call.pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "audio") energy += r.totalAudioEnergy || 0; });
+  const now = performance.now();
+  const probe = (window.__silence = window.__silence || { energy, since: now });
+  if (energy !== probe.energy) Object.assign(probe, { energy, since: now });
+  return now - probe.since > 1500;
+}"""
+
+# True once the received audio's energy grows again.
+SOUNDING = """async () => {
+  let energy = 0;
+  (await window.__call.pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "audio") energy += r.totalAudioEnergy || 0; });
+  return energy > window.__silence.energy;
+}"""
 
 
 def open_console(context: Any, url: str) -> Any:
@@ -83,13 +104,15 @@ def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
     expect(mine.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
     expect(ringing.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
 
-    # Muted: the microphone's track is disabled, and the other side hears nothing more of it
-    # (a disabled track sends silence, which Chromium encodes as almost nothing: compare rates).
+    # Muted: the microphone's track is disabled, and what the host receives is silence (the
+    # received audio's energy stops growing); unmuted, the fake microphone's beeps come again.
     mine.get_by_role("button", name="Mute the microphone").click()
     expect(mine.get_by_role("button", name="Unmute the microphone")).to_have_attribute("aria-pressed", "true")
     assert alice.evaluate("window.__call.local.getAudioTracks().every((t) => !t.enabled)")
+    host.wait_for_function(SILENT, timeout=10000, polling=200)
     mine.get_by_role("button", name="Unmute the microphone").click()
     expect(mine.get_by_role("button", name="Mute the microphone")).to_be_visible()
+    host.wait_for_function(SOUNDING, timeout=10000, polling=200)
     grows(alice, "outbound-rtp")
 
     # Hung up by the host: the participant's window says so, and the call's line is in both threads.
@@ -113,3 +136,54 @@ def test_a_declined_video_call_leaves_its_line_on_both_sides(live_server: LiveSe
     expect(panel.locator("li.call .body")).to_have_text("Declined call")
     host.locator("#inbox-list button").first.click()
     expect(host.locator("#thread-lines .line.call .body")).to_have_text("Declined call")
+
+
+def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_busy(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event(title="Town hall")
+    slug, key = created["event"]["slug"], created["host_key"]
+    room_ctx = context_factory()
+    room_ctx.add_init_script(TEST_FLAG)
+    first = open_room(room_ctx, live_server, slug, "alice")
+    second = open_room(room_ctx, live_server, slug, None, expect_composer=True)
+    host_ctx = context_factory()
+    host_ctx.add_init_script(TEST_FLAG)
+    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    first.get_by_role("button", name="Message the hosts privately").click()
+    first.locator("#private-thread").get_by_label("Write privately").fill("Can we talk?")
+    first.locator("#private-thread").get_by_label("Write privately").press("Enter")
+    host.locator("#inbox-list button").first.click()
+    host.get_by_role("button", name="Video call with alice").click()
+
+    # Both of alice's tabs ring; the one that answers takes the call, the other stops ringing.
+    for page in (first, second):
+        expect(page.get_by_role("dialog", name="Call with Host")).to_contain_text("Host is calling (video)")
+    second.get_by_role("dialog", name="Call with Host").get_by_role("button", name="Accept").click()
+    expect(first.get_by_role("dialog", name="Call with Host")).to_contain_text("In a call in another tab.")
+    grows(second, "inbound-rtp")
+    grows(host, "inbound-rtp")
+    expect(host.get_by_role("dialog", name="Call with alice").locator("video.call-remote")).to_be_visible()
+
+    # Another ring meanwhile (another host's, say): the tab in the call declines it as busy.
+    status, people = live_server.api("GET", f"/api/events/{slug}/participants")
+    alice_id = next(p["id"] for p in people["participants"] if p["nickname"] == "alice")
+    ring = {"to": alice_id, "call_id": "second-call", "type": "ring", "data": {"media": "audio"}}
+    assert live_server.api("POST", f"/api/events/{slug}/calls/signals", ring, key)[0] == 202
+
+    def busy() -> bool:
+        status, polled = live_server.api("GET", f"/api/events/{slug}/messages?signals=1&wait=0", None, key)
+        return any(
+            s["call_id"] == "second-call" and s["type"] == "decline" and s["data"] == {"reason": "busy"}
+            for s in polled.get("signals", [])
+        )
+
+    until_sync(busy, timeout=10, what="the busy decline")
+    expect(first.get_by_role("dialog", name="Call with Host")).not_to_contain_text("is calling (voice)")
+
+    # Alice hangs up: the host's window says the call ended.
+    second.get_by_role("dialog", name="Call with Host").get_by_role("button", name="Hang up").click()
+    expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text("Call ended.")
+    # The busy ring's line, then the call's.
+    lines = host.locator("#thread-lines .line.call .body")
+    expect(lines).to_have_text(["Declined call", re.compile(r"^Video call, \d+ s$")])
