@@ -130,6 +130,11 @@ export class CallWindow {
     });
     el.append(stage, this.status, this.controls, this.ask, this.closeButton);
     document.body.append(el);
+    // In the top layer, where the browser has one: above a modal private panel (a phone's sheet).
+    if (typeof el.showPopover === "function") {
+      el.popover = "manual";
+      el.showPopover();
+    }
     this.show(incoming ? "ringing-in" : "ringing-out");
     return el;
   }

@@ -35,6 +35,7 @@ export class Call {
     Object.assign(this, o);
     this.state = o.incoming ? "ringing-in" : "ringing-out";
     this.pc = null;
+    this.connecting = null; // the promise of the connection, once asked for
     this.local = null; // the MediaStream of our camera and microphone
     this.remote = new MediaStream();
     this.makingOffer = false;
@@ -109,15 +110,22 @@ export class Call {
     this.end(this.state === "ringing-out" ? "cancelled" : "hung_up_here", "hangup");
   }
 
-  /** The peer connection, with our tracks: adding them starts the negotiation. */
-  async connect() {
-    if (this.pc || this.state === "ended") return;
+  /** The peer connection, with our tracks: adding them starts the negotiation. Made once. */
+  connect() {
+    if (!this.connecting) this.connecting = this.makeConnection();
+    return this.connecting;
+  }
+
+  async makeConnection() {
+    if (this.state === "ended") return;
     let servers = [];
     const res = await fetchJson("GET", eventPath(this.slug, "/calls/config"), { token: this.token(), timeout: 10000 }).catch(() => null);
     if (res && res.status === 200 && res.data && Array.isArray(res.data.ice_servers)) servers = res.data.ice_servers;
     if (this.state === "ended") return;
     const pc = (this.pc = new RTCPeerConnection({ iceServers: servers }));
     pc.ontrack = ({ track }) => {
+      // One track of each kind: a negotiation rolled back (both offered at once) may bring new ones.
+      for (const old of this.remote.getTracks()) if (old.kind === track.kind) this.remote.removeTrack(old);
       this.remote.addTrack(track);
       this.events.remote(this.remote);
     };
@@ -177,7 +185,7 @@ export class Call {
 
   /** Perfect negotiation: an offer that collides with ours is ignored by the impolite side. */
   async description(description) {
-    if (!this.pc) await this.connect();
+    await this.connect();
     const pc = this.pc;
     if (!pc) return;
     const collision = description.type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
