@@ -129,14 +129,30 @@ export class CallWindow {
       this.hooks.closed();
     });
     el.append(stage, this.status, this.controls, this.ask, this.closeButton);
-    document.body.append(el);
-    // In the top layer, where the browser has one: above a modal private panel (a phone's sheet).
-    if (typeof el.showPopover === "function") {
-      el.popover = "manual";
-      el.showPopover();
-    }
+    if (typeof el.showPopover === "function") el.popover = "manual";
+    this.place();
+    // A modal dialog opened or closed later (the private panel is one on a phone): placed again.
+    this.watcher = new MutationObserver(() => this.place());
+    this.watcher.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["open"] });
     this.show(incoming ? "ringing-in" : "ringing-out");
     return el;
+  }
+
+  /**
+   * In the top layer (a manual popover, where the browser has them), and inside the modal dialog
+   * that is open, if any: everything outside a modal dialog is inert, even what floats above it.
+   */
+  place() {
+    const el = this.el;
+    if (!el) return;
+    const modal = document.querySelector("dialog:modal");
+    const home = modal || document.body;
+    if (el.parentNode !== home) {
+      const focused = el.contains(document.activeElement) ? document.activeElement : null;
+      home.append(el);
+      if (focused) focused.focus();
+    }
+    if (el.popover && !el.matches(":popover-open")) el.showPopover();
   }
 
   /** Show the call's state (and why it ended). */
@@ -148,8 +164,8 @@ export class CallWindow {
     this.closeButton.hidden = state !== "ended";
     clearInterval(this.timer);
     if (state === "ringing-in") {
+      // Said (aria-live), not focused: someone typing must not answer a call with Enter.
       this.status.textContent = (this.media === "video" ? TEXT.incomingVideo : TEXT.incomingAudio)(this.name);
-      this.ask.querySelector("button").focus();
     } else if (state === "ringing-out") {
       this.status.textContent = TEXT.calling(this.name);
     } else if (state === "connecting") {
@@ -168,7 +184,7 @@ export class CallWindow {
       this.self.srcObject = null;
       this.self.hidden = true;
       this.el.dataset.why = why || "over";
-      this.closeButton.focus();
+      if (this.el.contains(document.activeElement)) this.closeButton.focus(); // the hang up button went away
     }
   }
 
@@ -210,6 +226,8 @@ export class CallWindow {
 
   close() {
     clearInterval(this.timer);
+    if (this.watcher) this.watcher.disconnect();
+    this.watcher = null;
     if (this.el) this.el.remove();
     this.el = null;
   }

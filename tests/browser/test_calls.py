@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
+from tests.browser.test_chat_bar import app_page, room_in
 from tests.waiting import until_sync
 
 # window.__call (the current Call) is exposed only when a test sets window.__callTest.
@@ -187,3 +188,33 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
     # The busy ring's line, then the call's.
     lines = host.locator("#thread-lines .line.call .body")
     expect(lines).to_have_text(["Declined call", re.compile(r"^Video call, \d+ s$")])
+
+
+def test_the_chat_bar_calls_the_hosts_across_sites(
+    live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
+) -> None:
+    """The bar's room is a frame (of another site, too): allowed the camera and the microphone."""
+    created = live_server.create_event(title="Acme support")
+    slug = created["event"]["slug"]
+    app_ctx = context_factory()
+    app_ctx.add_init_script(TEST_FLAG)
+    app = app_page(app_ctx, other_site, live_server, slug)
+    app.locator("chatserver-bar .bar").click()
+    room = room_in(app)
+    room.get_by_label("Choose a nickname").fill("carol")
+    room.get_by_role("button", name="Join").click()
+    room.get_by_role("button", name="Message the hosts privately").click()
+    host_ctx = context_factory()
+    host_ctx.add_init_script(TEST_FLAG)
+    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+
+    room.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
+    ringing = host.get_by_role("dialog", name="Call with carol")
+    expect(ringing).to_contain_text("carol is calling (voice)")
+    ringing.get_by_role("button", name="Accept").click()
+    frame = next(f for f in app.frames if "/embed" in f.url)
+    grows(host, "inbound-rtp")
+    grows(frame, "inbound-rtp")
+    # The bar is narrow: the private panel is a modal sheet there, and the call window is inside it.
+    room.get_by_role("dialog", name="Call with The hosts").get_by_role("button", name="Hang up").click()
+    expect(ringing.locator(".call-status")).to_have_text("Call ended.")
