@@ -218,3 +218,34 @@ def test_the_chat_bar_calls_the_hosts_across_sites(
     # The bar is narrow: the private panel is a modal sheet there, and the call window is inside it.
     room.get_by_role("dialog", name="Call with The hosts").get_by_role("button", name="Hang up").click()
     expect(ringing.locator(".call-status")).to_have_text("Call ended.")
+
+
+def test_a_refused_microphone_and_a_refused_line_are_said_and_ring_nobody(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event(title="Town hall")
+    slug, key = created["event"]["slug"], created["host_key"]
+    room_ctx = context_factory()
+    # The browser refuses the devices, as when the reader blocked them for this site.
+    room_ctx.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotAllowedError'));"
+    )
+    alice = open_room(room_ctx, live_server, slug, "alice")
+    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    alice.get_by_role("button", name="Message the hosts privately").click()
+    alice.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
+    mine = alice.get_by_role("dialog", name="Call with The hosts")
+    expect(mine.locator(".call-status")).to_contain_text("the browser was not allowed to use them")
+    expect(host.get_by_role("dialog")).to_have_count(0)  # nothing rang
+
+    # The host calls a participant who was removed meanwhile: the server refuses the ring (403).
+    alice.locator("#private-thread").get_by_label("Write privately").fill("Hello")
+    alice.locator("#private-thread").get_by_label("Write privately").press("Enter")
+    host.locator("#inbox-list button").first.click()
+    status, people = live_server.api("GET", f"/api/events/{slug}/participants")
+    alice_id = next(p["id"] for p in people["participants"] if p["nickname"] == "alice")
+    assert live_server.api("POST", f"/api/events/{slug}/participants/{alice_id}/ban", {}, key)[0] in (200, 201)
+    host.get_by_role("button", name="Call alice").click()
+    expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text(
+        "You cannot call alice: calls are not allowed here, or they were removed from the event."
+    )
