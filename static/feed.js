@@ -117,6 +117,7 @@ export class Feed {
         this.send({ type: "reads", reads });
       },
       typing: (typists, all) => this.send({ type: "typing", typists, all }),
+      signal: (signal) => this.send({ type: "signal", signal }), // a call's: never cached, nor in a snapshot
       loaded: () => {
         this.loaded = true;
         this.send({ type: "loaded" });

@@ -23,7 +23,7 @@ function threadOf(inbox, pid) {
 /** Where a private item goes: {pid, from: "participant" | "hosts"}, or null when it is no line of a thread. */
 export function placeOf(item, users = new Map()) {
   if (!item || item.private !== true || typeof item.id !== "number") return null;
-  if (item.kind !== "message" && item.kind !== "notice") return null;
+  if (item.kind !== "message" && item.kind !== "notice" && item.kind !== "call") return null;
   if (item.to === "hosts" && Number.isInteger(item.participant_id)) return { pid: item.participant_id, from: "participant" };
   const staff = item.kind === "notice" || item.role === "host" || item.role === "moderator";
   if (Number.isInteger(item.to) && staff) return { pid: item.to, from: "hosts" };
@@ -89,6 +89,7 @@ export function foldThreads(inbox, items) {
       removed: item.retracted === true,
       files: Array.isArray(item.files) ? item.files : [], // drawn by file-view.js
       preview: item.preview && typeof item.preview === "object" ? item.preview : null, // by link-preview.js
+      call: item.kind === "call" ? item : null, // a call's line (call-line.js)
     };
     // Kept in id order, whichever arrived first (a reply's own answer, or the stream).
     let at = thread.lines.length;

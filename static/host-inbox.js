@@ -4,6 +4,7 @@
 // host and moderator shares through the stream (host-inbox-model.js); one conversation opens in
 // the same panel (host-thread.js).
 
+import { callLine } from "./call-line.js";
 import { say } from "./dom.js";
 import { textOrFiles } from "./file-words.js";
 import { foldThreads, isDone, newInbox, newestLine, placeUsers, shownThreads, totalUnread, unreadOf } from "./host-inbox-model.js";
@@ -165,6 +166,7 @@ export class Inbox {
   /** The start of a line, for the list. */
   snippet(line) {
     if (line.removed) return TEXT.removed;
+    if (line.call) return callLine(line.call);
     let text = textOrFiles(line.body, line.files).replace(/\s+/g, " ").trim();
     if (text.length > SNIPPET_MAX) text = text.slice(0, SNIPPET_MAX - 1).trimEnd() + "…";
     if (line.kind === "notice") return TEXT.notice(text);

@@ -8,6 +8,7 @@
 
 import { errorCode, errorMessage } from "./api.js";
 import { composeFiles } from "./attach-sources.js";
+import { callLine } from "./call-line.js";
 import { appendSentence, say } from "./dom.js";
 import { drawFiles, forgetFiles } from "./file-view.js";
 import { previewCard } from "./link-preview.js";
@@ -110,6 +111,7 @@ export class ThreadView {
     }
     this.pid = null;
     this.root.hidden = true;
+    if (this.calls) this.calls.update();
   }
 
   /** Show the conversation as it is now (after anything arrived), and mark it read if it is in view. */
@@ -139,11 +141,12 @@ export class ThreadView {
       this.shown = drawn;
     }
     this.markRead();
+    if (this.calls) this.calls.update(); // host-calls.js: the call buttons
   }
 
   lineOf(line) {
     const li = document.createElement("li");
-    li.className = `line from-${line.from}` + (line.removed ? " removed" : "");
+    li.className = `line from-${line.from}` + (line.removed ? " removed" : "") + (line.call ? " call" : "");
     li.dataset.id = String(line.id);
     const meta = document.createElement("div");
     meta.className = "meta";
@@ -159,6 +162,7 @@ export class ThreadView {
     body.className = "body";
     body.dir = "auto";
     if (line.removed) body.textContent = TEXT.removed;
+    else if (line.call) body.textContent = callLine(line.call);
     else renderMarkdown(body, line.body);
     li.append(meta, body);
     const files = !line.removed && drawFiles(line.files, readKey); // private: fetched with the key

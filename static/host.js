@@ -10,6 +10,7 @@ import { ConnectionBanner } from "./banner.js";
 import { ActivityLog } from "./host-actions.js";
 import { bindEmbedding } from "./host-embed.js";
 import { checkKey, hostCall, readKey, useKey } from "./host-call.js";
+import { hostCalls } from "./host-calls.js";
 import { EventEditor } from "./host-edit.js";
 import { ReviewQueue } from "./host-held.js";
 import { HostQuestions } from "./host-questions.js";
@@ -120,6 +121,7 @@ function start(root) {
   // The inbox and the notices go out under the name the host posts as.
   const staff = { ...host, name: () => postAs.name(), answer: (text) => postAs.prefill(text), unread: showUnread };
   const inbox = new Inbox(path, staff);
+  const calls = (inbox.view.calls = hostCalls(inbox, host));
   const notices = new NoticesPanel(path, staff);
   bindEmbedding(root, hostCall);
   const people = new People(root.dataset.slug, $("participants"), $("participants-status"), {
@@ -160,6 +162,7 @@ function start(root) {
       polls.take(items); // before the live list draws a poll's card
       live.add(items);
       inbox.add(items);
+      calls.items(items);
       activity.follow(items);
       for (const item of items) if (item.kind === "system" && item.code === "updated") applyChanges(item.changes);
       questions.add(items); // after the changes: Q&A on or off
@@ -182,6 +185,7 @@ function start(root) {
       live.updateEmpty();
     },
     trouble: (info) => banner.show(info),
+    signal: (s) => calls.signal(s), // a call's (call-desk.js)
   });
 
   function keyProblem(heading, text) {
@@ -251,6 +255,7 @@ function start(root) {
     editor.showState(next, event);
     room.enable();
     notices.enable();
+    calls.update();
     if (closed) for (const el of root.querySelectorAll(CONTROLS)) el.disabled = true;
     $("closed-note").hidden = !closed;
     live.helpText();

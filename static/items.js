@@ -1,6 +1,7 @@
 // The item renderer: stream items (messages, system lines, announcements, retractions) as <li>s
 // of an <ol>, deduplicated by id and kept in id order. User text only ever goes in as text.
 
+import { callLine } from "./call-line.js";
 import { DayLines } from "./day-lines.js";
 import { drawFiles, dropFiles, forgetFiles } from "./file-view.js";
 import { t } from "./i18n.js";
@@ -154,7 +155,7 @@ export class ItemList {
     if (this.changes.take(item)) return null; // an edit or a reaction: its message changes
     if (this.previews.take(item)) return null; // a link preview: under its message
     if (this.byId.has(item.id)) return null;
-    const kinds = this.options.notices ? ["message", "system", "announcement", "notice"] : ["message", "system", "announcement"];
+    const kinds = this.options.notices ? ["message", "system", "announcement", "notice", "call"] : ["message", "system", "announcement"];
     const card = !kinds.includes(item.kind) && this.options.card ? this.options.card(item) : null; // a poll
     if (!kinds.includes(item.kind) && !card) return null; // unknown kinds are ignored
     const li = card ? this.cardLine(item, card) : this.build(item);
@@ -232,6 +233,7 @@ export class ItemList {
     const body = document.createElement("div");
     body.className = "body";
     if (item.kind === "system") systemText(body, item);
+    else if (item.kind === "call") body.textContent = callLine(item); // a private thread's call
     else renderMarkdown(body, item.body);
 
     if (this.options.group && talk) li.append(avatarFor(item.author));

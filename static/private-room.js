@@ -7,6 +7,7 @@
 // follows the event (`direct_messages` on the page, then the host's changes in the stream).
 
 import { Composer } from "./composer.js";
+import { privateCalls } from "./private-calls.js";
 import { t } from "./i18n.js";
 import { Outbox } from "./outbox.js";
 import { isPrivate } from "./private-mark.js";
@@ -85,6 +86,7 @@ export class PrivateRoom {
       landed: () => this.current && this.current.list.scrollToBottom(false),
       lost: () => hooks.lost(),
     });
+    this.calls = privateCalls(this); // calls with the hosts (call-desk.js)
     this.files = privateFiles(this.panel, this.composer, { slug: data.slug, token: () => identity.token(), reader: () => this.who });
     this.marks = new ReadMarks(data.slug, () => this.render());
     root.addEventListener("room:items", (ev) => this.heard(ev.detail.items || []));
@@ -145,6 +147,7 @@ export class PrivateRoom {
   /** Items from the stream: the reader's private ones go to their threads (replies may alert); → the others. */
   take(items) {
     for (const item of items) this.outbox.delivered(item);
+    this.calls.items(items);
     this.place(items);
     return items.filter((item) => !isPrivate(item));
   }
@@ -284,5 +287,6 @@ export class PrivateRoom {
     this.panel.cannot(current ? this.cannot(current.to) : null);
     this.panel.empty.hidden = !!current && (current.items.size > 0 || current.outgoing.shown().length > 0);
     this.composer.allow(!!me && !me.banned);
+    if (this.calls) this.calls.update();
   }
 }

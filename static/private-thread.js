@@ -17,7 +17,7 @@ export function threadKey(to) {
  * private, or nothing the reader takes part in, such as a kind this page does not know).
  */
 export function counterpart(item, me) {
-  if (!me || !isPrivate(item) || (item.kind !== "message" && item.kind !== "notice")) return null;
+  if (!me || !isPrivate(item) || !["message", "notice", "call"].includes(item.kind)) return null;
   // From the hosts (a notice, a host's or a moderator's line), or the reader's own to them.
   if (item.kind === "notice" || item.role || item.to === "hosts") return "hosts";
   if (item.participant_id === me.id) return typeof item.to === "number" ? item.to : null;

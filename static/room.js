@@ -242,6 +242,7 @@ function start(root) {
     loaded: markLoaded,
     reads: (r) => reads.apply(r),
     typing: (typists, all) => composing.typing(typists, all),
+    signal: (s) => privately.calls.signal(s), // a call's (call-desk.js)
     reset: () => {
       loaded = false;
       messages.setAttribute("aria-busy", "true");

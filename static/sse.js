@@ -123,5 +123,7 @@ function take(s, { type, data: d }, batch) {
     h.reads(d);
   } else if (type === "typing" && typeof d.participant_id === "number" && h.typing) {
     h.typing([d], false); // never stored: it is not an item, and moves no cursor
+  } else if (type === "signal" && h.signal) {
+    s.takeSignal(d); // a call's signal (call.js): never stored, moves no cursor
   }
 }

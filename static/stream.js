@@ -34,7 +34,8 @@ const OFFLINE = { status: 0, data: null, headers: null, aborted: false };
  * loaded() — after the first complete read of the stream; readsVersion() → the version of read
  * receipts known (then asked for newer ones with `reads=`), or null; reads({version, by});
  * typing(typists, all) — who is typing ([{participant_id, nickname, expires_in?}]): one typist from
- * the stream (all false), or everyone typing now from a poll (all true; polls then ask `typing=1`).
+ * the stream (all false), or everyone typing now from a poll (all true; polls then ask `typing=1`);
+ * signal(s) — a call's signal for this reader (call.js), each once by its id (polls ask `signals=1`).
  */
 export class Stream {
   constructor(slug, handlers) {
@@ -54,6 +55,19 @@ export class Stream {
     this.streaming = streaming && typeof TextDecoder === "function"; // false: polls only
     this.shortStreams = 0; // streams that ended at once in a row (something in between buffers)
     this.transport = "poll";
+    this.signalIds = new Set(); // the signals handed over: a repeat (another process's poll) is dropped
+    this.signalsCursor = null;
+  }
+
+  /** One signal of a call, from the stream or a poll: handed over once. */
+  takeSignal(s) {
+    if (!s || typeof s.type !== "string" || !this.handlers.signal) return;
+    if (s.id !== undefined) {
+      if (this.signalIds.has(s.id)) return;
+      this.signalIds.add(s.id);
+      if (this.signalIds.size > 500) this.signalIds.delete(this.signalIds.values().next().value);
+    }
+    this.handlers.signal(s);
   }
 
   stop() {
@@ -123,7 +137,9 @@ export class Stream {
       if (navigator.onLine === false) return OFFLINE;
       const token = this.handlers.token ? this.handlers.token() : null; // counts us as online
       const typing = this.handlers.typing ? "&typing=1" : ""; // who is typing, with each answer
-      return await fetchJson("GET", this.url("messages", `&wait=${wait}${typing}`), { token, signal: controller.signal });
+      let signals = this.handlers.signal && token ? "&signals=1" : ""; // a call's signals too
+      if (signals && this.signalsCursor !== null) signals += `&signals_after=${encodeURIComponent(this.signalsCursor)}`;
+      return await fetchJson("GET", this.url("messages", `&wait=${wait}${typing}${signals}`), { token, signal: controller.signal });
     } catch (e) {
       return { status: 0, data: null, headers: null, aborted: controller.signal.aborted };
     } finally {
@@ -150,6 +166,8 @@ export class Stream {
     if (fresh.length && h.items) h.items(fresh, d);
     if (d.reads && typeof d.reads.version === "number" && Array.isArray(d.reads.by) && h.reads) h.reads(d.reads);
     if (Array.isArray(d.typing) && h.typing) h.typing(d.typing, true);
+    if (Array.isArray(d.signals)) for (const signal of d.signals) this.takeSignal(signal);
+    if (d.signals_cursor !== undefined) this.signalsCursor = d.signals_cursor;
     if (h.state) h.state(d.state, d);
     if (!this.loaded && !d.more) {
       this.loaded = true; // from now on polls hold; the first reads answer at once

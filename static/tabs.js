@@ -37,7 +37,8 @@ export function sharedWorkerUrl(data) {
  * connects, then link.kick(restart), link.wake() and link.setToken(token, viewer) reach the poll
  * (another viewer: this tab moves to that reader's poll, which reads from their own start).
  * handlers (all optional) get what the feed sends: snapshot(s), items(list, meta), state(state,
- * meta), loaded(), reset(), trouble(info|null), status(text), reads({version, by}), typing(typists, all).
+ * meta), loaded(), reset(), trouble(info|null), status(text), reads({version, by}), typing(typists, all),
+ * signal(s) (a call's, call.js).
  * `worker` is the shared worker's URL (a module worker); without it the tabs elect a leader.
  * onMode(mode) tells how this tab is served: worker, leader, follower or solo.
  */
@@ -78,6 +79,9 @@ export function connectRoom(slug, handlers, options) {
         break;
       case "typing":
         if (h.typing) h.typing(message.typists, message.all);
+        break;
+      case "signal":
+        if (h.signal) h.signal(message.signal);
         break;
       case "reset":
         known = Object.assign(blank(), { state: known.state, reads: known.reads });

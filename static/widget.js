@@ -39,7 +39,6 @@
   const page = document.documentElement;
   const RTL = /^(ar|he|iw|fa|ur|ps|yi|dv|ckb|sd|ug)([-_]|$)/i;
   let locale, rtl;
-  // The room's locale: data-locale, else the page's lang (none: the browser's); rtl by it, else by dir.
   function choose(code) {
     locale = (code || page.lang || "").trim();
     rtl = code || !/^(rtl|ltr)$/.test(page.dir) ? RTL.test(locale) : page.dir === "rtl";
@@ -138,7 +137,8 @@ iframe{display:block;width:100%;height:100%;border:0}
     return `${server}/${opts.series ? "s" : "e"}/${encodeURIComponent(id)}/embed?${query}`;
   }
   const frame = make("iframe", "", "", { src: src(yes(opts.open)) });
-  // Scripts, storage, new tabs for links; never navigating this page (same-origin: no sandbox holds it).
+  frame.allow = "camera; microphone; autoplay"; // calls, voice notes
+  // Scripts, storage, tabs for links; never navigating this page (same-origin: no sandbox holds it).
   if (server !== location.origin) frame.sandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
   panel.append(frame);
   wrap.append(banner, bar, panel);
@@ -161,7 +161,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   let listening = false;
   let isOpen = false;
   let unread = 0;
-  let unreadLabel = ""; // the badge's name in the room's language, for this count
+  let unreadLabel = ""; // the badge's name, in the room's language
   let state = null;
   let startsAt = null;
   let shown = null; // the announcement in the banner
@@ -340,7 +340,7 @@ iframe{display:block;width:100%;height:100%;border:0}
   });
 
   window.chatserver = Object.freeze({
-    ready, // a promise: the room is loaded and up to date
+    ready, // a promise: the room is loaded
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!isOpen),

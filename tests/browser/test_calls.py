@@ -1,0 +1,251 @@
+"""Calls in the browser (static/call.js, call-desk.js, call-window.js): a participant calls the
+hosts from the private thread, the console rings, the host accepts, and media flows both ways
+(RTCPeerConnection.getStats over Chromium's fake devices); mute stops the outbound audio; hanging
+up on one side ends the call on the other; a declined call and a finished one leave their line in
+the thread on both sides."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import open_room
+from tests.browser.test_chat_bar import app_page, room_in
+from tests.waiting import until_sync
+
+# window.__call (the current Call) is exposed only when a test sets window.__callTest.
+TEST_FLAG = "window.__callTest = true;"
+
+# The bytes of `kind` ("inbound-rtp" / "outbound-rtp") audio in the current call's connection.
+AUDIO_BYTES = """async ([type, field]) => {
+  const call = window.__call;
+  if (!call || !call.pc) return -1;
+  let n = 0;
+  (await call.pc.getStats()).forEach((r) => { if (r.type === type && r.kind === "audio") n += r[field] || 0; });
+  return n;
+}"""
+
+
+def audio_bytes(page: Any, kind: str) -> int:
+    field = "bytesReceived" if kind == "inbound-rtp" else "bytesSent"
+    return int(page.evaluate(AUDIO_BYTES, [kind, field]))
+
+
+def grows(page: Any, kind: str, timeout: float = 10000) -> None:
+    """Wait until the audio bytes of `kind` grow past what they are now."""
+    field = "bytesReceived" if kind == "inbound-rtp" else "bytesSent"
+    before = audio_bytes(page, kind)
+    page.wait_for_function(
+        f"async (args) => (await ({AUDIO_BYTES})(args)) > {max(before, 0)}",
+        arg=[kind, field],
+        timeout=timeout,
+        polling=200,
+    )
+
+
+# True once the received audio's energy has stayed the same for 1.5 s (silence: the sender muted).
+SILENT = """async () => {
+  const call = window.__call;
+  if (!call || !call.pc) return false;
+  let energy = 0;
+  (await call.pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "audio") energy += r.totalAudioEnergy || 0; });
+  const now = performance.now();
+  const probe = (window.__silence = window.__silence || { energy, since: now });
+  if (energy !== probe.energy) Object.assign(probe, { energy, since: now });
+  return now - probe.since > 1500;
+}"""
+
+# True once the received audio's energy grows again.
+SOUNDING = """async () => {
+  let energy = 0;
+  (await window.__call.pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "audio") energy += r.totalAudioEnergy || 0; });
+  return energy > window.__silence.energy;
+}"""
+
+
+def open_console(context: Any, url: str) -> Any:
+    page = context.new_page()
+    page.goto(url)
+    expect(page.get_by_role("heading", name=re.compile("^Inbox"))).to_be_visible()
+    return page
+
+
+def setup(live_server: LiveServer, context_factory: Any) -> tuple[str, Any, Any]:
+    created = live_server.create_event(title="Town hall")
+    slug = created["event"]["slug"]
+    room_ctx = context_factory()
+    room_ctx.add_init_script(TEST_FLAG)
+    host_ctx = context_factory()
+    host_ctx.add_init_script(TEST_FLAG)
+    alice = open_room(room_ctx, live_server, slug, "alice")
+    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    alice.get_by_role("button", name="Message the hosts privately").click()
+    return slug, alice, host
+
+
+def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    slug, alice, host = setup(live_server, context_factory)
+    panel = alice.locator("#private-thread")
+    panel.get_by_role("button", name="Call", exact=True).click()
+    mine = alice.get_by_role("dialog", name="Call with The hosts")
+    expect(mine).to_contain_text("Calling The hosts…")
+
+    ringing = host.get_by_role("dialog", name="Call with alice")
+    expect(ringing).to_contain_text("alice is calling (voice)")
+    ringing.get_by_role("button", name="Accept").click()
+
+    # Both sides hear each other: inbound audio grows on both pages.
+    grows(host, "inbound-rtp")
+    grows(alice, "inbound-rtp")
+    expect(mine.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    expect(ringing.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
+
+    # Muted: the microphone's track is disabled, and what the host receives is silence (the
+    # received audio's energy stops growing); unmuted, the fake microphone's beeps come again.
+    mine.get_by_role("button", name="Mute the microphone").click()
+    expect(mine.get_by_role("button", name="Unmute the microphone")).to_have_attribute("aria-pressed", "true")
+    assert alice.evaluate("window.__call.local.getAudioTracks().every((t) => !t.enabled)")
+    host.wait_for_function(SILENT, timeout=10000, polling=200)
+    mine.get_by_role("button", name="Unmute the microphone").click()
+    expect(mine.get_by_role("button", name="Mute the microphone")).to_be_visible()
+    host.wait_for_function(SOUNDING, timeout=10000, polling=200)
+    grows(alice, "outbound-rtp")
+
+    # Hung up by the host: the participant's window says so, and the call's line is in both threads.
+    ringing.get_by_role("button", name="Hang up").click()
+    expect(mine.locator(".call-status")).to_have_text("Call ended.")
+    expect(panel.locator("li.call .body")).to_have_text(re.compile(r"^Voice call, \d+ s$"))
+    host.locator("#inbox-list button").first.click()
+    expect(host.locator("#thread-lines .line.call .body")).to_have_text(re.compile(r"^Voice call, \d+ s$"))
+
+
+def test_a_declined_video_call_leaves_its_line_on_both_sides(live_server: LiveServer, context_factory: Any) -> None:
+    slug, alice, host = setup(live_server, context_factory)
+    panel = alice.locator("#private-thread")
+    panel.get_by_role("button", name="Video call").click()
+    ringing = host.get_by_role("dialog", name="Call with alice")
+    expect(ringing).to_contain_text("alice is calling (video)")
+    ringing.get_by_role("button", name="Decline").click()
+    expect(alice.get_by_role("dialog", name="Call with The hosts").locator(".call-status")).to_have_text(
+        "The hosts declined the call."
+    )
+    expect(panel.locator("li.call .body")).to_have_text("Declined call")
+    host.locator("#inbox-list button").first.click()
+    expect(host.locator("#thread-lines .line.call .body")).to_have_text("Declined call")
+
+
+def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_busy(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event(title="Town hall")
+    slug, key = created["event"]["slug"], created["host_key"]
+    room_ctx = context_factory()
+    room_ctx.add_init_script(TEST_FLAG)
+    first = open_room(room_ctx, live_server, slug, "alice")
+    second = open_room(room_ctx, live_server, slug, None, expect_composer=True)
+    host_ctx = context_factory()
+    host_ctx.add_init_script(TEST_FLAG)
+    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    first.get_by_role("button", name="Message the hosts privately").click()
+    first.locator("#private-thread").get_by_label("Write privately").fill("Can we talk?")
+    first.locator("#private-thread").get_by_label("Write privately").press("Enter")
+    host.locator("#inbox-list button").first.click()
+    host.get_by_role("button", name="Video call with alice").click()
+
+    # Both of alice's tabs ring; the one that answers takes the call, the other stops ringing.
+    for page in (first, second):
+        expect(page.get_by_role("dialog", name="Call with Host")).to_contain_text("Host is calling (video)")
+    second.get_by_role("dialog", name="Call with Host").get_by_role("button", name="Accept").click()
+    expect(first.get_by_role("dialog", name="Call with Host")).to_contain_text("In a call in another tab.")
+    grows(second, "inbound-rtp")
+    grows(host, "inbound-rtp")
+    expect(host.get_by_role("dialog", name="Call with alice").locator("video.call-remote")).to_be_visible()
+
+    # Another ring meanwhile (another host's, say): the tab in the call declines it as busy.
+    status, people = live_server.api("GET", f"/api/events/{slug}/participants")
+    alice_id = next(p["id"] for p in people["participants"] if p["nickname"] == "alice")
+    ring = {"to": alice_id, "call_id": "second-call", "type": "ring", "data": {"media": "audio"}}
+    assert live_server.api("POST", f"/api/events/{slug}/calls/signals", ring, key)[0] == 202
+
+    def busy() -> bool:
+        status, polled = live_server.api("GET", f"/api/events/{slug}/messages?signals=1&wait=0", None, key)
+        return any(
+            s["call_id"] == "second-call" and s["type"] == "decline" and s["data"] == {"reason": "busy"}
+            for s in polled.get("signals", [])
+        )
+
+    until_sync(busy, timeout=10, what="the busy decline")
+    expect(first.get_by_role("dialog", name="Call with Host")).not_to_contain_text("is calling (voice)")
+
+    # Alice hangs up: the host's window says the call ended.
+    second.get_by_role("dialog", name="Call with Host").get_by_role("button", name="Hang up").click()
+    expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text("Call ended.")
+    # The busy ring's line, then the call's.
+    lines = host.locator("#thread-lines .line.call .body")
+    expect(lines).to_have_text(["Declined call", re.compile(r"^Video call, \d+ s$")])
+
+
+def test_the_chat_bar_calls_the_hosts_across_sites(
+    live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
+) -> None:
+    """The bar's room is a frame (of another site, too): allowed the camera and the microphone."""
+    created = live_server.create_event(title="Acme support")
+    slug = created["event"]["slug"]
+    app_ctx = context_factory()
+    app_ctx.add_init_script(TEST_FLAG)
+    app = app_page(app_ctx, other_site, live_server, slug)
+    app.locator("chatserver-bar .bar").click()
+    room = room_in(app)
+    room.get_by_label("Choose a nickname").fill("carol")
+    room.get_by_role("button", name="Join").click()
+    room.get_by_role("button", name="Message the hosts privately").click()
+    host_ctx = context_factory()
+    host_ctx.add_init_script(TEST_FLAG)
+    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+
+    room.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
+    ringing = host.get_by_role("dialog", name="Call with carol")
+    expect(ringing).to_contain_text("carol is calling (voice)")
+    ringing.get_by_role("button", name="Accept").click()
+    frame = next(f for f in app.frames if "/embed" in f.url)
+    grows(host, "inbound-rtp")
+    grows(frame, "inbound-rtp")
+    # The bar is narrow: the private panel is a modal sheet there, and the call window is inside it.
+    room.get_by_role("dialog", name="Call with The hosts").get_by_role("button", name="Hang up").click()
+    expect(ringing.locator(".call-status")).to_have_text("Call ended.")
+
+
+def test_a_refused_microphone_and_a_refused_line_are_said_and_ring_nobody(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    created = live_server.create_event(title="Town hall")
+    slug, key = created["event"]["slug"], created["host_key"]
+    room_ctx = context_factory()
+    # The browser refuses the devices, as when the reader blocked them for this site.
+    room_ctx.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotAllowedError'));"
+    )
+    alice = open_room(room_ctx, live_server, slug, "alice")
+    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    alice.get_by_role("button", name="Message the hosts privately").click()
+    alice.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
+    mine = alice.get_by_role("dialog", name="Call with The hosts")
+    expect(mine.locator(".call-status")).to_contain_text("the browser was not allowed to use them")
+    expect(host.get_by_role("dialog")).to_have_count(0)  # nothing rang
+
+    # The host calls a participant who was removed meanwhile: the server refuses the ring (403).
+    alice.locator("#private-thread").get_by_label("Write privately").fill("Hello")
+    alice.locator("#private-thread").get_by_label("Write privately").press("Enter")
+    host.locator("#inbox-list button").first.click()
+    status, people = live_server.api("GET", f"/api/events/{slug}/participants")
+    alice_id = next(p["id"] for p in people["participants"] if p["nickname"] == "alice")
+    assert live_server.api("POST", f"/api/events/{slug}/participants/{alice_id}/ban", {}, key)[0] in (200, 201)
+    host.get_by_role("button", name="Call alice").click()
+    expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text(
+        "You cannot call alice: calls are not allowed here, or they were removed from the event."
+    )
