@@ -2,6 +2,8 @@
 // desktop notification when the reader allowed them and the page is out of sight. A browser that
 // lets no sound play before the reader has touched the page simply stays silent: the window shows.
 
+import { tone } from "./tone.js";
+
 const BEEP_HZ = 880;
 const EVERY_MS = 2000;
 
@@ -32,16 +34,7 @@ export class Ringer {
   beep(at) {
     const ctx = this.ctx;
     if (!ctx || ctx.state !== "running") return;
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.frequency.value = BEEP_HZ;
-    const t0 = ctx.currentTime + at;
-    gain.gain.setValueAtTime(0.0001, t0);
-    gain.gain.exponentialRampToValueAtTime(0.15, t0 + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + 0.18);
-    osc.connect(gain).connect(ctx.destination);
-    osc.start(t0);
-    osc.stop(t0 + 0.2);
+    tone(ctx, BEEP_HZ, ctx.currentTime + at, 0.2, 0.02);
   }
 
   stop() {

@@ -11,6 +11,7 @@ import { textOrFiles } from "./file-words.js";
 import { t } from "./i18n.js";
 import { isPrivate, privateTitle } from "./private-mark.js";
 import { TabIcon } from "./tab-icon.js";
+import { tone } from "./tone.js";
 import { sleep } from "./util.js";
 
 export const TEXT = {
@@ -176,19 +177,7 @@ export class Notifier {
     if (!audio || audio.state !== "running") return;
     const now = audio.currentTime;
     const tones = important ? [660, 990] : [660, 880];
-    tones.forEach((freq, i) => {
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      const at = now + i * 0.13;
-      osc.type = "sine";
-      osc.frequency.value = freq;
-      gain.gain.setValueAtTime(0.0001, at);
-      gain.gain.exponentialRampToValueAtTime(0.15, at + 0.015);
-      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.12);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(at);
-      osc.stop(at + 0.13);
-    });
+    tones.forEach((freq, i) => tone(audio, freq, now + i * 0.13, 0.13, 0.015));
     if (this.options.beeped) this.options.beeped(important);
   }
 
