@@ -189,6 +189,14 @@ def test_a_reload_shows_the_cache_at_once_and_reads_on_from_its_cursor(
     page.goto(f"{live_server.base}/e/{slug}")
     expect(page.locator("#messages li.message")).to_have_count(3)
     newest = int(page.locator("#messages li.item").last.get_attribute("data-id") or 0)
+    # The copy is written to IndexedDB a moment after the items show: reload once it holds them.
+    page.wait_for_function(
+        """async ([slug, newest]) => {
+            const { db } = await import("/static/idb.js");
+            return (await db.loadRoom(slug)).cursor >= newest;
+        }""",
+        arg=[slug, newest],
+    )
 
     polls: list[str] = []
     page.on("request", lambda r: polls.append(r.url) if f"/api/events/{slug}/messages?" in r.url else None)
