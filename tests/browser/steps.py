@@ -27,6 +27,14 @@ def open_room(
     return page
 
 
+def open_console(context: Any, server: LiveServer, slug: str, key: str) -> Any:
+    """Open the event's console with a host's or moderator's key, and wait until the key is taken."""
+    page = context.new_page()
+    page.goto(f"{server.base}/e/{slug}/host#key={key}")
+    expect(page.locator("#console")).to_be_visible()
+    return page
+
+
 def streams_and_polls(server: LiveServer) -> tuple[int, int]:
     """SSE streams open and long polls held at the server now, from /metrics."""
     with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:

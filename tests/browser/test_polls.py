@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import open_room
+from tests.browser.steps import open_console, open_room
 from tests.browser.test_chat_bar import app_page, room_in, wait_ready
 
 
@@ -20,13 +20,6 @@ def card(page: Any, question: str) -> Any:
 
 def option(box: Any, text: str) -> Any:
     return box.locator(".poll-option", has_text=text)
-
-
-def open_console(context: Any, server: LiveServer, slug: str, key: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}/host#key={key}")
-    expect(page.locator("#console")).to_be_visible()
-    return page
 
 
 def host_opens_poll(

@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import open_room
+from tests.browser.steps import open_console, open_room
 
 
 def ask(page: Any, text: str) -> None:
@@ -24,13 +24,6 @@ def room_row(page: Any, text: str) -> Any:
 
 def console_row(page: Any, text: str) -> Any:
     return page.locator("#hq-list .hq-item", has_text=text)
-
-
-def open_console(context: Any, server: LiveServer, slug: str, key: str) -> Any:
-    page = context.new_page()
-    page.goto(f"{server.base}/e/{slug}/host#key={key}")
-    expect(page.locator("#console")).to_be_visible()
-    return page
 
 
 def test_the_host_answers_and_the_highlight_moves_in_every_room(live_server: LiveServer, context_factory: Any) -> None:
