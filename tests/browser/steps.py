@@ -35,6 +35,14 @@ def open_console(context: Any, server: LiveServer, slug: str, key: str) -> Any:
     return page
 
 
+def open_link(context: Any, url: str, heading: str | re.Pattern[str] = "Live chat") -> Any:
+    """Open a page by its full URL (a host's or moderator's link) and wait for its heading."""
+    page = context.new_page()
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    return page
+
+
 def streams_and_polls(server: LiveServer) -> tuple[int, int]:
     """SSE streams open and long polls held at the server now, from /metrics."""
     with urllib.request.urlopen(f"{server.base}/metrics", timeout=5) as resp:

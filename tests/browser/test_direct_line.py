@@ -9,10 +9,10 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import open_room
+from tests.browser.steps import open_link, open_room
 from tests.browser.test_chat_bar import app_page, room_in, wait_ready
 from tests.browser.test_chat_bar_signed import LISTEN
-from tests.browser.test_host_inbox import open_console, row
+from tests.browser.test_host_inbox import INBOX, row
 from tests.browser.test_private_thread import participant_id, private_box, shown_thread
 
 QUESTION = "My invoice shows the wrong address"
@@ -29,7 +29,7 @@ def test_a_question_to_the_hosts_is_answered_in_the_inbox_and_seen_by_nobody_els
     carol_site = app_page(context_factory(), other_site, live_server, slug)
     wait_ready(carol_site)
     carol_site.evaluate(LISTEN)
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"], INBOX)
 
     alice.get_by_role("button", name="Message the hosts privately").click()
     private_box(alice).fill(QUESTION)

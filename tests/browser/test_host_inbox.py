@@ -15,7 +15,9 @@ import jwt
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import open_link
 
+INBOX = re.compile("^Inbox")  # the console's heading that shows its inbox is ready
 QUESTION = "Will the recording be shared afterwards?"
 
 
@@ -32,13 +34,6 @@ def to_hosts(server: LiveServer, slug: str, token: str, body: str) -> dict[str, 
     return dict(posted["message"])
 
 
-def open_console(context: Any, url: str) -> Any:
-    page = context.new_page()
-    page.goto(url)
-    expect(page.get_by_role("heading", name=re.compile("^Inbox"))).to_be_visible()
-    return page
-
-
 def row(page: Any, pid: int) -> Any:
     """A conversation's button in the inbox's list (open or done)."""
     return page.locator(f"#inbox-list button[data-pid='{pid}']")
@@ -51,8 +46,8 @@ def test_a_private_line_is_answered_read_and_done_in_one_console_and_followed_in
     slug = created["event"]["slug"]
     alice_id, alice = join(live_server, slug, "alice")
     url = live_server.base + created["links"]["host"]
-    host = open_console(context_factory(), url)
-    other = open_console(context_factory(), url)  # another host, or the same one in another browser
+    host = open_link(context_factory(), url, INBOX)
+    other = open_link(context_factory(), url, INBOX)  # another host, or the same one in another browser
 
     line = to_hosts(live_server, slug, alice, QUESTION)
     for page in (host, other):
@@ -140,7 +135,7 @@ def test_a_moderator_reads_and_answers_the_inbox(live_server: LiveServer, contex
     bob_id, bob = join(live_server, slug, "bob")
     line = to_hosts(live_server, slug, bob, "The audio keeps cutting out for me.")
 
-    moderator = open_console(context_factory(), live_server.base + added["link"])
+    moderator = open_link(context_factory(), live_server.base + added["link"], INBOX)
     expect(moderator.get_by_role("heading", name="Notices")).to_be_hidden()  # the host's only
     expect(row(moderator, bob_id).locator(".count-pill")).to_contain_text("1")
     row(moderator, bob_id).click()
@@ -168,7 +163,7 @@ def test_notices_go_to_chosen_people_and_app_users_and_are_counted(
     slug = created["event"]["slug"]
     bob_id, bob_token = join(live_server, slug, "bob")
     join(live_server, slug, "carol")
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"], INBOX)
     panel = host.locator("#notices")
     expect(panel.get_by_role("checkbox")).to_have_count(2)
 
@@ -239,7 +234,7 @@ def test_too_many_notices_are_said_beside_the_form(live_server: LiveServer, cont
             "POST", f"/api/events/{slug}/notices", {"body": f"n{n}", "users": ["u"]}, created["host_key"]
         )
         assert status == 201, body
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"], INBOX)
     expect(host.locator("#sent-notices li")).to_have_count(10)
     host.locator("#notices").get_by_role("checkbox", name="bob").check()
     host.get_by_label("Notice", exact=True).fill("One more")
@@ -254,7 +249,7 @@ def test_answer_publicly_quotes_the_question_without_its_author(live_server: Liv
     dana_id, dana = join(live_server, slug, "dana")
     to_hosts(live_server, slug, dana, "Is the Q&A at the end?")
     to_hosts(live_server, slug, dana, "And will slides be shared?\n\nThanks")
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"], INBOX)
     expect(row(host, dana_id).locator(".count-pill")).to_contain_text("2")
     row(host, dana_id).click()
     host.get_by_role("button", name="Answer publicly…").click()
@@ -273,7 +268,7 @@ def test_answer_publicly_quotes_the_question_without_its_author(live_server: Liv
 
 def test_the_inbox_folds_items_the_same_whatever_their_order(live_server: LiveServer, context_factory: Any) -> None:
     created = live_server.create_event()
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"], INBOX)
     result = host.evaluate(
         """async () => {
             const m = await import("/static/host-inbox-model.js");

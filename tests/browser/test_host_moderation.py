@@ -9,17 +9,11 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.steps import open_link
 
 
 def say(server: LiveServer, slug: str, token: str, body: str) -> tuple[int, Any]:
     return server.api("POST", f"/api/events/{slug}/messages", {"body": body}, token)
-
-
-def open_console(context: Any, url: str) -> Any:
-    page = context.new_page()
-    page.goto(url)
-    expect(page.get_by_role("heading", name="Live chat")).to_be_visible()
-    return page
 
 
 def event_of(server: LiveServer, slug: str) -> dict[str, Any]:
@@ -33,7 +27,7 @@ def test_a_moderators_link_is_shown_once_works_and_can_be_revoked(
 ) -> None:
     created = live_server.create_event(title="Town hall")
     slug = created["event"]["slug"]
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     expect(host.locator("#moderators-status")).to_have_text("No moderators yet.")
 
     host.get_by_role("textbox", name=re.compile("^Name")).fill("Maya")
@@ -57,7 +51,7 @@ def test_a_moderators_link_is_shown_once_works_and_can_be_revoked(
     expect(host.locator("#new-moderator")).to_be_hidden()
 
     # The link opens a moderator's console: it says so, and leaves out what only the host may do.
-    moderator = open_console(context_factory(), url)
+    moderator = open_link(context_factory(), url)
     expect(moderator.locator("#host-role")).to_contain_text("You are moderating as Maya.")
     expect(moderator.get_by_role("heading", name="Event details")).to_be_hidden()
     expect(moderator.get_by_role("heading", name="Moderators")).to_be_hidden()
@@ -92,7 +86,7 @@ def test_a_moderator_removes_a_message_but_has_no_close_button(live_server: Live
     status, posted = say(live_server, slug, alice, "buy cheap pills")
     assert status == 201, posted
 
-    moderator = open_console(context_factory(), live_server.base + added["link"])
+    moderator = open_link(context_factory(), live_server.base + added["link"])
     expect(moderator.get_by_role("button", name=re.compile("Close the event"))).to_have_count(0)
     message = moderator.locator(f"#m{posted['message']['id']}")
     message.hover()
@@ -108,7 +102,7 @@ def test_mute_from_the_console_then_unmute(live_server: LiveServer, context_fact
     slug = created["event"]["slug"]
     alice = live_server.join(slug, "alice")
     assert say(live_server, slug, alice, "hello")[0] == 201
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
 
     message = host.locator("#messages li.message", has_text="hello")
     message.hover()
@@ -133,7 +127,7 @@ def test_room_settings_apply_at_once_and_follow_changes_made_elsewhere(
     created = live_server.create_event()
     slug = created["event"]["slug"]
     key = created["links"]["host"].split("#key=")[1]
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     status_line = host.locator("#room-status")
 
     host.get_by_label("Slow mode").select_option(label="30 seconds")
@@ -166,7 +160,7 @@ def test_the_transcript_policy_is_set_before_the_opening_and_fixed_after(
     created = live_server.create_event(starts_in=3600)
     slug = created["event"]["slug"]
     key = created["links"]["host"].split("#key=")[1]
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     policy = host.get_by_label("Who can read the transcript afterwards")
     expect(policy).to_be_enabled()
     expect(host.get_by_label("Number of days")).to_be_hidden()
@@ -199,7 +193,7 @@ def test_post_as_the_host_under_a_name_the_room_shows(live_server: LiveServer, c
     reader.goto(f"{live_server.base}/e/{slug}")
     expect(reader.locator("#messages")).to_be_attached()
     console_context = context_factory()
-    host = open_console(console_context, live_server.base + created["links"]["host"])
+    host = open_link(console_context, live_server.base + created["links"]["host"])
     name = host.get_by_label("Post in the chat as")
     expect(name).to_have_value("Host")
 
@@ -217,7 +211,7 @@ def test_post_as_the_host_under_a_name_the_room_shows(live_server: LiveServer, c
     assert [(i["author"], i.get("role")) for i in items if i["kind"] == "message"] == [("Ben", "host")]
 
     # The name is remembered in this browser.
-    again = open_console(console_context, live_server.base + created["links"]["host"])
+    again = open_link(console_context, live_server.base + created["links"]["host"])
     expect(again.get_by_label("Post in the chat as")).to_have_value("Ben")
 
 
@@ -232,7 +226,7 @@ def test_a_transcript_for_the_hosts_stays_readable_in_the_console_after_the_clos
     assert live_server.api("POST", f"/api/events/{slug}/close", token=key)[0] == 200
     assert live_server.api("GET", f"/api/events/{slug}/messages?after=0")[0] == 403  # not without the key
 
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     expect(host.locator("#state-badge")).to_have_text("Closed")
     expect(host.locator("#messages")).to_contain_text("words for the hosts")
     expect(host.locator("#closed-hosts-only")).to_be_visible()

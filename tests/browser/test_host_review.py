@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import open_room
+from tests.browser.steps import open_link, open_room
 
 # The console loads the queue with the people list, every 10 s: a held message shows within that.
 QUEUE_MS = 15_000
@@ -19,13 +19,6 @@ QUEUE_MS = 15_000
 def send(page: Any, text: str) -> None:
     page.get_by_label("Message").fill(text)
     page.get_by_label("Message").press("Enter")
-
-
-def open_console(context: Any, url: str) -> Any:
-    page = context.new_page()
-    page.goto(url)
-    expect(page.get_by_role("heading", name="Live chat")).to_be_visible()
-    return page
 
 
 def delivered(page: Any) -> Any:
@@ -42,7 +35,7 @@ def test_held_messages_are_reviewed_in_the_console_by_the_host_and_a_moderator(
     status, added = live_server.api("POST", f"/api/events/{slug}/moderators", {"name": "Maya"}, key)
     assert status == 201, added
 
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     queue = host.locator("#held li")
     expect(host.get_by_text("Nothing is waiting for review.")).to_be_visible()
     expect(host.locator("#held-count")).to_have_text("")
@@ -109,7 +102,7 @@ def test_held_messages_are_reviewed_in_the_console_by_the_host_and_a_moderator(
 
     # A moderator's console has the queue too, and may approve.
     send(carol, "spamalot tickets")
-    moderator = open_console(context_factory(), live_server.base + added["link"])
+    moderator = open_link(context_factory(), live_server.base + added["link"])
     expect(moderator.locator("#host-role")).to_contain_text("You are moderating as Maya.")
     third = moderator.locator("#held li", has_text="spamalot tickets")
     expect(third).to_be_visible(timeout=QUEUE_MS)
@@ -132,7 +125,7 @@ def test_held_messages_are_reviewed_in_the_console_by_the_host_and_a_moderator(
 def test_the_word_filter_says_what_is_wrong_with_a_line(live_server: LiveServer, context_factory: Any) -> None:
     created = live_server.create_event()
     slug = created["event"]["slug"]
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     words = host.get_by_label("Held for review: one word or phrase per line")
     save = host.get_by_role("button", name="Save the word filter")
 
@@ -161,7 +154,7 @@ def test_turning_off_join_items_keeps_a_new_joiner_out_of_the_chat(
 ) -> None:
     created = live_server.create_event()
     slug = created["event"]["slug"]
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     alice = open_room(context_factory(), live_server, slug, "alice")
     joined = alice.locator('#messages li.system[data-code="joined"]')
     expect(joined).to_have_count(1)  # alice's own
@@ -197,7 +190,7 @@ def test_after_the_close_a_held_message_can_only_be_rejected(live_server: LiveSe
     assert status == 202, reply
     assert live_server.api("POST", f"/api/events/{slug}/close", token=key)[0] == 200
 
-    host = open_console(context_factory(), live_server.base + created["links"]["host"])
+    host = open_link(context_factory(), live_server.base + created["links"]["host"])
     expect(host.locator("#state-badge")).to_have_text("Closed")
     item = host.locator("#held li", has_text="casino bonus")
     expect(item.get_by_role("button", name="Reject the message from eve")).to_be_visible()
