@@ -6,8 +6,9 @@
 
 import { errorMessage, eventPath, fetchJson } from "./api.js";
 import { make } from "./el.js";
-import { lang, t, tn } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { QuestionTabs } from "./qa-tabs.js";
+import { COUNT, drawQuestion, questionRow } from "./question-row.js";
 import { QuestionTable } from "./questions-model.js";
 import { VoteEcho } from "./vote-echo.js";
 
@@ -26,20 +27,8 @@ const TEXT = {
   join: t("Choose a nickname to ask questions and vote."),
   empty: t("No questions yet."),
   list: t("Questions to the host"),
-  // Translators: a badge on the question the host is answering now.
-  answering: t("Being answered"),
-  // Translators: a badge on a question the host has answered.
-  answered: t("Answered"),
-  // Translators: a badge on the reader's own question, which the host has not let through yet.
-  pending: t("Waiting for the host"),
-  // Translators: a badge on the reader's own question, which the host chose not to take.
-  dismissed: t("Dismissed by the host"),
-  // Translators: {n} is how many have voted for the question; the button adds the reader's vote.
-  votes: (n) => tn("Upvote ({n} vote)", "Upvote ({n} votes)", n),
   count: (n) => tn("{n} question", "{n} questions", n),
 };
-
-const COUNT = new Intl.NumberFormat(lang); // a vote count, as the page's language writes numbers
 
 /** Where the panel goes: above the conversation, under the pinned announcement. */
 function build(chatMain) {
@@ -231,43 +220,9 @@ export class QuestionsPanel {
   /** One question's row, made once and kept current. */
   row(question) {
     let li = this.rows.get(question.id);
-    if (!li) {
-      li = make("li", "qa-item");
-      li.dataset.id = String(question.id);
-      const text = make("p", "qa-text");
-      text.dir = "auto";
-      const meta = make("p", "qa-meta small");
-      const author = make("span", "qa-author muted");
-      author.dir = "auto";
-      const badge = make("span", "qa-badge");
-      meta.append(author, " ", badge);
-      const vote = make("button", "qa-vote");
-      vote.type = "button";
-      const arrow = make("span", "qa-arrow", "▲");
-      arrow.setAttribute("aria-hidden", "true");
-      vote.append(arrow, make("span", "qa-votes"));
-      const main = make("div", "qa-main");
-      main.append(text, meta);
-      li.append(vote, main);
-      this.rows.set(question.id, li);
-    }
-    li.querySelector(".qa-text").textContent = question.body;
-    li.querySelector(".qa-author").textContent = question.author;
-    const badge = li.querySelector(".qa-badge");
-    const status = question.status;
-    const mine = this.table.mine(question);
-    const label = status === "answering" || status === "answered" ? TEXT[status] : mine && (status === "pending" || status === "dismissed") ? TEXT[status] : "";
-    badge.textContent = label;
-    badge.hidden = !label;
-    badge.className = "qa-badge qa-" + status;
-    for (const name of ["answering", "answered", "pending", "dismissed"]) li.classList.toggle(name, status === name);
-    li.classList.toggle("mine", mine);
-    const vote = li.querySelector(".qa-vote");
-    vote.querySelector(".qa-votes").textContent = COUNT.format(question.votes);
-    vote.setAttribute("aria-pressed", question.voted ? "true" : "false");
-    vote.setAttribute("aria-label", TEXT.votes(question.votes));
-    const closed = status === "answered" || status === "dismissed" || status === "pending";
-    vote.disabled = closed || !this.can() || this.busy.has(question.id); // busy: a vote on its way
+    if (!li) this.rows.set(question.id, (li = questionRow()));
+    // busy: a vote on its way
+    drawQuestion(li, question, { mine: this.table.mine(question), votable: this.can() && !this.busy.has(question.id) });
     return li;
   }
 
