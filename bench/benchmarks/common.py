@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -216,3 +217,15 @@ def percentile(samples: list[float], fraction: float) -> float:
 def ms(seconds: float) -> float:
     """Seconds as milliseconds."""
     return seconds * 1000.0
+
+
+def load() -> dict[str, float | None]:
+    """How busy the machine is besides the bench: the 1-minute load average, and the share of the
+    last 10 s in which some runnable task waited for a CPU (/proc/pressure/cpu, when there is one)."""
+    pressure = None
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        pressure = float(first.split("avg10=")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        pass
+    return {"loadavg_1m": os.getloadavg()[0], "cpu_pressure_avg10_pct": pressure}
