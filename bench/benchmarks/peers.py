@@ -258,7 +258,8 @@ def _progress(run: dict[str, Any]) -> str:
         + (f" ({run['cpu_us_per_answer']:.1f}/round trip)" if run.get("cpu_us_per_answer") is not None else "")
         + f", p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms, {run['items_per_write']:.2f} items/write, "
         f"RSS {run['rss_kib_per_reader']:.1f} KiB/reader, load-gen {run['loadgen_cpu_pct']:.0f} %, "
-        f"errors {run['errors']}"
+        f"errors {run['errors']}; waiting for CPU: server {run['server_waiting_for_cpu_pct']:.0f} %, "
+        f"load-gen {run['loadgen_waiting_for_cpu_pct']:.0f} %"
     )
     if run["loadgen_cpu_pct"] > generator.LOADGEN_LIMIT_PCT:
         text += f"  NOTE: the generator passed {generator.LOADGEN_LIMIT_PCT} % of its core"

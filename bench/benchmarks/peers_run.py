@@ -10,7 +10,8 @@ A run (run_once) does, in order:
 4. publish the messages open loop (each on time on its own connection, whether or not earlier
    ones were answered, as fanout.py does), each body carrying its index and send time;
 5. wait for the crowd's summary (every reader has every message, or a time limit), read the
-   server's and the crowd's CPU at once, then end the crowd.
+   server's and the crowd's CPU at once, then end the crowd. Their time waiting for a CPU (runnable
+   while another process ran: the machine was busy) is kept too, as a share of the window.
 Server CPU per delivery runs from just before the first message to that summary, as in fanout.py.
 """
 
@@ -87,11 +88,13 @@ async def run_once(name: str, scenario: Scenario, settings: Settings, binary: Pa
                 await quiesce(peer)
                 rss1 = peer.rss_kib()
                 cpu0, gen0, start_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
+                queued0 = peer.queued(), crowd.queued()
                 accepted = await open_loop(
                     scenario.messages, scenario.rate, time.perf_counter(), lambda i: _publish(peer, posters[i], i)
                 )
                 summary = await crowd.done(DONE_TIMEOUT)
                 cpu1, gen1, end_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
+                queued1 = peer.queued(), crowd.queued()
                 extra = await _extra(peer)
             finally:
                 await crowd.close()
@@ -99,6 +102,11 @@ async def run_once(name: str, scenario: Scenario, settings: Settings, binary: Pa
             close_all(posters)
     found = figures(scenario, summary, cpu1 - cpu0, gen1 - gen0, start_ns, end_ns, accepted)
     found.update(rss_before_kib=rss0, rss_held_kib=rss1, rss_kib_per_reader=(rss1 - rss0) / scenario.readers)
+    window = (end_ns - start_ns) / 1e9
+    found.update(
+        server_waiting_for_cpu_pct=(queued1[0] - queued0[0]) / window * 100,
+        loadgen_waiting_for_cpu_pct=(queued1[1] - queued0[1]) / window * 100,
+    )
     found.update(ready=ready, load={"before": before, "after": load()}, **extra)
     return found
 

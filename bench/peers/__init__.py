@@ -42,6 +42,10 @@ class Peer(Protocol):
         """Helpers' CPU seconds (none for the peers; for servers.quiesce)."""
         ...
 
+    def queued(self) -> float:
+        """Seconds its threads have spent runnable but waiting for a CPU (other processes on CPU 0)."""
+        ...
+
     def rss_kib(self) -> int:
         """Resident memory now, KiB (all its processes)."""
         ...

@@ -14,8 +14,8 @@ from contextlib import asynccontextmanager
 from bench.benchmarks.common import Settings, create_event, join, newest_cursor, post
 from bench.client import HTTPConnection
 from bench.peers import Transport, marked
-from bench.peers.process import task_cpu, wait_count
-from bench.servers import CHATSERVER, HELD_POLLS, ServerProcess, gauge, running
+from bench.peers.process import wait_count
+from bench.servers import CHATSERVER, HELD_POLLS, ServerProcess, gauge, running, runqueue_wait, task_cpu
 
 POLL_WAIT = 30  # seconds a reader asks the server to hold each poll
 
@@ -38,6 +38,9 @@ class Chatserver:
 
     def side_cpu(self) -> dict[str, float]:
         return {}
+
+    def queued(self) -> float:
+        return runqueue_wait(self.server.pid)
 
     def rss_kib(self) -> int:
         return self.server.rss_kib()

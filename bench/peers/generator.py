@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from bench.servers import GENERATOR_CPU, pin, proc_cpu, raise_nofile
+from bench.servers import GENERATOR_CPU, pin, proc_cpu, raise_nofile, runqueue_wait
 
 SOURCE = Path(__file__).resolve().parent.parent / "csub" / "sub.c"
 FLAGS = ["-O2", "-std=c99", "-Wall", "-Wextra"]
@@ -107,6 +107,10 @@ class Crowd:
     def cpu(self) -> float:
         """The crowd's CPU seconds so far, from /proc."""
         return proc_cpu(self.proc.pid)
+
+    def queued(self) -> float:
+        """Seconds the crowd has waited for a CPU (other processes on CPU 1)."""
+        return runqueue_wait(self.proc.pid)
 
     async def close(self) -> None:
         """End the crowd (its connections close with it)."""

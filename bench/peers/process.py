@@ -1,9 +1,9 @@
 """A peer server process: started pinned to CPU 0, ready when it answers HTTP, measured from /proc.
 
 Unlike chatserver and the baseline, a peer may be several processes (nginx: a master and its
-worker): cpu() and rss_kib() sum the started process and every live process below it. CPU comes
-from each thread's /proc/<pid>/task/<tid>/schedstat, in nanoseconds (task_cpu()): Nchan spends
-about 100 ms in a run, and /proc/<pid>/stat counts in 10 ms ticks.
+worker): cpu(), queued() and rss_kib() sum the started process and every live process below it.
+CPU comes from each thread's /proc/<pid>/task/<tid>/schedstat, in nanoseconds (servers.task_cpu):
+Nchan spends about 100 ms in a run, and /proc/<pid>/stat counts in 10 ms ticks.
 """
 
 from __future__ import annotations
@@ -16,25 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bench.servers import PinnedProcess, descendants, proc_cpu
-
-
-def task_cpu(pid: int) -> float:
-    """CPU seconds of every live thread of pid, from schedstat (nanoseconds); /proc/<pid>/stat's
-    ticks where there is no schedstat. A thread that ended takes its time with it: the servers
-    measured keep theirs (Tornado's loop, aiosqlite's and the executor's threads)."""
-    total, found = 0, False
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return 0.0
-    for tid in tasks:
-        try:
-            total += int(Path(f"/proc/{pid}/task/{tid}/schedstat").read_text().split()[0])
-            found = True
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / 1e9 if found else proc_cpu(pid)
+from bench.servers import PinnedProcess, descendants, runqueue_wait, task_cpu
 
 
 def status_kib(pid: int, key: str) -> int:
@@ -70,6 +52,10 @@ class PeerProcess(PinnedProcess):
         """CPU seconds of every process of the peer (task_cpu)."""
         return sum(task_cpu(pid) for pid in self.pids())
 
+    def queued(self) -> float:
+        """Seconds the peer's threads waited for a CPU (runqueue_wait)."""
+        return sum(runqueue_wait(pid) for pid in self.pids())
+
     def rss_kib(self) -> int:
         """VmRSS summed over the peer's processes, KiB."""
         return sum(status_kib(pid, "VmRSS") for pid in self.pids())
@@ -89,6 +75,9 @@ class ProcessPeer:
 
     def side_cpu(self) -> dict[str, float]:
         return {}
+
+    def queued(self) -> float:
+        return self.process.queued()
 
     def rss_kib(self) -> int:
         return self.process.rss_kib()
