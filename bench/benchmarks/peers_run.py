@@ -1,15 +1,15 @@
 """One run of the peers case: one fresh server, one crowd of readers, one publisher's messages.
 
 A run (run_once) does, in order:
-1. start the peer (pinned to CPU 0) and open one connection per message for the publisher;
-2. wait until the server is idle, read its RSS;
-3. start the compiled crowd (bench/csub/sub.c, pinned to CPU 1) with the peer's options; wait
+1. start the peer (pinned to CPU 0), wait until it is idle, read its RSS;
+2. start the compiled crowd (bench/csub/sub.c, pinned to CPU 1) with the peer's options; wait
    for its ready line (every reader open) and for the server's own count of them (none for the
    chat demo), then until the server is idle again, and read its RSS: the growth over the
    readers is the memory per held stream or poll;
-4. publish the messages open loop (each on time on its own connection, whether or not earlier
-   ones were answered, as fanout.py does), each body carrying its index and send time;
-5. wait for the crowd's summary (every reader has every message, or a time limit), read the
+3. publish the messages open loop (each on time on a connection of its own, opened then, whether
+   or not earlier ones were answered, as fanout.py does), each body carrying its index and the
+   time its request is written;
+4. wait for the crowd's summary (every reader has every message, or a time limit), read the
    server's and the crowd's CPU at once, then end the crowd. Their time waiting for a CPU (runnable
    while another process ran: the machine was busy) is kept too, as a share of the window.
 Server CPU per delivery runs from just before the first message to that summary, as in fanout.py.
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.benchmarks.common import BenchError, Settings, load, open_loop
-from bench.client import HTTPConnection, close_all, open_many
+from bench.client import HTTPConnection
 from bench.peers import Peer, Transport, chatserver, demo, floor, nchan
 from bench.peers.generator import Crowd
 from bench.servers import CHATSERVER, quiesce
@@ -60,46 +60,50 @@ def start(name: str, settings: Settings, readers: int) -> AbstractAsyncContextMa
     raise ValueError(f"unknown peer {name}")
 
 
-async def _publish(peer: Peer, conn: HTTPConnection, seq: int) -> bool:
+async def _publish(peer: Peer, seq: int) -> bool:
+    """Message seq on a connection of its own, opened now: one opened at the start would have been
+    idle for up to 15 s at 2 messages a second, and chatserver closes idle connections after 10 s."""
+    try:
+        conn = await HTTPConnection.open(peer.port)
+    except OSError:
+        return False
     try:
         return await peer.publish(conn, seq)
     except (ConnectionError, TimeoutError):
         return False
+    finally:
+        conn.close()
 
 
 async def run_once(name: str, scenario: Scenario, settings: Settings, binary: Path) -> dict[str, Any]:
     """One run of scenario against a fresh server of kind name: its figures (see figures())."""
     before = load()
     async with start(name, settings, scenario.readers) as peer:
-        posters = await open_many(peer.port, scenario.messages, probe=None)
+        await quiesce(peer)
+        rss0 = peer.rss_kib()
+        args = peer.subscribe_args(scenario.transport)
+        log = settings.workdir / "crowd.log"
+        crowd = await Crowd.start(binary, peer.port, scenario.readers, scenario.messages, args, log)
         try:
+            ready = await crowd.ready(SETUP_TIMEOUT)
+            if ready["open"] < scenario.readers:
+                raise BenchError(f"only {ready['open']} of {scenario.readers} readers opened: {ready['errors']}")
+            counted = await peer.confirm(scenario.readers, scenario.transport)
+            if counted is not None and counted < scenario.readers:
+                raise BenchError(f"the server counted {counted} of {scenario.readers} readers")
             await quiesce(peer)
-            rss0 = peer.rss_kib()
-            args = peer.subscribe_args(scenario.transport)
-            log = settings.workdir / "crowd.log"
-            crowd = await Crowd.start(binary, peer.port, scenario.readers, scenario.messages, args, log)
-            try:
-                ready = await crowd.ready(SETUP_TIMEOUT)
-                if ready["open"] < scenario.readers:
-                    raise BenchError(f"only {ready['open']} of {scenario.readers} readers opened: {ready['errors']}")
-                counted = await peer.confirm(scenario.readers, scenario.transport)
-                if counted is not None and counted < scenario.readers:
-                    raise BenchError(f"the server counted {counted} of {scenario.readers} readers")
-                await quiesce(peer)
-                rss1 = peer.rss_kib()
-                cpu0, gen0, start_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
-                queued0 = peer.queued(), crowd.queued()
-                accepted = await open_loop(
-                    scenario.messages, scenario.rate, time.perf_counter(), lambda i: _publish(peer, posters[i], i)
-                )
-                summary = await crowd.done(DONE_TIMEOUT)
-                cpu1, gen1, end_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
-                queued1 = peer.queued(), crowd.queued()
-                extra = await _extra(peer)
-            finally:
-                await crowd.close()
+            rss1 = peer.rss_kib()
+            cpu0, gen0, start_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
+            queued0 = peer.queued(), crowd.queued()
+            accepted = await open_loop(
+                scenario.messages, scenario.rate, time.perf_counter(), lambda i: _publish(peer, i)
+            )
+            summary = await crowd.done(DONE_TIMEOUT)
+            cpu1, gen1, end_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
+            queued1 = peer.queued(), crowd.queued()
+            extra = await _extra(peer)
         finally:
-            close_all(posters)
+            await crowd.close()
     found = figures(scenario, summary, cpu1 - cpu0, gen1 - gen0, start_ns, end_ns, accepted)
     found.update(rss_before_kib=rss0, rss_held_kib=rss1, rss_kib_per_reader=(rss1 - rss0) / scenario.readers)
     window = (end_ns - start_ns) / 1e9
