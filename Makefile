@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 DB     ?= ./chat.db
 
-.PHONY: run test venv clean bench screenshots translations
+.PHONY: run test venv clean bench bench-peers-deps screenshots translations
 
 $(RUNTIME): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,16 @@ run: $(RUNTIME)
 test: $(TESTING)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-# Baseline vs chatserver, five benchmarks plus SSE fan-out (~6 min; QUICK=1: under a minute;
-# ONLY=fanout,fanout-sse,fanout-pg,idle,posts,herd,transcript,conversation,search,files).
+# Baseline vs chatserver, and chatserver vs Nchan and Tornado's chat demo (~17 min; QUICK=1: ~2 min;
+# ONLY=fanout,fanout-sse,fanout-pg,idle,posts,herd,transcript,conversation,search,files,qa,peers).
 # Prints a table and writes bench/results.json. See bench/README.md.
 bench: $(TESTING)
 	$(BIN)/python -m bench $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)
+
+# The peers of `make bench ONLY=peers` (Debian or Ubuntu, as root): nginx with the Nchan module, and
+# Tornado's chat demo (examples/chat of python-tornado-doc). Without them those peers are skipped.
+bench-peers-deps:
+	apt-get install -y --no-install-recommends nginx-light libnginx-mod-nchan python-tornado-doc
 
 # Every page at desktop and phone sizes, light and dark, into /tmp/chatserver-shots; the README's
 # shots are copied into docs/ (tests/browser/screenshots.py).

@@ -22,7 +22,7 @@ from typing import Any
 import tornado
 
 from bench.benchmarks import GROUPS, Case, cases
-from bench.benchmarks.common import Result, Settings
+from bench.benchmarks.common import Result, Settings, load
 from bench.servers import BASELINE, CHATSERVER, GENERATOR_CPU, KINDS, pin, raise_nofile
 
 DEFAULT_OUT = Path(__file__).with_name("results.json")
@@ -112,18 +112,6 @@ def table(rows: list[Row]) -> str:
         if n == 0:
             lines.append("-+-".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def load() -> dict[str, float | None]:
-    """How busy the machine is besides the bench: the 1-minute load average, and the share of the
-    last 10 s in which some runnable task waited for a CPU (/proc/pressure/cpu, when there is one)."""
-    pressure = None
-    try:
-        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
-        pressure = float(first.split("avg10=")[1].split()[0])
-    except (OSError, IndexError, ValueError):
-        pass
-    return {"loadavg_1m": os.getloadavg()[0], "cpu_pressure_avg10_pct": pressure}
 
 
 def busy_note(before: dict[str, float | None]) -> str:

@@ -84,6 +84,34 @@ def proc_cpu(pid: int, reaped: bool = False) -> float:
     return ticks / CLK_TCK
 
 
+def _schedstat(pid: int) -> tuple[int, int, bool]:
+    """Nanoseconds on a CPU and runnable but waiting for one, summed over the live threads of pid
+    (/proc/<pid>/task/*/schedstat), and whether any thread had the file."""
+    ran = waited = 0
+    found = False
+    for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            fields = task.read_text().split()
+            ran, waited, found = ran + int(fields[0]), waited + int(fields[1]), True
+        except (OSError, IndexError, ValueError):
+            continue
+    return ran, waited, found
+
+
+def task_cpu(pid: int) -> float:
+    """CPU seconds of pid's live threads in nanoseconds' resolution (schedstat), where proc_cpu()
+    counts 10 ms ticks; proc_cpu() where there is no schedstat. A thread that ended takes its time
+    with it: the servers measured keep theirs (Tornado's loop, aiosqlite's and the executor's)."""
+    ran, _, found = _schedstat(pid)
+    return ran / 1e9 if found else proc_cpu(pid)
+
+
+def runqueue_wait(pid: int) -> float:
+    """Seconds pid's threads have spent runnable but waiting for a CPU (schedstat's second field):
+    other processes on its CPU show here, not in its CPU time."""
+    return _schedstat(pid)[1] / 1e9
+
+
 def _live_processes() -> list[tuple[int, list[str]]]:
     """(pid, stat fields) of every process that is not a zombie."""
     found = []
@@ -170,14 +198,18 @@ def self_cpu() -> float:
     return times.user + times.system
 
 
-class Server(Protocol):
-    """What the benchmarks need of a running server, whether one process or several."""
-
-    port: int
+class Measured(Protocol):
+    """A server whose CPU time can be read."""
 
     def cpu(self) -> float:
         """CPU seconds used by the server so far (all its processes and threads)."""
         ...
+
+
+class Server(Measured, Protocol):
+    """What the benchmarks need of a running server, whether one process or several."""
+
+    port: int
 
     def side_cpu(self) -> dict[str, float]:
         """CPU seconds used so far by helpers the server depends on (e.g. PostgreSQL), by name."""
@@ -188,41 +220,16 @@ class Server(Protocol):
         ...
 
 
-class ServerProcess:
-    """One running server (baseline or chatserver) on a free port, pinned to CPU 0."""
+class PinnedProcess:
+    """One server process: cmd started pinned to CPU 0 with its output in log_path, ready once
+    GET ready_path on port answers 200."""
 
-    def __init__(self, kind: str, workdir: Path, db: Path | str | None, max_wait: float, extra: list[str]) -> None:
+    def __init__(self, kind: str, cmd: list[str], port: int, log_path: Path, ready_path: str = "/metrics") -> None:
         self.kind = kind
-        self.port = free_port()
-        self.log_path = workdir / f"{kind}-{self.port}.log"
-        if kind == BASELINE:
-            self.cmd = [sys.executable, str(BASELINE_SCRIPT), "--port", str(self.port), "--max-wait", str(max_wait)]
-        else:
-            assert db is not None
-            self.cmd = [
-                sys.executable,
-                "-m",
-                "chatserver",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--db",
-                str(db),
-                "--rate-limit",
-                "0",
-                "--max-wait",
-                str(max_wait),
-                # Setting up joins a crowd and schedules many events from a few addresses. The
-                # caps on connections and held polls stay at their defaults (bench/client.py
-                # spreads the readers over 64 loopback addresses).
-                "--event-limit",
-                "0",
-                "--join-limit",
-                "0",
-                *extra,
-            ]
+        self.cmd = cmd
+        self.port = port
+        self.log_path = log_path
+        self.ready_path = ready_path
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -251,7 +258,7 @@ class ServerProcess:
                 await asyncio.sleep(0.05)
                 continue
             try:
-                response = await conn.fetch("GET", "/metrics", timeout=10)
+                response = await conn.fetch("GET", self.ready_path, timeout=10)
             finally:
                 conn.close()
             if response.status == 200:
@@ -311,6 +318,43 @@ class ServerProcess:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+class ServerProcess(PinnedProcess):
+    """One running server (baseline or chatserver) on a free port, pinned to CPU 0."""
+
+    def __init__(self, kind: str, workdir: Path, db: Path | str | None, max_wait: float, extra: list[str]) -> None:
+        port = free_port()
+        log_path = workdir / f"{kind}-{port}.log"
+        if kind == BASELINE:
+            cmd = [sys.executable, str(BASELINE_SCRIPT), "--port", str(port), "--max-wait", str(max_wait)]
+        else:
+            assert db is not None
+            cmd = [
+                sys.executable,
+                "-m",
+                "chatserver",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--db",
+                str(db),
+                "--rate-limit",
+                "0",
+                "--max-wait",
+                str(max_wait),
+                # Setting up joins a crowd and schedules many events from a few addresses. The
+                # caps on connections and held polls stay at their defaults (bench/client.py
+                # spreads the readers over 64 loopback addresses).
+                "--event-limit",
+                "0",
+                "--join-limit",
+                "0",
+                *extra,
+            ]
+        super().__init__(kind, cmd, port, log_path)
 
 
 @asynccontextmanager
@@ -515,7 +559,7 @@ async def running_group(
         await server.stop()
 
 
-async def quiesce(server: Server, idle_for: float = 0.3, timeout: float = 30.0) -> None:
+async def quiesce(server: Measured, idle_for: float = 0.3, timeout: float = 30.0) -> None:
     """Wait until the server has used no CPU for idle_for seconds (setup work finished)."""
     deadline = time.monotonic() + timeout
     last = server.cpu()

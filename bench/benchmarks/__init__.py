@@ -6,7 +6,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.benchmarks import conversation, fanout, fanout_pg, files, herd, idle, posts, qa, search, transcript
+from bench.benchmarks import conversation, fanout, fanout_pg, files, herd, idle, peers, posts, qa, search, transcript
 from bench.benchmarks.common import Result, Settings
 from bench.servers import CHATSERVER, KINDS
 
@@ -22,6 +22,7 @@ GROUPS = (
     "search",
     "files",
     "qa",
+    "peers",
 )
 
 # The SSE goal: server CPU per delivery at most this fraction of chatserver's own long-poll figure.
@@ -218,7 +219,26 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
         )
     )
     found += _qa_cases(settings)
+    found += _peers_cases(settings) if "peers" in only else []
     return [case for case in found if case.group in only]
+
+
+def _peers_cases(settings: Settings) -> list[Case]:
+    """Issue 24's comparison with Nchan, Tornado's chat demo and a Python floor: one session measures
+    every case of the group at the first call (its time limit covers them all); see peers.py."""
+    session = peers.Session(settings)
+    return [
+        Case(
+            "peers",
+            spec.title,
+            functools.partial(session.run, spec.key),
+            session.timeout if n == 0 else 60,
+            targets=tuple(Target(*target) for target in spec.targets),
+            note=spec.note,
+            unavailable=peers.unavailable,
+        )
+        for n, spec in enumerate(session.specs.values())
+    ]
 
 
 def _qa_cases(settings: Settings) -> list[Case]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -49,6 +50,12 @@ class Settings:
     qa_seconds: float = 30.0  # the votes go out at a steady rate over this long
     qa_votes_each: int = 5  # distinct questions each voter votes on (every 5th also takes one back)
     qa_sampled: int = 100  # readers that decode the `votes` items (the rest count them)
+    peers_sse_readers: tuple[int, ...] = (1000, 5000)  # SSE fan-out beside Nchan and the floor
+    peers_light_waiters: int = 500  # long polls at a load that saturates no server (CPU per round trip)
+    peers_light_messages: int = 30
+    peers_light_rate: float = 2.0
+    peers_saturated_waiters: int = 1000  # long polls at fanout_rate, beside the demo and Nchan
+    peers_rounds: int = 3  # runs of every peer in every scenario, interleaved; the table shows medians
     max_wait: float = 60.0
     chatserver_args: list[str] = field(default_factory=list)
 
@@ -72,6 +79,11 @@ class Settings:
         self.qa_voters = 200
         self.qa_seconds = 8.0
         self.qa_sampled = 50
+        self.peers_sse_readers = (200,)
+        self.peers_light_waiters = 100
+        self.peers_light_messages = 10
+        self.peers_saturated_waiters = 200
+        self.peers_rounds = 1
 
 
 @dataclass
@@ -216,3 +228,15 @@ def percentile(samples: list[float], fraction: float) -> float:
 def ms(seconds: float) -> float:
     """Seconds as milliseconds."""
     return seconds * 1000.0
+
+
+def load() -> dict[str, float | None]:
+    """How busy the machine is besides the bench: the 1-minute load average, and the share of the
+    last 10 s in which some runnable task waited for a CPU (/proc/pressure/cpu, when there is one)."""
+    pressure = None
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        pressure = float(first.split("avg10=")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        pass
+    return {"loadavg_1m": os.getloadavg()[0], "cpu_pressure_avg10_pct": pressure}

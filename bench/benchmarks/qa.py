@@ -49,7 +49,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from pathlib import Path
 
 from bench.benchmarks.common import (
     Result,
@@ -79,7 +78,7 @@ from bench.benchmarks.qa_votes import (
 )
 from bench.benchmarks.sse_crowd import CrowdSession, follow
 from bench.client import HTTPConnection, close_all, open_many
-from bench.servers import quiesce, self_cpu
+from bench.servers import quiesce, runqueue_wait, self_cpu
 
 PHASES = ("message", "votes")
 SENDERS = 100  # keep-alive connections the votes (and the reference posts) go out on
@@ -181,7 +180,7 @@ class Session(CrowdSession[QACrowd]):
         done = crowd.message_done = loop.create_future()
         errors0 = crowd.errors()
         crowd.phase = "message"
-        cpu0, gen0, waited0 = server.cpu(), self_cpu(), _runqueue_wait(server.pid)
+        cpu0, gen0, waited0 = server.cpu(), self_cpu(), runqueue_wait(server.pid)
         start = time.perf_counter()
 
         failures: dict[str, int] = {}
@@ -205,7 +204,7 @@ class Session(CrowdSession[QACrowd]):
         outcomes = await open_loop(count, rate, start, send)
         timed_out = not await settled(done, DRAIN_TIMEOUT)
         cpu1, gen1, end = server.cpu(), self_cpu(), time.perf_counter()
-        waited1 = _runqueue_wait(server.pid)
+        waited1 = runqueue_wait(server.pid)
         crowd.phase = None
         deliveries = sum(crowd.message_count)
         errors = {name: value - errors0[name] for name, value in crowd.errors().items()}
@@ -261,7 +260,7 @@ class Session(CrowdSession[QACrowd]):
         sender = VoteSender(server.port, slug, self._questions, self._tokens, pool, self._senders)
         errors0, other0 = crowd.errors(), crowd.other_items
         crowd.phase = "votes"
-        cpu0, gen0, waited0 = server.cpu(), self_cpu(), _runqueue_wait(server.pid)
+        cpu0, gen0, waited0 = server.cpu(), self_cpu(), runqueue_wait(server.pid)
         start = time.perf_counter()
         rate = len(requests) / settings.qa_seconds
         await open_loop(len(requests), rate, start, lambda i: sender.send(requests[i]))
@@ -274,7 +273,7 @@ class Session(CrowdSession[QACrowd]):
             await asyncio.sleep(0.01)
         timed_out = not crowd.caught_up(wanted)
         cpu1, gen1, end = server.cpu(), self_cpu(), time.perf_counter()
-        waited1 = _runqueue_wait(server.pid)
+        waited1 = runqueue_wait(server.pid)
         crowd.phase = None
 
         # After the window: what the stream holds, and the counts the server lists.
@@ -370,15 +369,3 @@ class Session(CrowdSession[QACrowd]):
             "errors": errors,
         }
         return result
-
-
-def _runqueue_wait(pid: int) -> float:
-    """Seconds the server's threads have spent runnable but waiting for a CPU (schedstat's second
-    field, summed over /proc/<pid>/task): other processes on CPU 0 show here, not in its CPU time."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
-        try:
-            total += int(task.read_text().split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / 1e9
