@@ -7,8 +7,10 @@
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,
 // connecting, in-call, ended; `why` names why it ended (call-desk.js words it).
 // The server's ICE servers are fetched with the reader's credential (TURN needs it, if any).
+// A device unplugged mid-call (its track "ended") gives way to the default one (events.lost).
 
 import { eventPath, fetchJson } from "./api.js";
+import { listDevices, replaceDevice, wanted, watchTrack } from "./call-media.js";
 import { refusal, stopTracks } from "./media-access.js";
 
 /** A call id: 1–64 of A–Z a–z 0–9 . _ : - */
@@ -29,7 +31,7 @@ export class Call {
   /**
    * o: slug, token() → the reader's credential, to ("hosts" or a participant id), peerName, media
    * ("audio" | "video"), id (the call id), incoming, polite; events: state(state, why),
-   * local(stream), remote(stream).
+   * local(stream), remote(stream), lost(kind, ok) (a device went away; ok: the default took over).
    */
   constructor(o) {
     Object.assign(this, o);
@@ -68,8 +70,8 @@ export class Call {
   /** The camera and the microphone (the camera for a video call); false when refused. */
   async openMedia(deviceIds) {
     const ids = deviceIds || {};
-    const audio = ids.audio ? { deviceId: { exact: ids.audio } } : true;
-    const video = this.media === "video" ? (ids.video ? { deviceId: { exact: ids.video } } : { width: { ideal: 640 }, height: { ideal: 480 } }) : false;
+    const audio = wanted("audio", ids.audio);
+    const video = this.media === "video" ? wanted("video", ids.video) : false;
     try {
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw Object.assign(new Error("no media"), { name: "NotFoundError" }); // i18n: a developer's message
       this.local = await navigator.mediaDevices.getUserMedia({ audio, video });
@@ -82,6 +84,7 @@ export class Call {
       stopTracks(this.local);
       return false;
     }
+    for (const track of this.local.getTracks()) watchTrack(this, track);
     this.events.local(this.local);
     return true;
   }
@@ -211,38 +214,14 @@ export class Call {
     if (this.local) for (const track of this.local.getVideoTracks()) track.enabled = !off;
   }
 
-  /** Use another microphone ("audio") or camera ("video"): its track replaces the old one. */
-  async switchDevice(kind, deviceId) {
-    if (!this.local) return false;
-    let fresh;
-    try {
-      const constraints = kind === "audio" ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } };
-      fresh = await navigator.mediaDevices.getUserMedia(constraints);
-    } catch (e) {
-      return false;
-    }
-    const track = kind === "audio" ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
-    const old = kind === "audio" ? this.local.getAudioTracks()[0] : this.local.getVideoTracks()[0];
-    if (this.pc) {
-      const sender = this.pc.getSenders().find((x) => x.track && x.track.kind === track.kind);
-      if (sender) await sender.replaceTrack(track);
-    }
-    if (old) {
-      this.local.removeTrack(old);
-      old.stop();
-    }
-    track.enabled = kind === "audio" ? !this.muted : !this.cameraOff;
-    this.local.addTrack(track);
-    this.events.local(this.local);
-    return true;
+  /** Use another microphone ("audio") or camera ("video"), or the default one (no deviceId). */
+  switchDevice(kind, deviceId) {
+    return replaceDevice(this, kind, deviceId);
   }
 
-  /** The devices of `kind` ("audioinput" | "videoinput") and the one in use. */
-  async devices(kind) {
-    const all = navigator.mediaDevices && navigator.mediaDevices.enumerateDevices ? await navigator.mediaDevices.enumerateDevices() : [];
-    const track = this.local && (kind === "audioinput" ? this.local.getAudioTracks()[0] : this.local.getVideoTracks()[0]);
-    const current = track && track.getSettings ? track.getSettings().deviceId : null;
-    return { list: all.filter((d) => d.kind === kind), current };
+  /** The devices of `kind` ("audioinput" | "videoinput" | "audiooutput") and the input in use. */
+  devices(kind) {
+    return listDevices(this.local, kind);
   }
 
   /** The end: let the devices go, tell the other side (`signal`), say why. */
