@@ -30,7 +30,10 @@ const TEXT = {
     denied: t("Calls need your microphone (and camera): the browser was not allowed to use them. Allow them in this site's settings, then try again."),
     no_device: t("No microphone or camera was found."),
     media_failed: t("Your microphone or camera could not be started."),
-    ice_failed: t("The call could not connect; a network between you may block it."),
+    // Translators: no network path between the two browsers, and the server offers no TURN relay.
+    ice_failed: t("The call could not connect: your networks do not let a direct connection through, and this server has no relay (TURN server) for such networks."),
+    ice_failed_relay: t("The call could not connect, not even through the server's relay. Check your connection and try again."),
+    lost: t("The call's connection was lost."),
     declined: (name) => t("{name} declined the call.", { name }),
     busy: (name) => t("{name} is in another call.", { name }),
     no_answer: (name) => t("{name} did not answer (they may be offline).", { name }),

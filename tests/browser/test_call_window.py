@@ -1,16 +1,26 @@
-"""The call window's device menus (static/call-devices.js): Chromium's fake devices are two
-microphones, two cameras and two speakers (and a default of each audio kind), listed by their
-labels; switching keeps the sound going and checks the new one; the lists follow devicechange; an
-unplugged microphone gives way to the default."""
+"""The call window's device menus (static/call-devices.js) and a call that finds no path between
+the two browsers (static/call.js). Chromium's fake devices are two microphones, two cameras and two
+speakers (and a default of each audio kind), listed by their labels; switching keeps the sound
+going and checks the new one; the lists follow devicechange; an unplugged microphone gives way to
+the default. With every ICE candidate kept from the other side, the call ends after its connect
+timeout (run fast on the page's clock) and both windows say why; the call's line lands in the
+thread."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.browser.call_steps import grows, setup
 from tests.browser.conftest import LiveServer
+
+NO_PATH = (
+    "The call could not connect: your networks do not let a direct connection through, "
+    "and this server has no relay (TURN server) for such networks."
+)
 
 
 def menu_items(window: Any, button: str) -> Any:
@@ -93,3 +103,57 @@ def test_the_device_menus_list_the_devices_and_switch_without_a_break(
     )
     alice.wait_for_function("() => window.__call.local.getAudioTracks()[0].label === 'Fake Default Audio Input'")
     grows(host, "inbound-rtp")
+
+
+def keep_candidates(page: Any, stripped: list[int]) -> None:
+    """Signals from `page` carry no ICE candidate: "candidate" signals are answered 202 and never
+    sent, and any a=candidate line in an offer's or answer's SDP is cut (counted in `stripped`)."""
+
+    def route(route: Any) -> None:
+        body = route.request.post_data_json or {}
+        if body.get("type") == "candidate":
+            route.fulfill(status=202, content_type="application/json", body="{}")
+            return
+        description = (body.get("data") or {}).get("description")
+        if not description:
+            route.continue_()
+            return
+        lines = description["sdp"].split("\r\n")
+        kept = [line for line in lines if not line.startswith(("a=candidate", "a=end-of-candidates"))]
+        stripped.append(len(lines) - len(kept))
+        description["sdp"] = "\r\n".join(kept)
+        route.continue_(post_data=json.dumps(body))
+
+    page.route("**/calls/signals", route)
+
+
+def test_a_call_with_no_path_between_the_two_ends_and_both_sides_say_why(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    room_ctx = context_factory()
+    room_ctx.clock.install()  # the call's connect timeout is run on below
+    slug, alice, host = setup(live_server, context_factory, room_ctx)
+    stripped: list[int] = []
+    keep_candidates(alice, stripped)
+    keep_candidates(host, stripped)
+    panel = alice.locator("#private-thread")
+    panel.get_by_role("button", name="Call", exact=True).click()
+    ringing = host.get_by_role("dialog", name="Call with alice")
+    ringing.get_by_role("button", name="Accept").click()
+    mine = alice.get_by_role("dialog", name="Call with The hosts")
+    expect(mine.locator(".call-status")).to_have_text("Connecting…")
+    expect(ringing.locator(".call-status")).to_have_text("Connecting…")
+    # Offer and answer went both ways, with no candidate: the connection waits for a path.
+    alice.wait_for_function("() => window.__call.pc && window.__call.pc.remoteDescription !== null")
+    host.wait_for_function("() => window.__call.pc && window.__call.pc.remoteDescription !== null")
+    assert stripped and not any(stripped), stripped  # trickle ICE: no SDP carried candidates
+    assert alice.evaluate("window.__call.pc.connectionState") != "connected"
+
+    alice.clock.fast_forward(26_000)
+    expect(mine.locator(".call-status")).to_have_text(NO_PATH)
+    expect(ringing.locator(".call-status")).to_have_text(NO_PATH)
+    expect(mine.get_by_role("button", name="Close")).to_be_visible()
+    # The call is over at the server too: its line in both threads.
+    expect(panel.locator("li.call .body")).to_have_text(re.compile(r"^Voice call, \d+ s$"))
+    host.locator("#inbox-list button").first.click()
+    expect(host.locator("#thread-lines .line.call .body")).to_have_text(re.compile(r"^Voice call, \d+ s$"))
