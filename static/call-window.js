@@ -1,11 +1,12 @@
 // The call on screen (calls.css): a small window that floats over the page (it stays while the
 // chat scrolls): the other side's video, or their name for a voice call; our own small preview;
 // what the call is doing (calling, ringing, the time in the call); mute, camera, the menus of the
-// devices beside them (call-devices.js), and hang up. An incoming call asks first: "<name> is
-// calling" with Accept and Decline. When the call ends, the window says why until it is closed.
-// Every word is set as text: names are people's own.
+// devices beside them (call-devices.js), a smaller window (no stage), and hang up. Where it sits:
+// call-place.js. An incoming call asks first: "<name> is calling" with Accept and Decline. When the
+// call ends, the window says why until it is closed. Every word is set as text: names are people's own.
 
 import { DevicePicker, lostText, speakersChoosable, useSpeaker } from "./call-devices.js";
+import { Placement } from "./call-place.js";
 import { make } from "./el.js";
 import { t } from "./i18n.js";
 import { icon } from "./icons.js";
@@ -24,6 +25,8 @@ const TEXT = {
   cameraOff: t("Turn the camera off"),
   cameraOn: t("Turn the camera on"),
   hangup: t("Hang up"),
+  smaller: t("Make the call window smaller"),
+  larger: t("Make the call window larger"),
   close: t("Close"),
   // Translators: the ending of a call, in its window.
   ended: {
@@ -102,6 +105,7 @@ export class CallWindow {
     this.remote.autoplay = true;
     this.remote.playsInline = true;
     useSpeaker(this.remote);
+    this.remote.addEventListener("resize", () => this.fit());
     this.who = make("div", "call-who");
     this.who.append(make("span", "call-avatar", (name || "?").slice(0, 1).toUpperCase()), make("span", "call-name", name));
     this.who.lastChild.dir = "auto";
@@ -122,13 +126,15 @@ export class CallWindow {
     this.muteButton.addEventListener("click", () => this.hooks.mute(this.muteButton.getAttribute("aria-pressed") !== "true"));
     this.camButton.addEventListener("click", () => this.hooks.camera(this.camButton.getAttribute("aria-pressed") !== "true"));
     this.hangButton.addEventListener("click", () => this.hooks.hangup());
+    this.sizeButton = button("shrink", TEXT.smaller, "call-size");
+    this.sizeButton.addEventListener("click", () => this.small(!this.el.classList.contains("small")));
     this.pickers = [this.picker(["audioinput", ...(speakersChoosable() ? ["audiooutput"] : [])])];
     this.controls.append(pair(this.muteButton, this.pickers[0].button));
     if (media === "video") {
       this.pickers.push(this.picker(["videoinput"]));
       this.controls.append(pair(this.camButton, this.pickers[1].button));
     }
-    this.controls.append(this.hangButton, ...this.pickers.map((p) => p.menu));
+    this.controls.append(this.sizeButton, this.hangButton, ...this.pickers.map((p) => p.menu));
     this.note = make("p", "call-note");
     this.note.setAttribute("aria-live", "polite");
     this.note.hidden = true;
@@ -150,30 +156,10 @@ export class CallWindow {
     });
     el.append(stage, this.status, this.note, this.controls, this.ask, this.closeButton);
     if (typeof el.showPopover === "function") el.popover = "manual";
-    this.place();
-    // A modal dialog opened or closed later (the private panel is one on a phone): placed again.
-    this.watcher = new MutationObserver(() => this.place());
-    this.watcher.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["open"] });
+    this.placement = new Placement(el);
     if (navigator.mediaDevices) navigator.mediaDevices.addEventListener("devicechange", this.changed);
     this.show(incoming ? "ringing-in" : "ringing-out");
     return el;
-  }
-
-  /**
-   * In the top layer (a manual popover, where the browser has them), and inside the modal dialog
-   * that is open, if any: everything outside a modal dialog is inert, even what floats above it.
-   */
-  place() {
-    const el = this.el;
-    if (!el) return;
-    const modal = document.querySelector("dialog:modal");
-    const home = modal || document.body;
-    if (el.parentNode !== home) {
-      const focused = el.contains(document.activeElement) ? document.activeElement : null;
-      home.append(el);
-      if (focused) focused.focus();
-    }
-    if (el.popover && !el.matches(":popover-open")) el.showPopover();
   }
 
   /** Show the call's state (and why it ended). */
@@ -209,6 +195,21 @@ export class CallWindow {
       this.say("");
       if (this.el.contains(document.activeElement)) this.closeButton.focus(); // the hang up button went away
     }
+  }
+
+  /** The window without the stage (the video, or the name), to see more of the page; or with it again. */
+  small(on) {
+    this.el.classList.toggle("small", on);
+    const label = on ? TEXT.larger : TEXT.smaller;
+    this.sizeButton.setAttribute("aria-label", label);
+    this.sizeButton.title = label;
+    this.sizeButton.replaceChildren(icon(on ? "grow" : "shrink", 20));
+  }
+
+  /** The stage takes the shape of the other side's video (a phone's camera may stand upright). */
+  fit() {
+    const { videoWidth: w, videoHeight: h } = this.remote;
+    if (w && h) this.stage.style.setProperty("--video-ratio", String(Math.min(16 / 9, Math.max(3 / 4, w / h))));
   }
 
   local(stream) {
@@ -268,8 +269,8 @@ export class CallWindow {
     clearInterval(this.timer);
     if (navigator.mediaDevices) navigator.mediaDevices.removeEventListener("devicechange", this.changed);
     for (const picker of this.pickers || []) picker.close(false);
-    if (this.watcher) this.watcher.disconnect();
-    this.watcher = null;
+    if (this.placement) this.placement.stop();
+    this.placement = null;
     if (this.el) this.el.remove();
     this.el = null;
   }

@@ -40,6 +40,9 @@ const ICONS = { // i18n: SVG path data
   // The call window's device menus (call-devices.js): the button that opens one, the check of the device in use.
   "chevron-up": each(OUTLINE, ["M6.5 14.5 12 9l5.5 5.5"]),
   check: each(OUTLINE, ["M5 12.5 9.5 17 19 7.5"]),
+  // The call window made smaller (arrows in to a corner) or larger again (arrows out).
+  shrink: each(OUTLINE, ["M20 4l-6 6M14 5v5h5", "M4 20l6-6M10 19v-5H5"]),
+  grow: each(OUTLINE, ["M14 10l6-6M15 4h5v5", "M10 14l-6 6M9 20H4v-5"]),
   "hang-up": each(SOLID, ["M12 9c-3.3 0-6.4 1-8.8 2.8a1.5 1.5 0 0 0-.2 2.1l1.6 2a1.5 1.5 0 0 0 1.9.4l2.3-1.2a1 1 0 0 0 .5-.9V12a12 12 0 0 1 5.4 0v2.2a1 1 0 0 0 .5.9l2.3 1.2a1.5 1.5 0 0 0 1.9-.4l1.6-2a1.5 1.5 0 0 0-.2-2.1A14.7 14.7 0 0 0 12 9Z"]),
   // The image viewer's buttons and the download links: filled.
   previous: each(SOLID, ["M15.4 5.4 14 4l-8 8 8 8 1.4-1.4L8.8 12z"]),

@@ -1,10 +1,10 @@
 """The call window's device menus (static/call-devices.js) and a call that finds no path between
 the two browsers (static/call.js). Chromium's fake devices are two microphones, two cameras and two
 speakers (and a default of each audio kind), listed by their labels; switching keeps the sound
-going and checks the new one; the lists follow devicechange; an unplugged microphone gives way to
-the default. With every ICE candidate kept from the other side, the call ends after its connect
-timeout (run fast on the page's clock) and both windows say why; the call's line lands in the
-thread."""
+going and checks the new one; the lists follow devicechange; the window made smaller keeps the
+call; an unplugged microphone gives way to the default. With every ICE candidate kept from the
+other side, the call ends after its connect timeout (run fast on the page's clock) and both windows
+say why; the call's line lands in the thread."""
 
 from __future__ import annotations
 
@@ -95,6 +95,13 @@ def test_the_device_menus_list_the_devices_and_switch_without_a_break(
     }"""
     )
     expect(mine.get_by_role("button", name="Choose the camera")).to_be_hidden()
+
+    # Made smaller: no video, the call goes on (the other side still plays), and larger again.
+    mine.get_by_role("button", name="Make the call window smaller").click()
+    expect(mine.locator("video.call-remote")).to_be_hidden()
+    assert alice.evaluate("() => !document.querySelector('.call-remote').paused")
+    mine.get_by_role("button", name="Make the call window larger").click()
+    expect(mine.locator("video.call-remote")).to_be_visible()
 
     # The microphone unplugged: the default one takes over, the window says so, the sound goes on.
     alice.evaluate("window.__call.local.getAudioTracks()[0].dispatchEvent(new Event('ended'))")
