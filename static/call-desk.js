@@ -40,7 +40,8 @@ export class CallDesk {
         this.call.camera(off);
         this.window.cameraOff(off);
       },
-      next: (kind) => this.nextDevice(kind),
+      devices: (kind) => (this.call ? this.call.devices(kind) : { list: [], current: null }),
+      choose: (kind, id) => !!this.call && this.call.switchDevice(kind === "videoinput" ? "video" : "audio", id),
       closed: () => {
         if (this.call && this.call.state === "ended") this.call = null;
       },
@@ -127,6 +128,7 @@ export class CallDesk {
         state: (state, why) => this.stateOf(call, state, why),
         local: (stream) => this.window.local(stream),
         remote: (stream) => this.window.remoteStream(stream),
+        lost: (kind, ok) => this.window.lost(kind, ok),
       },
     });
     this.call = call;
@@ -150,10 +152,7 @@ export class CallDesk {
     this.window.show(state, why);
     if (state === "ringing-in") return;
     this.ringer.stop();
-    if (state === "connecting" || state === "in-call") {
-      if (!call.incoming && state === "connecting") this.tell({ type: "taken", call_id: call.id });
-      if (state === "in-call") this.offerDevices();
-    }
+    if (!call.incoming && state === "connecting") this.tell({ type: "taken", call_id: call.id });
     if (state === "ended") {
       this.tell({ type: "over", call_id: call.id });
       this.closeLater();
@@ -169,23 +168,5 @@ export class CallDesk {
       this.window.close();
       this.call = null;
     }, ENDED_SHOWN_MS);
-  }
-
-  async offerDevices() {
-    const call = this.call;
-    if (!call) return;
-    const mics = await call.devices("audioinput");
-    const cams = await call.devices("videoinput");
-    this.window.devices(mics.list.length, cams.list.length);
-  }
-
-  /** The next microphone or camera, round the list. */
-  async nextDevice(kind) {
-    const call = this.call;
-    if (!call) return;
-    const { list, current } = await call.devices(kind === "audio" ? "audioinput" : "videoinput");
-    if (list.length < 2) return;
-    const at = list.findIndex((d) => d.deviceId === current);
-    await call.switchDevice(kind, list[(at + 1) % list.length].deviceId);
   }
 }

@@ -1,9 +1,12 @@
 // The call on screen (calls.css): a small window that floats over the page (it stays while the
 // chat scrolls): the other side's video, or their name for a voice call; our own small preview;
-// what the call is doing (calling, ringing, the time in the call); mute, camera, switch device and
-// hang up. An incoming call asks first: "<name> is calling" with Accept and Decline. When the call
-// ends, the window says why until it is closed. Every word is set as text: names are people's own.
+// what the call is doing (calling, ringing, the time in the call); mute, camera, the menus of the
+// devices beside them (call-devices.js), a smaller window (no stage), and hang up. Where it sits:
+// call-place.js. An incoming call asks first: "<name> is calling" with Accept and Decline. When the
+// call ends, the window says why until it is closed. Every word is set as text: names are people's own.
 
+import { DevicePicker, lostText, speakersChoosable, useSpeaker } from "./call-devices.js";
+import { Placement } from "./call-place.js";
 import { make } from "./el.js";
 import { t } from "./i18n.js";
 import { icon } from "./icons.js";
@@ -21,16 +24,19 @@ const TEXT = {
   unmute: t("Unmute the microphone"),
   cameraOff: t("Turn the camera off"),
   cameraOn: t("Turn the camera on"),
-  switchMic: t("Use another microphone"),
-  switchCam: t("Use another camera"),
   hangup: t("Hang up"),
+  smaller: t("Make the call window smaller"),
+  larger: t("Make the call window larger"),
   close: t("Close"),
   // Translators: the ending of a call, in its window.
   ended: {
     denied: t("Calls need your microphone (and camera): the browser was not allowed to use them. Allow them in this site's settings, then try again."),
     no_device: t("No microphone or camera was found."),
     media_failed: t("Your microphone or camera could not be started."),
-    ice_failed: t("The call could not connect; a network between you may block it."),
+    // Translators: no network path between the two browsers, and the server offers no TURN relay.
+    ice_failed: t("The call could not connect: your networks do not let a direct connection through, and this server has no relay (TURN server) for such networks."),
+    ice_failed_relay: t("The call could not connect, not even through the server's relay. Check your connection and try again."),
+    lost: t("The call's connection was lost."),
     declined: (name) => t("{name} declined the call.", { name }),
     busy: (name) => t("{name} is in another call.", { name }),
     no_answer: (name) => t("{name} did not answer (they may be offline).", { name }),
@@ -65,12 +71,24 @@ function button(name, label, className) {
   return b;
 }
 
+/** A control and the button of its device menu, side by side. */
+function pair(control, picker) {
+  const box = make("div", "call-pair");
+  box.append(control, picker);
+  return box;
+}
+
 export class CallWindow {
-  /** hooks: accept(), decline(), hangup(), mute(on), camera(off), next(kind), closed(). */
+  /**
+   * hooks: accept(), decline(), hangup(), mute(on), camera(off), closed(); devices(kind) →
+   * {list, current} of "audioinput", "videoinput" or "audiooutput"; choose(kind, deviceId) (an
+   * input) → whether it worked.
+   */
   constructor(hooks) {
     this.hooks = hooks;
     this.el = null;
     this.timer = null;
+    this.changed = () => this.devices();
   }
 
   /** Build the window for a call with `name` (media "audio" | "video"). */
@@ -86,6 +104,8 @@ export class CallWindow {
     this.remote = make("video", "call-remote");
     this.remote.autoplay = true;
     this.remote.playsInline = true;
+    useSpeaker(this.remote);
+    this.remote.addEventListener("resize", () => this.fit());
     this.who = make("div", "call-who");
     this.who.append(make("span", "call-avatar", (name || "?").slice(0, 1).toUpperCase()), make("span", "call-name", name));
     this.who.lastChild.dir = "auto";
@@ -102,16 +122,22 @@ export class CallWindow {
     this.muteButton.setAttribute("aria-pressed", "false");
     this.camButton = button("camera", TEXT.cameraOff, "call-camera");
     this.camButton.setAttribute("aria-pressed", "false");
-    this.micNext = button("mic-switch", TEXT.switchMic, "call-next-mic");
-    this.camNext = button("camera-switch", TEXT.switchCam, "call-next-camera");
     this.hangButton = button("hang-up", TEXT.hangup, "call-hangup");
     this.muteButton.addEventListener("click", () => this.hooks.mute(this.muteButton.getAttribute("aria-pressed") !== "true"));
     this.camButton.addEventListener("click", () => this.hooks.camera(this.camButton.getAttribute("aria-pressed") !== "true"));
-    this.micNext.addEventListener("click", () => this.hooks.next("audio"));
-    this.camNext.addEventListener("click", () => this.hooks.next("video"));
     this.hangButton.addEventListener("click", () => this.hooks.hangup());
-    this.camButton.hidden = this.camNext.hidden = media !== "video";
-    this.controls.append(this.muteButton, this.camButton, this.micNext, this.camNext, this.hangButton);
+    this.sizeButton = button("shrink", TEXT.smaller, "call-size");
+    this.sizeButton.addEventListener("click", () => this.small(!this.el.classList.contains("small")));
+    this.pickers = [this.picker(["audioinput", ...(speakersChoosable() ? ["audiooutput"] : [])])];
+    this.controls.append(pair(this.muteButton, this.pickers[0].button));
+    if (media === "video") {
+      this.pickers.push(this.picker(["videoinput"]));
+      this.controls.append(pair(this.camButton, this.pickers[1].button));
+    }
+    this.controls.append(this.sizeButton, this.hangButton, ...this.pickers.map((p) => p.menu));
+    this.note = make("p", "call-note");
+    this.note.setAttribute("aria-live", "polite");
+    this.note.hidden = true;
     this.ask = make("div", "call-ask");
     const accept = make("button", "call-accept", TEXT.accept);
     accept.type = "button";
@@ -128,31 +154,12 @@ export class CallWindow {
       this.close();
       this.hooks.closed();
     });
-    el.append(stage, this.status, this.controls, this.ask, this.closeButton);
+    el.append(stage, this.status, this.note, this.controls, this.ask, this.closeButton);
     if (typeof el.showPopover === "function") el.popover = "manual";
-    this.place();
-    // A modal dialog opened or closed later (the private panel is one on a phone): placed again.
-    this.watcher = new MutationObserver(() => this.place());
-    this.watcher.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["open"] });
+    this.placement = new Placement(el);
+    if (navigator.mediaDevices) navigator.mediaDevices.addEventListener("devicechange", this.changed);
     this.show(incoming ? "ringing-in" : "ringing-out");
     return el;
-  }
-
-  /**
-   * In the top layer (a manual popover, where the browser has them), and inside the modal dialog
-   * that is open, if any: everything outside a modal dialog is inert, even what floats above it.
-   */
-  place() {
-    const el = this.el;
-    if (!el) return;
-    const modal = document.querySelector("dialog:modal");
-    const home = modal || document.body;
-    if (el.parentNode !== home) {
-      const focused = el.contains(document.activeElement) ? document.activeElement : null;
-      home.append(el);
-      if (focused) focused.focus();
-    }
-    if (el.popover && !el.matches(":popover-open")) el.showPopover();
   }
 
   /** Show the call's state (and why it ended). */
@@ -184,14 +191,32 @@ export class CallWindow {
       this.self.srcObject = null;
       this.self.hidden = true;
       this.el.dataset.why = why || "over";
+      for (const picker of this.pickers) picker.close(false);
+      this.say("");
       if (this.el.contains(document.activeElement)) this.closeButton.focus(); // the hang up button went away
     }
+  }
+
+  /** The window without the stage (the video, or the name), to see more of the page; or with it again. */
+  small(on) {
+    this.el.classList.toggle("small", on);
+    const label = on ? TEXT.larger : TEXT.smaller;
+    this.sizeButton.setAttribute("aria-label", label);
+    this.sizeButton.title = label;
+    this.sizeButton.replaceChildren(icon(on ? "grow" : "shrink", 20));
+  }
+
+  /** The stage takes the shape of the other side's video (a phone's camera may stand upright). */
+  fit() {
+    const { videoWidth: w, videoHeight: h } = this.remote;
+    if (w && h) this.stage.style.setProperty("--video-ratio", String(Math.min(16 / 9, Math.max(3 / 4, w / h))));
   }
 
   local(stream) {
     if (!this.el) return;
     this.self.srcObject = stream;
     this.self.hidden = !stream.getVideoTracks().length;
+    this.devices();
   }
 
   remoteStream(stream) {
@@ -217,17 +242,35 @@ export class CallWindow {
     this.camButton.replaceChildren(icon(off ? "camera-off" : "camera", 20));
   }
 
-  /** Whether there is more than one device to switch between. */
-  devices(mics, cams) {
+  /** The menu of the devices of `kinds` (the speaker: the one that plays the other side). */
+  picker(kinds) {
+    const { devices, choose } = this.hooks;
+    return new DevicePicker({ kinds, read: devices, choose, say: (text) => this.say(text), sink: this.remote });
+  }
+
+  /** Read the devices again (the call's media changed, or a device came or went). */
+  devices() {
+    if (this.el) for (const picker of this.pickers) picker.refresh();
+  }
+
+  /** A passing word under the status: a device that failed or went away. */
+  say(text) {
     if (!this.el) return;
-    this.micNext.hidden = mics < 2;
-    this.camNext.hidden = this.media !== "video" || cams < 2;
+    this.note.textContent = text;
+    this.note.hidden = !text;
+  }
+
+  /** The track of `kind` ended by itself (unplugged); `ok`: the default device took over. */
+  lost(kind, ok) {
+    this.say(lostText(kind, ok));
   }
 
   close() {
     clearInterval(this.timer);
-    if (this.watcher) this.watcher.disconnect();
-    this.watcher = null;
+    if (navigator.mediaDevices) navigator.mediaDevices.removeEventListener("devicechange", this.changed);
+    for (const picker of this.pickers || []) picker.close(false);
+    if (this.placement) this.placement.stop();
+    this.placement = null;
     if (this.el) this.el.remove();
     this.el = null;
   }

@@ -5,11 +5,19 @@
 // Signals: ring {media} → the callee's answer {accept: true} (or decline {reason?}); then offer and
 // answer {description} and candidate {candidate} either way; hangup {reason?} ends it.
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,
-// connecting, in-call, ended; `why` names why it ended (call-desk.js words it).
+// connecting, in-call, ended; `why` names why it ended (call-window.js words it).
 // The server's ICE servers are fetched with the reader's credential (TURN needs it, if any).
+// A call that finds no path between the two browsers never hangs: the browser says "failed", or
+// CONNECT_MS pass in "connecting" (no candidate pair ever answers: no TURN, UDP blocked), or a
+// connection lost mid-call stays "disconnected" that long; then it ends, both sides saying why
+// (hangup {reason: "ice_failed"}). A device unplugged mid-call (its track "ended") gives way to
+// the default one (events.lost).
 
 import { eventPath, fetchJson } from "./api.js";
+import { listDevices, replaceDevice, wanted, watchTrack } from "./call-media.js";
 import { refusal, stopTracks } from "./media-access.js";
+
+const CONNECT_MS = 25000; // answered (or lost mid-call), and no path between the two after this long
 
 /** A call id: 1–64 of A–Z a–z 0–9 . _ : - */
 export function newCallId() {
@@ -29,7 +37,7 @@ export class Call {
   /**
    * o: slug, token() → the reader's credential, to ("hosts" or a participant id), peerName, media
    * ("audio" | "video"), id (the call id), incoming, polite; events: state(state, why),
-   * local(stream), remote(stream).
+   * local(stream), remote(stream), lost(kind, ok) (a device went away; ok: the default took over).
    */
   constructor(o) {
     Object.assign(this, o);
@@ -46,10 +54,12 @@ export class Call {
     this.muted = false;
     this.cameraOff = false;
     this.answeredAt = 0;
+    this.relay = false; // whether the server gave a TURN relay
+    this.watchdog = null;
   }
 
   setState(state, why) {
-    if (this.state === "ended") return;
+    if (this.state === "ended" || this.state === state) return; // connected again: the same call
     this.state = state;
     if (state === "in-call" && !this.answeredAt) this.answeredAt = Date.now();
     this.events.state(state, why || null);
@@ -68,8 +78,8 @@ export class Call {
   /** The camera and the microphone (the camera for a video call); false when refused. */
   async openMedia(deviceIds) {
     const ids = deviceIds || {};
-    const audio = ids.audio ? { deviceId: { exact: ids.audio } } : true;
-    const video = this.media === "video" ? (ids.video ? { deviceId: { exact: ids.video } } : { width: { ideal: 640 }, height: { ideal: 480 } }) : false;
+    const audio = wanted("audio", ids.audio);
+    const video = this.media === "video" ? wanted("video", ids.video) : false;
     try {
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw Object.assign(new Error("no media"), { name: "NotFoundError" }); // i18n: a developer's message
       this.local = await navigator.mediaDevices.getUserMedia({ audio, video });
@@ -82,6 +92,7 @@ export class Call {
       stopTracks(this.local);
       return false;
     }
+    for (const track of this.local.getTracks()) watchTrack(this, track);
     this.events.local(this.local);
     return true;
   }
@@ -122,7 +133,9 @@ export class Call {
     const res = await fetchJson("GET", eventPath(this.slug, "/calls/config"), { token: this.token(), timeout: 10000 }).catch(() => null);
     if (res && res.status === 200 && res.data && Array.isArray(res.data.ice_servers)) servers = res.data.ice_servers;
     if (this.state === "ended") return;
+    this.relay = servers.some((s) => [].concat(s.urls || []).some((url) => /^turns?:/i.test(url)));
     const pc = (this.pc = new RTCPeerConnection({ iceServers: servers }));
+    this.awaitPath();
     pc.ontrack = ({ track }) => {
       // One track of each kind: a negotiation rolled back (both offered at once) may bring new ones.
       for (const old of this.remote.getTracks()) if (old.kind === track.kind) this.remote.removeTrack(old);
@@ -145,10 +158,30 @@ export class Call {
     };
     pc.onconnectionstatechange = () => {
       const s = pc.connectionState;
-      if (s === "connected") this.setState("in-call");
-      else if (s === "failed") this.end("ice_failed", "hangup", { reason: "ice_failed" });
+      if (s === "connected") {
+        clearTimeout(this.watchdog);
+        this.setState("in-call");
+      } else if (s === "failed") this.failed();
+      else if (s === "disconnected") this.awaitPath();
     };
     for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+  }
+
+  /** No path between the two (yet): wait CONNECT_MS for one, then give up. */
+  awaitPath() {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      if (this.pc && this.pc.connectionState !== "connected") this.failed();
+    }, CONNECT_MS);
+  }
+
+  /** Why no path was found, to say: lost mid-call, or none ever found (with a relay or without). */
+  failedWhy() {
+    return this.answeredAt ? "lost" : this.relay ? "ice_failed_relay" : "ice_failed";
+  }
+
+  failed() {
+    this.end(this.failedWhy(), "hangup", { reason: "ice_failed" });
   }
 
   /** A signal of this call from the other side. */
@@ -162,7 +195,7 @@ export class Call {
     if (this.state === "ended") return;
     if (s.type === "decline") return this.end(data.reason === "busy" ? "busy" : "declined", null);
     if (s.type === "hangup") {
-      const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" ? "ice_failed" : "hung_up";
+      const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" ? this.failedWhy() : "hung_up";
       return this.end(why, null);
     }
     if (s.type === "answer" && data.accept && !this.incoming) {
@@ -211,43 +244,20 @@ export class Call {
     if (this.local) for (const track of this.local.getVideoTracks()) track.enabled = !off;
   }
 
-  /** Use another microphone ("audio") or camera ("video"): its track replaces the old one. */
-  async switchDevice(kind, deviceId) {
-    if (!this.local) return false;
-    let fresh;
-    try {
-      const constraints = kind === "audio" ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } };
-      fresh = await navigator.mediaDevices.getUserMedia(constraints);
-    } catch (e) {
-      return false;
-    }
-    const track = kind === "audio" ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
-    const old = kind === "audio" ? this.local.getAudioTracks()[0] : this.local.getVideoTracks()[0];
-    if (this.pc) {
-      const sender = this.pc.getSenders().find((x) => x.track && x.track.kind === track.kind);
-      if (sender) await sender.replaceTrack(track);
-    }
-    if (old) {
-      this.local.removeTrack(old);
-      old.stop();
-    }
-    track.enabled = kind === "audio" ? !this.muted : !this.cameraOff;
-    this.local.addTrack(track);
-    this.events.local(this.local);
-    return true;
+  /** Use another microphone ("audio") or camera ("video"), or the default one (no deviceId). */
+  switchDevice(kind, deviceId) {
+    return replaceDevice(this, kind, deviceId);
   }
 
-  /** The devices of `kind` ("audioinput" | "videoinput") and the one in use. */
-  async devices(kind) {
-    const all = navigator.mediaDevices && navigator.mediaDevices.enumerateDevices ? await navigator.mediaDevices.enumerateDevices() : [];
-    const track = this.local && (kind === "audioinput" ? this.local.getAudioTracks()[0] : this.local.getVideoTracks()[0]);
-    const current = track && track.getSettings ? track.getSettings().deviceId : null;
-    return { list: all.filter((d) => d.kind === kind), current };
+  /** The devices of `kind` ("audioinput" | "videoinput" | "audiooutput") and the input in use. */
+  devices(kind) {
+    return listDevices(this.local, kind);
   }
 
   /** The end: let the devices go, tell the other side (`signal`), say why. */
   end(why, signal, data) {
     if (this.state === "ended") return;
+    clearTimeout(this.watchdog);
     if (signal) this.send(signal, data || null);
     if (this.local) stopTracks(this.local);
     if (this.pc) this.pc.close();

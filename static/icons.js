@@ -37,8 +37,12 @@ const ICONS = { // i18n: SVG path data
   video: each(OUTLINE, ["M4 7h10a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1Z", "M15 10.5 21 7v10l-6-3.5"]),
   "mic-off": each(OUTLINE, ["M9 9v3a3 3 0 0 0 5.1 2.1M15 10V6a3 3 0 0 0-5.8-1", "M5.5 11a6.5 6.5 0 0 0 11 4.7M18.5 11", "M12 17.5V21", "M8.5 21h7", "M4 4l16 16"]),
   "camera-off": each(OUTLINE, ["M4 7.5h3.2L9 5h6l1.8 2.5H20a1 1 0 0 1 1 1V19a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8.5a1 1 0 0 1 1-1Z", "M4 4l16 16"]),
-  "mic-switch": each(OUTLINE, ["M10 3a2.5 2.5 0 0 0-2.5 2.5v5a2.5 2.5 0 0 0 5 0v-5A2.5 2.5 0 0 0 10 3Z", "M4.5 10a5.5 5.5 0 0 0 11 0", "M10 15.5V19", "M16 15h5m-2-2 2 2-2 2", "M21 20h-5m2-2-2 2 2 2"]),
-  "camera-switch": each(OUTLINE, ["M4 7.5h3.2L9 5h6l1.8 2.5H20a1 1 0 0 1 1 1V19a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8.5a1 1 0 0 1 1-1Z", "M9 12.5a3 3 0 0 1 5.5-1.5M15 14.5a3 3 0 0 1-5.5 1.5", "M14.5 9v2h-2M9.5 18v-2h2"]),
+  // The call window's device menus (call-devices.js): the button that opens one, the check of the device in use.
+  "chevron-up": each(OUTLINE, ["M6.5 14.5 12 9l5.5 5.5"]),
+  check: each(OUTLINE, ["M5 12.5 9.5 17 19 7.5"]),
+  // The call window made smaller (arrows in to a corner) or larger again (arrows out).
+  shrink: each(OUTLINE, ["M20 4l-6 6M14 5v5h5", "M4 20l6-6M10 19v-5H5"]),
+  grow: each(OUTLINE, ["M14 10l6-6M15 4h5v5", "M10 14l-6 6M9 20H4v-5"]),
   "hang-up": each(SOLID, ["M12 9c-3.3 0-6.4 1-8.8 2.8a1.5 1.5 0 0 0-.2 2.1l1.6 2a1.5 1.5 0 0 0 1.9.4l2.3-1.2a1 1 0 0 0 .5-.9V12a12 12 0 0 1 5.4 0v2.2a1 1 0 0 0 .5.9l2.3 1.2a1.5 1.5 0 0 0 1.9-.4l1.6-2a1.5 1.5 0 0 0-.2-2.1A14.7 14.7 0 0 0 12 9Z"]),
   // The image viewer's buttons and the download links: filled.
   previous: each(SOLID, ["M15.4 5.4 14 4l-8 8 8 8 1.4-1.4L8.8 12z"]),

@@ -30,7 +30,13 @@ KEPT = {
     ("demo-collapsed", "desktop", "light"): "screenshot-chat-bar-collapsed.png",
     ("series", "desktop", "light"): "screenshot-series.png",
     ("series-host", "desktop", "light"): "screenshot-series-host.png",
+    ("call", "desktop", "light"): "screenshot-call-desktop.png",
+    ("call", "phone", "dark"): "screenshot-call-phone-dark.png",
 }
+# The other side's video plays in the call window.
+VIDEO_PLAYS = (
+    "() => { const v = document.querySelector('.call-remote'); return !!v && v.readyState >= 2 && v.videoWidth > 0; }"
+)
 
 CONVERSATION = [
     ("alice", "Morning all! Agenda is in the description; first up: the 6.5 release."),
@@ -112,6 +118,36 @@ def open_page(context: Any, url: str) -> Any:
     raise AssertionError("unreachable")
 
 
+def shoot_call(browser: Any, server: LiveServer, file: Path, viewport: dict[str, int], scheme: str) -> None:
+    """A video call from the room's private thread, on (the host answered in the console)."""
+    event = seed(server)
+    slug, key = event["event"]["slug"], event["host_key"]
+    room = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
+    console = browser.new_context(viewport=SIZES["desktop"])
+    try:
+        page = open_page(room, f"{server.base}/e/{slug}")
+        page.get_by_label("Choose a nickname").fill("erin")
+        page.get_by_role("button", name="Join").click()
+        page.locator("#composer").wait_for()
+        page.locator("#private-open").click()
+        field = page.locator("#private-thread").get_by_label("Write privately")
+        field.fill("Could we go through the release notes together?")
+        field.press("Enter")
+        page.locator("#private-thread li.message").first.wait_for()
+        host = open_page(console, f"{server.base}/e/{slug}/host#key={key}")
+        page.locator("#private-thread").get_by_role("button", name="Video call").click()
+        host.locator(".call-window .call-accept").click()
+        page.wait_for_function(VIDEO_PLAYS)
+        page.locator(".call-window .call-status", has_text=":").wait_for()
+        settle(page, "room")
+        page.screenshot(path=str(file))
+        page.locator(".call-window .call-hangup").click()
+        host.locator(".call-window .call-close").wait_for()
+    finally:
+        room.close()
+        console.close()
+
+
 def shoot(browser: Any, server: LiveServer, out: Path) -> list[Path]:
     """Every page in every size and scheme; returns the files written."""
     past = seed(server, closed=True)
@@ -149,6 +185,9 @@ def shoot(browser: Any, server: LiveServer, out: Path) -> list[Path]:
                     page.close()
             finally:
                 context.close()
+            file = out / f"call-{size}-{scheme}.png"
+            shoot_call(browser, server, file, viewport, scheme)
+            written.append(file)
     return written
 
 
