@@ -1,7 +1,10 @@
 // One voice or video call between two people (API.md "Calls"): the camera and the microphone
 // (getUserMedia), one RTCPeerConnection negotiated the "perfect negotiation" way (the polite side
 // yields when both offer at once: the participant is polite, the host not), trickle ICE, and the
-// signals that carry it all through the server (POST …/calls/signals, heard on the stream).
+// signals that carry it all through the server (POST …/calls/signals, heard on the stream). The
+// first offer is the impolite side's alone: the polite side adds its tracks when that offer comes,
+// so that the call starts without a collision (Chromium may lose the polite side's ICE candidates
+// when it rolls its own offer back).
 // Signals: ring {media} → the callee's answer {accept: true} (or decline {reason?}); then offer and
 // answer {description} and candidate {candidate} either way; hangup {reason?} ends it.
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,
@@ -46,6 +49,7 @@ export class Call {
     this.muted = false;
     this.cameraOff = false;
     this.answeredAt = 0;
+    this.tracksAdded = false;
   }
 
   setState(state, why) {
@@ -110,7 +114,7 @@ export class Call {
     this.end(this.state === "ringing-out" ? "cancelled" : "hung_up_here", "hangup");
   }
 
-  /** The peer connection, with our tracks: adding them starts the negotiation. Made once. */
+  /** The peer connection (the impolite side adds its tracks at once: that starts the negotiation). Made once. */
   connect() {
     if (!this.connecting) this.connecting = this.makeConnection();
     return this.connecting;
@@ -148,7 +152,14 @@ export class Call {
       if (s === "connected") this.setState("in-call");
       else if (s === "failed") this.end("ice_failed", "hangup", { reason: "ice_failed" });
     };
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    if (!this.polite) this.addTracks(); // the polite side's go with its answer (description())
+  }
+
+  /** Our tracks into the connection, once: adding them asks for a negotiation, or joins the one on. */
+  addTracks() {
+    if (this.tracksAdded || !this.pc || !this.local) return;
+    this.tracksAdded = true;
+    for (const track of this.local.getTracks()) this.pc.addTrack(track, this.local);
   }
 
   /** A signal of this call from the other side. */
@@ -194,6 +205,7 @@ export class Call {
     await pc.setRemoteDescription(description);
     for (const candidate of this.pending.splice(0)) await pc.addIceCandidate(candidate).catch(() => {});
     if (description.type === "offer") {
+      this.addTracks(); // the offer's transceivers take them: the answer sends as well as receives
       await pc.setLocalDescription();
       this.send("answer", { description: pc.localDescription.toJSON() });
     }
