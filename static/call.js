@@ -1,10 +1,10 @@
 // One voice or video call between two people (API.md "Calls"): the camera and the microphone
 // (getUserMedia), one RTCPeerConnection negotiated the "perfect negotiation" way (the polite side
-// yields when both offer at once: the participant is polite, the host not), trickle ICE, and the
-// signals that carry it all through the server (POST …/calls/signals, heard on the stream). The
-// first offer is the impolite side's alone: the polite side adds its tracks when that offer comes,
-// so that the call starts without a collision (Chromium may lose the polite side's ICE candidates
-// when it rolls its own offer back).
+// yields when both offer at once: the participant with the hosts, the one with the higher id
+// between two participants), trickle ICE, and the signals that carry it all through the server
+// (POST …/calls/signals, heard on the stream). The first offer is the impolite side's alone: the
+// polite side adds its tracks when that offer comes, so that the call starts without a collision
+// (Chromium may lose the polite side's ICE candidates when it rolls its own offer back).
 // Signals: ring {media} → the callee's answer {accept: true} (or decline {reason?}); then offer and
 // answer {description} and candidate {candidate} either way; hangup {reason?} ends it.
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,

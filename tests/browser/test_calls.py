@@ -66,6 +66,43 @@ SOUNDING = """async () => {
 }"""
 
 
+CLOCK = re.compile(r"^\d+:\d\d$")  # a call window's time in the call
+
+
+def answered(caller: Any, mine: Any, callee: Any, ringing: Any) -> None:
+    """The callee accepts the call ringing in their window; both sides hear each other (inbound
+    audio grows on both pages), and both windows count the call's time."""
+    ringing.get_by_role("button", name="Accept").click()
+    grows(callee, "inbound-rtp")
+    grows(caller, "inbound-rtp")
+    expect(mine.locator(".call-status")).to_have_text(CLOCK)
+    expect(ringing.locator(".call-status")).to_have_text(CLOCK)
+
+
+def declined(caller: Any, callee_name: str, callee: Any, caller_name: str, media: str) -> None:
+    """The call rings on the callee's page, who declines it; the caller's window says so."""
+    ringing = callee.get_by_role("dialog", name=f"Call with {caller_name}")
+    expect(ringing).to_contain_text(f"{caller_name} is calling ({'video' if media == 'video' else 'voice'})")
+    ringing.get_by_role("button", name="Decline").click()
+    expect(caller.get_by_role("dialog", name=f"Call with {callee_name}").locator(".call-status")).to_have_text(
+        f"{callee_name} declined the call."
+    )
+
+
+def joined_in_a_bar(
+    context: Any, site: tuple[str, dict[str, str]], server: LiveServer, slug: str, nickname: str
+) -> tuple[Any, Any]:
+    """A page of the other site with the chat bar, opened, its room joined as `nickname`: the page
+    and the room's frame."""
+    context.add_init_script(TEST_FLAG)
+    app = app_page(context, site, server, slug)
+    app.locator("chatserver-bar .bar").click()
+    room = room_in(app)
+    room.get_by_label("Choose a nickname").fill(nickname)
+    room.get_by_role("button", name="Join").click()
+    return app, room
+
+
 def open_console(context: Any, url: str) -> Any:
     page = context.new_page()
     page.goto(url)
@@ -97,13 +134,7 @@ def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
 
     ringing = host.get_by_role("dialog", name="Call with alice")
     expect(ringing).to_contain_text("alice is calling (voice)")
-    ringing.get_by_role("button", name="Accept").click()
-
-    # Both sides hear each other: inbound audio grows on both pages.
-    grows(host, "inbound-rtp")
-    grows(alice, "inbound-rtp")
-    expect(mine.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
-    expect(ringing.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    answered(alice, mine, host, ringing)
 
     # Muted: the microphone's track is disabled, and what the host receives is silence (the
     # received audio's energy stops growing); unmuted, the fake microphone's beeps come again.
@@ -128,12 +159,7 @@ def test_a_declined_video_call_leaves_its_line_on_both_sides(live_server: LiveSe
     slug, alice, host = setup(live_server, context_factory)
     panel = alice.locator("#private-thread")
     panel.get_by_role("button", name="Video call").click()
-    ringing = host.get_by_role("dialog", name="Call with alice")
-    expect(ringing).to_contain_text("alice is calling (video)")
-    ringing.get_by_role("button", name="Decline").click()
-    expect(alice.get_by_role("dialog", name="Call with The hosts").locator(".call-status")).to_have_text(
-        "The hosts declined the call."
-    )
+    declined(alice, "The hosts", host, "alice", "video")
     expect(panel.locator("li.call .body")).to_have_text("Declined call")
     host.locator("#inbox-list button").first.click()
     expect(host.locator("#thread-lines .line.call .body")).to_have_text("Declined call")
@@ -196,13 +222,7 @@ def test_the_chat_bar_calls_the_hosts_across_sites(
     """The bar's room is a frame (of another site, too): allowed the camera and the microphone."""
     created = live_server.create_event(title="Acme support")
     slug = created["event"]["slug"]
-    app_ctx = context_factory()
-    app_ctx.add_init_script(TEST_FLAG)
-    app = app_page(app_ctx, other_site, live_server, slug)
-    app.locator("chatserver-bar .bar").click()
-    room = room_in(app)
-    room.get_by_label("Choose a nickname").fill("carol")
-    room.get_by_role("button", name="Join").click()
+    app, room = joined_in_a_bar(context_factory(), other_site, live_server, slug, "carol")
     room.get_by_role("button", name="Message the hosts privately").click()
     host_ctx = context_factory()
     host_ctx.add_init_script(TEST_FLAG)
