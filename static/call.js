@@ -66,6 +66,12 @@ export class Call {
       .catch(() => ({ status: 0, data: null }));
     const sent = this.sending.then(go, go);
     this.sending = sent;
+    if (type === "offer" || type === "candidate" || (type === "answer" && data && data.description)) {
+      // Refused mid-call: the line closed (the event's rules changed, it closed): say so, never hang.
+      sent.then((res) => {
+        if (res.status === 403 || res.status === 409 || res.status === 410) this.end(res.status === 403 ? "stopped" : "closed", null);
+      });
+    }
     return sent;
   }
 

@@ -3,6 +3,9 @@
 // participant, offered only while the event is open, to a participant who joined and is not
 // banned, where the event lets them write to that thread (the same rule as a private message). The
 // room's stream brings the signals (room.js → signal()), the call's item lands in the thread.
+// Should the line close during a call (the hosts allow no more messages between participants, the
+// reader is removed, the event closes), the call ends here and says why: the server refuses its
+// signals from then on, so waiting for them would hang.
 
 import { CallDesk } from "./call-desk.js";
 import { make } from "./el.js";
@@ -46,12 +49,13 @@ export function privateCalls(room) {
     token: () => room.identity.token(),
     polite: (to) => politeWith(room.identity.me, to),
     nameOf,
-    changed: () => update(),
+    changed: () => buttons(),
   });
   const bar = make("div", "call-starts");
   bar.setAttribute("role", "group");
   const audio = callButton("phone", TEXT.call, "call-audio");
   const video = callButton("video", TEXT.video, "call-video");
+  const allowed = new WeakSet(); // the calls whose line was open once
   const current = () => (room.current ? room.current.to : "hosts");
   const start = (media) => {
     const to = current();
@@ -68,12 +72,31 @@ export function privateCalls(room) {
     return !!me && !me.banned && to !== me.id && room.hooks.state() === "open" && room.cannot(to) === null;
   }
 
-  /** The buttons, for the thread shown and the call on. */
-  function update() {
+  /**
+   * A call on whose line the reader may no longer write ends, saying why (the server would refuse
+   * its signals). Only a call that was allowed once: a ring on a line the reader cannot answer on
+   * (a host's, where the event takes no private messages) says so when it is accepted.
+   */
+  function stopRefused() {
+    const call = desk.call;
+    if (!desk.live()) return;
+    if (may(call.to)) allowed.add(call);
+    else if (allowed.has(call)) call.end(room.hooks.state() === "closed" ? "closed" : "stopped", "hangup");
+  }
+
+  /** The buttons, for the thread shown and the call on (the desk's calls begin and end). */
+  function buttons() {
     const to = current();
     bar.hidden = !may(to);
     bar.setAttribute("aria-label", to === "hosts" ? TEXT.group : TEXT.groupWith(nameOf(to)));
     audio.disabled = video.disabled = desk.live();
+    if (desk.live() && may(desk.call.to)) allowed.add(desk.call);
+  }
+
+  /** The room changed (the thread shown, who may write where, the event's state). */
+  function update() {
+    stopRefused();
+    buttons();
   }
 
   return {

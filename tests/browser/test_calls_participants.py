@@ -2,7 +2,8 @@
 (`direct_messages: "everyone"`): the call buttons in the head of their private thread, the
 callee's room rings with the caller's name, they talk (media both ways, exactly one polite side),
 the call's line lands in their thread on both sides and nowhere else; a third participant's room
-never rings."""
+never rings. Should the hosts close the line mid-call, both sides end the call and say why; the
+thread, kept, offers no call."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
 from tests.browser.test_calls import TEST_FLAG, answered, declined, joined_in_a_bar
+from tests.browser.test_private_thread import private_box, shown_thread
 
 # A page that records whether a call window ever opened on it (window.__rang).
 RING_WATCH = """
@@ -74,6 +76,38 @@ def test_a_participant_calls_another_who_answers_and_nobody_else_hears_of_it(
     expect(carol.locator("#private-thread li")).to_have_count(0)
     assert carol.evaluate("window.__rang") is False
     assert alice.evaluate("window.__rang") is True  # the watch does see a call window
+
+
+def test_the_hosts_closing_the_line_mid_call_ends_it_on_both_sides_and_takes_the_buttons(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    slug, key, (alice, bob) = rooms(live_server, context_factory, "alice", "bob")
+    bob.get_by_role("button", name="Message alice privately").click()
+    private_box(bob).fill("Shall we talk?")
+    private_box(bob).press("Enter")
+    expect(shown_thread(bob).locator(".body")).to_have_text(["Shall we talk?"])
+    bob.locator("#private-thread").get_by_role("button", name="Video call").click()
+    ringing = alice.get_by_role("dialog", name="Call with bob")
+    expect(ringing).to_contain_text("bob is calling (video)")
+    mine = bob.get_by_role("dialog", name="Call with alice")
+    answered(bob, mine, alice, ringing)
+
+    # The hosts allow private messages to themselves only: the server refuses the call's signals,
+    # and both sides say the call ended, and why.
+    status, _ = live_server.api("PATCH", f"/api/events/{slug}", {"direct_messages": "hosts"}, key)
+    assert status == 200
+    expect(ringing.locator(".call-status")).to_have_text("The call ended: calls with bob are no longer allowed here.")
+    expect(mine.locator(".call-status")).to_have_text("The call ended: calls with alice are no longer allowed here.")
+    assert alice.evaluate("window.__call.pc.connectionState") == "closed"
+
+    # Bob's thread with alice stays, to read: without a box, and without call buttons.
+    panel = bob.locator("#private-thread")
+    expect(panel).to_contain_text("This event takes private messages to the hosts only.")
+    expect(panel.locator(".call-starts")).to_be_hidden()
+    alice.locator("#private-open").click()
+    expect(alice.locator("#private-thread").get_by_role("heading", name="Private messages with bob")).to_be_visible()
+    expect(shown_thread(alice).locator(".body")).to_have_text(["Shall we talk?"])
+    expect(alice.locator("#private-thread .call-starts")).to_be_hidden()
 
 
 def test_the_chat_bar_calls_a_participant(
