@@ -15,8 +15,9 @@ const ENDED_SHOWN_MS = 8000; // how long a call's ending stays said before its w
 
 export class CallDesk {
   /**
-   * o: slug; token() → the reader's credential (a participant token, or the host key); polite
-   * (the participant is, the host is not); nameOf(from) → the caller's name from a signal;
+   * o: slug; token() → the reader's credential (a participant token, or the host key); polite,
+   * or polite(to) per call: whether this side yields in perfect negotiation (exactly one side of a
+   * call does: see private-calls.js); nameOf(from) → the caller's name from a signal;
    * changed() — a call began or ended (the entry buttons may change).
    */
   constructor(o) {
@@ -123,7 +124,8 @@ export class CallDesk {
   begin({ to, name, media, id, incoming }) {
     clearTimeout(this.closer);
     const call = new Call({
-      slug: this.slug, token: this.token, to, peerName: name, media, id, incoming, polite: this.polite,
+      slug: this.slug, token: this.token, to, peerName: name, media, id, incoming,
+      polite: typeof this.polite === "function" ? this.polite(to) : this.polite,
       events: {
         state: (state, why) => this.stateOf(call, state, why),
         local: (stream) => this.window.local(stream),

@@ -43,6 +43,8 @@ const TEXT = {
     missed: (name) => t("Missed call from {name}.", { name }),
     forbidden: (name) => t("You cannot call {name}: calls are not allowed here, or they were removed from the event.", { name }),
     closed: t("The event is not open: no calls now."),
+    // Translators: a call that ended because the hosts no longer allow it (say, no more private messages between participants).
+    stopped: (name) => t("The call ended: calls with {name} are no longer allowed here.", { name }),
     busy_server: t("Too many calls at once; try again in a moment."),
     failed: t("The call could not be started; check your connection and try again."),
     hung_up: t("Call ended."),

@@ -1,7 +1,10 @@
 // One voice or video call between two people (API.md "Calls"): the camera and the microphone
 // (getUserMedia), one RTCPeerConnection negotiated the "perfect negotiation" way (the polite side
-// yields when both offer at once: the participant is polite, the host not), trickle ICE, and the
-// signals that carry it all through the server (POST …/calls/signals, heard on the stream).
+// yields when both offer at once: the participant with the hosts, the one with the higher id
+// between two participants), trickle ICE, and the signals that carry it all through the server
+// (POST …/calls/signals, heard on the stream). The first offer is the impolite side's alone: the
+// polite side adds its tracks when that offer comes, so that the call starts without a collision
+// (Chromium may lose the polite side's ICE candidates when it rolls its own offer back).
 // Signals: ring {media} → the callee's answer {accept: true} (or decline {reason?}); then offer and
 // answer {description} and candidate {candidate} either way; hangup {reason?} ends it.
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,
@@ -56,6 +59,7 @@ export class Call {
     this.answeredAt = 0;
     this.relay = false; // whether the server gave a TURN relay
     this.watchdog = null;
+    this.tracksAdded = false;
   }
 
   setState(state, why) {
@@ -72,6 +76,12 @@ export class Call {
       .catch(() => ({ status: 0, data: null }));
     const sent = this.sending.then(go, go);
     this.sending = sent;
+    if (type === "offer" || type === "candidate" || (type === "answer" && data && data.description)) {
+      // Refused mid-call: the line closed (the event's rules changed, it closed): say so, never hang.
+      sent.then((res) => {
+        if (res.status === 403 || res.status === 409 || res.status === 410) this.end(res.status === 403 ? "stopped" : "closed", null);
+      });
+    }
     return sent;
   }
 
@@ -121,7 +131,7 @@ export class Call {
     this.end(this.state === "ringing-out" ? "cancelled" : "hung_up_here", "hangup");
   }
 
-  /** The peer connection, with our tracks: adding them starts the negotiation. Made once. */
+  /** The peer connection (the impolite side adds its tracks at once: that starts the negotiation). Made once. */
   connect() {
     if (!this.connecting) this.connecting = this.makeConnection();
     return this.connecting;
@@ -164,7 +174,14 @@ export class Call {
       } else if (s === "failed") this.failed();
       else if (s === "disconnected") this.awaitPath();
     };
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    if (!this.polite) this.addTracks(); // the polite side's go with its answer (description())
+  }
+
+  /** Our tracks into the connection, once: adding them asks for a negotiation, or joins the one on. */
+  addTracks() {
+    if (this.tracksAdded || !this.pc || !this.local) return;
+    this.tracksAdded = true;
+    for (const track of this.local.getTracks()) this.pc.addTrack(track, this.local);
   }
 
   /** No path between the two (yet): wait CONNECT_MS for one, then give up. */
@@ -227,6 +244,7 @@ export class Call {
     await pc.setRemoteDescription(description);
     for (const candidate of this.pending.splice(0)) await pc.addIceCandidate(candidate).catch(() => {});
     if (description.type === "offer") {
+      this.addTracks(); // the offer's transceivers take them: the answer sends as well as receives
       await pc.setLocalDescription();
       this.send("answer", { description: pc.localDescription.toJSON() });
     }

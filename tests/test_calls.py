@@ -378,6 +378,58 @@ async def test_an_answered_call_hung_up_has_its_duration_in_the_hosts_thread(
     assert "h1" not in str((await api.get(f"/e/{room.slug}/transcript.json")).body)
 
 
+async def test_a_call_between_two_participants_is_theirs_alone(api: Api, chat: Chat, server_clock: JumpClock) -> None:
+    room = await open_room(api)  # direct_messages: "everyone"
+    ann, bob = room.id("ann"), room.id("bob")
+    streams = {who: await room.stream(who) for who in ("bob", "cleo", "host", None)}
+    try:
+        ring = await room.signal("ann", bob, "ring", call_id="pp1", data={"media": "video"})
+        assert ring.status == 202, ring.body
+        framed = await streams["bob"].event()
+        assert framed is not None and framed["event"] == "signal"
+        assert {k: framed["data"][k] for k in ("from", "from_name", "type", "data")} == {
+            "from": ann, "from_name": "ann", "type": "ring", "data": {"media": "video"},
+        }  # fmt: skip
+        assert (await api.say(room.slug, room.token("ann"), "marker")).status == 201
+        for who in ("cleo", "host", None):
+            assert await events_until_marker(streams[who], "marker") == [], who
+    finally:
+        for stream in streams.values():
+            stream.close()
+    for who in ("ann", "cleo", "host", None):
+        assert (await room.poll(who))["signals"] == [], who
+    assert (await room.signal("bob", ann, "answer", call_id="pp1", data={"accept": True})).status == 202
+    assert [s["type"] for s in (await room.poll("ann"))["signals"]] == ["answer"]
+    assert [s["type"] for s in (await room.poll("bob"))["signals"]] == []  # answered: the ring is withdrawn
+    server_clock.forward(30_000)
+    assert (await room.signal("ann", bob, "hangup", call_id="pp1")).status == 202
+    await until(lambda: chat.services.calls.calls == {}, what="the call ended")
+
+    async def items(who: str | None) -> list[dict[str, Any]]:
+        return calls_in(await view(api, room.slug, room.token(who) if who is not None else None))
+
+    deadline = time.monotonic() + 5
+    while not await items("bob"):
+        assert time.monotonic() < deadline, "no call item"
+        await asyncio.sleep(0.05)
+    (item,) = await items("bob")
+    assert {k: item[k] for k in ("call_id", "to", "media", "missed", "reason", "participant_id", "author")} == {
+        "call_id": "pp1", "to": bob, "media": "video", "missed": False, "reason": "hangup",
+        "participant_id": ann, "author": "ann",
+    }  # fmt: skip
+    assert 30 <= item["duration_s"] <= 32 and "role" not in item
+    assert await items("ann") == [item]
+    for who in ("cleo", "host", None):
+        assert await items(who) == [], who
+
+    # Where participants may no longer write to each other, they may not call each other either.
+    for policy in ("hosts", "off"):
+        assert (await api.patch(f"/api/events/{room.slug}", {"direct_messages": policy}, token=room.key)).status == 200
+        assert_error(await room.signal("ann", bob, "ring", call_id="pp2"), 403, "forbidden")
+        assert_error(await room.signal("bob", ann, "candidate", call_id="pp1"), 403, "forbidden")
+    assert [(s["call_id"], s["type"]) for s in (await room.poll("bob"))["signals"]] == [("pp1", "hangup")]
+
+
 async def test_a_declined_call_from_the_host(api: Api, chat: Chat) -> None:
     room = await open_room(api)
     assert (await room.signal("host", room.id("bob"), "ring", call_id="d1")).status == 202

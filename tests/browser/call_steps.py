@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
+from tests.browser.test_chat_bar import app_page, room_in
 
 # window.__call (the current Call) is exposed only when a test sets window.__callTest.
 TEST_FLAG = "window.__callTest = true;"
@@ -39,6 +40,43 @@ def grows(page: Any, kind: str, timeout: float = 10000) -> None:
         timeout=timeout,
         polling=200,
     )
+
+
+CLOCK = re.compile(r"^\d+:\d\d$")  # a call window's time in the call
+
+
+def answered(caller: Any, mine: Any, callee: Any, ringing: Any) -> None:
+    """The callee accepts the call ringing in their window; both sides hear each other (inbound
+    audio grows on both pages), and both windows count the call's time."""
+    ringing.get_by_role("button", name="Accept").click()
+    grows(callee, "inbound-rtp")
+    grows(caller, "inbound-rtp")
+    expect(mine.locator(".call-status")).to_have_text(CLOCK)
+    expect(ringing.locator(".call-status")).to_have_text(CLOCK)
+
+
+def declined(caller: Any, callee_name: str, callee: Any, caller_name: str, media: str) -> None:
+    """The call rings on the callee's page, who declines it; the caller's window says so."""
+    ringing = callee.get_by_role("dialog", name=f"Call with {caller_name}")
+    expect(ringing).to_contain_text(f"{caller_name} is calling ({'video' if media == 'video' else 'voice'})")
+    ringing.get_by_role("button", name="Decline").click()
+    expect(caller.get_by_role("dialog", name=f"Call with {callee_name}").locator(".call-status")).to_have_text(
+        f"{callee_name} declined the call."
+    )
+
+
+def joined_in_a_bar(
+    context: Any, site: tuple[str, dict[str, str]], server: LiveServer, slug: str, nickname: str
+) -> tuple[Any, Any]:
+    """A page of the other site with the chat bar, opened, its room joined as `nickname`: the page
+    and the room's frame."""
+    context.add_init_script(TEST_FLAG)
+    app = app_page(context, site, server, slug)
+    app.locator("chatserver-bar .bar").click()
+    room = room_in(app)
+    room.get_by_label("Choose a nickname").fill(nickname)
+    room.get_by_role("button", name="Join").click()
+    return app, room
 
 
 def open_console(context: Any, url: str) -> Any:

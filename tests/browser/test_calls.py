@@ -11,10 +11,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.call_steps import TEST_FLAG, grows, open_console, setup
+from tests.browser.call_steps import TEST_FLAG, answered, declined, grows, joined_in_a_bar, open_console, setup
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
-from tests.browser.test_chat_bar import app_page, room_in
 from tests.waiting import until_sync
 
 # True once the received audio's energy has stayed the same for 1.5 s (silence: the sender muted).
@@ -48,13 +47,7 @@ def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
 
     ringing = host.get_by_role("dialog", name="Call with alice")
     expect(ringing).to_contain_text("alice is calling (voice)")
-    ringing.get_by_role("button", name="Accept").click()
-
-    # Both sides hear each other: inbound audio grows on both pages.
-    grows(host, "inbound-rtp")
-    grows(alice, "inbound-rtp")
-    expect(mine.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
-    expect(ringing.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    answered(alice, mine, host, ringing)
 
     # Muted: the microphone's track is disabled, and what the host receives is silence (the
     # received audio's energy stops growing); unmuted, the fake microphone's beeps come again.
@@ -79,12 +72,7 @@ def test_a_declined_video_call_leaves_its_line_on_both_sides(live_server: LiveSe
     slug, alice, host = setup(live_server, context_factory)
     panel = alice.locator("#private-thread")
     panel.get_by_role("button", name="Video call").click()
-    ringing = host.get_by_role("dialog", name="Call with alice")
-    expect(ringing).to_contain_text("alice is calling (video)")
-    ringing.get_by_role("button", name="Decline").click()
-    expect(alice.get_by_role("dialog", name="Call with The hosts").locator(".call-status")).to_have_text(
-        "The hosts declined the call."
-    )
+    declined(alice, "The hosts", host, "alice", "video")
     expect(panel.locator("li.call .body")).to_have_text("Declined call")
     host.locator("#inbox-list button").first.click()
     expect(host.locator("#thread-lines .line.call .body")).to_have_text("Declined call")
@@ -147,13 +135,7 @@ def test_the_chat_bar_calls_the_hosts_across_sites(
     """The bar's room is a frame (of another site, too): allowed the camera and the microphone."""
     created = live_server.create_event(title="Acme support")
     slug = created["event"]["slug"]
-    app_ctx = context_factory()
-    app_ctx.add_init_script(TEST_FLAG)
-    app = app_page(app_ctx, other_site, live_server, slug)
-    app.locator("chatserver-bar .bar").click()
-    room = room_in(app)
-    room.get_by_label("Choose a nickname").fill("carol")
-    room.get_by_role("button", name="Join").click()
+    app, room = joined_in_a_bar(context_factory(), other_site, live_server, slug, "carol")
     room.get_by_role("button", name="Message the hosts privately").click()
     host_ctx = context_factory()
     host_ctx.add_init_script(TEST_FLAG)
