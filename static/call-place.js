@@ -3,7 +3,8 @@
 // is inert, even what floats above it: the private panel is one on a phone and in the chat bar),
 // placed again when a dialog opens or closes. And out of the way: the open private panel makes room
 // at its bottom for the part of the window over it, so that its composer stays in sight above the
-// window, when the panel's contents still fit (else nothing changes; the window can be made smaller).
+// window, when the panel's contents still fit; else (a desktop's side panel, full to its height) the
+// window rises above the panel's composer, over the thread's lines, so that one can still write.
 
 const PANEL = "dialog.private-thread[open]"; // the private thread (private-panel.js)
 const GAP = 8; // px between the panel's composer and the window
@@ -47,12 +48,27 @@ export class Placement {
     if (across < p.width / 2 || w.top <= p.top || over <= GAP) return;
     this.panel = panel;
     panel.style.setProperty("--call-room", `${Math.ceil(over)}px`);
-    if (panel.scrollHeight > panel.clientHeight + 1) this.unroom(); // no room to make: as it was
+    if (panel.scrollHeight > panel.clientHeight + 1) {
+      this.unroom(); // no room to make in the panel
+      this.rise(panel, w);
+    }
+  }
+
+  /** Lift the window (its rect `w`) above the panel's composer, if it then stays on the screen. */
+  rise(panel, w) {
+    const composer = panel.querySelector(".private-composer");
+    if (!composer) return;
+    const top = composer.getBoundingClientRect().top;
+    if (top - GAP - w.height < GAP) return; // it would leave the screen: the window can be made smaller
+    this.lifted = true;
+    this.el.style.insetBlockEnd = `${Math.ceil(window.innerHeight - top + GAP)}px`;
   }
 
   unroom() {
     if (this.panel) this.panel.style.removeProperty("--call-room");
     this.panel = null;
+    if (this.lifted) this.el.style.removeProperty("inset-block-end");
+    this.lifted = false;
   }
 
   stop() {
