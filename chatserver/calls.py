@@ -12,7 +12,7 @@ connection (a tab opened while a call rings) gets what the box holds. Once a cal
 that nothing rings again for a call that is over.
 
 The process that took a call's ending request (`hangup`, `decline`) appends its `call` item; the
-process that took its `ring` ends it as missed when nobody answered within RING_MS: it appends the
+process that took its `ring` ends it as missed when nobody answered within `ring_ms`: it appends the
 item and sends `hangup` to both sides. The item is appended at most once per call: the Store
 checks in the event's locked row (several processes may race to end one call).
 """
@@ -58,7 +58,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MEDIA = ("audio", "video")
-RING_MS = 45_000  # a ring nobody answers ends as a missed call after this long
+# A ring nobody answers ends as a missed call after this long (--ring-timeout, in these bounds).
+DEFAULT_RING_S = 45
+RING_S_MIN, RING_S_MAX = 5, 600
 CALL_MAX_MS = 6 * 3600_000  # a call nobody hung up is ended after this long (its tabs were closed)
 DATA_MAX = 16 * 1024  # a signal's data, serialised as JSON (UTF-8 bytes)
 CALLS_PER_CALLER_MAX = 4  # calls one party rings or holds at once, per event
@@ -110,8 +112,11 @@ class CallEnd:
 class Calls:
     """The signals' boxes, the calls in progress, and the relay between processes."""
 
-    def __init__(self, store: Store, broker: Broker, boxes: SignalBoxes | None = None) -> None:
+    def __init__(
+        self, store: Store, broker: Broker, boxes: SignalBoxes | None = None, ring_s: int = DEFAULT_RING_S
+    ) -> None:
         self.store, self.broker = store, broker
+        self.ring_ms = ring_s * 1000  # a ring nobody answers within this is a missed call
         self.boxes = boxes or SignalBoxes(store.clock)
         self.nonce = secrets.token_hex(4)  # tells this process's cursors and signal ids apart
         self._sent = 0
@@ -227,7 +232,7 @@ class Calls:
         for key, call in list(self.calls.items()):
             if call.answered_at is None:
                 # Another process's ring is ended by that process; forgotten here a little later.
-                if now - call.started_at < RING_MS + (0 if call.local else 15_000):
+                if now - call.started_at < self.ring_ms + (0 if call.local else 15_000):
                     continue
                 del self.calls[key]
                 if call.local:

@@ -2,7 +2,8 @@
 hosts from the private thread, the console rings, the host accepts, and media flows both ways
 (RTCPeerConnection.getStats over Chromium's fake devices); mute stops the outbound audio; hanging
 up on one side ends the call on the other; a declined call and a finished one leave their line in
-the thread on both sides."""
+the thread on both sides; a call nobody answers stops ringing after the ring timeout and leaves a
+missed call's line."""
 
 from __future__ import annotations
 
@@ -73,23 +74,27 @@ def open_console(context: Any, url: str) -> Any:
     return page
 
 
-def setup(live_server: LiveServer, context_factory: Any) -> tuple[str, Any, Any]:
+def flagged(context_factory: Any) -> Any:
+    """A new browser context (another browser) whose pages expose their call (TEST_FLAG)."""
+    context = context_factory()
+    context.add_init_script(TEST_FLAG)
+    return context
+
+
+def setup(live_server: LiveServer, context_factory: Any, consoles: int = 1) -> tuple[dict[str, Any], Any, list[Any]]:
+    """An open event; alice in its room, her private thread open; its console in `consoles` browsers."""
     created = live_server.create_event(title="Town hall")
-    slug = created["event"]["slug"]
-    room_ctx = context_factory()
-    room_ctx.add_init_script(TEST_FLAG)
-    host_ctx = context_factory()
-    host_ctx.add_init_script(TEST_FLAG)
-    alice = open_room(room_ctx, live_server, slug, "alice")
-    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    alice = open_room(flagged(context_factory), live_server, created["event"]["slug"], "alice")
+    url = live_server.base + created["links"]["host"]
+    hosts = [open_console(flagged(context_factory), url) for _ in range(consoles)]
     alice.get_by_role("button", name="Message the hosts privately").click()
-    return slug, alice, host
+    return created, alice, hosts
 
 
 def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
     live_server: LiveServer, context_factory: Any
 ) -> None:
-    slug, alice, host = setup(live_server, context_factory)
+    _, alice, (host,) = setup(live_server, context_factory)
     panel = alice.locator("#private-thread")
     panel.get_by_role("button", name="Call", exact=True).click()
     mine = alice.get_by_role("dialog", name="Call with The hosts")
@@ -125,7 +130,7 @@ def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
 
 
 def test_a_declined_video_call_leaves_its_line_on_both_sides(live_server: LiveServer, context_factory: Any) -> None:
-    slug, alice, host = setup(live_server, context_factory)
+    _, alice, (host,) = setup(live_server, context_factory)
     panel = alice.locator("#private-thread")
     panel.get_by_role("button", name="Video call").click()
     ringing = host.get_by_role("dialog", name="Call with alice")
@@ -144,13 +149,10 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
 ) -> None:
     created = live_server.create_event(title="Town hall")
     slug, key = created["event"]["slug"], created["host_key"]
-    room_ctx = context_factory()
-    room_ctx.add_init_script(TEST_FLAG)
+    room_ctx = flagged(context_factory)
     first = open_room(room_ctx, live_server, slug, "alice")
     second = open_room(room_ctx, live_server, slug, None, expect_composer=True)
-    host_ctx = context_factory()
-    host_ctx.add_init_script(TEST_FLAG)
-    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    host = open_console(flagged(context_factory), live_server.base + created["links"]["host"])
     first.get_by_role("button", name="Message the hosts privately").click()
     first.locator("#private-thread").get_by_label("Write privately").fill("Can we talk?")
     first.locator("#private-thread").get_by_label("Write privately").press("Enter")
@@ -190,23 +192,47 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
     expect(lines).to_have_text(["Declined call", re.compile(r"^Video call, \d+ s$")])
 
 
+# Whether the page's call desk is ringing now (its ring tone's timer runs).
+RINGING = "() => !!window.__calls && window.__calls.ringer.timer !== null"
+
+
+def test_a_call_nobody_answers_stops_ringing_after_the_ring_timeout(tmp_path: Any, context_factory: Any) -> None:
+    server = LiveServer(tmp_path / "chat.db", "--rate-limit", "0", "--ring-timeout", "5")
+    try:
+        _, alice, (host,) = setup(server, context_factory)
+        panel = alice.locator("#private-thread")
+        panel.get_by_role("button", name="Call", exact=True).click()
+        ringing = host.get_by_role("dialog", name="Call with alice")
+        expect(ringing).to_contain_text("alice is calling (voice)")
+        assert host.evaluate(RINGING)
+
+        # Nobody answers: 5 s of ringing, then the server's sweep (every second) ends it.
+        mine = alice.get_by_role("dialog", name="Call with The hosts")
+        expect(mine.locator(".call-status")).to_have_text(
+            "The hosts did not answer (they may be offline).", timeout=10_000
+        )
+        expect(ringing.locator(".call-status")).to_have_text("Missed call from alice.")
+        assert not host.evaluate(RINGING)
+        expect(panel.locator("li.call .body")).to_have_text("Missed voice call")
+        host.locator("#inbox-list button").first.click()
+        expect(host.locator("#thread-lines .line.call .body")).to_have_text("Missed voice call")
+    finally:
+        server.stop()
+
+
 def test_the_chat_bar_calls_the_hosts_across_sites(
     live_server: LiveServer, context_factory: Any, other_site: tuple[str, dict[str, str]]
 ) -> None:
     """The bar's room is a frame (of another site, too): allowed the camera and the microphone."""
     created = live_server.create_event(title="Acme support")
     slug = created["event"]["slug"]
-    app_ctx = context_factory()
-    app_ctx.add_init_script(TEST_FLAG)
-    app = app_page(app_ctx, other_site, live_server, slug)
+    app = app_page(flagged(context_factory), other_site, live_server, slug)
     app.locator("chatserver-bar .bar").click()
     room = room_in(app)
     room.get_by_label("Choose a nickname").fill("carol")
     room.get_by_role("button", name="Join").click()
     room.get_by_role("button", name="Message the hosts privately").click()
-    host_ctx = context_factory()
-    host_ctx.add_init_script(TEST_FLAG)
-    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    host = open_console(flagged(context_factory), live_server.base + created["links"]["host"])
 
     room.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
     ringing = host.get_by_role("dialog", name="Call with carol")
