@@ -93,7 +93,7 @@ class CallEnd:
 
     call: Call
     ended_at: Millis
-    reason: str  # "hangup", "declined", "no_answer"
+    reason: str  # "hangup", "declined", "busy", "no_answer"
 
     @property
     def missed(self) -> bool:
@@ -107,6 +107,13 @@ class CallEnd:
     def item_data(self) -> dict[str, Any]:
         return {"call_id": self.call.call_id, "media": self.call.media, "duration_s": self.duration_s,
                 "missed": self.missed, "reason": self.reason}  # fmt: skip
+
+
+def ending(envelope: Envelope) -> str:
+    """What a party's hangup or decline makes of the call's item's reason."""
+    if envelope.type == "hangup":
+        return "hangup"
+    return "busy" if (envelope.data or {}).get("reason") == "busy" else "declined"
 
 
 class Calls:
@@ -200,7 +207,7 @@ class Calls:
             del self.calls[key]
             self.boxes.withdraw(call.event_id, call.call_id, parties, keep=signal)
             if local:
-                self._end(CallEnd(call, now, "hangup" if envelope.type == "hangup" else "declined"))
+                self._end(CallEnd(call, now, ending(envelope)))
 
     def _end(self, end: CallEnd) -> None:
         task = asyncio.ensure_future(self._append(end))

@@ -1,5 +1,5 @@
-"""How calls end (API.md 1.1, "Calls"), on both engines: `--ring-timeout`, after which a ring
-nobody answers ends as missed; the option is checked."""
+"""How calls end (API.md 1.1, "Calls"), on both engines: a ring declined as busy leaves a `busy` item;
+`--ring-timeout`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from chatserver.calls import RING_S_MAX, RING_S_MIN
 from tests.conftest import Chat
 from tests.helpers import Api, JumpClock
-from tests.test_calls import calls_in, open_room
+from tests.test_calls import Room, calls_in, events_until_marker, open_room
+from tests.test_private import view
 from tests.test_sse import EventStream
 
 BACKENDS = ("sqlite", "postgresql")
@@ -45,6 +46,34 @@ async def until_item(stream: EventStream, kind: str) -> list[dict[str, Any]]:
         seen.append(event)
         if event.get("event") is None and event["data"]["kind"] == kind:
             return seen
+
+
+async def streams_of(room: Room, *who: str | None) -> list[EventStream]:
+    return [await room.stream(name) for name in who]
+
+
+def close_all(streams: list[EventStream]) -> None:
+    for stream in streams:
+        stream.close()
+
+
+# -- busy ------------------------------------------------------------------------------------------
+
+
+async def test_a_ring_declined_as_busy_leaves_a_busy_call_item(api: Api) -> None:
+    room = await open_room(api)
+    bob, cleo = opened = await streams_of(room, "bob", "cleo")
+    try:
+        assert (await room.signal("host", room.id("bob"), "ring", call_id="b1")).status == 202
+        declined = await room.signal("bob", "hosts", "decline", call_id="b1", data={"reason": "busy"})
+        assert declined.status == 202
+        (item,) = calls_in(items(await until_item(bob, "call")))
+        assert (item["call_id"], item["missed"], item["reason"], item["role"]) == ("b1", True, "busy", "host")
+        assert calls_in(await view(api, room.slug, room.key)) == [item]
+        assert (await api.say(room.slug, room.token("ann"), "marker")).status == 201
+        assert await events_until_marker(cleo, "marker") == []
+    finally:
+        close_all(opened)
 
 
 # -- the ring timeout ------------------------------------------------------------------------------

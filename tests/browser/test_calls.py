@@ -189,7 +189,7 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
     expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text("Call ended.")
     # The busy ring's line, then the call's.
     lines = host.locator("#thread-lines .line.call .body")
-    expect(lines).to_have_text(["Declined call", re.compile(r"^Video call, \d+ s$")])
+    expect(lines).to_have_text(["Line busy", re.compile(r"^Video call, \d+ s$")])
 
 
 # Whether the page's call desk is ringing now (its ring tone's timer runs).
