@@ -14,7 +14,9 @@ that nothing rings again for a call that is over.
 The process that took a call's ending request (`hangup`, `decline`) appends its `call` item; the
 process that took its `ring` ends it as missed when nobody answered within `ring_ms`: it appends the
 item and sends `hangup` to both sides. The item is appended at most once per call: the Store
-checks in the event's locked row (several processes may race to end one call).
+checks in the event's locked row (several processes may race to end one call). The process that
+took the callee's `answer` sends the callee's box a `hangup` saying `answered_elsewhere`, so that
+the callee's other connections stop ringing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +70,8 @@ CALLS_PER_CALLER_MAX = 4  # calls one party rings or holds at once, per event
 CALLS_MAX = 10_000  # calls tracked at once, in all
 SWEEP_S = 1.0  # how often (loop time) rings, calls and signals are checked against the server clock
 STAFF = "staff"  # the party of the hosts and moderators
+# A hangup the server sends to the callee's other connections when one of them answers.
+ANSWERED_ELSEWHERE = "answered_elsewhere"
 
 
 @dataclass
@@ -198,11 +203,15 @@ class Calls:
             return
         if call is None or envelope.sender not in (call.caller, call.callee):
             return  # not a call this process knows, or not from one of its parties: relayed only
+        if envelope.server and (envelope.data or {}).get("reason") == ANSWERED_ELSEWHERE:
+            return  # the callee's other connections stop ringing; the call goes on
         parties = (call.caller, call.callee)
         from_callee = envelope.sender == call.callee
         if envelope.type == "answer" and from_callee and call.answered_at is None:
             call.answered_at = now
             self.boxes.withdraw(call.event_id, call.call_id, parties, types=("ring",))
+            if local:  # every process tracks this answer: the one that took it tells the callee's others
+                self._hang_up(call, ANSWERED_ELSEWHERE, caller_too=False)
         elif envelope.type == "hangup" or (envelope.type == "decline" and from_callee):
             del self.calls[key]
             self.boxes.withdraw(call.event_id, call.call_id, parties, keep=signal)
@@ -210,7 +219,10 @@ class Calls:
                 self._end(CallEnd(call, now, ending(envelope)))
 
     def _end(self, end: CallEnd) -> None:
-        task = asyncio.ensure_future(self._append(end))
+        self._spawn(self._append(end))
+
+    def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(job)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -223,6 +235,22 @@ class Calls:
             )  # fmt: skip
         except Exception as exc:  # a closed event, a full disk: the call is over all the same
             log.info("no call item for call %s: %s", end.call.call_id, getattr(exc, "message", exc))
+
+    def _hang_up(self, call: Call, reason: str, caller_too: bool = True) -> None:
+        """Hangups the server makes, with data {"reason": reason}: to the callee (from the caller)
+        and, when caller_too, to the caller (from the callee); here and in the other processes."""
+        caller_api: int | str = call.caller_id if call.caller_id is not None else "host"
+        callee_api: int | str = "host" if call.callee == STAFF else int(call.callee[1:])
+        sends = [(call.callee, call.to_api, call.caller, caller_api, call.caller_name)]
+        if caller_too:
+            to_caller: int | str = call.caller_id if call.caller_id is not None else TO_HOSTS
+            sends.append((call.caller, to_caller, call.callee, callee_api, ""))
+        for to, to_api, sender, from_api, name in sends:
+            envelope = Envelope(self.new_id(), call.event_id, to, to_api, sender, from_api, name, None,
+                                call.call_id, "hangup", {"reason": reason}, server=True)  # fmt: skip
+            self.boxes.put(envelope)
+            self.broker.signalled(call.event_id, to)
+            self._spawn(self.store.relay_call_signal(envelope.to_note()))
 
     # -- time: rings nobody answers, calls nobody ends, signals past their time ---------------------
 
@@ -255,21 +283,7 @@ class Calls:
         """Nobody answered: the item, and a hangup to each side so that the callee stops ringing."""
         self.boxes.withdraw(call.event_id, call.call_id, (call.caller, call.callee))
         self._end(CallEnd(call, now, "no_answer"))
-        hosts = call.callee == "staff"
-        callee_api: int | str = "host" if hosts else int(call.callee[1:])
-        reason = {"reason": "no_answer"}
-        for to, to_api, sender, from_api, name in (
-            (call.callee, call.to_api, call.caller, call.caller_id if call.caller_id is not None else "host",
-             call.caller_name),
-            (call.caller, call.caller_id if call.caller_id is not None else TO_HOSTS, call.callee, callee_api, ""),
-        ):  # fmt: skip
-            envelope = Envelope(self.new_id(), call.event_id, to, to_api, sender, from_api, name, None,
-                                call.call_id, "hangup", reason)  # fmt: skip
-            self.boxes.put(envelope)
-            self.broker.signalled(call.event_id, to)
-            task = asyncio.ensure_future(self.store.relay_call_signal(envelope.to_note()))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        self._hang_up(call, "no_answer")
 
     def close(self) -> None:
         if self._sweeper is not None:

@@ -39,6 +39,7 @@ class Envelope:
     call_id: str
     type: str
     data: dict[str, Any] | None
+    server: bool = False  # made by the server (a hangup it sends), not by a party's request
 
     def to_note(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=True, separators=(",", ":"))

@@ -2,7 +2,8 @@
 // from the stream go to the call they belong to (call.js), a ring opens the incoming-call window
 // (call-window.js) with a ring tone (call-ring.js) and a desktop notification where allowed. One call
 // per browser at a time: the tabs of this room tell each other over a BroadcastChannel which call
-// one of them took, so the others stop ringing ("In a call in another tab"), and a ring that comes
+// one of them took, so the others stop ringing ("In a call in another tab"); other browsers and
+// other hosts stop when the server says the call was answered elsewhere; and a ring that comes
 // while a call is on is declined as busy by the tab that holds the call.
 // A tab closing mid-call hangs up with a request that outlives it (pagehide, fetch keepalive).
 
@@ -94,7 +95,15 @@ export class CallDesk {
   /** A signal from the stream. */
   signal(s) {
     if (!s || typeof s.call_id !== "string") return;
-    if (this.call && this.call.id === s.call_id) return this.call.signal(s);
+    if (this.call && this.call.id === s.call_id) {
+      // Another device of ours, or another host, answered: a tab still ringing stops; the tab
+      // that answered (connecting or in the call) hears this too and goes on.
+      if (s.type === "hangup" && s.data && s.data.reason === "answered_elsewhere") {
+        if (this.call.state === "ringing-in") this.call.end("answered_elsewhere", null);
+        return;
+      }
+      return this.call.signal(s);
+    }
     if (s.type !== "ring" || this.seen.has(s.call_id) || this.elsewhere.has(s.call_id)) return;
     this.seen.add(s.call_id);
     const to = s.from === "host" ? "hosts" : s.from;

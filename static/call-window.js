@@ -44,6 +44,8 @@ const TEXT = {
     cancelled: t("Call cancelled."),
     declined_here: t("Call declined."),
     elsewhere: t("In a call in another tab."),
+    // Translators: a call that rang here was answered in another browser, or by another host.
+    answered_elsewhere: t("Answered elsewhere."),
     over: t("Call ended."),
   },
 };

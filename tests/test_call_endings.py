@@ -1,5 +1,6 @@
-"""How calls end (API.md 1.1, "Calls"), on both engines: a ring declined as busy leaves a `busy` item;
-`--ring-timeout`."""
+"""How calls end (API.md 1.1, "Calls"), on both engines: an answer stops the callee's other
+connections ringing (`answered_elsewhere`), never anyone else's; a ring declined as busy leaves a
+`busy` item; `--ring-timeout`."""
 
 from __future__ import annotations
 
@@ -55,6 +56,52 @@ async def streams_of(room: Room, *who: str | None) -> list[EventStream]:
 def close_all(streams: list[EventStream]) -> None:
     for stream in streams:
         stream.close()
+
+
+# -- answered elsewhere ----------------------------------------------------------------------------
+
+
+async def test_an_answer_stops_the_callees_other_connections_ringing_and_nobody_elses(api: Api, chat: Chat) -> None:
+    room = await open_room(api)
+    maya = await api.post(f"/api/events/{room.slug}/moderators", {"name": "Maya"}, token=room.key)
+    room.people["maya"] = (0, maya.body["key"])
+    answering, other_host, moderator, ann, cleo = opened = await streams_of(room, "host", "host", "maya", "ann", "cleo")
+    try:
+        assert (await room.signal("ann", "hosts", "ring", call_id="e1")).status == 202
+        answer = await room.signal("host", room.id("ann"), "answer", call_id="e1", data={"accept": True})
+        assert answer.status == 202
+        assert (await api.say(room.slug, room.token("ann"), "marker")).status == 201
+        rang = [("e1", "ring", {"media": "audio"}), ("e1", "hangup", {"reason": "answered_elsewhere"})]
+        for stream in (answering, other_host, moderator):  # the answering one too: its tab ignores it
+            assert signals(await events_until_marker(stream, "marker")) == rang
+        assert signals(await events_until_marker(ann, "marker")) == [("e1", "answer", {"accept": True})]
+        assert await events_until_marker(cleo, "marker") == []
+        # It changes no call: the call goes on, and ends as answered when a party hangs up.
+        event_id = chat.store.recent.event(room.slug).id
+        assert chat.services.calls.calls[(event_id, "e1")].answered_at is not None
+        assert (await room.signal("ann", "hosts", "hangup", call_id="e1")).status == 202
+        (item,) = calls_in(items(await until_item(ann, "call")))
+        assert (item["call_id"], item["missed"], item["reason"]) == ("e1", False, "hangup")
+    finally:
+        close_all(opened)
+
+
+async def test_a_participants_other_device_stops_ringing_when_one_answers(api: Api) -> None:
+    room = await open_room(api)
+    first, second, ann = opened = await streams_of(room, "bob", "bob", "ann")
+    try:
+        assert (await room.signal("ann", room.id("bob"), "ring", call_id="e2")).status == 202
+        assert (await room.signal("bob", room.id("ann"), "answer", call_id="e2", data={"accept": True})).status == 202
+        assert (await api.say(room.slug, room.token("cleo"), "marker")).status == 201
+        for stream in (first, second):
+            assert [kind for _, kind, _ in signals(await events_until_marker(stream, "marker"))] == ["ring", "hangup"]
+        assert [kind for _, kind, _ in signals(await events_until_marker(ann, "marker"))] == ["answer"]
+    finally:
+        close_all(opened)
+    # The ring is withdrawn, the notice is kept for a device that comes now: it stops nothing there.
+    assert [(s["type"], s["data"]) for s in (await room.poll("bob"))["signals"]] == [
+        ("hangup", {"reason": "answered_elsewhere"})
+    ]
 
 
 # -- busy ------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 hosts from the private thread, the console rings, the host accepts, and media flows both ways
 (RTCPeerConnection.getStats over Chromium's fake devices); mute stops the outbound audio; hanging
 up on one side ends the call on the other; a declined call and a finished one leave their line in
-the thread on both sides; a call nobody answers stops ringing after the ring timeout and leaves a
-missed call's line."""
+the thread on both sides; when one host answers, the other hosts' consoles stop ringing; a call
+nobody answers stops ringing after the ring timeout and leaves a missed call's line."""
 
 from __future__ import annotations
 
@@ -194,6 +194,23 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
 
 # Whether the page's call desk is ringing now (its ring tone's timer runs).
 RINGING = "() => !!window.__calls && window.__calls.ringer.timer !== null"
+
+
+def test_two_hosts_ring_one_answers_and_the_other_stops_ringing(live_server: LiveServer, context_factory: Any) -> None:
+    """Two consoles in two browsers (no BroadcastChannel between them): the server stops the other."""
+    _, alice, hosts = setup(live_server, context_factory, consoles=2)
+    alice.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
+    answering, other = (host.get_by_role("dialog", name="Call with alice") for host in hosts)
+    for window, host in ((answering, hosts[0]), (other, hosts[1])):
+        expect(window).to_contain_text("alice is calling (voice)")
+        assert host.evaluate(RINGING)
+
+    answering.get_by_role("button", name="Accept").click()
+    expect(other.locator(".call-status")).to_have_text("Answered elsewhere.")
+    assert not hosts[1].evaluate(RINGING)
+    grows(hosts[0], "inbound-rtp")
+    grows(alice, "inbound-rtp")
+    expect(answering.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
 
 
 def test_a_call_nobody_answers_stops_ringing_after_the_ring_timeout(tmp_path: Any, context_factory: Any) -> None:
