@@ -16,7 +16,9 @@ process that took its `ring` ends it as missed when nobody answered within `ring
 item and sends `hangup` to both sides. The item is appended at most once per call: the Store
 checks in the event's locked row (several processes may race to end one call). The process that
 took the callee's `answer` sends the callee's box a `hangup` saying `answered_elsewhere`, so that
-the callee's other connections stop ringing.
+the callee's other connections stop ringing. An event's close ends its calls: the Store appends
+their items before the closing item (`lines_at_close`), and the process that took each ring sends
+both sides a `hangup` saying `closed`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chatserver.models import TO_HOSTS, Viewer, party_of
+from chatserver.models import PHASE_CLOSED, TO_HOSTS, Event, Viewer, party_of
 from chatserver.signal_boxes import (
     BOX_BYTES_MAX,
     BOX_SIGNALS_MAX,
@@ -39,6 +41,7 @@ from chatserver.signal_boxes import (
     Signal,
     SignalBoxes,
 )
+from chatserver.store.calls import CallLine
 from chatserver.timefmt import Millis
 
 if TYPE_CHECKING:
@@ -88,7 +91,7 @@ class Call:
     to_api: int | str
     media: str
     started_at: Millis
-    local: bool  # this process took the ring: it ends the call as missed
+    local: bool  # this process took the ring: it ends the call as missed, or tells both sides of the close
     answered_at: Millis | None = None
 
 
@@ -98,7 +101,7 @@ class CallEnd:
 
     call: Call
     ended_at: Millis
-    reason: str  # "hangup", "declined", "busy", "no_answer"
+    reason: str  # "hangup", "declined", "busy", "no_answer", "closed"
 
     @property
     def missed(self) -> bool:
@@ -109,9 +112,13 @@ class CallEnd:
         answered = self.call.answered_at
         return 0 if answered is None else max(0, (self.ended_at - answered) // 1000)
 
-    def item_data(self) -> dict[str, Any]:
-        return {"call_id": self.call.call_id, "media": self.call.media, "duration_s": self.duration_s,
-                "missed": self.missed, "reason": self.reason}  # fmt: skip
+    def line(self) -> CallLine:
+        """The call's item, as the Store appends it."""
+        call = self.call
+        data = {"call_id": call.call_id, "media": call.media, "duration_s": self.duration_s, "missed": self.missed,
+                "reason": self.reason}  # fmt: skip
+        callee = None if call.callee == STAFF else int(call.callee[1:])
+        return CallLine(call.call_id, data, call.caller_name, call.caller_id, call.caller_role, callee)
 
 
 def ending(envelope: Envelope) -> str:
@@ -133,10 +140,16 @@ class Calls:
         self.nonce = secrets.token_hex(4)  # tells this process's cursors and signal ids apart
         self._sent = 0
         self.calls: dict[tuple[int, str], Call] = {}
+        # The same calls per event. Each event's tuple is replaced whole, never changed in place:
+        # the Store reads it inside the write job that closes the event (lines_at_close), which on
+        # SQLite runs in the writer thread.
+        self._of_event: dict[int, tuple[Call, ...]] = {}
         self.sweep_s = SWEEP_S
         self._sweeper: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         store.on_call_signal(self._take_remote)
+        store.on_close_calls(self.lines_at_close)
+        store.on_event(self._event_changed)
 
     # -- sending and taking ---------------------------------------------------------------------
 
@@ -181,10 +194,22 @@ class Calls:
 
     def active(self, event_id: int, party: Party) -> int:
         """Calls party rang in event_id that have not ended (the hosts and moderators are one party)."""
-        return sum(1 for c in self.calls.values() if c.event_id == event_id and c.caller == party)
+        return sum(1 for c in self._of_event.get(event_id, ()) if c.caller == party)
 
     def full(self) -> bool:
         return len(self.calls) >= CALLS_MAX
+
+    def _keep(self, call: Call) -> None:
+        self.calls[(call.event_id, call.call_id)] = call
+        self._of_event[call.event_id] = (*self._of_event.get(call.event_id, ()), call)
+
+    def _forget(self, call: Call) -> None:
+        self.calls.pop((call.event_id, call.call_id), None)
+        rest = tuple(c for c in self._of_event.get(call.event_id, ()) if c is not call)
+        if rest:
+            self._of_event[call.event_id] = rest
+        else:
+            self._of_event.pop(call.event_id, None)
 
     def _track(self, envelope: Envelope, signal: Signal, local: bool) -> None:
         key = (envelope.event_id, envelope.call_id)
@@ -193,12 +218,12 @@ class Calls:
         if envelope.type == "ring":
             if call is None and not self.full():
                 media = (envelope.data or {}).get("media")
-                self.calls[key] = Call(
+                self._keep(Call(
                     envelope.event_id, envelope.call_id, envelope.sender,
                     envelope.from_api if isinstance(envelope.from_api, int) else None,
                     envelope.from_name, envelope.role, envelope.to, envelope.to_api,
                     media if media in MEDIA else "audio", now, local,
-                )  # fmt: skip
+                ))  # fmt: skip
                 self._sweep_soon()
             return
         if call is None or envelope.sender not in (call.caller, call.callee):
@@ -213,7 +238,7 @@ class Calls:
             if local:  # every process tracks this answer: the one that took it tells the callee's others
                 self._hang_up(call, ANSWERED_ELSEWHERE, caller_too=False)
         elif envelope.type == "hangup" or (envelope.type == "decline" and from_callee):
-            del self.calls[key]
+            self._forget(call)
             self.boxes.withdraw(call.event_id, call.call_id, parties, keep=signal)
             if local:
                 self._end(CallEnd(call, now, ending(envelope)))
@@ -228,11 +253,7 @@ class Calls:
 
     async def _append(self, end: CallEnd) -> None:
         try:
-            call = end.call
-            await self.store.append_call(
-                call.event_id, call.call_id, end.item_data(), call.caller_name, call.caller_id, call.caller_role,
-                None if call.callee == STAFF else int(call.callee[1:]),
-            )  # fmt: skip
+            await self.store.append_call(end.call.event_id, end.line())
         except Exception as exc:  # a closed event, a full disk: the call is over all the same
             log.info("no call item for call %s: %s", end.call.call_id, getattr(exc, "message", exc))
 
@@ -252,6 +273,24 @@ class Calls:
             self.broker.signalled(call.event_id, to)
             self._spawn(self.store.relay_call_signal(envelope.to_note()))
 
+    # -- the event's close ends its calls -------------------------------------------------------
+
+    def lines_at_close(self, event_id: int, now: Millis) -> list[CallLine]:
+        """The items of event_id's calls still running, ended by its close at `now`. The Store calls
+        this inside the closing write (on SQLite in its writer thread): it reads, and changes nothing."""
+        return [CallEnd(call, now, "closed").line() for call in self._of_event.get(event_id, ())]
+
+    def _event_changed(self, event: Event) -> None:
+        """An event closed, here or in another process: its calls are over (their items went in
+        before the closing item); the process that took each ring tells both parties."""
+        if event.phase < PHASE_CLOSED:
+            return
+        for call in self._of_event.get(event.id, ()):
+            self._forget(call)
+            self.boxes.withdraw(call.event_id, call.call_id, (call.caller, call.callee))
+            if call.local:
+                self._hang_up(call, "closed")
+
     # -- time: rings nobody answers, calls nobody ends, signals past their time ---------------------
 
     def _sweep_soon(self) -> None:
@@ -264,16 +303,16 @@ class Calls:
         self._sweeper = None
         now = self.store.clock()
         self.boxes.expire(now)
-        for key, call in list(self.calls.items()):
+        for call in list(self.calls.values()):
             if call.answered_at is None:
                 # Another process's ring is ended by that process; forgotten here a little later.
                 if now - call.started_at < self.ring_ms + (0 if call.local else 15_000):
                     continue
-                del self.calls[key]
+                self._forget(call)
                 if call.local:
                     self._missed(call, now)
             elif now - call.answered_at >= CALL_MAX_MS:
-                del self.calls[key]
+                self._forget(call)
                 if call.local:
                     self._end(CallEnd(call, now, "hangup"))
         if self.calls:

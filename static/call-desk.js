@@ -85,7 +85,11 @@ export class CallDesk {
   /** The items of the stream: a call's item says it is over (another host may have taken it). */
   items(items) {
     for (const item of items || []) {
-      if (item && item.kind === "call" && this.call && this.call.id === item.call_id && this.call.state === "ringing-in") {
+      if (!item || item.kind !== "call" || !this.call || this.call.id !== item.call_id) continue;
+      // The event closed: the call is over in any state. Its item comes before the closing item,
+      // while the server's hangup may miss a stream that ends with the event.
+      if (item.reason === "closed") this.call.end("event_closed", null);
+      else if (this.call.state === "ringing-in") {
         this.ringer.stop();
         this.call.end(item.missed ? "missed" : "over", null);
       }

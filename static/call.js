@@ -4,7 +4,7 @@
 // signals that carry it all through the server (POST …/calls/signals, heard on the stream).
 // Signals: ring {media} → the callee's answer {accept: true} (or decline {reason?}); then offer and
 // answer {description} and candidate {candidate} either way; hangup {reason?} ends it (the server's
-// own hangups say "no_answer" or "answered_elsewhere").
+// own hangups say "no_answer", "closed" (the event ended) or "answered_elsewhere").
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,
 // connecting, in-call, ended; `why` names why it ended (call-desk.js words it).
 // The server's ICE servers are fetched with the reader's credential (TURN needs it, if any).
@@ -164,6 +164,7 @@ export class Call {
     if (s.type === "decline") return this.end(data.reason === "busy" ? "busy" : "declined", null);
     if (s.type === "hangup") {
       // ("answered_elsewhere" never comes here: call-desk.js takes it, as only a ringing tab stops.)
+      if (data.reason === "closed") return this.end("event_closed", null);
       const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" ? "ice_failed" : "hung_up";
       return this.end(why, null);
     }

@@ -1,6 +1,7 @@
 """How calls end (API.md 1.1, "Calls"), on both engines: an answer stops the callee's other
 connections ringing (`answered_elsewhere`), never anyone else's; a ring declined as busy leaves a
-`busy` item; `--ring-timeout`."""
+`busy` item; an event that closes (on time, or early by its host) ends its calls, tells both
+parties and keeps each call's line in their thread before the closing item; `--ring-timeout`."""
 
 from __future__ import annotations
 
@@ -47,6 +48,14 @@ async def until_item(stream: EventStream, kind: str) -> list[dict[str, Any]]:
         seen.append(event)
         if event.get("event") is None and event["data"]["kind"] == kind:
             return seen
+
+
+async def until_end(stream: EventStream) -> list[dict[str, Any]]:
+    """The stream's events until it ends (it does once the closing item has gone out)."""
+    seen: list[dict[str, Any]] = []
+    while (event := await stream.event()) is not None:
+        seen.append(event)
+    return seen
 
 
 async def streams_of(room: Room, *who: str | None) -> list[EventStream]:
@@ -121,6 +130,59 @@ async def test_a_ring_declined_as_busy_leaves_a_busy_call_item(api: Api) -> None
         assert await events_until_marker(cleo, "marker") == []
     finally:
         close_all(opened)
+
+
+# -- the event closes mid-call ---------------------------------------------------------------------
+
+
+async def test_the_events_close_ends_its_calls_and_keeps_their_lines(
+    api: Api, chat: Chat, server_clock: JumpClock
+) -> None:
+    room = await open_room(api)  # open for 3540 s more
+    opened = await streams_of(room, "ann", "bob", "cleo", "host", None)
+    try:
+        assert (await room.signal("ann", room.id("bob"), "ring", call_id="k1", data={"media": "video"})).status == 202
+        assert (await room.signal("bob", room.id("ann"), "answer", call_id="k1")).status == 202
+        assert (await room.signal("cleo", "hosts", "ring", call_id="k2")).status == 202  # still ringing
+        server_clock.forward(3_541_000)
+        await chat.scheduler.rescan()  # what the scheduler's timer does at the close
+        ann, bob, cleo, host, public = [await until_end(stream) for stream in opened]
+    finally:
+        close_all(opened)
+    closed = ("hangup", {"reason": "closed"})
+    assert [(kind, data) for call_id, kind, data in signals(ann) if call_id == "k1"][-1] == closed
+    assert signals(bob)[-1] == ("k1", *closed)
+    assert signals(cleo) == [("k2", *closed)]
+    assert signals(host) == [("k2", "ring", {"media": "audio"}), ("k2", *closed)]
+    assert signals(public) == []
+    # One line per call, in the parties' thread only, just before the closing item.
+    for seen, call_ids in ((ann, ["k1"]), (bob, ["k1"]), (cleo, ["k2"]), (host, ["k2"]), (public, [])):
+        lines = calls_in(items(seen))
+        assert [line["call_id"] for line in lines] == call_ids
+        assert items(seen)[-1]["code"] == "closed"
+        assert all(line["id"] < items(seen)[-1]["id"] and line["reason"] == "closed" for line in lines)
+    (answered,) = calls_in(items(ann))
+    assert answered["missed"] is False and answered["media"] == "video" and 3540 <= answered["duration_s"] <= 3543
+    (ringing,) = calls_in(items(host))
+    assert ringing["missed"] is True and ringing["duration_s"] == 0 and ringing["to"] == "hosts"
+    assert chat.services.calls.calls == {}
+    assert calls_in(await view(api, room.slug, room.token("bob"))) == [answered]  # stored so, read so
+
+
+async def test_a_call_ends_when_the_host_closes_the_event_early(api: Api, chat: Chat) -> None:
+    room = await open_room(api)
+    ann, bob = opened = await streams_of(room, "ann", "bob")
+    try:
+        assert (await room.signal("ann", room.id("bob"), "ring", call_id="k3")).status == 202
+        assert (await room.signal("bob", room.id("ann"), "answer", call_id="k3")).status == 202
+        assert (await api.post(f"/api/events/{room.slug}/close", token=room.key)).status == 200
+        for seen in (await until_end(ann), await until_end(bob)):
+            assert signals(seen)[-1] == ("k3", "hangup", {"reason": "closed"})
+            (line,) = calls_in(items(seen))
+            assert line["reason"] == "closed" and line["missed"] is False
+    finally:
+        close_all(opened)
+    assert chat.services.calls.calls == {}
 
 
 # -- the ring timeout ------------------------------------------------------------------------------

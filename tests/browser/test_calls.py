@@ -196,9 +196,12 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
 RINGING = "() => !!window.__calls && window.__calls.ringer.timer !== null"
 
 
-def test_two_hosts_ring_one_answers_and_the_other_stops_ringing(live_server: LiveServer, context_factory: Any) -> None:
+def test_two_hosts_ring_one_answers_the_other_stops_and_the_events_close_ends_the_call(
+    live_server: LiveServer, context_factory: Any
+) -> None:
     """Two consoles in two browsers (no BroadcastChannel between them): the server stops the other."""
-    _, alice, hosts = setup(live_server, context_factory, consoles=2)
+    created, alice, hosts = setup(live_server, context_factory, consoles=2)
+    slug, key = created["event"]["slug"], created["host_key"]
     alice.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
     answering, other = (host.get_by_role("dialog", name="Call with alice") for host in hosts)
     for window, host in ((answering, hosts[0]), (other, hosts[1])):
@@ -211,6 +214,14 @@ def test_two_hosts_ring_one_answers_and_the_other_stops_ringing(live_server: Liv
     grows(hosts[0], "inbound-rtp")
     grows(alice, "inbound-rtp")
     expect(answering.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
+
+    # The host ends the event mid-call: both windows say so, and the call keeps its line.
+    assert live_server.api("POST", f"/api/events/{slug}/close", {}, key)[0] == 200
+    ended = "The event has ended, and the call with it."
+    expect(answering.locator(".call-status")).to_have_text(ended)
+    expect(alice.get_by_role("dialog", name="Call with The hosts").locator(".call-status")).to_have_text(ended)
+    assert alice.evaluate("window.__call.pc.connectionState") == "closed"
+    expect(alice.locator("#private-thread li.call .body")).to_have_text(re.compile(r"^Voice call, \d+ s$"))
 
 
 def test_a_call_nobody_answers_stops_ringing_after_the_ring_timeout(tmp_path: Any, context_factory: Any) -> None:
