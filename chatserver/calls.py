@@ -246,6 +246,10 @@ class Calls:
     def _end(self, end: CallEnd) -> None:
         self._spawn(self._append(end))
 
+    def unfinished(self) -> int:
+        """Item appends and relays this process started and has not finished (tests wait for none)."""
+        return len(self._tasks)
+
     def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(job)
         self._tasks.add(task)

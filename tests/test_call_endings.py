@@ -5,9 +5,11 @@ parties and keeps each call's line in their thread before the closing item; `--r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tornado.ioloop import IOLoop
 
 from chatserver.calls import RING_S_MAX, RING_S_MIN
 from tests.conftest import Chat
@@ -15,6 +17,7 @@ from tests.helpers import Api, JumpClock
 from tests.test_calls import Room, calls_in, events_until_marker, open_room
 from tests.test_private import view
 from tests.test_sse import EventStream
+from tests.waiting import until
 
 BACKENDS = ("sqlite", "postgresql")
 RING_S = 10  # the ring timeout of these tests' server
@@ -28,6 +31,18 @@ def server_clock() -> JumpClock:
 @pytest.fixture
 def settings() -> dict[str, object]:
     return {"max_wait": 5.0, "rate_limit": 0, "signal_limit": 0, "ring_timeout": RING_S}
+
+
+@pytest.fixture(autouse=True)
+def relayed(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test ends once the server's own hangups it caused are relayed and its items appended: none
+    is left pending when its store closes."""
+    chat: Chat | None = request.getfixturevalue("chat") if "chat" in request.fixturenames else None
+    yield
+    if chat is not None:
+        calls = chat.services.calls
+        io_loop: IOLoop = request.getfixturevalue("io_loop")
+        io_loop.run_sync(lambda: until(lambda: calls.unfinished() == 0, what="the relays and appends"))
 
 
 def signals(events: list[dict[str, Any]]) -> list[tuple[str, str, Any]]:
