@@ -187,9 +187,10 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
     # Alice hangs up: the host's window says the call ended.
     second.get_by_role("dialog", name="Call with Host").get_by_role("button", name="Hang up").click()
     expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text("Call ended.")
-    # The busy ring's line, then the call's.
-    lines = host.locator("#thread-lines .line.call .body")
-    expect(lines).to_have_text(["Line busy", re.compile(r"^Video call, \d+ s$")])
+    # The busy ring's line, then the call's: in the caller's thread and in the callee's.
+    lines = ["Line busy", re.compile(r"^Video call, \d+ s$")]
+    expect(host.locator("#thread-lines .line.call .body")).to_have_text(lines)
+    expect(first.locator("#private-thread li.call .body")).to_have_text(lines)
 
 
 # Whether the page's call desk is ringing now (its ring tone's timer runs).
