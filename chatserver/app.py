@@ -11,7 +11,7 @@ import tornado.web
 from chatserver import resources
 from chatserver.access_log import RedactSecrets, log_request
 from chatserver.broker import Broker
-from chatserver.calls import Calls
+from chatserver.calls import DEFAULT_RING_S, Calls
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
 from chatserver.errors import N_
 from chatserver.file_settings import UPLOAD_LIMIT_WINDOW_S, FileSettings
@@ -217,6 +217,7 @@ def make_app(
     vote_limit: int = VOTE_LIMIT,
     search_limit: int = SEARCH_LIMIT,
     signal_limit: int = SIGNAL_LIMIT,
+    ring_timeout: int = DEFAULT_RING_S,
     ice: IceSettings | None = None,
     presence: Presence | None = None,
     public_url: str | None = None,
@@ -277,7 +278,7 @@ def make_app(
             TYPING_LIMIT, TYPING_LIMIT_WINDOW_S, message=N_("Too many typing signals; try again in {seconds} s.")
         ),
         # Counted in this process's memory even with several processes: signals are never stored.
-        calls=Calls(store, broker),
+        calls=Calls(store, broker, ring_s=ring_timeout),
         signal_limiter=SlidingWindow(
             signal_limit, SIGNAL_LIMIT_WINDOW_S, message=N_("Too many call signals; try again in {seconds} s.")
         ),

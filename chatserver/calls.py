@@ -12,182 +12,69 @@ connection (a tab opened while a call rings) gets what the box holds. Once a cal
 that nothing rings again for a call that is over.
 
 The process that took a call's ending request (`hangup`, `decline`) appends its `call` item; the
-process that took its `ring` ends it as missed when nobody answered within RING_MS: it appends the
+process that took its `ring` ends it as missed when nobody answered within `ring_ms`: it appends the
 item and sends `hangup` to both sides. The item is appended at most once per call: the Store
-checks in the event's locked row (several processes may race to end one call).
+checks in the event's locked row (several processes may race to end one call). The process that
+took the callee's `answer` sends the callee's box a `hangup` saying `answered_elsewhere`, so that
+the callee's other connections stop ringing. An event's close ends its calls: the Store appends
+their items before the closing item (`lines_at_close`), and the process that took each ring sends
+both sides a `hangup` saying `closed`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chatserver.models import TO_HOSTS, Viewer, party_of
+from chatserver.models import PHASE_CLOSED, TO_HOSTS, Event, Viewer, party_of
+from chatserver.signal_boxes import (
+    BOX_BYTES_MAX,
+    BOX_SIGNALS_MAX,
+    SIGNAL_TTL_MS,
+    SIGNAL_TYPES,
+    Envelope,
+    Party,
+    Signal,
+    SignalBoxes,
+)
+from chatserver.store.calls import CallLine
 from chatserver.timefmt import Millis
 
 if TYPE_CHECKING:
     from chatserver.broker import Broker
     from chatserver.store import Store
 
+# The boxes live in signal_boxes.py; what other modules import of them from here still works.
+__all__ = [
+    "BOX_BYTES_MAX",
+    "BOX_SIGNALS_MAX",
+    "SIGNAL_TTL_MS",
+    "SIGNAL_TYPES",
+    "Envelope",
+    "Party",
+    "Signal",
+    "SignalBoxes",
+    "Calls",
+]
+
 log = logging.getLogger(__name__)
 
-SIGNAL_TYPES = ("ring", "offer", "answer", "candidate", "hangup", "decline")
 MEDIA = ("audio", "video")
-ENDINGS = ("hangup", "decline")
-SIGNAL_TTL_MS = 60_000  # a signal is kept this long at most
-RING_MS = 45_000  # a ring nobody answers ends as a missed call after this long
+# A ring nobody answers ends as a missed call after this long (--ring-timeout, in these bounds).
+DEFAULT_RING_S = 45
+RING_S_MIN, RING_S_MAX = 5, 600
 CALL_MAX_MS = 6 * 3600_000  # a call nobody hung up is ended after this long (its tabs were closed)
 DATA_MAX = 16 * 1024  # a signal's data, serialised as JSON (UTF-8 bytes)
-# What one recipient's box holds at most (an offer is a few KiB, a call's candidates a few dozen),
-# and what all boxes together hold: past either, the oldest signals are dropped.
-BOX_SIGNALS_MAX = 200
-BOX_BYTES_MAX = 1024 * 1024
-TOTAL_BYTES_MAX = 64 * 1024 * 1024
 CALLS_PER_CALLER_MAX = 4  # calls one party rings or holds at once, per event
 CALLS_MAX = 10_000  # calls tracked at once, in all
 SWEEP_S = 1.0  # how often (loop time) rings, calls and signals are checked against the server clock
 STAFF = "staff"  # the party of the hosts and moderators
-
-Party = str  # "p<participant id>" or STAFF
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """One signal as sent, with what the call's item needs of its sender; travels between processes
-    as JSON (`to_note`)."""
-
-    id: str  # unique: the sending process's nonce and count
-    event_id: int
-    to: Party
-    to_api: int | str  # as API.md says it: a participant id or "hosts"
-    sender: Party
-    from_api: int | str  # a participant id or "host"
-    from_name: str
-    role: str | None  # the sender's role when staff ("host", "moderator"), else None
-    call_id: str
-    type: str
-    data: dict[str, Any] | None
-
-    def to_note(self) -> str:
-        return json.dumps(self.__dict__, ensure_ascii=True, separators=(",", ":"))
-
-    @classmethod
-    def from_note(cls, note: str) -> Envelope:
-        return cls(**json.loads(note))
-
-    def frame(self) -> bytes:
-        """The signal as its recipient gets it."""
-        body = {"id": self.id, "from": self.from_api, "from_name": self.from_name, "call_id": self.call_id,
-                "type": self.type, "data": self.data}  # fmt: skip
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-@dataclass(eq=False)
-class Signal:
-    """A signal in a box: its place in this process's order, its frame, when it goes."""
-
-    seq: int
-    envelope: Envelope
-    frame: bytes
-    expires_at: Millis
-    gone: bool = False
-
-
-@dataclass
-class Box:
-    signals: deque[Signal] = field(default_factory=deque)
-    bytes: int = 0
-
-
-class SignalBoxes:
-    """Each recipient's signals (per event and party), in arrival order, bounded, for SIGNAL_TTL_MS."""
-
-    def __init__(
-        self,
-        clock: Callable[[], Millis],
-        ttl_ms: int = SIGNAL_TTL_MS,
-        box_signals: int = BOX_SIGNALS_MAX,
-        box_bytes: int = BOX_BYTES_MAX,
-        total_bytes: int = TOTAL_BYTES_MAX,
-    ) -> None:
-        self.clock, self.ttl_ms = clock, ttl_ms
-        self.box_signals, self.box_bytes, self.total_bytes = box_signals, box_bytes, total_bytes
-        self._boxes: dict[tuple[int, Party], Box] = {}
-        self._order: deque[tuple[tuple[int, Party], Signal]] = deque()  # arrival order = expiry order
-        self.bytes = 0
-        self.seq = 0  # the newest signal's place in this process's order
-
-    def put(self, envelope: Envelope) -> Signal:
-        now = self.clock()
-        self.expire(now)
-        self.seq += 1
-        signal = Signal(self.seq, envelope, envelope.frame(), now + self.ttl_ms)
-        key = (envelope.event_id, envelope.to)
-        box = self._boxes.setdefault(key, Box())
-        box.signals.append(signal)
-        box.bytes += len(signal.frame)
-        self.bytes += len(signal.frame)
-        self._order.append((key, signal))
-        while len(box.signals) > self.box_signals or box.bytes > self.box_bytes:
-            self._drop(box, box.signals.popleft())
-        while self.bytes > self.total_bytes and self._order:
-            self._pop_oldest()
-        return signal
-
-    def _drop(self, box: Box, signal: Signal) -> None:
-        if not signal.gone:
-            signal.gone = True
-            box.bytes -= len(signal.frame)
-            self.bytes -= len(signal.frame)
-
-    def _pop_oldest(self) -> None:
-        key, signal = self._order.popleft()
-        box = self._boxes.get(key)
-        if box is None:
-            return
-        self._drop(box, signal)
-        while box.signals and box.signals[0].gone:
-            box.signals.popleft()
-        if not box.signals:
-            del self._boxes[key]
-
-    def expire(self, now: Millis) -> None:
-        while self._order and (self._order[0][1].expires_at <= now or self._order[0][1].gone):
-            self._pop_oldest()
-
-    def after(self, event_id: int, party: Party | None, seq: int) -> list[Signal]:
-        """The signals in party's box newer than seq (this process's order), oldest first."""
-        if party is None:
-            return []
-        box = self._boxes.get((event_id, party))
-        if box is None:
-            return []
-        now = self.clock()
-        return [s for s in box.signals if s.seq > seq and not s.gone and s.expires_at > now]
-
-    def withdraw(self, event_id: int, call_id: str, parties: tuple[Party, ...], keep: Signal | None = None,
-                 types: tuple[str, ...] = SIGNAL_TYPES) -> None:  # fmt: skip
-        """Take a call's signals of these types out of these boxes (all but `keep`)."""
-        for party in parties:
-            box = self._boxes.get((event_id, party))
-            if box is None:
-                continue
-            for signal in box.signals:
-                if signal is not keep and signal.envelope.call_id == call_id and signal.envelope.type in types:
-                    self._drop(box, signal)
-
-    def held(self, event_id: int, party: Party) -> tuple[int, int]:
-        """What party's box holds now: (signals, bytes)."""
-        box = self._boxes.get((event_id, party))
-        if box is None:
-            return 0, 0
-        return sum(not s.gone for s in box.signals), box.bytes
+# A hangup the server sends to the callee's other connections when one of them answers.
+ANSWERED_ELSEWHERE = "answered_elsewhere"
 
 
 @dataclass
@@ -204,7 +91,7 @@ class Call:
     to_api: int | str
     media: str
     started_at: Millis
-    local: bool  # this process took the ring: it ends the call as missed
+    local: bool  # this process took the ring: it ends the call as missed, or tells both sides of the close
     answered_at: Millis | None = None
 
 
@@ -214,7 +101,7 @@ class CallEnd:
 
     call: Call
     ended_at: Millis
-    reason: str  # "hangup", "declined", "no_answer"
+    reason: str  # "hangup", "declined", "busy", "no_answer", "closed"
 
     @property
     def missed(self) -> bool:
@@ -225,24 +112,44 @@ class CallEnd:
         answered = self.call.answered_at
         return 0 if answered is None else max(0, (self.ended_at - answered) // 1000)
 
-    def item_data(self) -> dict[str, Any]:
-        return {"call_id": self.call.call_id, "media": self.call.media, "duration_s": self.duration_s,
-                "missed": self.missed, "reason": self.reason}  # fmt: skip
+    def line(self) -> CallLine:
+        """The call's item, as the Store appends it."""
+        call = self.call
+        data = {"call_id": call.call_id, "media": call.media, "duration_s": self.duration_s, "missed": self.missed,
+                "reason": self.reason}  # fmt: skip
+        callee = None if call.callee == STAFF else int(call.callee[1:])
+        return CallLine(call.call_id, data, call.caller_name, call.caller_id, call.caller_role, callee)
+
+
+def ending(envelope: Envelope) -> str:
+    """What a party's hangup or decline makes of the call's item's reason."""
+    if envelope.type == "hangup":
+        return "hangup"
+    return "busy" if (envelope.data or {}).get("reason") == "busy" else "declined"
 
 
 class Calls:
     """The signals' boxes, the calls in progress, and the relay between processes."""
 
-    def __init__(self, store: Store, broker: Broker, boxes: SignalBoxes | None = None) -> None:
+    def __init__(
+        self, store: Store, broker: Broker, boxes: SignalBoxes | None = None, ring_s: int = DEFAULT_RING_S
+    ) -> None:
         self.store, self.broker = store, broker
+        self.ring_ms = ring_s * 1000  # a ring nobody answers within this is a missed call
         self.boxes = boxes or SignalBoxes(store.clock)
         self.nonce = secrets.token_hex(4)  # tells this process's cursors and signal ids apart
         self._sent = 0
         self.calls: dict[tuple[int, str], Call] = {}
+        # The same calls per event. Each event's tuple is replaced whole, never changed in place:
+        # the Store reads it inside the write job that closes the event (lines_at_close), which on
+        # SQLite runs in the writer thread.
+        self._of_event: dict[int, tuple[Call, ...]] = {}
         self.sweep_s = SWEEP_S
         self._sweeper: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         store.on_call_signal(self._take_remote)
+        store.on_close_calls(self.lines_at_close)
+        store.on_event(self._event_changed)
 
     # -- sending and taking ---------------------------------------------------------------------
 
@@ -287,10 +194,22 @@ class Calls:
 
     def active(self, event_id: int, party: Party) -> int:
         """Calls party rang in event_id that have not ended (the hosts and moderators are one party)."""
-        return sum(1 for c in self.calls.values() if c.event_id == event_id and c.caller == party)
+        return sum(1 for c in self._of_event.get(event_id, ()) if c.caller == party)
 
     def full(self) -> bool:
         return len(self.calls) >= CALLS_MAX
+
+    def _keep(self, call: Call) -> None:
+        self.calls[(call.event_id, call.call_id)] = call
+        self._of_event[call.event_id] = (*self._of_event.get(call.event_id, ()), call)
+
+    def _forget(self, call: Call) -> None:
+        self.calls.pop((call.event_id, call.call_id), None)
+        rest = tuple(c for c in self._of_event.get(call.event_id, ()) if c is not call)
+        if rest:
+            self._of_event[call.event_id] = rest
+        else:
+            self._of_event.pop(call.event_id, None)
 
     def _track(self, envelope: Envelope, signal: Signal, local: bool) -> None:
         key = (envelope.event_id, envelope.call_id)
@@ -299,41 +218,82 @@ class Calls:
         if envelope.type == "ring":
             if call is None and not self.full():
                 media = (envelope.data or {}).get("media")
-                self.calls[key] = Call(
+                self._keep(Call(
                     envelope.event_id, envelope.call_id, envelope.sender,
                     envelope.from_api if isinstance(envelope.from_api, int) else None,
                     envelope.from_name, envelope.role, envelope.to, envelope.to_api,
                     media if media in MEDIA else "audio", now, local,
-                )  # fmt: skip
+                ))  # fmt: skip
                 self._sweep_soon()
             return
         if call is None or envelope.sender not in (call.caller, call.callee):
             return  # not a call this process knows, or not from one of its parties: relayed only
+        if envelope.server and (envelope.data or {}).get("reason") == ANSWERED_ELSEWHERE:
+            return  # the callee's other connections stop ringing; the call goes on
         parties = (call.caller, call.callee)
         from_callee = envelope.sender == call.callee
         if envelope.type == "answer" and from_callee and call.answered_at is None:
             call.answered_at = now
             self.boxes.withdraw(call.event_id, call.call_id, parties, types=("ring",))
+            if local:  # every process tracks this answer: the one that took it tells the callee's others
+                self._hang_up(call, ANSWERED_ELSEWHERE, caller_too=False)
         elif envelope.type == "hangup" or (envelope.type == "decline" and from_callee):
-            del self.calls[key]
+            self._forget(call)
             self.boxes.withdraw(call.event_id, call.call_id, parties, keep=signal)
             if local:
-                self._end(CallEnd(call, now, "hangup" if envelope.type == "hangup" else "declined"))
+                self._end(CallEnd(call, now, ending(envelope)))
 
     def _end(self, end: CallEnd) -> None:
-        task = asyncio.ensure_future(self._append(end))
+        self._spawn(self._append(end))
+
+    def unfinished(self) -> int:
+        """Item appends and relays this process started and has not finished (tests wait for none)."""
+        return len(self._tasks)
+
+    def _spawn(self, job: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(job)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _append(self, end: CallEnd) -> None:
         try:
-            call = end.call
-            await self.store.append_call(
-                call.event_id, call.call_id, end.item_data(), call.caller_name, call.caller_id, call.caller_role,
-                None if call.callee == STAFF else int(call.callee[1:]),
-            )  # fmt: skip
+            await self.store.append_call(end.call.event_id, end.line())
         except Exception as exc:  # a closed event, a full disk: the call is over all the same
             log.info("no call item for call %s: %s", end.call.call_id, getattr(exc, "message", exc))
+
+    def _hang_up(self, call: Call, reason: str, caller_too: bool = True) -> None:
+        """Hangups the server makes, with data {"reason": reason}: to the callee (from the caller)
+        and, when caller_too, to the caller (from the callee); here and in the other processes."""
+        caller_api: int | str = call.caller_id if call.caller_id is not None else "host"
+        callee_api: int | str = "host" if call.callee == STAFF else int(call.callee[1:])
+        sends = [(call.callee, call.to_api, call.caller, caller_api, call.caller_name)]
+        if caller_too:
+            to_caller: int | str = call.caller_id if call.caller_id is not None else TO_HOSTS
+            sends.append((call.caller, to_caller, call.callee, callee_api, ""))
+        for to, to_api, sender, from_api, name in sends:
+            envelope = Envelope(self.new_id(), call.event_id, to, to_api, sender, from_api, name, None,
+                                call.call_id, "hangup", {"reason": reason}, server=True)  # fmt: skip
+            self.boxes.put(envelope)
+            self.broker.signalled(call.event_id, to)
+            self._spawn(self.store.relay_call_signal(envelope.to_note()))
+
+    # -- the event's close ends its calls -------------------------------------------------------
+
+    def lines_at_close(self, event_id: int, now: Millis) -> list[CallLine]:
+        """The items of event_id's calls still running, ended by its close at `now`. The Store calls
+        this inside the closing write (on SQLite in its writer thread): it reads, and changes nothing."""
+        return [CallEnd(call, now, "closed").line() for call in self._of_event.get(event_id, ())]
+
+    def _event_changed(self, event: Event) -> None:
+        """An event closed, here or in another process: its calls are over (their items went in
+        before the closing item); the process that took each ring tells both parties."""
+        if event.phase < PHASE_CLOSED:
+            return
+        for call in self._of_event.get(event.id, ()):
+            self._forget(call)
+            self.boxes.withdraw(call.event_id, call.call_id, (call.caller, call.callee))
+            if call.local:
+                self._hang_up(call, "closed")
 
     # -- time: rings nobody answers, calls nobody ends, signals past their time ---------------------
 
@@ -347,16 +307,16 @@ class Calls:
         self._sweeper = None
         now = self.store.clock()
         self.boxes.expire(now)
-        for key, call in list(self.calls.items()):
+        for call in list(self.calls.values()):
             if call.answered_at is None:
                 # Another process's ring is ended by that process; forgotten here a little later.
-                if now - call.started_at < RING_MS + (0 if call.local else 15_000):
+                if now - call.started_at < self.ring_ms + (0 if call.local else 15_000):
                     continue
-                del self.calls[key]
+                self._forget(call)
                 if call.local:
                     self._missed(call, now)
             elif now - call.answered_at >= CALL_MAX_MS:
-                del self.calls[key]
+                self._forget(call)
                 if call.local:
                     self._end(CallEnd(call, now, "hangup"))
         if self.calls:
@@ -366,21 +326,7 @@ class Calls:
         """Nobody answered: the item, and a hangup to each side so that the callee stops ringing."""
         self.boxes.withdraw(call.event_id, call.call_id, (call.caller, call.callee))
         self._end(CallEnd(call, now, "no_answer"))
-        hosts = call.callee == "staff"
-        callee_api: int | str = "host" if hosts else int(call.callee[1:])
-        reason = {"reason": "no_answer"}
-        for to, to_api, sender, from_api, name in (
-            (call.callee, call.to_api, call.caller, call.caller_id if call.caller_id is not None else "host",
-             call.caller_name),
-            (call.caller, call.caller_id if call.caller_id is not None else TO_HOSTS, call.callee, callee_api, ""),
-        ):  # fmt: skip
-            envelope = Envelope(self.new_id(), call.event_id, to, to_api, sender, from_api, name, None,
-                                call.call_id, "hangup", reason)  # fmt: skip
-            self.boxes.put(envelope)
-            self.broker.signalled(call.event_id, to)
-            task = asyncio.ensure_future(self.store.relay_call_signal(envelope.to_note()))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        self._hang_up(call, "no_answer")
 
     def close(self) -> None:
         if self._sweeper is not None:

@@ -28,6 +28,7 @@ from chatserver.app import (
     VOTE_LIMIT,
 )
 from chatserver.backup import backup
+from chatserver.calls import DEFAULT_RING_S, RING_S_MAX, RING_S_MIN
 from chatserver.clients import DEFAULT_IPV6_PREFIX
 from chatserver.connections import DEFAULT_MAX_PER_CLIENT
 from chatserver.create import add_arguments as add_create_arguments
@@ -181,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=SIGNAL_LIMIT,
         help=f"call signals a participant (or a host's or moderator's key) may send per 10 s; 0 turns the limit "
         f"off (default {SIGNAL_LIMIT})",
+    )
+    run.add_argument(
+        "--ring-timeout",
+        type=_whole_number_in(RING_S_MIN, RING_S_MAX, f"a number of seconds from {RING_S_MIN} to {RING_S_MAX}"),
+        default=DEFAULT_RING_S,
+        metavar="SECONDS",
+        help=f"how long a call rings before it ends as missed (default {DEFAULT_RING_S})",
     )
     run.add_argument(
         "--ice-server",
@@ -381,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 vote_limit=args.vote_limit,
                 search_limit=args.search_limit,
                 signal_limit=args.signal_limit,
+                ring_timeout=args.ring_timeout,
                 ice=ice_settings(args),
                 max_upload_mb=args.max_upload_mb,
                 event_quota_mb=args.event_quota_mb,

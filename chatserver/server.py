@@ -22,6 +22,7 @@ from chatserver.app import (
     make_app,
 )
 from chatserver.broker import Broker
+from chatserver.calls import DEFAULT_RING_S
 from chatserver.clients import DEFAULT_IPV6_PREFIX
 from chatserver.connections import (
     GatedHTTPServer,
@@ -57,6 +58,7 @@ class ServeOptions:
     vote_limit: int = VOTE_LIMIT
     search_limit: int = SEARCH_LIMIT
     signal_limit: int = SIGNAL_LIMIT
+    ring_timeout: int = DEFAULT_RING_S  # seconds a call rings before it is missed
     ice: IceSettings = field(default_factory=IceSettings)  # STUN and TURN servers for calls
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB
     event_quota_mb: int = DEFAULT_EVENT_QUOTA_MB
@@ -135,6 +137,7 @@ async def serve(
         vote_limit=options.vote_limit,
         search_limit=options.search_limit,
         signal_limit=options.signal_limit,
+        ring_timeout=options.ring_timeout,
         ice=options.ice,
         event_limit=options.event_limit,
         join_limit=options.join_limit,

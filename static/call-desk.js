@@ -2,7 +2,8 @@
 // from the stream go to the call they belong to (call.js), a ring opens the incoming-call window
 // (call-window.js) with a ring tone (call-ring.js) and a desktop notification where allowed. One call
 // per browser at a time: the tabs of this room tell each other over a BroadcastChannel which call
-// one of them took, so the others stop ringing ("In a call in another tab"), and a ring that comes
+// one of them took, so the others stop ringing ("In a call in another tab"); other browsers and
+// other hosts stop when the server says the call was answered elsewhere; and a ring that comes
 // while a call is on is declined as busy by the tab that holds the call.
 // A tab closing mid-call hangs up with a request that outlives it (pagehide, fetch keepalive).
 
@@ -86,7 +87,11 @@ export class CallDesk {
   /** The items of the stream: a call's item says it is over (another host may have taken it). */
   items(items) {
     for (const item of items || []) {
-      if (item && item.kind === "call" && this.call && this.call.id === item.call_id && this.call.state === "ringing-in") {
+      if (!item || item.kind !== "call" || !this.call || this.call.id !== item.call_id) continue;
+      // The event closed: the call is over in any state. Its item comes before the closing item,
+      // while the server's hangup may miss a stream that ends with the event.
+      if (item.reason === "closed") this.call.end("event_closed", null);
+      else if (this.call.state === "ringing-in") {
         this.ringer.stop();
         this.call.end(item.missed ? "missed" : "over", null);
       }
@@ -96,7 +101,15 @@ export class CallDesk {
   /** A signal from the stream. */
   signal(s) {
     if (!s || typeof s.call_id !== "string") return;
-    if (this.call && this.call.id === s.call_id) return this.call.signal(s);
+    if (this.call && this.call.id === s.call_id) {
+      // Another device of ours, or another host, answered: a tab still ringing stops; the tab
+      // that answered (connecting or in the call) hears this too and goes on.
+      if (s.type === "hangup" && s.data && s.data.reason === "answered_elsewhere") {
+        if (this.call.state === "ringing-in") this.call.end("answered_elsewhere", null);
+        return;
+      }
+      return this.call.signal(s);
+    }
     if (s.type !== "ring" || this.seen.has(s.call_id) || this.elsewhere.has(s.call_id)) return;
     this.seen.add(s.call_id);
     const to = s.from === "host" ? "hosts" : s.from;

@@ -1,5 +1,5 @@
 // A call's item in a private thread (API.md "Calls"): one line that says how the call went —
-// "Missed voice call", "Video call, 2 min 5 s", "Declined call" — in the room (private-thread.js,
+// "Missed voice call", "Video call, 2 min 5 s", "Declined call", "Line busy" — in the room (private-thread.js,
 // items.js) and in the console's conversations (host-thread.js).
 
 import { t } from "./i18n.js";
@@ -8,6 +8,8 @@ const TEXT = {
   missedAudio: t("Missed voice call"),
   missedVideo: t("Missed video call"),
   declined: t("Declined call"),
+  // Translators: a call's line when the callee was already in another call.
+  busy: t("Line busy"),
   // Translators: a call's line in a private thread; {duration} is like "2 min 5 s".
   audio: (duration) => t("Voice call, {duration}", { duration }),
   video: (duration) => t("Video call, {duration}", { duration }),
@@ -30,6 +32,7 @@ export function duration(total) {
 export function callLine(item) {
   const video = item.media === "video";
   if (item.reason === "declined") return TEXT.declined;
+  if (item.reason === "busy") return TEXT.busy;
   if (item.missed) return video ? TEXT.missedVideo : TEXT.missedAudio;
   return (video ? TEXT.video : TEXT.audio)(duration(item.duration_s));
 }

@@ -52,6 +52,10 @@ const TEXT = {
     cancelled: t("Call cancelled."),
     declined_here: t("Call declined."),
     elsewhere: t("In a call in another tab."),
+    // Translators: a call that rang here was answered in another browser, or by another host.
+    answered_elsewhere: t("Answered elsewhere."),
+    // Translators: the event's time ran out (or the host ended it) during the call.
+    event_closed: t("The event has ended, and the call with it."),
     over: t("Call ended."),
   },
 };

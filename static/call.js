@@ -6,7 +6,8 @@
 // polite side adds its tracks when that offer comes, so that the call starts without a collision
 // (Chromium may lose the polite side's ICE candidates when it rolls its own offer back).
 // Signals: ring {media} → the callee's answer {accept: true} (or decline {reason?}); then offer and
-// answer {description} and candidate {candidate} either way; hangup {reason?} ends it.
+// answer {description} and candidate {candidate} either way; hangup {reason?} ends it (the server's
+// own hangups say "no_answer", "closed" (the event ended) or "answered_elsewhere").
 // The call tells what happens through events.state(state, why): ringing-out, ringing-in,
 // connecting, in-call, ended; `why` names why it ended (call-window.js words it).
 // The server's ICE servers are fetched with the reader's credential (TURN needs it, if any).
@@ -212,6 +213,8 @@ export class Call {
     if (this.state === "ended") return;
     if (s.type === "decline") return this.end(data.reason === "busy" ? "busy" : "declined", null);
     if (s.type === "hangup") {
+      // ("answered_elsewhere" never comes here: call-desk.js takes it, as only a ringing tab stops.)
+      if (data.reason === "closed") return this.end("event_closed", null);
       const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" ? this.failedWhy() : "hung_up";
       return this.end(why, null);
     }

@@ -81,7 +81,7 @@ export function privateCalls(room) {
     const call = desk.call;
     if (!desk.live()) return;
     if (may(call.to)) allowed.add(call);
-    else if (allowed.has(call)) call.end(room.hooks.state() === "closed" ? "closed" : "stopped", "hangup");
+    else if (allowed.has(call)) call.end(room.hooks.state() === "closed" ? "event_closed" : "stopped", "hangup");
   }
 
   /** The buttons, for the thread shown and the call on (the desk's calls begin and end). */

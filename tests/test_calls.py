@@ -348,7 +348,10 @@ async def test_an_answered_call_hung_up_has_its_duration_in_the_hosts_thread(
     room = await open_room(api)
     assert (await room.signal("ann", "hosts", "ring", call_id="h1")).status == 202
     assert (await room.signal("host", room.id("ann"), "answer", call_id="h1")).status == 202
-    assert (await room.poll("host"))["signals"] == []  # once answered, the ring is no longer kept
+    # Once answered, the ring is no longer kept: only the notice that stops the others' rings.
+    assert [(s["type"], s["data"]) for s in (await room.poll("host"))["signals"]] == [
+        ("hangup", {"reason": "answered_elsewhere"})
+    ]
     server_clock.forward(90_000)  # past the ring's 45 s: answered, so not missed
     await asyncio.sleep(0.2)
     assert (await room.signal("ann", "hosts", "hangup", call_id="h1")).status == 202

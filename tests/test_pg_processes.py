@@ -340,6 +340,18 @@ async def test_a_call_signal_reaches_a_stream_on_the_other_process(postgres_clus
         signal(first, "ann", "bob", "ring", {"media": "video"})
         time.sleep(0.5)  # the ring's note reaches the other process
         signal(second, "bob", "ann", "answer")
+
+        def kept(server: ServerProcess, who: str, kind: str, data: Any = None) -> int:
+            got = server.request("GET", url, token=people[who][1])[1]["signals"]
+            return sum(s["type"] == kind and (data is None or s["data"] == data) for s in got)
+
+        # Both processes track the answer; the one that took it alone tells bob's other devices.
+        elsewhere = {"reason": "answered_elsewhere"}
+        until_sync(lambda: kept(first, "ann", "answer") == 1 and kept(first, "bob", "hangup", elsewhere) == 1)
+        signal(first, "ann", "bob", "candidate")  # sent after the first process tracked the answer
+        until_sync(lambda: kept(second, "bob", "candidate") == 1, what="the candidate on the second process")
+        assert kept(first, "bob", "hangup", elsewhere) == kept(second, "bob", "hangup", elsewhere) == 1
+        assert kept(first, "ann", "hangup") == kept(second, "ann", "hangup") == 0
         signal(second, "bob", "ann", "hangup")
         signal(first, "ann", "bob", "hangup")  # both sides hang up, one on each process
 

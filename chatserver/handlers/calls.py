@@ -26,8 +26,6 @@ CALL_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 # short fields. A longer body is refused before it is parsed.
 SIGNAL_BODY_MAX = 2 * DATA_MAX + 4096
 DATA_TOO_LARGE = N_("{field} is larger than {limit} bytes as JSON.")
-# How long a caller with too many calls at once is asked to wait: a ring ends within 45 s.
-CALLS_FULL_RETRY_S = 45
 
 
 class CallConfigHandler(ApiHandler):
@@ -91,7 +89,8 @@ class SignalsHandler(ApiHandler):
         sender = f"p{participant.id}" if participant is not None else STAFF
         calls = self.services.calls
         if kind == "ring" and (calls.active(event.id, sender) >= CALLS_PER_CALLER_MAX or calls.full()):
-            raise RateLimited(CALLS_FULL_RETRY_S, N_("Too many calls at once; try again in {seconds} s."))
+            # How long to wait: a ring ends within the ring timeout.
+            raise RateLimited(calls.ring_ms // 1000, N_("Too many calls at once; try again in {seconds} s."))
         if participant is not None:
             from_api: int | str = participant.id
             name, role, limit_key = participant.nickname, None, sender

@@ -133,6 +133,7 @@ class StoreCore:
             if event.phase < PHASE_OPENED and event.starts_at < event.closes_at():
                 await self._append(tx, event.id, "system", "The event is open.", now, code="opened")
             if due == PHASE_CLOSED:
+                await self._end_calls_in(tx, event.id, now)  # a call still running: its line first
                 await self._append(tx, event.id, "system", "The event is closed.", now, code="closed")
             row = await tx.fetchone(
                 f"UPDATE events SET phase = ? WHERE id = ? RETURNING {_EVENT_COLUMNS}", (due, event.id)
@@ -146,6 +147,9 @@ class StoreCore:
             tx.after_commit(lambda: self._emit_event(settled))
             tx.tell(f"e {event.id}")
         return event
+
+    async def _end_calls_in(self, tx: Transaction, event_id: int, now: Millis) -> None:
+        """Append the items of the calls an event's close ends (store/calls.py; none here)."""
 
     async def _top_up(self, tx: Transaction, series_slug: str, now: Millis) -> list[Event]:
         """Make the series' occurrences due to exist by now (occurrences.AHEAD not closed)."""

@@ -86,15 +86,23 @@ def open_console(context: Any, url: str) -> Any:
     return page
 
 
-def setup(live_server: LiveServer, context_factory: Any, room_ctx: Any = None) -> tuple[str, Any, Any]:
-    """An open event, alice in its room with the private thread open, and its console; → slug and pages."""
+def flagged(context_factory: Any) -> Any:
+    """A new browser context (another browser) whose pages expose their call (TEST_FLAG)."""
+    context = context_factory()
+    context.add_init_script(TEST_FLAG)
+    return context
+
+
+def setup(
+    live_server: LiveServer, context_factory: Any, consoles: int = 1, room_ctx: Any = None
+) -> tuple[dict[str, Any], Any, list[Any]]:
+    """An open event; alice in its room (in room_ctx, if given), her private thread open; its console
+    in `consoles` browsers. → the created event, alice's page, the consoles' pages."""
     created = live_server.create_event(title="Town hall")
-    slug = created["event"]["slug"]
-    room_ctx = room_ctx or context_factory()
-    room_ctx.add_init_script(TEST_FLAG)
-    host_ctx = context_factory()
-    host_ctx.add_init_script(TEST_FLAG)
-    alice = open_room(room_ctx, live_server, slug, "alice")
-    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    if room_ctx is not None:
+        room_ctx.add_init_script(TEST_FLAG)
+    alice = open_room(room_ctx or flagged(context_factory), live_server, created["event"]["slug"], "alice")
+    url = live_server.base + created["links"]["host"]
+    hosts = [open_console(flagged(context_factory), url) for _ in range(consoles)]
     alice.get_by_role("button", name="Message the hosts privately").click()
-    return slug, alice, host
+    return created, alice, hosts

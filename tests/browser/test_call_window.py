@@ -34,7 +34,7 @@ def menu_items(window: Any, button: str) -> Any:
 def test_the_device_menus_list_the_devices_and_switch_without_a_break(
     live_server: LiveServer, context_factory: Any
 ) -> None:
-    slug, alice, host = setup(live_server, context_factory)
+    _, alice, (host,) = setup(live_server, context_factory)
     alice.locator("#private-thread").get_by_role("button", name="Video call").click()
     ringing = host.get_by_role("dialog", name="Call with alice")
     ringing.get_by_role("button", name="Accept").click()
@@ -139,7 +139,7 @@ def test_a_call_with_no_path_between_the_two_ends_and_both_sides_say_why(
 ) -> None:
     room_ctx = context_factory()
     room_ctx.clock.install()  # the call's connect timeout is run on below
-    slug, alice, host = setup(live_server, context_factory, room_ctx)
+    _, alice, (host,) = setup(live_server, context_factory, room_ctx=room_ctx)
     stripped: list[int] = []
     keep_candidates(alice, stripped)
     keep_candidates(host, stripped)

@@ -2,7 +2,8 @@
 hosts from the private thread, the console rings, the host accepts, and media flows both ways
 (RTCPeerConnection.getStats over Chromium's fake devices); mute stops the outbound audio; hanging
 up on one side ends the call on the other; a declined call and a finished one leave their line in
-the thread on both sides."""
+the thread on both sides; when one host answers, the other hosts' consoles stop ringing; a call
+nobody answers stops ringing after the ring timeout and leaves a missed call's line."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.call_steps import TEST_FLAG, answered, declined, grows, joined_in_a_bar, open_console, setup
+from tests.browser.call_steps import answered, declined, flagged, grows, joined_in_a_bar, open_console, setup
 from tests.browser.conftest import LiveServer
 from tests.browser.steps import open_room
 from tests.waiting import until_sync
@@ -39,7 +40,7 @@ SOUNDING = """async () => {
 def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
     live_server: LiveServer, context_factory: Any
 ) -> None:
-    slug, alice, host = setup(live_server, context_factory)
+    _, alice, (host,) = setup(live_server, context_factory)
     panel = alice.locator("#private-thread")
     panel.get_by_role("button", name="Call", exact=True).click()
     mine = alice.get_by_role("dialog", name="Call with The hosts")
@@ -69,7 +70,7 @@ def test_a_participant_calls_the_hosts_and_they_talk_mute_and_hang_up(
 
 
 def test_a_declined_video_call_leaves_its_line_on_both_sides(live_server: LiveServer, context_factory: Any) -> None:
-    slug, alice, host = setup(live_server, context_factory)
+    _, alice, (host,) = setup(live_server, context_factory)
     panel = alice.locator("#private-thread")
     panel.get_by_role("button", name="Video call").click()
     declined(alice, "The hosts", host, "alice", "video")
@@ -83,13 +84,10 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
 ) -> None:
     created = live_server.create_event(title="Town hall")
     slug, key = created["event"]["slug"], created["host_key"]
-    room_ctx = context_factory()
-    room_ctx.add_init_script(TEST_FLAG)
+    room_ctx = flagged(context_factory)
     first = open_room(room_ctx, live_server, slug, "alice")
     second = open_room(room_ctx, live_server, slug, None, expect_composer=True)
-    host_ctx = context_factory()
-    host_ctx.add_init_script(TEST_FLAG)
-    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    host = open_console(flagged(context_factory), live_server.base + created["links"]["host"])
     first.get_by_role("button", name="Message the hosts privately").click()
     first.locator("#private-thread").get_by_label("Write privately").fill("Can we talk?")
     first.locator("#private-thread").get_by_label("Write privately").press("Enter")
@@ -124,9 +122,66 @@ def test_every_tab_rings_one_answers_and_a_second_call_meanwhile_is_declined_bus
     # Alice hangs up: the host's window says the call ended.
     second.get_by_role("dialog", name="Call with Host").get_by_role("button", name="Hang up").click()
     expect(host.get_by_role("dialog", name="Call with alice").locator(".call-status")).to_have_text("Call ended.")
-    # The busy ring's line, then the call's.
-    lines = host.locator("#thread-lines .line.call .body")
-    expect(lines).to_have_text(["Declined call", re.compile(r"^Video call, \d+ s$")])
+    # The busy ring's line, then the call's: in the caller's thread and in the callee's.
+    lines = ["Line busy", re.compile(r"^Video call, \d+ s$")]
+    expect(host.locator("#thread-lines .line.call .body")).to_have_text(lines)
+    expect(first.locator("#private-thread li.call .body")).to_have_text(lines)
+
+
+# Whether the page's call desk is ringing now (its ring tone's timer runs).
+RINGING = "() => !!window.__calls && window.__calls.ringer.timer !== null"
+
+
+def test_two_hosts_ring_one_answers_the_other_stops_and_the_events_close_ends_the_call(
+    live_server: LiveServer, context_factory: Any
+) -> None:
+    """Two consoles in two browsers (no BroadcastChannel between them): the server stops the other."""
+    created, alice, hosts = setup(live_server, context_factory, consoles=2)
+    slug, key = created["event"]["slug"], created["host_key"]
+    alice.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
+    answering, other = (host.get_by_role("dialog", name="Call with alice") for host in hosts)
+    for window, host in ((answering, hosts[0]), (other, hosts[1])):
+        expect(window).to_contain_text("alice is calling (voice)")
+        assert host.evaluate(RINGING)
+
+    answering.get_by_role("button", name="Accept").click()
+    expect(other.locator(".call-status")).to_have_text("Answered elsewhere.")
+    assert not hosts[1].evaluate(RINGING)
+    grows(hosts[0], "inbound-rtp")
+    grows(alice, "inbound-rtp")
+    expect(answering.locator(".call-status")).to_have_text(re.compile(r"^\d+:\d\d$"))
+
+    # The host ends the event mid-call: both windows say so, and the call keeps its line.
+    assert live_server.api("POST", f"/api/events/{slug}/close", {}, key)[0] == 200
+    ended = "The event has ended, and the call with it."
+    expect(answering.locator(".call-status")).to_have_text(ended)
+    expect(alice.get_by_role("dialog", name="Call with The hosts").locator(".call-status")).to_have_text(ended)
+    assert alice.evaluate("window.__call.pc.connectionState") == "closed"
+    expect(alice.locator("#private-thread li.call .body")).to_have_text(re.compile(r"^Voice call, \d+ s$"))
+
+
+def test_a_call_nobody_answers_stops_ringing_after_the_ring_timeout(tmp_path: Any, context_factory: Any) -> None:
+    server = LiveServer(tmp_path / "chat.db", "--rate-limit", "0", "--ring-timeout", "5")
+    try:
+        _, alice, (host,) = setup(server, context_factory)
+        panel = alice.locator("#private-thread")
+        panel.get_by_role("button", name="Call", exact=True).click()
+        ringing = host.get_by_role("dialog", name="Call with alice")
+        expect(ringing).to_contain_text("alice is calling (voice)")
+        assert host.evaluate(RINGING)
+
+        # Nobody answers: 5 s of ringing, then the server's sweep (every second) ends it.
+        mine = alice.get_by_role("dialog", name="Call with The hosts")
+        expect(mine.locator(".call-status")).to_have_text(
+            "The hosts did not answer (they may be offline).", timeout=10_000
+        )
+        expect(ringing.locator(".call-status")).to_have_text("Missed call from alice.")
+        assert not host.evaluate(RINGING)
+        expect(panel.locator("li.call .body")).to_have_text("Missed voice call")
+        host.locator("#inbox-list button").first.click()
+        expect(host.locator("#thread-lines .line.call .body")).to_have_text("Missed voice call")
+    finally:
+        server.stop()
 
 
 def test_the_chat_bar_calls_the_hosts_across_sites(
@@ -137,9 +192,7 @@ def test_the_chat_bar_calls_the_hosts_across_sites(
     slug = created["event"]["slug"]
     app, room = joined_in_a_bar(context_factory(), other_site, live_server, slug, "carol")
     room.get_by_role("button", name="Message the hosts privately").click()
-    host_ctx = context_factory()
-    host_ctx.add_init_script(TEST_FLAG)
-    host = open_console(host_ctx, live_server.base + created["links"]["host"])
+    host = open_console(flagged(context_factory), live_server.base + created["links"]["host"])
 
     room.locator("#private-thread").get_by_role("button", name="Call", exact=True).click()
     ringing = host.get_by_role("dialog", name="Call with carol")
