@@ -101,7 +101,7 @@ class CallEnd:
 
     call: Call
     ended_at: Millis
-    reason: str  # "hangup", "declined", "busy", "no_answer", "closed"
+    reason: str  # "hangup", "declined", "busy", "no_answer", "closed", "failed", "lost"
 
     @property
     def missed(self) -> bool:
@@ -121,11 +121,16 @@ class CallEnd:
         return CallLine(call.call_id, data, call.caller_name, call.caller_id, call.caller_role, callee)
 
 
+# A party's hangup that says why (call.js): the call never found a path, or lost it mid-call.
+HANGUP_REASONS = {"ice_failed": "failed", "connection_lost": "lost"}
+
+
 def ending(envelope: Envelope) -> str:
     """What a party's hangup or decline makes of the call's item's reason."""
+    why = (envelope.data or {}).get("reason")
     if envelope.type == "hangup":
-        return "hangup"
-    return "busy" if (envelope.data or {}).get("reason") == "busy" else "declined"
+        return HANGUP_REASONS.get(why, "hangup") if isinstance(why, str) else "hangup"
+    return "busy" if why == "busy" else "declined"
 
 
 class Calls:

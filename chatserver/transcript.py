@@ -61,10 +61,25 @@ def text_line(item: Item, names: Mapping[int, str] | None = None) -> str:
         return f"{stamp} Announcement: {body}\n"
     if item.kind == "call":  # private: only in the hosts' export, when a host took part
         call = item.data or {}
-        what = f"{call.get('media', 'audio')} call"
-        what = f"missed {what}" if call.get("missed") else f"{what}, {call.get('duration_s', 0)} s"
+        what = call_words(call)
         return f"{stamp} * {item.author} -> {recipient_name(item, names)}: {what}\n"
     return f"{stamp} * {body}\n"
+
+
+# How a call that was never answered ended, as the .txt export says it (call items' "reason").
+UNANSWERED = {"declined": "declined", "busy": "busy", "closed": "ended by the close"}
+
+
+def call_words(call: Mapping[str, Any]) -> str:
+    """A call item's data as the .txt export says it: "video call, 125 s", "missed audio call"."""
+    what = f"{call.get('media', 'audio')} call"
+    if call.get("reason") == "failed":  # answered, but the two found no network path
+        return f"{what}, could not connect"
+    if not call.get("missed"):
+        lost = " (connection lost)" if call.get("reason") == "lost" else ""
+        return f"{what}, {call.get('duration_s', 0)} s{lost}"
+    why = UNANSWERED.get(str(call.get("reason")))
+    return f"{what}, {why}" if why else f"missed {what}"
 
 
 def recipient_name(item: Item, names: Mapping[int, str] | None) -> str:

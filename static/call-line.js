@@ -1,5 +1,5 @@
 // A call's item in a private thread (API.md "Calls"): one line that says how the call went —
-// "Missed voice call", "Video call, 2 min 5 s", "Declined call", "Line busy" — in the room (private-thread.js,
+// "Missed voice call", "Video call, 2 min 5 s", "Declined call", "Line busy", "Call could not connect" — in the room (private-thread.js,
 // items.js) and in the console's conversations (host-thread.js).
 
 import { t } from "./i18n.js";
@@ -10,6 +10,10 @@ const TEXT = {
   declined: t("Declined call"),
   // Translators: a call's line when the callee was already in another call.
   busy: t("Line busy"),
+  // Translators: a call's line when the two browsers found no network path to each other.
+  failed: t("Call could not connect"),
+  // Translators: a call's line when its connection was lost; {call} is like "Voice call, 2 min 5 s".
+  lost: (call) => t("{call} (connection lost)", { call }),
   // Translators: a call's line in a private thread; {duration} is like "2 min 5 s".
   audio: (duration) => t("Voice call, {duration}", { duration }),
   video: (duration) => t("Video call, {duration}", { duration }),
@@ -33,6 +37,8 @@ export function callLine(item) {
   const video = item.media === "video";
   if (item.reason === "declined") return TEXT.declined;
   if (item.reason === "busy") return TEXT.busy;
+  if (item.reason === "failed") return TEXT.failed;
   if (item.missed) return video ? TEXT.missedVideo : TEXT.missedAudio;
-  return (video ? TEXT.video : TEXT.audio)(duration(item.duration_s));
+  const line = (video ? TEXT.video : TEXT.audio)(duration(item.duration_s));
+  return item.reason === "lost" ? TEXT.lost(line) : line;
 }

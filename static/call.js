@@ -14,7 +14,7 @@
 // A call that finds no path between the two browsers never hangs: the browser says "failed", or
 // CONNECT_MS pass in "connecting" (no candidate pair ever answers: no TURN, UDP blocked), or a
 // connection lost mid-call stays "disconnected" that long; then it ends, both sides saying why
-// (hangup {reason: "ice_failed"}). A device unplugged mid-call (its track "ended") gives way to
+// (hangup {reason: "ice_failed"}, or "connection_lost" mid-call). A device unplugged mid-call (its track "ended") gives way to
 // the default one (events.lost).
 
 import { eventPath, fetchJson } from "./api.js";
@@ -199,7 +199,8 @@ export class Call {
   }
 
   failed() {
-    this.end(this.failedWhy(), "hangup", { reason: "ice_failed" });
+    // The server words the call's line by it: never connected, or lost mid-call.
+    this.end(this.failedWhy(), "hangup", { reason: this.answeredAt ? "connection_lost" : "ice_failed" });
   }
 
   /** A signal of this call from the other side. */
@@ -215,7 +216,7 @@ export class Call {
     if (s.type === "hangup") {
       // ("answered_elsewhere" never comes here: call-desk.js takes it, as only a ringing tab stops.)
       if (data.reason === "closed") return this.end("event_closed", null);
-      const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" ? this.failedWhy() : "hung_up";
+      const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" || data.reason === "connection_lost" ? this.failedWhy() : "hung_up";
       return this.end(why, null);
     }
     if (s.type === "answer" && data.accept && !this.incoming) {

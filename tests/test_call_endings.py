@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from tornado.ioloop import IOLoop
 
-from chatserver.calls import RING_S_MAX, RING_S_MIN
+from chatserver.calls import RING_S_MAX, RING_S_MIN, ending
+from chatserver.signal_boxes import Envelope
+from chatserver.transcript import call_words
 from tests.conftest import Chat
 from tests.helpers import Api, JumpClock
 from tests.test_calls import Room, calls_in, events_until_marker, open_room
@@ -147,6 +149,17 @@ async def test_a_ring_declined_as_busy_leaves_a_busy_call_item(api: Api) -> None
         close_all(opened)
 
 
+async def test_a_hangup_saying_the_call_found_no_path_or_lost_it_words_the_item() -> None:
+    """call.js ends a call with no network path with `ice_failed`, one that lost its path mid-call
+    with `connection_lost`: the item says `failed` or `lost`; any other reason is a plain hangup."""
+    cases = [("hangup", {"reason": "ice_failed"}, "failed"), ("hangup", {"reason": "connection_lost"}, "lost"),
+             ("hangup", {"reason": "whatever"}, "hangup"), ("hangup", {"reason": ["ice_failed"]}, "hangup"),
+             ("hangup", None, "hangup"), ("decline", {"reason": "busy"}, "busy"), ("decline", None, "declined")]  # fmt: skip
+    for kind, data, reason in cases:
+        envelope = Envelope("x-1", 1, "p2", 2, "p1", 1, "ann", None, "c1", kind, data)
+        assert ending(envelope) == reason, (kind, data)
+
+
 # -- the event closes mid-call ---------------------------------------------------------------------
 
 
@@ -233,3 +246,22 @@ def test_the_ring_timeout_is_checked_on_the_command_line(tmp_path: Any) -> None:
         assert refused.returncode == 2 and "--ring-timeout" in refused.stderr, refused.stderr
         assert f"from {RING_S_MIN} to {RING_S_MAX}" in refused.stderr or "whole number" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_the_hosts_txt_export_says_how_each_call_ended() -> None:
+    """A call's line in the .txt export (transcript.call_words): its length, or why it never began."""
+    said = {
+        "hangup": call_words({"media": "video", "duration_s": 125, "missed": False, "reason": "hangup"}),
+        "lost": call_words({"media": "audio", "duration_s": 40, "missed": False, "reason": "lost"}),
+        "failed": call_words({"media": "audio", "duration_s": 25, "missed": False, "reason": "failed"}),
+        "no_answer": call_words({"media": "audio", "duration_s": 0, "missed": True, "reason": "no_answer"}),
+        "busy": call_words({"media": "audio", "duration_s": 0, "missed": True, "reason": "busy"}),
+        "declined": call_words({"media": "video", "duration_s": 0, "missed": True, "reason": "declined"}),
+        "closed": call_words({"media": "audio", "duration_s": 0, "missed": True, "reason": "closed"}),
+        "older": call_words({"media": "audio", "missed": True}),
+    }
+    assert said == {
+        "hangup": "video call, 125 s", "lost": "audio call, 40 s (connection lost)",
+        "failed": "audio call, could not connect", "no_answer": "missed audio call", "busy": "audio call, busy",
+        "declined": "video call, declined", "closed": "audio call, ended by the close", "older": "missed audio call",
+    }  # fmt: skip

@@ -403,7 +403,10 @@ async def test_a_call_between_two_participants_is_theirs_alone(api: Api, chat: C
         assert (await room.poll(who))["signals"] == [], who
     assert (await room.signal("bob", ann, "answer", call_id="pp1", data={"accept": True})).status == 202
     assert [s["type"] for s in (await room.poll("ann"))["signals"]] == ["answer"]
-    assert [s["type"] for s in (await room.poll("bob"))["signals"]] == []  # answered: the ring is withdrawn
+    # Answered: the ring is withdrawn; what stays tells bob's other devices it was answered elsewhere.
+    assert [(s["type"], s["data"]) for s in (await room.poll("bob"))["signals"]] == [
+        ("hangup", {"reason": "answered_elsewhere"})
+    ]
     server_clock.forward(30_000)
     assert (await room.signal("ann", bob, "hangup", call_id="pp1")).status == 202
     await until(lambda: chat.services.calls.calls == {}, what="the call ended")
