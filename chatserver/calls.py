@@ -30,7 +30,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chatserver.models import PHASE_CLOSED, TO_HOSTS, Event, Viewer, party_of
+from chatserver.models import DM_EVERYONE, DM_OFF, PHASE_CLOSED, TO_HOSTS, Event, Viewer, party_of
 from chatserver.signal_boxes import (
     BOX_BYTES_MAX,
     BOX_SIGNALS_MAX,
@@ -75,6 +75,8 @@ SWEEP_S = 1.0  # how often (loop time) rings, calls and signals are checked agai
 STAFF = "staff"  # the party of the hosts and moderators
 # A hangup the server sends to the callee's other connections when one of them answers.
 ANSWERED_ELSEWHERE = "answered_elsewhere"
+# The reason of the hangups and the item of a call whose line the event's hosts closed (direct_messages).
+LINE_CLOSED = "line_closed"
 
 
 @dataclass
@@ -101,7 +103,7 @@ class CallEnd:
 
     call: Call
     ended_at: Millis
-    reason: str  # "hangup", "declined", "busy", "no_answer", "closed", "failed", "lost"
+    reason: str  # "hangup", "declined", "busy", "no_answer", "closed", "failed", "lost", LINE_CLOSED
 
     @property
     def missed(self) -> bool:
@@ -123,6 +125,14 @@ class CallEnd:
 
 # A party's hangup that says why (call.js): the call never found a path, or lost it mid-call.
 HANGUP_REASONS = {"ice_failed": "failed", "connection_lost": "lost"}
+
+
+def line_open(event: Event, call: Call) -> bool:
+    """Whether the event's rule still lets a call's parties write to each other (refuse_private_route):
+    between two participants only under DM_EVERYONE, between a participant and the hosts unless DM_OFF."""
+    if call.caller == STAFF or call.callee == STAFF:
+        return event.direct_messages != DM_OFF
+    return event.direct_messages == DM_EVERYONE
 
 
 def ending(envelope: Envelope) -> str:
@@ -291,8 +301,16 @@ class Calls:
 
     def _event_changed(self, event: Event) -> None:
         """An event closed, here or in another process: its calls are over (their items went in
-        before the closing item); the process that took each ring tells both parties."""
+        before the closing item); the process that took each ring tells both parties. Or its hosts
+        changed who may write privately: the calls whose line it closes end (line_closed)."""
         if event.phase < PHASE_CLOSED:
+            for call in self._of_event.get(event.id, ()):
+                if not line_open(event, call):
+                    self._forget(call)
+                    self.boxes.withdraw(call.event_id, call.call_id, (call.caller, call.callee))
+                    if call.local:  # its parties can no longer signal each other, not even a hangup
+                        self._end(CallEnd(call, self.store.clock(), LINE_CLOSED))
+                        self._hang_up(call, LINE_CLOSED)
             return
         for call in self._of_event.get(event.id, ()):
             self._forget(call)

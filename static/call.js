@@ -216,6 +216,7 @@ export class Call {
     if (s.type === "hangup") {
       // ("answered_elsewhere" never comes here: call-desk.js takes it, as only a ringing tab stops.)
       if (data.reason === "closed") return this.end("event_closed", null);
+      if (data.reason === "line_closed") return this.end("stopped", null); // the hosts closed this line
       const why = data.reason === "no_answer" || this.state === "ringing-in" ? (this.incoming ? "missed" : "no_answer") : data.reason === "ice_failed" || data.reason === "connection_lost" ? this.failedWhy() : "hung_up";
       return this.end(why, null);
     }

@@ -1,5 +1,5 @@
 // Calls from the console (call-desk.js): "Call" and "Video call" in the head of an inbox
-// conversation, to its participant, while the event is open; a participant's call rings here
+// conversation, to its participant, while the event is open and takes private messages; a participant's call rings here
 // (every host's and moderator's console rings; the first to accept takes it). The console's own
 // stream (host.js, with the host key) brings the signals and the calls' items.
 
@@ -37,7 +37,9 @@ export function hostCalls(inbox, host) {
 
   function update() {
     const pid = inbox.view.pid;
-    const open = host.state() === "open" && pid !== null;
+    // Under direct_messages "off" a participant may not signal the hosts: they could not answer.
+    const ev = host.event();
+    const open = host.state() === "open" && pid !== null && !(ev && ev.direct_messages === "off");
     audio.hidden = video.hidden = !open;
     audio.disabled = video.disabled = desk.live();
     if (pid !== null) {

@@ -160,6 +160,34 @@ async def test_a_hangup_saying_the_call_found_no_path_or_lost_it_words_the_item(
         assert ending(envelope) == reason, (kind, data)
 
 
+async def test_the_hosts_closing_a_calls_line_end_it_with_its_item(api: Api) -> None:
+    """Under "hosts" two participants may no longer signal each other, not even a hangup: the server
+    ends their call (line_closed: an item, a hangup to both) and leaves a call with the hosts on;
+    "off" then ends that one too."""
+    room = await open_room(api)  # direct_messages: "everyone"
+    ann, bob, cleo = opened = await streams_of(room, "ann", "bob", "cleo")
+    try:
+        assert (await room.signal("ann", room.id("bob"), "ring", call_id="p1", data={"media": "audio"})).status == 202
+        assert (await room.signal("bob", room.id("ann"), "answer", call_id="p1")).status == 202
+        assert (await room.signal("cleo", "hosts", "ring", call_id="h1", data={"media": "audio"})).status == 202
+        assert (await room.signal("host", room.id("cleo"), "answer", call_id="h1")).status == 202
+        patched = await api.patch(f"/api/events/{room.slug}", {"direct_messages": "hosts"}, token=room.key)
+        assert patched.status == 200
+        for stream in (ann, bob):
+            seen = await until_item(stream, "call")
+            assert ("p1", "hangup", {"reason": "line_closed"}) in signals(seen)
+            (item,) = calls_in(items(seen))
+            assert (item["call_id"], item["reason"], item["missed"]) == ("p1", "line_closed", False)
+        patched = await api.patch(f"/api/events/{room.slug}", {"direct_messages": "off"}, token=room.key)
+        assert patched.status == 200
+        seen = await until_item(cleo, "call")
+        assert ("h1", "hangup", {"reason": "line_closed"}) in signals(seen)
+        assert [(c["call_id"], c["reason"]) for c in calls_in(items(seen))] == [("h1", "line_closed")]
+        assert [c["call_id"] for c in calls_in(await view(api, room.slug, room.key))] == ["h1"]
+    finally:
+        close_all(opened)
+
+
 # -- the event closes mid-call ---------------------------------------------------------------------
 
 
