@@ -50,6 +50,8 @@ class Outlet:
         stream = connection.stream
         if isinstance(stream, IOStream) and not isinstance(stream, SSLIOStream) and stream.socket is not None:
             self.stream, self.sock = stream, stream.socket
+            # Each write is whole events, due now: Nagle would hold one back until the last is acked.
+            stream.set_nodelay(True)
 
     def drained(self) -> bool:
         """Whether everything written so far has gone to the kernel."""
