@@ -60,6 +60,8 @@ class EventStreamHandler(StreamReader):
             return
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("X-Accel-Buffering", "no")  # nginx: pass each event on at once
+        # _event is as of the last page this handler wrote (the broadcast moves only the outlet's
+        # cursor): use it for its id, which never changes.
         self._slug, self._event = slug, event
         # The cursor, the state sent and the write side, shared with the broker's broadcast.
         self._out = Outlet(after, state, self._reader.id if self._reader is not None else None)
