@@ -82,7 +82,9 @@ class Outlet:
         self.flushing = stream.write(memoryview(chunk)[sent:] if sent else chunk)
 
     def fail(self, error: BaseException) -> None:
-        """The connection broke: close it (the handler hears of it) and fail what waits on a write."""
+        """The connection broke: close it (the handler hears of it), leave the fast path (anything
+        written until the handler ends takes Tornado's, which fails at once) and fail what waits."""
+        self.sock = None
         if self.stream is not None:
             self.stream.close(exc_info=error)
         failed: Future[None] = asyncio.get_running_loop().create_future()

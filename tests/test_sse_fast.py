@@ -5,14 +5,16 @@ the order after a partial send, the bound on a reader that does not read, privac
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import pytest
+from tornado.iostream import IOStream, StreamClosedError
 
 from chatserver.broadcast import Broadcast
 from chatserver.handlers import sse
 from chatserver.models import PAGE_BYTES
-from chatserver.sse_writer import Outlet
+from chatserver.sse_writer import Outlet, framed
 from tests.conftest import Chat
 from tests.helpers import Api
 from tests.test_sse import EventStream
@@ -171,3 +173,16 @@ async def test_an_http_1_0_stream_is_not_chunked_and_carries_items(
     body += await asyncio.wait_for(reader.readuntil(f"id: {posted['id']}\n".encode()), 5)
     assert b"\r\n" not in body  # no chunk framing: the body is the SSE text itself
     writer.close()
+
+
+async def test_a_send_to_a_connection_gone_closes_it_and_fails_the_write() -> None:
+    ours, theirs = socket.socketpair()
+    outlet = Outlet(0, "open", None)
+    outlet.stream, outlet.sock = IOStream(ours), ours  # as attach() sets them on a chunked response
+    outlet.send(framed(b"data: 1\n\n"))
+    assert outlet.drained() and theirs.recv(100) == b"9\r\ndata: 1\n\n\r\n"
+    theirs.close()
+    outlet.send(framed(b"data: 2\n\n"))  # EPIPE: the peer is gone
+    assert outlet.stream.closed() and outlet.sock is None  # the broadcast leaves it alone now
+    with pytest.raises(StreamClosedError):
+        await outlet.flushing
