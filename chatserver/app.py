@@ -10,6 +10,7 @@ import tornado.web
 
 from chatserver import resources
 from chatserver.access_log import RedactSecrets, log_request
+from chatserver.broadcast import Broadcast
 from chatserver.broker import Broker
 from chatserver.calls import DEFAULT_RING_S, Calls
 from chatserver.clients import DEFAULT_IPV6_PREFIX, ClientKeys
@@ -308,6 +309,7 @@ def make_app(
     )
     if previews is not None:
         services.previews = PreviewJobs(store, previews, files)
+    broker.fanout = Broadcast(store, services.answers, services.presence)  # SSE streams level with a commit
     for name in ("tornado.general", "tornado.application"):  # once per process, however many apps
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):

@@ -7,9 +7,13 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from chatserver.models import PUBLIC_VIEW, Audience, Item, Viewer, party_of
 from chatserver.slots import Slots
+
+if TYPE_CHECKING:
+    from chatserver.sse_writer import Outlet
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +57,7 @@ class Waiter:
 class Subscriber:
     """One open stream on one event: told of every commit, for as long as it is open."""
 
-    __slots__ = ("event_id", "notify", "viewer", "wants_reads", "typing", "signals")
+    __slots__ = ("event_id", "notify", "viewer", "wants_reads", "typing", "signals", "outlet")
 
     def __init__(
         self,
@@ -63,6 +67,7 @@ class Subscriber:
         viewer: Viewer = PUBLIC_VIEW,
         typing: Callable[[bytes], None] | None = None,
         signals: Callable[[], None] | None = None,
+        outlet: Outlet | None = None,
     ) -> None:
         self.event_id = event_id
         self.notify = notify  # notify(reads): new items, or (reads=True) newer read receipts
@@ -70,6 +75,7 @@ class Subscriber:
         self.viewer = viewer
         self.typing = typing  # typing(frame): somebody is typing (an SSE event, sent or dropped at once)
         self.signals = signals  # signals(): a call signal for its viewer is kept (calls.py)
+        self.outlet = outlet  # an SSE stream's position and socket, for the broadcast (Broker.fanout)
 
 
 class Broker:
@@ -101,6 +107,8 @@ class Broker:
         self._typists: dict[int, dict[int, tuple[str, float]]] = {}  # per event: id -> (nickname, until)
         self._typing_timers: dict[int, asyncio.TimerHandle] = {}
         self._typing_woken_at: dict[int, float] = {}
+        # Serves the streams it can of a commit's subscribers, returning the rest (broadcast.py).
+        self.fanout: Callable[[int, list[Subscriber]], list[Subscriber]] | None = None
 
     def admit(self, client: str) -> bool:
         """Count one more held connection for client, or say no when a cap is reached."""
@@ -118,10 +126,12 @@ class Broker:
         viewer: Viewer = PUBLIC_VIEW,
         typing: Callable[[bytes], None] | None = None,
         signals: Callable[[], None] | None = None,
+        outlet: Outlet | None = None,
     ) -> Subscriber:
         """Call notify(False) after commits of new items to event_id that viewer may see, notify(True)
-        for receipts, typing(frame) when somebody types, signals() when a call signal to viewer is kept."""
-        subscriber = Subscriber(event_id, notify, wants_reads, viewer, typing, signals)
+        for receipts, typing(frame) when somebody types, signals() when a call signal to viewer is kept;
+        with an outlet, new items may instead be written by the fanout."""
+        subscriber = Subscriber(event_id, notify, wants_reads, viewer, typing, signals, outlet)
         self._subscribers.setdefault(event_id, set()).add(subscriber)
         return subscriber
 
@@ -133,9 +143,15 @@ class Broker:
                 del self._subscribers[subscriber.event_id]
 
     def _tell(self, event_id: int, reads: bool) -> None:
+        subscribers = list(self._subscribers.get(event_id, ()))
         if not reads:
             self._due.discard(event_id)
-        for subscriber in list(self._subscribers.get(event_id, ())):
+            if self.fanout is not None and not self.closing:
+                try:
+                    subscribers = self.fanout(event_id, subscribers)
+                except Exception:  # each stream is told as before, from the cursor it reached
+                    log.exception("the broadcast to an event's streams failed")
+        for subscriber in subscribers:
             if reads and not subscriber.wants_reads:
                 continue
             try:

@@ -127,6 +127,16 @@ class Tail:
             previous = item_id
         return shown, False
 
+    def public_after(self, after: int, limit: int) -> tuple[list[Item], bool] | None:
+        """Items with id > after (at most limit) and whether more follow, when every one of them is
+        public (the page any reader gets), or None: not all are held, or some are private."""
+        if after < self.first - 1 or after > self.last:
+            return None
+        start = after - self.first + 1
+        if self.private and len(self.public) - bisect_right(self.public, after) != len(self.items) - start:
+            return None
+        return self.items[start : start + limit], start + limit < len(self.items)
+
     def retract(self, item_id: int) -> None:
         index = item_id - self.first
         if 0 <= index < len(self.items):
@@ -160,6 +170,10 @@ class Recent:
 
     def event(self, slug: str) -> Event | None:
         return self._events.get(slug)
+
+    def event_of(self, event_id: int) -> Event | None:
+        slug = self._slugs.get(event_id)
+        return self._events.get(slug) if slug is not None else None
 
     def keep_event(self, event: Event, generation: int) -> None:
         """Keep a row read from the database, unless a commit changed some event since it was read."""
@@ -255,3 +269,11 @@ class Recent:
             return None
         self._tails.move_to_end(event_id)
         return tail.after(after, limit, viewer)
+
+    def public_after(self, event_id: int, after: int, limit: int) -> tuple[list[Item], bool] | None:
+        """Tail.public_after of the event's tail, or None when no tail is held."""
+        tail = self._tails.get(event_id)
+        if tail is None:
+            return None
+        self._tails.move_to_end(event_id)
+        return tail.public_after(after, limit)

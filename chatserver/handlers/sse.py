@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from asyncio import Future
 from collections.abc import Coroutine
 from typing import Any
 
@@ -19,13 +18,13 @@ from chatserver.errors import N_, RateLimited
 from chatserver.handlers.base import dumps
 from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
 from chatserver.models import CLOSED, Page, party_of
+from chatserver.sse_writer import PAGE, Outlet, framed
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor
 
 log = logging.getLogger(__name__)
 
 KEEPALIVE_S = 15.0  # a comment line this often keeps proxies and NATs from dropping a quiet stream
-PAGE = 500
 # A stream whose client has not taken one write (at most PAGE_BYTES) for this long is dropped.
 STALL_S = 60.0
 
@@ -61,12 +60,15 @@ class EventStreamHandler(StreamReader):
             return
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("X-Accel-Buffering", "no")  # nginx: pass each event on at once
-        self._slug, self._event, self._after, self._state = slug, event, after, state
+        # _event is as of the last page this handler wrote (the broadcast moves only the outlet's
+        # cursor): use it for its id, which never changes.
+        self._slug, self._event = slug, event
+        # The cursor, the state sent and the write side, shared with the broker's broadcast.
+        self._out = Outlet(after, state, self._reader.id if self._reader is not None else None)
         self._done = asyncio.get_running_loop().create_future()
         self._pumping = False  # the pump is catching up; news waits for it
         self._missed = False  # news came while the pump was reading
         self._reads_due = self._known_reads is not None  # newer receipts are to be sent
-        self._flushing: Future[None] | None = None  # the last write, until the client has taken it
         self._signal_seq = 0  # the newest call signal written (calls.SignalBoxes' order): 0, none yet
         self._signals_due = False  # call signals wait for the client to take what was written before
         broker, services = self.services.broker, self.services
@@ -84,11 +86,13 @@ class EventStreamHandler(StreamReader):
             viewer=self._viewer,
             typing=self._typing,
             signals=self._signalled if party_of(self._viewer) is not None else None,
+            outlet=self._out,
         )
         keepalive = PeriodicCallback(self._keepalive, KEEPALIVE_S * 1000)
         keepalive.start()
         try:
-            self._send(b"retry: 2000\n\n" + encode_state(state))
+            self._send(b"retry: 2000\n\n" + encode_state(state))  # with the headers, Tornado's way
+            self._out.attach(self.request.connection, self._headers.get("Transfer-Encoding") == "chunked")
             self._told(False)  # what is there already (and newer receipts, in the pump)
             self._signalled()  # the call signals kept for this reader (a tab opened while a call rings)
             await self._done
@@ -101,6 +105,7 @@ class EventStreamHandler(StreamReader):
             self.finish()
 
     def _end(self) -> None:
+        self._out.busy = True  # the broadcast leaves it alone from now on
         if not self._done.done():
             self._done.set_result(None)
 
@@ -120,7 +125,7 @@ class EventStreamHandler(StreamReader):
             self._reads_due = True
         if self._pumping or self._reads_due or not self._drained():
             return self._pump_soon()
-        page = self.store.memory_page(self._slug, self._after, PAGE, self._viewer)
+        page = self.store.memory_page(self._slug, self._out.after, PAGE, self._viewer)
         if page is None:
             return self._pump_soon()  # older than memory holds: the pump reads it from the database
         if page.items:
@@ -155,33 +160,39 @@ class EventStreamHandler(StreamReader):
 
     def _drained(self) -> bool:
         """Whether everything written so far has gone to the client."""
-        return self._flushing is None or self._flushing.done()
+        return self._out.drained()
 
     def _send(self, chunk: bytes) -> None:
-        """Write a chunk; only ever one is outstanding (Tornado resolves just the newest flush)."""
-        self.write(chunk)
-        self._flushing = self.flush()
+        """Write a chunk: framed by the outlet once the headers went, else by Tornado; only ever one
+        is outstanding (Tornado resolves just the newest flush)."""
+        out = self._out
+        if out.sock is not None:
+            out.send(framed(chunk))
+        else:
+            self.write(chunk)
+            out.flushing = self.flush()
 
     def _write_items(self, page: Page) -> None:
         """Write a page's items (and a new state); the stream ends once the closing item has gone out."""
         event = page.event
         state = event.state(self.store.clock())
         chunk = self.services.answers.stream_chunk(page, state)
-        if state != self._state:
-            self._state = state
+        out = self._out
+        if state != out.state:
+            out.state = state
             chunk += encode_state(state)
-        self._event, self._after = event, page.cursor
+        self._event, out.after = event, page.cursor
         self._send(chunk)
         if self._reader is not None:
             self.services.presence.touch(self._reader.id)  # connected is online, as a poll is
-        if state == CLOSED and not page.more and self._after >= event.last_item_id:
+        if state == CLOSED and not page.more and out.after >= event.last_item_id:
             self._end()  # the closing item has gone out: the stream is complete
 
     def _pump_soon(self) -> None:
         if self._pumping:
             self._missed = True  # the pump looks again before it stops
             return
-        self._pumping = True
+        self._pumping = self._out.busy = True
         self._spawn(self._pump())
 
     async def _pump(self) -> None:
@@ -190,8 +201,9 @@ class EventStreamHandler(StreamReader):
         try:
             while not self._done.done():
                 self._missed = False
-                if self._flushing is not None:
-                    await asyncio.wait_for(asyncio.shield(self._flushing), STALL_S)
+                flushing = self._out.flushing
+                if flushing is not None:
+                    await asyncio.wait_for(asyncio.shield(flushing), STALL_S)
                 if self._done.done():
                     break
                 if self._reads_due:
@@ -202,7 +214,7 @@ class EventStreamHandler(StreamReader):
                     self._signals_due = False
                     self._send_signals()
                     continue
-                page = await self.store.page(self._slug, self._event, self._after, PAGE, viewer=self._viewer)
+                page = await self.store.page(self._slug, self._event, self._out.after, PAGE, viewer=self._viewer)
                 if self._done.done() or (not page.items and not self._missed):
                     break
                 if page.items:
@@ -214,6 +226,7 @@ class EventStreamHandler(StreamReader):
             self._end()
         finally:
             self._pumping = False
+            self._out.busy = self._done.done()
 
     def _drop(self) -> None:
         """Close the connection now, freeing whatever it still had queued."""
