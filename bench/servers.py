@@ -198,6 +198,17 @@ def self_cpu() -> float:
     return times.user + times.system
 
 
+def serve_command(port: int, db: str, max_wait: float) -> list[str]:
+    """`chatserver serve` on loopback as every case starts it: no rate limit, and no caps on creating
+    events or joining, since setting up joins a crowd and schedules many events from a few addresses.
+    The caps on connections and held polls stay at their defaults (bench/client.py spreads the
+    readers over 64 loopback addresses)."""
+    return [
+        sys.executable, "-m", "chatserver", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db,
+        "--rate-limit", "0", "--max-wait", str(max_wait), "--event-limit", "0", "--join-limit", "0",
+    ]  # fmt: skip
+
+
 class Measured(Protocol):
     """A server whose CPU time can be read."""
 
@@ -330,30 +341,7 @@ class ServerProcess(PinnedProcess):
             cmd = [sys.executable, str(BASELINE_SCRIPT), "--port", str(port), "--max-wait", str(max_wait)]
         else:
             assert db is not None
-            cmd = [
-                sys.executable,
-                "-m",
-                "chatserver",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--db",
-                str(db),
-                "--rate-limit",
-                "0",
-                "--max-wait",
-                str(max_wait),
-                # Setting up joins a crowd and schedules many events from a few addresses. The
-                # caps on connections and held polls stay at their defaults (bench/client.py
-                # spreads the readers over 64 loopback addresses).
-                "--event-limit",
-                "0",
-                "--join-limit",
-                "0",
-                *extra,
-            ]
+            cmd = [*serve_command(port, str(db), max_wait), *extra]
         super().__init__(kind, cmd, port, log_path)
 
 
@@ -394,24 +382,7 @@ class ServerGroup:
         self.processes = processes
         self.log_path = workdir / f"{CHATSERVER}-p{processes}-{self.port}.log"
         self.cmd = [
-            sys.executable,
-            "-m",
-            "chatserver",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--db",
-            db,
-            "--rate-limit",
-            "0",
-            "--max-wait",
-            str(max_wait),
-            "--event-limit",
-            "0",
-            "--join-limit",
-            "0",
+            *serve_command(self.port, db, max_wait),
             "--processes",
             str(processes),
             "--log-level",
