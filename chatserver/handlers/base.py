@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any, NoReturn
@@ -18,7 +17,6 @@ from chatserver.errors import (
     N_,
     ChatError,
     Forbidden,
-    Gone,
     Muted,
     NotFound,
     PayloadTooLarge,
@@ -30,7 +28,8 @@ from chatserver.errors import (
 )
 from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, Language, Languages
-from chatserver.models import CLOSED, HOST, HOSTS, MODERATOR, PUBLIC_VIEW, Actor, Event, Moderator, Participant, Viewer
+from chatserver.models import HOST, PUBLIC_VIEW, Event, Participant, Viewer
+from chatserver.readers import Staff, require_readable, staff_of
 from chatserver.series import Series
 from chatserver.store import Store
 from chatserver.timefmt import format_time, now_ms
@@ -72,32 +71,6 @@ def path_number(value: str, missing: str) -> int:
 
 
 WRONG_HOST_KEY = N_("A missing or wrong host key: use the key from the host link.")
-HOSTS_ONLY = N_("The host keeps this event's transcript for the hosts only.")
-
-
-def refuse_reading(event: Event, now: int) -> None:
-    """410 gone for an event whose words retention erased, saying when."""
-    if event.erased_at is not None:
-        raise Gone(date=format_time(event.erased_at)[:10])
-
-
-@dataclass(frozen=True)
-class Staff:
-    """Who acts for the host: the host, or one of the moderators they named."""
-
-    role: str  # HOST or MODERATOR
-    moderator: Moderator | None = None
-
-    @property
-    def name(self) -> str | None:
-        return self.moderator.name if self.moderator is not None else None
-
-    @property
-    def actor(self) -> Actor:
-        """As the moderation log records them."""
-        if self.moderator is None:
-            return Actor(self.role)
-        return Actor(self.role, self.moderator.id, self.moderator.name)
 
 
 def dumps(value: Any) -> str:
@@ -262,13 +235,7 @@ class ApiHandler(Localized):
 
     async def staff(self, event: Event) -> Staff | None:
         """Who of the event's staff the request's key names: the host, a moderator, or nobody."""
-        key = self.bearer_token()
-        if key is None:
-            return None
-        if credentials.secret_matches(key, event.host_key_hash):
-            return Staff(HOST)
-        moderator = await self.store.moderator_by_key(event.id, key)
-        return Staff(MODERATOR, moderator) if moderator is not None else None
+        return await staff_of(self.store, self.bearer_token(), event)
 
     async def staff_view(self, event: Event) -> Viewer:
         """The hosts' view of the event's private items with a host or moderator key, else the public's."""
@@ -284,9 +251,7 @@ class ApiHandler(Localized):
     async def require_readable(self, event: Event) -> None:
         """Refuse to show the event's items where its host said so: erased by retention (410), or,
         once closed, a transcript for the hosts only without a host or moderator key (403)."""
-        refuse_reading(event, self.store.clock())
-        if event.transcript == HOSTS and event.state(self.store.clock()) == CLOSED and await self.staff(event) is None:
-            raise Forbidden(HOSTS_ONLY)
+        await require_readable(self.store, self.bearer_token(), event)
 
     async def require_host_only(self, event: Event) -> None:
         """The host's key, and a clear refusal for a moderator's (which may moderate, not manage)."""

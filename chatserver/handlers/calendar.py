@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from chatserver import calendar
-from chatserver.handlers.base import ApiHandler, refuse_reading
+from chatserver.handlers.base import ApiHandler
+from chatserver.readers import refuse_reading
 
 
 class CalendarHandler(ApiHandler):

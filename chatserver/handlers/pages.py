@@ -14,12 +14,13 @@ from tornado.escape import xhtml_escape
 
 from chatserver import transcript
 from chatserver.errors import N_, ChatError, Forbidden, NotFound, ShuttingDown
-from chatserver.handlers.base import Localized, error_body, refuse_reading
+from chatserver.handlers.base import Localized, error_body
 from chatserver.handlers.page_files import shown_files, shown_preview
 from chatserver.handlers.page_search import edited_at, reaction_chips, reply_quotes, search_event, search_site
 from chatserver.handlers.services import Services
 from chatserver.i18n import COOKIE, LANGUAGES, Language, fill
 from chatserver.models import CLOSED, HOSTS, OPEN, SCHEDULED, Event, Item, fit
+from chatserver.readers import refuse_reading
 from chatserver.store.events import EDIT_FIELDS
 from chatserver.timefmt import format_time, format_time_in
 from chatserver.transcript import page_questions

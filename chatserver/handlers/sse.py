@@ -16,8 +16,9 @@ from tornado.iostream import StreamClosedError
 
 from chatserver.errors import N_, RateLimited
 from chatserver.handlers.base import dumps
-from chatserver.handlers.stream import HELD_CAP_RETRY_S, StreamReader, reads_json
+from chatserver.handlers.stream import StreamReader
 from chatserver.models import CLOSED, Page, party_of
+from chatserver.polling import HELD_CAP_RETRY_S, reads_json
 from chatserver.sse_writer import PAGE, Outlet, framed
 from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import query_cursor

@@ -5,164 +5,73 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chatserver.broker import Waiter
-from chatserver.errors import N_, CursorAhead, InvalidRequest, StorageUnavailable, Unauthorized
-from chatserver.handlers.base import ApiHandler, Staff, dumps
-from chatserver.models import TO_HOSTS, Event, Held, Item, Page, Participant, Viewer
-from chatserver.store import Store
+from chatserver import readers
+from chatserver.errors import N_, InvalidRequest, Unauthorized
+from chatserver.handlers.base import ApiHandler
+from chatserver.models import TO_HOSTS, Event, Held, Item, Participant, Viewer
+from chatserver.polling import HELD_CAP_RETRY_S, Poll, PollArgs, reads_json
+from chatserver.readers import Staff
 from chatserver.store.files import FILES_PER_MESSAGE, NOT_ATTACHABLE
 from chatserver.validation import (
     BODY_MAX,
     NICKNAME_MAX,
-    POLL_LIMIT_MAX,
     client_id,
     multi_line,
-    query_cursor,
-    query_flag,
-    query_int,
-    query_wait,
     single_line,
 )
 from chatserver.wordfilter import matches
 
 # The name under a host's message when the console gives none (a person's name reads better).
 DEFAULT_HOST_NAME = "Host"
-# How long a poll turned away by the cap on held connections is asked to wait before the next.
-HELD_CAP_RETRY_S = 5
 FILE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class StreamReader(ApiHandler):
-    """What the long poll and the SSE stream share: the event and cursor checks, the page read,
-    and freeing the waiter as soon as the client goes away."""
+    """What the long poll and the SSE stream share: the event and cursor checks (readers.py), and
+    knowing when the client has gone away."""
 
-    _waiter: Waiter | None = None
     _gone = False
 
     async def event_at(self, slug: str, after: int) -> Event:
-        """The event, with any boundary already due appended, checking that `after` is not ahead
-        and that the reader may read it."""
-        event = await self.store.get_event(slug)
-        await self.require_readable(event)
-        if event.due_phase(self.store.clock()) > event.phase:
-            # A boundary passed a moment ago and its timer has not run yet: append it now, so a
-            # reader told the new state also gets the item that marks it.
-            try:
-                event = await self.store.catch_up(event.id)
-            except StorageUnavailable:
-                pass  # a full or read-only disk: serve what is stored; the scheduler retries the append
-        if after > event.last_item_id:
-            event = await self.store.get_event(slug, fresh=True)  # the disk has the last word on a 409
-            if after > event.last_item_id:
-                raise CursorAhead(
-                    N_("after={after} is beyond the newest item ({newest}); reload from after=0."),
-                    after=after,
-                    newest=event.last_item_id,
-                )
-        return event
+        """The event, checking that `after` is not ahead and that the reader may read it."""
+        return await readers.event_at(self.store, self.bearer_token(), slug, after)
 
     async def participant(self, event: Event) -> Participant | None:
         """The reader, when the request carries a valid token of someone not banned: it counts as online."""
-        token = self.bearer_token()
-        if token is None:
-            return None
-        participant = await self.store.participant_by_token(event.id, token)
-        if participant is None or participant.banned:
-            return None  # a banned participant still reads (reading is public) but is never online
-        self.services.presence.touch(participant.id)
-        return participant
+        return await readers.participant_of(self.services, self.bearer_token(), event)
 
     async def viewer(self, event: Event, participant: Participant | None) -> Viewer:
-        """Whose view of the stream this is: the participant's own, the hosts' (a host or moderator
-        key), or the public's. Private items are filtered by it."""
-        if participant is not None:
-            return Viewer(participant.id, sub=participant.sub)
-        return await self.staff_view(event)
+        """Whose view of the stream this is: the participant's own, the hosts', or the public's."""
+        return await readers.viewer_of(self.store, self.bearer_token(), event, participant)
 
     def on_connection_close(self) -> None:
-        # The client went away: free its waiter now rather than at the end of the hold.
         super().on_connection_close()
         self._gone = True
-        if self._waiter is not None:
-            self.services.broker.release(self._waiter)
 
 
 class MessagesHandler(StreamReader):
-    """GET reads and long-polls the stream (public); POST posts a message (participant token)."""
+    """GET reads and long-polls the stream (public); POST posts a message (participant token).
+    A plain poll usually comes by poll_path.py instead, which answers through the same Poll."""
+
+    _poll: Poll | None = None
 
     async def get(self, slug: str) -> None:
-        after = query_cursor(self.get_query_argument("after", None))
-        wait = query_wait(self.get_query_argument("wait", None), self.services.max_wait)
-        limit = query_int(self.get_query_argument("limit", None), "limit", 500, 1, POLL_LIMIT_MAX)
-        reads_arg = self.get_query_argument("reads", None)
-        known_reads = query_cursor(reads_arg, "reads") if reads_arg is not None else None
-        self._wants_typing = query_flag(self.get_query_argument("typing", None), "typing")
-        self._wants_signals = query_flag(self.get_query_argument("signals", None), "signals")
-        self._signals_after = self.services.calls.seq_after(self.get_query_argument("signals_after", None))
-        event = await self.event_at(slug, after)
-        participant = await self.participant(event)
-        viewer = await self.viewer(event, participant)
-        try:
-            page, turned_away = await self._read(slug, event, after, limit, wait, known_reads, viewer)
-        finally:
-            if participant is not None:
-                self.services.presence.touch(participant.id)
-        if page is None:
+        args = PollArgs.parse(lambda name: self.get_query_argument(name, None), self.services)
+        poll = self._poll = Poll(self.services, args, self.bearer_token(), self.client_key())
+        await poll.begin(slug)
+        if self._gone:
+            return
+        body = await poll.answer()
+        if body is None:
             return  # the client went away while the poll was held
-        body = self.services.answers.poll_body(page, page.event.state(self.store.clock()))
-        if await self._reads_news(page.event, known_reads):
-            body += b'"reads":' + dumps(await reads_json(self.store, page.event)).encode() + b","
-        if self._wants_typing:
-            typists = self.services.broker.typists(page.event.id)
-            body += b'"typing":' + dumps([{"participant_id": p, "nickname": n} for p, n in typists]).encode() + b","
-        if self._wants_signals:
-            body += self._signals(page.event, viewer)
-        if turned_away:
-            body += b'"retry_after":%d,' % HELD_CAP_RETRY_S
+        if poll.turned_away:
             self.set_header("Retry-After", str(HELD_CAP_RETRY_S))
-        self.write_json_prefix(200, body)
+        self.finish(body)
 
-    async def _read(
-        self, slug: str, event: Event, after: int, limit: int, wait: float, known_reads: int | None, viewer: Viewer
-    ) -> tuple[Page | None, bool]:
-        """The page to answer with, held up to `wait` seconds while there is nothing new (None if
-        the client went away meanwhile), and whether the cap on held polls turned the hold away."""
-        broker, client = self.services.broker, self.client_key()
-        turned_away = wait > 0 and not broker.admit(client)
-        if turned_away or wait <= 0:
-            return await self.store.page(slug, event, after, limit, final=True, viewer=viewer), turned_away
-        # Watch before reading, so that a commit between the read and the hold still wakes us.
-        waiter = self._waiter = broker.watch(
-            event.id,
-            wants_reads=known_reads is not None,
-            viewer=viewer,
-            wants_typing=self._wants_typing,
-            wants_signals=self._wants_signals,
-        )
-        try:
-            page = await self.store.page(slug, event, after, limit, viewer=viewer)
-            signalled = self._wants_signals and self.services.calls.pending(event.id, viewer, self._signals_after)
-            if page.items or self._gone or signalled or await self._reads_news(page.event, known_reads):
-                return (None if self._gone else page), False
-            await broker.hold(waiter, wait)
-            if self._gone:
-                return None, False
-            return await self.store.page(slug, page.event, after, limit, viewer=viewer), False
-        finally:
-            broker.release(waiter)
-            broker.discharge(client)
-
-    def _signals(self, event: Event, viewer: Viewer) -> bytes:
-        """The call signals kept for this reader since `signals_after` (all that are kept without it),
-        and the cursor for the next poll's `signals_after`; none for the public."""
-        calls = self.services.calls
-        cursor = calls.cursor()  # before the signals, with no await between: none is skipped
-        frames = [signal.frame for signal in calls.pending(event.id, viewer, self._signals_after)]
-        return b'"signals":[' + b",".join(frames) + b'],"signals_cursor":' + dumps(cursor).encode() + b","
-
-    async def _reads_news(self, event: Event, known: int | None) -> bool:
-        """Whether the client asked for read receipts and the event's are newer than its own."""
-        return known is not None and await self.store.reads_version(event.id) > known
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        if self._poll is not None:
+            self._poll.gone()
 
     async def post(self, slug: str) -> None:
         event = await self.store.get_event(slug)
@@ -265,14 +174,6 @@ def item_id(body: dict[str, Any], field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidRequest(N_("{field} must be the id of an item of this event (an integer >= 0)."), field=field)
     return value
-
-
-async def reads_json(store: Store, event: Event) -> dict[str, Any]:
-    readers, version = await store.reads(event.id)
-    return {
-        "version": version,
-        "by": [{"participant_id": p.id, "nickname": p.nickname, "last_read_id": p.public_read_id} for p in readers],
-    }
 
 
 class ReadsHandler(ApiHandler):
