@@ -14,24 +14,24 @@ from chatserver.handlers.stream import StreamReader
 def log_request(handler: tornado.web.RequestHandler) -> None:
     """Tornado's access log, except that answered reads of the stream (polls, SSE) go to DEBUG:
     they would be nearly every line, and formatting them costs the poll path."""
-    status = handler.get_status()
+    request = handler.request
+    reading = isinstance(handler, StreamReader) and request.method == "GET"
+    log_answer(
+        handler.get_status(), reading, request.method or "", request.uri or "", request.remote_ip or "",
+        request.request_time(),
+    )  # fmt: skip
+
+
+def log_answer(status: int, reading: bool, method: str, uri: str, ip: str, seconds: float) -> None:
+    """One request's line, at the level its status and kind call for (reads of the stream at DEBUG)."""
     if status < 400:
-        reading = isinstance(handler, StreamReader) and handler.request.method == "GET"
         if reading and not access_log.isEnabledFor(logging.DEBUG):
             return
         log = access_log.debug if reading else access_log.info
     else:
         # A 503 is an answer we chose (a stop, a full disk) and logged on its own: not an error.
         log = access_log.warning if status < 500 or status == 503 else access_log.error
-    request = handler.request
-    log(
-        "%d %s %s (%s) %.2fms",
-        status,
-        request.method,
-        loggable_uri(request.uri or ""),
-        request.remote_ip,
-        1000.0 * request.request_time(),
-    )
+    log("%d %s %s (%s) %.2fms", status, method, loggable_uri(uri), ip, 1000.0 * seconds)
 
 
 # Query parameters whose values may be secrets, should a client put one in a URL against the rules,

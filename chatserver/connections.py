@@ -26,6 +26,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.iostream import IOStream
 
+from chatserver import poll_path
 from chatserver.clients import ClientKeys
 from chatserver.handlers.base import error_body
 from chatserver.slots import Slots
@@ -139,6 +140,10 @@ class GatedHTTPServer(HTTPServer):
         self.open = Slots(max_total, max_per_client if clients is not None else 0)
         self.clients = clients or ClientKeys()
         self._client_of: dict[IOStream, str] = {}
+        # Plain long polls on a loop of our own (poll_path.py); behind a proxy (xheaders) the client's
+        # address comes from headers that only Tornado's request context reads, so Tornado serves all.
+        services = getattr(self.request_callback, "settings", {}).get("services")
+        self._plain_polls = services if services is not None and not self.xheaders and poll_path.supported() else None
         self._listening: dict[int, socket.socket] = {}
         self._accepting = False
         self._retry: object | None = None
@@ -218,6 +223,12 @@ class GatedHTTPServer(HTTPServer):
             return
         self._client_of[stream] = key
         self.handle_stream(stream, address)
+
+    def handle_stream(self, stream: IOStream, address: Any) -> None:
+        if self._plain_polls is None:
+            super().handle_stream(stream, address)
+        else:
+            poll_path.serve_stream(self, stream, address, self._plain_polls)
 
     def on_close(self, server_conn: object) -> None:
         super().on_close(server_conn)

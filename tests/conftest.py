@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -15,6 +16,7 @@ from tornado.ioloop import IOLoop
 
 from chatserver.app import make_app
 from chatserver.broker import Broker
+from chatserver.connections import GatedHTTPServer
 from chatserver.handlers.services import Services
 from chatserver.scheduler import Scheduler
 from chatserver.store import Store
@@ -117,6 +119,20 @@ def chat(
 @pytest.fixture
 def app(chat: Chat) -> tornado.web.Application:
     return chat.app  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.fixture
+def http_server(
+    request: pytest.FixtureRequest, io_loop: IOLoop, http_server_port: tuple[socket.socket, int]
+) -> Iterator[GatedHTTPServer]:
+    """The server `chatserver serve` runs, in place of pytest-tornasync's bare HTTPServer: plain
+    polls take poll_path.py's loop in every test, as they do in production. No caps: every test
+    client is 127.0.0.1."""
+    server = GatedHTTPServer(request.getfixturevalue("app"))
+    server.add_socket(http_server_port[0])
+    yield server
+    server.stop()
+    io_loop.run_sync(server.close_all_connections, timeout=request.config.option.async_test_timeout)
 
 
 @pytest.fixture

@@ -62,6 +62,14 @@ def error_body(code: str, message: str) -> str:
     )
 
 
+def bearer(authorization: str) -> str | None:
+    """The credential of an `Authorization: Bearer <token>` header's value, or None."""
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
 def path_number(value: str, missing: str) -> int:
     """An id from the path: anything but up to 18 ASCII digits names nothing (404 with `missing`,
     a template with {id})."""
@@ -203,11 +211,7 @@ class ApiHandler(Localized):
 
     def bearer_token(self) -> str | None:
         """The credential from `Authorization: Bearer <token>`, never from the URL."""
-        header = self.request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            return None
-        return value.strip()
+        return bearer(self.request.headers.get("Authorization", ""))
 
     async def require_participant(self, event: Event, refusal: str) -> Participant:
         """The participant of this event whose token the request carries, or 401 with the refusal

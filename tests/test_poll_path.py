@@ -1,0 +1,310 @@
+"""Plain long polls on their own loop (chatserver/poll_path.py): answered as Tornado's handler
+answers them, every other request handed to Tornado on the same connection in order, refusals in
+the reader's language, and the bounds: a client gone mid-hold, a head never finished or too long,
+a client that sends polls without reading the answers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tornado.httputil import HTTPHeaders, parse_request_start_line
+from tornado.ioloop import IOLoop
+from tornado.testing import bind_unused_port
+
+from chatserver import poll_path
+from chatserver.connections import GatedHTTPServer
+from chatserver.handlers.base import bearer
+from chatserver.poll_path import PollConnection, plain_poll
+from tests.conftest import Chat
+from tests.helpers import Api
+from tests.waiting import until
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture
+def settings() -> dict[str, object]:
+    return {"max_wait": 60.0, "rate_limit": 0}
+
+
+class Response:
+    """One HTTP/1.1 response as read off the wire."""
+
+    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Wire:
+    """A raw keep-alive connection: requests written as bytes, responses read in order."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int, receive_buffer: int | None = None) -> Wire:
+        sock = socket.socket()
+        if receive_buffer is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+        return cls(*await asyncio.open_connection(sock=sock))
+
+    def send(self, data: bytes) -> None:
+        self.writer.write(data)
+
+    async def response(self) -> Response:
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if line]
+        length = int(next(v for k, v in headers if k.lower() == "content-length"))
+        return Response(status, headers, await self.reader.readexactly(length))  # type: ignore[arg-type]
+
+    async def closed(self) -> bool:
+        """Whether the server closes the connection (an EOF) rather than answer."""
+        return await self.reader.read(65536) == b""
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def get(path: str, *headers: str) -> bytes:
+    return ("\r\n".join([f"GET {path} HTTP/1.1", "Host: test", *headers]) + "\r\n\r\n").encode()
+
+
+def post(path: str, body: dict[str, Any], token: str) -> bytes:
+    data = json.dumps(body).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    return head.encode() + data
+
+
+@pytest.fixture
+def wires() -> Iterator[list[Wire]]:
+    opened: list[Wire] = []
+    yield opened
+    for wire in opened:
+        wire.close()
+
+
+async def wire(port: int, wires: list[Wire], receive_buffer: int | None = None) -> Wire:
+    opened = await Wire.open(port, receive_buffer)
+    wires.append(opened)
+    return opened
+
+
+async def test_a_plain_poll_answers_as_the_handler_does(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    await api.say(slug, token, "hello")
+    line = await wire(http_server_port[1], wires)
+    before = chat.services.plain_polls
+    line.send(get(f"/api/events/{slug}/messages?after=0&wait=0", f"Authorization: Bearer {token}"))
+    plain = await line.response()
+    assert chat.services.plain_polls == before + 1
+    # An argument the plain path does not read, percent-encoded: Tornado's handler answers this one.
+    line.send(get(f"/api/events/{slug}/messages?after=0&wait=0&x=%41", f"Authorization: Bearer {token}"))
+    handled = await line.response()
+    assert chat.services.plain_polls == before + 1
+    assert plain.status == handled.status == 200
+    assert [k for k, _ in plain.headers] == [k for k, _ in handled.headers]
+    for name, value in handled.headers:
+        if name not in ("Date", "Content-Length"):
+            assert plain.header(name) == value, name
+    first, second = plain.json(), handled.json()
+    assert first.pop("server_time") and second.pop("server_time")
+    assert first == second
+    assert [m["body"] for m in first["messages"] if m["kind"] == "message"] == ["hello"]
+
+
+async def test_one_connection_mixes_plain_polls_and_other_requests_in_order(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    newest = (await api.read_all(slug))[-1]["id"]
+    line = await wire(http_server_port[1], wires)
+    before = chat.services.plain_polls
+    # Pipelined in one write: a poll, a post (Tornado's), a poll that sees the post, a page (Tornado's).
+    line.send(
+        get(f"/api/events/{slug}/messages?after={newest}&wait=0")
+        + post(f"/api/events/{slug}/messages", {"body": "one"}, token)
+        + get(f"/api/events/{slug}/messages?after={newest}&wait=0")
+        + get(f"/api/events/{slug}")
+        + get(f"/api/events/{slug}/messages?after={newest}&wait=0")
+    )
+    answers = [await line.response() for _ in range(5)]
+    assert [a.status for a in answers] == [200, 201, 200, 200, 200]
+    assert answers[0].json()["messages"] == []
+    assert [m["body"] for m in answers[2].json()["messages"]] == ["one"]
+    assert answers[3].json()["event"]["slug"] == slug
+    assert answers[4].json()["cursor"] == answers[2].json()["cursor"]
+    assert chat.services.plain_polls == before + 3
+    # A held poll on the same connection is woken by a post from elsewhere.
+    line.send(get(f"/api/events/{slug}/messages?after={answers[4].json()['cursor']}&wait=5"))
+    await until(lambda: chat.broker.held_polls == 1, what="the poll to be held")
+    await api.say(slug, token, "two")
+    woken = await line.response()
+    assert [m["body"] for m in woken.json()["messages"]] == ["two"]
+
+
+async def test_refusals_go_to_the_handler_in_the_readers_language(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    line = await wire(http_server_port[1], wires)
+    before = chat.services.plain_polls
+    line.send(get("/api/events/nosuchevent/messages?after=0&wait=0", "Accept-Language: de"))
+    missing = await line.response()
+    line.send(get(f"/api/events/{slug}/messages?after=-1&wait=0"))
+    bad = await line.response()
+    line.send(get(f"/api/events/{slug}/messages?after=999&wait=0", "Accept-Language: de"))
+    ahead = await line.response()
+    assert (missing.status, missing.json()["error"]["code"]) == (404, "not_found")
+    assert (bad.status, bad.json()["error"]["code"]) == (400, "invalid_request")
+    assert (ahead.status, ahead.json()["error"]["code"]) == (409, "cursor_ahead")
+    assert "neuesten" in ahead.json()["error"]["message"]  # German, as the handler words it
+    assert chat.services.plain_polls == before
+    line.send(get(f"/api/events/{slug}/messages?after=0&wait=0"))
+    assert (await line.response()).status == 200  # the connection goes on
+    assert chat.services.plain_polls == before + 1
+
+
+async def test_a_client_gone_mid_hold_frees_its_poll(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    newest = (await api.read_all(slug))[-1]["id"]
+    line = await wire(http_server_port[1], wires)
+    line.send(get(f"/api/events/{slug}/messages?after={newest}&wait=60"))
+    await until(lambda: chat.broker.held_polls == 1 and chat.services.in_flight == 1, what="the poll to be held")
+    line.close()
+    await until(lambda: chat.broker.held_polls == 0 and chat.services.in_flight == 0, what="the poll to be freed")
+
+
+@pytest.fixture
+def strict_server(app: Any, io_loop: IOLoop) -> Iterator[int]:
+    """A second server on the same app with a short header timeout and a small head limit."""
+    server = GatedHTTPServer(app, idle_connection_timeout=0.5, max_header_size=2048)
+    sock, port = bind_unused_port()
+    server.add_socket(sock)
+    yield port
+    server.stop()
+    io_loop.run_sync(server.close_all_connections)
+
+
+async def test_a_head_never_finished_or_too_long_closes_the_connection(
+    api: Api, chat: Chat, strict_server: int, wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    slow = await wire(strict_server, wires)
+    slow.send(f"GET /api/events/{slug}/messages?after=0 HTTP/1.1\r\nHost: te".encode())
+    assert await asyncio.wait_for(slow.closed(), 5)  # after the 0.5 s header timeout
+    idle = await wire(strict_server, wires)
+    idle.send(get(f"/api/events/{slug}/messages?after=0&wait=0"))
+    assert (await idle.response()).status == 200
+    assert await asyncio.wait_for(idle.closed(), 5)  # no next request within the timeout
+    long = await wire(strict_server, wires)
+    long.send(get(f"/api/events/{slug}/messages?after=0&wait=0", "X-Pad: " + "a" * 4096))
+    assert await asyncio.wait_for(long.closed(), 5)
+    fine = await wire(strict_server, wires)
+    fine.send(get(f"/api/events/{slug}/messages?after=0&wait=0"))
+    assert (await fine.response()).status == 200
+
+
+async def test_a_client_that_does_not_read_has_at_most_one_answer_queued(
+    api: Api, chat: Chat, http_server: GatedHTTPServer, http_server_port: tuple[object, int], wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    for n in range(20):
+        last = (await api.say(slug, token, f"{n} " + "中" * 1000)).body["message"]["id"]  # about 60 KB a page
+    line = await wire(http_server_port[1], wires, receive_buffer=4096)
+    count = 200
+    line.send(get(f"/api/events/{slug}/messages?after=0&wait=0") * count)
+    before = chat.services.plain_polls
+
+    def queued() -> int:
+        conns = [c for c in http_server._connections if isinstance(c, PollConnection)]
+        return max((len(c.stream._write_buffer) for c in conns), default=0)
+
+    await until(lambda: queued() > 0, what="an answer the client has not taken")
+    answered = chat.services.plain_polls - before
+    assert answered < count / 4  # the server stopped reading requests while an answer waits
+    first = await line.response()
+    assert queued() <= len(first.body) + 1024  # one answer at most, never a growing queue
+    rest = [await line.response() for _ in range(count - 1)]  # then every answer, in order
+    ids = [m["id"] for m in first.json()["messages"]]
+    assert ids[-1] == last and all(r.status == 200 and [m["id"] for m in r.json()["messages"]] == ids for r in rest)
+
+
+def test_plain_heads_and_those_left_to_tornado() -> None:
+    path = "/api/events/abc123/messages?after=5&wait=30"
+    ok = plain_poll(get(path, "Authorization: Bearer tok", "Accept: */*"))
+    assert ok is not None and (ok.slug, ok.query, ok.key) == ("abc123", {"after": "5", "wait": "30"}, "tok")
+    assert plain_poll(get(path, "Connection: keep-alive", "Content-Length: 0")) is not None
+    for head in [
+        get(path).replace(b"HTTP/1.1", b"HTTP/1.0"),
+        get(path).replace(b"GET", b"HEAD"),
+        get(path, "Connection: close"),
+        get(path, "Transfer-Encoding: chunked"),
+        get(path, "Content-Length: 4"),
+        get(path, "Expect: 100-continue"),
+        get(path, "Authorization: Bearer a", "Authorization: Bearer b"),
+        get(path, "X-Folded: a", " b"),
+        get(path, "Bad Name: a"),
+        get(path.replace("after=5", "after=%35")),
+        get("/api/events/abc123/messages/x?after=5"),
+        get("/api/events/abc123/stream?after=5"),
+        get(path).replace(b"\r\n", b"\n"),
+        b"\r\n" + get(path),
+        get(path, "X-Control: a\x01b"),
+        get(path).replace(b"Host: test", b"Host: caf\xe9"),
+    ]:
+        assert plain_poll(head) is None, head
+
+
+ARGS = st.sampled_from(["after", "wait", "limit", "reads", "typing", "signals", "x"])
+VALUES = st.text(alphabet="0123456789abcxyz_.-", max_size=6)
+
+
+@given(
+    st.lists(st.tuples(ARGS, VALUES), max_size=6),
+    st.one_of(st.none(), st.text(alphabet="AaBbz09_- ", max_size=12)),
+)
+def test_a_plain_head_reads_as_tornado_reads_it(pairs: list[tuple[str, str]], authorization: str | None) -> None:
+    query = "&".join(f"{k}={v}" for k, v in pairs)
+    headers = [f"Authorization: {authorization}"] if authorization is not None else []
+    head = get(f"/api/events/ev_1/messages?{query}", *headers)
+    found = plain_poll(head)
+    if found is None:
+        return  # Tornado reads it: nothing to compare
+    lines = head.decode().split("\r\n")
+    start = parse_request_start_line(lines[0])
+    tornado_headers = HTTPHeaders.parse("\r\n".join(lines[1:]))
+    tornado_args = parse_qs(start.path.partition("?")[2], keep_blank_values=True)
+    assert found.query == {name: values[-1] for name, values in tornado_args.items()}
+    assert found.key == bearer(tornado_headers.get("Authorization", ""))
+
+
+def test_this_tornado_has_what_the_plain_path_leans_on() -> None:
+    # If this fails after a Tornado upgrade, the server quietly serves every poll through Tornado.
+    assert poll_path.supported()
