@@ -5,8 +5,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from bench.benchmarks import conversation, fanout, fanout_pg, files, herd, idle, peers, posts, qa, search, transcript
+from bench.benchmarks import (
+    capacity,
+    conversation,
+    fanout,
+    fanout_pg,
+    files,
+    herd,
+    idle,
+    peers,
+    posts,
+    qa,
+    search,
+    transcript,
+)
 from bench.benchmarks.common import Result, Settings
 from bench.servers import CHATSERVER, KINDS
 
@@ -23,6 +37,7 @@ GROUPS = (
     "files",
     "qa",
     "peers",
+    "capacity",
 )
 
 # The SSE goal: server CPU per delivery at most this fraction of chatserver's own long-poll figure.
@@ -219,17 +234,17 @@ def cases(settings: Settings, only: set[str]) -> list[Case]:
         )
     )
     found += _qa_cases(settings)
-    found += _peers_cases(settings) if "peers" in only else []
+    found += _session_cases("peers", peers.Session(settings)) if "peers" in only else []
+    found += _session_cases("capacity", capacity.Session(settings)) if "capacity" in only else []
     return [case for case in found if case.group in only]
 
 
-def _peers_cases(settings: Settings) -> list[Case]:
-    """Issue 24's comparison with Nchan, Tornado's chat demo and a Python floor: one session measures
-    every case of the group at the first call (its time limit covers them all); see peers.py."""
-    session = peers.Session(settings)
+def _session_cases(group: str, session: peers.Measured[Any]) -> list[Case]:
+    """A group measured by one session (issue 24's peers, and its capacity search) at the first
+    call (its time limit covers them all), reported per case; see peers.py and capacity.py."""
     return [
         Case(
-            "peers",
+            group,
             spec.title,
             functools.partial(session.run, spec.key),
             session.timeout if n == 0 else 60,

@@ -28,7 +28,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bench.benchmarks.common import BenchError, Result, Settings
 from bench.benchmarks.peers_run import DEMO, FLOOR, NCHAN, Scenario, run_once
@@ -55,6 +55,7 @@ PACKING_WHY = (
 IDLE_WHY = "a held Tornado request: its HTTP1Connection, IOStream, RequestHandler and their buffers"
 POLL_WHY = "a long poll's round trip is Tornado's request cycle (parse, route, handler, write) in both servers"
 LOADGEN_WHY = "the generator, not the server, may have been the limit: the figures are suspect"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -182,35 +183,55 @@ def specs(settings: Settings) -> list[Spec]:
     return found
 
 
-class Session:
+class Measured(Generic[T]):
+    """A group of cases measured once, by the first case to ask (its time limit, timeout, covers
+    the whole group), then reported per case and column from what was measured (a T)."""
+
+    def __init__(self, specs: list[Spec], timeout: float) -> None:
+        self.specs = {spec.key: spec for spec in specs}
+        self.timeout = timeout
+        self.measured: T | None = None
+        self.failed: str | None = None
+
+    async def run(self, key: str, kind: str) -> Result:
+        """One case's figures for one column (baseline: the peers; chatserver: chatserver)."""
+        if self.measured is None and self.failed is None:
+            try:
+                self.measured = await self._measure()
+            except BaseException as exc:
+                self.failed = f"{type(exc).__name__}: {exc}"
+                raise
+        if self.measured is None:
+            raise BenchError(f"not measured: {self.failed}")
+        return self._result(self.specs[key], kind, self.measured)
+
+    async def _measure(self) -> T:
+        raise NotImplementedError
+
+    def _result(self, spec: Spec, kind: str, measured: T) -> Result:
+        raise NotImplementedError
+
+
+Runs = dict[str, dict[str, list[dict[str, Any]]]]  # scenario -> server -> each run's figures
+
+
+class Session(Measured[Runs]):
     """Every run of the group, measured once (by the first case to ask), reported per case."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.timeout = settings.peers_rounds * sum(len(s.peers) for s in scenarios(settings)) * RUN_TIMEOUT + 120
-        self.runs: dict[str, dict[str, list[dict[str, Any]]]] | None = None  # scenario -> server -> runs
-        self.failed: str | None = None
-        self.specs = {spec.key: spec for spec in specs(settings)}
+        super().__init__(
+            specs(settings),
+            settings.peers_rounds * sum(len(s.peers) for s in scenarios(settings)) * RUN_TIMEOUT + 120,
+        )
 
-    async def run(self, key: str, kind: str) -> Result:
-        """One case's figures for one column (baseline: the peers; chatserver: chatserver)."""
-        if self.runs is None and self.failed is None:
-            try:
-                self.runs = await self._measure()
-            except BaseException as exc:
-                self.failed = f"{type(exc).__name__}: {exc}"
-                raise
-        if self.runs is None:
-            raise BenchError(f"not measured: {self.failed}")
-        return self._result(self.specs[key], kind, self.runs)
-
-    async def _measure(self) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    async def _measure(self) -> Runs:
         settings, missing = self.settings, skipped()
         for name, reason in missing.items():
             print(f"  {SHOWN[name]}: skipped — {reason}", file=sys.stderr, flush=True)
         binary = generator.build()
         every = scenarios(settings)
-        runs: dict[str, dict[str, list[dict[str, Any]]]] = {s.key: {p: [] for p in s.peers} for s in every}
+        runs: Runs = {s.key: {p: [] for p in s.peers} for s in every}
         for turn in range(settings.peers_rounds):
             for scenario in every:
                 peers = [p for p in scenario.peers if p not in missing]
@@ -220,17 +241,12 @@ class Session:
         return runs
 
     async def _one(self, name: str, scenario: Scenario, binary: Path, turn: int) -> dict[str, Any]:
-        """One run, bounded; a failure is recorded, not raised (the other runs still happen)."""
-        started = time.perf_counter()
-        try:
-            found = await asyncio.wait_for(run_once(name, scenario, self.settings, binary), RUN_TIMEOUT)
-        except Exception as exc:  # noqa: BLE001 - one failed run must not lose the others
-            found = {"failed": f"{type(exc).__name__}: {exc}"}
-        found["wall_s"] = time.perf_counter() - started
-        print(f"    {scenario.title}, round {turn + 1}, {SHOWN[name]}: {_progress(found)}", file=sys.stderr, flush=True)
+        """One run, bounded, with its progress line."""
+        found = await run_bounded(name, scenario, self.settings, binary)
+        print(f"    {scenario.title}, round {turn + 1}, {SHOWN[name]}: {progress(found)}", file=sys.stderr, flush=True)
         return found
 
-    def _result(self, spec: Spec, kind: str, runs: dict[str, dict[str, list[dict[str, Any]]]]) -> Result:
+    def _result(self, spec: Spec, kind: str, runs: Runs) -> Result:
         result = Result()
         for row in spec.rows:
             server = row.peer if kind == BASELINE else CHATSERVER
@@ -247,6 +263,18 @@ class Session:
         return result
 
 
+async def run_bounded(name: str, scenario: Scenario, settings: Settings, binary: Path) -> dict[str, Any]:
+    """One run_once within RUN_TIMEOUT; a failure is recorded in its figures ("failed"), not raised,
+    so that the other runs still happen."""
+    started = time.perf_counter()
+    try:
+        found = await asyncio.wait_for(run_once(name, scenario, settings, binary), RUN_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - one failed run must not lose the others
+        found = {"failed": f"{type(exc).__name__}: {exc}"}
+    found["wall_s"] = time.perf_counter() - started
+    return found
+
+
 def summarize(runs: list[dict[str, Any]], figure: str) -> float | None:
     """The figure over the runs: errors added up (a failed run is one), the generator's largest,
     anything else the median of the runs that have it; None when no run has it."""
@@ -259,7 +287,7 @@ def summarize(runs: list[dict[str, Any]], figure: str) -> float | None:
     return max(values) if figure == "loadgen_cpu_pct" else statistics.median(values)
 
 
-def _progress(run: dict[str, Any]) -> str:
+def progress(run: dict[str, Any]) -> str:
     """A run's figures for the progress line, flagged when the generator passed its limit."""
     if "failed" in run:
         return f"FAILED: {run['failed']}"

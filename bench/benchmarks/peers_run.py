@@ -45,6 +45,7 @@ class Scenario:
     messages: int
     rate: float
     peers: tuple[str, ...]
+    done_timeout: float = DONE_TIMEOUT  # seconds after the last message before the crowd reports what it has
 
 
 def start(name: str, settings: Settings, readers: int) -> AbstractAsyncContextManager[Peer]:
@@ -98,7 +99,7 @@ async def run_once(name: str, scenario: Scenario, settings: Settings, binary: Pa
             accepted = await open_loop(
                 scenario.messages, scenario.rate, time.perf_counter(), lambda i: _publish(peer, i)
             )
-            summary = await crowd.done(DONE_TIMEOUT)
+            summary = await crowd.done(scenario.done_timeout)
             cpu1, gen1, end_ns = peer.cpu(), crowd.cpu(), time.monotonic_ns()
             queued1 = peer.queued(), crowd.queued()
             extra = await _extra(peer)
@@ -152,6 +153,7 @@ def figures(
         "max_ms": latency["max"],
         "items_per_write": deliveries / max(1, carriers),
         "loadgen_cpu_pct": crowd_cpu / window * 100 if window > 0 else 0.0,
+        "server_cpu_pct": server_cpu / window * 100 if window > 0 else 0.0,
         "errors": sum(kinds.values()) + not_taken,
         "deliveries_per_s": deliveries / span if span > 0 else 0.0,
         "deliveries": deliveries,
