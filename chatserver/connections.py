@@ -26,7 +26,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.iostream import IOStream
 
-from chatserver import poll_path
+from chatserver import read_path
 from chatserver.clients import ClientKeys
 from chatserver.handlers.base import error_body
 from chatserver.slots import Slots
@@ -140,10 +140,11 @@ class GatedHTTPServer(HTTPServer):
         self.open = Slots(max_total, max_per_client if clients is not None else 0)
         self.clients = clients or ClientKeys()
         self._client_of: dict[IOStream, str] = {}
-        # Plain long polls on a loop of our own (poll_path.py); behind a proxy (xheaders) the client's
-        # address comes from headers that only Tornado's request context reads, so Tornado serves all.
+        # Plain reads of the stream (polls, SSE) on a loop of our own (read_path.py); behind a proxy
+        # (xheaders) the client's address comes from headers that only Tornado's request context
+        # reads, so Tornado serves all.
         services = getattr(self.request_callback, "settings", {}).get("services")
-        self._plain_polls = services if services is not None and not self.xheaders and poll_path.supported() else None
+        self._plain_reads = services if services is not None and not self.xheaders and read_path.supported() else None
         self._listening: dict[int, socket.socket] = {}
         self._accepting = False
         self._retry: object | None = None
@@ -225,10 +226,10 @@ class GatedHTTPServer(HTTPServer):
         self.handle_stream(stream, address)
 
     def handle_stream(self, stream: IOStream, address: Any) -> None:
-        if self._plain_polls is None:
+        if self._plain_reads is None:
             super().handle_stream(stream, address)
         else:
-            poll_path.serve_stream(self, stream, address, self._plain_polls)
+            read_path.serve_stream(self, stream, address, self._plain_reads)
 
     def on_close(self, server_conn: object) -> None:
         super().on_close(server_conn)

@@ -1,5 +1,5 @@
 """One long poll of an event's stream, apart from how its request came in: the arguments, the
-checks, the hold, and the answer's JSON. MessagesHandler (Tornado's request cycle) and poll_path
+checks, the hold, and the answer's JSON. MessagesHandler (Tornado's request cycle) and read_path
 (our own HTTP/1.1 loop for plain polls) both answer through it, so they answer alike."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Who reads an event's stream, and whether they may: the checks the long poll and the SSE stream
 share, taking the request's bearer credential rather than a handler, so that the poll's own HTTP
-path (poll_path.py) makes exactly the decisions the handlers make."""
+path (read_path.py) makes exactly the decisions the handlers make."""
 
 from __future__ import annotations
 

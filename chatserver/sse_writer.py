@@ -45,13 +45,17 @@ class Outlet:
     def attach(self, connection: object, chunked: bool) -> None:
         """Write straight to the socket from now on, if the response is chunked over plain TCP
         (HTTP/1.0 bodies and TLS keep Tornado's path)."""
-        if not chunked or not isinstance(connection, HTTP1Connection):
-            return
-        stream = connection.stream
-        if isinstance(stream, IOStream) and not isinstance(stream, SSLIOStream) and stream.socket is not None:
-            self.stream, self.sock = stream, stream.socket
-            # Each write is whole events, due now: Nagle would hold one back until the last is acked.
-            stream.set_nodelay(True)
+        if chunked and isinstance(connection, HTTP1Connection):
+            self.attach_stream(connection.stream)
+
+    def attach_stream(self, stream: IOStream) -> bool:
+        """Write straight to this stream's socket from now on, if it is plain TCP and open."""
+        if isinstance(stream, SSLIOStream) or stream.socket is None:
+            return False
+        self.stream, self.sock = stream, stream.socket
+        # Each write is whole events, due now: Nagle would hold one back until the last is acked.
+        stream.set_nodelay(True)
+        return True
 
     def drained(self) -> bool:
         """Whether everything written so far has gone to the kernel."""

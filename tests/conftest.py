@@ -126,7 +126,7 @@ def http_server(
     request: pytest.FixtureRequest, io_loop: IOLoop, http_server_port: tuple[socket.socket, int]
 ) -> Iterator[GatedHTTPServer]:
     """The server `chatserver serve` runs, in place of pytest-tornasync's bare HTTPServer: plain
-    polls take poll_path.py's loop in every test, as they do in production. No caps: every test
+    polls take read_path.py's loop in every test, as they do in production. No caps: every test
     client is 127.0.0.1."""
     server = GatedHTTPServer(request.getfixturevalue("app"))
     server.add_socket(http_server_port[0])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chatserver.handlers import sse
+from chatserver import sse_stream
 from tests.conftest import Chat
 from tests.helpers import TIME_RE, Api
 from tests.waiting import until
@@ -244,7 +244,7 @@ async def test_a_stream_behind_memory_reads_the_disk_then_goes_on_live(
 async def test_a_stream_that_stops_reading_is_dropped_and_resumes_without_loss(
     api: Api, chat: Chat, http_server_port: tuple[object, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sse, "STALL_S", 0.5)
+    monkeypatch.setattr(sse_stream, "STALL_S", 0.5)
     slug = (await api.create_event())["event"]["slug"]
     _, token = await api.join(slug, "alice")
     path = f"/api/events/{slug}/stream"

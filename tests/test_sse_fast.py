@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from tornado.iostream import IOStream, StreamClosedError
 
+from chatserver import sse_stream
 from chatserver.broadcast import Broadcast
-from chatserver.handlers import sse
 from chatserver.models import PAGE_BYTES
 from chatserver.sse_writer import Outlet, framed
 from tests.conftest import Chat
@@ -93,7 +93,7 @@ async def test_a_reader_that_never_reads_is_dropped_while_another_gets_everythin
     queued: list[tuple[int, int]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sse, "STALL_S", 0.5)
+    monkeypatch.setattr(sse_stream, "STALL_S", 0.5)
     slug = (await api.create_event())["event"]["slug"]
     _, token = await api.join(slug, "alice")
     port, path = http_server_port[1], f"/api/events/{slug}/stream?after={await newest(api, slug)}"

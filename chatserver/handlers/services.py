@@ -59,7 +59,8 @@ class Services:
     # Transcript downloads at once, in all and per client: each holds up to a page of rows.
     downloads: Slots = field(default_factory=lambda: Slots(MAX_DOWNLOADS, MAX_DOWNLOADS_PER_CLIENT))
     open_streams: int = 0
-    plain_polls: int = 0  # polls answered on poll_path's own loop (the rest went through Tornado's)
+    plain_polls: int = 0  # polls answered on read_path's own loop (the rest went through Tornado's)
+    plain_streams: int = 0  # SSE streams opened on it
     in_flight: int = 0
     _idle: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -51,7 +51,7 @@ class StreamReader(ApiHandler):
 
 class MessagesHandler(StreamReader):
     """GET reads and long-polls the stream (public); POST posts a message (participant token).
-    A plain poll usually comes by poll_path.py instead, which answers through the same Poll."""
+    A plain poll usually comes by read_path.py instead, which answers through the same Poll."""
 
     _poll: Poll | None = None
 

@@ -1,7 +1,7 @@
-"""Plain long polls on their own loop (chatserver/poll_path.py): answered as Tornado's handler
-answers them, every other request handed to Tornado on the same connection in order, refusals in
-the reader's language, and the bounds: a client gone mid-hold, a head never finished or too long,
-a client that sends polls without reading the answers."""
+"""Plain reads on their own loop (chatserver/read_path.py): polls and SSE streams served as
+Tornado's handlers serve them, every other request handed to Tornado on the same connection in
+order, refusals in the reader's language, and the bounds: a client gone mid-hold, a head never
+finished or too long, a client that sends polls without reading the answers."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from tornado.httputil import HTTPHeaders, parse_request_start_line
 from tornado.ioloop import IOLoop
 from tornado.testing import bind_unused_port
 
-from chatserver import poll_path
+from chatserver import read_path
 from chatserver.connections import GatedHTTPServer
 from chatserver.handlers.base import bearer
-from chatserver.poll_path import PollConnection, plain_poll
+from chatserver.read_path import ReadConnection, plain_read
 from tests.conftest import Chat
 from tests.helpers import Api
 from tests.waiting import until
@@ -73,6 +73,26 @@ class Wire:
         headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if line]
         length = int(next(v for k, v in headers if k.lower() == "content-length"))
         return Response(status, headers, await self.reader.readexactly(length))  # type: ignore[arg-type]
+
+    async def head(self) -> Response:
+        """A response's status and headers, its body left to read (an SSE stream's chunks)."""
+        lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin1").split("\r\n")
+        headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if line]
+        return Response(int(lines[0].split(" ")[1]), headers, b"")  # type: ignore[arg-type]
+
+    async def chunk(self) -> bytes:
+        """One chunk of a chunked body (b"" for the last)."""
+        size = int((await self.reader.readuntil(b"\r\n"))[:-2], 16)
+        data = await self.reader.readexactly(size + 2)
+        assert data.endswith(b"\r\n")
+        return data[:-2]
+
+    async def events_until(self, text: bytes) -> bytes:
+        """Chunks until one holds text: everything read."""
+        seen = b""
+        while text not in seen:
+            seen += await self.chunk()
+        return seen
 
     async def closed(self) -> bool:
         """Whether the server closes the connection (an EOF) rather than answer."""
@@ -243,7 +263,7 @@ async def test_a_client_that_does_not_read_has_at_most_one_answer_queued(
     before = chat.services.plain_polls
 
     def queued() -> int:
-        conns = [c for c in http_server._connections if isinstance(c, PollConnection)]
+        conns = [c for c in http_server._connections if isinstance(c, ReadConnection)]
         return max((len(c.stream._write_buffer) for c in conns), default=0)
 
     await until(lambda: queued() > 0, what="an answer the client has not taken")
@@ -256,11 +276,50 @@ async def test_a_client_that_does_not_read_has_at_most_one_answer_queued(
     assert ids[-1] == last and all(r.status == 200 and [m["id"] for m in r.json()["messages"]] == ids for r in rest)
 
 
+async def test_a_plain_stream_is_served_as_the_handler_serves_it(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], wires: list[Wire]
+) -> None:
+    created = await api.create_event()
+    slug = created["event"]["slug"]
+    _, token = await api.join(slug, "alice")
+    newest = (await api.read_all(slug))[-1]["id"]
+    before = chat.services.plain_streams
+    plain = await wire(http_server_port[1], wires)
+    plain.send(get(f"/api/events/{slug}/stream?after={newest}", "Accept: text/event-stream"))
+    plain_head = await plain.head()
+    assert chat.services.plain_streams == before + 1
+    handled = await wire(http_server_port[1], wires)
+    handled.send(get(f"/api/events/{slug}/stream?after={newest}&x=%41", "Accept: text/event-stream"))
+    handled_head = await handled.head()
+    assert chat.services.plain_streams == before + 1  # that one took Tornado's path
+    assert plain_head.status == handled_head.status == 200
+    assert [k for k, _ in plain_head.headers] == [k for k, _ in handled_head.headers]
+    for name, value in handled_head.headers:
+        if name != "Date":
+            assert plain_head.header(name) == value, name
+    for stream in (plain, handled):
+        assert (await stream.chunk()).startswith(b'retry: 2000\n\nevent: state\ndata: {"state":"open"')
+    said = (await api.say(slug, token, "over SSE")).body["message"]["id"]
+    for stream in (plain, handled):
+        assert f"id: {said}\n".encode() in await stream.events_until(b"over SSE")
+    # The event closes: both streams end with the closing item, and the plain connection goes on.
+    assert (await api.post(f"/api/events/{slug}/close", token=created["host_key"])).status == 200
+    for stream in (plain, handled):
+        assert b'"state":"closed"' in await stream.events_until(b'"state":"closed"')
+        while await stream.chunk():
+            pass  # to the last chunk
+    plain.send(get(f"/api/events/{slug}/messages?after={said}&wait=0"))
+    after = await plain.response()
+    assert after.status == 200 and after.json()["state"] == "closed"
+
+
 def test_plain_heads_and_those_left_to_tornado() -> None:
     path = "/api/events/abc123/messages?after=5&wait=30"
-    ok = plain_poll(get(path, "Authorization: Bearer tok", "Accept: */*"))
+    ok = plain_read(get(path, "Authorization: Bearer tok", "Accept: */*"))
     assert ok is not None and (ok.slug, ok.query, ok.key) == ("abc123", {"after": "5", "wait": "30"}, "tok")
-    assert plain_poll(get(path, "Connection: keep-alive", "Content-Length: 0")) is not None
+    assert plain_read(get(path, "Connection: keep-alive", "Content-Length: 0")) is not None
+    sse = plain_read(get("/api/events/abc123/stream?reads=2", "Last-Event-ID: 7", "Accept: text/event-stream"))
+    assert sse is not None and (sse.kind, sse.query, sse.last_event_id) == ("stream", {"reads": "2"}, "7")
     for head in [
         get(path).replace(b"HTTP/1.1", b"HTTP/1.0"),
         get(path).replace(b"GET", b"HEAD"),
@@ -273,13 +332,13 @@ def test_plain_heads_and_those_left_to_tornado() -> None:
         get(path, "Bad Name: a"),
         get(path.replace("after=5", "after=%35")),
         get("/api/events/abc123/messages/x?after=5"),
-        get("/api/events/abc123/stream?after=5"),
+        get("/api/events/abc123/streams?after=5"),
         get(path).replace(b"\r\n", b"\n"),
         b"\r\n" + get(path),
         get(path, "X-Control: a\x01b"),
         get(path).replace(b"Host: test", b"Host: caf\xe9"),
     ]:
-        assert plain_poll(head) is None, head
+        assert plain_read(head) is None, head
 
 
 ARGS = st.sampled_from(["after", "wait", "limit", "reads", "typing", "signals", "x"])
@@ -294,7 +353,7 @@ def test_a_plain_head_reads_as_tornado_reads_it(pairs: list[tuple[str, str]], au
     query = "&".join(f"{k}={v}" for k, v in pairs)
     headers = [f"Authorization: {authorization}"] if authorization is not None else []
     head = get(f"/api/events/ev_1/messages?{query}", *headers)
-    found = plain_poll(head)
+    found = plain_read(head)
     if found is None:
         return  # Tornado reads it: nothing to compare
     lines = head.decode().split("\r\n")
@@ -307,4 +366,4 @@ def test_a_plain_head_reads_as_tornado_reads_it(pairs: list[tuple[str, str]], au
 
 def test_this_tornado_has_what_the_plain_path_leans_on() -> None:
     # If this fails after a Tornado upgrade, the server quietly serves every poll through Tornado.
-    assert poll_path.supported()
+    assert read_path.supported()

@@ -1,15 +1,18 @@
-"""Plain long polls answered on a loop of our own; every other request by Tornado's HTTP/1.1.
+"""Plain reads of an event's stream (long polls and SSE) served on a loop of our own; every other
+request by Tornado's HTTP/1.1.
 
 Through Tornado, a long poll's round trip (an HTTP1Connection, the head parsed into HTTPHeaders,
 an HTTPServerRequest, routing, a RequestHandler with its headers, futures to write and finish)
-costs as much as a round trip of Tornado's chat demo, and nearly all of it is that machinery:
-the poll itself answers from memory. A `PollConnection` reads each request's head itself. A plain
-poll, `GET /api/events/<slug>/messages?<simple query>` over HTTP/1.1 with no body and no
-Connection, Expect or Upgrade header, is parsed in a few string operations, answered through the
-same `polling.Poll` as MessagesHandler, and written with one send. Anything else, and any poll
-that would be refused (400, 404, 409, 410, a stop in progress), is put back in front of the
-stream's read buffer and read again by Tornado's HTTP1Connection, so that the handlers answer it
-exactly as before, in the reader's language.
+costs as much as a round trip of Tornado's chat demo, and nearly all of it is that machinery: the
+poll itself answers from memory. A held SSE stream keeps all of those objects for as long as it
+is open, most of the memory it holds. A `ReadConnection` reads each request's head itself. A
+plain read, `GET /api/events/<slug>/messages` or `…/stream` with a simple query, over HTTP/1.1,
+with no body and no Connection, Expect or Upgrade header, is parsed in a few string operations
+and served through the same `polling.Poll` or `sse_stream.EventStream` as the handlers, its
+bytes sent straight to the socket. Anything else, and any read that would be refused (400, 404,
+409, 410, 429, a stop in progress) or has nothing to send (a stream's 204), is put back in front
+of the stream's read buffer and read again by Tornado's HTTP1Connection, so that the handlers
+answer it exactly as before, in the reader's language.
 
 Two things here lean on Tornado's insides, and `supported()` checks both before the server uses
 this path: IOStream's read buffer (`_read_buffer`, `_read_buffer_size`, to put a head back) and
@@ -38,6 +41,9 @@ from chatserver.errors import ChatError
 from chatserver.handlers.base import bearer, error_body
 from chatserver.handlers.services import Services
 from chatserver.polling import HELD_CAP_RETRY_S, Poll, PollArgs
+from chatserver.sse_stream import open_stream
+from chatserver.sse_writer import Outlet, framed
+from chatserver.validation import query_cursor
 
 try:
     from tornado.httpserver import _HTTPRequestContext
@@ -48,7 +54,7 @@ log = logging.getLogger(__name__)
 
 HEAD_END = rb"\r?\n\r?\n"  # as HTTP1Connection finds the end of a head
 # Only what the poll's arguments can be: anything percent-encoded or stranger goes to Tornado.
-PLAIN_TARGET = re.compile(r"/api/events/([A-Za-z0-9_-]{1,64})/messages(?:\?([A-Za-z0-9_=&.-]{0,512}))?")
+PLAIN_TARGET = re.compile(r"/api/events/([A-Za-z0-9_-]{1,64})/(messages|stream)(?:\?([A-Za-z0-9_=&.-]{0,512}))?")
 FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token: a header's name
 FIELD_VALUE = re.compile(r"[\t\x20-\x7e]*")
 # Headers that change how the request is read or answered: Tornado's HTTP/1 handles them.
@@ -57,17 +63,19 @@ SERVER = f"TornadoServer/{tornado.version}"  # what every other answer says
 
 
 @dataclass(frozen=True, slots=True)
-class PlainPoll:
-    """A request head that poll_path answers itself."""
+class PlainRead:
+    """A request head that read_path answers itself: a poll (`messages`) or an SSE `stream`."""
 
     target: str
     slug: str
+    kind: str  # "messages" or "stream"
     query: dict[str, str]  # each argument's last value, as get_query_argument takes it
     key: str | None  # the bearer credential
+    last_event_id: str | None  # an SSE client's resume point
 
 
-def plain_poll(head: bytes) -> PlainPoll | None:
-    """The head as a plain poll, or None when Tornado's HTTP/1 is to read it."""
+def plain_read(head: bytes) -> PlainRead | None:
+    """The head as a plain poll or stream, or None when Tornado's HTTP/1 is to read it."""
     try:
         text = head.decode("ascii")
     except UnicodeDecodeError:
@@ -82,6 +90,7 @@ def plain_poll(head: bytes) -> PlainPoll | None:
     if target is None:
         return None
     authorization: str | None = None
+    last_event_id: str | None = None
     for line in lines[1:-2]:
         name, colon, value = line.partition(":")
         if not colon or not FIELD_NAME.fullmatch(name):
@@ -99,16 +108,21 @@ def plain_poll(head: bytes) -> PlainPoll | None:
             if authorization is not None:
                 return None  # twice: Tornado joins them, and the handler decides
             authorization = value
+        elif lowered == "last-event-id":
+            if last_event_id is not None:
+                return None
+            last_event_id = value
     query: dict[str, str] = {}
-    for pair in (target.group(2) or "").split("&"):
+    for pair in (target.group(3) or "").split("&"):
         if pair:
             name, _, value = pair.partition("=")
             query[name] = value
-    return PlainPoll(parts[1], target.group(1), query, bearer(authorization or ""))
+    slug, kind = target.group(1), target.group(2)
+    return PlainRead(parts[1], slug, kind, query, bearer(authorization or ""), last_event_id)
 
 
-class PollConnection(HTTP1ServerConnection):
-    """One client connection: plain polls on this loop, other requests one at a time by Tornado's
+class ReadConnection(HTTP1ServerConnection):
+    """One client connection: plain reads on this loop, other requests one at a time by Tornado's
     HTTP1Connection, as HTTP1ServerConnection's own loop reads them."""
 
     def __init__(self, stream: IOStream, params: HTTP1ConnectionParameters, context: Any, services: Services) -> None:
@@ -124,8 +138,8 @@ class PollConnection(HTTP1ServerConnection):
                 head = await self._read_head()
                 if head is None:
                     return
-                poll = None if self.services.closing else plain_poll(head)
-                answered = await self._answer(poll) if poll is not None else None
+                read = None if self.services.closing else plain_read(head)
+                answered = await self._answer(read) if read is not None else None
                 if answered is None:
                     unread(stream, head)
                     if not await self._tornado_request(delegate):
@@ -168,7 +182,13 @@ class PollConnection(HTTP1ServerConnection):
             conn.close()
             return False
 
-    async def _answer(self, request: PlainPoll) -> bool | None:
+    async def _answer(self, request: PlainRead) -> bool | None:
+        """Answer a plain read: whether to go on reading, or None if Tornado is to answer it."""
+        if request.kind == "stream":
+            return await self._answer_stream(request)
+        return await self._answer_poll(request)
+
+    async def _answer_poll(self, request: PlainRead) -> bool | None:
         """Answer a plain poll: whether to go on reading, or None if Tornado is to answer it."""
         services, stream = self.services, self.stream
         started = time.perf_counter()
@@ -196,10 +216,43 @@ class PollConnection(HTTP1ServerConnection):
         if body is None:
             return False  # the client went away while the poll was held
         retry_after = HELD_CAP_RETRY_S if poll.turned_away and status == 200 else retry_after
-        if not await self._write(response_head(status, len(body), retry_after) + body):
+        extra = b"Retry-After: %d\r\n" % retry_after if retry_after is not None else b""
+        if not await self._write(response_head(status, JSON, extra, len(body)) + body):
             return False
         services.plain_polls += 1
         log_answer(status, True, "GET", request.target, self.remote_ip, time.perf_counter() - started)
+        return True
+
+    async def _answer_stream(self, request: PlainRead) -> bool | None:
+        """Serve a plain SSE stream to its end: whether to go on reading, or None if Tornado is to
+        answer (a refusal, the 204 of a stream with nothing to come, TLS)."""
+        services, stream = self.services, self.stream
+        if isinstance(stream, SSLIOStream):
+            return None
+        started = time.perf_counter()
+        try:
+            resume = request.last_event_id
+            after = query_cursor(resume if resume is not None else request.query.get("after"))
+            reads = request.query.get("reads")
+            known_reads = query_cursor(reads, "reads") if reads is not None else None
+            client = services.clients.key(self.remote_ip)
+            events = await open_stream(services, request.slug, after, known_reads, request.key, client)
+        except Exception:
+            return None  # a refusal: the handler answers it, in the reader's language
+        if events is None:
+            return None
+        services.plain_streams += 1
+        services.request_started()
+        stream.set_close_callback(events.gone)
+        try:
+            self._nodelay = True  # the outlet turns Nagle off
+            await events.run(_PlainSink(stream))
+        finally:
+            stream.set_close_callback(None)
+            services.request_finished()
+        if events.gone_away or not await self._write(b"0\r\n\r\n"):  # the body's last chunk
+            return False
+        log_answer(200, True, "GET", request.target, self.remote_ip, time.perf_counter() - started)
         return True
 
     async def _write(self, data: bytes) -> bool:
@@ -238,16 +291,40 @@ class _Date:
 _date = _Date()
 
 
-def response_head(status: int, length: int, retry_after: int | None) -> bytes:
-    """The status line and headers Tornado's ApiHandler sends with a JSON answer, in its order."""
+class _PlainSink:
+    """A plain stream's head and chunks, straight to the socket (sse_stream.Sink)."""
+
+    def __init__(self, stream: IOStream) -> None:
+        self.stream = stream
+
+    def start(self, out: Outlet, chunk: bytes) -> None:
+        if out.attach_stream(self.stream):
+            out.send(response_head(200, EVENT_STREAM, b"X-Accel-Buffering: no\r\n") + framed(chunk))
+        else:
+            self.stream.close()  # closed meanwhile: the stream hears of it and ends
+
+    def write_chunk(self, chunk: bytes) -> asyncio.Future[None]:
+        return self.stream.write(framed(chunk))
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+JSON = b"application/json; charset=utf-8"
+EVENT_STREAM = b"text/event-stream; charset=utf-8"
+
+
+def response_head(status: int, content_type: bytes, extra: bytes = b"", length: int | None = None) -> bytes:
+    """The status line and headers Tornado sends with an ApiHandler's answer, in its order: a body of
+    `length` bytes, or a chunked one (an SSE stream) without it."""
     now = int(time.time())
     if now != _date.second:
         _date.second, _date.value = now, formatdate(now, usegmt=True).encode()
-    retry = b"Retry-After: %d\r\n" % retry_after if retry_after is not None else b""
+    size = b"Content-Length: %d\r\n" % length if length is not None else b"Transfer-Encoding: chunked\r\n"
     return (
-        b"HTTP/1.1 %d %s\r\nServer: %s\r\nContent-Type: application/json; charset=utf-8\r\nDate: %s\r\n"
-        b"Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%sContent-Length: %d\r\n\r\n"
-        % (status, HTTPStatus(status).phrase.encode(), SERVER.encode(), _date.value, retry, length)
+        b"HTTP/1.1 %d %s\r\nServer: %s\r\nContent-Type: %s\r\nDate: %s\r\n"
+        b"Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s%s\r\n"
+        % (status, HTTPStatus(status).phrase.encode(), SERVER.encode(), content_type, _date.value, extra, size)
     )
 
 
@@ -272,8 +349,8 @@ def supported() -> bool:
 
 
 def serve_stream(server: Any, stream: IOStream, address: Any, services: Services) -> None:
-    """What HTTPServer.handle_stream does, with a PollConnection in place of HTTP1ServerConnection."""
+    """What HTTPServer.handle_stream does, with a ReadConnection in place of HTTP1ServerConnection."""
     context = _HTTPRequestContext(stream, address, server.protocol, server.trusted_downstream)
-    conn = PollConnection(stream, server.conn_params, context, services)
+    conn = ReadConnection(stream, server.conn_params, context, services)
     server._connections.add(conn)  # noqa: SLF001 (close_all_connections waits for it)
     conn.start_serving(server)
