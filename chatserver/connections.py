@@ -140,11 +140,9 @@ class GatedHTTPServer(HTTPServer):
         self.open = Slots(max_total, max_per_client if clients is not None else 0)
         self.clients = clients or ClientKeys()
         self._client_of: dict[IOStream, str] = {}
-        # Plain reads of the stream (polls, SSE) on a loop of our own (read_path.py); behind a proxy
-        # (xheaders) the client's address comes from headers that only Tornado's request context
-        # reads, so Tornado serves all.
+        # Plain reads of the stream (polls, SSE) on a loop of our own (read_path.py).
         services = getattr(self.request_callback, "settings", {}).get("services")
-        self._plain_reads = services if services is not None and not self.xheaders and read_path.supported() else None
+        self._plain_reads = services if services is not None and read_path.supported() else None
         self._listening: dict[int, socket.socket] = {}
         self._accepting = False
         self._retry: object | None = None

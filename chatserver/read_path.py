@@ -16,7 +16,8 @@ answer it exactly as before, in the reader's language.
 
 Two things here lean on Tornado's insides, and `supported()` checks both before the server uses
 this path: IOStream's read buffer (`_read_buffer`, `_read_buffer_size`, to put a head back) and
-`tornado.httpserver._HTTPRequestContext` (what every request of the connection carries).
+`tornado.httpserver._HTTPRequestContext` (what every request of the connection carries, and its
+`_apply_xheaders`, so that --xheaders reads a proxy's headers by Tornado's own rule).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ FIELD_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110's token: a h
 FIELD_VALUE = re.compile(r"[\t\x20-\x7e]*")
 # Headers that change how the request is read or answered: Tornado's HTTP/1 handles them.
 NOT_PLAIN = frozenset({"transfer-encoding", "expect", "upgrade", "te"})
+# What --xheaders reads (tornado.httpserver's _HTTPRequestContext._apply_xheaders).
+FORWARDED = frozenset({"x-forwarded-for", "x-real-ip", "x-scheme", "x-forwarded-proto"})
 SERVER = f"TornadoServer/{tornado.version}"  # what every other answer says
 
 
@@ -72,6 +75,7 @@ class PlainRead:
     query: dict[str, str]  # each argument's last value, as get_query_argument takes it
     key: str | None  # the bearer credential
     last_event_id: str | None  # an SSE client's resume point
+    forwarded: dict[str, str]  # X-Forwarded-For, X-Real-Ip, ...: the client's address behind a proxy
 
 
 def plain_read(head: bytes) -> PlainRead | None:
@@ -91,6 +95,7 @@ def plain_read(head: bytes) -> PlainRead | None:
         return None
     authorization: str | None = None
     last_event_id: str | None = None
+    forwarded: dict[str, str] = {}
     for line in lines[1:-2]:
         name, colon, value = line.partition(":")
         if not colon or not FIELD_NAME.fullmatch(name):
@@ -112,22 +117,29 @@ def plain_read(head: bytes) -> PlainRead | None:
             if last_event_id is not None:
                 return None
             last_event_id = value
+        elif lowered in FORWARDED:
+            if lowered in forwarded:
+                return None  # twice: Tornado joins them
+            forwarded[lowered] = value
     query: dict[str, str] = {}
     for pair in (target.group(3) or "").split("&"):
         if pair:
             name, _, value = pair.partition("=")
             query[name] = value
     slug, kind = target.group(1), target.group(2)
-    return PlainRead(parts[1], slug, kind, query, bearer(authorization or ""), last_event_id)
+    return PlainRead(parts[1], slug, kind, query, bearer(authorization or ""), last_event_id, forwarded)
 
 
 class ReadConnection(HTTP1ServerConnection):
     """One client connection: plain reads on this loop, other requests one at a time by Tornado's
     HTTP1Connection, as HTTP1ServerConnection's own loop reads them."""
 
-    def __init__(self, stream: IOStream, params: HTTP1ConnectionParameters, context: Any, services: Services) -> None:
+    def __init__(
+        self, stream: IOStream, params: HTTP1ConnectionParameters, context: Any, services: Services, xheaders: bool
+    ) -> None:
         super().__init__(stream, params, context)
         self.services = services
+        self.xheaders = xheaders  # the client's address is the one a proxy names (--xheaders)
         self.remote_ip: str = context.remote_ip
         self._nodelay = False  # Tornado turns Nagle back on after each of its requests
 
@@ -191,10 +203,10 @@ class ReadConnection(HTTP1ServerConnection):
     async def _answer_poll(self, request: PlainRead) -> bool | None:
         """Answer a plain poll: whether to go on reading, or None if Tornado is to answer it."""
         services, stream = self.services, self.stream
-        started = time.perf_counter()
+        started, ip = time.perf_counter(), self._client_ip(request)
         try:
             args = PollArgs.parse(request.query.get, services)
-            poll = Poll(services, args, request.key, services.clients.key(self.remote_ip))
+            poll = Poll(services, args, request.key, services.clients.key(ip))
             await poll.begin(request.slug)
         except Exception:
             return None  # a refusal: the handler answers it, in the reader's language
@@ -220,7 +232,7 @@ class ReadConnection(HTTP1ServerConnection):
         if not await self._write(response_head(status, JSON, extra, len(body)) + body):
             return False
         services.plain_polls += 1
-        log_answer(status, True, "GET", request.target, self.remote_ip, time.perf_counter() - started)
+        log_answer(status, True, "GET", request.target, ip, time.perf_counter() - started)
         return True
 
     async def _answer_stream(self, request: PlainRead) -> bool | None:
@@ -229,13 +241,13 @@ class ReadConnection(HTTP1ServerConnection):
         services, stream = self.services, self.stream
         if isinstance(stream, SSLIOStream):
             return None
-        started = time.perf_counter()
+        started, ip = time.perf_counter(), self._client_ip(request)
         try:
             resume = request.last_event_id
             after = query_cursor(resume if resume is not None else request.query.get("after"))
             reads = request.query.get("reads")
             known_reads = query_cursor(reads, "reads") if reads is not None else None
-            client = services.clients.key(self.remote_ip)
+            client = services.clients.key(ip)
             events = await open_stream(services, request.slug, after, known_reads, request.key, client)
         except Exception:
             return None  # a refusal: the handler answers it, in the reader's language
@@ -252,8 +264,20 @@ class ReadConnection(HTTP1ServerConnection):
             services.request_finished()
         if events.gone_away or not await self._write(b"0\r\n\r\n"):  # the body's last chunk
             return False
-        log_answer(200, True, "GET", request.target, self.remote_ip, time.perf_counter() - started)
+        log_answer(200, True, "GET", request.target, ip, time.perf_counter() - started)
         return True
+
+    def _client_ip(self, request: PlainRead) -> str:
+        """The client's address: the socket's, or with --xheaders the one the proxy names, read by
+        Tornado's own rule (the request context's, applied for this request only)."""
+        if not self.xheaders or not request.forwarded:
+            return self.remote_ip
+        context: Any = self.context
+        context._apply_xheaders(httputil.HTTPHeaders(request.forwarded))  # noqa: SLF001
+        try:
+            return str(context.remote_ip)
+        finally:
+            context._unapply_xheaders()  # noqa: SLF001
 
     async def _write(self, data: bytes) -> bool:
         """Send a whole response, straight to the socket when nothing is queued: whether it went."""
@@ -336,7 +360,9 @@ def unread(stream: IOStream, data: bytes) -> None:
 
 def supported() -> bool:
     """Whether this Tornado has the insides the plain path leans on (see the module's docstring)."""
-    if _HTTPRequestContext is None:
+    if _HTTPRequestContext is None or not all(
+        hasattr(_HTTPRequestContext, name) for name in ("_apply_xheaders", "_unapply_xheaders")
+    ):
         return False
     left, right = socket.socketpair()
     try:
@@ -351,6 +377,6 @@ def supported() -> bool:
 def serve_stream(server: Any, stream: IOStream, address: Any, services: Services) -> None:
     """What HTTPServer.handle_stream does, with a ReadConnection in place of HTTP1ServerConnection."""
     context = _HTTPRequestContext(stream, address, server.protocol, server.trusted_downstream)
-    conn = ReadConnection(stream, server.conn_params, context, services)
+    conn = ReadConnection(stream, server.conn_params, context, services, server.xheaders)
     server._connections.add(conn)  # noqa: SLF001 (close_all_connections waits for it)
     conn.start_serving(server)

@@ -313,6 +313,36 @@ async def test_a_plain_stream_is_served_as_the_handler_serves_it(
     assert after.status == 200 and after.json()["state"] == "closed"
 
 
+@pytest.fixture
+def proxied_server(app: Any, io_loop: IOLoop) -> Iterator[int]:
+    """A second server on the same app, as behind a proxy (--xheaders)."""
+    server = GatedHTTPServer(app, xheaders=True)
+    sock, port = bind_unused_port()
+    server.add_socket(sock)
+    yield port
+    server.stop()
+    io_loop.run_sync(server.close_all_connections)
+
+
+async def test_behind_a_proxy_a_plain_poll_counts_under_the_address_the_proxy_names(
+    api: Api, chat: Chat, proxied_server: int, wires: list[Wire]
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    newest = (await api.read_all(slug))[-1]["id"]
+    chat.broker.held.max_per_client = 1
+    before = chat.services.plain_polls
+    path = f"/api/events/{slug}/messages?after={newest}&wait=30"
+    first, second, third = [await wire(proxied_server, wires) for _ in range(3)]
+    first.send(get(path, "X-Real-Ip: 203.0.113.7"))
+    second.send(get(path, "X-Forwarded-For: 198.51.100.1, 203.0.113.8"))
+    await until(lambda: chat.broker.held.taken == 2, what="two clients' polls to be held")
+    third.send(get(path, "X-Real-Ip: 203.0.113.7"))  # the first one's address again: over its cap
+    turned = await third.response()
+    assert turned.status == 200 and turned.header("Retry-After") == "5" and turned.json()["retry_after"] == 5
+    assert chat.services.plain_polls == before + 1  # the turned-away answer came by the plain path
+    assert chat.broker.held.taken == 2
+
+
 def test_plain_heads_and_those_left_to_tornado() -> None:
     path = "/api/events/abc123/messages?after=5&wait=30"
     ok = plain_read(get(path, "Authorization: Bearer tok", "Accept: */*"))
