@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -221,19 +221,27 @@ async def test_a_client_gone_mid_hold_frees_its_poll(
 
 
 @pytest.fixture
-def strict_server(app: Any, io_loop: IOLoop) -> Iterator[int]:
-    """A second server on the same app with a short header timeout and a small head limit."""
-    server = GatedHTTPServer(app, idle_connection_timeout=0.5, max_header_size=2048)
-    sock, port = bind_unused_port()
-    server.add_socket(sock)
-    yield port
-    server.stop()
-    io_loop.run_sync(server.close_all_connections)
+def second_server(app: Any, io_loop: IOLoop) -> Iterator[Callable[..., int]]:
+    """Another server on the same app, with options of its own: start(**options) gives its port."""
+    started: list[GatedHTTPServer] = []
+
+    def start(**options: Any) -> int:
+        server = GatedHTTPServer(app, **options)
+        sock, port = bind_unused_port()
+        server.add_socket(sock)
+        started.append(server)
+        return port
+
+    yield start
+    for server in started:
+        server.stop()
+        io_loop.run_sync(server.close_all_connections)
 
 
 async def test_a_head_never_finished_or_too_long_closes_the_connection(
-    api: Api, chat: Chat, strict_server: int, wires: list[Wire]
+    api: Api, chat: Chat, second_server: Callable[..., int], wires: list[Wire]
 ) -> None:
+    strict_server = second_server(idle_connection_timeout=0.5, max_header_size=2048)
     slug = (await api.create_event())["event"]["slug"]
     slow = await wire(strict_server, wires)
     slow.send(f"GET /api/events/{slug}/messages?after=0 HTTP/1.1\r\nHost: te".encode())
@@ -313,20 +321,10 @@ async def test_a_plain_stream_is_served_as_the_handler_serves_it(
     assert after.status == 200 and after.json()["state"] == "closed"
 
 
-@pytest.fixture
-def proxied_server(app: Any, io_loop: IOLoop) -> Iterator[int]:
-    """A second server on the same app, as behind a proxy (--xheaders)."""
-    server = GatedHTTPServer(app, xheaders=True)
-    sock, port = bind_unused_port()
-    server.add_socket(sock)
-    yield port
-    server.stop()
-    io_loop.run_sync(server.close_all_connections)
-
-
 async def test_behind_a_proxy_a_plain_poll_counts_under_the_address_the_proxy_names(
-    api: Api, chat: Chat, proxied_server: int, wires: list[Wire]
+    api: Api, chat: Chat, second_server: Callable[..., int], wires: list[Wire]
 ) -> None:
+    proxied_server = second_server(xheaders=True)
     slug = (await api.create_event())["event"]["slug"]
     newest = (await api.read_all(slug))[-1]["id"]
     chat.broker.held.max_per_client = 1
