@@ -34,8 +34,14 @@ def now_ms() -> Millis:
 
 def format_time(ms: Millis) -> str:
     """Format as `2026-11-21T20:15:00.000Z`."""
-    dt = datetime.fromtimestamp(ms // 1000, UTC)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
+    return _second(ms // 1000) + f".{ms % 1000:03d}Z"
+
+
+@lru_cache(maxsize=256)
+def _second(seconds: int) -> str:
+    # Every answer carries server_time and most of its items were made within the same few
+    # seconds: strftime once per second, not once per call (2 us of a 60 us poll round trip).
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def format_time_plain(ms: Millis) -> str:
