@@ -47,8 +47,9 @@ TRANSCRIPT_MIB = 16
 
 # Why a target may be missed, shown under a NOT MET verdict (docs/performance.md has the measurements).
 FANOUT_CPU_WHY = (
-    "a saturated long poll costs one HTTP round trip per response in both servers, and most of "
-    "it is Tornado's (parse, route, handler, write); chatserver's own code is under 10 % of it"
+    "saturated, CPU per delivery follows the items each answer packs, not the round trip's cost: a plain "
+    "poll (read_path.py) costs a third of Tornado's round trip, so chatserver keeps up with smaller answers; "
+    "the Python load generator is near its core's limit at 1,000 waiters (see load-gen CPU %)"
 )
 FANOUT_P99_WHY = (
     "a wave of N answers takes N round trips of that same cost, and a post that lands during a wave waits for it"
