@@ -4,13 +4,13 @@ checks, the hold, and the answer's JSON. MessagesHandler (Tornado's request cycl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from chatserver import readers
 from chatserver.broker import Waiter
+from chatserver.handlers.base import dumps
 from chatserver.handlers.services import Services
 from chatserver.models import Event, Page, Participant, Viewer
 from chatserver.store import Store
@@ -90,10 +90,10 @@ class Poll:
         services, args = self.services, self.args
         body = services.answers.poll_body(page, page.event.state(self.store.clock()))
         if await self._reads_news(page.event):
-            body += b'"reads":' + _dumps(await reads_json(self.store, page.event)) + b","
+            body += b'"reads":' + dumps(await reads_json(self.store, page.event)).encode() + b","
         if args.typing:
             typists = services.broker.typists(page.event.id)
-            body += b'"typing":' + _dumps([{"participant_id": p, "nickname": n} for p, n in typists]) + b","
+            body += b'"typing":' + dumps([{"participant_id": p, "nickname": n} for p, n in typists]).encode() + b","
         if args.signals:
             body += self._signals(page.event, self._viewer)
         if self.turned_away:
@@ -142,16 +142,12 @@ class Poll:
         calls = self.services.calls
         cursor = calls.cursor()  # before the signals, with no await between: none is skipped
         frames = [signal.frame for signal in calls.pending(event.id, viewer, self.args.signals_after)]
-        return b'"signals":[' + b",".join(frames) + b'],"signals_cursor":' + _dumps(cursor) + b","
+        return b'"signals":[' + b",".join(frames) + b'],"signals_cursor":' + dumps(cursor).encode() + b","
 
     async def _reads_news(self, event: Event) -> bool:
         """Whether the client asked for read receipts and the event's are newer than its own."""
         known = self.args.known_reads
         return known is not None and await self.store.reads_version(event.id) > known
-
-
-def _dumps(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 async def reads_json(store: Store, event: Event) -> dict[str, Any]:
