@@ -39,7 +39,7 @@ from tornado.iostream import IOStream, SSLIOStream, StreamClosedError, Unsatisfi
 
 from chatserver.access_log import log_answer
 from chatserver.errors import ChatError
-from chatserver.handlers.base import bearer, error_body
+from chatserver.handlers.base import SERVER_FAILED, bearer, error_body
 from chatserver.handlers.services import Services
 from chatserver.polling import HELD_CAP_RETRY_S, Poll, PollArgs
 from chatserver.sse_stream import open_stream
@@ -220,8 +220,8 @@ class ReadConnection(HTTP1ServerConnection):
             body = error_body(error.code, error.message).encode()
         except Exception:
             log.error("Uncaught exception answering a poll", exc_info=True)
-            status, retry_after = 500, None
-            body = error_body("internal_error", "The server failed to answer; try again.").encode()
+            status, retry_after = 500, None  # as ApiHandler.write_error words a failure
+            body = error_body("internal_error", services.languages.source.translate(SERVER_FAILED)).encode()
         finally:
             stream.set_close_callback(None)
             services.request_finished()

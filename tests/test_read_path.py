@@ -21,7 +21,9 @@ from tornado.testing import bind_unused_port
 
 from chatserver import read_path
 from chatserver.connections import GatedHTTPServer
+from chatserver.errors import StorageUnavailable
 from chatserver.handlers.base import bearer
+from chatserver.polling import Poll
 from chatserver.read_path import ReadConnection, plain_read
 from tests.conftest import Chat
 from tests.helpers import Api
@@ -206,6 +208,28 @@ async def test_refusals_go_to_the_handler_in_the_readers_language(
     line.send(get(f"/api/events/{slug}/messages?after=0&wait=0"))
     assert (await line.response()).status == 200  # the connection goes on
     assert chat.services.plain_polls == before + 1
+
+
+async def test_a_failure_after_the_hold_is_a_json_error_and_the_connection_goes_on(
+    api: Api, chat: Chat, http_server_port: tuple[object, int], wires: list[Wire], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slug = (await api.create_event())["event"]["slug"]
+    line = await wire(http_server_port[1], wires)
+    failures: list[Exception] = [StorageUnavailable(), RuntimeError("a bug")]
+
+    async def failing(self: Poll) -> bytes | None:
+        raise failures.pop(0)
+
+    monkeypatch.setattr(Poll, "answer", failing)
+    line.send(get(f"/api/events/{slug}/messages?after=0&wait=0") * 2)
+    full, bug = await line.response(), await line.response()
+    assert (full.status, full.json()["error"]["code"], full.header("Retry-After")) == (503, "storage_unavailable", "5")
+    assert (bug.status, bug.json()["error"]["code"]) == (500, "internal_error")
+    assert "Traceback" not in bug.body.decode() and "a bug" not in bug.body.decode()
+    monkeypatch.undo()
+    line.send(get(f"/api/events/{slug}/messages?after=0&wait=0"))
+    assert (await line.response()).status == 200
+    assert chat.services.in_flight == 0
 
 
 async def test_a_client_gone_mid_hold_frees_its_poll(

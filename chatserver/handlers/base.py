@@ -36,6 +36,7 @@ from chatserver.timefmt import format_time, now_ms
 from chatserver.validation import parse_json_object
 
 log = logging.getLogger("chatserver.api")
+SERVER_FAILED = N_("Something went wrong on the server; it has been logged. Try again.")
 BODY_TOO_LARGE = N_("The request body is larger than {limit} bytes.")
 
 # Codes for the errors Tornado raises itself (unknown method, malformed request line, ...).
@@ -292,7 +293,7 @@ class ApiHandler(Localized):
             message = http_message(status, self.language)
         else:
             status, code = 500, "internal_error"
-            message = self.language.translate(N_("Something went wrong on the server; it has been logged. Try again."))
+            message = self.language.translate(SERVER_FAILED)
         # send_error() cleared the response; restore our headers with the real status.
         self.set_default_headers()
         self.set_status(status)
