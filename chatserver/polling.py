@@ -58,6 +58,7 @@ class Poll:
         self.key = key  # the bearer credential: a participant's token, or a host or moderator key
         self.client = client  # the key of the client's address, for the cap on held polls
         self.turned_away = False  # the cap on held polls answered at once: the client waits Retry-After
+        self._slug = ""  # the event's, from begin()
         self._gone = False
         self._waiter: Waiter | None = None
         self._event: Event | None = None

@@ -29,6 +29,7 @@ import socket
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
 
@@ -62,7 +63,7 @@ FIELD_VALUE = re.compile(r"[\t\x20-\x7e]*")
 NOT_PLAIN = frozenset({"transfer-encoding", "expect", "upgrade", "te"})
 # What --xheaders reads (tornado.httpserver's _HTTPRequestContext._apply_xheaders).
 FORWARDED = frozenset({"x-forwarded-for", "x-real-ip", "x-scheme", "x-forwarded-proto"})
-SERVER = f"TornadoServer/{tornado.version}"  # what every other answer says
+SERVER = f"TornadoServer/{tornado.version}".encode()  # what every other answer says
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ class ReadConnection(HTTP1ServerConnection):
             return None  # a refusal: the handler answers it, in the reader's language
         services.request_started()
         stream.set_close_callback(poll.gone)
-        status, retry_after = 200, HELD_CAP_RETRY_S if poll.turned_away else None
+        status, retry_after = 200, None
         try:
             body = await poll.answer()
         except ChatError as error:  # after the hold: the disk failed or the server is stopping
@@ -305,16 +306,6 @@ class ReadConnection(HTTP1ServerConnection):
         return True
 
 
-class _Date:
-    """The Date header's value, formatted once a second."""
-
-    second = -1
-    value = b""
-
-
-_date = _Date()
-
-
 class _PlainSink:
     """A plain stream's head and chunks, straight to the socket (sse_stream.Sink)."""
 
@@ -341,15 +332,18 @@ EVENT_STREAM = b"text/event-stream; charset=utf-8"
 def response_head(status: int, content_type: bytes, extra: bytes = b"", length: int | None = None) -> bytes:
     """The status line and headers Tornado sends with an ApiHandler's answer, in its order: a body of
     `length` bytes, or a chunked one (an SSE stream) without it."""
-    now = int(time.time())
-    if now != _date.second:
-        _date.second, _date.value = now, formatdate(now, usegmt=True).encode()
     size = b"Content-Length: %d\r\n" % length if length is not None else b"Transfer-Encoding: chunked\r\n"
     return (
         b"HTTP/1.1 %d %s\r\nServer: %s\r\nContent-Type: %s\r\nDate: %s\r\n"
         b"Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s%s\r\n"
-        % (status, HTTPStatus(status).phrase.encode(), SERVER.encode(), content_type, _date.value, extra, size)
+        % (status, HTTPStatus(status).phrase.encode(), SERVER, content_type, _http_date(int(time.time())), extra, size)
     )
+
+
+@lru_cache(maxsize=4)
+def _http_date(seconds: int) -> bytes:
+    """The Date header's value, formatted once a second rather than once per answer."""
+    return formatdate(seconds, usegmt=True).encode()
 
 
 def unread(stream: IOStream, data: bytes) -> None:
